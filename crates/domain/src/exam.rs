@@ -1,0 +1,191 @@
+//! An exam as authored: settings plus questions, validated before it is stored.
+
+use crate::question::{MultiScoring, Question, QuestionKind, Tolerance};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultRelease {
+    /// The candidate sees the graded result as soon as the grading job finishes.
+    Immediately,
+    /// "Submitted, results later": released after a teacher's review.
+    AfterReview,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamSpec {
+    pub title: String,
+    pub duration_secs: u32,
+    pub pass_mark_pct: f64,
+    #[serde(default)]
+    pub negative_marking: bool,
+    pub release: ResultRelease,
+    pub questions: Vec<Question>,
+}
+
+/// A validation failure, naming the question (by id and position) and the field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExamError {
+    #[error("exam: {field}: {problem}")]
+    Exam { field: &'static str, problem: String },
+    #[error("question {position} ({id}): {field}: {problem}")]
+    Question { position: usize, id: String, field: &'static str, problem: String },
+}
+
+impl ExamSpec {
+    pub const MAX_QUESTIONS: usize = 500;
+
+    pub fn validate(&self) -> Result<(), ExamError> {
+        let exam_err = |field, problem: &str| Err(ExamError::Exam { field, problem: problem.into() });
+        if self.title.trim().is_empty() || self.title.len() > 200 {
+            return exam_err("title", "must be 1 to 200 characters");
+        }
+        if !(60..=24 * 3600).contains(&self.duration_secs) {
+            return exam_err("duration_secs", "must be between 60 seconds and 24 hours");
+        }
+        if !(0.0..=100.0).contains(&self.pass_mark_pct) {
+            return exam_err("pass_mark_pct", "must be a percentage from 0 to 100");
+        }
+        if self.questions.is_empty() || self.questions.len() > Self::MAX_QUESTIONS {
+            return exam_err("questions", "an exam has 1 to 500 questions");
+        }
+        let mut seen = BTreeSet::new();
+        for (i, q) in self.questions.iter().enumerate() {
+            let err = |field, problem: String| {
+                Err(ExamError::Question { position: i + 1, id: q.id.to_string(), field, problem })
+            };
+            if !seen.insert(q.id.clone()) {
+                return err("id", "appears twice in this exam".into());
+            }
+            if q.prompt.trim().is_empty() {
+                return err("prompt", "is empty".into());
+            }
+            if !(q.marks.is_finite() && q.marks > 0.0) {
+                return err("marks", format!("must be a positive number (got {})", q.marks));
+            }
+            if !(q.penalty.is_finite() && q.penalty >= 0.0 && q.penalty <= q.marks) {
+                return err("penalty", "must be between 0 and the question's marks".into());
+            }
+            match &q.kind {
+                QuestionKind::SingleChoice { options, correct } => {
+                    check_options(options.iter().map(|o| (o.id.as_str(), o.text.as_str())))
+                        .or_else(|p| err("options", p))?;
+                    if !options.iter().any(|o| &o.id == correct) {
+                        return err("correct", format!("{correct:?} is not one of the options"));
+                    }
+                }
+                QuestionKind::MultipleResponse { options, correct, scoring } => {
+                    check_options(options.iter().map(|o| (o.id.as_str(), o.text.as_str())))
+                        .or_else(|p| err("options", p))?;
+                    if correct.is_empty() {
+                        return err("correct", "no option is marked correct".into());
+                    }
+                    if let Some(bad) = correct.iter().find(|c| !options.iter().any(|o| &o.id == *c)) {
+                        return err("correct", format!("{bad:?} is not one of the options"));
+                    }
+                    if *scoring == MultiScoring::Partial && correct.len() == options.len() {
+                        return err("correct", "partial credit needs at least one incorrect option".into());
+                    }
+                }
+                QuestionKind::TrueFalse { .. } | QuestionKind::Essay => {}
+                QuestionKind::Numeric { value, tolerance } => {
+                    if !value.is_finite() {
+                        return err("value", "must be a finite number".into());
+                    }
+                    let t = match tolerance {
+                        Tolerance::Exact => 0.0,
+                        Tolerance::Absolute(t) | Tolerance::Relative(t) => *t,
+                    };
+                    if !(t.is_finite() && t >= 0.0) {
+                        return err("tolerance", "must be a finite, non-negative number".into());
+                    }
+                }
+                QuestionKind::ShortText { accepted, .. } => {
+                    if accepted.iter().all(|a| a.trim().is_empty()) {
+                        return err("accepted", "needs at least one accepted answer".into());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn total_marks(&self) -> f64 {
+        self.questions.iter().map(|q| q.marks).sum()
+    }
+}
+
+fn check_options<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> Result<(), String> {
+    let mut ids = BTreeSet::new();
+    let mut n = 0;
+    for (id, text) in options {
+        n += 1;
+        if id.trim().is_empty() || text.trim().is_empty() {
+            return Err(format!("option {n} needs an id and a text"));
+        }
+        if !ids.insert(id) {
+            return Err(format!("option id {id:?} appears twice"));
+        }
+    }
+    if n < 2 {
+        return Err("a choice question needs at least 2 options".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::question::{ChoiceOption, QuestionId};
+
+    fn base() -> ExamSpec {
+        ExamSpec {
+            title: "Physics".into(),
+            duration_secs: 1800,
+            pass_mark_pct: 50.0,
+            negative_marking: false,
+            release: ResultRelease::Immediately,
+            questions: vec![Question {
+                id: QuestionId::parse("q1").unwrap(),
+                prompt: "Pick".into(),
+                marks: 1.0,
+                penalty: 0.0,
+                kind: QuestionKind::SingleChoice {
+                    options: vec![
+                        ChoiceOption { id: "a".into(), text: "A".into() },
+                        ChoiceOption { id: "b".into(), text: "B".into() },
+                    ],
+                    correct: "a".into(),
+                },
+            }],
+        }
+    }
+
+    #[test]
+    fn a_good_exam_validates() {
+        assert_eq!(base().validate(), Ok(()));
+    }
+
+    #[test]
+    fn errors_name_the_question_and_field() {
+        let mut e = base();
+        if let QuestionKind::SingleChoice { correct, .. } = &mut e.questions[0].kind {
+            *correct = "z".into();
+        }
+        let msg = e.validate().unwrap_err().to_string();
+        assert!(msg.contains("question 1 (q1)") && msg.contains("correct"), "{msg}");
+
+        let mut e = base();
+        e.questions.push(e.questions[0].clone());
+        assert!(e.validate().unwrap_err().to_string().contains("appears twice"));
+
+        let mut e = base();
+        e.questions[0].kind = QuestionKind::Numeric { value: f64::NAN, tolerance: Tolerance::Exact };
+        assert!(e.validate().unwrap_err().to_string().contains("value"));
+
+        let mut e = base();
+        e.pass_mark_pct = 101.0;
+        assert!(e.validate().unwrap_err().to_string().contains("pass_mark_pct"));
+    }
+}

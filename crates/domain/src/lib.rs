@@ -1,0 +1,21 @@
+//! The Examhall domain: what an exam is, how an answer is marked, how much time a
+//! candidate has left, and how an attempt's history is chained.
+//!
+//! This crate is pure. It performs no IO, spawns nothing, and never reads a clock:
+//! every instant it needs is passed in as a [`Timestamp`].
+
+pub mod account;
+pub mod clock;
+pub mod events;
+pub mod exam;
+pub mod grading;
+pub mod question;
+pub mod timer;
+
+pub use account::{Password, Role, StartCode, Username};
+pub use clock::{Clock, Timestamp};
+pub use events::{AttemptEvent, ChainError, EventHash, SubmitReason};
+pub use exam::{ExamError, ExamSpec, ResultRelease};
+pub use grading::{grade_question, grade_sheet, Mark, Outcome, SheetResult};
+pub use question::{Answer, ChoiceOption, MultiScoring, Question, QuestionId, QuestionKind, Tolerance};
+pub use timer::TimeAllowance;

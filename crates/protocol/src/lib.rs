@@ -1,0 +1,338 @@
+//! Every shape that crosses the IPC boundary (desktop UI <-> shell) or HTTP.
+//!
+//! The candidate window only ever receives [`CandidateQuestion`]s. That type is
+//! built from a domain [`Question`] by an exhaustive match and has no field in which
+//! a key could travel: a key cannot leak by forgetting to skip a field.
+
+use examhall_domain::{Question, QuestionKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use examhall_domain::{Answer, Role};
+
+/// Stable error codes the UI branches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadCredentials,
+    Throttled,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Invalid,
+    Conflict,
+    WrongStartCode,
+    SittingClosed,
+    TimeUp,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDto {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDto {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionDto {
+    pub token: String,
+    pub user: UserDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetupStatus {
+    /// The database has no users: the UI must ask for the first administrator.
+    pub needs_first_admin: bool,
+    pub centre_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ExamCardState {
+    NotStarted,
+    InProgress { attempt_id: String },
+    Submitted { attempt_id: String },
+}
+
+/// One row of the candidate's "My exams".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamCard {
+    pub exam_id: i64,
+    pub title: String,
+    pub question_count: u32,
+    /// Time this candidate is allowed (duration x accommodation), in seconds.
+    pub allowed_secs: i64,
+    /// An invigilator has opened a sitting: a start code will work.
+    pub sitting_open: bool,
+    pub state: ExamCardState,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StartAttempt {
+    pub exam_id: i64,
+    pub start_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionDto {
+    pub id: String,
+    pub text: String,
+}
+
+/// The answer widget a question needs, and nothing else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CandidateWidget {
+    SingleChoice { options: Vec<OptionDto> },
+    MultipleResponse { options: Vec<OptionDto> },
+    TrueFalse,
+    Numeric,
+    ShortText,
+    Essay,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateQuestion {
+    pub id: String,
+    pub prompt: String,
+    pub marks: f64,
+    pub widget: CandidateWidget,
+}
+
+impl From<&Question> for CandidateQuestion {
+    fn from(q: &Question) -> Self {
+        let opts = |o: &[examhall_domain::ChoiceOption]| {
+            o.iter().map(|o| OptionDto { id: o.id.clone(), text: o.text.clone() }).collect()
+        };
+        let widget = match &q.kind {
+            QuestionKind::SingleChoice { options, correct: _ } => CandidateWidget::SingleChoice { options: opts(options) },
+            QuestionKind::MultipleResponse { options, correct: _, scoring: _ } => {
+                CandidateWidget::MultipleResponse { options: opts(options) }
+            }
+            QuestionKind::TrueFalse { correct: _ } => CandidateWidget::TrueFalse,
+            QuestionKind::Numeric { value: _, tolerance: _ } => CandidateWidget::Numeric,
+            QuestionKind::ShortText { accepted: _, case_sensitive: _ } => CandidateWidget::ShortText,
+            QuestionKind::Essay => CandidateWidget::Essay,
+        };
+        CandidateQuestion { id: q.id.to_string(), prompt: q.prompt.clone(), marks: q.marks, widget }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    InProgress,
+    Submitted,
+    Graded,
+}
+
+/// The backend's view of the attempt's time. The UI displays it; it decides nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ClockDto {
+    pub remaining_ms: i64,
+    pub allowed_ms: i64,
+    pub status: AttemptStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub attempt_id: String,
+    pub exam_title: String,
+    pub questions: Vec<CandidateQuestion>,
+    pub answers: BTreeMap<String, Answer>,
+    pub flagged: Vec<String>,
+    pub current_index: u32,
+    pub clock: ClockDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AttemptRef {
+    pub attempt_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetAnswer {
+    pub attempt_id: String,
+    pub question_id: String,
+    /// `None` clears the answer.
+    pub answer: Option<Answer>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetFlag {
+    pub attempt_id: String,
+    pub question_id: String,
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Navigate {
+    pub attempt_id: String,
+    pub index: u32,
+}
+
+/// Sent only after the change's transaction has committed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaveAck {
+    pub seq: i64,
+    pub clock: ClockDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitAck {
+    pub attempt_id: String,
+    pub task_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionMarkDto {
+    pub question_id: String,
+    pub prompt: String,
+    pub awarded: f64,
+    pub max: f64,
+    pub outcome: examhall_domain::Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ResultState {
+    /// The grading job has not finished yet.
+    Grading,
+    /// Graded, but the exam releases results only after review.
+    Withheld,
+    Released {
+        total: f64,
+        max: f64,
+        percentage: f64,
+        passed: bool,
+        pass_mark_pct: f64,
+        awaiting_marking: bool,
+        questions: Vec<QuestionMarkDto>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultView {
+    pub attempt_id: String,
+    pub exam_title: String,
+    pub result: ResultState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskState {
+    Pending,
+    Running,
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskStatusDto {
+    pub task_id: i64,
+    pub kind: String,
+    pub status: TaskState,
+    pub tries: i64,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExamRef {
+    pub exam_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SittingDto {
+    pub sitting_id: i64,
+    pub exam_id: i64,
+    pub exam_title: String,
+    pub start_code: String,
+    pub opened_at_ms: i64,
+}
+
+/// An exam as the invigilator's list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamSummaryDto {
+    pub exam_id: i64,
+    pub title: String,
+    pub question_count: u32,
+    pub duration_secs: u32,
+    pub open_sitting: Option<SittingDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptSummaryDto {
+    pub attempt_id: String,
+    pub candidate: String,
+    pub exam_title: String,
+    pub status: AttemptStatus,
+    pub percentage: Option<f64>,
+    pub passed: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use examhall_domain::{ChoiceOption, MultiScoring, QuestionId, Tolerance};
+
+    /// Two questions that differ only in their key must look identical to a
+    /// candidate: whatever the key is, none of it reaches the candidate DTO.
+    #[test]
+    fn candidate_questions_carry_no_key_material() {
+        let q = |kind| Question { id: QuestionId::parse("q1").unwrap(), prompt: "p".into(), marks: 1.0, penalty: 0.5, kind };
+        let o = |id: &str, t: &str| ChoiceOption { id: id.into(), text: t.into() };
+        let opts = || vec![o("a", "x"), o("b", "y"), o("c", "z")];
+        let pairs = [
+            (
+                QuestionKind::SingleChoice { options: opts(), correct: "a".into() },
+                QuestionKind::SingleChoice { options: opts(), correct: "b".into() },
+            ),
+            (
+                QuestionKind::MultipleResponse { options: opts(), correct: vec!["a".into()], scoring: MultiScoring::Partial },
+                QuestionKind::MultipleResponse { options: opts(), correct: vec!["b".into(), "c".into()], scoring: MultiScoring::AllOrNothing },
+            ),
+            (QuestionKind::TrueFalse { correct: true }, QuestionKind::TrueFalse { correct: false }),
+            (
+                QuestionKind::Numeric { value: 98765.4321, tolerance: Tolerance::Absolute(0.5) },
+                QuestionKind::Numeric { value: 1.0, tolerance: Tolerance::Exact },
+            ),
+            (
+                QuestionKind::ShortText { accepted: vec!["SECRETWORD".into()], case_sensitive: false },
+                QuestionKind::ShortText { accepted: vec!["other".into()], case_sensitive: true },
+            ),
+        ];
+        for (k1, k2) in pairs {
+            let j1 = serde_json::to_string(&CandidateQuestion::from(&q(k1))).unwrap();
+            let j2 = serde_json::to_string(&CandidateQuestion::from(&q(k2))).unwrap();
+            assert_eq!(j1, j2, "the candidate view must not depend on the key");
+            for secret in ["SECRETWORD", "98765", "penalty", "correct", "accepted"] {
+                assert!(!j1.contains(secret), "{j1} leaks {secret:?}");
+            }
+        }
+    }
+}
