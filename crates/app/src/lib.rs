@@ -1,0 +1,130 @@
+//! THE use-case API. One `pub async fn` per user action; every front end (the
+//! desktop shell's commands, the CLI, tests, later the server) calls these and
+//! nothing below them. Each use case resolves the session, checks the role,
+//! validates its input, then talks to the store.
+
+mod accounts;
+mod auth;
+mod authoring;
+mod candidate;
+pub mod demo;
+mod error;
+mod invigilation;
+mod results;
+pub mod worker;
+
+pub use auth::Actor;
+pub use error::{AppError, AppResult};
+pub use worker::{Outcome, Worker};
+
+use examhall_domain::{Clock, Timestamp};
+use examhall_store::Store;
+use std::sync::Arc;
+
+/// The real wall clock. Everything else gets time from a [`Clock`] passed in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp(d.as_millis() as i64)
+    }
+}
+
+/// Tunables with exam-day defaults.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Silence longer than this (no heartbeat, no event) is recorded as downtime.
+    pub gap_threshold_ms: i64,
+    /// Heartbeats write `last_seen_at` at most this often.
+    pub touch_every_ms: i64,
+    /// Answers arriving this long after the deadline (in flight over IPC) still count.
+    pub save_grace_ms: i64,
+    /// A grading job's lease; a worker silent for longer loses the job to another.
+    pub job_lease_ms: i64,
+    /// Jobs claimed and committed together by one worker step.
+    pub grading_batch: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { gap_threshold_ms: 15_000, touch_every_ms: 5_000, save_grace_ms: 2_000, job_lease_ms: 60_000, grading_batch: 64 }
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    sessions: auth::Sessions,
+    settings: Settings,
+    /// Wakes the grading worker when a job is enqueued.
+    jobs_ready: tokio::sync::Notify,
+    /// Exams never change once stored (editing makes a new version), so they are
+    /// parsed once and shared.
+    exams: std::sync::Mutex<std::collections::HashMap<i64, Arc<examhall_domain::ExamSpec>>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").finish_non_exhaustive()
+    }
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> App {
+        App::with_settings(store, clock, Settings::default())
+    }
+
+    pub fn with_settings(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> App {
+        App {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                sessions: auth::Sessions::default(),
+                settings,
+                jobs_ready: tokio::sync::Notify::new(),
+                exams: Default::default(),
+            }),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+    pub(crate) fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+    pub(crate) fn actor(&self, token: &str) -> AppResult<Actor> {
+        self.inner.sessions.resolve(token, self.now())
+    }
+
+    pub(crate) async fn exam(&self, exam_id: i64) -> AppResult<Arc<examhall_domain::ExamSpec>> {
+        if let Some(e) = self.inner.exams.lock().expect("exam cache").get(&exam_id) {
+            return Ok(e.clone());
+        }
+        let row = self.store().exam(exam_id).await?.ok_or_else(|| AppError::NotFound(format!("Exam {exam_id}")))?;
+        let spec = Arc::new(row.spec);
+        self.inner.exams.lock().expect("exam cache").insert(exam_id, spec.clone());
+        Ok(spec)
+    }
+
+    /// A worker bound to this app's store and clock.
+    pub fn worker(&self) -> Worker {
+        Worker::new(self.clone())
+    }
+
+    pub async fn shutdown(&self) {
+        self.inner.store.close().await;
+    }
+}

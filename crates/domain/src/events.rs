@@ -16,6 +16,30 @@ pub enum SubmitReason {
     TimeUp,
 }
 
+/// Where an attempt is in its life. Only moves forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    InProgress,
+    Submitted,
+    Graded,
+}
+
+impl AttemptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptStatus::InProgress => "in_progress",
+            AttemptStatus::Submitted => "submitted",
+            AttemptStatus::Graded => "graded",
+        }
+    }
+    pub fn parse(s: &str) -> Option<AttemptStatus> {
+        [AttemptStatus::InProgress, AttemptStatus::Submitted, AttemptStatus::Graded]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AttemptEvent {
@@ -43,6 +67,24 @@ impl AttemptEvent {
             AttemptEvent::ClockWentBackwards { .. } => "clock_went_backwards",
             AttemptEvent::Submitted { .. } => "submitted",
             AttemptEvent::Graded { .. } => "graded",
+        }
+    }
+
+    /// Whether this event may be appended to an attempt in `status`. Once
+    /// submitted, nothing the candidate does is accepted; only grading follows.
+    pub fn allowed_in(&self, status: AttemptStatus) -> bool {
+        match self {
+            AttemptEvent::Graded { .. } => status == AttemptStatus::Submitted,
+            _ => status == AttemptStatus::InProgress,
+        }
+    }
+
+    /// The status after this event.
+    pub fn next_status(&self, status: AttemptStatus) -> AttemptStatus {
+        match self {
+            AttemptEvent::Submitted { .. } => AttemptStatus::Submitted,
+            AttemptEvent::Graded { .. } => AttemptStatus::Graded,
+            _ => status,
         }
     }
 
@@ -143,6 +185,19 @@ mod tests {
             AttemptEvent::AnswerSet { question: QuestionId::parse("q1").unwrap(), answer: Some(Answer::Text("b".into())) },
             AttemptEvent::Submitted { reason: SubmitReason::Candidate },
         ]
+    }
+
+    #[test]
+    fn nothing_follows_submission_but_grading() {
+        let answer = AttemptEvent::Navigated { index: 1 };
+        let graded = AttemptEvent::Graded { total: 1.0, max: 1.0, percentage: 100.0, passed: true, awaiting_marking: false };
+        assert!(answer.allowed_in(AttemptStatus::InProgress));
+        assert!(!answer.allowed_in(AttemptStatus::Submitted), "no answers after submission");
+        assert!(!graded.allowed_in(AttemptStatus::InProgress), "no grading before submission");
+        assert!(graded.allowed_in(AttemptStatus::Submitted));
+        assert!(!graded.allowed_in(AttemptStatus::Graded), "graded once");
+        let submit = AttemptEvent::Submitted { reason: SubmitReason::TimeUp };
+        assert_eq!(submit.next_status(AttemptStatus::InProgress), AttemptStatus::Submitted);
     }
 
     #[test]

@@ -128,3 +128,75 @@ impl Answer {
         }
     }
 }
+
+/// Why an answer cannot be stored for a question (its shape, not its correctness).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("this question takes {expected}")]
+    WrongShape { expected: &'static str },
+    #[error("{0:?} is not one of this question's options")]
+    UnknownOption(String),
+    #[error("the answer is longer than {max} bytes", max = Answer::MAX_TEXT_BYTES)]
+    TooLong,
+}
+
+impl Question {
+    /// Checks that `answer` has a shape this question can take. Correctness is
+    /// the grader's business; this only keeps nonsense out of the log.
+    pub fn check_answer(&self, answer: &Answer) -> Result<(), AnswerError> {
+        let is_option = |opts: &[ChoiceOption], id: &str| opts.iter().any(|o| o.id == id);
+        match (&self.kind, answer) {
+            (QuestionKind::MultipleResponse { options, .. }, Answer::Choices(ids)) => {
+                match ids.iter().find(|id| !is_option(options, id)) {
+                    Some(bad) => Err(AnswerError::UnknownOption(bad.clone())),
+                    None => Ok(()),
+                }
+            }
+            (QuestionKind::MultipleResponse { .. }, Answer::Text(_)) => {
+                Err(AnswerError::WrongShape { expected: "a list of option ids" })
+            }
+            (_, Answer::Choices(_)) => Err(AnswerError::WrongShape { expected: "a single text value" }),
+            (_, Answer::Text(t)) if t.len() > Answer::MAX_TEXT_BYTES => Err(AnswerError::TooLong),
+            (QuestionKind::SingleChoice { options, .. }, Answer::Text(t)) => {
+                if t.is_empty() || is_option(options, t) {
+                    Ok(())
+                } else {
+                    Err(AnswerError::UnknownOption(t.clone()))
+                }
+            }
+            (QuestionKind::TrueFalse { .. }, Answer::Text(t)) => {
+                match t.trim().to_lowercase().as_str() {
+                    "" | "true" | "false" => Ok(()),
+                    _ => Err(AnswerError::WrongShape { expected: "true or false" }),
+                }
+            }
+            (QuestionKind::Numeric { .. }, Answer::Text(t)) if t.len() > 64 => Err(AnswerError::TooLong),
+            (QuestionKind::Numeric { .. } | QuestionKind::ShortText { .. } | QuestionKind::Essay, Answer::Text(_)) => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_of_the_wrong_shape_are_refused() {
+        let opts = vec![ChoiceOption { id: "a".into(), text: "A".into() }, ChoiceOption { id: "b".into(), text: "B".into() }];
+        let q = |kind| Question { id: QuestionId::parse("q").unwrap(), prompt: "p".into(), marks: 1.0, penalty: 0.0, kind };
+        let single = q(QuestionKind::SingleChoice { options: opts.clone(), correct: "a".into() });
+        let multi = q(QuestionKind::MultipleResponse { options: opts, correct: vec!["a".into()], scoring: MultiScoring::AllOrNothing });
+        let tf = q(QuestionKind::TrueFalse { correct: true });
+        let essay = q(QuestionKind::Essay);
+        let text = |s: &str| Answer::Text(s.into());
+        assert_eq!(single.check_answer(&text("b")), Ok(()));
+        assert_eq!(single.check_answer(&text("z")), Err(AnswerError::UnknownOption("z".into())));
+        assert!(single.check_answer(&Answer::Choices(vec!["a".into()])).is_err());
+        assert_eq!(multi.check_answer(&Answer::Choices(vec!["a".into(), "b".into()])), Ok(()));
+        assert!(multi.check_answer(&Answer::Choices(vec!["x".into()])).is_err());
+        assert!(multi.check_answer(&text("a")).is_err());
+        assert_eq!(tf.check_answer(&text("True")), Ok(()));
+        assert!(tf.check_answer(&text("maybe")).is_err());
+        assert_eq!(essay.check_answer(&text(&"x".repeat(Answer::MAX_TEXT_BYTES + 1))), Err(AnswerError::TooLong));
+    }
+}

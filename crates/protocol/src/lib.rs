@@ -8,7 +8,7 @@ use examhall_domain::{Question, QuestionKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub use examhall_domain::{Answer, Role};
+pub use examhall_domain::{Answer, AttemptStatus, Outcome, Role};
 
 /// Stable error codes the UI branches on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,14 +141,6 @@ impl From<&Question> for CandidateQuestion {
         };
         CandidateQuestion { id: q.id.to_string(), prompt: q.prompt.clone(), marks: q.marks, widget }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AttemptStatus {
-    InProgress,
-    Submitted,
-    Graded,
 }
 
 /// The backend's view of the attempt's time. The UI displays it; it decides nothing.

@@ -1,0 +1,139 @@
+//! Passwords (argon2id, OWASP parameters), login throttling, sessions, role checks.
+
+use crate::error::{AppError, AppResult};
+use anyhow::Context as _;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use examhall_domain::{Role, Timestamp};
+use rand::RngCore;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("static argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub(crate) fn hash_password(password: &str) -> AppResult<String> {
+    let hash = hasher()
+        .hash_password(password.as_bytes())
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+        .context("hashing a password")?;
+    Ok(hash.to_string())
+}
+
+pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(e) => {
+            tracing::error!(error = %e, "stored password hash is unreadable");
+            false
+        }
+    }
+}
+
+/// After this many consecutive failures a username is blocked, for 30 s, doubling
+/// with every further failure, up to 15 minutes.
+pub(crate) const FREE_FAILURES: i64 = 5;
+
+pub(crate) fn block_for_ms(failures: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        return 0;
+    }
+    let doublings = (failures - FREE_FAILURES).min(5) as u32;
+    (30_000i64 << doublings).min(15 * 60_000)
+}
+
+/// Who is calling. Only this crate can make one (by logging in).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub(crate) user_id: i64,
+    pub(crate) role: Role,
+}
+
+impl Actor {
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The role check every use case starts with.
+    pub(crate) fn require(&self, allowed: &[Role], action: &'static str) -> AppResult<()> {
+        if allowed.contains(&self.role) {
+            Ok(())
+        } else {
+            tracing::warn!(user = self.user_id, role = %self.role, action, "forbidden");
+            Err(AppError::Forbidden { role: self.role, action })
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Sessions {
+    by_token: Mutex<HashMap<String, (Actor, Timestamp)>>,
+}
+
+/// A signed-in session ends after 12 hours without use.
+const SESSION_IDLE_MS: i64 = 12 * 3600 * 1000;
+
+impl Sessions {
+    pub(crate) fn create(&self, actor: Actor, now: Timestamp) -> String {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        self.by_token.lock().expect("session map").insert(token.clone(), (actor, now));
+        token
+    }
+
+    pub(crate) fn resolve(&self, token: &str, now: Timestamp) -> AppResult<Actor> {
+        let mut map = self.by_token.lock().expect("session map");
+        match map.get_mut(token) {
+            Some((actor, last)) if now.since(*last) < SESSION_IDLE_MS => {
+                *last = now;
+                Ok(actor.clone())
+            }
+            Some(_) => {
+                map.remove(token);
+                Err(AppError::Unauthenticated)
+            }
+            None => Err(AppError::Unauthenticated),
+        }
+    }
+
+    pub(crate) fn remove(&self, token: &str) {
+        self.by_token.lock().expect("session map").remove(token);
+    }
+}
+
+pub(crate) fn random_hex(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("correct horsf", &h));
+        assert!(!verify_password("x", "not a phc string"));
+        assert_ne!(h, hash_password("correct horse").unwrap(), "salted");
+    }
+
+    #[test]
+    fn throttle_backs_off_exponentially_with_a_cap() {
+        assert_eq!(block_for_ms(4), 0);
+        assert_eq!(block_for_ms(5), 30_000);
+        assert_eq!(block_for_ms(6), 60_000);
+        assert_eq!(block_for_ms(50), 15 * 60_000);
+    }
+}

@@ -1,0 +1,302 @@
+//! The candidate's exam: my exams, start with a code, answer, flag, navigate,
+//! heartbeat, submit. Every change is acknowledged only after its commit.
+
+use crate::auth::{random_hex, Actor};
+use crate::{App, AppError, AppResult};
+use examhall_domain::timer::{check_clock, ClockCheck};
+use examhall_domain::{
+    Answer, AttemptEvent, AttemptStatus, ExamSpec, QuestionId, Role, StartCode, SubmitReason, TimeAllowance, Timestamp,
+};
+use examhall_protocol::{
+    AttemptRef, AttemptView, CandidateQuestion, ClockDto, ExamCard, ExamCardState, Navigate, SaveAck, SetAnswer,
+    SetFlag, StartAttempt, SubmitAck,
+};
+use examhall_store::{AttemptRow, NewAttempt, NewJob, StoreError};
+use std::collections::BTreeMap;
+
+pub(crate) const GRADE_JOB: &str = "grade_attempt";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct GradePayload {
+    pub attempt_id: String,
+}
+
+fn allowance(a: &AttemptRow) -> TimeAllowance {
+    TimeAllowance { duration_secs: a.duration_secs, multiplier: a.time_multiplier, credited_ms: a.credited_ms }
+}
+
+pub(crate) fn clock_dto(a: &AttemptRow, now: Timestamp) -> ClockDto {
+    let allow = allowance(a);
+    let remaining_ms = match a.status {
+        AttemptStatus::InProgress => allow.remaining_ms(a.started_at, a.excluded_ms, now),
+        _ => 0,
+    };
+    ClockDto { remaining_ms, allowed_ms: allow.allowed_ms(), status: a.status }
+}
+
+impl App {
+    /// The candidate's assigned exams and where each one stands.
+    pub async fn my_exams(&self, token: &str) -> AppResult<Vec<ExamCard>> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Candidate], "list a candidate's exams")?;
+        let mut cards = Vec::new();
+        for (exam, multiplier) in self.store().assigned_exams(actor.user_id).await? {
+            let state = match self.store().attempt_for(exam.id, actor.user_id).await? {
+                None => ExamCardState::NotStarted,
+                Some(a) => {
+                    let a = self.observe(a).await?;
+                    match a.status {
+                        AttemptStatus::InProgress => ExamCardState::InProgress { attempt_id: a.id },
+                        _ => ExamCardState::Submitted { attempt_id: a.id },
+                    }
+                }
+            };
+            let allow = TimeAllowance { duration_secs: exam.spec.duration_secs, multiplier, credited_ms: 0 };
+            cards.push(ExamCard {
+                exam_id: exam.id,
+                title: exam.spec.title.clone(),
+                question_count: exam.spec.questions.len() as u32,
+                allowed_secs: allow.allowed_ms() / 1000,
+                sitting_open: self.store().open_sitting_for(exam.id).await?.is_some(),
+                state,
+            });
+        }
+        Ok(cards)
+    }
+
+    /// Starts an attempt with the sitting's start code. A candidate who already has
+    /// an attempt in progress at this exam simply gets it back.
+    pub async fn start_attempt(&self, token: &str, req: StartAttempt) -> AppResult<AttemptView> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Candidate], "sit exams")?;
+        let multiplier = self
+            .store()
+            .assignment(req.exam_id, actor.user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Exam {} (not assigned to you)", req.exam_id)))?;
+        if let Some(existing) = self.store().attempt_for(req.exam_id, actor.user_id).await? {
+            if existing.status != AttemptStatus::InProgress {
+                return Err(AppError::Conflict("You have already submitted this exam.".into()));
+            }
+            return self.open_attempt(token, AttemptRef { attempt_id: existing.id }).await;
+        }
+        let sitting = self.store().open_sitting_for(req.exam_id).await?.ok_or(AppError::SittingClosed)?;
+        let code = StartCode::parse(&req.start_code).map_err(|_| AppError::WrongStartCode)?;
+        if code.as_str() != sitting.start_code {
+            tracing::warn!(user = actor.user_id, exam = req.exam_id, "wrong start code");
+            return Err(AppError::WrongStartCode);
+        }
+        let exam = self.exam(req.exam_id).await?;
+        let now = self.now();
+        let id = random_hex(16);
+        let allow = TimeAllowance { duration_secs: exam.duration_secs, multiplier, credited_ms: 0 };
+        let started = AttemptEvent::Started { exam_id: req.exam_id, sitting_id: sitting.id, allowed_ms: allow.allowed_ms() };
+        let new = NewAttempt {
+            id: &id,
+            exam_id: req.exam_id,
+            sitting_id: sitting.id,
+            user_id: actor.user_id,
+            duration_secs: exam.duration_secs,
+            time_multiplier: multiplier,
+        };
+        let attempt = match self.store().create_attempt(new, &started, now).await {
+            Ok(a) => a,
+            // Two windows raced: the other one won; resume its attempt.
+            Err(StoreError::Conflict(_)) => {
+                let a = self.store().attempt_for(req.exam_id, actor.user_id).await?;
+                a.ok_or_else(|| AppError::Conflict("attempt vanished".into()))?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(attempt = %attempt.id, user = actor.user_id, "attempt started");
+        self.view(attempt, &exam).await
+    }
+
+    /// Reopens the candidate's attempt (after a restart, or on every page load).
+    /// Silence longer than the gap threshold is recorded as a `Resumed` event.
+    pub async fn open_attempt(&self, token: &str, r: AttemptRef) -> AppResult<AttemptView> {
+        let actor = self.actor(token)?;
+        let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
+        let attempt = self.observe(attempt).await?;
+        let exam = self.exam(attempt.exam_id).await?;
+        self.view(attempt, &exam).await
+    }
+
+    pub async fn set_answer(&self, token: &str, req: SetAnswer) -> AppResult<SaveAck> {
+        let actor = self.actor(token)?;
+        let attempt = self.writable_attempt(&actor, &req.attempt_id).await?;
+        let exam = self.exam(attempt.exam_id).await?;
+        let question = exam
+            .questions
+            .iter()
+            .find(|q| q.id.as_str() == req.question_id)
+            .ok_or_else(|| AppError::invalid("question_id", format!("{:?} is not in this exam", req.question_id)))?;
+        let answer = req.answer.filter(|a| !a.is_blank());
+        if let Some(a) = &answer {
+            question.check_answer(a).map_err(|e| AppError::invalid("answer", e.to_string()))?;
+        }
+        let ev = AttemptEvent::AnswerSet { question: question.id.clone(), answer };
+        self.append_ack(&attempt, ev).await
+    }
+
+    pub async fn set_flag(&self, token: &str, req: SetFlag) -> AppResult<SaveAck> {
+        let actor = self.actor(token)?;
+        let attempt = self.writable_attempt(&actor, &req.attempt_id).await?;
+        let exam = self.exam(attempt.exam_id).await?;
+        let question = question_id(&exam, &req.question_id)?;
+        self.append_ack(&attempt, AttemptEvent::Flagged { question, flagged: req.flagged }).await
+    }
+
+    pub async fn navigate(&self, token: &str, req: Navigate) -> AppResult<SaveAck> {
+        let actor = self.actor(token)?;
+        let attempt = self.writable_attempt(&actor, &req.attempt_id).await?;
+        let exam = self.exam(attempt.exam_id).await?;
+        if req.index as usize >= exam.questions.len() {
+            return Err(AppError::invalid("index", format!("this exam has {} questions", exam.questions.len())));
+        }
+        self.append_ack(&attempt, AttemptEvent::Navigated { index: req.index }).await
+    }
+
+    /// Called by the exam window every few seconds: returns the backend's clock,
+    /// records liveness, and submits the attempt when time is up.
+    pub async fn heartbeat(&self, token: &str, r: AttemptRef) -> AppResult<ClockDto> {
+        let actor = self.actor(token)?;
+        let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
+        let attempt = self.observe(attempt).await?;
+        Ok(clock_dto(&attempt, self.now()))
+    }
+
+    pub async fn submit(&self, token: &str, r: AttemptRef) -> AppResult<SubmitAck> {
+        let actor = self.actor(token)?;
+        let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
+        if attempt.status != AttemptStatus::InProgress {
+            return Err(AppError::Conflict("This attempt has already been submitted.".into()));
+        }
+        let task_id = self.submit_now(&attempt.id, SubmitReason::Candidate).await?;
+        Ok(SubmitAck { attempt_id: attempt.id, task_id })
+    }
+
+    // ----- internals -----
+
+    async fn own_attempt(&self, actor: &Actor, attempt_id: &str) -> AppResult<AttemptRow> {
+        actor.require(&[Role::Candidate], "sit exams")?;
+        match self.store().attempt(attempt_id).await? {
+            Some(a) if a.user_id == actor.user_id => Ok(a),
+            // Someone else's attempt is reported exactly like a missing one.
+            _ => Err(AppError::NotFound(format!("Attempt {attempt_id}"))),
+        }
+    }
+
+    /// The attempt, if the candidate may still change it. Past the deadline (plus
+    /// a short grace for changes already in flight) it is submitted and refused.
+    async fn writable_attempt(&self, actor: &Actor, attempt_id: &str) -> AppResult<AttemptRow> {
+        let a = self.own_attempt(actor, attempt_id).await?;
+        if a.status != AttemptStatus::InProgress {
+            return Err(AppError::TimeUp);
+        }
+        let now = self.now();
+        let deadline = allowance(&a).deadline(a.started_at, a.excluded_ms);
+        if now.since(deadline) > self.settings().save_grace_ms {
+            self.submit_quietly(&a.id, SubmitReason::TimeUp).await?;
+            return Err(AppError::TimeUp);
+        }
+        Ok(a)
+    }
+
+    async fn append_ack(&self, attempt: &AttemptRow, ev: AttemptEvent) -> AppResult<SaveAck> {
+        let now = self.now();
+        let seq = match self.store().append(&attempt.id, std::slice::from_ref(&ev), now).await {
+            Ok(seq) => seq,
+            Err(StoreError::Conflict(_)) => return Err(AppError::TimeUp),
+            Err(e) => return Err(e.into()),
+        };
+        let mut fresh = attempt.clone();
+        fresh.head_seq = seq;
+        Ok(SaveAck { seq, clock: clock_dto(&fresh, now) })
+    }
+
+    /// Liveness, downtime and deadline bookkeeping; returns the attempt as it now stands.
+    pub(crate) async fn observe(&self, a: AttemptRow) -> AppResult<AttemptRow> {
+        if a.status != AttemptStatus::InProgress {
+            return Ok(a);
+        }
+        let now = self.now();
+        let s = self.settings();
+        match check_clock(a.last_seen_at, now, s.gap_threshold_ms) {
+            ClockCheck::Gap { gap_ms } => {
+                tracing::warn!(attempt = %a.id, gap_ms, "attempt resumed after a gap");
+                self.store().append(&a.id, &[AttemptEvent::Resumed { gap_ms }], now).await?;
+            }
+            ClockCheck::WentBackwards { by_ms } => {
+                tracing::warn!(attempt = %a.id, by_ms, "wall clock went backwards");
+                self.store().append(&a.id, &[AttemptEvent::ClockWentBackwards { by_ms }], now).await?;
+            }
+            ClockCheck::Normal => {
+                if now.since(a.last_seen_at) >= s.touch_every_ms {
+                    self.store().touch_attempt(&a.id, now).await?;
+                }
+            }
+        }
+        if allowance(&a).remaining_ms(a.started_at, a.excluded_ms, now) == 0 {
+            self.submit_quietly(&a.id, SubmitReason::TimeUp).await?;
+        }
+        let fresh = self.store().attempt(&a.id).await?;
+        fresh.ok_or_else(|| AppError::NotFound(format!("Attempt {}", a.id)))
+    }
+
+    async fn submit_now(&self, attempt_id: &str, reason: SubmitReason) -> AppResult<i64> {
+        let payload = serde_json::to_string(&GradePayload { attempt_id: attempt_id.to_owned() })
+            .map_err(anyhow::Error::from)?;
+        let job = NewJob { kind: GRADE_JOB, payload };
+        let id = self.store().submit(attempt_id, &AttemptEvent::Submitted { reason }, &job, self.now()).await?;
+        tracing::info!(attempt = attempt_id, ?reason, task = id, "attempt submitted");
+        self.inner.jobs_ready.notify_one();
+        Ok(id)
+    }
+
+    /// Submits unless something else already did (a race with another call).
+    async fn submit_quietly(&self, attempt_id: &str, reason: SubmitReason) -> AppResult<()> {
+        match self.submit_now(attempt_id, reason).await {
+            Ok(_) | Err(AppError::Conflict(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn view(&self, attempt: AttemptRow, exam: &ExamSpec) -> AppResult<AttemptView> {
+        let rows = self.store().answers(&attempt.id).await?;
+        let mut answers = BTreeMap::new();
+        let mut flagged = Vec::new();
+        for r in rows {
+            if r.flagged {
+                flagged.push(r.question_id.clone());
+            }
+            if let Some(a) = r.answer {
+                answers.insert(r.question_id, a);
+            }
+        }
+        Ok(AttemptView {
+            attempt_id: attempt.id.clone(),
+            exam_title: exam.title.clone(),
+            questions: exam.questions.iter().map(CandidateQuestion::from).collect(),
+            answers,
+            flagged,
+            current_index: attempt.current_index.min(exam.questions.len().saturating_sub(1) as u32),
+            clock: clock_dto(&attempt, self.now()),
+        })
+    }
+}
+
+fn question_id(exam: &ExamSpec, raw: &str) -> AppResult<QuestionId> {
+    exam.questions
+        .iter()
+        .find(|q| q.id.as_str() == raw)
+        .map(|q| q.id.clone())
+        .ok_or_else(|| AppError::invalid("question_id", format!("{raw:?} is not in this exam")))
+}
+
+/// Answers as the grader wants them.
+pub(crate) fn answer_map(rows: Vec<examhall_store::AnswerRow>) -> BTreeMap<QuestionId, Answer> {
+    rows.into_iter()
+        .filter_map(|r| Some((QuestionId::parse(&r.question_id)?, r.answer?)))
+        .collect()
+}

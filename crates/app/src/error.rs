@@ -1,0 +1,80 @@
+use examhall_protocol::{ErrorCode, ErrorDto};
+use examhall_store::StoreError;
+
+/// Every way a use case can fail that a caller may want to branch on, plus
+/// `Internal` for the rest (logged in full, shown to the user only as a code).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("Wrong username or password.")]
+    BadCredentials,
+    #[error("Too many failed attempts. Try again in {retry_after_secs} s.")]
+    Throttled { retry_after_secs: i64 },
+    #[error("You are not signed in (or your session has ended). Please sign in again.")]
+    Unauthenticated,
+    #[error("Your role ({role}) may not {action}.")]
+    Forbidden { role: examhall_domain::Role, action: &'static str },
+    #[error("{0} not found.")]
+    NotFound(String),
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("That start code is not right for this exam. Check it with the invigilator.")]
+    WrongStartCode,
+    #[error("This exam has not been opened by an invigilator yet.")]
+    SittingClosed,
+    #[error("Time is up: the attempt has been submitted.")]
+    TimeUp,
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> AppError {
+        AppError::Invalid { field: field.into(), message: message.into() }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::BadCredentials => ErrorCode::BadCredentials,
+            AppError::Throttled { .. } => ErrorCode::Throttled,
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::Forbidden { .. } => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::Invalid { .. } => ErrorCode::Invalid,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::WrongStartCode => ErrorCode::WrongStartCode,
+            AppError::SittingClosed => ErrorCode::SittingClosed,
+            AppError::TimeUp => ErrorCode::TimeUp,
+            AppError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// What the user sees. Internal details go to the log, not the screen.
+    pub fn to_dto(&self) -> ErrorDto {
+        let message = match self {
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                "Something went wrong on this computer. Your saved answers are safe; please tell the invigilator.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let field = match self {
+            AppError::Invalid { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        ErrorDto { code: self.code(), message, field }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::Conflict(what) => AppError::Conflict(format!("Conflict: {what}.")),
+            StoreError::NotFound(what) => AppError::NotFound(what),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}

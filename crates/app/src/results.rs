@@ -1,0 +1,105 @@
+use crate::candidate::{GradePayload, GRADE_JOB};
+use crate::{App, AppError, AppResult};
+use examhall_domain::{AttemptStatus, ResultRelease, Role};
+use examhall_protocol::{AttemptRef, AttemptSummaryDto, QuestionMarkDto, ResultState, ResultView, TaskState, TaskStatusDto};
+
+const STAFF: &[Role] = &[Role::Teacher, Role::Invigilator, Role::Admin];
+
+impl App {
+    /// A graded result. Candidates see only their own, and only once the exam
+    /// releases it; staff see any.
+    pub async fn attempt_result(&self, token: &str, r: AttemptRef) -> AppResult<ResultView> {
+        let actor = self.actor(token)?;
+        let attempt = self
+            .store()
+            .attempt(&r.attempt_id)
+            .await?
+            .filter(|a| actor.role != Role::Candidate || a.user_id == actor.user_id)
+            .ok_or_else(|| AppError::NotFound(format!("Attempt {}", r.attempt_id)))?;
+        let exam = self.exam(attempt.exam_id).await?;
+        if attempt.status == AttemptStatus::InProgress {
+            return Err(AppError::Conflict("This attempt has not been submitted yet.".into()));
+        }
+        let result = match self.store().result(&attempt.id).await? {
+            None => ResultState::Grading,
+            Some(_) if actor.role == Role::Candidate && exam.release == ResultRelease::AfterReview => ResultState::Withheld,
+            Some(res) => ResultState::Released {
+                total: res.total,
+                max: res.max,
+                percentage: res.percentage,
+                passed: res.passed,
+                pass_mark_pct: exam.pass_mark_pct,
+                awaiting_marking: res.awaiting_marking,
+                questions: res
+                    .marks
+                    .iter()
+                    .map(|(qid, m)| QuestionMarkDto {
+                        question_id: qid.to_string(),
+                        prompt: exam.questions.iter().find(|q| &q.id == qid).map(|q| q.prompt.clone()).unwrap_or_default(),
+                        awarded: m.awarded,
+                        max: m.max,
+                        outcome: m.outcome,
+                    })
+                    .collect(),
+            },
+        };
+        Ok(ResultView { attempt_id: attempt.id, exam_title: exam.title.clone(), result })
+    }
+
+    /// Status of a background task (as the platform's `/api/tasks/status/{id}`).
+    /// A candidate may only ask about the grading of their own attempt.
+    pub async fn task_status(&self, token: &str, task_id: i64) -> AppResult<TaskStatusDto> {
+        let actor = self.actor(token)?;
+        let not_found = || AppError::NotFound(format!("Task {task_id}"));
+        let job = self.store().job(task_id).await?.ok_or_else(not_found)?;
+        if actor.role == Role::Candidate {
+            let owner = match (job.kind.as_str(), serde_json::from_str::<GradePayload>(&job.payload)) {
+                (GRADE_JOB, Ok(p)) => self.store().attempt(&p.attempt_id).await?.map(|a| a.user_id),
+                _ => None,
+            };
+            if owner != Some(actor.user_id) {
+                return Err(not_found());
+            }
+        }
+        let status = match job.status.as_str() {
+            "pending" => TaskState::Pending,
+            "running" => TaskState::Running,
+            "done" => TaskState::Done,
+            _ => TaskState::Failed,
+        };
+        Ok(TaskStatusDto { task_id: job.id, kind: job.kind, status, tries: job.tries, error: job.error })
+    }
+
+    /// Every attempt at this centre with its result, newest first (staff only).
+    pub async fn attempt_summaries(&self, token: &str) -> AppResult<Vec<AttemptSummaryDto>> {
+        let actor = self.actor(token)?;
+        actor.require(STAFF, "see all attempts")?;
+        Ok(self
+            .store()
+            .attempt_summaries()
+            .await?
+            .into_iter()
+            .map(|r| AttemptSummaryDto {
+                status: AttemptStatus::parse(&r.status).unwrap_or(AttemptStatus::InProgress),
+                attempt_id: r.attempt_id,
+                candidate: format!("{} ({})", r.display_name, r.username),
+                exam_title: r.exam_title,
+                percentage: r.percentage,
+                passed: r.passed,
+            })
+            .collect())
+    }
+
+    /// Re-checks an attempt's hash chain; returns the number of events (staff only).
+    pub async fn verify_attempt(&self, token: &str, attempt_id: &str) -> AppResult<usize> {
+        let actor = self.actor(token)?;
+        actor.require(STAFF, "verify attempt logs")?;
+        let events = self.store().events(attempt_id).await?;
+        if events.is_empty() {
+            return Err(AppError::NotFound(format!("Attempt {attempt_id}")));
+        }
+        let replayed = examhall_domain::verify_chain(attempt_id, &events)
+            .map_err(|e| AppError::Conflict(format!("The event log of attempt {attempt_id} is damaged: {e}")))?;
+        Ok(replayed.len())
+    }
+}

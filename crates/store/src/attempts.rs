@@ -1,0 +1,392 @@
+use crate::error::conflict_on_unique;
+use crate::jobs::{enqueue_in, finish_in, NewJob};
+use crate::{Result, Store, StoreError};
+use examhall_domain::events::StoredEvent;
+use examhall_domain::{Answer, AttemptEvent, AttemptStatus, EventHash, Mark, QuestionId, SheetResult, Timestamp};
+use sqlx::SqliteConnection;
+
+#[derive(Debug, Clone)]
+pub struct NewAttempt<'a> {
+    pub id: &'a str,
+    pub exam_id: i64,
+    pub sitting_id: i64,
+    pub user_id: i64,
+    pub duration_secs: u32,
+    pub time_multiplier: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AttemptRow {
+    pub id: String,
+    pub exam_id: i64,
+    pub sitting_id: i64,
+    pub user_id: i64,
+    pub status: AttemptStatus,
+    pub started_at: Timestamp,
+    pub duration_secs: u32,
+    pub time_multiplier: f64,
+    pub credited_ms: i64,
+    pub excluded_ms: i64,
+    pub current_index: u32,
+    pub last_seen_at: Timestamp,
+    pub head_seq: i64,
+    pub head_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct RawAttempt {
+    id: String,
+    exam_id: i64,
+    sitting_id: i64,
+    user_id: i64,
+    status: String,
+    started_at: i64,
+    duration_secs: i64,
+    time_multiplier: f64,
+    credited_ms: i64,
+    excluded_ms: i64,
+    current_index: i64,
+    last_seen_at: i64,
+    head_seq: i64,
+    head_hash: String,
+}
+
+impl TryFrom<RawAttempt> for AttemptRow {
+    type Error = StoreError;
+    fn try_from(r: RawAttempt) -> Result<AttemptRow> {
+        let status = AttemptStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::corrupt(format!("attempts.status of {}", r.id), &r.status))?;
+        Ok(AttemptRow {
+            status,
+            started_at: Timestamp(r.started_at),
+            duration_secs: u32::try_from(r.duration_secs).map_err(|e| StoreError::corrupt("attempts.duration_secs", e))?,
+            time_multiplier: r.time_multiplier,
+            credited_ms: r.credited_ms,
+            excluded_ms: r.excluded_ms,
+            current_index: u32::try_from(r.current_index).unwrap_or(0),
+            last_seen_at: Timestamp(r.last_seen_at),
+            head_seq: r.head_seq,
+            head_hash: r.head_hash,
+            id: r.id,
+            exam_id: r.exam_id,
+            sitting_id: r.sitting_id,
+            user_id: r.user_id,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRow {
+    pub question_id: String,
+    pub answer: Option<Answer>,
+    pub flagged: bool,
+    pub seq: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultRow {
+    pub attempt_id: String,
+    pub total: f64,
+    pub max: f64,
+    pub percentage: f64,
+    pub passed: bool,
+    pub awaiting_marking: bool,
+    pub marks: Vec<(QuestionId, Mark)>,
+    pub graded_at: Timestamp,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptSummaryRow {
+    pub attempt_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub exam_title: String,
+    pub status: String,
+    pub percentage: Option<f64>,
+    pub passed: Option<bool>,
+}
+
+const ATTEMPT_COLS: &str = "id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
+     credited_ms, excluded_ms, current_index, last_seen_at, head_seq, head_hash";
+
+/// Appends events to an attempt's chain and applies them to the projection, inside
+/// the caller's transaction. Returns the last sequence number written.
+async fn append_in(conn: &mut SqliteConnection, attempt_id: &str, events: &[AttemptEvent], now: Timestamp) -> Result<i64> {
+    let head: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT head_seq, head_hash, status FROM attempts WHERE id = ?1")
+            .bind(attempt_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (mut seq, head_hash, status) = head.ok_or_else(|| StoreError::NotFound(format!("attempt {attempt_id}")))?;
+    let mut status = AttemptStatus::parse(&status).ok_or_else(|| StoreError::corrupt("attempts.status", &status))?;
+    let mut prev = EventHash(head_hash);
+    for ev in events {
+        if !ev.allowed_in(status) {
+            return Err(StoreError::Conflict(format!(
+                "attempt {attempt_id} is {}: a {} event",
+                status.as_str(),
+                ev.type_name()
+            )));
+        }
+        seq += 1;
+        let payload = ev.to_payload();
+        let hash = EventHash::link(&prev, attempt_id, seq, now, &payload);
+        sqlx::query(
+            "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(attempt_id)
+        .bind(seq)
+        .bind(now.0)
+        .bind(ev.type_name())
+        .bind(&payload)
+        .bind(&prev.0)
+        .bind(&hash.0)
+        .execute(&mut *conn)
+        .await?;
+        project(conn, attempt_id, seq, ev, now).await?;
+        status = ev.next_status(status);
+        prev = hash;
+    }
+    sqlx::query("UPDATE attempts SET head_seq = ?2, head_hash = ?3, last_seen_at = max(last_seen_at, ?4) WHERE id = ?1")
+        .bind(attempt_id)
+        .bind(seq)
+        .bind(&prev.0)
+        .bind(now.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(seq)
+}
+
+/// The projection: current answers, flags, position and status.
+async fn project(conn: &mut SqliteConnection, attempt_id: &str, seq: i64, ev: &AttemptEvent, now: Timestamp) -> Result<()> {
+    match ev {
+        AttemptEvent::AnswerSet { question, answer } => {
+            let json = answer.as_ref().map(|a| serde_json::to_string(a).expect("answers serialise"));
+            sqlx::query(
+                "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) VALUES (?1, ?2, ?3, 0, ?4) \
+                 ON CONFLICT(attempt_id, question_id) DO UPDATE SET answer = excluded.answer, seq = excluded.seq",
+            )
+            .bind(attempt_id)
+            .bind(question.as_str())
+            .bind(json)
+            .bind(seq)
+            .execute(conn)
+            .await?;
+        }
+        AttemptEvent::Flagged { question, flagged } => {
+            sqlx::query(
+                "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) VALUES (?1, ?2, NULL, ?3, ?4) \
+                 ON CONFLICT(attempt_id, question_id) DO UPDATE SET flagged = excluded.flagged, seq = excluded.seq",
+            )
+            .bind(attempt_id)
+            .bind(question.as_str())
+            .bind(flagged)
+            .bind(seq)
+            .execute(conn)
+            .await?;
+        }
+        AttemptEvent::Navigated { index } => {
+            sqlx::query("UPDATE attempts SET current_index = ?2 WHERE id = ?1")
+                .bind(attempt_id)
+                .bind(index)
+                .execute(conn)
+                .await?;
+        }
+        AttemptEvent::Submitted { .. } => {
+            sqlx::query("UPDATE attempts SET status = 'submitted', submitted_at = ?2 WHERE id = ?1")
+                .bind(attempt_id)
+                .bind(now.0)
+                .execute(conn)
+                .await?;
+        }
+        AttemptEvent::Graded { .. } => {
+            sqlx::query("UPDATE attempts SET status = 'graded' WHERE id = ?1").bind(attempt_id).execute(conn).await?;
+        }
+        AttemptEvent::Started { .. } | AttemptEvent::Resumed { .. } | AttemptEvent::ClockWentBackwards { .. } => {}
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates the attempt and its first event (`Started`) in one transaction.
+    /// A candidate has at most one attempt per exam: a second is a `Conflict`.
+    pub async fn create_attempt(&self, a: NewAttempt<'_>, started: &AttemptEvent, now: Timestamp) -> Result<AttemptRow> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
+             last_seen_at, head_seq, head_hash) VALUES (?1, ?2, ?3, ?4, 'in_progress', ?5, ?6, ?7, ?5, 0, ?8)",
+        )
+        .bind(a.id)
+        .bind(a.exam_id)
+        .bind(a.sitting_id)
+        .bind(a.user_id)
+        .bind(now.0)
+        .bind(a.duration_secs)
+        .bind(a.time_multiplier)
+        .bind(EventHash::genesis().0)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| conflict_on_unique(e, "an attempt at this exam"))?;
+        append_in(&mut tx, a.id, std::slice::from_ref(started), now).await?;
+        tx.commit().await?;
+        self.attempt(a.id).await?.ok_or_else(|| StoreError::NotFound(format!("attempt {}", a.id)))
+    }
+
+    /// Appends events durably. Returns once the commit has reached the disk.
+    pub async fn append(&self, attempt_id: &str, events: &[AttemptEvent], now: Timestamp) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let seq = append_in(&mut tx, attempt_id, events, now).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Appends `Submitted` and enqueues its grading job atomically.
+    pub async fn submit(&self, attempt_id: &str, submitted: &AttemptEvent, job: &NewJob<'_>, now: Timestamp) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        append_in(&mut tx, attempt_id, std::slice::from_ref(submitted), now).await?;
+        let job_id = enqueue_in(&mut tx, job, now).await?;
+        tx.commit().await?;
+        Ok(job_id)
+    }
+
+    /// Stores a batch of grading results, each with its `Graded` event, and marks
+    /// their jobs done, in one transaction (one fsync for the batch). An attempt
+    /// graded already (a job re-run after a crash) just has its job closed.
+    pub async fn complete_gradings(&self, done: &[(i64, String, SheetResult)], now: Timestamp) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        for (job_id, attempt_id, r) in done {
+            let status: Option<String> = sqlx::query_scalar("SELECT status FROM attempts WHERE id = ?1")
+                .bind(attempt_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if status.as_deref() == Some("submitted") {
+                let graded = AttemptEvent::Graded {
+                    total: r.total,
+                    max: r.max,
+                    percentage: r.percentage,
+                    passed: r.passed,
+                    awaiting_marking: r.awaiting_marking,
+                };
+                append_in(&mut tx, attempt_id, std::slice::from_ref(&graded), now).await?;
+                let marks = serde_json::to_string(&r.marks).map_err(|e| StoreError::corrupt("marks", e))?;
+                sqlx::query(
+                    "INSERT INTO results (attempt_id, total, max, percentage, passed, awaiting_marking, marks, graded_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .bind(attempt_id)
+                .bind(r.total)
+                .bind(r.max)
+                .bind(r.percentage)
+                .bind(r.passed)
+                .bind(r.awaiting_marking)
+                .bind(marks)
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+            finish_in(&mut tx, *job_id, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that the attempt's window is alive (no event; heartbeat only).
+    pub async fn touch_attempt(&self, attempt_id: &str, now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE attempts SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1")
+            .bind(attempt_id)
+            .bind(now.0)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn attempt(&self, id: &str) -> Result<Option<AttemptRow>> {
+        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id = ?1");
+        sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .map(AttemptRow::try_from)
+            .transpose()
+    }
+
+    pub async fn attempt_for(&self, exam_id: i64, user_id: i64) -> Result<Option<AttemptRow>> {
+        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE exam_id = ?1 AND user_id = ?2");
+        sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
+            .bind(exam_id)
+            .bind(user_id)
+            .fetch_optional(&self.read)
+            .await?
+            .map(AttemptRow::try_from)
+            .transpose()
+    }
+
+    pub async fn answers(&self, attempt_id: &str) -> Result<Vec<AnswerRow>> {
+        let rows: Vec<(String, Option<String>, bool, i64)> = sqlx::query_as(
+            "SELECT question_id, answer, flagged, seq FROM attempt_answers WHERE attempt_id = ?1 ORDER BY question_id",
+        )
+        .bind(attempt_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|(question_id, answer, flagged, seq)| {
+                let answer = answer
+                    .map(|j| serde_json::from_str(&j))
+                    .transpose()
+                    .map_err(|e| StoreError::corrupt(format!("answer to {question_id} in {attempt_id}"), e))?;
+                Ok(AnswerRow { question_id, answer, flagged, seq })
+            })
+            .collect()
+    }
+
+    pub async fn events(&self, attempt_id: &str) -> Result<Vec<StoredEvent>> {
+        let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+            "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = ?1 ORDER BY seq",
+        )
+        .bind(attempt_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, at, payload, prev, hash)| StoredEvent {
+                seq,
+                at: Timestamp(at),
+                payload,
+                prev_hash: EventHash(prev),
+                hash: EventHash(hash),
+            })
+            .collect())
+    }
+
+    pub async fn result(&self, attempt_id: &str) -> Result<Option<ResultRow>> {
+        let row: Option<(f64, f64, f64, bool, bool, String, i64)> = sqlx::query_as(
+            "SELECT total, max, percentage, passed, awaiting_marking, marks, graded_at FROM results WHERE attempt_id = ?1",
+        )
+        .bind(attempt_id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|(total, max, percentage, passed, awaiting_marking, marks, graded_at)| {
+            Ok(ResultRow {
+                attempt_id: attempt_id.to_owned(),
+                total,
+                max,
+                percentage,
+                passed,
+                awaiting_marking,
+                marks: serde_json::from_str(&marks).map_err(|e| StoreError::corrupt("results.marks", e))?,
+                graded_at: Timestamp(graded_at),
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn attempt_summaries(&self) -> Result<Vec<AttemptSummaryRow>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id AS attempt_id, u.username, u.display_name, e.title AS exam_title, a.status, r.percentage, r.passed \
+             FROM attempts a JOIN users u ON u.id = a.user_id JOIN exams e ON e.id = a.exam_id \
+             LEFT JOIN results r ON r.attempt_id = a.id ORDER BY a.started_at DESC",
+        )
+        .fetch_all(&self.read)
+        .await?)
+    }
+}
