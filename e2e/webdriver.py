@@ -1,0 +1,101 @@
+"""A small W3C WebDriver client (stdlib only) for driving the real Examhall window
+through tauri-driver."""
+import base64
+import json
+import time
+import urllib.error
+import urllib.request
+
+
+class WebDriverError(Exception):
+    pass
+
+
+class Session:
+    def __init__(self, url, application, args=None, timeout=30):
+        self.url = url.rstrip("/")
+        opts = {"application": application}
+        if args:
+            opts["args"] = args
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": opts}}}
+        deadline = time.time() + timeout
+        while True:
+            try:
+                value = self._raw("POST", "/session", caps)
+                break
+            except (urllib.error.URLError, ConnectionError, WebDriverError) as e:
+                if time.time() > deadline:
+                    raise WebDriverError(f"no WebDriver session: {e}")
+                time.sleep(0.5)
+        self.id = value["sessionId"]
+
+    def _raw(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return json.loads(r.read() or b"{}").get("value")
+        except urllib.error.HTTPError as e:
+            raise WebDriverError(f"{method} {path}: {e.code} {e.read()[:400]!r}")
+
+    def cmd(self, method, path, body=None):
+        return self._raw(method, f"/session/{self.id}{path}", body)
+
+    def quit(self):
+        try:
+            self._raw("DELETE", f"/session/{self.id}")
+        except Exception:
+            pass
+
+    # --- elements ---
+    def find(self, css):
+        v = self.cmd("POST", "/element", {"using": "css selector", "value": css})
+        return next(iter(v.values()))
+
+    def find_all(self, css):
+        v = self.cmd("POST", "/elements", {"using": "css selector", "value": css})
+        return [next(iter(x.values())) for x in v]
+
+    def wait(self, css, timeout=20, pred=None):
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            try:
+                el = self.find(css)
+                if pred is None or pred(self.text(el)):
+                    return el
+                last = self.text(el)
+            except WebDriverError as e:
+                last = str(e)[:200]
+            time.sleep(0.1)
+        raise WebDriverError(f"timed out waiting for {css} (last: {last})")
+
+    def click(self, css):
+        self.cmd("POST", f"/element/{self.wait(css)}/click", {})
+
+    def type(self, css, text, clear=False):
+        el = self.wait(css)
+        if clear:
+            self.cmd("POST", f"/element/{el}/clear", {})
+        self.cmd("POST", f"/element/{el}/value", {"text": text})
+
+    def text(self, el):
+        return self.cmd("GET", f"/element/{el}/text")
+
+    def text_of(self, css):
+        return self.text(self.wait(css))
+
+    def prop(self, css, name):
+        return self.cmd("GET", f"/element/{self.wait(css)}/property/{name}")
+
+    def attr(self, css, name):
+        return self.cmd("GET", f"/element/{self.wait(css)}/attribute/{name}")
+
+    def js(self, script, *args):
+        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def screenshot(self, path):
+        png = self.cmd("GET", "/screenshot")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(png))

@@ -1,0 +1,77 @@
+//! IPC commands. Each one: take the `App`, call one use case, map the error.
+
+use examhall_app::App;
+use examhall_protocol::*;
+use tauri::State;
+
+type Res<T> = Result<T, ErrorDto>;
+
+/// A command for a signed-in use case `App::$method(&token, args)`.
+macro_rules! authed {
+    ($name:ident => $method:ident($args:ty) -> $ret:ty) => {
+        #[tauri::command]
+        pub async fn $name(app: State<'_, App>, token: String, args: $args) -> Res<$ret> {
+            app.$method(&token, args).await.map_err(|e| e.to_dto())
+        }
+    };
+    ($name:ident => $method:ident() -> $ret:ty) => {
+        #[tauri::command]
+        pub async fn $name(app: State<'_, App>, token: String) -> Res<$ret> {
+            app.$method(&token).await.map_err(|e| e.to_dto())
+        }
+    };
+}
+
+#[tauri::command]
+pub async fn setup_status(app: State<'_, App>) -> Res<SetupStatus> {
+    app.setup_status().await.map_err(|e| e.to_dto())
+}
+
+#[tauri::command]
+pub async fn create_first_admin(app: State<'_, App>, args: NewUser) -> Res<SessionDto> {
+    app.create_first_admin(args).await.map_err(|e| e.to_dto())
+}
+
+#[tauri::command]
+pub async fn login(app: State<'_, App>, args: LoginRequest) -> Res<SessionDto> {
+    app.login(args).await.map_err(|e| e.to_dto())
+}
+
+authed!(logout => logout() -> ());
+authed!(whoami => whoami() -> UserDto);
+authed!(my_exams => my_exams() -> Vec<ExamCard>);
+authed!(start_attempt => start_attempt(StartAttempt) -> AttemptView);
+authed!(open_attempt => open_attempt(AttemptRef) -> AttemptView);
+authed!(set_answer => set_answer(SetAnswer) -> SaveAck);
+authed!(set_flag => set_flag(SetFlag) -> SaveAck);
+authed!(navigate => navigate(Navigate) -> SaveAck);
+authed!(heartbeat => heartbeat(AttemptRef) -> ClockDto);
+authed!(submit => submit(AttemptRef) -> SubmitAck);
+authed!(attempt_result => attempt_result(AttemptRef) -> ResultView);
+authed!(task_status => task_status(i64) -> TaskStatusDto);
+authed!(list_exams => list_exams() -> Vec<ExamSummaryDto>);
+authed!(open_sitting => open_sitting(i64) -> SittingDto);
+authed!(attempt_summaries => attempt_summaries() -> Vec<AttemptSummaryDto>);
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        setup_status,
+        create_first_admin,
+        login,
+        logout,
+        whoami,
+        my_exams,
+        start_attempt,
+        open_attempt,
+        set_answer,
+        set_flag,
+        navigate,
+        heartbeat,
+        submit,
+        attempt_result,
+        task_status,
+        list_exams,
+        open_sitting,
+        attempt_summaries
+    ]
+}

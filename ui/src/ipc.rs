@@ -1,0 +1,105 @@
+//! Typed calls into the desktop shell (`window.__TAURI__.core.invoke`).
+
+use examhall_protocol::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+}
+
+pub type Res<T> = Result<T, ErrorDto>;
+
+fn local_error(message: String) -> ErrorDto {
+    ErrorDto { code: ErrorCode::Internal, message, field: None }
+}
+
+async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Res<R> {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    let js_args = args.serialize(&ser).map_err(|e| local_error(format!("cannot encode {cmd}: {e}")))?;
+    match tauri_invoke(cmd, js_args).await {
+        Ok(v) => serde_wasm_bindgen::from_value(v).map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}"))),
+        Err(e) => Err(serde_wasm_bindgen::from_value::<ErrorDto>(e.clone()).unwrap_or_else(|_| {
+            local_error(format!(
+                "The Examhall app did not answer ({}). Is this page open outside the desktop app?",
+                e.as_string().unwrap_or_else(|| format!("{e:?}"))
+            ))
+        })),
+    }
+}
+
+#[derive(Serialize)]
+struct Authed<'a, A> {
+    token: &'a str,
+    args: A,
+}
+
+#[derive(Serialize)]
+struct TokenOnly<'a> {
+    token: &'a str,
+}
+
+#[derive(Serialize)]
+struct Plain<A> {
+    args: A,
+}
+
+async fn authed<A: Serialize, R: DeserializeOwned>(cmd: &str, token: &str, args: A) -> Res<R> {
+    call(cmd, &Authed { token, args }).await
+}
+
+async fn token_only<R: DeserializeOwned>(cmd: &str, token: &str) -> Res<R> {
+    call(cmd, &TokenOnly { token }).await
+}
+
+pub async fn setup_status() -> Res<SetupStatus> {
+    call("setup_status", &()).await
+}
+pub async fn create_first_admin(u: NewUser) -> Res<SessionDto> {
+    call("create_first_admin", &Plain { args: u }).await
+}
+pub async fn login(req: LoginRequest) -> Res<SessionDto> {
+    call("login", &Plain { args: req }).await
+}
+pub async fn logout(token: &str) -> Res<()> {
+    token_only("logout", token).await
+}
+pub async fn my_exams(token: &str) -> Res<Vec<ExamCard>> {
+    token_only("my_exams", token).await
+}
+pub async fn start_attempt(token: &str, r: StartAttempt) -> Res<AttemptView> {
+    authed("start_attempt", token, r).await
+}
+pub async fn open_attempt(token: &str, attempt_id: String) -> Res<AttemptView> {
+    authed("open_attempt", token, AttemptRef { attempt_id }).await
+}
+pub async fn set_answer(token: &str, r: SetAnswer) -> Res<SaveAck> {
+    authed("set_answer", token, r).await
+}
+pub async fn set_flag(token: &str, r: SetFlag) -> Res<SaveAck> {
+    authed("set_flag", token, r).await
+}
+pub async fn navigate(token: &str, r: Navigate) -> Res<SaveAck> {
+    authed("navigate", token, r).await
+}
+pub async fn heartbeat(token: &str, attempt_id: String) -> Res<ClockDto> {
+    authed("heartbeat", token, AttemptRef { attempt_id }).await
+}
+pub async fn submit(token: &str, attempt_id: String) -> Res<SubmitAck> {
+    authed("submit", token, AttemptRef { attempt_id }).await
+}
+pub async fn attempt_result(token: &str, attempt_id: String) -> Res<ResultView> {
+    authed("attempt_result", token, AttemptRef { attempt_id }).await
+}
+pub async fn list_exams(token: &str) -> Res<Vec<ExamSummaryDto>> {
+    token_only("list_exams", token).await
+}
+pub async fn open_sitting(token: &str, exam_id: i64) -> Res<SittingDto> {
+    authed("open_sitting", token, exam_id).await
+}
+pub async fn attempt_summaries(token: &str) -> Res<Vec<AttemptSummaryDto>> {
+    token_only("attempt_summaries", token).await
+}

@@ -1,0 +1,97 @@
+//! The Examhall UI (Yew, compiled to wasm32, embedded in the Tauri window).
+//! Pages own IPC calls; components take props and callbacks and do no IO.
+
+mod components;
+mod ipc;
+mod pages;
+pub mod state;
+
+use state::{Action, Model, Screen};
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+/// What every page gets: the signed-in session and a way to change screens.
+#[derive(Clone, PartialEq)]
+pub struct Nav {
+    pub token: String,
+    pub dispatch: Callback<Action>,
+}
+
+impl Nav {
+    pub fn go(&self, s: Screen) {
+        self.dispatch.emit(Action::Open(s));
+    }
+    /// Handles the one error every page treats the same: the session is gone.
+    pub fn check(&self, e: &examhall_protocol::ErrorDto) {
+        if e.code == examhall_protocol::ErrorCode::Unauthenticated {
+            self.dispatch.emit(Action::SignedOut(Some(e.message.clone())));
+        }
+    }
+}
+
+#[function_component(Root)]
+fn root() -> Html {
+    let model = use_reducer(Model::default);
+    {
+        let model = model.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::setup_status().await {
+                    Ok(s) => model.dispatch(Action::Booted(s)),
+                    Err(e) => model.dispatch(Action::SignedOut(Some(e.message))),
+                }
+            });
+        });
+    }
+    let dispatch = {
+        let model = model.clone();
+        Callback::from(move |a: Action| model.dispatch(a))
+    };
+    let on_logout = {
+        let model = model.clone();
+        Callback::from(move |_| {
+            let model = model.clone();
+            if let Some(s) = &model.session {
+                let token = s.token.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = ipc::logout(&token).await;
+                    model.dispatch(Action::SignedOut(None));
+                });
+            }
+        })
+    };
+    let nav = model.session.as_ref().map(|s| Nav { token: s.token.clone(), dispatch: dispatch.clone() });
+    let body = match (&model.screen, nav) {
+        (Screen::Loading, _) => html! { <p class="muted" id="loading">{"Starting…"}</p> },
+        (Screen::Setup, _) => html! { <pages::setup::Setup dispatch={dispatch.clone()} /> },
+        (Screen::Login, _) | (_, None) => {
+            html! { <pages::login::Login dispatch={dispatch.clone()} flash={model.flash.clone()} centre={model.centre.clone()} /> }
+        }
+        (Screen::Candidate, Some(nav)) => html! { <pages::candidate::MyExams {nav} /> },
+        (Screen::Exam(id), Some(nav)) => html! { <pages::exam::ExamPage {nav} attempt_id={id.clone()} /> },
+        (Screen::Result(id), Some(nav)) => html! { <pages::result::ResultPage {nav} attempt_id={id.clone()} /> },
+        (Screen::Invigilator, Some(nav)) => html! { <pages::invigilator::Invigilator {nav} /> },
+        (Screen::Staff, Some(nav)) => html! { <pages::staff::Staff {nav} /> },
+    };
+    let in_exam = matches!(model.screen, Screen::Exam(_));
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <span class="brand">{"Examhall"}</span>
+                <span class="centre">{model.centre.clone()}</span>
+                if let Some(s) = &model.session {
+                    <span class="who" id="who">{format!("{} · {}", s.user.display_name, s.user.role)}</span>
+                    if !in_exam {
+                        <button class="link" id="logout" onclick={on_logout}>{"Sign out"}</button>
+                    }
+                }
+            </header>
+            <main>{body}</main>
+        </div>
+    }
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    yew::Renderer::<Root>::new().render();
+}

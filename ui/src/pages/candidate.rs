@@ -1,0 +1,99 @@
+use crate::ipc;
+use crate::state::Screen;
+use crate::Nav;
+use examhall_protocol::{ExamCard, ExamCardState, StartAttempt};
+use std::collections::HashMap;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub nav: Nav,
+}
+
+/// "My exams": start with the invigilator's code, resume, or see the result.
+#[function_component(MyExams)]
+pub fn my_exams(p: &Props) -> Html {
+    let cards = use_state(|| None::<Vec<ExamCard>>);
+    let codes = use_mut_ref(HashMap::<i64, String>::new);
+    let error = use_state(|| None::<String>);
+    {
+        let (cards, error, nav) = (cards.clone(), error.clone(), p.nav.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::my_exams(&nav.token).await {
+                    Ok(c) => cards.set(Some(c)),
+                    Err(e) => {
+                        nav.check(&e);
+                        error.set(Some(e.message));
+                    }
+                }
+            });
+        });
+    }
+    let start = {
+        let (nav, codes, error) = (p.nav.clone(), codes.clone(), error.clone());
+        Callback::from(move |exam_id: i64| {
+            let code = codes.borrow().get(&exam_id).cloned().unwrap_or_default();
+            let (nav, error) = (nav.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::start_attempt(&nav.token, StartAttempt { exam_id, start_code: code }).await {
+                    Ok(v) => nav.go(Screen::Exam(v.attempt_id)),
+                    Err(e) => {
+                        nav.check(&e);
+                        error.set(Some(e.message));
+                    }
+                }
+            });
+        })
+    };
+    let Some(list) = &*cards else {
+        return html! { <p class="muted">{"Loading your exams…"}</p> };
+    };
+    let items = list.iter().map(|c| {
+        let id = c.exam_id;
+        let action = match &c.state {
+            ExamCardState::NotStarted => {
+                let codes = codes.clone();
+                let start = start.clone();
+                let start2 = start.clone();
+                html! {
+                    <div class="start">
+                        <label for={format!("start-code-{id}")}>{"Start code from the invigilator"}</label>
+                        <input id={format!("start-code-{id}")} class="code" maxlength="9" autocomplete="off"
+                            placeholder="e.g. K7M2PQ"
+                            oninput={Callback::from(move |e: InputEvent| {
+                                codes.borrow_mut().insert(id, e.target_unchecked_into::<HtmlInputElement>().value());
+                            })}
+                            onkeydown={Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { start2.emit(id) })} />
+                        <button class="primary" id={format!("start-{id}")} onclick={Callback::from(move |_| start.emit(id))}>{"Start exam"}</button>
+                        if !c.sitting_open { <p class="muted">{"Not opened by an invigilator yet."}</p> }
+                    </div>
+                }
+            }
+            ExamCardState::InProgress { attempt_id } => {
+                let (nav, a) = (p.nav.clone(), attempt_id.clone());
+                html! { <button class="primary" id={format!("resume-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Exam(a.clone())))}>{"Resume exam"}</button> }
+            }
+            ExamCardState::Submitted { attempt_id } => {
+                let (nav, a) = (p.nav.clone(), attempt_id.clone());
+                html! { <button id={format!("result-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Result(a.clone())))}>{"View result"}</button> }
+            }
+        };
+        html! {
+            <article class="card exam-card" id={format!("exam-{id}")}>
+                <h2>{&c.title}</h2>
+                <p class="muted">{format!("{} questions · {} minutes", c.question_count, c.allowed_secs / 60)}</p>
+                {action}
+            </article>
+        }
+    });
+    html! {
+        <section>
+            <h1>{"My exams"}</h1>
+            if let Some(e) = &*error { <p class="error" id="exams-error" role="alert">{e}</p> }
+            if list.is_empty() { <p class="muted">{"No exams are assigned to you on this computer."}</p> }
+            { for items }
+        </section>
+    }
+}

@@ -1,0 +1,288 @@
+//! The exam screen. Answers go out through a small outbox: one save in flight at
+//! a time, the newest value per question wins, and a question counts as saved
+//! only when the backend has acknowledged its latest value (after the commit).
+
+use crate::components::{AnswerWidget, Navigator};
+use crate::ipc;
+use crate::state::{format_remaining, ExamAction, ExamModel, Screen};
+use crate::Nav;
+use examhall_protocol::{Answer, AttemptStatus, ErrorCode, Navigate, SetAnswer, SetFlag};
+use gloo_timers::callback::{Interval, Timeout};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use yew::prelude::*;
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// How long typing must pause before a text answer is sent.
+const TYPING_PAUSE_MS: u32 = 400;
+
+#[derive(Default)]
+struct Outbox {
+    /// Latest value per question, waiting to be sent.
+    queued: BTreeMap<String, Option<Answer>>,
+    /// Typed values waiting for a pause in typing.
+    typing: HashMap<String, (Option<Answer>, Timeout)>,
+    in_flight: Option<String>,
+}
+
+impl Outbox {
+    fn is_dirty(&self, q: &str) -> bool {
+        self.queued.contains_key(q) || self.typing.contains_key(q)
+    }
+    fn is_idle(&self) -> bool {
+        self.queued.is_empty() && self.typing.is_empty() && self.in_flight.is_none()
+    }
+    /// Sends typed values now (before submitting or leaving the question).
+    fn flush_typing(&mut self) {
+        for (q, (a, _timer)) in self.typing.drain() {
+            self.queued.insert(q, a);
+        }
+    }
+}
+
+struct Saver {
+    outbox: RefCell<Outbox>,
+    token: String,
+    attempt_id: String,
+    model: UseReducerHandle<ExamModel>,
+    nav: Nav,
+}
+
+fn pump(s: Rc<Saver>) {
+    let next = {
+        let mut ob = s.outbox.borrow_mut();
+        if ob.in_flight.is_some() {
+            return;
+        }
+        let Some(q) = ob.queued.keys().next().cloned() else { return };
+        let a = ob.queued.remove(&q).flatten();
+        ob.in_flight = Some(q.clone());
+        (q, a)
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let (question, answer) = next;
+        let req = SetAnswer { attempt_id: s.attempt_id.clone(), question_id: question.clone(), answer: answer.clone() };
+        let res = ipc::set_answer(&s.token, req).await;
+        s.outbox.borrow_mut().in_flight = None;
+        match res {
+            Ok(ack) => {
+                let still_dirty = s.outbox.borrow().is_dirty(&question);
+                s.model.dispatch(ExamAction::Saved { question, seq: ack.seq, clock: ack.clock, at: now_ms(), still_dirty });
+                pump(s);
+            }
+            Err(e) if e.code == ErrorCode::TimeUp => s.nav.go(Screen::Result(s.attempt_id.clone())),
+            Err(e) if e.code == ErrorCode::Unauthenticated => s.nav.check(&e),
+            Err(e) => {
+                // Keep the value (unless a newer one is queued) and try again shortly.
+                s.outbox.borrow_mut().queued.entry(question).or_insert(answer);
+                s.model.dispatch(ExamAction::SaveFailed(format!("Not saved yet: {} Retrying…", e.message)));
+                let s2 = s.clone();
+                Timeout::new(1500, move || pump(s2)).forget();
+            }
+        }
+    });
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub nav: Nav,
+    pub attempt_id: String,
+}
+
+#[function_component(ExamPage)]
+pub fn exam_page(p: &Props) -> Html {
+    let loaded = use_state(|| None::<Result<examhall_protocol::AttemptView, String>>);
+    {
+        let (loaded, nav, id) = (loaded.clone(), p.nav.clone(), p.attempt_id.clone());
+        use_effect_with(p.attempt_id.clone(), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::open_attempt(&nav.token, id.clone()).await {
+                    Ok(v) if v.clock.status != AttemptStatus::InProgress => nav.go(Screen::Result(id)),
+                    Ok(v) => loaded.set(Some(Ok(v))),
+                    Err(e) => {
+                        nav.check(&e);
+                        loaded.set(Some(Err(e.message)));
+                    }
+                }
+            });
+        });
+    }
+    match &*loaded {
+        None => html! { <p class="muted">{"Opening your exam…"}</p> },
+        Some(Err(e)) => html! { <p class="error" role="alert">{e}</p> },
+        Some(Ok(v)) => html! { <Sitting nav={p.nav.clone()} view={v.clone()} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SittingProps {
+    nav: Nav,
+    view: examhall_protocol::AttemptView,
+}
+
+#[function_component(Sitting)]
+fn sitting(p: &SittingProps) -> Html {
+    let model = use_reducer({
+        let v = p.view.clone();
+        move || ExamModel::new(v, now_ms())
+    });
+    let saver = use_memo((), {
+        let (model, nav, view) = (model.clone(), p.nav.clone(), p.view.clone());
+        move |_| Saver { outbox: RefCell::new(Outbox::default()), token: nav.token.clone(), attempt_id: view.attempt_id, model, nav }
+    });
+    let tick = use_state(now_ms);
+    let attempt_id = p.view.attempt_id.clone();
+    let token = p.nav.token.clone();
+
+    // Heartbeat every 2 s (the backend's clock; it submits at time-up) and a local tick for the display.
+    {
+        let (model, nav, tick, attempt_id, token) = (model.clone(), p.nav.clone(), tick.clone(), attempt_id.clone(), token.clone());
+        use_effect_with((), move |_| {
+            let beat = Interval::new(2000, move || {
+                let (model, nav, attempt_id, token) = (model.clone(), nav.clone(), attempt_id.clone(), token.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match ipc::heartbeat(&token, attempt_id.clone()).await {
+                        Ok(c) if c.status != AttemptStatus::InProgress => nav.go(Screen::Result(attempt_id)),
+                        Ok(c) => model.dispatch(ExamAction::Clock { clock: c, at: now_ms() }),
+                        Err(e) => nav.check(&e),
+                    }
+                });
+            });
+            let ticker = Interval::new(250, move || tick.set(now_ms()));
+            move || drop((beat, ticker))
+        });
+    }
+
+    let m = &*model;
+    let remaining = m.remaining_ms(*tick);
+    let count = m.view.questions.len();
+    let q = m.view.questions[m.current].clone();
+    let answered: Vec<bool> = m.view.questions.iter().map(|q| m.is_answered(&q.id)).collect();
+    let flagged: Vec<bool> = m.view.questions.iter().map(|q| m.flagged.contains(&q.id)).collect();
+
+    let on_change = {
+        let (model, saver, qid) = (model.clone(), saver.clone(), q.id.clone());
+        Callback::from(move |(answer, typed): (Option<Answer>, bool)| {
+            model.dispatch(ExamAction::Edit { question: qid.clone(), answer: answer.clone() });
+            if typed {
+                let s2 = saver.clone();
+                let q2 = qid.clone();
+                let timer = Timeout::new(TYPING_PAUSE_MS, move || {
+                    let moved = s2.outbox.borrow_mut().typing.remove(&q2);
+                    if let Some((a, _)) = moved {
+                        s2.outbox.borrow_mut().queued.insert(q2, a);
+                        pump(s2.clone());
+                    }
+                });
+                saver.outbox.borrow_mut().typing.insert(qid.clone(), (answer, timer));
+            } else {
+                saver.outbox.borrow_mut().queued.insert(qid.clone(), answer);
+                pump(saver.clone());
+            }
+        })
+    };
+    let go = {
+        let (model, saver, attempt_id, token) = (model.clone(), saver.clone(), attempt_id.clone(), token.clone());
+        Callback::from(move |i: usize| {
+            saver.outbox.borrow_mut().flush_typing();
+            pump(saver.clone());
+            model.dispatch(ExamAction::Go(i));
+            let (attempt_id, token) = (attempt_id.clone(), token.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = ipc::navigate(&token, Navigate { attempt_id, index: i as u32 }).await;
+            });
+        })
+    };
+    let toggle_flag = {
+        let (model, attempt_id, token, qid) = (model.clone(), attempt_id.clone(), token.clone(), q.id.clone());
+        let now_flagged = m.flagged.contains(&q.id);
+        Callback::from(move |_| {
+            let (model, attempt_id, token, qid) = (model.clone(), attempt_id.clone(), token.clone(), qid.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let req = SetFlag { attempt_id, question_id: qid.clone(), flagged: !now_flagged };
+                if ipc::set_flag(&token, req).await.is_ok() {
+                    model.dispatch(ExamAction::Flagged { question: qid, flagged: !now_flagged });
+                }
+            });
+        })
+    };
+    let submit_now = {
+        let (saver, nav, attempt_id, token) = (saver.clone(), p.nav.clone(), attempt_id.clone(), token.clone());
+        Callback::from(move |_| {
+            saver.outbox.borrow_mut().flush_typing();
+            pump(saver.clone());
+            let (saver, nav, attempt_id, token) = (saver.clone(), nav.clone(), attempt_id.clone(), token.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // Every pending answer first, then the submission (up to ~10 s).
+                for _ in 0..100 {
+                    if saver.outbox.borrow().is_idle() {
+                        break;
+                    }
+                    gloo_timers::future::TimeoutFuture::new(100).await;
+                }
+                match ipc::submit(&token, attempt_id.clone()).await {
+                    Ok(_) => nav.go(Screen::Result(attempt_id)),
+                    Err(e) if matches!(e.code, ErrorCode::Conflict | ErrorCode::TimeUp) => nav.go(Screen::Result(attempt_id)),
+                    Err(e) => saver.model.dispatch(ExamAction::SaveFailed(e.message)),
+                }
+            });
+        })
+    };
+
+    let (save_class, save_text) = match (&m.save_error, m.unsaved.is_empty()) {
+        (Some(e), _) => ("save error", e.clone()),
+        (None, false) => ("save pending", "Saving…".to_owned()),
+        (None, true) if m.last_seq == 0 => ("save ok", "All answers saved".to_owned()),
+        (None, true) => ("save ok", "Saved ✓".to_owned()),
+    };
+    let low = remaining <= 5 * 60 * 1000;
+    let open_confirm = { let model = model.clone(); Callback::from(move |_| model.dispatch(ExamAction::Confirm(true))) };
+    let close_confirm = { let model = model.clone(); Callback::from(move |_| model.dispatch(ExamAction::Confirm(false))) };
+    let prev = { let go = go.clone(); let c = m.current; Callback::from(move |_| if c > 0 { go.emit(c - 1) }) };
+    let next = { let go = go.clone(); let c = m.current; Callback::from(move |_| if c + 1 < count { go.emit(c + 1) }) };
+    let list = |v: Vec<usize>| if v.is_empty() { "none".to_owned() } else { v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ") };
+
+    html! {
+        <div class="exam" data-attempt={attempt_id.clone()}>
+            <div class="exam-head">
+                <h1>{&m.view.exam_title}</h1>
+                <div class={classes!("timer", low.then_some("low"))} id="timer" role="timer" aria-label="Time left">{format_remaining(remaining)}</div>
+                <div class={classes!(save_class)} id="save-status" role="status" aria-live="polite"
+                    data-unsaved={m.unsaved.len().to_string()} data-seq={m.last_seq.to_string()}>{save_text}</div>
+            </div>
+            <Navigator count={count} current={m.current} answered={answered} flagged={flagged.clone()} on_go={go.clone()} />
+            <section class="card question" aria-labelledby="question-prompt" data-question={q.id.clone()}>
+                <p class="qnum">{format!("Question {} of {} · {} mark{}", m.current + 1, count, q.marks, if q.marks == 1.0 { "" } else { "s" })}</p>
+                <h2 id="question-prompt">{&q.prompt}</h2>
+                <AnswerWidget key={q.id.clone()} question={q.clone()} answer={m.view.answers.get(&q.id).cloned()} on_change={on_change} />
+                <div class="controls">
+                    <button id="prev" onclick={prev} disabled={m.current == 0}>{"← Previous"}</button>
+                    <button id="flag-toggle" class={classes!(flagged[m.current].then_some("flag-on"))} aria-pressed={flagged[m.current].to_string()} onclick={toggle_flag}>
+                        { if flagged[m.current] { "⚑ Flagged for review" } else { "⚐ Flag for review" } }
+                    </button>
+                    <button id="next" onclick={next} disabled={m.current + 1 == count}>{"Next →"}</button>
+                    <span class="spacer" />
+                    <button id="submit-open" class="primary" onclick={open_confirm}>{"Submit exam…"}</button>
+                </div>
+            </section>
+            if m.confirming {
+                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+                    <div class="card">
+                        <h2 id="confirm-title">{"Submit your exam?"}</h2>
+                        <p id="confirm-unanswered">{format!("Unanswered questions: {}", list(m.unanswered()))}</p>
+                        <p id="confirm-flagged">{format!("Flagged for review: {}", list(m.flagged_numbers()))}</p>
+                        <p>{"After submitting you cannot change your answers."}</p>
+                        <div class="controls">
+                            <button id="submit-cancel" onclick={close_confirm}>{"Keep working"}</button>
+                            <button id="submit-confirm" class="primary" onclick={submit_now}>{"Submit now"}</button>
+                        </div>
+                    </div>
+                </div>
+            }
+        </div>
+    }
+}

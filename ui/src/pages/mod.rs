@@ -1,0 +1,16 @@
+pub mod candidate;
+pub mod exam;
+pub mod invigilator;
+pub mod login;
+pub mod result;
+pub mod setup;
+pub mod staff;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// An `oninput` handler that writes the field's value into a state handle.
+pub fn bind(h: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let h = h.clone();
+    Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+}

@@ -1,0 +1,62 @@
+use crate::ipc;
+use crate::Nav;
+use examhall_protocol::{AttemptStatus, AttemptSummaryDto};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub nav: Nav,
+}
+
+/// Teachers and administrators: every attempt at this centre and its result.
+#[function_component(Staff)]
+pub fn staff(p: &Props) -> Html {
+    let rows = use_state(|| None::<Vec<AttemptSummaryDto>>);
+    let error = use_state(|| None::<String>);
+    {
+        let (rows, error, nav) = (rows.clone(), error.clone(), p.nav.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::attempt_summaries(&nav.token).await {
+                    Ok(x) => rows.set(Some(x)),
+                    Err(e) => {
+                        nav.check(&e);
+                        error.set(Some(e.message));
+                    }
+                }
+            });
+        });
+    }
+    let body = rows.as_ref().map(|list| {
+        let trs = list.iter().map(|r| {
+            let status = match r.status {
+                AttemptStatus::InProgress => "in progress",
+                AttemptStatus::Submitted => "submitted, marking",
+                AttemptStatus::Graded => "graded",
+            };
+            html! {
+                <tr>
+                    <td>{&r.candidate}</td>
+                    <td>{&r.exam_title}</td>
+                    <td>{status}</td>
+                    <td class="num">{r.percentage.map(|p| format!("{p:.1}%")).unwrap_or_default()}</td>
+                    <td>{match r.passed { Some(true) => "pass", Some(false) => "not passed", None => "" }}</td>
+                </tr>
+            }
+        });
+        html! {
+            <table class="marks">
+                <thead><tr><th>{"Candidate"}</th><th>{"Exam"}</th><th>{"Status"}</th><th>{"Score"}</th><th>{"Result"}</th></tr></thead>
+                <tbody>{ for trs }</tbody>
+            </table>
+        }
+    });
+    html! {
+        <section class="card">
+            <h1>{"Attempts"}</h1>
+            if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
+            { body.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }
+            if rows.as_ref().is_some_and(|r| r.is_empty()) { <p class="muted">{"No attempts yet."}</p> }
+        </section>
+    }
+}

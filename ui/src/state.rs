@@ -1,0 +1,250 @@
+//! App-level and exam-level state as `Reducible`s: plain Rust, tested natively.
+
+use examhall_protocol::{Answer, AttemptStatus, AttemptView, ClockDto, Role, SessionDto, SetupStatus};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::Reducible;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Loading,
+    Setup,
+    Login,
+    Candidate,
+    Exam(String),
+    Result(String),
+    Invigilator,
+    Staff,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub screen: Screen,
+    pub session: Option<SessionDto>,
+    pub centre: String,
+    /// A message shown on the next screen (e.g. why the user was signed out).
+    pub flash: Option<String>,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Model { screen: Screen::Loading, session: None, centre: "Examhall".into(), flash: None }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Booted(SetupStatus),
+    SignedIn(SessionDto),
+    SignedOut(Option<String>),
+    Open(Screen),
+}
+
+pub fn home_for(role: Role) -> Screen {
+    match role {
+        Role::Candidate => Screen::Candidate,
+        Role::Invigilator => Screen::Invigilator,
+        Role::Teacher | Role::Admin => Screen::Staff,
+    }
+}
+
+impl Reducible for Model {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut m = (*self).clone();
+        match action {
+            Action::Booted(s) => {
+                m.centre = s.centre_name;
+                m.screen = if s.needs_first_admin { Screen::Setup } else { Screen::Login };
+            }
+            Action::SignedIn(s) => {
+                m.screen = home_for(s.user.role);
+                m.session = Some(s);
+                m.flash = None;
+            }
+            Action::SignedOut(why) => {
+                m.session = None;
+                m.screen = Screen::Login;
+                m.flash = why;
+            }
+            Action::Open(screen) => {
+                m.flash = None;
+                m.screen = screen;
+            }
+        }
+        Rc::new(m)
+    }
+}
+
+/// The exam screen's state. The clock is whatever the backend said last, plus
+/// the local time since it said it (for a smooth countdown only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamModel {
+    pub view: AttemptView,
+    pub current: usize,
+    pub flagged: BTreeSet<String>,
+    /// Questions with a change the backend has not acknowledged yet.
+    pub unsaved: BTreeSet<String>,
+    pub last_seq: i64,
+    pub save_error: Option<String>,
+    pub clock: ClockDto,
+    /// `performance.now()` when `clock` arrived.
+    pub clock_at: f64,
+    pub confirming: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExamAction {
+    Edit { question: String, answer: Option<Answer> },
+    Saved { question: String, seq: i64, clock: ClockDto, at: f64, still_dirty: bool },
+    SaveFailed(String),
+    Flagged { question: String, flagged: bool },
+    Go(usize),
+    Clock { clock: ClockDto, at: f64 },
+    Confirm(bool),
+}
+
+impl ExamModel {
+    pub fn new(view: AttemptView, at: f64) -> ExamModel {
+        ExamModel {
+            current: view.current_index as usize,
+            flagged: view.flagged.iter().cloned().collect(),
+            unsaved: BTreeSet::new(),
+            last_seq: 0,
+            save_error: None,
+            clock: view.clock,
+            clock_at: at,
+            confirming: false,
+            view,
+        }
+    }
+
+    pub fn is_answered(&self, qid: &str) -> bool {
+        self.view.answers.get(qid).is_some_and(|a| match a {
+            Answer::Text(t) => !t.trim().is_empty(),
+            Answer::Choices(c) => !c.is_empty(),
+        })
+    }
+
+    /// 1-based numbers of unanswered questions.
+    pub fn unanswered(&self) -> Vec<usize> {
+        self.view.questions.iter().enumerate().filter(|(_, q)| !self.is_answered(&q.id)).map(|(i, _)| i + 1).collect()
+    }
+
+    pub fn flagged_numbers(&self) -> Vec<usize> {
+        self.view.questions.iter().enumerate().filter(|(_, q)| self.flagged.contains(&q.id)).map(|(i, _)| i + 1).collect()
+    }
+
+    /// Remaining time to display at local instant `now`.
+    pub fn remaining_ms(&self, now: f64) -> i64 {
+        if self.clock.status != AttemptStatus::InProgress {
+            return 0;
+        }
+        (self.clock.remaining_ms - (now - self.clock_at).max(0.0) as i64).max(0)
+    }
+}
+
+impl Reducible for ExamModel {
+    type Action = ExamAction;
+    fn reduce(self: Rc<Self>, action: ExamAction) -> Rc<Self> {
+        let mut m = (*self).clone();
+        match action {
+            ExamAction::Edit { question, answer } => {
+                match answer {
+                    Some(a) => m.view.answers.insert(question.clone(), a),
+                    None => m.view.answers.remove(&question),
+                };
+                m.unsaved.insert(question);
+            }
+            ExamAction::Saved { question, seq, clock, at, still_dirty } => {
+                if !still_dirty {
+                    m.unsaved.remove(&question);
+                }
+                m.last_seq = m.last_seq.max(seq);
+                m.save_error = None;
+                m.clock = clock;
+                m.clock_at = at;
+            }
+            ExamAction::SaveFailed(msg) => m.save_error = Some(msg),
+            ExamAction::Flagged { question, flagged } => {
+                if flagged {
+                    m.flagged.insert(question);
+                } else {
+                    m.flagged.remove(&question);
+                }
+            }
+            ExamAction::Go(i) => m.current = i.min(m.view.questions.len().saturating_sub(1)),
+            ExamAction::Clock { clock, at } => {
+                m.clock = clock;
+                m.clock_at = at;
+            }
+            ExamAction::Confirm(on) => m.confirming = on,
+        }
+        Rc::new(m)
+    }
+}
+
+pub fn format_remaining(ms: i64) -> String {
+    let s = (ms + 999) / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use examhall_protocol::{CandidateQuestion, CandidateWidget, UserDto};
+
+    fn view() -> AttemptView {
+        let q = |id: &str| CandidateQuestion { id: id.into(), prompt: "p".into(), marks: 1.0, widget: CandidateWidget::Essay };
+        AttemptView {
+            attempt_id: "a".into(),
+            exam_title: "t".into(),
+            questions: vec![q("q1"), q("q2"), q("q3")],
+            answers: Default::default(),
+            flagged: vec!["q3".into()],
+            current_index: 1,
+            clock: ClockDto { remaining_ms: 60_000, allowed_ms: 60_000, status: AttemptStatus::InProgress },
+        }
+    }
+
+    #[test]
+    fn signing_in_goes_to_the_role_home_and_signing_out_to_login() {
+        let m = Rc::new(Model::default());
+        let s = SessionDto { token: "t".into(), user: UserDto { id: 1, username: "i".into(), display_name: "I".into(), role: Role::Invigilator } };
+        let m = m.reduce(Action::SignedIn(s));
+        assert_eq!(m.screen, Screen::Invigilator);
+        let m = m.reduce(Action::SignedOut(Some("expired".into())));
+        assert_eq!((m.screen.clone(), m.session.is_none(), m.flash.as_deref()), (Screen::Login, true, Some("expired")));
+    }
+
+    #[test]
+    fn an_edit_is_unsaved_until_acknowledged_unless_a_newer_edit_is_pending() {
+        let m = Rc::new(ExamModel::new(view(), 0.0));
+        assert_eq!(m.current, 1, "resumes at the stored question");
+        let m = m.reduce(ExamAction::Edit { question: "q1".into(), answer: Some(Answer::Text("x".into())) });
+        assert!(m.unsaved.contains("q1") && m.is_answered("q1"));
+        let clock = m.clock;
+        let m = m.reduce(ExamAction::Saved { question: "q1".into(), seq: 5, clock, at: 0.0, still_dirty: true });
+        assert!(m.unsaved.contains("q1"), "a newer edit is still on its way");
+        let m = m.reduce(ExamAction::Saved { question: "q1".into(), seq: 6, clock, at: 0.0, still_dirty: false });
+        assert!(m.unsaved.is_empty() && m.last_seq == 6);
+        assert_eq!(m.unanswered(), vec![2, 3]);
+        assert_eq!(m.flagged_numbers(), vec![3]);
+    }
+
+    #[test]
+    fn the_countdown_follows_the_backend_and_stops_at_zero() {
+        let m = ExamModel::new(view(), 1000.0);
+        assert_eq!(m.remaining_ms(1000.0), 60_000);
+        assert_eq!(m.remaining_ms(31_000.0), 30_000);
+        assert_eq!(m.remaining_ms(500_000.0), 0);
+        assert_eq!(format_remaining(61_000), "01:01");
+        assert_eq!(format_remaining(3_600_000 + 5_000), "1:00:05");
+        assert_eq!(format_remaining(1), "00:01", "rounds up: never shows 00:00 with time left");
+    }
+}

@@ -1,0 +1,2 @@
+import init from './examhall_ui.js';
+init();
