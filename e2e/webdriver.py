@@ -1,6 +1,7 @@
 """A small W3C WebDriver client (stdlib only) for driving the real Examhall window
 through tauri-driver."""
 import base64
+import http.client
 import json
 import time
 import urllib.error
@@ -31,13 +32,25 @@ class Session:
 
     def _raw(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                return json.loads(r.read() or b"{}").get("value")
-        except urllib.error.HTTPError as e:
-            raise WebDriverError(f"{method} {path}: {e.code} {e.read()[:400]!r}")
+        # tauri-driver proxies to WebKitWebDriver over pooled keep-alive connections and
+        # now and then reuses one WebKit has closed: the request is dropped unsent and the
+        # proxy answers 500 "SendRequest" or closes on us. Those are safe to resend.
+        for attempt in range(5):
+            req = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=60) as r:
+                    return json.loads(r.read() or b"{}").get("value")
+            except urllib.error.HTTPError as e:
+                body_text = e.read()[:400]
+                if e.code == 500 and b"SendRequest" in body_text and attempt < 4:
+                    time.sleep(0.2)
+                    continue
+                raise WebDriverError(f"{method} {path}: {e.code} {body_text!r}")
+            except (ConnectionResetError, http.client.RemoteDisconnected):
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
 
     def cmd(self, method, path, body=None):
         return self._raw(method, f"/session/{self.id}{path}", body)
@@ -79,6 +92,11 @@ class Session:
         if clear:
             self.cmd("POST", f"/element/{el}/clear", {})
         self.cmd("POST", f"/element/{el}/value", {"text": text})
+
+    def retype(self, css, text):
+        """Replaces a field's text as a person would: Ctrl+A, Backspace, then type."""
+        el = self.wait(css)
+        self.cmd("POST", f"/element/{el}/value", {"text": "\ue009a\ue009\ue003" + text})
 
     def text(self, el):
         return self.cmd("GET", f"/element/{el}/text")

@@ -84,6 +84,7 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
         }
         CandidateWidget::Numeric | CandidateWidget::ShortText => {
             let on_change = p.on_change.clone();
+            let on_commit = p.on_change.clone();
             let numeric = matches!(p.question.widget, CandidateWidget::Numeric);
             html! {
                 <input class="answer-line" id="answer-text" type="text" autocomplete="off" spellcheck="false"
@@ -93,16 +94,26 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
                     oninput={Callback::from(move |e: InputEvent| {
                         let v = e.target_unchecked_into::<HtmlInputElement>().value();
                         on_change.emit((some_text(v), true));
+                    })}
+                    // Programmatic edits (autofill, automation) may only fire `change`.
+                    onchange={Callback::from(move |e: Event| {
+                        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+                        on_commit.emit((some_text(v), true));
                     })} />
             }
         }
         CandidateWidget::Essay => {
             let on_change = p.on_change.clone();
+            let on_commit = p.on_change.clone();
             html! {
                 <textarea class="essay" id="answer-text" rows="12" aria-label="Your essay" value={current}
                     oninput={Callback::from(move |e: InputEvent| {
                         let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
                         on_change.emit((some_text(v), true));
+                    })}
+                    onchange={Callback::from(move |e: Event| {
+                        let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+                        on_commit.emit((some_text(v), true));
                     })} />
             }
         }

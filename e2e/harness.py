@@ -1,0 +1,136 @@
+"""Runs the real Examhall binary under tauri-driver with its own data directory."""
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+from webdriver import Session, WebDriverError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APP = os.environ.get("EXAMHALL_BIN", os.path.join(ROOT, "target", "debug", "examhall-desktop"))
+OUT = os.path.join(ROOT, "e2e", "out")
+
+
+class Desktop:
+    """One lab desktop: a data directory, tauri-driver, and app sessions on it."""
+
+    def __init__(self, port):
+        self.dir = tempfile.mkdtemp(prefix="examhall-e2e-")
+        self.port = port
+        env = dict(os.environ, EXAMHALL_DATA_DIR=self.dir, EXAMHALL_DEMO="1", RUST_LOG=os.environ.get("E2E_RUST_LOG", "warn"))
+        self.log = open(os.path.join(self.dir, "driver.log"), "w")
+        self.driver = subprocess.Popen(
+            ["tauri-driver", "--port", str(port), "--native-port", str(port + 1)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.session = None
+
+    @property
+    def db(self):
+        return os.path.join(self.dir, "examhall.sqlite")
+
+    def launch(self):
+        self.session = Session(f"http://127.0.0.1:{self.port}", APP)
+        return self.session
+
+    def app_pids(self):
+        out = subprocess.run(["pgrep", "-f", APP], capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    def kill9(self):
+        """Power cut: SIGKILL the app, then drop the dead session."""
+        pids = self.app_pids()
+        assert pids, "the app should be running before it is killed"
+        for p in pids:
+            os.kill(p, signal.SIGKILL)
+        for _ in range(50):
+            if not self.app_pids():
+                break
+            time.sleep(0.1)
+        if self.session:
+            self.session.quit()
+            self.session = None
+
+    def close(self):
+        if self.session:
+            self.session.quit()
+        self.driver.terminate()
+        try:
+            self.driver.wait(5)
+        except subprocess.TimeoutExpired:
+            self.driver.kill()
+        self.log.close()
+        if os.environ.get("E2E_KEEP") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    # --- reading what was committed, straight from the SQLite file ---
+    def stored_answers(self):
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT question_id, answer FROM attempt_answers").fetchall()
+        finally:
+            con.close()
+        return {q: (json.loads(a) if a else None) for q, a in rows}
+
+    def verify_chains(self):
+        """Recomputes every attempt's hash chain independently of the Rust code."""
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
+        try:
+            total = 0
+            for (attempt,) in con.execute("SELECT id FROM attempts"):
+                prev = "0" * 64
+                rows = con.execute(
+                    "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = ? ORDER BY seq",
+                    (attempt,)).fetchall()
+                for i, (seq, at, payload, prev_hash, h) in enumerate(rows, start=1):
+                    assert seq == i, f"{attempt}: sequence gap at {seq}"
+                    assert prev_hash == prev, f"{attempt}: broken link at {seq}"
+                    d = hashlib.sha256()
+                    for part in (prev, attempt, str(seq), str(at), payload):
+                        b = part.encode()
+                        d.update(len(b).to_bytes(8, "big"))
+                        d.update(b)
+                    assert d.hexdigest() == h, f"{attempt}: event {seq} does not match its hash"
+                    prev = h
+                    total += 1
+            return total
+        finally:
+            con.close()
+
+
+def login(s, username, password):
+    s.wait("#login-username")
+    s.type("#login-username", username, clear=True)
+    s.type("#login-password", password, clear=True)
+    s.click("#login-submit")
+    s.wait("#who")
+
+
+def logout(s):
+    s.click("#logout")
+    s.wait("#login-username")
+
+
+def wait_saved(s, after_seq, timeout=15):
+    """Waits until the UI says every change is saved and the log has moved past `after_seq`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        unsaved = s.attr("#save-status", "data-unsaved")
+        seq = int(s.attr("#save-status", "data-seq") or 0)
+        if unsaved == "0" and seq > after_seq:
+            return seq
+        time.sleep(0.05)
+    raise WebDriverError(f"answers not acknowledged within {timeout}s: {s.text_of('#save-status')}")
+
+
+def timer_secs(s):
+    t = s.text_of("#timer").strip()
+    parts = [int(x) for x in t.split(":")]
+    secs = 0
+    for p in parts:
+        secs = secs * 60 + p
+    return secs
