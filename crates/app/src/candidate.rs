@@ -11,7 +11,7 @@ use examhall_protocol::{
     AttemptRef, AttemptView, CandidateQuestion, ClockDto, ExamCard, ExamCardState, Navigate, SaveAck, SetAnswer,
     SetFlag, StartAttempt, SubmitAck,
 };
-use examhall_store::{AttemptRow, NewAttempt, NewJob, StoreError};
+use examhall_store::{AppendError, AttemptRow, NewAttempt, NewJob, StoreError};
 use std::collections::BTreeMap;
 
 pub(crate) const GRADE_JOB: &str = "grade_attempt";
@@ -124,8 +124,7 @@ impl App {
 
     pub async fn set_answer(&self, token: &str, req: SetAnswer) -> AppResult<SaveAck> {
         let actor = self.actor(token)?;
-        let attempt = self.writable_attempt(&actor, &req.attempt_id).await?;
-        let exam = self.exam(attempt.exam_id).await?;
+        let exam = self.exam(self.attempt_exam(&actor, &req.attempt_id).await?).await?;
         let question = exam
             .questions
             .iter()
@@ -136,25 +135,23 @@ impl App {
             question.check_answer(a).map_err(|e| AppError::invalid("answer", e.to_string()))?;
         }
         let ev = AttemptEvent::AnswerSet { question: question.id.clone(), answer };
-        self.append_ack(&attempt, ev).await
+        self.append_checked(&actor, &req.attempt_id, ev).await
     }
 
     pub async fn set_flag(&self, token: &str, req: SetFlag) -> AppResult<SaveAck> {
         let actor = self.actor(token)?;
-        let attempt = self.writable_attempt(&actor, &req.attempt_id).await?;
-        let exam = self.exam(attempt.exam_id).await?;
+        let exam = self.exam(self.attempt_exam(&actor, &req.attempt_id).await?).await?;
         let question = question_id(&exam, &req.question_id)?;
-        self.append_ack(&attempt, AttemptEvent::Flagged { question, flagged: req.flagged }).await
+        self.append_checked(&actor, &req.attempt_id, AttemptEvent::Flagged { question, flagged: req.flagged }).await
     }
 
     pub async fn navigate(&self, token: &str, req: Navigate) -> AppResult<SaveAck> {
         let actor = self.actor(token)?;
-        let attempt = self.writable_attempt(&actor, &req.attempt_id).await?;
-        let exam = self.exam(attempt.exam_id).await?;
+        let exam = self.exam(self.attempt_exam(&actor, &req.attempt_id).await?).await?;
         if req.index as usize >= exam.questions.len() {
             return Err(AppError::invalid("index", format!("this exam has {} questions", exam.questions.len())));
         }
-        self.append_ack(&attempt, AttemptEvent::Navigated { index: req.index }).await
+        self.append_checked(&actor, &req.attempt_id, AttemptEvent::Navigated { index: req.index }).await
     }
 
     /// Called by the exam window every few seconds: returns the backend's clock,
@@ -187,32 +184,64 @@ impl App {
         }
     }
 
-    /// The attempt, if the candidate may still change it. Past the deadline (plus
-    /// a short grace for changes already in flight) it is submitted and refused.
-    async fn writable_attempt(&self, actor: &Actor, attempt_id: &str) -> AppResult<AttemptRow> {
-        let a = self.own_attempt(actor, attempt_id).await?;
-        if a.status != AttemptStatus::InProgress {
-            return Err(AppError::TimeUp);
+    /// The exam of one of the candidate's own attempts. Which exam and which
+    /// candidate an attempt belongs to never change, so the answer is cached.
+    async fn attempt_exam(&self, actor: &Actor, attempt_id: &str) -> AppResult<i64> {
+        actor.require(&[Role::Candidate], "sit exams")?;
+        let cached = self.inner.attempt_owners.lock().expect("attempt cache").get(attempt_id).copied();
+        let (user_id, exam_id) = match cached {
+            Some(k) => k,
+            None => {
+                let a = self.own_attempt(actor, attempt_id).await?;
+                self.inner.attempt_owners.lock().expect("attempt cache").insert(a.id.clone(), (a.user_id, a.exam_id));
+                (a.user_id, a.exam_id)
+            }
+        };
+        if user_id != actor.user_id {
+            return Err(AppError::NotFound(format!("Attempt {attempt_id}")));
         }
-        let now = self.now();
-        let deadline = allowance(&a).deadline(a.started_at, a.excluded_ms);
-        if now.since(deadline) > self.settings().save_grace_ms {
-            self.submit_quietly(&a.id, SubmitReason::TimeUp).await?;
-            return Err(AppError::TimeUp);
-        }
-        Ok(a)
+        Ok(exam_id)
     }
 
-    async fn append_ack(&self, attempt: &AttemptRow, ev: AttemptEvent) -> AppResult<SaveAck> {
+    /// Appends a candidate's change if, in the same transaction, the attempt is
+    /// theirs, still open, and within its deadline (plus a short grace for changes
+    /// already in flight). Past the deadline the attempt is submitted instead.
+    async fn append_checked(&self, actor: &Actor, attempt_id: &str, ev: AttemptEvent) -> AppResult<SaveAck> {
+        enum Refusal {
+            NotYours,
+            Closed,
+            PastDeadline,
+        }
         let now = self.now();
-        let seq = match self.store().append(&attempt.id, std::slice::from_ref(&ev), now).await {
-            Ok(seq) => seq,
-            Err(StoreError::Conflict(_)) => return Err(AppError::TimeUp),
-            Err(e) => return Err(e.into()),
-        };
-        let mut fresh = attempt.clone();
-        fresh.head_seq = seq;
-        Ok(SaveAck { seq, clock: clock_dto(&fresh, now) })
+        let grace = self.settings().save_grace_ms;
+        let user = actor.user_id;
+        let res = self
+            .store()
+            .append_if(attempt_id, now, |a| {
+                if a.user_id != user {
+                    Err(Refusal::NotYours)
+                } else if a.status != AttemptStatus::InProgress {
+                    Err(Refusal::Closed)
+                } else if now.since(allowance(a).deadline(a.started_at, a.excluded_ms)) > grace {
+                    Err(Refusal::PastDeadline)
+                } else {
+                    Ok(vec![ev])
+                }
+            })
+            .await;
+        match res {
+            Ok((mut row, seq)) => {
+                row.head_seq = seq;
+                Ok(SaveAck { seq, clock: clock_dto(&row, now) })
+            }
+            Err(AppendError::Refused(Refusal::NotYours)) => Err(AppError::NotFound(format!("Attempt {attempt_id}"))),
+            Err(AppendError::Refused(Refusal::Closed)) => Err(AppError::TimeUp),
+            Err(AppendError::Refused(Refusal::PastDeadline)) => {
+                self.submit_quietly(attempt_id, SubmitReason::TimeUp).await?;
+                Err(AppError::TimeUp)
+            }
+            Err(AppendError::Store(e)) => Err(e.into()),
+        }
     }
 
     /// Liveness, downtime and deadline bookkeeping; returns the attempt as it now stands.
@@ -244,7 +273,7 @@ impl App {
         fresh.ok_or_else(|| AppError::NotFound(format!("Attempt {}", a.id)))
     }
 
-    async fn submit_now(&self, attempt_id: &str, reason: SubmitReason) -> AppResult<i64> {
+    pub(crate) async fn submit_now(&self, attempt_id: &str, reason: SubmitReason) -> AppResult<i64> {
         let payload = serde_json::to_string(&GradePayload { attempt_id: attempt_id.to_owned() })
             .map_err(anyhow::Error::from)?;
         let job = NewJob { kind: GRADE_JOB, payload };

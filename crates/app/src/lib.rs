@@ -6,6 +6,7 @@
 mod accounts;
 mod auth;
 mod authoring;
+pub mod bench;
 mod candidate;
 pub mod demo;
 mod error;
@@ -70,6 +71,8 @@ struct Inner {
     /// Exams never change once stored (editing makes a new version), so they are
     /// parsed once and shared.
     exams: std::sync::Mutex<std::collections::HashMap<i64, Arc<examhall_domain::ExamSpec>>>,
+    /// attempt id -> (candidate, exam): facts fixed when the attempt starts.
+    attempt_owners: std::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>,
 }
 
 impl std::fmt::Debug for App {
@@ -92,6 +95,7 @@ impl App {
                 settings,
                 jobs_ready: tokio::sync::Notify::new(),
                 exams: Default::default(),
+                attempt_owners: Default::default(),
             }),
         }
     }

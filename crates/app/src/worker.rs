@@ -6,7 +6,8 @@ use crate::candidate::{answer_map, GradePayload, GRADE_JOB};
 use crate::{App, AppResult};
 use anyhow::Context as _;
 use examhall_domain::{grade_sheet, SheetResult};
-use examhall_store::JobRow;
+use examhall_store::AttemptRow;
+use std::collections::HashMap;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,8 @@ impl Worker {
         }
         let mut done = Vec::with_capacity(jobs.len());
         let mut failed = 0;
+        // Read everything the batch needs in two queries, then grade in memory.
+        let mut todo = Vec::with_capacity(jobs.len());
         for job in jobs {
             if job.tries > job.max_tries {
                 let msg = format!("gave up after {} tries", job.max_tries);
@@ -46,8 +49,22 @@ impl Worker {
                 failed += 1;
                 continue;
             }
-            match self.grade(&job).await {
-                Ok((attempt_id, result)) => done.push((job.id, attempt_id, result)),
+            let payload = (job.kind == GRADE_JOB)
+                .then(|| serde_json::from_str::<GradePayload>(&job.payload).ok())
+                .flatten();
+            todo.push((job, payload));
+        }
+        let ids: Vec<String> = todo.iter().filter_map(|(_, p)| p.as_ref().map(|p| p.attempt_id.clone())).collect();
+        let attempts: HashMap<String, AttemptRow> =
+            store.attempts_by_id(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
+        let mut answers = store.answers_of(&ids).await?;
+        for (job, payload) in todo {
+            let graded = match payload {
+                None => Err(anyhow::anyhow!("job {} is not a readable grading job ({:?})", job.id, job.kind)),
+                Some(p) => self.grade(&p.attempt_id, attempts.get(&p.attempt_id), answers.remove(&p.attempt_id)).await,
+            };
+            match graded {
+                Ok(result) => done.push((job.id, result.0, result.1)),
                 Err(e) => {
                     failed += 1;
                     tracing::error!(job = job.id, error = ?e, "grading failed");
@@ -61,14 +78,16 @@ impl Worker {
         Ok(Outcome::Ran { graded, failed })
     }
 
-    async fn grade(&self, job: &JobRow) -> anyhow::Result<(String, SheetResult)> {
-        anyhow::ensure!(job.kind == GRADE_JOB, "unknown job kind {:?}", job.kind);
-        let p: GradePayload = serde_json::from_str(&job.payload).context("reading the job's payload")?;
-        let store = self.app.store();
-        let attempt = store.attempt(&p.attempt_id).await?.with_context(|| format!("attempt {} is missing", p.attempt_id))?;
+    async fn grade(
+        &self,
+        attempt_id: &str,
+        attempt: Option<&AttemptRow>,
+        answers: Option<Vec<examhall_store::AnswerRow>>,
+    ) -> anyhow::Result<(String, SheetResult)> {
+        let attempt = attempt.with_context(|| format!("attempt {attempt_id} is missing"))?;
         let exam = self.app.exam(attempt.exam_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        let answers = answer_map(store.answers(&attempt.id).await?);
-        Ok((attempt.id, grade_sheet(&exam, &answers)))
+        let answers = answer_map(answers.unwrap_or_default());
+        Ok((attempt.id.clone(), grade_sheet(&exam, &answers)))
     }
 
     /// Runs until `shutdown` turns true, sleeping when idle and waking on new jobs.

@@ -1,5 +1,5 @@
 use crate::error::conflict_on_unique;
-use crate::jobs::{enqueue_in, finish_in, NewJob};
+use crate::jobs::{enqueue_in, NewJob};
 use crate::{Result, Store, StoreError};
 use examhall_domain::events::StoredEvent;
 use examhall_domain::{Answer, AttemptEvent, AttemptStatus, EventHash, Mark, QuestionId, SheetResult, Timestamp};
@@ -110,16 +110,14 @@ const ATTEMPT_COLS: &str = "id, exam_id, sitting_id, user_id, status, started_at
      credited_ms, excluded_ms, current_index, last_seen_at, head_seq, head_hash";
 
 /// Appends events to an attempt's chain and applies them to the projection, inside
-/// the caller's transaction. Returns the last sequence number written.
-async fn append_in(conn: &mut SqliteConnection, attempt_id: &str, events: &[AttemptEvent], now: Timestamp) -> Result<i64> {
-    let head: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT head_seq, head_hash, status FROM attempts WHERE id = ?1")
-            .bind(attempt_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (mut seq, head_hash, status) = head.ok_or_else(|| StoreError::NotFound(format!("attempt {attempt_id}")))?;
-    let mut status = AttemptStatus::parse(&status).ok_or_else(|| StoreError::corrupt("attempts.status", &status))?;
-    let mut prev = EventHash(head_hash);
+/// the caller's transaction. `head` is the attempt as read in this transaction.
+/// Returns the last sequence number written. (The head columns are advanced by the
+/// `attempt_events_advance_head` trigger.)
+async fn append_in(conn: &mut SqliteConnection, head: &AttemptRow, events: &[AttemptEvent], now: Timestamp) -> Result<i64> {
+    let attempt_id = head.id.as_str();
+    let mut seq = head.head_seq;
+    let mut status = head.status;
+    let mut prev = EventHash(head.head_hash.clone());
     for ev in events {
         if !ev.allowed_in(status) {
             return Err(StoreError::Conflict(format!(
@@ -147,14 +145,38 @@ async fn append_in(conn: &mut SqliteConnection, attempt_id: &str, events: &[Atte
         status = ev.next_status(status);
         prev = hash;
     }
-    sqlx::query("UPDATE attempts SET head_seq = ?2, head_hash = ?3, last_seen_at = max(last_seen_at, ?4) WHERE id = ?1")
-        .bind(attempt_id)
-        .bind(seq)
-        .bind(&prev.0)
-        .bind(now.0)
-        .execute(&mut *conn)
-        .await?;
     Ok(seq)
+}
+
+async fn attempt_in(conn: &mut SqliteConnection, attempt_id: &str) -> Result<AttemptRow> {
+    let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id = ?1");
+    sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
+        .bind(attempt_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(AttemptRow::try_from)
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound(format!("attempt {attempt_id}")))
+}
+
+/// Why a conditional append did not happen.
+#[derive(Debug)]
+pub enum AppendError<E> {
+    /// The caller's check refused, having seen the attempt as it stands.
+    Refused(E),
+    Store(StoreError),
+}
+
+impl<E> From<StoreError> for AppendError<E> {
+    fn from(e: StoreError) -> Self {
+        AppendError::Store(e)
+    }
+}
+
+impl<E> From<sqlx::Error> for AppendError<E> {
+    fn from(e: sqlx::Error) -> Self {
+        AppendError::Store(e.into())
+    }
 }
 
 /// The projection: current answers, flags, position and status.
@@ -227,65 +249,121 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, "an attempt at this exam"))?;
-        append_in(&mut tx, a.id, std::slice::from_ref(started), now).await?;
+        let head = attempt_in(&mut tx, a.id).await?;
+        append_in(&mut tx, &head, std::slice::from_ref(started), now).await?;
+        let row = attempt_in(&mut tx, a.id).await?;
         tx.commit().await?;
-        self.attempt(a.id).await?.ok_or_else(|| StoreError::NotFound(format!("attempt {}", a.id)))
+        Ok(row)
     }
 
     /// Appends events durably. Returns once the commit has reached the disk.
     pub async fn append(&self, attempt_id: &str, events: &[AttemptEvent], now: Timestamp) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        let seq = append_in(&mut tx, attempt_id, events, now).await?;
+        let head = attempt_in(&mut tx, attempt_id).await?;
+        let seq = append_in(&mut tx, &head, events, now).await?;
         tx.commit().await?;
         Ok(seq)
+    }
+
+    /// Reads the attempt and appends what `decide` returns for it, in one
+    /// transaction: the check and the write see the same state. Returns the
+    /// attempt as read and the last sequence number written.
+    pub async fn append_if<E>(
+        &self,
+        attempt_id: &str,
+        now: Timestamp,
+        decide: impl FnOnce(&AttemptRow) -> std::result::Result<Vec<AttemptEvent>, E>,
+    ) -> std::result::Result<(AttemptRow, i64), AppendError<E>> {
+        let mut tx = self.write.begin().await?;
+        let head = attempt_in(&mut tx, attempt_id).await?;
+        let events = decide(&head).map_err(AppendError::Refused)?;
+        let seq = append_in(&mut tx, &head, &events, now).await?;
+        tx.commit().await?;
+        Ok((head, seq))
     }
 
     /// Appends `Submitted` and enqueues its grading job atomically.
     pub async fn submit(&self, attempt_id: &str, submitted: &AttemptEvent, job: &NewJob<'_>, now: Timestamp) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        append_in(&mut tx, attempt_id, std::slice::from_ref(submitted), now).await?;
+        let head = attempt_in(&mut tx, attempt_id).await?;
+        append_in(&mut tx, &head, std::slice::from_ref(submitted), now).await?;
         let job_id = enqueue_in(&mut tx, job, now).await?;
         tx.commit().await?;
         Ok(job_id)
     }
 
     /// Stores a batch of grading results, each with its `Graded` event, and marks
-    /// their jobs done, in one transaction (one fsync for the batch). An attempt
-    /// graded already (a job re-run after a crash) just has its job closed.
+    /// their jobs done, in one transaction (one fsync for the batch) and a handful of
+    /// set-based statements. An attempt graded already (a job re-run after a crash)
+    /// just has its job closed.
     pub async fn complete_gradings(&self, done: &[(i64, String, SheetResult)], now: Timestamp) -> Result<()> {
-        let mut tx = self.write.begin().await?;
-        for (job_id, attempt_id, r) in done {
-            let status: Option<String> = sqlx::query_scalar("SELECT status FROM attempts WHERE id = ?1")
-                .bind(attempt_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if status.as_deref() == Some("submitted") {
-                let graded = AttemptEvent::Graded {
-                    total: r.total,
-                    max: r.max,
-                    percentage: r.percentage,
-                    passed: r.passed,
-                    awaiting_marking: r.awaiting_marking,
-                };
-                append_in(&mut tx, attempt_id, std::slice::from_ref(&graded), now).await?;
-                let marks = serde_json::to_string(&r.marks).map_err(|e| StoreError::corrupt("marks", e))?;
-                sqlx::query(
-                    "INSERT INTO results (attempt_id, total, max, percentage, passed, awaiting_marking, marks, graded_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .bind(attempt_id)
-                .bind(r.total)
-                .bind(r.max)
-                .bind(r.percentage)
-                .bind(r.passed)
-                .bind(r.awaiting_marking)
-                .bind(marks)
-                .bind(now.0)
-                .execute(&mut *tx)
-                .await?;
-            }
-            finish_in(&mut tx, *job_id, now).await?;
+        if done.is_empty() {
+            return Ok(());
         }
+        let ids: Vec<&str> = done.iter().map(|(_, a, _)| a.as_str()).collect();
+        let ids_json = serde_json::to_string(&ids).map_err(|e| StoreError::corrupt("attempt ids", e))?;
+        let mut tx = self.write.begin().await?;
+        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM json_each(?1))");
+        let heads: std::collections::HashMap<String, AttemptRow> = sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
+            .bind(&ids_json)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| AttemptRow::try_from(r).map(|a| (a.id.clone(), a)))
+            .collect::<Result<_>>()?;
+        let mut events = Vec::new();
+        let mut results = Vec::new();
+        let mut graded_ids = Vec::new();
+        for (_, attempt_id, r) in done {
+            let Some(head) = heads.get(attempt_id) else { continue };
+            let graded = AttemptEvent::Graded {
+                total: r.total,
+                max: r.max,
+                percentage: r.percentage,
+                passed: r.passed,
+                awaiting_marking: r.awaiting_marking,
+            };
+            if !graded.allowed_in(head.status) {
+                continue; // graded already
+            }
+            let seq = head.head_seq + 1;
+            let payload = graded.to_payload();
+            let prev = EventHash(head.head_hash.clone());
+            let hash = EventHash::link(&prev, attempt_id, seq, now, &payload);
+            events.push(serde_json::json!([attempt_id, seq, graded.type_name(), payload, prev.0, hash.0]));
+            let marks = serde_json::to_string(&r.marks).map_err(|e| StoreError::corrupt("marks", e))?;
+            results.push(serde_json::json!([attempt_id, r.total, r.max, r.percentage, r.passed, r.awaiting_marking, marks]));
+            graded_ids.push(attempt_id.as_str());
+        }
+        sqlx::query(
+            "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) \
+             SELECT value ->> 0, value ->> 1, ?2, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1)",
+        )
+        .bind(to_json(&events)?)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE attempts SET status = 'graded' WHERE id IN (SELECT value FROM json_each(?1))")
+            .bind(to_json(&graded_ids)?)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO results (attempt_id, total, max, percentage, passed, awaiting_marking, marks, graded_at) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, ?2 FROM json_each(?1)",
+        )
+        .bind(to_json(&results)?)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?;
+        let job_ids: Vec<i64> = done.iter().map(|(j, _, _)| *j).collect();
+        sqlx::query(
+            "UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL, error = NULL \
+             WHERE id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(to_json(&job_ids)?)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -339,6 +417,40 @@ impl Store {
             .collect()
     }
 
+    /// Current answers of many attempts in one query (for batch grading).
+    pub async fn answers_of(&self, attempt_ids: &[String]) -> Result<std::collections::HashMap<String, Vec<AnswerRow>>> {
+        let ids = serde_json::to_string(attempt_ids).map_err(|e| StoreError::corrupt("attempt ids", e))?;
+        let rows: Vec<(String, String, Option<String>, bool, i64)> = sqlx::query_as(
+            "SELECT attempt_id, question_id, answer, flagged, seq FROM attempt_answers \
+             WHERE attempt_id IN (SELECT value FROM json_each(?1)) ORDER BY attempt_id, question_id",
+        )
+        .bind(ids)
+        .fetch_all(&self.read)
+        .await?;
+        let mut out: std::collections::HashMap<String, Vec<AnswerRow>> = std::collections::HashMap::new();
+        for (attempt_id, question_id, answer, flagged, seq) in rows {
+            let answer = answer
+                .map(|j| serde_json::from_str(&j))
+                .transpose()
+                .map_err(|e| StoreError::corrupt(format!("answer to {question_id} in {attempt_id}"), e))?;
+            out.entry(attempt_id).or_default().push(AnswerRow { question_id, answer, flagged, seq });
+        }
+        Ok(out)
+    }
+
+    /// Many attempts in one query (for batch grading).
+    pub async fn attempts_by_id(&self, attempt_ids: &[String]) -> Result<Vec<AttemptRow>> {
+        let ids = serde_json::to_string(attempt_ids).map_err(|e| StoreError::corrupt("attempt ids", e))?;
+        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM json_each(?1))");
+        sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
+            .bind(ids)
+            .fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .map(AttemptRow::try_from)
+            .collect()
+    }
+
     pub async fn events(&self, attempt_id: &str) -> Result<Vec<StoredEvent>> {
         let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
             "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = ?1 ORDER BY seq",
@@ -389,4 +501,8 @@ impl Store {
         .fetch_all(&self.read)
         .await?)
     }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::corrupt("batch", e))
 }

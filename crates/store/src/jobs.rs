@@ -30,15 +30,6 @@ pub(crate) async fn enqueue_in(conn: &mut SqliteConnection, job: &NewJob<'_>, no
     .await?)
 }
 
-pub(crate) async fn finish_in(conn: &mut SqliteConnection, job_id: i64, now: Timestamp) -> Result<()> {
-    sqlx::query("UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL, error = NULL WHERE id = ?1")
-        .bind(job_id)
-        .bind(now.0)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 impl Store {
     pub async fn enqueue(&self, job: &NewJob<'_>, now: Timestamp) -> Result<i64> {
         let mut conn = self.write.acquire().await?;
@@ -63,8 +54,12 @@ impl Store {
     }
 
     pub async fn finish_job(&self, job_id: i64, now: Timestamp) -> Result<()> {
-        let mut conn = self.write.acquire().await?;
-        finish_in(&mut conn, job_id, now).await
+        sqlx::query("UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL, error = NULL WHERE id = ?1")
+            .bind(job_id)
+            .bind(now.0)
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     /// Records a failure: retried at `retry_at`, or failed for good when `retry_at` is `None`.

@@ -13,7 +13,7 @@ mod exams;
 mod jobs;
 mod users;
 
-pub use attempts::{AnswerRow, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
+pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
 pub use error::StoreError;
 pub use exams::{ExamRow, SittingRow};
 pub use jobs::{JobRow, NewJob};
@@ -47,11 +47,15 @@ impl Store {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
+            // A local file connection does not go stale; a ping per acquire would cost
+            // a round trip to SQLite's worker thread on every answer.
+            .test_before_acquire(false)
             .connect_with(opts.clone())
             .await?;
         sqlx::migrate!("../../migrations").run(&write).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(opts.read_only(true))
             .await?;
         Ok(Store { write, read })

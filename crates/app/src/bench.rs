@@ -1,0 +1,206 @@
+//! `examhall bench`: exam-day speed, measured against raw baselines on the same
+//! disk in the same run (these machines are noisy; only ratios travel).
+//!
+//! * answer latency: `App::set_answer` from call to acknowledged commit, against a
+//!   raw SQLite loop (one INSERT per transaction, WAL, synchronous=FULL) and a raw
+//!   64-byte write+fsync loop, interleaved over several rounds;
+//! * grading throughput: submitted 50-answer sheets graded and persisted per second
+//!   by the worker (the peer stack's Celery task grades the same sheet shape).
+
+use crate::auth::random_hex;
+use crate::{App, AppResult, SystemClock};
+use examhall_domain::{
+    Answer, AttemptEvent, ChoiceOption, ExamSpec, Question, QuestionId, QuestionKind, ResultRelease, Role,
+    SubmitReason, Tolerance,
+};
+use examhall_protocol::{LoginRequest, SetAnswer, StartAttempt};
+use examhall_store::{NewAttempt, NewUserRow, Store};
+use serde::Serialize;
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub n: usize,
+    pub p50_us: f64,
+    pub p99_us: f64,
+    pub max_us: f64,
+    pub ops_per_s: f64,
+}
+
+fn summarise(mut lat: Vec<f64>, wall_s: f64) -> Latency {
+    lat.sort_by(f64::total_cmp);
+    let n = lat.len();
+    Latency { n, p50_us: lat[n / 2], p99_us: lat[(n * 99) / 100], max_us: lat[n - 1], ops_per_s: n as f64 / wall_s }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub rounds: usize,
+    pub answer: Vec<Latency>,
+    pub raw_sqlite: Vec<Latency>,
+    pub raw_fsync: Vec<Latency>,
+    /// Median over rounds of answer ops/s divided by raw SQLite ops/s.
+    pub answer_vs_raw_sqlite: f64,
+    pub grading_sheets: usize,
+    pub grading_sheets_per_s: f64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// A 50-question sheet like the peer baseline: 30 single choice, 10 true/false, 10 numeric (±0.01).
+fn bench_exam() -> ExamSpec {
+    let mut questions = Vec::new();
+    let opts = || ["a", "b", "c", "d"].map(|o| ChoiceOption { id: o.into(), text: o.to_uppercase() }).to_vec();
+    for i in 0..50 {
+        let kind = match i {
+            0..=29 => QuestionKind::SingleChoice { options: opts(), correct: ["a", "b", "c", "d"][i % 4].into() },
+            30..=39 => QuestionKind::TrueFalse { correct: i % 2 == 0 },
+            _ => QuestionKind::Numeric { value: i as f64 * 1.5, tolerance: Tolerance::Absolute(0.01) },
+        };
+        questions.push(Question { id: QuestionId::parse(&format!("q{}", i + 1)).expect("id"), prompt: format!("Q{}", i + 1), marks: 1.0, penalty: 0.0, kind });
+    }
+    ExamSpec { title: "Bench".into(), duration_secs: 3 * 3600, pass_mark_pct: 50.0, negative_marking: false, release: ResultRelease::Immediately, questions }
+}
+
+fn sheet_answer(i: usize, q: usize) -> Answer {
+    match q {
+        0..=29 => Answer::Text(["a", "b", "c", "d"][(i + q) % 4].into()),
+        30..=39 => Answer::Text(if (i + q) % 3 == 0 { "True" } else { "false" }.into()),
+        _ => Answer::Text(format!("{}", q as f64 * 1.5 + if i % 2 == 0 { 0.0 } else { 0.5 })),
+    }
+}
+
+async fn raw_sqlite_loop(dir: &Path, n: usize) -> anyhow::Result<Latency> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+    use sqlx::ConnectOptions as _;
+    let path = dir.join("raw.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .connect()
+        .await?;
+    sqlx::query("CREATE TABLE grade_result (id INTEGER PRIMARY KEY, sheet_id INTEGER, candidate TEXT, total INTEGER)")
+        .execute(&mut conn)
+        .await?;
+    let mut lat = Vec::with_capacity(n);
+    let t0 = Instant::now();
+    for i in 0..n {
+        let a = Instant::now();
+        let mut tx = sqlx::Connection::begin(&mut conn).await?;
+        sqlx::query("INSERT INTO grade_result (sheet_id, candidate, total) VALUES (?1, ?2, ?3)")
+            .bind(i as i64)
+            .bind(format!("cand-{i:06}"))
+            .bind((i % 51) as i64)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        lat.push(a.elapsed().as_secs_f64() * 1e6);
+    }
+    Ok(summarise(lat, t0.elapsed().as_secs_f64()))
+}
+
+fn raw_fsync_loop(dir: &Path, n: usize) -> anyhow::Result<Latency> {
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("raw.bin"))?;
+    let buf = [7u8; 64];
+    let mut lat = Vec::with_capacity(n);
+    let t0 = Instant::now();
+    for _ in 0..n {
+        let a = Instant::now();
+        f.write_all(&buf)?;
+        f.sync_data()?;
+        lat.push(a.elapsed().as_secs_f64() * 1e6);
+    }
+    Ok(summarise(lat, t0.elapsed().as_secs_f64()))
+}
+
+async fn answer_loop(app: &App, token: &str, attempt_id: &str, n: usize, offset: usize) -> AppResult<Latency> {
+    let mut lat = Vec::with_capacity(n);
+    let t0 = Instant::now();
+    for i in 0..n {
+        let q = (i + offset) % 50;
+        let req = SetAnswer { attempt_id: attempt_id.into(), question_id: format!("q{}", q + 1), answer: Some(sheet_answer(i + offset, q)) };
+        let a = Instant::now();
+        app.set_answer(token, req).await?;
+        lat.push(a.elapsed().as_secs_f64() * 1e6);
+    }
+    Ok(summarise(lat, t0.elapsed().as_secs_f64()))
+}
+
+/// Runs every measurement in `dir` (which should be on the disk under test).
+pub async fn run(dir: &Path, answers: usize, rounds: usize, sheets: usize) -> anyhow::Result<Report> {
+    std::fs::create_dir_all(dir)?;
+    let db = dir.join("bench.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let store = Store::open(&db).await?;
+    let app = App::new(store.clone(), Arc::new(SystemClock));
+    let now = app.now();
+
+    // One candidate sitting the 50-question exam, through the real use cases.
+    let admin_hash = crate::auth::hash_password("bench-password")?;
+    let cand = store.insert_user(NewUserRow { username: "bench", display_name: "Bench", role: Role::Candidate, password_hash: &admin_hash }, now).await?;
+    let inv = store.insert_user(NewUserRow { username: "proctor", display_name: "P", role: Role::Invigilator, password_hash: &admin_hash }, now).await?;
+    let exam_id = store.insert_exam(&bench_exam(), None, now).await?;
+    store.assign(exam_id, cand, 1.0).await?;
+    store.open_sitting(exam_id, "BENCH2", inv, now).await?;
+    let token = app.login(LoginRequest { username: "bench".into(), password: "bench-password".into() }).await?.token;
+    let view = app.start_attempt(&token, StartAttempt { exam_id, start_code: "BENCH2".into() }).await?;
+
+    let (mut answer, mut raw_sqlite, mut raw_fsync) = (Vec::new(), Vec::new(), Vec::new());
+    for r in 0..rounds {
+        raw_sqlite.push(raw_sqlite_loop(dir, answers).await?);
+        answer.push(answer_loop(&app, &token, &view.attempt_id, answers, r * answers).await?);
+        raw_fsync.push(raw_fsync_loop(dir, answers)?);
+        eprintln!(
+            "round {}: answer {:.0}/s p99 {:.0}us | raw sqlite {:.0}/s p99 {:.0}us | raw fsync {:.0}/s",
+            r + 1,
+            answer[r].ops_per_s,
+            answer[r].p99_us,
+            raw_sqlite[r].ops_per_s,
+            raw_sqlite[r].p99_us,
+            raw_fsync[r].ops_per_s
+        );
+    }
+    let ratio = median(answer.iter().zip(&raw_sqlite).map(|(a, b)| a.ops_per_s / b.ops_per_s).collect());
+
+    // Grading: `sheets` submitted attempts with 50 answers each, queued, then drained.
+    let exam = bench_exam();
+    for i in 0..sheets {
+        let username = format!("c{i:06}");
+        let uid = store.insert_user(NewUserRow { username: &username, display_name: &username, role: Role::Candidate, password_hash: "x" }, now).await?;
+        let id = random_hex(16);
+        let started = AttemptEvent::Started { exam_id, sitting_id: 1, allowed_ms: 3_600_000 };
+        store.create_attempt(NewAttempt { id: &id, exam_id, sitting_id: 1, user_id: uid, duration_secs: exam.duration_secs, time_multiplier: 1.0 }, &started, now).await?;
+        let events: Vec<AttemptEvent> = exam
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(q, question)| AttemptEvent::AnswerSet { question: question.id.clone(), answer: Some(sheet_answer(i, q)) })
+            .collect();
+        store.append(&id, &events, now).await?;
+        app.submit_now(&id, SubmitReason::Candidate).await?;
+    }
+    let worker = app.worker();
+    let t0 = Instant::now();
+    let mut graded = 0;
+    while let crate::Outcome::Ran { graded: g, .. } = worker.try_run_next().await? {
+        graded += g;
+    }
+    let grading_sheets_per_s = graded as f64 / t0.elapsed().as_secs_f64();
+    anyhow::ensure!(graded == sheets, "graded {graded} of {sheets} sheets");
+    anyhow::ensure!(store.count_jobs("done").await? == sheets as i64, "every grading job is done");
+    app.shutdown().await;
+    Ok(Report { rounds, answer, raw_sqlite, raw_fsync, answer_vs_raw_sqlite: ratio, grading_sheets: sheets, grading_sheets_per_s })
+}
