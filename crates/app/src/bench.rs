@@ -77,36 +77,8 @@ fn sheet_answer(i: usize, q: usize) -> Answer {
 }
 
 async fn raw_sqlite_loop(dir: &Path, n: usize) -> anyhow::Result<Latency> {
-    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-    use sqlx::ConnectOptions as _;
-    let path = dir.join("raw.sqlite");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let mut conn = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .connect()
-        .await?;
-    sqlx::query("CREATE TABLE grade_result (id INTEGER PRIMARY KEY, sheet_id INTEGER, candidate TEXT, total INTEGER)")
-        .execute(&mut conn)
-        .await?;
-    let mut lat = Vec::with_capacity(n);
     let t0 = Instant::now();
-    for i in 0..n {
-        let a = Instant::now();
-        let mut tx = sqlx::Connection::begin(&mut conn).await?;
-        sqlx::query("INSERT INTO grade_result (sheet_id, candidate, total) VALUES (?1, ?2, ?3)")
-            .bind(i as i64)
-            .bind(format!("cand-{i:06}"))
-            .bind((i % 51) as i64)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        lat.push(a.elapsed().as_secs_f64() * 1e6);
-    }
+    let lat = examhall_store::baseline::raw_commit_loop(&dir.join("raw.sqlite"), n).await?;
     Ok(summarise(lat, t0.elapsed().as_secs_f64()))
 }
 

@@ -8,6 +8,7 @@
 //! projected into `attempts`/`attempt_answers` in the same transaction.
 
 mod attempts;
+pub mod baseline;
 mod error;
 mod exams;
 mod jobs;

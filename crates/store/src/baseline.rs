@@ -1,0 +1,42 @@
+//! The raw SQLite baseline for benchmarks: what one durable commit costs on this
+//! disk with nothing of Examhall around it (one INSERT per transaction, WAL,
+//! synchronous=FULL, a prepared statement, one connection) — the same loop as the
+//! peer baseline's `sqlite_commit.c`.
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions as _, Connection as _};
+use std::path::Path;
+use std::time::Instant;
+
+/// Runs `n` single-row commits into a fresh file at `path`; returns each commit's
+/// latency in microseconds.
+pub async fn raw_commit_loop(path: &Path, n: usize) -> crate::Result<Vec<f64>> {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .connect()
+        .await?;
+    sqlx::query("CREATE TABLE grade_result (id INTEGER PRIMARY KEY, sheet_id INTEGER, candidate TEXT, total INTEGER)")
+        .execute(&mut conn)
+        .await?;
+    let mut lat = Vec::with_capacity(n);
+    for i in 0..n {
+        let a = Instant::now();
+        let mut tx = conn.begin().await?;
+        sqlx::query("INSERT INTO grade_result (sheet_id, candidate, total) VALUES (?1, ?2, ?3)")
+            .bind(i as i64)
+            .bind(format!("cand-{i:06}"))
+            .bind((i % 51) as i64)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        lat.push(a.elapsed().as_secs_f64() * 1e6);
+    }
+    conn.close().await?;
+    Ok(lat)
+}
