@@ -12,7 +12,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
-#[command(name = "examhall-desktop", about = "Examhall: offline exams for exam centres")]
+#[command(
+    name = "examhall-desktop",
+    about = "Examhall: offline exams for exam centres"
+)]
 pub struct Options {
     /// Create the embedded demo centre (accounts for each role, a demo exam) if the database is empty.
     #[arg(long, env = "EXAMHALL_DEMO", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
@@ -26,20 +29,24 @@ fn default_data_dir() -> PathBuf {
     if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         return PathBuf::from(x).join("examhall");
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     home.join(".local/share/examhall")
 }
 
 pub fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,examhall=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,examhall=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let opts = Options::parse();
     let dir = opts.data_dir.clone().unwrap_or_else(default_data_dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating the data directory {}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("creating the data directory {}", dir.display()))?;
     let db_path = dir.join("examhall.sqlite");
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         anyhow::bail!(

@@ -14,20 +14,29 @@ extern "C" {
 pub type Res<T> = Result<T, ErrorDto>;
 
 fn local_error(message: String) -> ErrorDto {
-    ErrorDto { code: ErrorCode::Internal, message, field: None }
+    ErrorDto {
+        code: ErrorCode::Internal,
+        message,
+        field: None,
+    }
 }
 
 async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Res<R> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    let js_args = args.serialize(&ser).map_err(|e| local_error(format!("cannot encode {cmd}: {e}")))?;
+    let js_args = args
+        .serialize(&ser)
+        .map_err(|e| local_error(format!("cannot encode {cmd}: {e}")))?;
     match tauri_invoke(cmd, js_args).await {
-        Ok(v) => serde_wasm_bindgen::from_value(v).map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}"))),
-        Err(e) => Err(serde_wasm_bindgen::from_value::<ErrorDto>(e.clone()).unwrap_or_else(|_| {
-            local_error(format!(
+        Ok(v) => serde_wasm_bindgen::from_value(v)
+            .map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}"))),
+        Err(e) => Err(
+            serde_wasm_bindgen::from_value::<ErrorDto>(e.clone()).unwrap_or_else(|_| {
+                local_error(format!(
                 "The Examhall app did not answer ({}). Is this page open outside the desktop app?",
                 e.as_string().unwrap_or_else(|| format!("{e:?}"))
             ))
-        })),
+            }),
+        ),
     }
 }
 

@@ -24,7 +24,8 @@ impl Nav {
     /// Handles the one error every page treats the same: the session is gone.
     pub fn check(&self, e: &examhall_protocol::ErrorDto) {
         if e.code == examhall_protocol::ErrorCode::Unauthenticated {
-            self.dispatch.emit(Action::SignedOut(Some(e.message.clone())));
+            self.dispatch
+                .emit(Action::SignedOut(Some(e.message.clone())));
         }
     }
 }
@@ -60,7 +61,10 @@ fn root() -> Html {
             }
         })
     };
-    let nav = model.session.as_ref().map(|s| Nav { token: s.token.clone(), dispatch: dispatch.clone() });
+    let nav = model.session.as_ref().map(|s| Nav {
+        token: s.token.clone(),
+        dispatch: dispatch.clone(),
+    });
     let body = match (&model.screen, nav) {
         (Screen::Loading, _) => html! { <p class="muted" id="loading">{"Starting…"}</p> },
         (Screen::Setup, _) => html! { <pages::setup::Setup dispatch={dispatch.clone()} /> },
@@ -68,8 +72,12 @@ fn root() -> Html {
             html! { <pages::login::Login dispatch={dispatch.clone()} flash={model.flash.clone()} centre={model.centre.clone()} /> }
         }
         (Screen::Candidate, Some(nav)) => html! { <pages::candidate::MyExams {nav} /> },
-        (Screen::Exam(id), Some(nav)) => html! { <pages::exam::ExamPage {nav} attempt_id={id.clone()} /> },
-        (Screen::Result(id), Some(nav)) => html! { <pages::result::ResultPage {nav} attempt_id={id.clone()} /> },
+        (Screen::Exam(id), Some(nav)) => {
+            html! { <pages::exam::ExamPage {nav} attempt_id={id.clone()} /> }
+        }
+        (Screen::Result(id), Some(nav)) => {
+            html! { <pages::result::ResultPage {nav} attempt_id={id.clone()} /> }
+        }
         (Screen::Invigilator, Some(nav)) => html! { <pages::invigilator::Invigilator {nav} /> },
         (Screen::Staff, Some(nav)) => html! { <pages::staff::Staff {nav} /> },
     };

@@ -1,6 +1,8 @@
 //! App-level and exam-level state as `Reducible`s: plain Rust, tested natively.
 
-use examhall_protocol::{Answer, AttemptStatus, AttemptView, ClockDto, Role, SessionDto, SetupStatus};
+use examhall_protocol::{
+    Answer, AttemptStatus, AttemptView, ClockDto, Role, SessionDto, SetupStatus,
+};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
@@ -28,7 +30,12 @@ pub struct Model {
 
 impl Default for Model {
     fn default() -> Self {
-        Model { screen: Screen::Loading, session: None, centre: "Examhall".into(), flash: None }
+        Model {
+            screen: Screen::Loading,
+            session: None,
+            centre: "Examhall".into(),
+            flash: None,
+        }
     }
 }
 
@@ -55,7 +62,11 @@ impl Reducible for Model {
         match action {
             Action::Booted(s) => {
                 m.centre = s.centre_name;
-                m.screen = if s.needs_first_admin { Screen::Setup } else { Screen::Login };
+                m.screen = if s.needs_first_admin {
+                    Screen::Setup
+                } else {
+                    Screen::Login
+                };
             }
             Action::SignedIn(s) => {
                 m.screen = home_for(s.user.role);
@@ -95,12 +106,27 @@ pub struct ExamModel {
 
 #[derive(Debug, Clone)]
 pub enum ExamAction {
-    Edit { question: String, answer: Option<Answer> },
-    Saved { question: String, seq: i64, clock: ClockDto, at: f64, still_dirty: bool },
+    Edit {
+        question: String,
+        answer: Option<Answer>,
+    },
+    Saved {
+        question: String,
+        seq: i64,
+        clock: ClockDto,
+        at: f64,
+        still_dirty: bool,
+    },
     SaveFailed(String),
-    Flagged { question: String, flagged: bool },
+    Flagged {
+        question: String,
+        flagged: bool,
+    },
     Go(usize),
-    Clock { clock: ClockDto, at: f64 },
+    Clock {
+        clock: ClockDto,
+        at: f64,
+    },
     Confirm(bool),
 }
 
@@ -128,11 +154,23 @@ impl ExamModel {
 
     /// 1-based numbers of unanswered questions.
     pub fn unanswered(&self) -> Vec<usize> {
-        self.view.questions.iter().enumerate().filter(|(_, q)| !self.is_answered(&q.id)).map(|(i, _)| i + 1).collect()
+        self.view
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| !self.is_answered(&q.id))
+            .map(|(i, _)| i + 1)
+            .collect()
     }
 
     pub fn flagged_numbers(&self) -> Vec<usize> {
-        self.view.questions.iter().enumerate().filter(|(_, q)| self.flagged.contains(&q.id)).map(|(i, _)| i + 1).collect()
+        self.view
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| self.flagged.contains(&q.id))
+            .map(|(i, _)| i + 1)
+            .collect()
     }
 
     /// Remaining time to display at local instant `now`.
@@ -156,7 +194,13 @@ impl Reducible for ExamModel {
                 };
                 m.unsaved.insert(question);
             }
-            ExamAction::Saved { question, seq, clock, at, still_dirty } => {
+            ExamAction::Saved {
+                question,
+                seq,
+                clock,
+                at,
+                still_dirty,
+            } => {
                 if !still_dirty {
                     m.unsaved.remove(&question);
                 }
@@ -200,7 +244,12 @@ mod tests {
     use examhall_protocol::{CandidateQuestion, CandidateWidget, UserDto};
 
     fn view() -> AttemptView {
-        let q = |id: &str| CandidateQuestion { id: id.into(), prompt: "p".into(), marks: 1.0, widget: CandidateWidget::Essay };
+        let q = |id: &str| CandidateQuestion {
+            id: id.into(),
+            prompt: "p".into(),
+            marks: 1.0,
+            widget: CandidateWidget::Essay,
+        };
         AttemptView {
             attempt_id: "a".into(),
             exam_title: "t".into(),
@@ -208,30 +257,60 @@ mod tests {
             answers: Default::default(),
             flagged: vec!["q3".into()],
             current_index: 1,
-            clock: ClockDto { remaining_ms: 60_000, allowed_ms: 60_000, status: AttemptStatus::InProgress },
+            clock: ClockDto {
+                remaining_ms: 60_000,
+                allowed_ms: 60_000,
+                status: AttemptStatus::InProgress,
+            },
         }
     }
 
     #[test]
     fn signing_in_goes_to_the_role_home_and_signing_out_to_login() {
         let m = Rc::new(Model::default());
-        let s = SessionDto { token: "t".into(), user: UserDto { id: 1, username: "i".into(), display_name: "I".into(), role: Role::Invigilator } };
+        let s = SessionDto {
+            token: "t".into(),
+            user: UserDto {
+                id: 1,
+                username: "i".into(),
+                display_name: "I".into(),
+                role: Role::Invigilator,
+            },
+        };
         let m = m.reduce(Action::SignedIn(s));
         assert_eq!(m.screen, Screen::Invigilator);
         let m = m.reduce(Action::SignedOut(Some("expired".into())));
-        assert_eq!((m.screen.clone(), m.session.is_none(), m.flash.as_deref()), (Screen::Login, true, Some("expired")));
+        assert_eq!(
+            (m.screen.clone(), m.session.is_none(), m.flash.as_deref()),
+            (Screen::Login, true, Some("expired"))
+        );
     }
 
     #[test]
     fn an_edit_is_unsaved_until_acknowledged_unless_a_newer_edit_is_pending() {
         let m = Rc::new(ExamModel::new(view(), 0.0));
         assert_eq!(m.current, 1, "resumes at the stored question");
-        let m = m.reduce(ExamAction::Edit { question: "q1".into(), answer: Some(Answer::Text("x".into())) });
+        let m = m.reduce(ExamAction::Edit {
+            question: "q1".into(),
+            answer: Some(Answer::Text("x".into())),
+        });
         assert!(m.unsaved.contains("q1") && m.is_answered("q1"));
         let clock = m.clock;
-        let m = m.reduce(ExamAction::Saved { question: "q1".into(), seq: 5, clock, at: 0.0, still_dirty: true });
+        let m = m.reduce(ExamAction::Saved {
+            question: "q1".into(),
+            seq: 5,
+            clock,
+            at: 0.0,
+            still_dirty: true,
+        });
         assert!(m.unsaved.contains("q1"), "a newer edit is still on its way");
-        let m = m.reduce(ExamAction::Saved { question: "q1".into(), seq: 6, clock, at: 0.0, still_dirty: false });
+        let m = m.reduce(ExamAction::Saved {
+            question: "q1".into(),
+            seq: 6,
+            clock,
+            at: 0.0,
+            still_dirty: false,
+        });
         assert!(m.unsaved.is_empty() && m.last_seq == 6);
         assert_eq!(m.unanswered(), vec![2, 3]);
         assert_eq!(m.flagged_numbers(), vec![3]);
@@ -245,6 +324,10 @@ mod tests {
         assert_eq!(m.remaining_ms(500_000.0), 0);
         assert_eq!(format_remaining(61_000), "01:01");
         assert_eq!(format_remaining(3_600_000 + 5_000), "1:00:05");
-        assert_eq!(format_remaining(1), "00:01", "rounds up: never shows 00:00 with time left");
+        assert_eq!(
+            format_remaining(1),
+            "00:01",
+            "rounds up: never shows 00:00 with time left"
+        );
     }
 }

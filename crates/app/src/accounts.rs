@@ -5,7 +5,12 @@ use examhall_protocol::{LoginRequest, NewUser, SessionDto, SetupStatus, UserDto}
 use examhall_store::{NewUserRow, ThrottleRow, UserRow};
 
 pub(crate) fn user_dto(u: &UserRow) -> UserDto {
-    UserDto { id: u.id, username: u.username.clone(), display_name: u.display_name.clone(), role: u.role }
+    UserDto {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role,
+    }
 }
 
 struct ValidUser {
@@ -15,13 +20,22 @@ struct ValidUser {
 }
 
 fn validate_new_user(u: &NewUser) -> AppResult<ValidUser> {
-    let username = Username::parse(&u.username).map_err(|e| AppError::invalid("username", e.to_string()))?;
+    let username =
+        Username::parse(&u.username).map_err(|e| AppError::invalid("username", e.to_string()))?;
     let display_name = u.display_name.trim().to_owned();
     if display_name.is_empty() || display_name.chars().count() > 100 {
-        return Err(AppError::invalid("display_name", "must be 1 to 100 characters"));
+        return Err(AppError::invalid(
+            "display_name",
+            "must be 1 to 100 characters",
+        ));
     }
-    let password = Password::parse(&u.password).map_err(|e| AppError::invalid("password", e.to_string()))?;
-    Ok(ValidUser { username, display_name, password })
+    let password =
+        Password::parse(&u.password).map_err(|e| AppError::invalid("password", e.to_string()))?;
+    Ok(ValidUser {
+        username,
+        display_name,
+        password,
+    })
 }
 
 impl App {
@@ -29,7 +43,11 @@ impl App {
     pub async fn setup_status(&self) -> AppResult<SetupStatus> {
         Ok(SetupStatus {
             needs_first_admin: self.store().user_count().await? == 0,
-            centre_name: self.store().centre_name().await?.unwrap_or_else(|| "Examhall".into()),
+            centre_name: self
+                .store()
+                .centre_name()
+                .await?
+                .unwrap_or_else(|| "Examhall".into()),
         })
     }
 
@@ -38,12 +56,26 @@ impl App {
         let v = validate_new_user(&u)?;
         let hash = hash_password(v.password.expose())?;
         let now = self.now();
-        let row = NewUserRow { username: v.username.as_str(), display_name: &v.display_name, role: Role::Admin, password_hash: &hash };
-        self.store().insert_first_admin(row, now).await.map_err(|e| match e {
-            examhall_store::StoreError::Conflict(_) => AppError::Conflict("This centre already has users; sign in instead.".into()),
-            other => other.into(),
-        })?;
-        self.login(LoginRequest { username: u.username, password: u.password }).await
+        let row = NewUserRow {
+            username: v.username.as_str(),
+            display_name: &v.display_name,
+            role: Role::Admin,
+            password_hash: &hash,
+        };
+        self.store()
+            .insert_first_admin(row, now)
+            .await
+            .map_err(|e| match e {
+                examhall_store::StoreError::Conflict(_) => {
+                    AppError::Conflict("This centre already has users; sign in instead.".into())
+                }
+                other => other.into(),
+            })?;
+        self.login(LoginRequest {
+            username: u.username,
+            password: u.password,
+        })
+        .await
     }
 
     pub async fn login(&self, req: LoginRequest) -> AppResult<SessionDto> {
@@ -56,7 +88,9 @@ impl App {
         let throttle = self.store().throttle(&key).await?;
         if let Some(t) = throttle {
             if t.blocked_until > now {
-                return Err(AppError::Throttled { retry_after_secs: (t.blocked_until.since(now) + 999) / 1000 });
+                return Err(AppError::Throttled {
+                    retry_after_secs: (t.blocked_until.since(now) + 999) / 1000,
+                });
             }
         }
         let user = self.store().user_by_username(&key).await?;
@@ -73,14 +107,31 @@ impl App {
                 if throttle.is_some() {
                     self.store().clear_throttle(&key).await?;
                 }
-                let token = self.inner.sessions.create(Actor { user_id: u.id, role: u.role }, now);
+                let token = self.inner.sessions.create(
+                    Actor {
+                        user_id: u.id,
+                        role: u.role,
+                    },
+                    now,
+                );
                 tracing::info!(user = u.id, role = %u.role, "signed in");
-                Ok(SessionDto { token, user: user_dto(&u) })
+                Ok(SessionDto {
+                    token,
+                    user: user_dto(&u),
+                })
             }
             _ => {
                 let failures = throttle.map_or(0, |t| t.failures) + 1;
                 let blocked_until = now.plus_millis(block_for_ms(failures));
-                self.store().set_throttle(&key, ThrottleRow { failures, blocked_until }).await?;
+                self.store()
+                    .set_throttle(
+                        &key,
+                        ThrottleRow {
+                            failures,
+                            blocked_until,
+                        },
+                    )
+                    .await?;
                 tracing::warn!(username = %key, failures, "failed sign-in");
                 Err(AppError::BadCredentials)
             }
@@ -94,7 +145,11 @@ impl App {
 
     pub async fn whoami(&self, token: &str) -> AppResult<UserDto> {
         let actor = self.actor(token)?;
-        let u = self.store().user_by_id(actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let u = self
+            .store()
+            .user_by_id(actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         Ok(user_dto(&u))
     }
 
@@ -103,15 +158,31 @@ impl App {
         actor.require(&[Role::Admin], "create user accounts")?;
         let v = validate_new_user(&u)?;
         let hash = hash_password(v.password.expose())?;
-        let row = NewUserRow { username: v.username.as_str(), display_name: &v.display_name, role: u.role, password_hash: &hash };
+        let row = NewUserRow {
+            username: v.username.as_str(),
+            display_name: &v.display_name,
+            role: u.role,
+            password_hash: &hash,
+        };
         let id = self.store().insert_user(row, self.now()).await?;
-        Ok(UserDto { id, username: v.username.to_string(), display_name: v.display_name, role: u.role })
+        Ok(UserDto {
+            id,
+            username: v.username.to_string(),
+            display_name: v.display_name,
+            role: u.role,
+        })
     }
 
     pub async fn list_users(&self, token: &str) -> AppResult<Vec<UserDto>> {
         let actor = self.actor(token)?;
         actor.require(&[Role::Admin], "list user accounts")?;
-        Ok(self.store().list_users().await?.iter().map(user_dto).collect())
+        Ok(self
+            .store()
+            .list_users()
+            .await?
+            .iter()
+            .map(user_dto)
+            .collect())
     }
 }
 

@@ -26,7 +26,9 @@ pub(crate) fn hash_password(password: &str) -> AppResult<String> {
 
 pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(e) => {
             tracing::error!(error = %e, "stored password hash is unreadable");
             false
@@ -67,7 +69,10 @@ impl Actor {
             Ok(())
         } else {
             tracing::warn!(user = self.user_id, role = %self.role, action, "forbidden");
-            Err(AppError::Forbidden { role: self.role, action })
+            Err(AppError::Forbidden {
+                role: self.role,
+                action,
+            })
         }
     }
 }
@@ -85,7 +90,10 @@ impl Sessions {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         let token = hex::encode(bytes);
-        self.by_token.lock().expect("session map").insert(token.clone(), (actor, now));
+        self.by_token
+            .lock()
+            .expect("session map")
+            .insert(token.clone(), (actor, now));
         token
     }
 

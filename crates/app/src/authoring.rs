@@ -9,34 +9,64 @@ impl App {
         spec.validate().map_err(|e| {
             let field = match &e {
                 examhall_domain::ExamError::Exam { field, .. } => (*field).to_owned(),
-                examhall_domain::ExamError::Question { position, field, .. } => format!("questions[{}].{field}", position - 1),
+                examhall_domain::ExamError::Question {
+                    position, field, ..
+                } => format!("questions[{}].{field}", position - 1),
             };
             AppError::invalid(field, e.to_string())
         })?;
-        Ok(self.store().insert_exam(&spec, Some(actor.user_id), self.now()).await?)
+        Ok(self
+            .store()
+            .insert_exam(&spec, Some(actor.user_id), self.now())
+            .await?)
     }
 
     /// The exam with its answer keys: for the people who write and mark it.
     pub async fn exam_with_keys(&self, token: &str, exam_id: i64) -> AppResult<ExamSpec> {
         let actor = self.actor(token)?;
         actor.require(&[Role::Teacher, Role::Admin], "see answer keys")?;
-        let exam = self.store().exam(exam_id).await?.ok_or_else(|| AppError::NotFound(format!("Exam {exam_id}")))?;
+        let exam = self
+            .store()
+            .exam(exam_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Exam {exam_id}")))?;
         Ok(exam.spec)
     }
 
     /// Lets a candidate sit an exam, with an accommodation (time multiplier, 1.0 to 4.0).
-    pub async fn assign_exam(&self, token: &str, exam_id: i64, user_id: i64, time_multiplier: f64) -> AppResult<()> {
+    pub async fn assign_exam(
+        &self,
+        token: &str,
+        exam_id: i64,
+        user_id: i64,
+        time_multiplier: f64,
+    ) -> AppResult<()> {
         let actor = self.actor(token)?;
         actor.require(&[Role::Teacher, Role::Admin], "assign exams to candidates")?;
         if !(time_multiplier.is_finite() && (1.0..=4.0).contains(&time_multiplier)) {
-            return Err(AppError::invalid("time_multiplier", "must be between 1.0 and 4.0"));
+            return Err(AppError::invalid(
+                "time_multiplier",
+                "must be between 1.0 and 4.0",
+            ));
         }
-        self.store().exam(exam_id).await?.ok_or_else(|| AppError::NotFound(format!("Exam {exam_id}")))?;
-        let user = self.store().user_by_id(user_id).await?.ok_or_else(|| AppError::NotFound(format!("User {user_id}")))?;
+        self.store()
+            .exam(exam_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Exam {exam_id}")))?;
+        let user = self
+            .store()
+            .user_by_id(user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("User {user_id}")))?;
         if user.role != Role::Candidate {
-            return Err(AppError::invalid("user_id", format!("{} is not a candidate", user.username)));
+            return Err(AppError::invalid(
+                "user_id",
+                format!("{} is not a candidate", user.username),
+            ));
         }
-        self.store().assign(exam_id, user_id, time_multiplier).await?;
+        self.store()
+            .assign(exam_id, user_id, time_multiplier)
+            .await?;
         Ok(())
     }
 }

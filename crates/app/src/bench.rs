@@ -10,8 +10,8 @@
 use crate::auth::random_hex;
 use crate::{App, AppResult, SystemClock};
 use examhall_domain::{
-    Answer, AttemptEvent, ChoiceOption, ExamSpec, Question, QuestionId, QuestionKind, ResultRelease, Role,
-    SubmitReason, Tolerance,
+    Answer, AttemptEvent, ChoiceOption, ExamSpec, Question, QuestionId, QuestionKind,
+    ResultRelease, Role, SubmitReason, Tolerance,
 };
 use examhall_protocol::{LoginRequest, SetAnswer, StartAttempt};
 use examhall_store::{NewAttempt, NewUserRow, Store};
@@ -33,7 +33,13 @@ pub struct Latency {
 fn summarise(mut lat: Vec<f64>, wall_s: f64) -> Latency {
     lat.sort_by(f64::total_cmp);
     let n = lat.len();
-    Latency { n, p50_us: lat[n / 2], p99_us: lat[(n * 99) / 100], max_us: lat[n - 1], ops_per_s: n as f64 / wall_s }
+    Latency {
+        n,
+        p50_us: lat[n / 2],
+        p99_us: lat[(n * 99) / 100],
+        max_us: lat[n - 1],
+        ops_per_s: n as f64 / wall_s,
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,23 +62,54 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// A 50-question sheet like the peer baseline: 30 single choice, 10 true/false, 10 numeric (±0.01).
 fn bench_exam() -> ExamSpec {
     let mut questions = Vec::new();
-    let opts = || ["a", "b", "c", "d"].map(|o| ChoiceOption { id: o.into(), text: o.to_uppercase() }).to_vec();
+    let opts = || {
+        ["a", "b", "c", "d"]
+            .map(|o| ChoiceOption {
+                id: o.into(),
+                text: o.to_uppercase(),
+            })
+            .to_vec()
+    };
     for i in 0..50 {
         let kind = match i {
-            0..=29 => QuestionKind::SingleChoice { options: opts(), correct: ["a", "b", "c", "d"][i % 4].into() },
-            30..=39 => QuestionKind::TrueFalse { correct: i % 2 == 0 },
-            _ => QuestionKind::Numeric { value: i as f64 * 1.5, tolerance: Tolerance::Absolute(0.01) },
+            0..=29 => QuestionKind::SingleChoice {
+                options: opts(),
+                correct: ["a", "b", "c", "d"][i % 4].into(),
+            },
+            30..=39 => QuestionKind::TrueFalse {
+                correct: i % 2 == 0,
+            },
+            _ => QuestionKind::Numeric {
+                value: i as f64 * 1.5,
+                tolerance: Tolerance::Absolute(0.01),
+            },
         };
-        questions.push(Question { id: QuestionId::parse(&format!("q{}", i + 1)).expect("id"), prompt: format!("Q{}", i + 1), marks: 1.0, penalty: 0.0, kind });
+        questions.push(Question {
+            id: QuestionId::parse(&format!("q{}", i + 1)).expect("id"),
+            prompt: format!("Q{}", i + 1),
+            marks: 1.0,
+            penalty: 0.0,
+            kind,
+        });
     }
-    ExamSpec { title: "Bench".into(), duration_secs: 3 * 3600, pass_mark_pct: 50.0, negative_marking: false, release: ResultRelease::Immediately, questions }
+    ExamSpec {
+        title: "Bench".into(),
+        duration_secs: 3 * 3600,
+        pass_mark_pct: 50.0,
+        negative_marking: false,
+        release: ResultRelease::Immediately,
+        questions,
+    }
 }
 
 fn sheet_answer(i: usize, q: usize) -> Answer {
     match q {
         0..=29 => Answer::Text(["a", "b", "c", "d"][(i + q) % 4].into()),
-        30..=39 => Answer::Text(if (i + q) % 3 == 0 { "True" } else { "false" }.into()),
-        _ => Answer::Text(format!("{}", q as f64 * 1.5 + if i % 2 == 0 { 0.0 } else { 0.5 })),
+        30..=39 => Answer::Text(if (i + q).is_multiple_of(3) { "True" } else { "false" }.into()),
+        _ => Answer::Text(format!(
+            "{}",
+            q as f64 * 1.5 + if i.is_multiple_of(2) { 0.0 } else { 0.5 }
+        )),
     }
 }
 
@@ -83,7 +120,10 @@ async fn raw_sqlite_loop(dir: &Path, n: usize) -> anyhow::Result<Latency> {
 }
 
 fn raw_fsync_loop(dir: &Path, n: usize) -> anyhow::Result<Latency> {
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("raw.bin"))?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("raw.bin"))?;
     let buf = [7u8; 64];
     let mut lat = Vec::with_capacity(n);
     let t0 = Instant::now();
@@ -96,12 +136,22 @@ fn raw_fsync_loop(dir: &Path, n: usize) -> anyhow::Result<Latency> {
     Ok(summarise(lat, t0.elapsed().as_secs_f64()))
 }
 
-async fn answer_loop(app: &App, token: &str, attempt_id: &str, n: usize, offset: usize) -> AppResult<Latency> {
+async fn answer_loop(
+    app: &App,
+    token: &str,
+    attempt_id: &str,
+    n: usize,
+    offset: usize,
+) -> AppResult<Latency> {
     let mut lat = Vec::with_capacity(n);
     let t0 = Instant::now();
     for i in 0..n {
         let q = (i + offset) % 50;
-        let req = SetAnswer { attempt_id: attempt_id.into(), question_id: format!("q{}", q + 1), answer: Some(sheet_answer(i + offset, q)) };
+        let req = SetAnswer {
+            attempt_id: attempt_id.into(),
+            question_id: format!("q{}", q + 1),
+            answer: Some(sheet_answer(i + offset, q)),
+        };
         let a = Instant::now();
         app.set_answer(token, req).await?;
         lat.push(a.elapsed().as_secs_f64() * 1e6);
@@ -110,7 +160,12 @@ async fn answer_loop(app: &App, token: &str, attempt_id: &str, n: usize, offset:
 }
 
 /// Runs every measurement in `dir` (which should be on the disk under test).
-pub async fn run(dir: &Path, answers: usize, rounds: usize, sheets: usize) -> anyhow::Result<Report> {
+pub async fn run(
+    dir: &Path,
+    answers: usize,
+    rounds: usize,
+    sheets: usize,
+) -> anyhow::Result<Report> {
     std::fs::create_dir_all(dir)?;
     let db = dir.join("bench.sqlite");
     for suffix in ["", "-wal", "-shm"] {
@@ -122,13 +177,47 @@ pub async fn run(dir: &Path, answers: usize, rounds: usize, sheets: usize) -> an
 
     // One candidate sitting the 50-question exam, through the real use cases.
     let admin_hash = crate::auth::hash_password("bench-password")?;
-    let cand = store.insert_user(NewUserRow { username: "bench", display_name: "Bench", role: Role::Candidate, password_hash: &admin_hash }, now).await?;
-    let inv = store.insert_user(NewUserRow { username: "proctor", display_name: "P", role: Role::Invigilator, password_hash: &admin_hash }, now).await?;
+    let cand = store
+        .insert_user(
+            NewUserRow {
+                username: "bench",
+                display_name: "Bench",
+                role: Role::Candidate,
+                password_hash: &admin_hash,
+            },
+            now,
+        )
+        .await?;
+    let inv = store
+        .insert_user(
+            NewUserRow {
+                username: "proctor",
+                display_name: "P",
+                role: Role::Invigilator,
+                password_hash: &admin_hash,
+            },
+            now,
+        )
+        .await?;
     let exam_id = store.insert_exam(&bench_exam(), None, now).await?;
     store.assign(exam_id, cand, 1.0).await?;
     store.open_sitting(exam_id, "BENCH2", inv, now).await?;
-    let token = app.login(LoginRequest { username: "bench".into(), password: "bench-password".into() }).await?.token;
-    let view = app.start_attempt(&token, StartAttempt { exam_id, start_code: "BENCH2".into() }).await?;
+    let token = app
+        .login(LoginRequest {
+            username: "bench".into(),
+            password: "bench-password".into(),
+        })
+        .await?
+        .token;
+    let view = app
+        .start_attempt(
+            &token,
+            StartAttempt {
+                exam_id,
+                start_code: "BENCH2".into(),
+            },
+        )
+        .await?;
 
     let (mut answer, mut raw_sqlite, mut raw_fsync) = (Vec::new(), Vec::new(), Vec::new());
     for r in 0..rounds {
@@ -145,21 +234,57 @@ pub async fn run(dir: &Path, answers: usize, rounds: usize, sheets: usize) -> an
             raw_fsync[r].ops_per_s
         );
     }
-    let ratio = median(answer.iter().zip(&raw_sqlite).map(|(a, b)| a.ops_per_s / b.ops_per_s).collect());
+    let ratio = median(
+        answer
+            .iter()
+            .zip(&raw_sqlite)
+            .map(|(a, b)| a.ops_per_s / b.ops_per_s)
+            .collect(),
+    );
 
     // Grading: `sheets` submitted attempts with 50 answers each, queued, then drained.
     let exam = bench_exam();
     for i in 0..sheets {
         let username = format!("c{i:06}");
-        let uid = store.insert_user(NewUserRow { username: &username, display_name: &username, role: Role::Candidate, password_hash: "x" }, now).await?;
+        let uid = store
+            .insert_user(
+                NewUserRow {
+                    username: &username,
+                    display_name: &username,
+                    role: Role::Candidate,
+                    password_hash: "x",
+                },
+                now,
+            )
+            .await?;
         let id = random_hex(16);
-        let started = AttemptEvent::Started { exam_id, sitting_id: 1, allowed_ms: 3_600_000 };
-        store.create_attempt(NewAttempt { id: &id, exam_id, sitting_id: 1, user_id: uid, duration_secs: exam.duration_secs, time_multiplier: 1.0 }, &started, now).await?;
+        let started = AttemptEvent::Started {
+            exam_id,
+            sitting_id: 1,
+            allowed_ms: 3_600_000,
+        };
+        store
+            .create_attempt(
+                NewAttempt {
+                    id: &id,
+                    exam_id,
+                    sitting_id: 1,
+                    user_id: uid,
+                    duration_secs: exam.duration_secs,
+                    time_multiplier: 1.0,
+                },
+                &started,
+                now,
+            )
+            .await?;
         let events: Vec<AttemptEvent> = exam
             .questions
             .iter()
             .enumerate()
-            .map(|(q, question)| AttemptEvent::AnswerSet { question: question.id.clone(), answer: Some(sheet_answer(i, q)) })
+            .map(|(q, question)| AttemptEvent::AnswerSet {
+                question: question.id.clone(),
+                answer: Some(sheet_answer(i, q)),
+            })
             .collect();
         store.append(&id, &events, now).await?;
         app.submit_now(&id, SubmitReason::Candidate).await?;
@@ -172,7 +297,18 @@ pub async fn run(dir: &Path, answers: usize, rounds: usize, sheets: usize) -> an
     }
     let grading_sheets_per_s = graded as f64 / t0.elapsed().as_secs_f64();
     anyhow::ensure!(graded == sheets, "graded {graded} of {sheets} sheets");
-    anyhow::ensure!(store.count_jobs("done").await? == sheets as i64, "every grading job is done");
+    anyhow::ensure!(
+        store.count_jobs("done").await? == sheets as i64,
+        "every grading job is done"
+    );
     app.shutdown().await;
-    Ok(Report { rounds, answer, raw_sqlite, raw_fsync, answer_vs_raw_sqlite: ratio, grading_sheets: sheets, grading_sheets_per_s })
+    Ok(Report {
+        rounds,
+        answer,
+        raw_sqlite,
+        raw_fsync,
+        answer_vs_raw_sqlite: ratio,
+        grading_sheets: sheets,
+        grading_sheets_per_s,
+    })
 }

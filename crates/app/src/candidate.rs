@@ -5,11 +5,12 @@ use crate::auth::{random_hex, Actor};
 use crate::{App, AppError, AppResult};
 use examhall_domain::timer::{check_clock, ClockCheck};
 use examhall_domain::{
-    Answer, AttemptEvent, AttemptStatus, ExamSpec, QuestionId, Role, StartCode, SubmitReason, TimeAllowance, Timestamp,
+    Answer, AttemptEvent, AttemptStatus, ExamSpec, QuestionId, Role, StartCode, SubmitReason,
+    TimeAllowance, Timestamp,
 };
 use examhall_protocol::{
-    AttemptRef, AttemptView, CandidateQuestion, ClockDto, ExamCard, ExamCardState, Navigate, SaveAck, SetAnswer,
-    SetFlag, StartAttempt, SubmitAck,
+    AttemptRef, AttemptView, CandidateQuestion, ClockDto, ExamCard, ExamCardState, Navigate,
+    SaveAck, SetAnswer, SetFlag, StartAttempt, SubmitAck,
 };
 use examhall_store::{AppendError, AttemptRow, NewAttempt, NewJob, StoreError};
 use std::collections::BTreeMap;
@@ -22,7 +23,11 @@ pub(crate) struct GradePayload {
 }
 
 fn allowance(a: &AttemptRow) -> TimeAllowance {
-    TimeAllowance { duration_secs: a.duration_secs, multiplier: a.time_multiplier, credited_ms: a.credited_ms }
+    TimeAllowance {
+        duration_secs: a.duration_secs,
+        multiplier: a.time_multiplier,
+        credited_ms: a.credited_ms,
+    }
 }
 
 pub(crate) fn clock_dto(a: &AttemptRow, now: Timestamp) -> ClockDto {
@@ -31,7 +36,11 @@ pub(crate) fn clock_dto(a: &AttemptRow, now: Timestamp) -> ClockDto {
         AttemptStatus::InProgress => allow.remaining_ms(a.started_at, a.excluded_ms, now),
         _ => 0,
     };
-    ClockDto { remaining_ms, allowed_ms: allow.allowed_ms(), status: a.status }
+    ClockDto {
+        remaining_ms,
+        allowed_ms: allow.allowed_ms(),
+        status: a.status,
+    }
 }
 
 impl App {
@@ -51,7 +60,11 @@ impl App {
                     }
                 }
             };
-            let allow = TimeAllowance { duration_secs: exam.spec.duration_secs, multiplier, credited_ms: 0 };
+            let allow = TimeAllowance {
+                duration_secs: exam.spec.duration_secs,
+                multiplier,
+                credited_ms: 0,
+            };
             cards.push(ExamCard {
                 exam_id: exam.id,
                 title: exam.spec.title.clone(),
@@ -73,14 +86,29 @@ impl App {
             .store()
             .assignment(req.exam_id, actor.user_id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("Exam {} (not assigned to you)", req.exam_id)))?;
+            .ok_or_else(|| {
+                AppError::NotFound(format!("Exam {} (not assigned to you)", req.exam_id))
+            })?;
         if let Some(existing) = self.store().attempt_for(req.exam_id, actor.user_id).await? {
             if existing.status != AttemptStatus::InProgress {
-                return Err(AppError::Conflict("You have already submitted this exam.".into()));
+                return Err(AppError::Conflict(
+                    "You have already submitted this exam.".into(),
+                ));
             }
-            return self.open_attempt(token, AttemptRef { attempt_id: existing.id }).await;
+            return self
+                .open_attempt(
+                    token,
+                    AttemptRef {
+                        attempt_id: existing.id,
+                    },
+                )
+                .await;
         }
-        let sitting = self.store().open_sitting_for(req.exam_id).await?.ok_or(AppError::SittingClosed)?;
+        let sitting = self
+            .store()
+            .open_sitting_for(req.exam_id)
+            .await?
+            .ok_or(AppError::SittingClosed)?;
         let code = StartCode::parse(&req.start_code).map_err(|_| AppError::WrongStartCode)?;
         if code.as_str() != sitting.start_code {
             tracing::warn!(user = actor.user_id, exam = req.exam_id, "wrong start code");
@@ -89,8 +117,16 @@ impl App {
         let exam = self.exam(req.exam_id).await?;
         let now = self.now();
         let id = random_hex(16);
-        let allow = TimeAllowance { duration_secs: exam.duration_secs, multiplier, credited_ms: 0 };
-        let started = AttemptEvent::Started { exam_id: req.exam_id, sitting_id: sitting.id, allowed_ms: allow.allowed_ms() };
+        let allow = TimeAllowance {
+            duration_secs: exam.duration_secs,
+            multiplier,
+            credited_ms: 0,
+        };
+        let started = AttemptEvent::Started {
+            exam_id: req.exam_id,
+            sitting_id: sitting.id,
+            allowed_ms: allow.allowed_ms(),
+        };
         let new = NewAttempt {
             id: &id,
             exam_id: req.exam_id,
@@ -124,34 +160,66 @@ impl App {
 
     pub async fn set_answer(&self, token: &str, req: SetAnswer) -> AppResult<SaveAck> {
         let actor = self.actor(token)?;
-        let exam = self.exam(self.attempt_exam(&actor, &req.attempt_id).await?).await?;
+        let exam = self
+            .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
+            .await?;
         let question = exam
             .questions
             .iter()
             .find(|q| q.id.as_str() == req.question_id)
-            .ok_or_else(|| AppError::invalid("question_id", format!("{:?} is not in this exam", req.question_id)))?;
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "question_id",
+                    format!("{:?} is not in this exam", req.question_id),
+                )
+            })?;
         let answer = req.answer.filter(|a| !a.is_blank());
         if let Some(a) = &answer {
-            question.check_answer(a).map_err(|e| AppError::invalid("answer", e.to_string()))?;
+            question
+                .check_answer(a)
+                .map_err(|e| AppError::invalid("answer", e.to_string()))?;
         }
-        let ev = AttemptEvent::AnswerSet { question: question.id.clone(), answer };
+        let ev = AttemptEvent::AnswerSet {
+            question: question.id.clone(),
+            answer,
+        };
         self.append_checked(&actor, &req.attempt_id, ev).await
     }
 
     pub async fn set_flag(&self, token: &str, req: SetFlag) -> AppResult<SaveAck> {
         let actor = self.actor(token)?;
-        let exam = self.exam(self.attempt_exam(&actor, &req.attempt_id).await?).await?;
+        let exam = self
+            .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
+            .await?;
         let question = question_id(&exam, &req.question_id)?;
-        self.append_checked(&actor, &req.attempt_id, AttemptEvent::Flagged { question, flagged: req.flagged }).await
+        self.append_checked(
+            &actor,
+            &req.attempt_id,
+            AttemptEvent::Flagged {
+                question,
+                flagged: req.flagged,
+            },
+        )
+        .await
     }
 
     pub async fn navigate(&self, token: &str, req: Navigate) -> AppResult<SaveAck> {
         let actor = self.actor(token)?;
-        let exam = self.exam(self.attempt_exam(&actor, &req.attempt_id).await?).await?;
+        let exam = self
+            .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
+            .await?;
         if req.index as usize >= exam.questions.len() {
-            return Err(AppError::invalid("index", format!("this exam has {} questions", exam.questions.len())));
+            return Err(AppError::invalid(
+                "index",
+                format!("this exam has {} questions", exam.questions.len()),
+            ));
         }
-        self.append_checked(&actor, &req.attempt_id, AttemptEvent::Navigated { index: req.index }).await
+        self.append_checked(
+            &actor,
+            &req.attempt_id,
+            AttemptEvent::Navigated { index: req.index },
+        )
+        .await
     }
 
     /// Called by the exam window every few seconds: returns the backend's clock,
@@ -167,10 +235,17 @@ impl App {
         let actor = self.actor(token)?;
         let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
         if attempt.status != AttemptStatus::InProgress {
-            return Err(AppError::Conflict("This attempt has already been submitted.".into()));
+            return Err(AppError::Conflict(
+                "This attempt has already been submitted.".into(),
+            ));
         }
-        let task_id = self.submit_now(&attempt.id, SubmitReason::Candidate).await?;
-        Ok(SubmitAck { attempt_id: attempt.id, task_id })
+        let task_id = self
+            .submit_now(&attempt.id, SubmitReason::Candidate)
+            .await?;
+        Ok(SubmitAck {
+            attempt_id: attempt.id,
+            task_id,
+        })
     }
 
     // ----- internals -----
@@ -188,12 +263,22 @@ impl App {
     /// candidate an attempt belongs to never change, so the answer is cached.
     async fn attempt_exam(&self, actor: &Actor, attempt_id: &str) -> AppResult<i64> {
         actor.require(&[Role::Candidate], "sit exams")?;
-        let cached = self.inner.attempt_owners.lock().expect("attempt cache").get(attempt_id).copied();
+        let cached = self
+            .inner
+            .attempt_owners
+            .lock()
+            .expect("attempt cache")
+            .get(attempt_id)
+            .copied();
         let (user_id, exam_id) = match cached {
             Some(k) => k,
             None => {
                 let a = self.own_attempt(actor, attempt_id).await?;
-                self.inner.attempt_owners.lock().expect("attempt cache").insert(a.id.clone(), (a.user_id, a.exam_id));
+                self.inner
+                    .attempt_owners
+                    .lock()
+                    .expect("attempt cache")
+                    .insert(a.id.clone(), (a.user_id, a.exam_id));
                 (a.user_id, a.exam_id)
             }
         };
@@ -206,7 +291,12 @@ impl App {
     /// Appends a candidate's change if, in the same transaction, the attempt is
     /// theirs, still open, and within its deadline (plus a short grace for changes
     /// already in flight). Past the deadline the attempt is submitted instead.
-    async fn append_checked(&self, actor: &Actor, attempt_id: &str, ev: AttemptEvent) -> AppResult<SaveAck> {
+    async fn append_checked(
+        &self,
+        actor: &Actor,
+        attempt_id: &str,
+        ev: AttemptEvent,
+    ) -> AppResult<SaveAck> {
         enum Refusal {
             NotYours,
             Closed,
@@ -232,12 +322,18 @@ impl App {
         match res {
             Ok((mut row, seq)) => {
                 row.head_seq = seq;
-                Ok(SaveAck { seq, clock: clock_dto(&row, now) })
+                Ok(SaveAck {
+                    seq,
+                    clock: clock_dto(&row, now),
+                })
             }
-            Err(AppendError::Refused(Refusal::NotYours)) => Err(AppError::NotFound(format!("Attempt {attempt_id}"))),
+            Err(AppendError::Refused(Refusal::NotYours)) => {
+                Err(AppError::NotFound(format!("Attempt {attempt_id}")))
+            }
             Err(AppendError::Refused(Refusal::Closed)) => Err(AppError::TimeUp),
             Err(AppendError::Refused(Refusal::PastDeadline)) => {
-                self.submit_quietly(attempt_id, SubmitReason::TimeUp).await?;
+                self.submit_quietly(attempt_id, SubmitReason::TimeUp)
+                    .await?;
                 Err(AppError::TimeUp)
             }
             Err(AppendError::Store(e)) => Err(e.into()),
@@ -254,11 +350,15 @@ impl App {
         match check_clock(a.last_seen_at, now, s.gap_threshold_ms) {
             ClockCheck::Gap { gap_ms } => {
                 tracing::warn!(attempt = %a.id, gap_ms, "attempt resumed after a gap");
-                self.store().append(&a.id, &[AttemptEvent::Resumed { gap_ms }], now).await?;
+                self.store()
+                    .append(&a.id, &[AttemptEvent::Resumed { gap_ms }], now)
+                    .await?;
             }
             ClockCheck::WentBackwards { by_ms } => {
                 tracing::warn!(attempt = %a.id, by_ms, "wall clock went backwards");
-                self.store().append(&a.id, &[AttemptEvent::ClockWentBackwards { by_ms }], now).await?;
+                self.store()
+                    .append(&a.id, &[AttemptEvent::ClockWentBackwards { by_ms }], now)
+                    .await?;
             }
             ClockCheck::Normal => {
                 if now.since(a.last_seen_at) >= s.touch_every_ms {
@@ -273,12 +373,34 @@ impl App {
         fresh.ok_or_else(|| AppError::NotFound(format!("Attempt {}", a.id)))
     }
 
-    pub(crate) async fn submit_now(&self, attempt_id: &str, reason: SubmitReason) -> AppResult<i64> {
-        let payload = serde_json::to_string(&GradePayload { attempt_id: attempt_id.to_owned() })
-            .map_err(anyhow::Error::from)?;
-        let job = NewJob { kind: GRADE_JOB, payload };
-        let id = self.store().submit(attempt_id, &AttemptEvent::Submitted { reason }, &job, self.now()).await?;
-        tracing::info!(attempt = attempt_id, ?reason, task = id, "attempt submitted");
+    pub(crate) async fn submit_now(
+        &self,
+        attempt_id: &str,
+        reason: SubmitReason,
+    ) -> AppResult<i64> {
+        let payload = serde_json::to_string(&GradePayload {
+            attempt_id: attempt_id.to_owned(),
+        })
+        .map_err(anyhow::Error::from)?;
+        let job = NewJob {
+            kind: GRADE_JOB,
+            payload,
+        };
+        let id = self
+            .store()
+            .submit(
+                attempt_id,
+                &AttemptEvent::Submitted { reason },
+                &job,
+                self.now(),
+            )
+            .await?;
+        tracing::info!(
+            attempt = attempt_id,
+            ?reason,
+            task = id,
+            "attempt submitted"
+        );
         self.inner.jobs_ready.notify_one();
         Ok(id)
     }
@@ -309,7 +431,9 @@ impl App {
             questions: exam.questions.iter().map(CandidateQuestion::from).collect(),
             answers,
             flagged,
-            current_index: attempt.current_index.min(exam.questions.len().saturating_sub(1) as u32),
+            current_index: attempt
+                .current_index
+                .min(exam.questions.len().saturating_sub(1) as u32),
             clock: clock_dto(&attempt, self.now()),
         })
     }

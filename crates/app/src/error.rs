@@ -12,7 +12,10 @@ pub enum AppError {
     #[error("You are not signed in (or your session has ended). Please sign in again.")]
     Unauthenticated,
     #[error("Your role ({role}) may not {action}.")]
-    Forbidden { role: examhall_domain::Role, action: &'static str },
+    Forbidden {
+        role: examhall_domain::Role,
+        action: &'static str,
+    },
     #[error("{0} not found.")]
     NotFound(String),
     #[error("{field}: {message}")]
@@ -33,7 +36,10 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> AppError {
-        AppError::Invalid { field: field.into(), message: message.into() }
+        AppError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -65,7 +71,11 @@ impl AppError {
             AppError::Invalid { field, .. } => Some(field.clone()),
             _ => None,
         };
-        ErrorDto { code: self.code(), message, field }
+        ErrorDto {
+            code: self.code(),
+            message,
+            field,
+        }
     }
 }
 

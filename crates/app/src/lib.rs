@@ -52,7 +52,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { gap_threshold_ms: 15_000, touch_every_ms: 5_000, save_grace_ms: 2_000, job_lease_ms: 60_000, grading_batch: 64 }
+        Settings {
+            gap_threshold_ms: 15_000,
+            touch_every_ms: 5_000,
+            save_grace_ms: 2_000,
+            job_lease_ms: 60_000,
+            grading_batch: 64,
+        }
     }
 }
 
@@ -117,9 +123,17 @@ impl App {
         if let Some(e) = self.inner.exams.lock().expect("exam cache").get(&exam_id) {
             return Ok(e.clone());
         }
-        let row = self.store().exam(exam_id).await?.ok_or_else(|| AppError::NotFound(format!("Exam {exam_id}")))?;
+        let row = self
+            .store()
+            .exam(exam_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Exam {exam_id}")))?;
         let spec = Arc::new(row.spec);
-        self.inner.exams.lock().expect("exam cache").insert(exam_id, spec.clone());
+        self.inner
+            .exams
+            .lock()
+            .expect("exam cache")
+            .insert(exam_id, spec.clone());
         Ok(spec)
     }
 

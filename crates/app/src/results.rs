@@ -1,7 +1,10 @@
 use crate::candidate::{GradePayload, GRADE_JOB};
 use crate::{App, AppError, AppResult};
 use examhall_domain::{AttemptStatus, ResultRelease, Role};
-use examhall_protocol::{AttemptRef, AttemptSummaryDto, QuestionMarkDto, ResultState, ResultView, TaskState, TaskStatusDto};
+use examhall_protocol::{
+    AttemptRef, AttemptSummaryDto, QuestionMarkDto, ResultState, ResultView, TaskState,
+    TaskStatusDto,
+};
 
 const STAFF: &[Role] = &[Role::Teacher, Role::Invigilator, Role::Admin];
 
@@ -18,11 +21,17 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("Attempt {}", r.attempt_id)))?;
         let exam = self.exam(attempt.exam_id).await?;
         if attempt.status == AttemptStatus::InProgress {
-            return Err(AppError::Conflict("This attempt has not been submitted yet.".into()));
+            return Err(AppError::Conflict(
+                "This attempt has not been submitted yet.".into(),
+            ));
         }
         let result = match self.store().result(&attempt.id).await? {
             None => ResultState::Grading,
-            Some(_) if actor.role == Role::Candidate && exam.release == ResultRelease::AfterReview => ResultState::Withheld,
+            Some(_)
+                if actor.role == Role::Candidate && exam.release == ResultRelease::AfterReview =>
+            {
+                ResultState::Withheld
+            }
             Some(res) => ResultState::Released {
                 total: res.total,
                 max: res.max,
@@ -35,7 +44,12 @@ impl App {
                     .iter()
                     .map(|(qid, m)| QuestionMarkDto {
                         question_id: qid.to_string(),
-                        prompt: exam.questions.iter().find(|q| &q.id == qid).map(|q| q.prompt.clone()).unwrap_or_default(),
+                        prompt: exam
+                            .questions
+                            .iter()
+                            .find(|q| &q.id == qid)
+                            .map(|q| q.prompt.clone())
+                            .unwrap_or_default(),
                         awarded: m.awarded,
                         max: m.max,
                         outcome: m.outcome,
@@ -43,7 +57,11 @@ impl App {
                     .collect(),
             },
         };
-        Ok(ResultView { attempt_id: attempt.id, exam_title: exam.title.clone(), result })
+        Ok(ResultView {
+            attempt_id: attempt.id,
+            exam_title: exam.title.clone(),
+            result,
+        })
     }
 
     /// Status of a background task (as the platform's `/api/tasks/status/{id}`).
@@ -53,8 +71,15 @@ impl App {
         let not_found = || AppError::NotFound(format!("Task {task_id}"));
         let job = self.store().job(task_id).await?.ok_or_else(not_found)?;
         if actor.role == Role::Candidate {
-            let owner = match (job.kind.as_str(), serde_json::from_str::<GradePayload>(&job.payload)) {
-                (GRADE_JOB, Ok(p)) => self.store().attempt(&p.attempt_id).await?.map(|a| a.user_id),
+            let owner = match (
+                job.kind.as_str(),
+                serde_json::from_str::<GradePayload>(&job.payload),
+            ) {
+                (GRADE_JOB, Ok(p)) => self
+                    .store()
+                    .attempt(&p.attempt_id)
+                    .await?
+                    .map(|a| a.user_id),
                 _ => None,
             };
             if owner != Some(actor.user_id) {
@@ -67,7 +92,13 @@ impl App {
             "done" => TaskState::Done,
             _ => TaskState::Failed,
         };
-        Ok(TaskStatusDto { task_id: job.id, kind: job.kind, status, tries: job.tries, error: job.error })
+        Ok(TaskStatusDto {
+            task_id: job.id,
+            kind: job.kind,
+            status,
+            tries: job.tries,
+            error: job.error,
+        })
     }
 
     /// Every attempt at this centre with its result, newest first (staff only).
@@ -98,8 +129,11 @@ impl App {
         if events.is_empty() {
             return Err(AppError::NotFound(format!("Attempt {attempt_id}")));
         }
-        let replayed = examhall_domain::verify_chain(attempt_id, &events)
-            .map_err(|e| AppError::Conflict(format!("The event log of attempt {attempt_id} is damaged: {e}")))?;
+        let replayed = examhall_domain::verify_chain(attempt_id, &events).map_err(|e| {
+            AppError::Conflict(format!(
+                "The event log of attempt {attempt_id} is damaged: {e}"
+            ))
+        })?;
         Ok(replayed.len())
     }
 }

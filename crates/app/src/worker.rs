@@ -34,7 +34,9 @@ impl Worker {
         let store = self.app.store();
         let s = self.app.settings();
         let now = self.app.now();
-        let jobs = store.claim_jobs(now, s.job_lease_ms, s.grading_batch).await?;
+        let jobs = store
+            .claim_jobs(now, s.job_lease_ms, s.grading_batch)
+            .await?;
         if jobs.is_empty() {
             return Ok(Outcome::Idle);
         }
@@ -54,22 +56,43 @@ impl Worker {
                 .flatten();
             todo.push((job, payload));
         }
-        let ids: Vec<String> = todo.iter().filter_map(|(_, p)| p.as_ref().map(|p| p.attempt_id.clone())).collect();
-        let attempts: HashMap<String, AttemptRow> =
-            store.attempts_by_id(&ids).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
+        let ids: Vec<String> = todo
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().map(|p| p.attempt_id.clone()))
+            .collect();
+        let attempts: HashMap<String, AttemptRow> = store
+            .attempts_by_id(&ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
         let mut answers = store.answers_of(&ids).await?;
         for (job, payload) in todo {
             let graded = match payload {
-                None => Err(anyhow::anyhow!("job {} is not a readable grading job ({:?})", job.id, job.kind)),
-                Some(p) => self.grade(&p.attempt_id, attempts.get(&p.attempt_id), answers.remove(&p.attempt_id)).await,
+                None => Err(anyhow::anyhow!(
+                    "job {} is not a readable grading job ({:?})",
+                    job.id,
+                    job.kind
+                )),
+                Some(p) => {
+                    self.grade(
+                        &p.attempt_id,
+                        attempts.get(&p.attempt_id),
+                        answers.remove(&p.attempt_id),
+                    )
+                    .await
+                }
             };
             match graded {
                 Ok(result) => done.push((job.id, result.0, result.1)),
                 Err(e) => {
                     failed += 1;
                     tracing::error!(job = job.id, error = ?e, "grading failed");
-                    let retry = (job.tries < job.max_tries).then(|| now.plus_millis(1000 << job.tries.min(10)));
-                    store.fail_job(job.id, &format!("{e:#}"), retry, now).await?;
+                    let retry = (job.tries < job.max_tries)
+                        .then(|| now.plus_millis(1000 << job.tries.min(10)));
+                    store
+                        .fail_job(job.id, &format!("{e:#}"), retry, now)
+                        .await?;
                 }
             }
         }
@@ -85,7 +108,11 @@ impl Worker {
         answers: Option<Vec<examhall_store::AnswerRow>>,
     ) -> anyhow::Result<(String, SheetResult)> {
         let attempt = attempt.with_context(|| format!("attempt {attempt_id} is missing"))?;
-        let exam = self.app.exam(attempt.exam_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let exam = self
+            .app
+            .exam(attempt.exam_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let answers = answer_map(answers.unwrap_or_default());
         Ok((attempt.id.clone(), grade_sheet(&exam, &answers)))
     }

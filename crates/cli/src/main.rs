@@ -32,8 +32,16 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Bench { dir, answers, rounds, sheets } => {
-            anyhow::ensure!(answers >= 100 && rounds >= 1 && sheets >= 1, "--answers >= 100, --rounds >= 1, --sheets >= 1");
+        Command::Bench {
+            dir,
+            answers,
+            rounds,
+            sheets,
+        } => {
+            anyhow::ensure!(
+                answers >= 100 && rounds >= 1 && sheets >= 1,
+                "--answers >= 100, --rounds >= 1, --sheets >= 1"
+            );
             let report = examhall_app::bench::run(&dir, answers, rounds, sheets).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }

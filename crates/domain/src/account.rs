@@ -13,7 +13,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Candidate, Role::Teacher, Role::Invigilator, Role::Admin];
+    pub const ALL: [Role; 4] = [
+        Role::Candidate,
+        Role::Teacher,
+        Role::Invigilator,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -155,17 +160,26 @@ mod tests {
     fn passwords_need_eight_characters() {
         assert!(Password::parse("short").is_err());
         assert!(Password::parse("long enough").is_ok());
-        assert_eq!(format!("{:?}", Password::parse("secret-pw").unwrap()), "Password(***)");
+        assert_eq!(
+            format!("{:?}", Password::parse("secret-pw").unwrap()),
+            "Password(***)"
+        );
     }
 
     #[test]
     fn start_codes_ignore_case_and_separators_but_reject_lookalikes() {
         assert_eq!(StartCode::parse("abc-def").unwrap().as_str(), "ABCDEF");
         assert_eq!(StartCode::parse(" k7m 2pq ").unwrap().as_str(), "K7M2PQ");
-        assert!(StartCode::parse("ABCDE0").is_err(), "0 is not in the alphabet");
+        assert!(
+            StartCode::parse("ABCDE0").is_err(),
+            "0 is not in the alphabet"
+        );
         assert!(StartCode::parse("ABCDE").is_err(), "too short");
         let c = StartCode::from_random([0, 1, 2, 250, 30, 31]);
-        assert!(StartCode::parse(c.as_str()).is_ok(), "generated codes parse");
+        assert!(
+            StartCode::parse(c.as_str()).is_ok(),
+            "generated codes parse"
+        );
     }
 
     #[test]

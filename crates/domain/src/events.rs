@@ -34,26 +34,54 @@ impl AttemptStatus {
         }
     }
     pub fn parse(s: &str) -> Option<AttemptStatus> {
-        [AttemptStatus::InProgress, AttemptStatus::Submitted, AttemptStatus::Graded]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            AttemptStatus::InProgress,
+            AttemptStatus::Submitted,
+            AttemptStatus::Graded,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AttemptEvent {
-    Started { exam_id: i64, sitting_id: i64, allowed_ms: i64 },
+    Started {
+        exam_id: i64,
+        sitting_id: i64,
+        allowed_ms: i64,
+    },
     /// `answer: None` clears the question.
-    AnswerSet { question: QuestionId, answer: Option<Answer> },
-    Flagged { question: QuestionId, flagged: bool },
-    Navigated { index: u32 },
+    AnswerSet {
+        question: QuestionId,
+        answer: Option<Answer>,
+    },
+    Flagged {
+        question: QuestionId,
+        flagged: bool,
+    },
+    Navigated {
+        index: u32,
+    },
     /// The attempt was picked up again after the app stopped; `gap_ms` is how long
     /// nothing was heard from it (time kept running, per the default policy).
-    Resumed { gap_ms: i64 },
-    ClockWentBackwards { by_ms: i64 },
-    Submitted { reason: SubmitReason },
-    Graded { total: f64, max: f64, percentage: f64, passed: bool, awaiting_marking: bool },
+    Resumed {
+        gap_ms: i64,
+    },
+    ClockWentBackwards {
+        by_ms: i64,
+    },
+    Submitted {
+        reason: SubmitReason,
+    },
+    Graded {
+        total: f64,
+        max: f64,
+        percentage: f64,
+        passed: bool,
+        awaiting_marking: bool,
+    },
 }
 
 impl AttemptEvent {
@@ -104,9 +132,21 @@ impl EventHash {
         EventHash("0".repeat(64))
     }
 
-    pub fn link(prev: &EventHash, attempt_id: &str, seq: i64, at: Timestamp, payload: &str) -> EventHash {
+    pub fn link(
+        prev: &EventHash,
+        attempt_id: &str,
+        seq: i64,
+        at: Timestamp,
+        payload: &str,
+    ) -> EventHash {
         let mut h = Sha256::new();
-        for part in [prev.0.as_bytes(), attempt_id.as_bytes(), seq.to_string().as_bytes(), at.0.to_string().as_bytes(), payload.as_bytes()] {
+        for part in [
+            prev.0.as_bytes(),
+            attempt_id.as_bytes(),
+            seq.to_string().as_bytes(),
+            at.0.to_string().as_bytes(),
+            payload.as_bytes(),
+        ] {
             h.update((part.len() as u64).to_be_bytes());
             h.update(part);
         }
@@ -137,13 +177,19 @@ pub enum ChainError {
 }
 
 /// Checks the whole chain and returns the decoded events.
-pub fn verify_chain(attempt_id: &str, events: &[StoredEvent]) -> Result<Vec<AttemptEvent>, ChainError> {
+pub fn verify_chain(
+    attempt_id: &str,
+    events: &[StoredEvent],
+) -> Result<Vec<AttemptEvent>, ChainError> {
     let mut prev = EventHash::genesis();
     let mut out = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
         let expected = i as i64 + 1;
         if e.seq != expected {
-            return Err(ChainError::Gap { seq: e.seq, expected });
+            return Err(ChainError::Gap {
+                seq: e.seq,
+                expected,
+            });
         }
         if e.prev_hash != prev {
             return Err(ChainError::BrokenLink { seq: e.seq });
@@ -151,8 +197,10 @@ pub fn verify_chain(attempt_id: &str, events: &[StoredEvent]) -> Result<Vec<Atte
         if EventHash::link(&prev, attempt_id, e.seq, e.at, &e.payload) != e.hash {
             return Err(ChainError::Tampered { seq: e.seq });
         }
-        let ev = serde_json::from_str(&e.payload)
-            .map_err(|err| ChainError::Unreadable { seq: e.seq, reason: err.to_string() })?;
+        let ev = serde_json::from_str(&e.payload).map_err(|err| ChainError::Unreadable {
+            seq: e.seq,
+            reason: err.to_string(),
+        })?;
         out.push(ev);
         prev = e.hash.clone();
     }
@@ -172,7 +220,13 @@ mod tests {
                 let at = Timestamp(1000 * seq);
                 let payload = ev.to_payload();
                 let hash = EventHash::link(&prev, attempt, seq, at, &payload);
-                let s = StoredEvent { seq, at, payload, prev_hash: prev.clone(), hash: hash.clone() };
+                let s = StoredEvent {
+                    seq,
+                    at,
+                    payload,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 s
             })
@@ -181,23 +235,49 @@ mod tests {
 
     fn sample() -> Vec<AttemptEvent> {
         vec![
-            AttemptEvent::Started { exam_id: 1, sitting_id: 1, allowed_ms: 60_000 },
-            AttemptEvent::AnswerSet { question: QuestionId::parse("q1").unwrap(), answer: Some(Answer::Text("b".into())) },
-            AttemptEvent::Submitted { reason: SubmitReason::Candidate },
+            AttemptEvent::Started {
+                exam_id: 1,
+                sitting_id: 1,
+                allowed_ms: 60_000,
+            },
+            AttemptEvent::AnswerSet {
+                question: QuestionId::parse("q1").unwrap(),
+                answer: Some(Answer::Text("b".into())),
+            },
+            AttemptEvent::Submitted {
+                reason: SubmitReason::Candidate,
+            },
         ]
     }
 
     #[test]
     fn nothing_follows_submission_but_grading() {
         let answer = AttemptEvent::Navigated { index: 1 };
-        let graded = AttemptEvent::Graded { total: 1.0, max: 1.0, percentage: 100.0, passed: true, awaiting_marking: false };
+        let graded = AttemptEvent::Graded {
+            total: 1.0,
+            max: 1.0,
+            percentage: 100.0,
+            passed: true,
+            awaiting_marking: false,
+        };
         assert!(answer.allowed_in(AttemptStatus::InProgress));
-        assert!(!answer.allowed_in(AttemptStatus::Submitted), "no answers after submission");
-        assert!(!graded.allowed_in(AttemptStatus::InProgress), "no grading before submission");
+        assert!(
+            !answer.allowed_in(AttemptStatus::Submitted),
+            "no answers after submission"
+        );
+        assert!(
+            !graded.allowed_in(AttemptStatus::InProgress),
+            "no grading before submission"
+        );
         assert!(graded.allowed_in(AttemptStatus::Submitted));
         assert!(!graded.allowed_in(AttemptStatus::Graded), "graded once");
-        let submit = AttemptEvent::Submitted { reason: SubmitReason::TimeUp };
-        assert_eq!(submit.next_status(AttemptStatus::InProgress), AttemptStatus::Submitted);
+        let submit = AttemptEvent::Submitted {
+            reason: SubmitReason::TimeUp,
+        };
+        assert_eq!(
+            submit.next_status(AttemptStatus::InProgress),
+            AttemptStatus::Submitted
+        );
     }
 
     #[test]
@@ -210,13 +290,23 @@ mod tests {
     fn tampering_is_detected_at_the_event() {
         let mut c = chain("att-1", &sample());
         c[1].payload = c[1].payload.replace("\"b\"", "\"c\"");
-        assert_eq!(verify_chain("att-1", &c), Err(ChainError::Tampered { seq: 2 }));
+        assert_eq!(
+            verify_chain("att-1", &c),
+            Err(ChainError::Tampered { seq: 2 })
+        );
 
         let mut c = chain("att-1", &sample());
         c.remove(1);
-        assert!(matches!(verify_chain("att-1", &c), Err(ChainError::Gap { seq: 3, .. })));
+        assert!(matches!(
+            verify_chain("att-1", &c),
+            Err(ChainError::Gap { seq: 3, .. })
+        ));
 
         let c = chain("att-1", &sample());
-        assert_eq!(verify_chain("att-2", &c), Err(ChainError::Tampered { seq: 1 }), "events are bound to their attempt");
+        assert_eq!(
+            verify_chain("att-2", &c),
+            Err(ChainError::Tampered { seq: 1 }),
+            "events are bound to their attempt"
+        );
     }
 }

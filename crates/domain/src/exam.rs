@@ -28,16 +28,29 @@ pub struct ExamSpec {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ExamError {
     #[error("exam: {field}: {problem}")]
-    Exam { field: &'static str, problem: String },
+    Exam {
+        field: &'static str,
+        problem: String,
+    },
     #[error("question {position} ({id}): {field}: {problem}")]
-    Question { position: usize, id: String, field: &'static str, problem: String },
+    Question {
+        position: usize,
+        id: String,
+        field: &'static str,
+        problem: String,
+    },
 }
 
 impl ExamSpec {
     pub const MAX_QUESTIONS: usize = 500;
 
     pub fn validate(&self) -> Result<(), ExamError> {
-        let exam_err = |field, problem: &str| Err(ExamError::Exam { field, problem: problem.into() });
+        let exam_err = |field, problem: &str| {
+            Err(ExamError::Exam {
+                field,
+                problem: problem.into(),
+            })
+        };
         if self.title.trim().is_empty() || self.title.len() > 200 {
             return exam_err("title", "must be 1 to 200 characters");
         }
@@ -53,7 +66,12 @@ impl ExamSpec {
         let mut seen = BTreeSet::new();
         for (i, q) in self.questions.iter().enumerate() {
             let err = |field, problem: String| {
-                Err(ExamError::Question { position: i + 1, id: q.id.to_string(), field, problem })
+                Err(ExamError::Question {
+                    position: i + 1,
+                    id: q.id.to_string(),
+                    field,
+                    problem,
+                })
             };
             if !seen.insert(q.id.clone()) {
                 return err("id", "appears twice in this exam".into());
@@ -62,10 +80,16 @@ impl ExamSpec {
                 return err("prompt", "is empty".into());
             }
             if !(q.marks.is_finite() && q.marks > 0.0) {
-                return err("marks", format!("must be a positive number (got {})", q.marks));
+                return err(
+                    "marks",
+                    format!("must be a positive number (got {})", q.marks),
+                );
             }
             if !(q.penalty.is_finite() && q.penalty >= 0.0 && q.penalty <= q.marks) {
-                return err("penalty", "must be between 0 and the question's marks".into());
+                return err(
+                    "penalty",
+                    "must be between 0 and the question's marks".into(),
+                );
             }
             match &q.kind {
                 QuestionKind::SingleChoice { options, correct } => {
@@ -75,17 +99,27 @@ impl ExamSpec {
                         return err("correct", format!("{correct:?} is not one of the options"));
                     }
                 }
-                QuestionKind::MultipleResponse { options, correct, scoring } => {
+                QuestionKind::MultipleResponse {
+                    options,
+                    correct,
+                    scoring,
+                } => {
                     check_options(options.iter().map(|o| (o.id.as_str(), o.text.as_str())))
                         .or_else(|p| err("options", p))?;
                     if correct.is_empty() {
                         return err("correct", "no option is marked correct".into());
                     }
-                    if let Some(bad) = correct.iter().find(|c| !options.iter().any(|o| &o.id == *c)) {
+                    if let Some(bad) = correct
+                        .iter()
+                        .find(|c| !options.iter().any(|o| &o.id == *c))
+                    {
                         return err("correct", format!("{bad:?} is not one of the options"));
                     }
                     if *scoring == MultiScoring::Partial && correct.len() == options.len() {
-                        return err("correct", "partial credit needs at least one incorrect option".into());
+                        return err(
+                            "correct",
+                            "partial credit needs at least one incorrect option".into(),
+                        );
                     }
                 }
                 QuestionKind::TrueFalse { .. } | QuestionKind::Essay => {}
@@ -153,8 +187,14 @@ mod tests {
                 penalty: 0.0,
                 kind: QuestionKind::SingleChoice {
                     options: vec![
-                        ChoiceOption { id: "a".into(), text: "A".into() },
-                        ChoiceOption { id: "b".into(), text: "B".into() },
+                        ChoiceOption {
+                            id: "a".into(),
+                            text: "A".into(),
+                        },
+                        ChoiceOption {
+                            id: "b".into(),
+                            text: "B".into(),
+                        },
                     ],
                     correct: "a".into(),
                 },
@@ -174,18 +214,32 @@ mod tests {
             *correct = "z".into();
         }
         let msg = e.validate().unwrap_err().to_string();
-        assert!(msg.contains("question 1 (q1)") && msg.contains("correct"), "{msg}");
+        assert!(
+            msg.contains("question 1 (q1)") && msg.contains("correct"),
+            "{msg}"
+        );
 
         let mut e = base();
         e.questions.push(e.questions[0].clone());
-        assert!(e.validate().unwrap_err().to_string().contains("appears twice"));
+        assert!(e
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("appears twice"));
 
         let mut e = base();
-        e.questions[0].kind = QuestionKind::Numeric { value: f64::NAN, tolerance: Tolerance::Exact };
+        e.questions[0].kind = QuestionKind::Numeric {
+            value: f64::NAN,
+            tolerance: Tolerance::Exact,
+        };
         assert!(e.validate().unwrap_err().to_string().contains("value"));
 
         let mut e = base();
         e.pass_mark_pct = 101.0;
-        assert!(e.validate().unwrap_err().to_string().contains("pass_mark_pct"));
+        assert!(e
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("pass_mark_pct"));
     }
 }

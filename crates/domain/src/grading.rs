@@ -100,25 +100,45 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
     let answer = answer.filter(|a| !a.is_blank());
     let Some(answer) = answer else {
         // An empty essay has nothing to mark either: it scores 0 without a teacher.
-        return Mark { awarded: 0.0, max, outcome: Outcome::Unanswered };
+        return Mark {
+            awarded: 0.0,
+            max,
+            outcome: Outcome::Unanswered,
+        };
     };
     let wrong = || Mark {
-        awarded: if negative_marking { -q.penalty.abs() } else { 0.0 },
+        awarded: if negative_marking {
+            -q.penalty.abs()
+        } else {
+            0.0
+        },
         max,
         outcome: Outcome::Incorrect,
     };
-    let right = || Mark { awarded: max, max, outcome: Outcome::Correct };
+    let right = || Mark {
+        awarded: max,
+        max,
+        outcome: Outcome::Correct,
+    };
     let verdict = |ok: bool| if ok { right() } else { wrong() };
 
     match (&q.kind, answer) {
-        (QuestionKind::SingleChoice { correct, .. }, Answer::Text(t)) => verdict(t.trim() == correct),
+        (QuestionKind::SingleChoice { correct, .. }, Answer::Text(t)) => {
+            verdict(t.trim() == correct)
+        }
         (QuestionKind::TrueFalse { correct }, Answer::Text(t)) => {
             verdict(parse_bool(t) == Some(*correct))
         }
         (QuestionKind::Numeric { value, tolerance }, Answer::Text(t)) => {
             verdict(parse_number(t).is_some_and(|x| numeric_ok(x, *value, *tolerance)))
         }
-        (QuestionKind::ShortText { accepted, case_sensitive }, Answer::Text(t)) => {
+        (
+            QuestionKind::ShortText {
+                accepted,
+                case_sensitive,
+            },
+            Answer::Text(t),
+        ) => {
             let fold = |s: &str| {
                 let n = normalise_ws(s);
                 if *case_sensitive {
@@ -134,10 +154,19 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
             });
             verdict(ok)
         }
-        (QuestionKind::Essay, Answer::Text(_)) => {
-            Mark { awarded: 0.0, max, outcome: Outcome::AwaitingMarking }
-        }
-        (QuestionKind::MultipleResponse { options, correct, scoring }, Answer::Choices(picked)) => {
+        (QuestionKind::Essay, Answer::Text(_)) => Mark {
+            awarded: 0.0,
+            max,
+            outcome: Outcome::AwaitingMarking,
+        },
+        (
+            QuestionKind::MultipleResponse {
+                options,
+                correct,
+                scoring,
+            },
+            Answer::Choices(picked),
+        ) => {
             let picked: BTreeSet<&str> = picked.iter().map(|s| s.as_str()).collect();
             let key: BTreeSet<&str> = correct.iter().map(|s| s.as_str()).collect();
             match scoring {
@@ -156,7 +185,11 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
                     } else {
                         Outcome::Incorrect
                     };
-                    Mark { awarded, max, outcome }
+                    Mark {
+                        awarded,
+                        max,
+                        outcome,
+                    }
                 }
             }
         }
@@ -171,12 +204,23 @@ pub fn grade_sheet(exam: &ExamSpec, answers: &BTreeMap<QuestionId, Answer>) -> S
     let marks: Vec<(QuestionId, Mark)> = exam
         .questions
         .iter()
-        .map(|q| (q.id.clone(), grade_question(q, answers.get(&q.id), exam.negative_marking)))
+        .map(|q| {
+            (
+                q.id.clone(),
+                grade_question(q, answers.get(&q.id), exam.negative_marking),
+            )
+        })
         .collect();
     let total = round6(marks.iter().map(|(_, m)| m.awarded).sum::<f64>().max(0.0));
     let max = round6(marks.iter().map(|(_, m)| m.max).sum::<f64>());
-    let percentage = if max > 0.0 { round6(100.0 * total / max) } else { 0.0 };
-    let awaiting_marking = marks.iter().any(|(_, m)| m.outcome == Outcome::AwaitingMarking);
+    let percentage = if max > 0.0 {
+        round6(100.0 * total / max)
+    } else {
+        0.0
+    };
+    let awaiting_marking = marks
+        .iter()
+        .any(|(_, m)| m.outcome == Outcome::AwaitingMarking);
     SheetResult {
         passed: percentage + EPS >= exam.pass_mark_pct,
         marks,
@@ -193,11 +237,22 @@ mod tests {
     use crate::question::ChoiceOption;
 
     fn opts(ids: &[&str]) -> Vec<ChoiceOption> {
-        ids.iter().map(|i| ChoiceOption { id: (*i).into(), text: format!("option {i}") }).collect()
+        ids.iter()
+            .map(|i| ChoiceOption {
+                id: (*i).into(),
+                text: format!("option {i}"),
+            })
+            .collect()
     }
 
     fn q(kind: QuestionKind) -> Question {
-        Question { id: QuestionId::parse("q").unwrap(), prompt: "?".into(), marks: 2.0, penalty: 0.5, kind }
+        Question {
+            id: QuestionId::parse("q").unwrap(),
+            prompt: "?".into(),
+            marks: 2.0,
+            penalty: 0.5,
+            kind,
+        }
     }
 
     fn t(s: &str) -> Option<Answer> {
@@ -220,7 +275,10 @@ mod tests {
                 got.awarded,
                 got.outcome
             );
-            assert_eq!(got.max, question.marks, "max is always the question's marks");
+            assert_eq!(
+                got.max, question.marks,
+                "max is always the question's marks"
+            );
         }
     }
 
@@ -228,17 +286,41 @@ mod tests {
 
     #[test]
     fn single_choice() {
-        let question = q(QuestionKind::SingleChoice { options: opts(&["a", "b", "c"]), correct: "b".into() });
-        check(&question, &[
-            (t("b"), false, 2.0, Correct, "the key"),
-            (t(" b "), false, 2.0, Correct, "surrounding whitespace is not a different option"),
-            (t("a"), false, 0.0, Incorrect, "a distractor"),
-            (t("a"), true, -0.5, Incorrect, "negative marking takes the penalty"),
-            (t("B"), false, 0.0, Incorrect, "option ids are exact"),
-            (None, true, 0.0, Unanswered, "blank never loses marks"),
-            (t("   "), true, 0.0, Unanswered, "whitespace only is blank"),
-            (c(&["b"]), false, 0.0, Incorrect, "wrong answer shape is wrong, not a crash"),
-        ]);
+        let question = q(QuestionKind::SingleChoice {
+            options: opts(&["a", "b", "c"]),
+            correct: "b".into(),
+        });
+        check(
+            &question,
+            &[
+                (t("b"), false, 2.0, Correct, "the key"),
+                (
+                    t(" b "),
+                    false,
+                    2.0,
+                    Correct,
+                    "surrounding whitespace is not a different option",
+                ),
+                (t("a"), false, 0.0, Incorrect, "a distractor"),
+                (
+                    t("a"),
+                    true,
+                    -0.5,
+                    Incorrect,
+                    "negative marking takes the penalty",
+                ),
+                (t("B"), false, 0.0, Incorrect, "option ids are exact"),
+                (None, true, 0.0, Unanswered, "blank never loses marks"),
+                (t("   "), true, 0.0, Unanswered, "whitespace only is blank"),
+                (
+                    c(&["b"]),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "wrong answer shape is wrong, not a crash",
+                ),
+            ],
+        );
     }
 
     #[test]
@@ -248,14 +330,29 @@ mod tests {
             correct: vec!["a".into(), "c".into()],
             scoring: MultiScoring::AllOrNothing,
         });
-        check(&question, &[
-            (c(&["a", "c"]), false, 2.0, Correct, "exact set"),
-            (c(&["c", "a"]), false, 2.0, Correct, "order does not matter"),
-            (c(&["a", "c", "c"]), false, 2.0, Correct, "a duplicate pick is one pick"),
-            (c(&["a"]), false, 0.0, Incorrect, "a subset earns nothing"),
-            (c(&["a", "b", "c"]), true, -0.5, Incorrect, "a superset is wrong; penalty applies"),
-            (c(&[]), true, 0.0, Unanswered, "nothing ticked is blank"),
-        ]);
+        check(
+            &question,
+            &[
+                (c(&["a", "c"]), false, 2.0, Correct, "exact set"),
+                (c(&["c", "a"]), false, 2.0, Correct, "order does not matter"),
+                (
+                    c(&["a", "c", "c"]),
+                    false,
+                    2.0,
+                    Correct,
+                    "a duplicate pick is one pick",
+                ),
+                (c(&["a"]), false, 0.0, Incorrect, "a subset earns nothing"),
+                (
+                    c(&["a", "b", "c"]),
+                    true,
+                    -0.5,
+                    Incorrect,
+                    "a superset is wrong; penalty applies",
+                ),
+                (c(&[]), true, 0.0, Unanswered, "nothing ticked is blank"),
+            ],
+        );
     }
 
     #[test]
@@ -266,55 +363,133 @@ mod tests {
             correct: vec!["a".into(), "c".into()],
             scoring: MultiScoring::Partial,
         });
-        check(&question, &[
-            (c(&["a", "c"]), false, 2.0, Correct, "all correct"),
-            (c(&["a"]), false, 1.0, Partial, "half the key"),
-            (c(&["a", "b"]), false, 0.0, Incorrect, "a wrong pick cancels a right one"),
-            (c(&["a", "b", "d"]), false, 0.0, Incorrect, "floored at 0, never negative"),
-            (c(&["a", "b", "c", "d"]), false, 0.0, Incorrect, "ticking everything earns nothing"),
-            (c(&["a", "c", "b"]), true, 1.0, Partial, "partial is its own penalty; no extra negative"),
-        ]);
+        check(
+            &question,
+            &[
+                (c(&["a", "c"]), false, 2.0, Correct, "all correct"),
+                (c(&["a"]), false, 1.0, Partial, "half the key"),
+                (
+                    c(&["a", "b"]),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "a wrong pick cancels a right one",
+                ),
+                (
+                    c(&["a", "b", "d"]),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "floored at 0, never negative",
+                ),
+                (
+                    c(&["a", "b", "c", "d"]),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "ticking everything earns nothing",
+                ),
+                (
+                    c(&["a", "c", "b"]),
+                    true,
+                    1.0,
+                    Partial,
+                    "partial is its own penalty; no extra negative",
+                ),
+            ],
+        );
     }
 
     #[test]
     fn true_false() {
         let question = q(QuestionKind::TrueFalse { correct: true });
-        check(&question, &[
-            (t("true"), false, 2.0, Correct, "lower case"),
-            (t("True"), false, 2.0, Correct, "capitalised"),
-            (t(" TRUE "), false, 2.0, Correct, "shouting with spaces"),
-            (t("false"), true, -0.5, Incorrect, "wrong with penalty"),
-            (t("yes"), false, 0.0, Incorrect, "not a boolean"),
-        ]);
+        check(
+            &question,
+            &[
+                (t("true"), false, 2.0, Correct, "lower case"),
+                (t("True"), false, 2.0, Correct, "capitalised"),
+                (t(" TRUE "), false, 2.0, Correct, "shouting with spaces"),
+                (t("false"), true, -0.5, Incorrect, "wrong with penalty"),
+                (t("yes"), false, 0.0, Incorrect, "not a boolean"),
+            ],
+        );
     }
 
     #[test]
     fn numeric_exact_and_tolerances() {
-        let exact = q(QuestionKind::Numeric { value: 42.0, tolerance: Tolerance::Exact });
-        check(&exact, &[
-            (t("42"), false, 2.0, Correct, "integer form"),
-            (t("42.0"), false, 2.0, Correct, "42 and 42.0 are the same number"),
-            (t(" 4.2e1 "), false, 2.0, Correct, "scientific notation"),
-            (t("42.001"), false, 0.0, Incorrect, "exact means exact"),
-            (t("forty-two"), true, -0.5, Incorrect, "not a number is wrong"),
-            (t("NaN"), false, 0.0, Incorrect, "NaN is not an answer"),
-            (t("inf"), false, 0.0, Incorrect, "infinity is not an answer"),
-        ]);
-        let abs = q(QuestionKind::Numeric { value: 1.0, tolerance: Tolerance::Absolute(0.1) });
-        check(&abs, &[
-            (t("1.1"), false, 2.0, Correct, "upper boundary is inclusive despite 1.1-1.0 > 0.1 in binary"),
-            (t("0.9"), false, 2.0, Correct, "lower boundary is inclusive"),
-            (t("1.1001"), false, 0.0, Incorrect, "just outside"),
-            (t("0.8999"), false, 0.0, Incorrect, "just outside below"),
-        ]);
-        let rel = q(QuestionKind::Numeric { value: 200.0, tolerance: Tolerance::Relative(0.05) });
-        check(&rel, &[
-            (t("210"), false, 2.0, Correct, "+5% boundary"),
-            (t("190"), false, 2.0, Correct, "-5% boundary"),
-            (t("210.5"), false, 0.0, Incorrect, "beyond 5%"),
-        ]);
-        let neg = q(QuestionKind::Numeric { value: -3.5, tolerance: Tolerance::Relative(0.1) });
-        check(&neg, &[(t("-3.15"), false, 2.0, Correct, "relative tolerance uses |value|")]);
+        let exact = q(QuestionKind::Numeric {
+            value: 42.0,
+            tolerance: Tolerance::Exact,
+        });
+        check(
+            &exact,
+            &[
+                (t("42"), false, 2.0, Correct, "integer form"),
+                (
+                    t("42.0"),
+                    false,
+                    2.0,
+                    Correct,
+                    "42 and 42.0 are the same number",
+                ),
+                (t(" 4.2e1 "), false, 2.0, Correct, "scientific notation"),
+                (t("42.001"), false, 0.0, Incorrect, "exact means exact"),
+                (
+                    t("forty-two"),
+                    true,
+                    -0.5,
+                    Incorrect,
+                    "not a number is wrong",
+                ),
+                (t("NaN"), false, 0.0, Incorrect, "NaN is not an answer"),
+                (t("inf"), false, 0.0, Incorrect, "infinity is not an answer"),
+            ],
+        );
+        let abs = q(QuestionKind::Numeric {
+            value: 1.0,
+            tolerance: Tolerance::Absolute(0.1),
+        });
+        check(
+            &abs,
+            &[
+                (
+                    t("1.1"),
+                    false,
+                    2.0,
+                    Correct,
+                    "upper boundary is inclusive despite 1.1-1.0 > 0.1 in binary",
+                ),
+                (t("0.9"), false, 2.0, Correct, "lower boundary is inclusive"),
+                (t("1.1001"), false, 0.0, Incorrect, "just outside"),
+                (t("0.8999"), false, 0.0, Incorrect, "just outside below"),
+            ],
+        );
+        let rel = q(QuestionKind::Numeric {
+            value: 200.0,
+            tolerance: Tolerance::Relative(0.05),
+        });
+        check(
+            &rel,
+            &[
+                (t("210"), false, 2.0, Correct, "+5% boundary"),
+                (t("190"), false, 2.0, Correct, "-5% boundary"),
+                (t("210.5"), false, 0.0, Incorrect, "beyond 5%"),
+            ],
+        );
+        let neg = q(QuestionKind::Numeric {
+            value: -3.5,
+            tolerance: Tolerance::Relative(0.1),
+        });
+        check(
+            &neg,
+            &[(
+                t("-3.15"),
+                false,
+                2.0,
+                Correct,
+                "relative tolerance uses |value|",
+            )],
+        );
     }
 
     #[test]
@@ -323,28 +498,70 @@ mod tests {
             accepted: vec!["Paris".into(), "the city of *".into()],
             case_sensitive: false,
         });
-        check(&question, &[
-            (t("paris"), false, 2.0, Correct, "case-insensitive"),
-            (t("  PARIS  "), false, 2.0, Correct, "trimmed"),
-            (t("the   city of  light"), false, 2.0, Correct, "inner whitespace collapsed; wildcard"),
-            (t("the city of "), false, 0.0, Incorrect, "trimmed, it lacks the literal space before the star"),
-            (t("the city of x"), false, 2.0, Correct, "wildcard matches a single character"),
-            (t("Pariss"), true, -0.5, Incorrect, "no fuzzy matching"),
-            (t("a city of light"), false, 0.0, Incorrect, "wildcard does not free the prefix"),
-        ]);
-        let sensitive = q(QuestionKind::ShortText { accepted: vec!["NaCl".into(), "*ium".into()], case_sensitive: true });
-        check(&sensitive, &[
-            (t("NaCl"), false, 2.0, Correct, "exact case"),
-            (t("nacl"), false, 0.0, Incorrect, "case matters when asked"),
-            (t("Sodium"), false, 2.0, Correct, "leading wildcard"),
-            (t("SodiuM"), false, 0.0, Incorrect, "case applies to the literal part too"),
-        ]);
+        check(
+            &question,
+            &[
+                (t("paris"), false, 2.0, Correct, "case-insensitive"),
+                (t("  PARIS  "), false, 2.0, Correct, "trimmed"),
+                (
+                    t("the   city of  light"),
+                    false,
+                    2.0,
+                    Correct,
+                    "inner whitespace collapsed; wildcard",
+                ),
+                (
+                    t("the city of "),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "trimmed, it lacks the literal space before the star",
+                ),
+                (
+                    t("the city of x"),
+                    false,
+                    2.0,
+                    Correct,
+                    "wildcard matches a single character",
+                ),
+                (t("Pariss"), true, -0.5, Incorrect, "no fuzzy matching"),
+                (
+                    t("a city of light"),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "wildcard does not free the prefix",
+                ),
+            ],
+        );
+        let sensitive = q(QuestionKind::ShortText {
+            accepted: vec!["NaCl".into(), "*ium".into()],
+            case_sensitive: true,
+        });
+        check(
+            &sensitive,
+            &[
+                (t("NaCl"), false, 2.0, Correct, "exact case"),
+                (t("nacl"), false, 0.0, Incorrect, "case matters when asked"),
+                (t("Sodium"), false, 2.0, Correct, "leading wildcard"),
+                (
+                    t("SodiuM"),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "case applies to the literal part too",
+                ),
+            ],
+        );
     }
 
     #[test]
     fn wildcard_matcher_edges() {
         let m = |p: &str, t: &str| {
-            wildcard_match(&p.chars().collect::<Vec<_>>(), &t.chars().collect::<Vec<_>>())
+            wildcard_match(
+                &p.chars().collect::<Vec<_>>(),
+                &t.chars().collect::<Vec<_>>(),
+            )
         };
         assert!(m("*", ""));
         assert!(m("a*b*c", "aXXbYYc"));
@@ -357,10 +574,25 @@ mod tests {
     #[test]
     fn essay_awaits_marking() {
         let question = q(QuestionKind::Essay);
-        check(&question, &[
-            (t("A long answer."), true, 0.0, AwaitingMarking, "never auto-graded, never penalised"),
-            (t(""), false, 0.0, Unanswered, "an empty essay has nothing to mark"),
-        ]);
+        check(
+            &question,
+            &[
+                (
+                    t("A long answer."),
+                    true,
+                    0.0,
+                    AwaitingMarking,
+                    "never auto-graded, never penalised",
+                ),
+                (
+                    t(""),
+                    false,
+                    0.0,
+                    Unanswered,
+                    "an empty essay has nothing to mark",
+                ),
+            ],
+        );
     }
 
     fn exam(questions: Vec<Question>, negative: bool) -> ExamSpec {
@@ -380,13 +612,19 @@ mod tests {
 
     #[test]
     fn sheet_total_is_floored_at_zero_and_pass_mark_is_inclusive() {
-        let mk = |id: &str| Question { id: qid(id), ..q(QuestionKind::TrueFalse { correct: true }) };
+        let mk = |id: &str| Question {
+            id: qid(id),
+            ..q(QuestionKind::TrueFalse { correct: true })
+        };
         let e = exam(vec![mk("a"), mk("b")], true);
         let mut answers = BTreeMap::new();
         answers.insert(qid("a"), Answer::Text("false".into()));
         answers.insert(qid("b"), Answer::Text("false".into()));
         let r = grade_sheet(&e, &answers);
-        assert_eq!(r.total, 0.0, "two penalties must not push the total below 0");
+        assert_eq!(
+            r.total, 0.0,
+            "two penalties must not push the total below 0"
+        );
         assert!(!r.passed);
 
         answers.insert(qid("a"), Answer::Text("true".into()));
@@ -401,8 +639,14 @@ mod tests {
     fn sheet_with_an_essay_is_provisional() {
         let e = exam(
             vec![
-                Question { id: qid("e"), ..q(QuestionKind::Essay) },
-                Question { id: qid("t"), ..q(QuestionKind::TrueFalse { correct: false }) },
+                Question {
+                    id: qid("e"),
+                    ..q(QuestionKind::Essay)
+                },
+                Question {
+                    id: qid("t"),
+                    ..q(QuestionKind::TrueFalse { correct: false })
+                },
             ],
             false,
         );

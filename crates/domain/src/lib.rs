@@ -14,8 +14,12 @@ pub mod timer;
 
 pub use account::{Password, Role, StartCode, Username};
 pub use clock::{Clock, Timestamp};
-pub use events::{verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason};
+pub use events::{
+    verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason,
+};
 pub use exam::{ExamError, ExamSpec, ResultRelease};
 pub use grading::{grade_question, grade_sheet, Mark, Outcome, SheetResult};
-pub use question::{Answer, AnswerError, ChoiceOption, MultiScoring, Question, QuestionId, QuestionKind, Tolerance};
+pub use question::{
+    Answer, AnswerError, ChoiceOption, MultiScoring, Question, QuestionId, QuestionKind, Tolerance,
+};
 pub use timer::TimeAllowance;

@@ -13,7 +13,9 @@ impl QuestionId {
     /// 1 to 64 characters of `A-Z a-z 0-9 _ -`.
     pub fn parse(raw: &str) -> Option<QuestionId> {
         let ok = (1..=64).contains(&raw.len())
-            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         ok.then(|| QuestionId(raw.to_owned()))
     }
     pub fn as_str(&self) -> &str {
@@ -153,9 +155,13 @@ impl Question {
                 }
             }
             (QuestionKind::MultipleResponse { .. }, Answer::Text(_)) => {
-                Err(AnswerError::WrongShape { expected: "a list of option ids" })
+                Err(AnswerError::WrongShape {
+                    expected: "a list of option ids",
+                })
             }
-            (_, Answer::Choices(_)) => Err(AnswerError::WrongShape { expected: "a single text value" }),
+            (_, Answer::Choices(_)) => Err(AnswerError::WrongShape {
+                expected: "a single text value",
+            }),
             (_, Answer::Text(t)) if t.len() > Answer::MAX_TEXT_BYTES => Err(AnswerError::TooLong),
             (QuestionKind::SingleChoice { options, .. }, Answer::Text(t)) => {
                 if t.is_empty() || is_option(options, t) {
@@ -167,11 +173,18 @@ impl Question {
             (QuestionKind::TrueFalse { .. }, Answer::Text(t)) => {
                 match t.trim().to_lowercase().as_str() {
                     "" | "true" | "false" => Ok(()),
-                    _ => Err(AnswerError::WrongShape { expected: "true or false" }),
+                    _ => Err(AnswerError::WrongShape {
+                        expected: "true or false",
+                    }),
                 }
             }
-            (QuestionKind::Numeric { .. }, Answer::Text(t)) if t.len() > 64 => Err(AnswerError::TooLong),
-            (QuestionKind::Numeric { .. } | QuestionKind::ShortText { .. } | QuestionKind::Essay, Answer::Text(_)) => Ok(()),
+            (QuestionKind::Numeric { .. }, Answer::Text(t)) if t.len() > 64 => {
+                Err(AnswerError::TooLong)
+            }
+            (
+                QuestionKind::Numeric { .. } | QuestionKind::ShortText { .. } | QuestionKind::Essay,
+                Answer::Text(_),
+            ) => Ok(()),
         }
     }
 }
@@ -182,21 +195,56 @@ mod tests {
 
     #[test]
     fn answers_of_the_wrong_shape_are_refused() {
-        let opts = vec![ChoiceOption { id: "a".into(), text: "A".into() }, ChoiceOption { id: "b".into(), text: "B".into() }];
-        let q = |kind| Question { id: QuestionId::parse("q").unwrap(), prompt: "p".into(), marks: 1.0, penalty: 0.0, kind };
-        let single = q(QuestionKind::SingleChoice { options: opts.clone(), correct: "a".into() });
-        let multi = q(QuestionKind::MultipleResponse { options: opts, correct: vec!["a".into()], scoring: MultiScoring::AllOrNothing });
+        let opts = vec![
+            ChoiceOption {
+                id: "a".into(),
+                text: "A".into(),
+            },
+            ChoiceOption {
+                id: "b".into(),
+                text: "B".into(),
+            },
+        ];
+        let q = |kind| Question {
+            id: QuestionId::parse("q").unwrap(),
+            prompt: "p".into(),
+            marks: 1.0,
+            penalty: 0.0,
+            kind,
+        };
+        let single = q(QuestionKind::SingleChoice {
+            options: opts.clone(),
+            correct: "a".into(),
+        });
+        let multi = q(QuestionKind::MultipleResponse {
+            options: opts,
+            correct: vec!["a".into()],
+            scoring: MultiScoring::AllOrNothing,
+        });
         let tf = q(QuestionKind::TrueFalse { correct: true });
         let essay = q(QuestionKind::Essay);
         let text = |s: &str| Answer::Text(s.into());
         assert_eq!(single.check_answer(&text("b")), Ok(()));
-        assert_eq!(single.check_answer(&text("z")), Err(AnswerError::UnknownOption("z".into())));
-        assert!(single.check_answer(&Answer::Choices(vec!["a".into()])).is_err());
-        assert_eq!(multi.check_answer(&Answer::Choices(vec!["a".into(), "b".into()])), Ok(()));
-        assert!(multi.check_answer(&Answer::Choices(vec!["x".into()])).is_err());
+        assert_eq!(
+            single.check_answer(&text("z")),
+            Err(AnswerError::UnknownOption("z".into()))
+        );
+        assert!(single
+            .check_answer(&Answer::Choices(vec!["a".into()]))
+            .is_err());
+        assert_eq!(
+            multi.check_answer(&Answer::Choices(vec!["a".into(), "b".into()])),
+            Ok(())
+        );
+        assert!(multi
+            .check_answer(&Answer::Choices(vec!["x".into()]))
+            .is_err());
         assert!(multi.check_answer(&text("a")).is_err());
         assert_eq!(tf.check_answer(&text("True")), Ok(()));
         assert!(tf.check_answer(&text("maybe")).is_err());
-        assert_eq!(essay.check_answer(&text(&"x".repeat(Answer::MAX_TEXT_BYTES + 1))), Err(AnswerError::TooLong));
+        assert_eq!(
+            essay.check_answer(&text(&"x".repeat(Answer::MAX_TEXT_BYTES + 1))),
+            Err(AnswerError::TooLong)
+        );
     }
 }

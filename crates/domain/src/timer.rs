@@ -46,10 +46,14 @@ impl TimeAllowance {
 pub enum ClockCheck {
     Normal,
     /// The clock went backwards by more than the tolerance: someone changed it.
-    WentBackwards { by_ms: i64 },
+    WentBackwards {
+        by_ms: i64,
+    },
     /// Nothing was observed for longer than `gap_threshold_ms`: the app was down
     /// (or the clock jumped forward, which is indistinguishable from outside).
-    Gap { gap_ms: i64 },
+    Gap {
+        gap_ms: i64,
+    },
 }
 
 pub fn check_clock(last_seen: Timestamp, now: Timestamp, gap_threshold_ms: i64) -> ClockCheck {
@@ -70,20 +74,43 @@ mod tests {
     #[test]
     fn remaining_time_follows_the_formula() {
         let t0 = Timestamp(1_000_000);
-        let a = TimeAllowance { duration_secs: 600, multiplier: 1.0, credited_ms: 0 };
+        let a = TimeAllowance {
+            duration_secs: 600,
+            multiplier: 1.0,
+            credited_ms: 0,
+        };
         assert_eq!(a.remaining_ms(t0, 0, t0), 600_000, "full time at the start");
         assert_eq!(a.remaining_ms(t0, 0, t0.plus_millis(60_000)), 540_000);
-        assert_eq!(a.remaining_ms(t0, 0, t0.plus_millis(700_000)), 0, "never negative");
+        assert_eq!(
+            a.remaining_ms(t0, 0, t0.plus_millis(700_000)),
+            0,
+            "never negative"
+        );
 
-        let extra = TimeAllowance { multiplier: 1.25, credited_ms: 30_000, ..a };
+        let extra = TimeAllowance {
+            multiplier: 1.25,
+            credited_ms: 30_000,
+            ..a
+        };
         assert_eq!(extra.allowed_ms(), 780_000, "600s x 1.25 + 30s");
-        assert_eq!(extra.remaining_ms(t0, 10_000, t0.plus_millis(100_000)), 690_000, "pauses are excluded");
+        assert_eq!(
+            extra.remaining_ms(t0, 10_000, t0.plus_millis(100_000)),
+            690_000,
+            "pauses are excluded"
+        );
         assert_eq!(extra.deadline(t0, 0), t0.plus_millis(780_000));
     }
 
     #[test]
     fn silly_multipliers_are_clamped() {
-        let a = |m| TimeAllowance { duration_secs: 100, multiplier: m, credited_ms: 0 }.allowed_ms();
+        let a = |m| {
+            TimeAllowance {
+                duration_secs: 100,
+                multiplier: m,
+                credited_ms: 0,
+            }
+            .allowed_ms()
+        };
         assert_eq!(a(0.5), 100_000, "accommodations never shorten an exam");
         assert_eq!(a(f64::NAN), 100_000);
         assert_eq!(a(10.0), 400_000);
@@ -92,9 +119,22 @@ mod tests {
     #[test]
     fn clock_checks() {
         let t = Timestamp(50_000);
-        assert_eq!(check_clock(t, t.plus_millis(1_000), 15_000), ClockCheck::Normal);
-        assert_eq!(check_clock(t, t.plus_millis(-1_000), 15_000), ClockCheck::Normal, "jitter tolerated");
-        assert_eq!(check_clock(t, t.plus_millis(-5_000), 15_000), ClockCheck::WentBackwards { by_ms: 5_000 });
-        assert_eq!(check_clock(t, t.plus_millis(20_000), 15_000), ClockCheck::Gap { gap_ms: 20_000 });
+        assert_eq!(
+            check_clock(t, t.plus_millis(1_000), 15_000),
+            ClockCheck::Normal
+        );
+        assert_eq!(
+            check_clock(t, t.plus_millis(-1_000), 15_000),
+            ClockCheck::Normal,
+            "jitter tolerated"
+        );
+        assert_eq!(
+            check_clock(t, t.plus_millis(-5_000), 15_000),
+            ClockCheck::WentBackwards { by_ms: 5_000 }
+        );
+        assert_eq!(
+            check_clock(t, t.plus_millis(20_000), 15_000),
+            ClockCheck::Gap { gap_ms: 20_000 }
+        );
     }
 }

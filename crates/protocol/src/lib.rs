@@ -127,19 +127,44 @@ pub struct CandidateQuestion {
 impl From<&Question> for CandidateQuestion {
     fn from(q: &Question) -> Self {
         let opts = |o: &[examhall_domain::ChoiceOption]| {
-            o.iter().map(|o| OptionDto { id: o.id.clone(), text: o.text.clone() }).collect()
+            o.iter()
+                .map(|o| OptionDto {
+                    id: o.id.clone(),
+                    text: o.text.clone(),
+                })
+                .collect()
         };
         let widget = match &q.kind {
-            QuestionKind::SingleChoice { options, correct: _ } => CandidateWidget::SingleChoice { options: opts(options) },
-            QuestionKind::MultipleResponse { options, correct: _, scoring: _ } => {
-                CandidateWidget::MultipleResponse { options: opts(options) }
-            }
+            QuestionKind::SingleChoice {
+                options,
+                correct: _,
+            } => CandidateWidget::SingleChoice {
+                options: opts(options),
+            },
+            QuestionKind::MultipleResponse {
+                options,
+                correct: _,
+                scoring: _,
+            } => CandidateWidget::MultipleResponse {
+                options: opts(options),
+            },
             QuestionKind::TrueFalse { correct: _ } => CandidateWidget::TrueFalse,
-            QuestionKind::Numeric { value: _, tolerance: _ } => CandidateWidget::Numeric,
-            QuestionKind::ShortText { accepted: _, case_sensitive: _ } => CandidateWidget::ShortText,
+            QuestionKind::Numeric {
+                value: _,
+                tolerance: _,
+            } => CandidateWidget::Numeric,
+            QuestionKind::ShortText {
+                accepted: _,
+                case_sensitive: _,
+            } => CandidateWidget::ShortText,
             QuestionKind::Essay => CandidateWidget::Essay,
         };
-        CandidateQuestion { id: q.id.to_string(), prompt: q.prompt.clone(), marks: q.marks, widget }
+        CandidateQuestion {
+            id: q.id.to_string(),
+            prompt: q.prompt.clone(),
+            marks: q.marks,
+            widget,
+        }
     }
 }
 
@@ -296,26 +321,64 @@ mod tests {
     /// candidate: whatever the key is, none of it reaches the candidate DTO.
     #[test]
     fn candidate_questions_carry_no_key_material() {
-        let q = |kind| Question { id: QuestionId::parse("q1").unwrap(), prompt: "p".into(), marks: 1.0, penalty: 0.5, kind };
-        let o = |id: &str, t: &str| ChoiceOption { id: id.into(), text: t.into() };
+        let q = |kind| Question {
+            id: QuestionId::parse("q1").unwrap(),
+            prompt: "p".into(),
+            marks: 1.0,
+            penalty: 0.5,
+            kind,
+        };
+        let o = |id: &str, t: &str| ChoiceOption {
+            id: id.into(),
+            text: t.into(),
+        };
         let opts = || vec![o("a", "x"), o("b", "y"), o("c", "z")];
         let pairs = [
             (
-                QuestionKind::SingleChoice { options: opts(), correct: "a".into() },
-                QuestionKind::SingleChoice { options: opts(), correct: "b".into() },
+                QuestionKind::SingleChoice {
+                    options: opts(),
+                    correct: "a".into(),
+                },
+                QuestionKind::SingleChoice {
+                    options: opts(),
+                    correct: "b".into(),
+                },
             ),
             (
-                QuestionKind::MultipleResponse { options: opts(), correct: vec!["a".into()], scoring: MultiScoring::Partial },
-                QuestionKind::MultipleResponse { options: opts(), correct: vec!["b".into(), "c".into()], scoring: MultiScoring::AllOrNothing },
+                QuestionKind::MultipleResponse {
+                    options: opts(),
+                    correct: vec!["a".into()],
+                    scoring: MultiScoring::Partial,
+                },
+                QuestionKind::MultipleResponse {
+                    options: opts(),
+                    correct: vec!["b".into(), "c".into()],
+                    scoring: MultiScoring::AllOrNothing,
+                },
             ),
-            (QuestionKind::TrueFalse { correct: true }, QuestionKind::TrueFalse { correct: false }),
             (
-                QuestionKind::Numeric { value: 98765.4321, tolerance: Tolerance::Absolute(0.5) },
-                QuestionKind::Numeric { value: 1.0, tolerance: Tolerance::Exact },
+                QuestionKind::TrueFalse { correct: true },
+                QuestionKind::TrueFalse { correct: false },
             ),
             (
-                QuestionKind::ShortText { accepted: vec!["SECRETWORD".into()], case_sensitive: false },
-                QuestionKind::ShortText { accepted: vec!["other".into()], case_sensitive: true },
+                QuestionKind::Numeric {
+                    value: 98765.4321,
+                    tolerance: Tolerance::Absolute(0.5),
+                },
+                QuestionKind::Numeric {
+                    value: 1.0,
+                    tolerance: Tolerance::Exact,
+                },
+            ),
+            (
+                QuestionKind::ShortText {
+                    accepted: vec!["SECRETWORD".into()],
+                    case_sensitive: false,
+                },
+                QuestionKind::ShortText {
+                    accepted: vec!["other".into()],
+                    case_sensitive: true,
+                },
             ),
         ];
         for (k1, k2) in pairs {

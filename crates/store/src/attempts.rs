@@ -2,7 +2,9 @@ use crate::error::conflict_on_unique;
 use crate::jobs::{enqueue_in, NewJob};
 use crate::{Result, Store, StoreError};
 use examhall_domain::events::StoredEvent;
-use examhall_domain::{Answer, AttemptEvent, AttemptStatus, EventHash, Mark, QuestionId, SheetResult, Timestamp};
+use examhall_domain::{
+    Answer, AttemptEvent, AttemptStatus, EventHash, Mark, QuestionId, SheetResult, Timestamp,
+};
 use sqlx::SqliteConnection;
 
 #[derive(Debug, Clone)]
@@ -54,12 +56,14 @@ struct RawAttempt {
 impl TryFrom<RawAttempt> for AttemptRow {
     type Error = StoreError;
     fn try_from(r: RawAttempt) -> Result<AttemptRow> {
-        let status = AttemptStatus::parse(&r.status)
-            .ok_or_else(|| StoreError::corrupt(format!("attempts.status of {}", r.id), &r.status))?;
+        let status = AttemptStatus::parse(&r.status).ok_or_else(|| {
+            StoreError::corrupt(format!("attempts.status of {}", r.id), &r.status)
+        })?;
         Ok(AttemptRow {
             status,
             started_at: Timestamp(r.started_at),
-            duration_secs: u32::try_from(r.duration_secs).map_err(|e| StoreError::corrupt("attempts.duration_secs", e))?,
+            duration_secs: u32::try_from(r.duration_secs)
+                .map_err(|e| StoreError::corrupt("attempts.duration_secs", e))?,
             time_multiplier: r.time_multiplier,
             credited_ms: r.credited_ms,
             excluded_ms: r.excluded_ms,
@@ -106,14 +110,20 @@ pub struct AttemptSummaryRow {
     pub passed: Option<bool>,
 }
 
-const ATTEMPT_COLS: &str = "id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
+const ATTEMPT_COLS: &str =
+    "id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
      credited_ms, excluded_ms, current_index, last_seen_at, head_seq, head_hash";
 
 /// Appends events to an attempt's chain and applies them to the projection, inside
 /// the caller's transaction. `head` is the attempt as read in this transaction.
 /// Returns the last sequence number written. (The head columns are advanced by the
 /// `attempt_events_advance_head` trigger.)
-async fn append_in(conn: &mut SqliteConnection, head: &AttemptRow, events: &[AttemptEvent], now: Timestamp) -> Result<i64> {
+async fn append_in(
+    conn: &mut SqliteConnection,
+    head: &AttemptRow,
+    events: &[AttemptEvent],
+    now: Timestamp,
+) -> Result<i64> {
     let attempt_id = head.id.as_str();
     let mut seq = head.head_seq;
     let mut status = head.status;
@@ -180,10 +190,18 @@ impl<E> From<sqlx::Error> for AppendError<E> {
 }
 
 /// The projection: current answers, flags, position and status.
-async fn project(conn: &mut SqliteConnection, attempt_id: &str, seq: i64, ev: &AttemptEvent, now: Timestamp) -> Result<()> {
+async fn project(
+    conn: &mut SqliteConnection,
+    attempt_id: &str,
+    seq: i64,
+    ev: &AttemptEvent,
+    now: Timestamp,
+) -> Result<()> {
     match ev {
         AttemptEvent::AnswerSet { question, answer } => {
-            let json = answer.as_ref().map(|a| serde_json::to_string(a).expect("answers serialise"));
+            let json = answer
+                .as_ref()
+                .map(|a| serde_json::to_string(a).expect("answers serialise"));
             sqlx::query(
                 "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) VALUES (?1, ?2, ?3, 0, ?4) \
                  ON CONFLICT(attempt_id, question_id) DO UPDATE SET answer = excluded.answer, seq = excluded.seq",
@@ -215,16 +233,23 @@ async fn project(conn: &mut SqliteConnection, attempt_id: &str, seq: i64, ev: &A
                 .await?;
         }
         AttemptEvent::Submitted { .. } => {
-            sqlx::query("UPDATE attempts SET status = 'submitted', submitted_at = ?2 WHERE id = ?1")
+            sqlx::query(
+                "UPDATE attempts SET status = 'submitted', submitted_at = ?2 WHERE id = ?1",
+            )
+            .bind(attempt_id)
+            .bind(now.0)
+            .execute(conn)
+            .await?;
+        }
+        AttemptEvent::Graded { .. } => {
+            sqlx::query("UPDATE attempts SET status = 'graded' WHERE id = ?1")
                 .bind(attempt_id)
-                .bind(now.0)
                 .execute(conn)
                 .await?;
         }
-        AttemptEvent::Graded { .. } => {
-            sqlx::query("UPDATE attempts SET status = 'graded' WHERE id = ?1").bind(attempt_id).execute(conn).await?;
-        }
-        AttemptEvent::Started { .. } | AttemptEvent::Resumed { .. } | AttemptEvent::ClockWentBackwards { .. } => {}
+        AttemptEvent::Started { .. }
+        | AttemptEvent::Resumed { .. }
+        | AttemptEvent::ClockWentBackwards { .. } => {}
     }
     Ok(())
 }
@@ -232,7 +257,12 @@ async fn project(conn: &mut SqliteConnection, attempt_id: &str, seq: i64, ev: &A
 impl Store {
     /// Creates the attempt and its first event (`Started`) in one transaction.
     /// A candidate has at most one attempt per exam: a second is a `Conflict`.
-    pub async fn create_attempt(&self, a: NewAttempt<'_>, started: &AttemptEvent, now: Timestamp) -> Result<AttemptRow> {
+    pub async fn create_attempt(
+        &self,
+        a: NewAttempt<'_>,
+        started: &AttemptEvent,
+        now: Timestamp,
+    ) -> Result<AttemptRow> {
         let mut tx = self.write.begin().await?;
         sqlx::query(
             "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
@@ -257,7 +287,12 @@ impl Store {
     }
 
     /// Appends events durably. Returns once the commit has reached the disk.
-    pub async fn append(&self, attempt_id: &str, events: &[AttemptEvent], now: Timestamp) -> Result<i64> {
+    pub async fn append(
+        &self,
+        attempt_id: &str,
+        events: &[AttemptEvent],
+        now: Timestamp,
+    ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let head = attempt_in(&mut tx, attempt_id).await?;
         let seq = append_in(&mut tx, &head, events, now).await?;
@@ -283,7 +318,13 @@ impl Store {
     }
 
     /// Appends `Submitted` and enqueues its grading job atomically.
-    pub async fn submit(&self, attempt_id: &str, submitted: &AttemptEvent, job: &NewJob<'_>, now: Timestamp) -> Result<i64> {
+    pub async fn submit(
+        &self,
+        attempt_id: &str,
+        submitted: &AttemptEvent,
+        job: &NewJob<'_>,
+        now: Timestamp,
+    ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let head = attempt_in(&mut tx, attempt_id).await?;
         append_in(&mut tx, &head, std::slice::from_ref(submitted), now).await?;
@@ -296,26 +337,36 @@ impl Store {
     /// their jobs done, in one transaction (one fsync for the batch) and a handful of
     /// set-based statements. An attempt graded already (a job re-run after a crash)
     /// just has its job closed.
-    pub async fn complete_gradings(&self, done: &[(i64, String, SheetResult)], now: Timestamp) -> Result<()> {
+    pub async fn complete_gradings(
+        &self,
+        done: &[(i64, String, SheetResult)],
+        now: Timestamp,
+    ) -> Result<()> {
         if done.is_empty() {
             return Ok(());
         }
         let ids: Vec<&str> = done.iter().map(|(_, a, _)| a.as_str()).collect();
-        let ids_json = serde_json::to_string(&ids).map_err(|e| StoreError::corrupt("attempt ids", e))?;
+        let ids_json =
+            serde_json::to_string(&ids).map_err(|e| StoreError::corrupt("attempt ids", e))?;
         let mut tx = self.write.begin().await?;
-        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM json_each(?1))");
-        let heads: std::collections::HashMap<String, AttemptRow> = sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
-            .bind(&ids_json)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| AttemptRow::try_from(r).map(|a| (a.id.clone(), a)))
-            .collect::<Result<_>>()?;
+        let sql = format!(
+            "SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM json_each(?1))"
+        );
+        let heads: std::collections::HashMap<String, AttemptRow> =
+            sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
+                .bind(&ids_json)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|r| AttemptRow::try_from(r).map(|a| (a.id.clone(), a)))
+                .collect::<Result<_>>()?;
         let mut events = Vec::new();
         let mut results = Vec::new();
         let mut graded_ids = Vec::new();
         for (_, attempt_id, r) in done {
-            let Some(head) = heads.get(attempt_id) else { continue };
+            let Some(head) = heads.get(attempt_id) else {
+                continue;
+            };
             let graded = AttemptEvent::Graded {
                 total: r.total,
                 max: r.max,
@@ -330,9 +381,25 @@ impl Store {
             let payload = graded.to_payload();
             let prev = EventHash(head.head_hash.clone());
             let hash = EventHash::link(&prev, attempt_id, seq, now, &payload);
-            events.push(serde_json::json!([attempt_id, seq, graded.type_name(), payload, prev.0, hash.0]));
-            let marks = serde_json::to_string(&r.marks).map_err(|e| StoreError::corrupt("marks", e))?;
-            results.push(serde_json::json!([attempt_id, r.total, r.max, r.percentage, r.passed, r.awaiting_marking, marks]));
+            events.push(serde_json::json!([
+                attempt_id,
+                seq,
+                graded.type_name(),
+                payload,
+                prev.0,
+                hash.0
+            ]));
+            let marks =
+                serde_json::to_string(&r.marks).map_err(|e| StoreError::corrupt("marks", e))?;
+            results.push(serde_json::json!([
+                attempt_id,
+                r.total,
+                r.max,
+                r.percentage,
+                r.passed,
+                r.awaiting_marking,
+                marks
+            ]));
             graded_ids.push(attempt_id.as_str());
         }
         sqlx::query(
@@ -343,10 +410,12 @@ impl Store {
         .bind(now.0)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE attempts SET status = 'graded' WHERE id IN (SELECT value FROM json_each(?1))")
-            .bind(to_json(&graded_ids)?)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE attempts SET status = 'graded' WHERE id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(to_json(&graded_ids)?)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO results (attempt_id, total, max, percentage, passed, awaiting_marking, marks, graded_at) \
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, ?2 FROM json_each(?1)",
@@ -389,7 +458,8 @@ impl Store {
     }
 
     pub async fn attempt_for(&self, exam_id: i64, user_id: i64) -> Result<Option<AttemptRow>> {
-        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE exam_id = ?1 AND user_id = ?2");
+        let sql =
+            format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE exam_id = ?1 AND user_id = ?2");
         sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
             .bind(exam_id)
             .bind(user_id)
@@ -411,15 +481,26 @@ impl Store {
                 let answer = answer
                     .map(|j| serde_json::from_str(&j))
                     .transpose()
-                    .map_err(|e| StoreError::corrupt(format!("answer to {question_id} in {attempt_id}"), e))?;
-                Ok(AnswerRow { question_id, answer, flagged, seq })
+                    .map_err(|e| {
+                        StoreError::corrupt(format!("answer to {question_id} in {attempt_id}"), e)
+                    })?;
+                Ok(AnswerRow {
+                    question_id,
+                    answer,
+                    flagged,
+                    seq,
+                })
             })
             .collect()
     }
 
     /// Current answers of many attempts in one query (for batch grading).
-    pub async fn answers_of(&self, attempt_ids: &[String]) -> Result<std::collections::HashMap<String, Vec<AnswerRow>>> {
-        let ids = serde_json::to_string(attempt_ids).map_err(|e| StoreError::corrupt("attempt ids", e))?;
+    pub async fn answers_of(
+        &self,
+        attempt_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, Vec<AnswerRow>>> {
+        let ids = serde_json::to_string(attempt_ids)
+            .map_err(|e| StoreError::corrupt("attempt ids", e))?;
         let rows: Vec<(String, String, Option<String>, bool, i64)> = sqlx::query_as(
             "SELECT attempt_id, question_id, answer, flagged, seq FROM attempt_answers \
              WHERE attempt_id IN (SELECT value FROM json_each(?1)) ORDER BY attempt_id, question_id",
@@ -427,21 +508,32 @@ impl Store {
         .bind(ids)
         .fetch_all(&self.read)
         .await?;
-        let mut out: std::collections::HashMap<String, Vec<AnswerRow>> = std::collections::HashMap::new();
+        let mut out: std::collections::HashMap<String, Vec<AnswerRow>> =
+            std::collections::HashMap::new();
         for (attempt_id, question_id, answer, flagged, seq) in rows {
             let answer = answer
                 .map(|j| serde_json::from_str(&j))
                 .transpose()
-                .map_err(|e| StoreError::corrupt(format!("answer to {question_id} in {attempt_id}"), e))?;
-            out.entry(attempt_id).or_default().push(AnswerRow { question_id, answer, flagged, seq });
+                .map_err(|e| {
+                    StoreError::corrupt(format!("answer to {question_id} in {attempt_id}"), e)
+                })?;
+            out.entry(attempt_id).or_default().push(AnswerRow {
+                question_id,
+                answer,
+                flagged,
+                seq,
+            });
         }
         Ok(out)
     }
 
     /// Many attempts in one query (for batch grading).
     pub async fn attempts_by_id(&self, attempt_ids: &[String]) -> Result<Vec<AttemptRow>> {
-        let ids = serde_json::to_string(attempt_ids).map_err(|e| StoreError::corrupt("attempt ids", e))?;
-        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM json_each(?1))");
+        let ids = serde_json::to_string(attempt_ids)
+            .map_err(|e| StoreError::corrupt("attempt ids", e))?;
+        let sql = format!(
+            "SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM json_each(?1))"
+        );
         sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
             .bind(ids)
             .fetch_all(&self.read)
@@ -477,18 +569,21 @@ impl Store {
         .bind(attempt_id)
         .fetch_optional(&self.read)
         .await?;
-        row.map(|(total, max, percentage, passed, awaiting_marking, marks, graded_at)| {
-            Ok(ResultRow {
-                attempt_id: attempt_id.to_owned(),
-                total,
-                max,
-                percentage,
-                passed,
-                awaiting_marking,
-                marks: serde_json::from_str(&marks).map_err(|e| StoreError::corrupt("results.marks", e))?,
-                graded_at: Timestamp(graded_at),
-            })
-        })
+        row.map(
+            |(total, max, percentage, passed, awaiting_marking, marks, graded_at)| {
+                Ok(ResultRow {
+                    attempt_id: attempt_id.to_owned(),
+                    total,
+                    max,
+                    percentage,
+                    passed,
+                    awaiting_marking,
+                    marks: serde_json::from_str(&marks)
+                        .map_err(|e| StoreError::corrupt("results.marks", e))?,
+                    graded_at: Timestamp(graded_at),
+                })
+            },
+        )
         .transpose()
     }
 

@@ -21,7 +21,9 @@ impl StoreError {
 /// Maps a UNIQUE violation to `Conflict(what)`.
 pub(crate) fn conflict_on_unique(err: sqlx::Error, what: &str) -> StoreError {
     match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_owned()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(what.to_owned())
+        }
         _ => StoreError::Db(err),
     }
 }

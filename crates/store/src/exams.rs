@@ -17,12 +17,18 @@ pub struct SittingRow {
 }
 
 fn parse_exam(id: i64, spec: &str) -> Result<ExamRow> {
-    let spec = serde_json::from_str(spec).map_err(|e| StoreError::corrupt(format!("exams.spec of exam {id}"), e))?;
+    let spec = serde_json::from_str(spec)
+        .map_err(|e| StoreError::corrupt(format!("exams.spec of exam {id}"), e))?;
     Ok(ExamRow { id, spec })
 }
 
 impl Store {
-    pub async fn insert_exam(&self, spec: &ExamSpec, created_by: Option<i64>, now: Timestamp) -> Result<i64> {
+    pub async fn insert_exam(
+        &self,
+        spec: &ExamSpec,
+        created_by: Option<i64>,
+        now: Timestamp,
+    ) -> Result<i64> {
         let json = serde_json::to_string(spec).map_err(|e| StoreError::corrupt("exam spec", e))?;
         Ok(sqlx::query_scalar(
             "INSERT INTO exams (title, spec, created_by, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
@@ -44,9 +50,12 @@ impl Store {
     }
 
     pub async fn list_exams(&self) -> Result<Vec<ExamRow>> {
-        let rows: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, spec FROM exams ORDER BY id").fetch_all(&self.read).await?;
-        rows.iter().map(|(id, spec)| parse_exam(*id, spec)).collect()
+        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, spec FROM exams ORDER BY id")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|(id, spec)| parse_exam(*id, spec))
+            .collect()
     }
 
     pub async fn assign(&self, exam_id: i64, user_id: i64, time_multiplier: f64) -> Result<()> {
@@ -71,19 +80,29 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(|(id, spec, m)| Ok((parse_exam(*id, spec)?, *m))).collect()
+        rows.iter()
+            .map(|(id, spec, m)| Ok((parse_exam(*id, spec)?, *m)))
+            .collect()
     }
 
     pub async fn assignment(&self, exam_id: i64, user_id: i64) -> Result<Option<f64>> {
-        Ok(sqlx::query_scalar("SELECT time_multiplier FROM assignments WHERE exam_id = ?1 AND user_id = ?2")
-            .bind(exam_id)
-            .bind(user_id)
-            .fetch_optional(&self.read)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT time_multiplier FROM assignments WHERE exam_id = ?1 AND user_id = ?2",
+        )
+        .bind(exam_id)
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?)
     }
 
     /// Opens a new sitting for the exam with this start code, closing any open one.
-    pub async fn open_sitting(&self, exam_id: i64, start_code: &str, opened_by: i64, now: Timestamp) -> Result<i64> {
+    pub async fn open_sitting(
+        &self,
+        exam_id: i64,
+        start_code: &str,
+        opened_by: i64,
+        now: Timestamp,
+    ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE sittings SET closed_at = ?2 WHERE exam_id = ?1 AND closed_at IS NULL")
             .bind(exam_id)

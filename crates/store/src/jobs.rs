@@ -19,7 +19,11 @@ pub struct JobRow {
     pub error: Option<String>,
 }
 
-pub(crate) async fn enqueue_in(conn: &mut SqliteConnection, job: &NewJob<'_>, now: Timestamp) -> Result<i64> {
+pub(crate) async fn enqueue_in(
+    conn: &mut SqliteConnection,
+    job: &NewJob<'_>,
+    now: Timestamp,
+) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO jobs (kind, payload, status, run_after, created_at) VALUES (?1, ?2, 'pending', ?3, ?3) RETURNING id",
     )
@@ -38,7 +42,12 @@ impl Store {
 
     /// Claims up to `limit` ready jobs: pending ones whose time has come, and running
     /// ones whose lease expired (their worker died). Each claim takes a lease.
-    pub async fn claim_jobs(&self, now: Timestamp, lease_ms: i64, limit: i64) -> Result<Vec<JobRow>> {
+    pub async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<JobRow>> {
         Ok(sqlx::query_as(
             "UPDATE jobs SET status = 'running', tries = tries + 1, lease_until = ?2 \
              WHERE id IN (SELECT id FROM jobs \
@@ -63,7 +72,13 @@ impl Store {
     }
 
     /// Records a failure: retried at `retry_at`, or failed for good when `retry_at` is `None`.
-    pub async fn fail_job(&self, job_id: i64, error: &str, retry_at: Option<Timestamp>, now: Timestamp) -> Result<()> {
+    pub async fn fail_job(
+        &self,
+        job_id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<()> {
         match retry_at {
             Some(at) => sqlx::query("UPDATE jobs SET status = 'pending', run_after = ?2, lease_until = NULL, error = ?3 WHERE id = ?1")
                 .bind(job_id)
@@ -80,13 +95,20 @@ impl Store {
     }
 
     pub async fn job(&self, id: i64) -> Result<Option<JobRow>> {
-        Ok(sqlx::query_as("SELECT id, kind, payload, status, tries, max_tries, error FROM jobs WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, kind, payload, status, tries, max_tries, error FROM jobs WHERE id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?)
     }
 
     pub async fn count_jobs(&self, status: &str) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status = ?1").bind(status).fetch_one(&self.read).await?)
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status = ?1")
+                .bind(status)
+                .fetch_one(&self.read)
+                .await?,
+        )
     }
 }

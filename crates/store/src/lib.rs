@@ -68,7 +68,9 @@ impl Store {
     }
 
     pub async fn centre_name(&self) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT name FROM centre WHERE id = 1").fetch_optional(&self.read).await?)
+        Ok(sqlx::query_scalar("SELECT name FROM centre WHERE id = 1")
+            .fetch_optional(&self.read)
+            .await?)
     }
 
     pub async fn set_centre_name(&self, name: &str, now: examhall_domain::Timestamp) -> Result<()> {

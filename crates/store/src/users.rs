@@ -38,7 +38,8 @@ impl TryFrom<RawUser> for UserRow {
     type Error = StoreError;
     fn try_from(r: RawUser) -> Result<UserRow> {
         Ok(UserRow {
-            role: Role::parse(&r.role).map_err(|e| StoreError::corrupt(format!("users.role of {}", r.id), e))?,
+            role: Role::parse(&r.role)
+                .map_err(|e| StoreError::corrupt(format!("users.role of {}", r.id), e))?,
             id: r.id,
             username: r.username,
             display_name: r.display_name,
@@ -49,7 +50,9 @@ impl TryFrom<RawUser> for UserRow {
 
 impl Store {
     pub async fn user_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&self.read).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&self.read)
+            .await?)
     }
 
     pub async fn insert_user(&self, u: NewUserRow<'_>, now: Timestamp) -> Result<i64> {
@@ -69,7 +72,9 @@ impl Store {
     /// Inserts the first administrator only if there are no users at all, atomically.
     pub async fn insert_first_admin(&self, u: NewUserRow<'_>, now: Timestamp) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&mut *tx).await?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&mut *tx)
+            .await?;
         if n > 0 {
             return Err(StoreError::Conflict("an administrator".into()));
         }
@@ -87,39 +92,49 @@ impl Store {
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
-        sqlx::query_as::<_, RawUser>("SELECT id, username, display_name, role, password_hash FROM users WHERE username = ?1")
-            .bind(username)
-            .fetch_optional(&self.read)
-            .await?
-            .map(UserRow::try_from)
-            .transpose()
+        sqlx::query_as::<_, RawUser>(
+            "SELECT id, username, display_name, role, password_hash FROM users WHERE username = ?1",
+        )
+        .bind(username)
+        .fetch_optional(&self.read)
+        .await?
+        .map(UserRow::try_from)
+        .transpose()
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
-        sqlx::query_as::<_, RawUser>("SELECT id, username, display_name, role, password_hash FROM users WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?
-            .map(UserRow::try_from)
-            .transpose()
+        sqlx::query_as::<_, RawUser>(
+            "SELECT id, username, display_name, role, password_hash FROM users WHERE id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .map(UserRow::try_from)
+        .transpose()
     }
 
     pub async fn list_users(&self) -> Result<Vec<UserRow>> {
-        sqlx::query_as::<_, RawUser>("SELECT id, username, display_name, role, password_hash FROM users ORDER BY id")
-            .fetch_all(&self.read)
-            .await?
-            .into_iter()
-            .map(UserRow::try_from)
-            .collect()
+        sqlx::query_as::<_, RawUser>(
+            "SELECT id, username, display_name, role, password_hash FROM users ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await?
+        .into_iter()
+        .map(UserRow::try_from)
+        .collect()
     }
 
     pub async fn throttle(&self, username: &str) -> Result<Option<ThrottleRow>> {
-        let row: Option<(i64, i64)> =
-            sqlx::query_as("SELECT failures, blocked_until FROM login_throttle WHERE username = ?1")
-                .bind(username)
-                .fetch_optional(&self.write)
-                .await?;
-        Ok(row.map(|(failures, until)| ThrottleRow { failures, blocked_until: Timestamp(until) }))
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT failures, blocked_until FROM login_throttle WHERE username = ?1",
+        )
+        .bind(username)
+        .fetch_optional(&self.write)
+        .await?;
+        Ok(row.map(|(failures, until)| ThrottleRow {
+            failures,
+            blocked_until: Timestamp(until),
+        }))
     }
 
     pub async fn set_throttle(&self, username: &str, t: ThrottleRow) -> Result<()> {
@@ -136,7 +151,10 @@ impl Store {
     }
 
     pub async fn clear_throttle(&self, username: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_throttle WHERE username = ?1").bind(username).execute(&self.write).await?;
+        sqlx::query("DELETE FROM login_throttle WHERE username = ?1")
+            .bind(username)
+            .execute(&self.write)
+            .await?;
         Ok(())
     }
 }

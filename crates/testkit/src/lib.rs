@@ -46,6 +46,10 @@ impl TempDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("examhall.sqlite");
         let store = Store::open(&path).await.expect("open a fresh store");
-        TempDb { store, path, _dir: dir }
+        TempDb {
+            store,
+            path,
+            _dir: dir,
+        }
     }
 }

@@ -6,18 +6,31 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// package name -> names of its normal (non-dev, non-build) dependencies.
 fn dependency_graph() -> BTreeMap<String, BTreeSet<String>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(root())
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut graph = BTreeMap::new();
     for p in meta["packages"].as_array().unwrap() {
@@ -41,14 +54,27 @@ fn internal_dependencies_point_toward_the_domain() {
         ("examhall-domain", &[]),
         ("examhall-protocol", &["examhall-domain"]),
         ("examhall-store", &["examhall-domain"]),
-        ("examhall-app", &["examhall-domain", "examhall-protocol", "examhall-store"]),
+        (
+            "examhall-app",
+            &["examhall-domain", "examhall-protocol", "examhall-store"],
+        ),
         ("examhall-testkit", &["examhall-domain", "examhall-store"]),
         ("examhall-cli", &["examhall-app"]),
-        ("examhall-desktop", &["examhall-app", "examhall-protocol", "examhall-store"]),
+        (
+            "examhall-desktop",
+            &["examhall-app", "examhall-protocol", "examhall-store"],
+        ),
     ];
-    assert_eq!(graph.len(), allowed.len(), "every workspace crate has a rule here: {:?}", graph.keys());
+    assert_eq!(
+        graph.len(),
+        allowed.len(),
+        "every workspace crate has a rule here: {:?}",
+        graph.keys()
+    );
     for (krate, ok) in allowed {
-        let deps = graph.get(*krate).unwrap_or_else(|| panic!("{krate} is in the workspace"));
+        let deps = graph
+            .get(*krate)
+            .unwrap_or_else(|| panic!("{krate} is in the workspace"));
         for d in deps.iter().filter(|d| d.starts_with("examhall-")) {
             assert!(ok.contains(&d.as_str()), "{krate} must not depend on {d}");
         }
@@ -58,8 +84,12 @@ fn internal_dependencies_point_toward_the_domain() {
 #[test]
 fn frameworks_stay_in_their_own_crate() {
     let graph = dependency_graph();
-    let owners: &[(&str, &str)] =
-        &[("tauri", "examhall-desktop"), ("sqlx", "examhall-store"), ("sea-orm", "examhall-store"), ("yew", "examhall-ui")];
+    let owners: &[(&str, &str)] = &[
+        ("tauri", "examhall-desktop"),
+        ("sqlx", "examhall-store"),
+        ("sea-orm", "examhall-store"),
+        ("yew", "examhall-ui"),
+    ];
     for (framework, owner) in owners {
         for (krate, deps) in &graph {
             if deps.contains(*framework) {
@@ -67,29 +97,58 @@ fn frameworks_stay_in_their_own_crate() {
             }
         }
     }
-    for f in ["tokio", "sqlx", "tauri", "yew", "reqwest", "axum", "rand", "chrono"] {
-        assert!(!graph["examhall-domain"].contains(f), "the domain is pure: no {f}");
+    for f in [
+        "tokio", "sqlx", "tauri", "yew", "reqwest", "axum", "rand", "chrono",
+    ] {
+        assert!(
+            !graph["examhall-domain"].contains(f),
+            "the domain is pure: no {f}"
+        );
     }
     for f in ["tokio", "sqlx", "tauri"] {
-        assert!(!graph["examhall-protocol"].contains(f), "protocol builds for wasm32: no {f}");
+        assert!(
+            !graph["examhall-protocol"].contains(f),
+            "protocol builds for wasm32: no {f}"
+        );
     }
     // The UI is its own workspace (wasm32): it may know the protocol and nothing else of ours.
     let ui = std::fs::read_to_string(root().join("ui/Cargo.toml")).unwrap();
     let ours: Vec<&str> = ui.lines().filter(|l| l.starts_with("examhall-")).collect();
-    assert_eq!(ours.len(), 1, "the UI depends on exactly one workspace crate: {ours:?}");
-    assert!(ours[0].starts_with("examhall-protocol"), "the UI may only depend on the protocol: {}", ours[0]);
+    assert_eq!(
+        ours.len(),
+        1,
+        "the UI depends on exactly one workspace crate: {ours:?}"
+    );
+    assert!(
+        ours[0].starts_with("examhall-protocol"),
+        "the UI may only depend on the protocol: {}",
+        ours[0]
+    );
 }
 
 #[test]
 fn the_domain_does_no_io_and_reads_no_clock() {
     let dir = root().join("crates/domain/src");
-    let forbidden = ["std::fs", "std::net", "std::process", "SystemTime", "Instant::now", "tokio", "thread::sleep", "std::env"];
+    let forbidden = [
+        "std::fs",
+        "std::net",
+        "std::process",
+        "SystemTime",
+        "Instant::now",
+        "tokio",
+        "thread::sleep",
+        "std::env",
+    ];
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         for f in forbidden {
-            assert!(!text.contains(f), "{} uses {f}: the domain is pure", path.display());
+            assert!(
+                !text.contains(f),
+                "{} uses {f}: the domain is pure",
+                path.display()
+            );
         }
         checked += 1;
     }

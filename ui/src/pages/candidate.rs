@@ -37,7 +37,15 @@ pub fn my_exams(p: &Props) -> Html {
             let code = codes.borrow().get(&exam_id).cloned().unwrap_or_default();
             let (nav, error) = (nav.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::start_attempt(&nav.token, StartAttempt { exam_id, start_code: code }).await {
+                match ipc::start_attempt(
+                    &nav.token,
+                    StartAttempt {
+                        exam_id,
+                        start_code: code,
+                    },
+                )
+                .await
+                {
                     Ok(v) => nav.go(Screen::Exam(v.attempt_id)),
                     Err(e) => {
                         nav.check(&e);

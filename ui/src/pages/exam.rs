@@ -14,7 +14,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 /// How long typing must pause before a text answer is sent.
@@ -58,28 +61,47 @@ fn pump(s: Rc<Saver>) {
         if ob.in_flight.is_some() {
             return;
         }
-        let Some(q) = ob.queued.keys().next().cloned() else { return };
+        let Some(q) = ob.queued.keys().next().cloned() else {
+            return;
+        };
         let a = ob.queued.remove(&q).flatten();
         ob.in_flight = Some(q.clone());
         (q, a)
     };
     wasm_bindgen_futures::spawn_local(async move {
         let (question, answer) = next;
-        let req = SetAnswer { attempt_id: s.attempt_id.clone(), question_id: question.clone(), answer: answer.clone() };
+        let req = SetAnswer {
+            attempt_id: s.attempt_id.clone(),
+            question_id: question.clone(),
+            answer: answer.clone(),
+        };
         let res = ipc::set_answer(&s.token, req).await;
         s.outbox.borrow_mut().in_flight = None;
         match res {
             Ok(ack) => {
                 let still_dirty = s.outbox.borrow().is_dirty(&question);
-                s.model.dispatch(ExamAction::Saved { question, seq: ack.seq, clock: ack.clock, at: now_ms(), still_dirty });
+                s.model.dispatch(ExamAction::Saved {
+                    question,
+                    seq: ack.seq,
+                    clock: ack.clock,
+                    at: now_ms(),
+                    still_dirty,
+                });
                 pump(s);
             }
             Err(e) if e.code == ErrorCode::TimeUp => s.nav.go(Screen::Result(s.attempt_id.clone())),
             Err(e) if e.code == ErrorCode::Unauthenticated => s.nav.check(&e),
             Err(e) => {
                 // Keep the value (unless a newer one is queued) and try again shortly.
-                s.outbox.borrow_mut().queued.entry(question).or_insert(answer);
-                s.model.dispatch(ExamAction::SaveFailed(format!("Not saved yet: {} Retrying…", e.message)));
+                s.outbox
+                    .borrow_mut()
+                    .queued
+                    .entry(question)
+                    .or_insert(answer);
+                s.model.dispatch(ExamAction::SaveFailed(format!(
+                    "Not saved yet: {} Retrying…",
+                    e.message
+                )));
                 let s2 = s.clone();
                 Timeout::new(1500, move || pump(s2)).forget();
             }
@@ -101,7 +123,9 @@ pub fn exam_page(p: &Props) -> Html {
         use_effect_with(p.attempt_id.clone(), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::open_attempt(&nav.token, id.clone()).await {
-                    Ok(v) if v.clock.status != AttemptStatus::InProgress => nav.go(Screen::Result(id)),
+                    Ok(v) if v.clock.status != AttemptStatus::InProgress => {
+                        nav.go(Screen::Result(id))
+                    }
                     Ok(v) => loaded.set(Some(Ok(v))),
                     Err(e) => {
                         nav.check(&e);
@@ -132,7 +156,13 @@ fn sitting(p: &SittingProps) -> Html {
     });
     let saver = use_memo((), {
         let (model, nav, view) = (model.clone(), p.nav.clone(), p.view.clone());
-        move |_| Saver { outbox: RefCell::new(Outbox::default()), token: nav.token.clone(), attempt_id: view.attempt_id, model, nav }
+        move |_| Saver {
+            outbox: RefCell::new(Outbox::default()),
+            token: nav.token.clone(),
+            attempt_id: view.attempt_id,
+            model,
+            nav,
+        }
     });
     let tick = use_state(now_ms);
     let attempt_id = p.view.attempt_id.clone();
@@ -140,14 +170,30 @@ fn sitting(p: &SittingProps) -> Html {
 
     // Heartbeat every 2 s (the backend's clock; it submits at time-up) and a local tick for the display.
     {
-        let (model, nav, tick, attempt_id, token) = (model.clone(), p.nav.clone(), tick.clone(), attempt_id.clone(), token.clone());
+        let (model, nav, tick, attempt_id, token) = (
+            model.clone(),
+            p.nav.clone(),
+            tick.clone(),
+            attempt_id.clone(),
+            token.clone(),
+        );
         use_effect_with((), move |_| {
             let beat = Interval::new(2000, move || {
-                let (model, nav, attempt_id, token) = (model.clone(), nav.clone(), attempt_id.clone(), token.clone());
+                let (model, nav, attempt_id, token) = (
+                    model.clone(),
+                    nav.clone(),
+                    attempt_id.clone(),
+                    token.clone(),
+                );
                 wasm_bindgen_futures::spawn_local(async move {
                     match ipc::heartbeat(&token, attempt_id.clone()).await {
-                        Ok(c) if c.status != AttemptStatus::InProgress => nav.go(Screen::Result(attempt_id)),
-                        Ok(c) => model.dispatch(ExamAction::Clock { clock: c, at: now_ms() }),
+                        Ok(c) if c.status != AttemptStatus::InProgress => {
+                            nav.go(Screen::Result(attempt_id))
+                        }
+                        Ok(c) => model.dispatch(ExamAction::Clock {
+                            clock: c,
+                            at: now_ms(),
+                        }),
                         Err(e) => nav.check(&e),
                     }
                 });
@@ -161,13 +207,26 @@ fn sitting(p: &SittingProps) -> Html {
     let remaining = m.remaining_ms(*tick);
     let count = m.view.questions.len();
     let q = m.view.questions[m.current].clone();
-    let answered: Vec<bool> = m.view.questions.iter().map(|q| m.is_answered(&q.id)).collect();
-    let flagged: Vec<bool> = m.view.questions.iter().map(|q| m.flagged.contains(&q.id)).collect();
+    let answered: Vec<bool> = m
+        .view
+        .questions
+        .iter()
+        .map(|q| m.is_answered(&q.id))
+        .collect();
+    let flagged: Vec<bool> = m
+        .view
+        .questions
+        .iter()
+        .map(|q| m.flagged.contains(&q.id))
+        .collect();
 
     let on_change = {
         let (model, saver, qid) = (model.clone(), saver.clone(), q.id.clone());
         Callback::from(move |(answer, typed): (Option<Answer>, bool)| {
-            model.dispatch(ExamAction::Edit { question: qid.clone(), answer: answer.clone() });
+            model.dispatch(ExamAction::Edit {
+                question: qid.clone(),
+                answer: answer.clone(),
+            });
             if typed {
                 let s2 = saver.clone();
                 let q2 = qid.clone();
@@ -178,7 +237,11 @@ fn sitting(p: &SittingProps) -> Html {
                         pump(s2.clone());
                     }
                 });
-                saver.outbox.borrow_mut().typing.insert(qid.clone(), (answer, timer));
+                saver
+                    .outbox
+                    .borrow_mut()
+                    .typing
+                    .insert(qid.clone(), (answer, timer));
             } else {
                 saver.outbox.borrow_mut().queued.insert(qid.clone(), answer);
                 pump(saver.clone());
@@ -186,36 +249,75 @@ fn sitting(p: &SittingProps) -> Html {
         })
     };
     let go = {
-        let (model, saver, attempt_id, token) = (model.clone(), saver.clone(), attempt_id.clone(), token.clone());
+        let (model, saver, attempt_id, token) = (
+            model.clone(),
+            saver.clone(),
+            attempt_id.clone(),
+            token.clone(),
+        );
         Callback::from(move |i: usize| {
             saver.outbox.borrow_mut().flush_typing();
             pump(saver.clone());
             model.dispatch(ExamAction::Go(i));
             let (attempt_id, token) = (attempt_id.clone(), token.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let _ = ipc::navigate(&token, Navigate { attempt_id, index: i as u32 }).await;
+                let _ = ipc::navigate(
+                    &token,
+                    Navigate {
+                        attempt_id,
+                        index: i as u32,
+                    },
+                )
+                .await;
             });
         })
     };
     let toggle_flag = {
-        let (model, attempt_id, token, qid) = (model.clone(), attempt_id.clone(), token.clone(), q.id.clone());
+        let (model, attempt_id, token, qid) = (
+            model.clone(),
+            attempt_id.clone(),
+            token.clone(),
+            q.id.clone(),
+        );
         let now_flagged = m.flagged.contains(&q.id);
         Callback::from(move |_| {
-            let (model, attempt_id, token, qid) = (model.clone(), attempt_id.clone(), token.clone(), qid.clone());
+            let (model, attempt_id, token, qid) = (
+                model.clone(),
+                attempt_id.clone(),
+                token.clone(),
+                qid.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
-                let req = SetFlag { attempt_id, question_id: qid.clone(), flagged: !now_flagged };
+                let req = SetFlag {
+                    attempt_id,
+                    question_id: qid.clone(),
+                    flagged: !now_flagged,
+                };
                 if ipc::set_flag(&token, req).await.is_ok() {
-                    model.dispatch(ExamAction::Flagged { question: qid, flagged: !now_flagged });
+                    model.dispatch(ExamAction::Flagged {
+                        question: qid,
+                        flagged: !now_flagged,
+                    });
                 }
             });
         })
     };
     let submit_now = {
-        let (saver, nav, attempt_id, token) = (saver.clone(), p.nav.clone(), attempt_id.clone(), token.clone());
+        let (saver, nav, attempt_id, token) = (
+            saver.clone(),
+            p.nav.clone(),
+            attempt_id.clone(),
+            token.clone(),
+        );
         Callback::from(move |_| {
             saver.outbox.borrow_mut().flush_typing();
             pump(saver.clone());
-            let (saver, nav, attempt_id, token) = (saver.clone(), nav.clone(), attempt_id.clone(), token.clone());
+            let (saver, nav, attempt_id, token) = (
+                saver.clone(),
+                nav.clone(),
+                attempt_id.clone(),
+                token.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 // Every pending answer first, then the submission (up to ~10 s).
                 for _ in 0..100 {
@@ -226,7 +328,9 @@ fn sitting(p: &SittingProps) -> Html {
                 }
                 match ipc::submit(&token, attempt_id.clone()).await {
                     Ok(_) => nav.go(Screen::Result(attempt_id)),
-                    Err(e) if matches!(e.code, ErrorCode::Conflict | ErrorCode::TimeUp) => nav.go(Screen::Result(attempt_id)),
+                    Err(e) if matches!(e.code, ErrorCode::Conflict | ErrorCode::TimeUp) => {
+                        nav.go(Screen::Result(attempt_id))
+                    }
                     Err(e) => saver.model.dispatch(ExamAction::SaveFailed(e.message)),
                 }
             });
@@ -240,11 +344,42 @@ fn sitting(p: &SittingProps) -> Html {
         (None, true) => ("save ok", "Saved ✓".to_owned()),
     };
     let low = remaining <= 5 * 60 * 1000;
-    let open_confirm = { let model = model.clone(); Callback::from(move |_| model.dispatch(ExamAction::Confirm(true))) };
-    let close_confirm = { let model = model.clone(); Callback::from(move |_| model.dispatch(ExamAction::Confirm(false))) };
-    let prev = { let go = go.clone(); let c = m.current; Callback::from(move |_| if c > 0 { go.emit(c - 1) }) };
-    let next = { let go = go.clone(); let c = m.current; Callback::from(move |_| if c + 1 < count { go.emit(c + 1) }) };
-    let list = |v: Vec<usize>| if v.is_empty() { "none".to_owned() } else { v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ") };
+    let open_confirm = {
+        let model = model.clone();
+        Callback::from(move |_| model.dispatch(ExamAction::Confirm(true)))
+    };
+    let close_confirm = {
+        let model = model.clone();
+        Callback::from(move |_| model.dispatch(ExamAction::Confirm(false)))
+    };
+    let prev = {
+        let go = go.clone();
+        let c = m.current;
+        Callback::from(move |_| {
+            if c > 0 {
+                go.emit(c - 1)
+            }
+        })
+    };
+    let next = {
+        let go = go.clone();
+        let c = m.current;
+        Callback::from(move |_| {
+            if c + 1 < count {
+                go.emit(c + 1)
+            }
+        })
+    };
+    let list = |v: Vec<usize>| {
+        if v.is_empty() {
+            "none".to_owned()
+        } else {
+            v.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
 
     html! {
         <div class="exam" data-attempt={attempt_id.clone()}>

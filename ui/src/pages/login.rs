@@ -18,16 +18,29 @@ pub fn login(p: &Props) -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let onsubmit = {
-        let (username, password, error, busy, dispatch) =
-            (username.clone(), password.clone(), error.clone(), busy.clone(), p.dispatch.clone());
+        let (username, password, error, busy, dispatch) = (
+            username.clone(),
+            password.clone(),
+            error.clone(),
+            busy.clone(),
+            p.dispatch.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
                 return;
             }
             busy.set(true);
-            let req = LoginRequest { username: (*username).clone(), password: (*password).clone() };
-            let (error, busy, dispatch, password) = (error.clone(), busy.clone(), dispatch.clone(), password.clone());
+            let req = LoginRequest {
+                username: (*username).clone(),
+                password: (*password).clone(),
+            };
+            let (error, busy, dispatch, password) = (
+                error.clone(),
+                busy.clone(),
+                dispatch.clone(),
+                password.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::login(req).await {
                     Ok(s) => dispatch.emit(Action::SignedIn(s)),

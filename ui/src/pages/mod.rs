@@ -12,5 +12,7 @@ use yew::prelude::*;
 /// An `oninput` handler that writes the field's value into a state handle.
 pub fn bind(h: &UseStateHandle<String>) -> Callback<InputEvent> {
     let h = h.clone();
-    Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    Callback::from(move |e: InputEvent| {
+        h.set(e.target_unchecked_into::<HtmlInputElement>().value())
+    })
 }

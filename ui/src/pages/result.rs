@@ -27,11 +27,20 @@ pub fn result_page(p: &Props) -> Html {
     let result = use_state(|| None::<ResultView>);
     let error = use_state(|| None::<String>);
     {
-        let (result, error, nav, id) = (result.clone(), error.clone(), p.nav.clone(), p.attempt_id.clone());
+        let (result, error, nav, id) = (
+            result.clone(),
+            error.clone(),
+            p.nav.clone(),
+            p.attempt_id.clone(),
+        );
         use_effect_with(p.attempt_id.clone(), move |_| {
             let fetch = move || {
-                let (result, error, nav, id) = (result.clone(), error.clone(), nav.clone(), id.clone());
-                if result.as_ref().is_some_and(|r| r.result != ResultState::Grading) {
+                let (result, error, nav, id) =
+                    (result.clone(), error.clone(), nav.clone(), id.clone());
+                if result
+                    .as_ref()
+                    .is_some_and(|r| r.result != ResultState::Grading)
+                {
                     return;
                 }
                 wasm_bindgen_futures::spawn_local(async move {
@@ -49,20 +58,37 @@ pub fn result_page(p: &Props) -> Html {
             move || drop(poll)
         });
     }
-    let back = { let nav = p.nav.clone(); Callback::from(move |_| nav.go(Screen::Candidate)) };
+    let back = {
+        let nav = p.nav.clone();
+        Callback::from(move |_| nav.go(Screen::Candidate))
+    };
     let body = match &*result {
         None => html! { <p class="muted">{"Loading…"}</p> },
         Some(r) => match &r.result {
-            ResultState::Grading => html! { <p id="result-grading" role="status">{"Submitted. Your answers are being marked…"}</p> },
-            ResultState::Withheld => html! { <p id="result-withheld" role="status">{"Submitted. Your results will be released after review."}</p> },
-            ResultState::Released { total, max, percentage, passed, pass_mark_pct, awaiting_marking, questions } => {
-                let rows = questions.iter().enumerate().map(|(i, q)| html! {
-                    <tr>
-                        <td>{i + 1}</td>
-                        <td>{&q.prompt}</td>
-                        <td class="num">{format!("{} / {}", q.awarded, q.max)}</td>
-                        <td>{outcome_text(q.outcome)}</td>
-                    </tr>
+            ResultState::Grading => {
+                html! { <p id="result-grading" role="status">{"Submitted. Your answers are being marked…"}</p> }
+            }
+            ResultState::Withheld => {
+                html! { <p id="result-withheld" role="status">{"Submitted. Your results will be released after review."}</p> }
+            }
+            ResultState::Released {
+                total,
+                max,
+                percentage,
+                passed,
+                pass_mark_pct,
+                awaiting_marking,
+                questions,
+            } => {
+                let rows = questions.iter().enumerate().map(|(i, q)| {
+                    html! {
+                        <tr>
+                            <td>{i + 1}</td>
+                            <td>{&q.prompt}</td>
+                            <td class="num">{format!("{} / {}", q.awarded, q.max)}</td>
+                            <td>{outcome_text(q.outcome)}</td>
+                        </tr>
+                    }
                 });
                 html! {
                     <>

@@ -18,8 +18,14 @@ pub fn setup(p: &Props) -> Html {
     let repeat = use_state(String::new);
     let error = use_state(|| None::<String>);
     let onsubmit = {
-        let (username, display, password, repeat, error, dispatch) =
-            (username.clone(), display.clone(), password.clone(), repeat.clone(), error.clone(), p.dispatch.clone());
+        let (username, display, password, repeat, error, dispatch) = (
+            username.clone(),
+            display.clone(),
+            password.clone(),
+            repeat.clone(),
+            error.clone(),
+            p.dispatch.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *password != *repeat {

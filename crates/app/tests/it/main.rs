@@ -24,14 +24,23 @@ impl Ctx {
         let db = TempDb::new().await;
         let clock = FakeClock::new(FakeClock::EXAM_MORNING);
         let app = App::new(db.store.clone(), clock.clone());
-        assert!(app.seed_demo().await.unwrap(), "an empty database gets the demo centre");
+        assert!(
+            app.seed_demo().await.unwrap(),
+            "an empty database gets the demo centre"
+        );
         Ctx { db, app, clock }
     }
 
     pub async fn login(&self, username: &str) -> String {
-        let (_, password, _, _) = DEMO_ACCOUNTS.iter().find(|a| a.0 == username).expect("a demo account");
+        let (_, password, _, _) = DEMO_ACCOUNTS
+            .iter()
+            .find(|a| a.0 == username)
+            .expect("a demo account");
         self.app
-            .login(LoginRequest { username: username.into(), password: (*password).into() })
+            .login(LoginRequest {
+                username: username.into(),
+                password: (*password).into(),
+            })
             .await
             .expect("demo credentials work")
             .token
@@ -43,7 +52,13 @@ impl Ctx {
         let exam_id = self.app.my_exams(&token).await.unwrap()[0].exam_id;
         let view = self
             .app
-            .start_attempt(&token, StartAttempt { exam_id, start_code: DEMO_START_CODE.into() })
+            .start_attempt(
+                &token,
+                StartAttempt {
+                    exam_id,
+                    start_code: DEMO_START_CODE.into(),
+                },
+            )
             .await
             .expect("the demo start code opens the demo exam");
         (token, view)

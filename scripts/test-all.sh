@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One command: install what is missing, then run every check and test:
+# format, lints, unit + integration tests (workspace and UI), a benchmark smoke run,
+# and the end-to-end tests in the real Tauri window under Xvfb via tauri-driver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+
+step "setting up (skips what is installed)"
+bash scripts/setup.sh --test
+
+step "building the UI (wasm32, offline)"
+bash scripts/build-ui.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+(cd ui && cargo fmt -- --check)
+
+step "clippy (workspace, all targets; UI for wasm32)"
+cargo clippy -q --workspace --all-targets -- -D warnings
+(cd ui && cargo clippy -q --target wasm32-unknown-unknown -- -D warnings)
+
+step "unit and integration tests (workspace)"
+cargo test --workspace
+
+step "UI state tests (native)"
+(cd ui && cargo test --lib)
+
+step "benchmark smoke run (debug build; real numbers: see docs/benchmarks.md)"
+cargo run -q -p examhall-cli -- bench --dir target/bench-smoke --answers 100 --rounds 1 --sheets 100 > target/bench-smoke.json
+grep -q '"grading_sheets": 100' target/bench-smoke.json
+
+step "building the desktop app"
+cargo build -p examhall-desktop
+
+step "end-to-end tests in the real window (Xvfb + tauri-driver)"
+pkill -f target/debug/examhall-desktop 2>/dev/null || true
+xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/test_exam_day.py
