@@ -470,28 +470,8 @@ impl Store {
     }
 
     pub async fn answers(&self, attempt_id: &str) -> Result<Vec<AnswerRow>> {
-        let rows: Vec<(String, Option<String>, bool, i64)> = sqlx::query_as(
-            "SELECT question_id, answer, flagged, seq FROM attempt_answers WHERE attempt_id = ?1 ORDER BY question_id",
-        )
-        .bind(attempt_id)
-        .fetch_all(&self.read)
-        .await?;
-        rows.into_iter()
-            .map(|(question_id, answer, flagged, seq)| {
-                let answer = answer
-                    .map(|j| serde_json::from_str(&j))
-                    .transpose()
-                    .map_err(|e| {
-                        StoreError::corrupt(format!("answer to {question_id} in {attempt_id}"), e)
-                    })?;
-                Ok(AnswerRow {
-                    question_id,
-                    answer,
-                    flagged,
-                    seq,
-                })
-            })
-            .collect()
+        let mut all = self.answers_of(&[attempt_id.to_owned()]).await?;
+        Ok(all.remove(attempt_id).unwrap_or_default())
     }
 
     /// Current answers of many attempts in one query (for batch grading).
