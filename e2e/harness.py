@@ -19,10 +19,11 @@ OUT = os.path.join(ROOT, "e2e", "out")
 class Desktop:
     """One lab desktop: a data directory, tauri-driver, and app sessions on it."""
 
-    def __init__(self, port):
+    def __init__(self, port, demo=True):
         self.dir = tempfile.mkdtemp(prefix="examhall-e2e-")
         self.port = port
-        env = dict(os.environ, EXAMHALL_DATA_DIR=self.dir, EXAMHALL_DEMO="1", RUST_LOG=os.environ.get("E2E_RUST_LOG", "warn"))
+        env = dict(os.environ, EXAMHALL_DATA_DIR=self.dir, EXAMHALL_DEMO="1" if demo else "0",
+                   RUST_LOG=os.environ.get("E2E_RUST_LOG", "warn"))
         self.log = open(os.path.join(self.dir, "driver.log"), "w")
         self.driver = subprocess.Popen(
             ["tauri-driver", "--port", str(port), "--native-port", str(port + 1)],

@@ -170,6 +170,33 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_answer():
         d.close()
 
 
+def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_accounts():
+    d = Desktop(4464, demo=False)
+    try:
+        s = d.launch()
+        s.wait("#setup-username")
+        s.type("#setup-username", "head")
+        s.type("#setup-display", "Head of Centre")
+        s.type("#setup-password", "short")
+        s.type("#setup-repeat", "short")
+        s.click("button[type=submit]")
+        err = s.text_of("p.error")
+        assert "password" in err and "8" in err, f"a weak password is refused with a reason: {err!r}"
+        s.type("#setup-password", "a long passphrase", clear=True)
+        s.type("#setup-repeat", "a long passphrase", clear=True)
+        s.click("button[type=submit]")
+        who = s.text_of("#who")
+        assert who == "Head of Centre · admin", who
+        logout(s)
+        s.type("#login-username", "admin")
+        s.type("#login-password", "demo-admin-pass")
+        s.click("#login-submit")
+        err = s.text_of("#login-error")
+        assert err == "Wrong username or password.", f"no demo accounts without --demo: {err!r}"
+    finally:
+        d.close()
+
+
 def main():
     tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
     only = sys.argv[1:]

@@ -105,7 +105,14 @@ fn bench_exam() -> ExamSpec {
 fn sheet_answer(i: usize, q: usize) -> Answer {
     match q {
         0..=29 => Answer::Text(["a", "b", "c", "d"][(i + q) % 4].into()),
-        30..=39 => Answer::Text(if (i + q).is_multiple_of(3) { "True" } else { "false" }.into()),
+        30..=39 => Answer::Text(
+            if (i + q).is_multiple_of(3) {
+                "True"
+            } else {
+                "false"
+            }
+            .into(),
+        ),
         _ => Answer::Text(format!(
             "{}",
             q as f64 * 1.5 + if i.is_multiple_of(2) { 0.0 } else { 0.5 }
