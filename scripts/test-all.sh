@@ -30,6 +30,12 @@ step "benchmark smoke run (debug build; real numbers: see docs/benchmarks.md)"
 cargo run -q -p examhall-cli -- bench --dir target/bench-smoke --answers 100 --rounds 1 --sheets 100 > target/bench-smoke.json
 grep -q '"grading_sheets": 100' target/bench-smoke.json
 
+step "analytics cross-check against an independent numpy implementation"
+[ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv
+target/pyenv/bin/python -c "import numpy" 2>/dev/null || target/pyenv/bin/pip install -q numpy
+cargo build -q -p examhall-cli
+target/pyenv/bin/python crates/analytics/crosscheck/crosscheck_numpy.py target/debug/examhall
+
 step "building the desktop app"
 cargo build -p examhall-desktop
 

@@ -4,6 +4,7 @@
 //! validates its input, then talks to the store.
 
 mod accounts;
+pub mod analysis;
 mod auth;
 mod authoring;
 pub mod bench;

@@ -12,6 +12,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Exam summary, reliability and item analysis of a score matrix CSV.
+    Analyse(AnalyseArgs),
     /// Measure answer-save latency and grading throughput against raw baselines on this disk.
     Bench {
         /// Scratch directory on the disk under test (deleted and recreated files only).
@@ -29,9 +31,88 @@ enum Command {
     },
 }
 
+#[derive(clap::Args)]
+struct AnalyseArgs {
+    /// CSV of marks: a header row of item names, then one row per attempt.
+    #[arg(long)]
+    scores: PathBuf,
+    /// Each item's maximum mark, comma-separated in column order (default 1 each).
+    #[arg(long, value_delimiter = ',')]
+    max: Option<Vec<f64>>,
+    /// A column naming the attempt (not an item).
+    #[arg(long)]
+    id_column: Option<String>,
+    /// A column holding each attempt's total (ignored for the item maths).
+    #[arg(long)]
+    total_column: Option<String>,
+    /// Pass mark in percent of the maximum total.
+    #[arg(long, default_value_t = 50.0)]
+    pass_mark: f64,
+    /// Histogram bins over 0..=maximum total.
+    #[arg(long, default_value_t = 10)]
+    bins: usize,
+    /// Print JSON (the default is a short text summary).
+    #[arg(long)]
+    json: bool,
+}
+
+fn print_text(a: &examhall_app::analysis::Analysis) {
+    let s = &a.summary;
+    let opt = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.3}"));
+    println!(
+        "attempts {}  mean {:.3}  median {:.3}  sd {:.3}  min {}  max {}  (of {})",
+        s.attempts, s.mean, s.median, s.sd, s.min, s.max, s.max_possible
+    );
+    println!(
+        "pass rate {:.1}% at {}%  skewness {}  kurtosis {}",
+        s.pass_rate_pct,
+        s.pass_mark_pct,
+        opt(s.skewness),
+        opt(s.kurtosis)
+    );
+    let r = &a.reliability;
+    println!(
+        "alpha {}  error ratio {}  standard error {}",
+        opt(r.alpha),
+        opt(r.error_ratio),
+        opt(r.standard_error)
+    );
+    println!(
+        "{:<16} {:>9} {:>8} {:>15} {:>11}  flags",
+        "item", "facility", "sd", "discrimination", "efficiency"
+    );
+    for i in &a.items {
+        println!(
+            "{:<16} {:>8.2}% {:>7.2}% {:>15} {:>11}  {}",
+            i.item,
+            i.facility,
+            i.sd,
+            opt(i.discrimination_index),
+            opt(i.discriminative_efficiency),
+            i.flags.join("; ")
+        );
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::Analyse(a) => {
+            let opts = examhall_app::analysis::CsvOptions {
+                id_column: a.id_column,
+                total_column: a.total_column,
+                max: a.max,
+            };
+            match examhall_app::analysis::analyse_score_file(&a.scores, &opts, a.pass_mark, a.bins)
+            {
+                Ok(analysis) if a.json => println!("{}", serde_json::to_string_pretty(&analysis)?),
+                Ok(analysis) => print_text(&analysis),
+                Err(e) => {
+                    eprintln!("examhall analyse: {e}");
+                    std::process::exit(2);
+                }
+            }
+        }
         Command::Bench {
             dir,
             answers,
