@@ -3,14 +3,14 @@
 use crate::{AnalyticsError, Result};
 use std::io::Read;
 
-/// Marks per attempt (rows) and item (columns), with each item's maximum.
-#[derive(Debug, Clone, PartialEq)]
+/// Marks per attempt (rows) and item (columns), with each item's maximum. The
+/// marks are held as a polars DataFrame (one Float64 column per item).
+#[derive(Debug, Clone)]
 pub struct ScoreMatrix {
     pub items: Vec<String>,
     pub max: Vec<f64>,
     pub ids: Vec<String>,
-    /// One vector per item, each with one mark per attempt.
-    pub columns: Vec<Vec<f64>>,
+    pub(crate) frame: polars::prelude::DataFrame,
 }
 
 impl ScoreMatrix {
@@ -54,12 +54,24 @@ impl ScoreMatrix {
                 c.len()
             )));
         }
+        let cols = items
+            .iter()
+            .zip(columns)
+            .map(|(name, v)| polars::prelude::Column::new(name.as_str().into(), v))
+            .collect();
+        let frame = polars::prelude::DataFrame::new(n, cols)?;
         Ok(ScoreMatrix {
             items,
             max,
             ids,
-            columns,
+            frame,
         })
+    }
+
+    /// The marks of item `i`, one per attempt.
+    pub fn column(&self, i: usize) -> Result<Vec<f64>> {
+        let c = self.frame.column(self.items[i].as_str())?;
+        Ok(c.f64()?.into_no_null_iter().collect())
     }
 
     pub fn attempts(&self) -> usize {
@@ -209,7 +221,8 @@ mod tests {
         let m = read("id,a,b,sum\nx,1,2,3\ny,0,1.5,1.5\n", &opts).unwrap();
         assert_eq!(m.items, vec!["a", "b"]);
         assert_eq!(m.ids, vec!["x", "y"]);
-        assert_eq!(m.columns, vec![vec![1.0, 0.0], vec![2.0, 1.5]]);
+        assert_eq!(m.column(0).unwrap(), vec![1.0, 0.0]);
+        assert_eq!(m.column(1).unwrap(), vec![2.0, 1.5]);
     }
 
     #[test]

@@ -101,13 +101,6 @@ pub fn analyse(m: &ScoreMatrix, pass_mark_pct: f64, bins: usize) -> Result<Analy
     let n = m.attempts();
     let k = m.items.len();
     let max_possible: f64 = m.max.iter().sum();
-    let columns: Vec<Column> = m
-        .items
-        .iter()
-        .zip(&m.columns)
-        .map(|(name, v)| Column::new(name.as_str().into(), v.clone()))
-        .collect();
-    let df = DataFrame::new(n, columns)?;
     let item = |i: usize| col(m.items[i].as_str());
     let total = || col(TOTAL);
     let dev = || total() - total().mean();
@@ -138,25 +131,27 @@ pub fn analyse(m: &ScoreMatrix, pass_mark_pct: f64, bins: usize) -> Result<Analy
         // The largest covariance these marks allow: both sorted the same way.
         exprs.push(
             cov(
-                item(i).sort(SortOptions::default()),
-                rest().sort(SortOptions::default()),
+                item(i).sort(SortOptions::default().with_multithreaded(false)),
+                rest().sort(SortOptions::default().with_multithreaded(false)),
                 1,
             )
             .alias(format!("i{i}_covmax")),
         );
     }
     let all_items: Vec<Expr> = (0..k).map(item).collect();
-    let with_total = df
+    // Totals once, materialised; every other figure reads them.
+    let with_total = m
+        .frame
+        .clone()
         .lazy()
-        .with_column(sum_horizontal(&all_items, true)?.alias(TOTAL));
-    let out = with_total.clone().select(exprs).collect()?;
+        .with_column(sum_horizontal(&all_items, true)?.alias(TOTAL))
+        .collect()?;
     let totals: Vec<f64> = with_total
-        .select([total()])
-        .collect()?
         .column(TOTAL)?
         .f64()?
         .into_no_null_iter()
         .collect();
+    let out = with_total.lazy().select(exprs).collect()?;
 
     let nf = n as f64;
     let mean = need(scalar(&out, "mean")?, "the mean")?;

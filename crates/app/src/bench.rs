@@ -319,3 +319,91 @@ pub async fn run(
         grading_sheets_per_s,
     })
 }
+
+/// Result of `examhall bench-analytics`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalyticsBench {
+    pub attempts: usize,
+    pub items: usize,
+    /// Wall time of each `analyse` run (summary + reliability + item analysis + histogram).
+    pub seconds: Vec<f64>,
+    pub median_seconds: f64,
+    pub mean_total: f64,
+    pub alpha: Option<f64>,
+}
+
+/// Reads a 2-D int8 `.npy` in C order (what the peer baseline's `gen_data.py` writes).
+fn read_npy_i8(path: &Path) -> anyhow::Result<(usize, usize, Vec<i8>)> {
+    let bytes = std::fs::read(path)?;
+    anyhow::ensure!(
+        bytes.len() > 10 && &bytes[..6] == b"\x93NUMPY",
+        "{}: not a .npy file",
+        path.display()
+    );
+    let (header_len, start) = match bytes[6] {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+        _ => (
+            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+            12,
+        ),
+    };
+    let header = std::str::from_utf8(&bytes[start..start + header_len])?;
+    anyhow::ensure!(
+        header.contains("'|i1'") && header.contains("'fortran_order': False"),
+        "{}: expected a C-order int8 array, header {header}",
+        path.display()
+    );
+    let shape = header
+        .split("'shape': (")
+        .nth(1)
+        .and_then(|s| s.split(')').next())
+        .ok_or_else(|| anyhow::anyhow!("no shape in {header}"))?;
+    let dims: Vec<usize> = shape
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    anyhow::ensure!(dims.len() == 2, "expected a 2-D array, got shape ({shape})");
+    let data = &bytes[start + header_len..];
+    anyhow::ensure!(
+        data.len() == dims[0] * dims[1],
+        "data length {} does not match shape ({shape})",
+        data.len()
+    );
+    Ok((dims[0], dims[1], data.iter().map(|b| *b as i8).collect()))
+}
+
+/// Times the analytics on a score matrix read from `npy` (loading is not timed,
+/// as the pandas baseline does not time building its DataFrame).
+pub fn analytics(npy: &Path, max: Vec<f64>, reps: usize) -> anyhow::Result<AnalyticsBench> {
+    let (n, k, data) = read_npy_i8(npy)?;
+    anyhow::ensure!(
+        max.len() == k,
+        "--max gives {} maxima for {k} items",
+        max.len()
+    );
+    let columns: Vec<Vec<f64>> = (0..k)
+        .map(|j| (0..n).map(|i| f64::from(data[i * k + j])).collect())
+        .collect();
+    let items = (1..=k).map(|j| format!("item{j}")).collect();
+    let ids = (0..n).map(|i| i.to_string()).collect();
+    let m = examhall_analytics::ScoreMatrix::new(items, max, ids, columns)?;
+    let mut seconds = Vec::with_capacity(reps);
+    let mut last = None;
+    for _ in 0..reps {
+        let t0 = Instant::now();
+        let a = examhall_analytics::analyse(&m, 50.0, 20)?;
+        seconds.push(t0.elapsed().as_secs_f64());
+        last = Some(a);
+    }
+    let a = last.ok_or_else(|| anyhow::anyhow!("--reps must be at least 1"))?;
+    Ok(AnalyticsBench {
+        attempts: n,
+        items: k,
+        median_seconds: median(seconds.clone()),
+        seconds,
+        mean_total: a.summary.mean,
+        alpha: a.reliability.alpha,
+    })
+}

@@ -12,6 +12,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Time the analytics on a 2-D int8 .npy score matrix (the peer baseline's data set).
+    BenchAnalytics {
+        #[arg(long)]
+        npy: PathBuf,
+        /// Each item's maximum mark, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        max: Vec<f64>,
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+    },
     /// Exam summary, reliability and item analysis of a score matrix CSV.
     Analyse(AnalyseArgs),
     /// Measure answer-save latency and grading throughput against raw baselines on this disk.
@@ -97,6 +107,10 @@ fn print_text(a: &examhall_app::analysis::Analysis) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::BenchAnalytics { npy, max, reps } => {
+            let report = examhall_app::bench::analytics(&npy, max, reps)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
         Command::Analyse(a) => {
             let opts = examhall_app::analysis::CsvOptions {
                 id_column: a.id_column,
