@@ -104,6 +104,18 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         verdict = s.text_of("#result-verdict")
         assert verdict.startswith("Pass") and "provisional" in verdict, verdict
         s.screenshot(os.path.join(OUT, "result-screen.png"))
+
+        # The teacher sees the graded attempt in the exam's statistics.
+        logout(s)
+        login(s, "teacher", "demo-teacher-pass")
+        s.click("#stats-1")
+        assert s.text_of("#stat-attempts") == "1"
+        assert s.text_of("#stat-mean") == "8.00 / 12", s.text_of("#stat-mean")
+        bars = s.find_all("#histogram .bin")
+        assert len(bars) == 12, f"one bar per mark of the 12 ({len(bars)})"
+        rows = s.find_all("#items-table tbody tr")
+        assert len(rows) == 7, f"one row per question ({len(rows)})"
+        s.screenshot(os.path.join(OUT, "statistics-screen.png"))
         n = d.verify_chains()
         assert n > 10, f"the attempt's log has its events ({n})"
         assert len(d.stored_answers()) == 7, "one stored answer per question"

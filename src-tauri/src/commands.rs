@@ -52,6 +52,7 @@ authed!(task_status => task_status(i64) -> TaskStatusDto);
 authed!(list_exams => list_exams() -> Vec<ExamSummaryDto>);
 authed!(open_sitting => open_sitting(i64) -> SittingDto);
 authed!(attempt_summaries => attempt_summaries() -> Vec<AttemptSummaryDto>);
+authed!(exam_analysis => exam_analysis(i64) -> ExamAnalysisDto);
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -72,6 +73,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         task_status,
         list_exams,
         open_sitting,
-        attempt_summaries
+        attempt_summaries,
+        exam_analysis
     ]
 }

@@ -112,3 +112,6 @@ pub async fn open_sitting(token: &str, exam_id: i64) -> Res<SittingDto> {
 pub async fn attempt_summaries(token: &str) -> Res<Vec<AttemptSummaryDto>> {
     token_only("attempt_summaries", token).await
 }
+pub async fn exam_analysis(token: &str, exam_id: i64) -> Res<ExamAnalysisDto> {
+    authed("exam_analysis", token, exam_id).await
+}

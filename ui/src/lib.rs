@@ -80,6 +80,9 @@ fn root() -> Html {
         }
         (Screen::Invigilator, Some(nav)) => html! { <pages::invigilator::Invigilator {nav} /> },
         (Screen::Staff, Some(nav)) => html! { <pages::staff::Staff {nav} /> },
+        (Screen::Analysis(id), Some(nav)) => {
+            html! { <pages::analysis::AnalysisPage {nav} exam_id={*id} /> }
+        }
     };
     let in_exam = matches!(model.screen, Screen::Exam(_));
     html! {

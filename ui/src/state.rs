@@ -17,6 +17,7 @@ pub enum Screen {
     Result(String),
     Invigilator,
     Staff,
+    Analysis(i64),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,10 @@
 //! Exam statistics from a plain score matrix file (`examhall analyse`): for results
 //! that come from elsewhere, and for checking the maths against other tools.
 
-use crate::{AppError, AppResult};
+use crate::{App, AppError, AppResult};
 pub use examhall_analytics::{Analysis, CsvOptions};
+use examhall_domain::Role;
+use examhall_protocol::{ExamAnalysisDto, HistogramBinDto, ItemStatsDto};
 use std::path::Path;
 
 /// Reads `path` (a CSV of marks: header of item names, one row per attempt) and
@@ -30,4 +32,109 @@ fn invalid(e: examhall_analytics::AnalyticsError) -> AppError {
         examhall_analytics::AnalyticsError::Polars(p) => AppError::Internal(anyhow::Error::new(p)),
         other => AppError::invalid("scores", other.to_string()),
     }
+}
+
+impl App {
+    /// Statistics of an exam's graded attempts: summary, reliability, histogram and
+    /// item analysis with flags. Teachers and admins only.
+    pub async fn exam_analysis(&self, token: &str, exam_id: i64) -> AppResult<ExamAnalysisDto> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Teacher, Role::Admin], "see exam statistics")?;
+        let exam = self.exam(exam_id).await?;
+        let results = self.store().results_for_exam(exam_id).await?;
+        if results.is_empty() {
+            return Err(AppError::Conflict(format!(
+                "{} has no graded attempts yet.",
+                exam.title
+            )));
+        }
+        let mut columns = vec![Vec::with_capacity(results.len()); exam.questions.len()];
+        for r in &results {
+            for (k, q) in exam.questions.iter().enumerate() {
+                let mark = r
+                    .marks
+                    .iter()
+                    .find(|(id, _)| id == &q.id)
+                    .map_or(0.0, |(_, m)| m.awarded);
+                columns[k].push(mark);
+            }
+        }
+        let items = exam.questions.iter().map(|q| q.id.to_string()).collect();
+        let max = exam.questions.iter().map(|q| q.marks).collect();
+        let ids = results.iter().map(|r| r.attempt_id.clone()).collect();
+        let matrix =
+            examhall_analytics::ScoreMatrix::new(items, max, ids, columns).map_err(invalid)?;
+        let pass_mark = exam.pass_mark_pct;
+        let total: f64 = exam.questions.iter().map(|q| q.marks).sum();
+        // One bar per mark when totals are whole and few; otherwise ten equal bins.
+        let bins = if total.fract() == 0.0 && (1.0..=40.0).contains(&total) {
+            total as usize
+        } else {
+            10
+        };
+        let a = off_runtime(move || examhall_analytics::analyse(&matrix, pass_mark, bins))
+            .await?
+            .map_err(invalid)?;
+        let s = a.summary;
+        Ok(ExamAnalysisDto {
+            exam_id,
+            exam_title: exam.title.clone(),
+            attempts: s.attempts,
+            max_possible: s.max_possible,
+            mean: s.mean,
+            median: s.median,
+            sd: s.sd,
+            min: s.min,
+            max: s.max,
+            pass_mark_pct: s.pass_mark_pct,
+            pass_rate_pct: s.pass_rate_pct,
+            skewness: s.skewness,
+            kurtosis: s.kurtosis,
+            alpha: a.reliability.alpha,
+            error_ratio: a.reliability.error_ratio,
+            standard_error: a.reliability.standard_error,
+            provisional: results.iter().filter(|r| r.awaiting_marking).count(),
+            histogram: a
+                .histogram
+                .into_iter()
+                .map(|b| HistogramBinDto {
+                    from: b.from,
+                    to: b.to,
+                    count: b.count,
+                })
+                .collect(),
+            items: a
+                .items
+                .into_iter()
+                .zip(exam.questions.iter())
+                .map(|(i, q)| ItemStatsDto {
+                    question_id: q.id.to_string(),
+                    prompt: q.prompt.clone(),
+                    max: i.max,
+                    facility: i.facility,
+                    sd: i.sd,
+                    discrimination_index: i.discrimination_index,
+                    discriminative_efficiency: i.discriminative_efficiency,
+                    flags: i.flags,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Runs CPU-heavy work (polars) on its own OS thread and awaits the result, so it
+/// neither blocks an async worker nor meets polars' `block_in_place` inside a
+/// current-thread runtime.
+async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("examhall-analytics".into())
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .map_err(|e| {
+            AppError::Internal(anyhow::Error::new(e).context("starting the analytics thread"))
+        })?;
+    rx.await
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("the analytics thread panicked")))
 }

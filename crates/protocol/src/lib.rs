@@ -312,6 +312,50 @@ pub struct AttemptSummaryDto {
     pub passed: Option<bool>,
 }
 
+/// Exam statistics for teachers and admins (the analytics page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamAnalysisDto {
+    pub exam_id: i64,
+    pub exam_title: String,
+    pub attempts: usize,
+    pub max_possible: f64,
+    pub mean: f64,
+    pub median: f64,
+    pub sd: f64,
+    pub min: f64,
+    pub max: f64,
+    pub pass_mark_pct: f64,
+    pub pass_rate_pct: f64,
+    pub skewness: Option<f64>,
+    pub kurtosis: Option<f64>,
+    pub alpha: Option<f64>,
+    pub error_ratio: Option<f64>,
+    pub standard_error: Option<f64>,
+    /// Graded attempts whose essays still await marking (their totals are provisional).
+    pub provisional: usize,
+    pub histogram: Vec<HistogramBinDto>,
+    pub items: Vec<ItemStatsDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistogramBinDto {
+    pub from: f64,
+    pub to: f64,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemStatsDto {
+    pub question_id: String,
+    pub prompt: String,
+    pub max: f64,
+    pub facility: f64,
+    pub sd: f64,
+    pub discrimination_index: Option<f64>,
+    pub discriminative_efficiency: Option<f64>,
+    pub flags: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,38 @@ pub struct ResultRow {
     pub graded_at: Timestamp,
 }
 
+const RESULT_COLS: &str = "r.attempt_id, r.total, r.max, r.percentage, r.passed, r.awaiting_marking, r.marks, r.graded_at";
+
+#[derive(sqlx::FromRow)]
+struct RawResult {
+    attempt_id: String,
+    total: f64,
+    max: f64,
+    percentage: f64,
+    passed: bool,
+    awaiting_marking: bool,
+    marks: String,
+    graded_at: i64,
+}
+
+impl TryFrom<RawResult> for ResultRow {
+    type Error = StoreError;
+    fn try_from(r: RawResult) -> Result<ResultRow> {
+        Ok(ResultRow {
+            marks: serde_json::from_str(&r.marks).map_err(|e| {
+                StoreError::corrupt(format!("results.marks of {}", r.attempt_id), e)
+            })?,
+            attempt_id: r.attempt_id,
+            total: r.total,
+            max: r.max,
+            percentage: r.percentage,
+            passed: r.passed,
+            awaiting_marking: r.awaiting_marking,
+            graded_at: Timestamp(r.graded_at),
+        })
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttemptSummaryRow {
     pub attempt_id: String,
@@ -543,28 +575,28 @@ impl Store {
     }
 
     pub async fn result(&self, attempt_id: &str) -> Result<Option<ResultRow>> {
-        let row: Option<(f64, f64, f64, bool, bool, String, i64)> = sqlx::query_as(
-            "SELECT total, max, percentage, passed, awaiting_marking, marks, graded_at FROM results WHERE attempt_id = ?1",
-        )
+        sqlx::query_as::<_, RawResult>(sqlx::AssertSqlSafe(format!(
+            "SELECT {RESULT_COLS} FROM results r WHERE r.attempt_id = ?1"
+        )))
         .bind(attempt_id)
         .fetch_optional(&self.read)
-        .await?;
-        row.map(
-            |(total, max, percentage, passed, awaiting_marking, marks, graded_at)| {
-                Ok(ResultRow {
-                    attempt_id: attempt_id.to_owned(),
-                    total,
-                    max,
-                    percentage,
-                    passed,
-                    awaiting_marking,
-                    marks: serde_json::from_str(&marks)
-                        .map_err(|e| StoreError::corrupt("results.marks", e))?,
-                    graded_at: Timestamp(graded_at),
-                })
-            },
-        )
+        .await?
+        .map(ResultRow::try_from)
         .transpose()
+    }
+
+    /// Every graded result of an exam (for statistics).
+    pub async fn results_for_exam(&self, exam_id: i64) -> Result<Vec<ResultRow>> {
+        let sql = format!(
+            "SELECT {RESULT_COLS} FROM results r JOIN attempts a ON a.id = r.attempt_id WHERE a.exam_id = ?1 ORDER BY a.started_at"
+        );
+        sqlx::query_as::<_, RawResult>(sqlx::AssertSqlSafe(sql))
+            .bind(exam_id)
+            .fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .map(ResultRow::try_from)
+            .collect()
     }
 
     pub async fn attempt_summaries(&self) -> Result<Vec<AttemptSummaryRow>> {

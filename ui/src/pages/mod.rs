@@ -1,3 +1,4 @@
+pub mod analysis;
 pub mod candidate;
 pub mod exam;
 pub mod invigilator;

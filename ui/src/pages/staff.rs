@@ -1,6 +1,7 @@
 use crate::ipc;
+use crate::state::Screen;
 use crate::Nav;
-use examhall_protocol::{AttemptStatus, AttemptSummaryDto};
+use examhall_protocol::{AttemptStatus, AttemptSummaryDto, ExamSummaryDto};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,11 +13,15 @@ pub struct Props {
 #[function_component(Staff)]
 pub fn staff(p: &Props) -> Html {
     let rows = use_state(|| None::<Vec<AttemptSummaryDto>>);
+    let exams = use_state(Vec::<ExamSummaryDto>::new);
     let error = use_state(|| None::<String>);
     {
-        let (rows, error, nav) = (rows.clone(), error.clone(), p.nav.clone());
+        let (rows, exams, error, nav) = (rows.clone(), exams.clone(), error.clone(), p.nav.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(list) = ipc::list_exams(&nav.token).await {
+                    exams.set(list);
+                }
                 match ipc::attempt_summaries(&nav.token).await {
                     Ok(x) => rows.set(Some(x)),
                     Err(e) => {
@@ -51,8 +56,23 @@ pub fn staff(p: &Props) -> Html {
             </table>
         }
     });
+    let exam_rows = exams.iter().map(|e| {
+        let (nav, id) = (p.nav.clone(), e.exam_id);
+        html! {
+            <tr>
+                <td>{&e.title}</td>
+                <td class="num">{e.question_count}</td>
+                <td><button id={format!("stats-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Analysis(id)))}>{"Statistics"}</button></td>
+            </tr>
+        }
+    });
     html! {
         <section class="card">
+            <h1>{"Exams"}</h1>
+            <table class="marks">
+                <thead><tr><th>{"Exam"}</th><th>{"Questions"}</th><th /></tr></thead>
+                <tbody>{ for exam_rows }</tbody>
+            </table>
             <h1>{"Attempts"}</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             { body.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }

@@ -1,6 +1,7 @@
 //! Use-case tests: a real SQLite file per test, the fake clock, the worker drained
 //! deterministically with `try_run_next()`.
 
+mod analytics;
 mod attempt_flow;
 mod grading_queue;
 mod keys;

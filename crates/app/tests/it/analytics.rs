@@ -1,0 +1,158 @@
+use crate::Ctx;
+use examhall_app::AppError;
+use examhall_domain::Answer;
+use examhall_protocol::{
+    AttemptRef, LoginRequest, NewUser, ResultState, Role, SetAnswer, StartAttempt,
+};
+
+/// Seven candidates of rising skill sit the demo exam; the statistics page must
+/// agree with their graded results.
+#[tokio::test]
+async fn exam_statistics_come_from_the_graded_attempts() {
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let teacher = ctx.login("teacher").await;
+    let answers: [(&str, Answer); 6] = [
+        ("q1", Answer::Text("b".into())),
+        ("q4", Answer::Text("true".into())),
+        ("q6", Answer::Text("Na".into())),
+        ("q5", Answer::Text("9.81".into())),
+        ("q2", Answer::Choices(vec!["a".into(), "c".into()])),
+        ("q7", Answer::Text("An essay.".into())),
+    ];
+    let mut attempts = Vec::new();
+    for skill in 0..7 {
+        let u = ctx
+            .app
+            .create_user(
+                &admin,
+                NewUser {
+                    username: format!("skill{skill}"),
+                    display_name: format!("S{skill}"),
+                    password: "password-123".into(),
+                    role: Role::Candidate,
+                },
+            )
+            .await
+            .unwrap();
+        ctx.app.assign_exam(&teacher, 1, u.id, 1.0).await.unwrap();
+        let t = ctx
+            .app
+            .login(LoginRequest {
+                username: u.username,
+                password: "password-123".into(),
+            })
+            .await
+            .unwrap()
+            .token;
+        let v = ctx
+            .app
+            .start_attempt(
+                &t,
+                StartAttempt {
+                    exam_id: 1,
+                    start_code: "EXAM24".into(),
+                },
+            )
+            .await
+            .unwrap();
+        for (q, a) in answers.iter().take(skill) {
+            let req = SetAnswer {
+                attempt_id: v.attempt_id.clone(),
+                question_id: (*q).into(),
+                answer: Some(a.clone()),
+            };
+            ctx.app.set_answer(&t, req).await.unwrap();
+        }
+        ctx.app
+            .submit(
+                &t,
+                AttemptRef {
+                    attempt_id: v.attempt_id.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        attempts.push(v.attempt_id);
+    }
+    let forbidden = ctx.app.exam_analysis(&teacher, 1).await;
+    assert!(
+        matches!(forbidden, Err(AppError::Conflict(_))),
+        "nothing graded yet: {forbidden:?}"
+    );
+    ctx.drain().await;
+
+    let mut totals = Vec::new();
+    for a in &attempts {
+        match ctx
+            .app
+            .attempt_result(
+                &teacher,
+                AttemptRef {
+                    attempt_id: a.clone(),
+                },
+            )
+            .await
+            .unwrap()
+            .result
+        {
+            ResultState::Released { total, .. } => totals.push(total),
+            other => panic!("graded: {other:?}"),
+        }
+    }
+    assert_eq!(
+        totals,
+        vec![0.0, 1.0, 2.0, 3.0, 5.0, 7.0, 7.0],
+        "each candidate answers one more question (the seventh an essay, which scores 0 until marked)"
+    );
+    let s = ctx.app.exam_analysis(&teacher, 1).await.unwrap();
+    assert_eq!(s.attempts, 7);
+    assert_eq!(s.max_possible, 12.0);
+    assert!(
+        (s.mean - 25.0 / 7.0).abs() < 1e-12,
+        "mean of the graded totals: {}",
+        s.mean
+    );
+    assert_eq!((s.min, s.max, s.median), (0.0, 7.0, 3.0));
+    assert!(
+        (s.pass_rate_pct - 200.0 / 7.0).abs() < 1e-9,
+        "only the two 7/12 reach the 50% pass mark"
+    );
+    assert_eq!(s.provisional, 1, "the one essay awaits marking");
+    assert_eq!(s.histogram.iter().map(|b| b.count).sum::<usize>(), 7);
+    assert_eq!(s.histogram.len(), 12, "one bar per mark of the 12");
+    assert_eq!(
+        s.histogram[7].count, 2,
+        "the two totals of 7 share the 7–8 bar"
+    );
+    assert_eq!(s.items.len(), 7);
+    let q1 = &s.items[0];
+    assert_eq!(q1.question_id, "q1");
+    assert!(
+        (q1.facility - 600.0 / 7.0).abs() < 1e-9,
+        "6 of 7 got q1 right: {}",
+        q1.facility
+    );
+    assert!(
+        q1.discrimination_index.unwrap() > 0.0,
+        "stronger candidates got q1 right"
+    );
+    let q3 = &s.items[2];
+    assert_eq!(q3.facility, 0.0, "nobody answered q3");
+    assert!(
+        q3.flags.iter().any(|f| f.contains("below 10%")),
+        "{:?}",
+        q3.flags
+    );
+
+    let cand = ctx.login("candidate").await;
+    assert!(matches!(
+        ctx.app.exam_analysis(&cand, 1).await,
+        Err(AppError::Forbidden { .. })
+    ));
+    let inv = ctx.login("invigilator").await;
+    assert!(matches!(
+        ctx.app.exam_analysis(&inv, 1).await,
+        Err(AppError::Forbidden { .. })
+    ));
+}

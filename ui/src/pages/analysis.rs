@@ -1,0 +1,123 @@
+use crate::ipc;
+use crate::state::Screen;
+use crate::Nav;
+use examhall_protocol::ExamAnalysisDto;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub nav: Nav,
+    pub exam_id: i64,
+}
+
+fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.digits$}"))
+}
+
+/// A bin edge without a needless ".0".
+fn short(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// Exam statistics: summary figures, a histogram of totals, and the item table.
+#[function_component(AnalysisPage)]
+pub fn analysis_page(p: &Props) -> Html {
+    let data = use_state(|| None::<Result<ExamAnalysisDto, String>>);
+    {
+        let (data, nav, id) = (data.clone(), p.nav.clone(), p.exam_id);
+        use_effect_with(p.exam_id, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::exam_analysis(&nav.token, id).await {
+                    Ok(a) => data.set(Some(Ok(a))),
+                    Err(e) => {
+                        nav.check(&e);
+                        data.set(Some(Err(e.message)));
+                    }
+                }
+            });
+        });
+    }
+    let back = {
+        let nav = p.nav.clone();
+        Callback::from(move |_| nav.go(Screen::Staff))
+    };
+    let body = match &*data {
+        None => html! { <p class="muted">{"Computing…"}</p> },
+        Some(Err(e)) => html! { <p class="error" id="analysis-error" role="alert">{e}</p> },
+        Some(Ok(a)) => {
+            let figure = |id: &str, label: &str, value: String| {
+                html! {
+                    <div class="figure"><span class="label">{label.to_owned()}</span><span class="value" id={id.to_owned()}>{value}</span></div>
+                }
+            };
+            let peak = a
+                .histogram
+                .iter()
+                .map(|b| b.count)
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            let bars = a.histogram.iter().map(|b| {
+                let h = 100.0 * b.count as f64 / peak as f64;
+                html! {
+                    <div class="bin" title={format!("{:.1}–{:.1}: {} attempts", b.from, b.to, b.count)}>
+                        <span class="count">{b.count}</span>
+                        <div class="bar" style={format!("height: {h:.0}%")} />
+                        <span class="range">{format!("{}–{}", short(b.from), short(b.to))}</span>
+                    </div>
+                }
+            });
+            let rows = a.items.iter().enumerate().map(|(i, it)| {
+                html! {
+                    <tr class={classes!((!it.flags.is_empty()).then_some("flagged-row"))}>
+                        <td>{i + 1}</td>
+                        <td>{&it.prompt}</td>
+                        <td class="num">{format!("{:.1}%", it.facility)}</td>
+                        <td class="num">{format!("{:.1}%", it.sd)}</td>
+                        <td class="num">{opt(it.discrimination_index, 1)}</td>
+                        <td class="num">{opt(it.discriminative_efficiency, 1)}</td>
+                        <td class="flags">{it.flags.join("; ")}</td>
+                    </tr>
+                }
+            });
+            html! {
+                <>
+                    <h1 id="analysis-title">{format!("{}: statistics", a.exam_title)}</h1>
+                    <div class="figures">
+                        {figure("stat-attempts", "Graded attempts", a.attempts.to_string())}
+                        {figure("stat-mean", "Mean", format!("{:.2} / {}", a.mean, a.max_possible))}
+                        {figure("stat-median", "Median", format!("{:.2}", a.median))}
+                        {figure("stat-sd", "Standard deviation", format!("{:.2}", a.sd))}
+                        {figure("stat-range", "Lowest – highest", format!("{} – {}", a.min, a.max))}
+                        {figure("stat-pass-rate", "Pass rate", format!("{:.1}% (pass mark {}%)", a.pass_rate_pct, a.pass_mark_pct))}
+                        {figure("stat-skewness", "Skewness", opt(a.skewness, 3))}
+                        {figure("stat-kurtosis", "Kurtosis", opt(a.kurtosis, 3))}
+                        {figure("stat-alpha", "Cronbach's α", opt(a.alpha, 3))}
+                        {figure("stat-error-ratio", "Error ratio", opt(a.error_ratio, 1))}
+                        {figure("stat-se", "Standard error", opt(a.standard_error, 2))}
+                    </div>
+                    if a.provisional > 0 {
+                        <p class="notice">{format!("{} attempt(s) have essays awaiting marking: their totals, and these figures, are provisional.", a.provisional)}</p>
+                    }
+                    <h2>{"Distribution of totals"}</h2>
+                    <div class="histogram" id="histogram" role="img" aria-label="Histogram of total marks">{ for bars }</div>
+                    <h2>{"Items"}</h2>
+                    <table class="marks" id="items-table">
+                        <thead><tr><th>{"#"}</th><th>{"Question"}</th><th>{"Facility"}</th><th>{"SD"}</th><th>{"Discrimination"}</th><th>{"Efficiency"}</th><th>{"Flags"}</th></tr></thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="card">
+            {body}
+            <button id="back-to-staff" onclick={back}>{"Back"}</button>
+        </section>
+    }
+}
