@@ -116,6 +116,23 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         rows = s.find_all("#items-table tbody tr")
         assert len(rows) == 7, f"one row per question ({len(rows)})"
         s.screenshot(os.path.join(OUT, "statistics-screen.png"))
+
+        # The teacher marks the essay; the candidate's result is no longer provisional.
+        s.click("#back-to-staff")
+        s.wait(".essay-card")
+        s.type(".essay-card .mark-input", "3")
+        s.type(".essay-card textarea", "Well explained.")
+        s.click(".essay-card button.primary")
+        s.wait("#marking-message", pred=lambda t: "saved" in t)
+        logout(s)
+        login(s, *CANDIDATE)
+        s.click("#result-1")
+        score = s.text(s.wait("#result-score", timeout=30))
+        assert score == "11 / 12 marks (91.7%)", f"8 + 3 for the essay: {score}"
+        verdict = s.text_of("#result-verdict")
+        assert verdict.startswith("Pass") and "provisional" not in verdict, verdict
+        assert "Marker: Well explained." in s.text_of("table.marks"), "the comment reaches the candidate"
+        s.screenshot(os.path.join(OUT, "marked-result-screen.png"))
         n = d.verify_chains()
         assert n > 10, f"the attempt's log has its events ({n})"
         assert len(d.stored_answers()) == 7, "one stored answer per question"

@@ -53,6 +53,8 @@ authed!(list_exams => list_exams() -> Vec<ExamSummaryDto>);
 authed!(open_sitting => open_sitting(i64) -> SittingDto);
 authed!(attempt_summaries => attempt_summaries() -> Vec<AttemptSummaryDto>);
 authed!(exam_analysis => exam_analysis(i64) -> ExamAnalysisDto);
+authed!(essays_to_mark => essays_to_mark() -> Vec<EssayToMarkDto>);
+authed!(mark_essay => mark_essay(MarkEssay) -> ResultView);
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -74,6 +76,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         list_exams,
         open_sitting,
         attempt_summaries,
-        exam_analysis
+        exam_analysis,
+        essays_to_mark,
+        mark_essay
     ]
 }

@@ -115,3 +115,9 @@ pub async fn attempt_summaries(token: &str) -> Res<Vec<AttemptSummaryDto>> {
 pub async fn exam_analysis(token: &str, exam_id: i64) -> Res<ExamAnalysisDto> {
     authed("exam_analysis", token, exam_id).await
 }
+pub async fn essays_to_mark(token: &str) -> Res<Vec<EssayToMarkDto>> {
+    token_only("essays_to_mark", token).await
+}
+pub async fn mark_essay(token: &str, r: MarkEssay) -> Res<ResultView> {
+    authed("mark_essay", token, r).await
+}

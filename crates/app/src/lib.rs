@@ -12,6 +12,7 @@ mod candidate;
 pub mod demo;
 mod error;
 mod invigilation;
+mod marking;
 mod results;
 pub mod worker;
 

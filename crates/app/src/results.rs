@@ -53,6 +53,7 @@ impl App {
                         awarded: m.awarded,
                         max: m.max,
                         outcome: m.outcome,
+                        comment: m.comment.clone(),
                     })
                     .collect(),
             },

@@ -82,6 +82,16 @@ pub enum AttemptEvent {
         passed: bool,
         awaiting_marking: bool,
     },
+    /// A teacher marked (or re-marked) an essay; the result was updated with it.
+    EssayMarked {
+        question: QuestionId,
+        mark: f64,
+        comment: Option<String>,
+        by_user: i64,
+        total: f64,
+        percentage: f64,
+        passed: bool,
+    },
 }
 
 impl AttemptEvent {
@@ -95,6 +105,7 @@ impl AttemptEvent {
             AttemptEvent::ClockWentBackwards { .. } => "clock_went_backwards",
             AttemptEvent::Submitted { .. } => "submitted",
             AttemptEvent::Graded { .. } => "graded",
+            AttemptEvent::EssayMarked { .. } => "essay_marked",
         }
     }
 
@@ -103,6 +114,7 @@ impl AttemptEvent {
     pub fn allowed_in(&self, status: AttemptStatus) -> bool {
         match self {
             AttemptEvent::Graded { .. } => status == AttemptStatus::Submitted,
+            AttemptEvent::EssayMarked { .. } => status == AttemptStatus::Graded,
             _ => status == AttemptStatus::InProgress,
         }
     }

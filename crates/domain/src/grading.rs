@@ -21,6 +21,20 @@ pub struct Mark {
     pub awarded: f64,
     pub max: f64,
     pub outcome: Outcome,
+    /// A marker's comment (essays).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Mark {
+    fn auto(awarded: f64, max: f64, outcome: Outcome) -> Mark {
+        Mark {
+            awarded,
+            max,
+            outcome,
+            comment: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,26 +114,20 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
     let answer = answer.filter(|a| !a.is_blank());
     let Some(answer) = answer else {
         // An empty essay has nothing to mark either: it scores 0 without a teacher.
-        return Mark {
-            awarded: 0.0,
+        return Mark::auto(0.0, max, Outcome::Unanswered);
+    };
+    let wrong = || {
+        Mark::auto(
+            if negative_marking {
+                -q.penalty.abs()
+            } else {
+                0.0
+            },
             max,
-            outcome: Outcome::Unanswered,
-        };
+            Outcome::Incorrect,
+        )
     };
-    let wrong = || Mark {
-        awarded: if negative_marking {
-            -q.penalty.abs()
-        } else {
-            0.0
-        },
-        max,
-        outcome: Outcome::Incorrect,
-    };
-    let right = || Mark {
-        awarded: max,
-        max,
-        outcome: Outcome::Correct,
-    };
+    let right = || Mark::auto(max, max, Outcome::Correct);
     let verdict = |ok: bool| if ok { right() } else { wrong() };
 
     match (&q.kind, answer) {
@@ -154,11 +162,7 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
             });
             verdict(ok)
         }
-        (QuestionKind::Essay, Answer::Text(_)) => Mark {
-            awarded: 0.0,
-            max,
-            outcome: Outcome::AwaitingMarking,
-        },
+        (QuestionKind::Essay, Answer::Text(_)) => Mark::auto(0.0, max, Outcome::AwaitingMarking),
         (
             QuestionKind::MultipleResponse {
                 options,
@@ -185,11 +189,7 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
                     } else {
                         Outcome::Incorrect
                     };
-                    Mark {
-                        awarded,
-                        max,
-                        outcome,
-                    }
+                    Mark::auto(awarded, max, outcome)
                 }
             }
         }
@@ -211,23 +211,71 @@ pub fn grade_sheet(exam: &ExamSpec, answers: &BTreeMap<QuestionId, Answer>) -> S
             )
         })
         .collect();
-    let total = round6(marks.iter().map(|(_, m)| m.awarded).sum::<f64>().max(0.0));
-    let max = round6(marks.iter().map(|(_, m)| m.max).sum::<f64>());
-    let percentage = if max > 0.0 {
-        round6(100.0 * total / max)
-    } else {
-        0.0
-    };
-    let awaiting_marking = marks
-        .iter()
-        .any(|(_, m)| m.outcome == Outcome::AwaitingMarking);
-    SheetResult {
-        passed: percentage + EPS >= exam.pass_mark_pct,
-        marks,
-        total,
-        max,
-        percentage,
-        awaiting_marking,
+    SheetResult::from_marks(marks, exam.pass_mark_pct)
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MarkingError {
+    #[error("question {0} is not on this answer sheet")]
+    UnknownQuestion(String),
+    #[error("a mark must be between 0 and {max} (got {given})")]
+    OutOfRange { given: f64, max: f64 },
+}
+
+impl SheetResult {
+    /// Totals, percentage, verdict and the awaiting-marking flag of a set of marks.
+    pub fn from_marks(marks: Vec<(QuestionId, Mark)>, pass_mark_pct: f64) -> SheetResult {
+        let total = round6(marks.iter().map(|(_, m)| m.awarded).sum::<f64>().max(0.0));
+        let max = round6(marks.iter().map(|(_, m)| m.max).sum::<f64>());
+        let percentage = if max > 0.0 {
+            round6(100.0 * total / max)
+        } else {
+            0.0
+        };
+        let awaiting_marking = marks
+            .iter()
+            .any(|(_, m)| m.outcome == Outcome::AwaitingMarking);
+        SheetResult {
+            passed: percentage + EPS >= pass_mark_pct,
+            marks,
+            total,
+            max,
+            percentage,
+            awaiting_marking,
+        }
+    }
+
+    /// Puts a marker's mark on one question (an essay) and recomputes the sheet.
+    pub fn with_manual_mark(
+        self,
+        question: &QuestionId,
+        mark: f64,
+        comment: Option<String>,
+        pass_mark_pct: f64,
+    ) -> Result<SheetResult, MarkingError> {
+        let mut marks = self.marks;
+        let slot = marks
+            .iter_mut()
+            .find(|(q, _)| q == question)
+            .ok_or_else(|| MarkingError::UnknownQuestion(question.to_string()))?;
+        let max = slot.1.max;
+        if !(mark.is_finite() && (0.0..=max).contains(&mark)) {
+            return Err(MarkingError::OutOfRange { given: mark, max });
+        }
+        let outcome = if mark >= max {
+            Outcome::Correct
+        } else if mark > 0.0 {
+            Outcome::Partial
+        } else {
+            Outcome::Incorrect
+        };
+        slot.1 = Mark {
+            awarded: round6(mark),
+            max,
+            outcome,
+            comment,
+        };
+        Ok(SheetResult::from_marks(marks, pass_mark_pct))
     }
 }
 
@@ -633,6 +681,55 @@ mod tests {
         assert_eq!((r.total, r.max, r.percentage), (2.0, 4.0, 50.0));
         assert!(r.passed, "exactly the pass mark passes");
         assert!(!r.awaiting_marking);
+    }
+
+    #[test]
+    fn a_manual_mark_completes_the_sheet_and_can_cross_the_pass_mark() {
+        let e = exam(
+            vec![
+                Question {
+                    id: qid("e"),
+                    ..q(QuestionKind::Essay)
+                },
+                Question {
+                    id: qid("t"),
+                    ..q(QuestionKind::TrueFalse { correct: true })
+                },
+            ],
+            false,
+        );
+        let answers = BTreeMap::from([
+            (qid("e"), Answer::Text("words".into())),
+            (qid("t"), Answer::Text("false".into())),
+        ]);
+        let r = grade_sheet(&e, &answers);
+        assert!((r.awaiting_marking, r.total, r.passed) == (true, 0.0, false));
+        let marked = r
+            .clone()
+            .with_manual_mark(&qid("e"), 2.0, Some("Good.".into()), 50.0)
+            .unwrap();
+        assert_eq!(
+            (marked.awaiting_marking, marked.total, marked.percentage),
+            (false, 2.0, 50.0)
+        );
+        assert!(marked.passed, "2 of 4 reaches the 50% pass mark");
+        assert_eq!(marked.marks[0].1.comment.as_deref(), Some("Good."));
+        assert_eq!(marked.marks[0].1.outcome, Correct);
+        assert_eq!(
+            r.clone().with_manual_mark(&qid("e"), 2.5, None, 50.0),
+            Err(MarkingError::OutOfRange {
+                given: 2.5,
+                max: 2.0
+            })
+        );
+        assert!(r
+            .clone()
+            .with_manual_mark(&qid("e"), f64::NAN, None, 50.0)
+            .is_err());
+        assert!(matches!(
+            r.with_manual_mark(&qid("zz"), 1.0, None, 50.0),
+            Err(MarkingError::UnknownQuestion(_))
+        ));
     }
 
     #[test]

@@ -233,6 +233,30 @@ pub struct QuestionMarkDto {
     pub awarded: f64,
     pub max: f64,
     pub outcome: examhall_domain::Outcome,
+    /// The marker's comment, for essays.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// An essay answer waiting for a teacher's mark.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EssayToMarkDto {
+    pub attempt_id: String,
+    pub candidate: String,
+    pub exam_title: String,
+    pub question_id: String,
+    pub prompt: String,
+    pub answer: String,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MarkEssay {
+    pub attempt_id: String,
+    pub question_id: String,
+    pub mark: f64,
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

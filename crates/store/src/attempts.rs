@@ -281,7 +281,9 @@ async fn project(
         }
         AttemptEvent::Started { .. }
         | AttemptEvent::Resumed { .. }
-        | AttemptEvent::ClockWentBackwards { .. } => {}
+        | AttemptEvent::ClockWentBackwards { .. }
+        // The result row is rewritten by `record_manual_mark` in the same transaction.
+        | AttemptEvent::EssayMarked { .. } => {}
     }
     Ok(())
 }
@@ -583,6 +585,53 @@ impl Store {
         .await?
         .map(ResultRow::try_from)
         .transpose()
+    }
+
+    /// Appends a teacher's `EssayMarked` event and stores the recomputed result, in
+    /// one transaction.
+    pub async fn record_manual_mark(
+        &self,
+        attempt_id: &str,
+        event: &AttemptEvent,
+        result: &SheetResult,
+        now: Timestamp,
+    ) -> Result<()> {
+        let marks =
+            serde_json::to_string(&result.marks).map_err(|e| StoreError::corrupt("marks", e))?;
+        let mut tx = self.write.begin().await?;
+        let head = attempt_in(&mut tx, attempt_id).await?;
+        append_in(&mut tx, &head, std::slice::from_ref(event), now).await?;
+        let updated = sqlx::query(
+            "UPDATE results SET total = ?2, max = ?3, percentage = ?4, passed = ?5, awaiting_marking = ?6, marks = ?7 \
+             WHERE attempt_id = ?1",
+        )
+        .bind(attempt_id)
+        .bind(result.total)
+        .bind(result.max)
+        .bind(result.percentage)
+        .bind(result.passed)
+        .bind(result.awaiting_marking)
+        .bind(marks)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::NotFound(format!(
+                "result of attempt {attempt_id}"
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Graded attempts with an essay still unmarked: (attempt, exam, candidate).
+    pub async fn awaiting_marking(&self) -> Result<Vec<(String, i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.exam_id, u.display_name || ' (' || u.username || ')' FROM results r \
+             JOIN attempts a ON a.id = r.attempt_id JOIN users u ON u.id = a.user_id \
+             WHERE r.awaiting_marking = 1 ORDER BY a.submitted_at",
+        )
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// Every graded result of an exam (for statistics).

@@ -3,6 +3,7 @@ pub mod candidate;
 pub mod exam;
 pub mod invigilator;
 pub mod login;
+pub mod marking;
 pub mod result;
 pub mod setup;
 pub mod staff;

@@ -86,7 +86,10 @@ pub fn result_page(p: &Props) -> Html {
                             <td>{i + 1}</td>
                             <td>{&q.prompt}</td>
                             <td class="num">{format!("{} / {}", q.awarded, q.max)}</td>
-                            <td>{outcome_text(q.outcome)}</td>
+                            <td>
+                            {outcome_text(q.outcome)}
+                            if let Some(c) = &q.comment { <div class="comment">{format!("Marker: {c}")}</div> }
+                        </td>
                         </tr>
                     }
                 });

@@ -67,6 +67,8 @@ pub fn staff(p: &Props) -> Html {
         }
     });
     html! {
+        <>
+        <crate::pages::marking::EssayMarking nav={p.nav.clone()} />
         <section class="card">
             <h1>{"Exams"}</h1>
             <table class="marks">
@@ -78,5 +80,6 @@ pub fn staff(p: &Props) -> Html {
             { body.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }
             if rows.as_ref().is_some_and(|r| r.is_empty()) { <p class="muted">{"No attempts yet."}</p> }
         </section>
+        </>
     }
 }

@@ -5,6 +5,7 @@ mod analytics;
 mod attempt_flow;
 mod grading_queue;
 mod keys;
+mod marking;
 mod roles;
 
 use examhall_app::demo::{DEMO_ACCOUNTS, DEMO_START_CODE};

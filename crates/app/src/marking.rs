@@ -1,0 +1,124 @@
+//! Manual marking: teachers mark essay answers; totals, verdicts and statistics follow.
+
+use crate::{App, AppError, AppResult};
+use examhall_domain::{Answer, AttemptEvent, Outcome, QuestionKind, Role, SheetResult};
+use examhall_protocol::{AttemptRef, EssayToMarkDto, MarkEssay, ResultView};
+
+const MARKERS: &[Role] = &[Role::Teacher, Role::Admin];
+const MAX_COMMENT_CHARS: usize = 2000;
+
+impl App {
+    /// Every essay answer on a graded attempt that still waits for a mark.
+    pub async fn essays_to_mark(&self, token: &str) -> AppResult<Vec<EssayToMarkDto>> {
+        let actor = self.actor(token)?;
+        actor.require(MARKERS, "mark essays")?;
+        let mut out = Vec::new();
+        for (attempt_id, exam_id, candidate) in self.store().awaiting_marking().await? {
+            let exam = self.exam(exam_id).await?;
+            let Some(result) = self.store().result(&attempt_id).await? else {
+                continue;
+            };
+            let answers = self.store().answers(&attempt_id).await?;
+            for (qid, mark) in result
+                .marks
+                .iter()
+                .filter(|(_, m)| m.outcome == Outcome::AwaitingMarking)
+            {
+                let Some(q) = exam.questions.iter().find(|q| &q.id == qid) else {
+                    continue;
+                };
+                let answer = answers
+                    .iter()
+                    .find(|a| a.question_id == qid.as_str())
+                    .and_then(|a| match &a.answer {
+                        Some(Answer::Text(t)) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                out.push(EssayToMarkDto {
+                    attempt_id: attempt_id.clone(),
+                    candidate: candidate.clone(),
+                    exam_title: exam.title.clone(),
+                    question_id: qid.to_string(),
+                    prompt: q.prompt.clone(),
+                    answer,
+                    max: mark.max,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Marks (or re-marks) one essay on a graded attempt. The result's total,
+    /// percentage and verdict are recomputed, and an `essay_marked` event records
+    /// who gave which mark, in the same transaction.
+    pub async fn mark_essay(&self, token: &str, req: MarkEssay) -> AppResult<ResultView> {
+        let actor = self.actor(token)?;
+        actor.require(MARKERS, "mark essays")?;
+        let attempt = self
+            .store()
+            .attempt(&req.attempt_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Attempt {}", req.attempt_id)))?;
+        let exam = self.exam(attempt.exam_id).await?;
+        let question = exam
+            .questions
+            .iter()
+            .find(|q| q.id.as_str() == req.question_id)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "question_id",
+                    format!("{:?} is not in this exam", req.question_id),
+                )
+            })?;
+        if !matches!(question.kind, QuestionKind::Essay) {
+            return Err(AppError::invalid(
+                "question_id",
+                format!(
+                    "{} is not an essay; it is marked automatically",
+                    question.id
+                ),
+            ));
+        }
+        let comment = req
+            .comment
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        if comment
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS)
+        {
+            return Err(AppError::invalid(
+                "comment",
+                format!("at most {MAX_COMMENT_CHARS} characters"),
+            ));
+        }
+        let row =
+            self.store().result(&attempt.id).await?.ok_or_else(|| {
+                AppError::Conflict("This attempt has not been graded yet.".into())
+            })?;
+        let sheet = SheetResult::from_marks(row.marks, exam.pass_mark_pct)
+            .with_manual_mark(&question.id, req.mark, comment.clone(), exam.pass_mark_pct)
+            .map_err(|e| AppError::invalid("mark", e.to_string()))?;
+        let event = AttemptEvent::EssayMarked {
+            question: question.id.clone(),
+            mark: req.mark,
+            comment,
+            by_user: actor.user_id(),
+            total: sheet.total,
+            percentage: sheet.percentage,
+            passed: sheet.passed,
+        };
+        self.store()
+            .record_manual_mark(&attempt.id, &event, &sheet, self.now())
+            .await?;
+        tracing::info!(attempt = %attempt.id, question = %question.id, mark = req.mark, by = actor.user_id(), "essay marked");
+        self.attempt_result(
+            token,
+            AttemptRef {
+                attempt_id: attempt.id,
+            },
+        )
+        .await
+    }
+}

@@ -1,0 +1,249 @@
+use crate::Ctx;
+use examhall_app::AppError;
+use examhall_domain::Answer;
+use examhall_protocol::{AttemptRef, MarkEssay, ResultState, SetAnswer};
+
+/// A candidate below the pass mark until the essay is marked.
+async fn graded_with_essay(ctx: &Ctx) -> (String, String) {
+    let (t, v) = ctx.started().await;
+    for (q, a) in [
+        ("q1", "b"),
+        ("q4", "true"),
+        ("q7", "Light scatters; blue scatters most."),
+    ] {
+        let req = SetAnswer {
+            attempt_id: v.attempt_id.clone(),
+            question_id: q.into(),
+            answer: Some(Answer::Text(a.into())),
+        };
+        ctx.app.set_answer(&t, req).await.unwrap();
+    }
+    ctx.app
+        .submit(
+            &t,
+            AttemptRef {
+                attempt_id: v.attempt_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    ctx.drain().await;
+    (t, v.attempt_id)
+}
+
+fn released(r: ResultState) -> (f64, bool, bool, Vec<examhall_protocol::QuestionMarkDto>) {
+    match r {
+        ResultState::Released {
+            total,
+            passed,
+            awaiting_marking,
+            questions,
+            ..
+        } => (total, passed, awaiting_marking, questions),
+        other => panic!("expected a released result, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn marking_an_essay_updates_the_total_and_can_cross_the_pass_mark() {
+    let ctx = Ctx::demo().await;
+    let (cand, attempt) = graded_with_essay(&ctx).await;
+    let before = released(
+        ctx.app
+            .attempt_result(
+                &cand,
+                AttemptRef {
+                    attempt_id: attempt.clone(),
+                },
+            )
+            .await
+            .unwrap()
+            .result,
+    );
+    assert_eq!(
+        (before.0, before.1, before.2),
+        (2.0, false, true),
+        "2/12 and the essay pending"
+    );
+
+    let teacher = ctx.login("teacher").await;
+    let todo = ctx.app.essays_to_mark(&teacher).await.unwrap();
+    assert_eq!(todo.len(), 1);
+    assert_eq!(
+        (
+            todo[0].question_id.as_str(),
+            todo[0].answer.as_str(),
+            todo[0].max
+        ),
+        ("q7", "Light scatters; blue scatters most.", 3.0)
+    );
+
+    let mark = |m: f64, q: &str| MarkEssay {
+        attempt_id: attempt.clone(),
+        question_id: q.into(),
+        mark: m,
+        comment: Some("Clear, names the effect.".into()),
+    };
+    let seq_before = ctx
+        .db
+        .store
+        .attempt(&attempt)
+        .await
+        .unwrap()
+        .unwrap()
+        .head_seq;
+    for (bad, field) in [
+        (mark(3.5, "q7"), "mark"),
+        (mark(-1.0, "q7"), "mark"),
+        (mark(1.0, "q1"), "question_id"),
+        (mark(1.0, "nope"), "question_id"),
+    ] {
+        let e = ctx.app.mark_essay(&teacher, bad).await.unwrap_err();
+        assert!(
+            matches!(&e, AppError::Invalid { field: f, .. } if f == field),
+            "{e:?}"
+        );
+    }
+    assert_eq!(
+        ctx.db
+            .store
+            .attempt(&attempt)
+            .await
+            .unwrap()
+            .unwrap()
+            .head_seq,
+        seq_before,
+        "refused marks change nothing"
+    );
+
+    let cand_try = ctx.app.mark_essay(&cand, mark(3.0, "q7")).await;
+    assert!(
+        matches!(cand_try, Err(AppError::Forbidden { .. })),
+        "{cand_try:?}"
+    );
+
+    ctx.app.mark_essay(&teacher, mark(3.0, "q7")).await.unwrap();
+    let after = released(
+        ctx.app
+            .attempt_result(
+                &cand,
+                AttemptRef {
+                    attempt_id: attempt.clone(),
+                },
+            )
+            .await
+            .unwrap()
+            .result,
+    );
+    assert_eq!(
+        (after.0, after.2),
+        (5.0, false),
+        "2 + 3 for the essay; nothing pending"
+    );
+    assert!(!after.1, "5/12 is still below 50%");
+    let essay = after.3.iter().find(|q| q.question_id == "q7").unwrap();
+    assert_eq!(
+        essay.comment.as_deref(),
+        Some("Clear, names the effect."),
+        "the candidate sees the comment"
+    );
+    assert!(
+        ctx.app.essays_to_mark(&teacher).await.unwrap().is_empty(),
+        "nothing left to mark"
+    );
+
+    // Re-marking replaces the mark; the log keeps both and still verifies.
+    ctx.app.mark_essay(&teacher, mark(1.5, "q7")).await.unwrap();
+    let again = released(
+        ctx.app
+            .attempt_result(
+                &teacher,
+                AttemptRef {
+                    attempt_id: attempt.clone(),
+                },
+            )
+            .await
+            .unwrap()
+            .result,
+    );
+    assert_eq!(again.0, 3.5);
+    let admin = ctx.login("admin").await;
+    ctx.app.verify_attempt(&admin, &attempt).await.unwrap();
+    let marked = ctx
+        .db
+        .store
+        .events(&attempt)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.payload.contains("essay_marked"))
+        .count();
+    assert_eq!(marked, 2, "each marking is an event");
+}
+
+#[tokio::test]
+async fn a_marked_essay_can_take_a_candidate_over_the_pass_mark() {
+    let ctx = Ctx::demo().await;
+    let (t, v) = ctx.started().await;
+    for (q, a) in [
+        ("q1", Answer::Text("b".into())),
+        ("q4", Answer::Text("true".into())),
+        ("q5", Answer::Text("9.8".into())),
+        ("q7", Answer::Text("Essay".into())),
+    ] {
+        ctx.app
+            .set_answer(
+                &t,
+                SetAnswer {
+                    attempt_id: v.attempt_id.clone(),
+                    question_id: q.into(),
+                    answer: Some(a),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    ctx.app
+        .submit(
+            &t,
+            AttemptRef {
+                attempt_id: v.attempt_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    ctx.drain().await;
+    let before = released(
+        ctx.app
+            .attempt_result(
+                &t,
+                AttemptRef {
+                    attempt_id: v.attempt_id.clone(),
+                },
+            )
+            .await
+            .unwrap()
+            .result,
+    );
+    assert_eq!(
+        (before.0, before.1),
+        (4.0, false),
+        "4/12 fails before marking"
+    );
+    let teacher = ctx.login("teacher").await;
+    let req = MarkEssay {
+        attempt_id: v.attempt_id.clone(),
+        question_id: "q7".into(),
+        mark: 2.0,
+        comment: None,
+    };
+    let view = ctx.app.mark_essay(&teacher, req).await.unwrap();
+    let after = released(view.result);
+    assert_eq!((after.0, after.1), (6.0, true), "6/12 = 50% passes");
+    let stats = ctx.app.exam_analysis(&teacher, 1).await.unwrap();
+    assert_eq!(
+        (stats.mean, stats.provisional),
+        (6.0, 0),
+        "statistics follow the marked total"
+    );
+}

@@ -1,0 +1,99 @@
+use crate::ipc;
+use crate::Nav;
+use examhall_protocol::{EssayToMarkDto, MarkEssay};
+use std::collections::HashMap;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub nav: Nav,
+}
+
+fn key(e: &EssayToMarkDto) -> String {
+    format!("{}-{}", e.attempt_id, e.question_id)
+}
+
+/// Essays awaiting a mark, each with a mark and comment box.
+#[function_component(EssayMarking)]
+pub fn essay_marking(p: &Props) -> Html {
+    let essays = use_state(|| None::<Vec<EssayToMarkDto>>);
+    let inputs = use_mut_ref(HashMap::<String, (String, String)>::new);
+    let message = use_state(|| None::<(bool, String)>);
+    let reload = {
+        let (essays, nav) = (essays.clone(), p.nav.clone());
+        Callback::from(move |_: ()| {
+            let (essays, nav) = (essays.clone(), nav.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::essays_to_mark(&nav.token).await {
+                    Ok(list) => essays.set(Some(list)),
+                    Err(e) => nav.check(&e),
+                }
+            });
+        })
+    };
+    {
+        let reload = reload.clone();
+        use_effect_with((), move |_| reload.emit(()));
+    }
+    let Some(list) = &*essays else {
+        return html! {};
+    };
+    let cards = list.iter().map(|e| {
+        let k = key(e);
+        let (inputs_m, inputs_c) = (inputs.clone(), inputs.clone());
+        let (km, kc) = (k.clone(), k.clone());
+        let save = {
+            let (inputs, nav, message, reload, k) = (inputs.clone(), p.nav.clone(), message.clone(), reload.clone(), k.clone());
+            let (attempt_id, question_id) = (e.attempt_id.clone(), e.question_id.clone());
+            Callback::from(move |_| {
+                let (mark_text, comment) = inputs.borrow().get(&k).cloned().unwrap_or_default();
+                let Ok(mark) = mark_text.trim().parse::<f64>() else {
+                    message.set(Some((false, format!("{mark_text:?} is not a mark: type a number."))));
+                    return;
+                };
+                let req = MarkEssay { attempt_id: attempt_id.clone(), question_id: question_id.clone(), mark, comment: Some(comment) };
+                let (nav, message, reload) = (nav.clone(), message.clone(), reload.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match ipc::mark_essay(&nav.token, req).await {
+                        Ok(_) => {
+                            message.set(Some((true, "Mark saved; the result has been updated.".into())));
+                            reload.emit(());
+                        }
+                        Err(err) => message.set(Some((false, err.message))),
+                    }
+                });
+            })
+        };
+        html! {
+            <article class="card essay-card" id={format!("essay-{k}")}>
+                <p class="muted">{format!("{} · {} · up to {} marks", e.candidate, e.exam_title, e.max)}</p>
+                <h2>{&e.prompt}</h2>
+                <blockquote class="essay-answer">{ if e.answer.is_empty() { "(no answer)".to_owned() } else { e.answer.clone() } }</blockquote>
+                <div class="controls">
+                    <label for={format!("mark-{k}")}>{"Mark"}</label>
+                    <input id={format!("mark-{k}")} class="mark-input" inputmode="decimal"
+                        oninput={Callback::from(move |ev: InputEvent| {
+                            inputs_m.borrow_mut().entry(km.clone()).or_default().0 = ev.target_unchecked_into::<HtmlInputElement>().value();
+                        })} />
+                    <label for={format!("comment-{k}")}>{"Comment"}</label>
+                    <textarea id={format!("comment-{k}")} rows="2"
+                        oninput={Callback::from(move |ev: InputEvent| {
+                            inputs_c.borrow_mut().entry(kc.clone()).or_default().1 = ev.target_unchecked_into::<HtmlTextAreaElement>().value();
+                        })} />
+                    <button class="primary" id={format!("save-mark-{k}")} onclick={save}>{"Save mark"}</button>
+                </div>
+            </article>
+        }
+    });
+    html! {
+        <section>
+            <h1>{format!("Essays awaiting marking ({})", list.len())}</h1>
+            if let Some((ok, m)) = &*message {
+                <p class={if *ok { "notice" } else { "error" }} id="marking-message" role="status">{m}</p>
+            }
+            if list.is_empty() { <p class="muted">{"Nothing to mark."}</p> }
+            { for cards }
+        </section>
+    }
+}
