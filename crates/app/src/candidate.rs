@@ -163,16 +163,7 @@ impl App {
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
-        let question = exam
-            .questions
-            .iter()
-            .find(|q| q.id.as_str() == req.question_id)
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "question_id",
-                    format!("{:?} is not in this exam", req.question_id),
-                )
-            })?;
+        let question = find_question(&exam, &req.question_id)?;
         let answer = req.answer.filter(|a| !a.is_blank());
         if let Some(a) = &answer {
             question
@@ -191,7 +182,7 @@ impl App {
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
-        let question = question_id(&exam, &req.question_id)?;
+        let question = find_question(&exam, &req.question_id)?.id.clone();
         self.append_checked(
             &actor,
             &req.attempt_id,
@@ -439,11 +430,14 @@ impl App {
     }
 }
 
-fn question_id(exam: &ExamSpec, raw: &str) -> AppResult<QuestionId> {
+/// The exam's question with this id, or an error naming the field.
+pub(crate) fn find_question<'a>(
+    exam: &'a ExamSpec,
+    raw: &str,
+) -> AppResult<&'a examhall_domain::Question> {
     exam.questions
         .iter()
         .find(|q| q.id.as_str() == raw)
-        .map(|q| q.id.clone())
         .ok_or_else(|| AppError::invalid("question_id", format!("{raw:?} is not in this exam")))
 }
 

@@ -61,16 +61,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::NotFound(format!("Attempt {}", req.attempt_id)))?;
         let exam = self.exam(attempt.exam_id).await?;
-        let question = exam
-            .questions
-            .iter()
-            .find(|q| q.id.as_str() == req.question_id)
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "question_id",
-                    format!("{:?} is not in this exam", req.question_id),
-                )
-            })?;
+        let question = crate::candidate::find_question(&exam, &req.question_id)?;
         if !matches!(question.kind, QuestionKind::Essay) {
             return Err(AppError::invalid(
                 "question_id",
