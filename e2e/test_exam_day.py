@@ -115,7 +115,11 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         assert len(bars) == 12, f"one bar per mark of the 12 ({len(bars)})"
         rows = s.find_all("#items-table tbody tr")
         assert len(rows) == 7, f"one row per question ({len(rows)})"
+        tables = s.find_all("#distractors table")
+        assert len(tables) == 3, f"a distractor table per choice question ({len(tables)})"
         s.screenshot(os.path.join(OUT, "statistics-screen.png"))
+        s.js("document.getElementById('items-table').scrollIntoView()")
+        s.screenshot(os.path.join(OUT, "statistics-items.png"))
 
         # The teacher marks the essay; the candidate's result is no longer provisional.
         s.click("#back-to-staff")

@@ -6,9 +6,11 @@
 //! Input is a score matrix (attempts × items). This crate never touches a
 //! database: callers hand it marks.
 
+mod distractors;
 mod input;
 mod stats;
 
+pub use distractors::{distractors, DistractorTable, OptionRow};
 pub use input::{CsvOptions, ScoreMatrix};
 pub use stats::{analyse, Analysis, Bin, ItemStats, Reliability, Summary};
 

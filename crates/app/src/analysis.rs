@@ -4,7 +4,8 @@
 use crate::{App, AppError, AppResult};
 pub use examhall_analytics::{Analysis, CsvOptions};
 use examhall_domain::Role;
-use examhall_protocol::{ExamAnalysisDto, HistogramBinDto, ItemStatsDto};
+use examhall_domain::{Answer, QuestionKind};
+use examhall_protocol::{DistractorRowDto, ExamAnalysisDto, HistogramBinDto, ItemStatsDto};
 use std::path::Path;
 
 /// Reads `path` (a CSV of marks: header of item names, one row per attempt) and
@@ -75,6 +76,57 @@ impl App {
         let a = off_runtime(move || examhall_analytics::analyse(&matrix, pass_mark, bins))
             .await?
             .map_err(invalid)?;
+        // Distractor tables for choice questions, from the candidates' actual picks.
+        let ids: Vec<String> = results.iter().map(|r| r.attempt_id.clone()).collect();
+        let mut answers = self.store().answers_of(&ids).await?;
+        let totals: Vec<f64> = results.iter().map(|r| r.total).collect();
+        let sheets: Vec<Vec<examhall_store::AnswerRow>> = ids
+            .iter()
+            .map(|id| answers.remove(id).unwrap_or_default())
+            .collect();
+        let mut group_size = 0;
+        let mut tables: Vec<Option<examhall_analytics::DistractorTable>> =
+            Vec::with_capacity(exam.questions.len());
+        for q in &exam.questions {
+            let (options, key) = match &q.kind {
+                QuestionKind::SingleChoice { options, correct } => (options, vec![correct.clone()]),
+                QuestionKind::MultipleResponse {
+                    options, correct, ..
+                } => (options, correct.clone()),
+                _ => {
+                    tables.push(None);
+                    continue;
+                }
+            };
+            let chosen: Vec<Vec<String>> = sheets
+                .iter()
+                .map(|rows| {
+                    match rows
+                        .iter()
+                        .find(|r| r.question_id == q.id.as_str())
+                        .and_then(|r| r.answer.clone())
+                    {
+                        Some(Answer::Text(t)) => vec![t],
+                        Some(Answer::Choices(c)) => c,
+                        None => vec![],
+                    }
+                })
+                .collect();
+            let ids: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
+            let table = examhall_analytics::distractors(&totals, &chosen, &ids, &key);
+            group_size = table.group_size;
+            tables.push(Some(table));
+        }
+        // Questions with marks still to come: their figures say nothing about the key yet.
+        let pending: std::collections::BTreeSet<&examhall_domain::QuestionId> = results
+            .iter()
+            .flat_map(|r| {
+                r.marks
+                    .iter()
+                    .filter(|(_, m)| m.outcome == examhall_domain::Outcome::AwaitingMarking)
+                    .map(|(q, _)| q)
+            })
+            .collect();
         let s = a.summary;
         Ok(ExamAnalysisDto {
             exam_id,
@@ -94,6 +146,7 @@ impl App {
             error_ratio: a.reliability.error_ratio,
             standard_error: a.reliability.standard_error,
             provisional: results.iter().filter(|r| r.awaiting_marking).count(),
+            distractor_group_size: group_size,
             histogram: a
                 .histogram
                 .into_iter()
@@ -107,7 +160,8 @@ impl App {
                 .items
                 .into_iter()
                 .zip(exam.questions.iter())
-                .map(|(i, q)| ItemStatsDto {
+                .zip(tables)
+                .map(|((i, q), table)| ItemStatsDto {
                     question_id: q.id.to_string(),
                     prompt: q.prompt.clone(),
                     max: i.max,
@@ -115,11 +169,43 @@ impl App {
                     sd: i.sd,
                     discrimination_index: i.discrimination_index,
                     discriminative_efficiency: i.discriminative_efficiency,
-                    flags: i.flags,
+                    flags: if pending.contains(&q.id) {
+                        vec!["answers awaiting marking: these figures are provisional".to_owned()]
+                    } else {
+                        i.flags
+                            .into_iter()
+                            .chain(table.iter().flat_map(|t| t.flags.clone()))
+                            .collect()
+                    },
+                    distractors: table.map(|t| {
+                        t.options
+                            .into_iter()
+                            .map(|o| DistractorRowDto {
+                                option_text: option_text(q, &o.option),
+                                option_id: o.option,
+                                is_key: o.is_key,
+                                top_pct: o.top_pct,
+                                bottom_pct: o.bottom_pct,
+                                all_pct: o.all_pct,
+                            })
+                            .collect()
+                    }),
                 })
                 .collect(),
         })
     }
+}
+
+fn option_text(q: &examhall_domain::Question, id: &str) -> String {
+    let options = match &q.kind {
+        QuestionKind::SingleChoice { options, .. }
+        | QuestionKind::MultipleResponse { options, .. } => options.as_slice(),
+        _ => &[],
+    };
+    options
+        .iter()
+        .find(|o| o.id == id)
+        .map_or_else(|| id.to_owned(), |o| o.text.clone())
 }
 
 /// Runs CPU-heavy work (polars) on its own OS thread and awaits the result, so it

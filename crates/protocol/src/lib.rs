@@ -357,6 +357,8 @@ pub struct ExamAnalysisDto {
     pub standard_error: Option<f64>,
     /// Graded attempts whose essays still await marking (their totals are provisional).
     pub provisional: usize,
+    /// Candidates in each of the top and bottom 27% groups of the distractor tables.
+    pub distractor_group_size: usize,
     pub histogram: Vec<HistogramBinDto>,
     pub items: Vec<ItemStatsDto>,
 }
@@ -378,6 +380,19 @@ pub struct ItemStatsDto {
     pub discrimination_index: Option<f64>,
     pub discriminative_efficiency: Option<f64>,
     pub flags: Vec<String>,
+    /// For choice questions: each option's popularity in the top and bottom groups.
+    #[serde(default)]
+    pub distractors: Option<Vec<DistractorRowDto>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistractorRowDto {
+    pub option_id: String,
+    pub option_text: String,
+    pub is_key: bool,
+    pub top_pct: f64,
+    pub bottom_pct: f64,
+    pub all_pct: f64,
 }
 
 #[cfg(test)]

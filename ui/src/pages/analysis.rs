@@ -84,6 +84,24 @@ pub fn analysis_page(p: &Props) -> Html {
                     </tr>
                 }
             });
+            let distractors = a.items.iter().enumerate().filter_map(|(i, it)| {
+                let rows = it.distractors.as_ref()?;
+                let trs = rows.iter().map(|r| html! {
+                    <tr class={classes!(r.is_key.then_some("key-row"))}>
+                        <td>{&r.option_text}{ if r.is_key { " ✓" } else { "" } }</td>
+                        <td class="num">{format!("{:.0}%", r.top_pct)}</td>
+                        <td class="num">{format!("{:.0}%", r.bottom_pct)}</td>
+                        <td class="num">{format!("{:.0}%", r.all_pct)}</td>
+                    </tr>
+                });
+                Some(html! {
+                    <table class="marks distractor">
+                        <caption>{format!("{}. {}", i + 1, it.prompt)}</caption>
+                        <thead><tr><th>{"Option (✓ = key)"}</th><th>{"Top group"}</th><th>{"Bottom group"}</th><th>{"Everyone"}</th></tr></thead>
+                        <tbody>{ for trs }</tbody>
+                    </table>
+                })
+            });
             html! {
                 <>
                     <h1 id="analysis-title">{format!("{}: statistics", a.exam_title)}</h1>
@@ -110,6 +128,8 @@ pub fn analysis_page(p: &Props) -> Html {
                         <thead><tr><th>{"#"}</th><th>{"Question"}</th><th>{"Facility"}</th><th>{"SD"}</th><th>{"Discrimination"}</th><th>{"Efficiency"}</th><th>{"Flags"}</th></tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>
+                    <h2>{format!("Options chosen by the top and bottom 27% ({} candidate{} each)", a.distractor_group_size, if a.distractor_group_size == 1 { "" } else { "s" })}</h2>
+                    <div id="distractors">{ for distractors }</div>
                 </>
             }
         }

@@ -145,6 +145,42 @@ async fn exam_statistics_come_from_the_graded_attempts() {
         q3.flags
     );
 
+    // Distractors: groups of ceil(0.27 x 7) = 2; the top two (totals 7, 7) both chose
+    // Mercury, the bottom two (0 and 1) are one blank and one Mercury.
+    assert_eq!(s.distractor_group_size, 2);
+    let d1 = q1
+        .distractors
+        .as_ref()
+        .expect("single choice has a distractor table");
+    let mercury = d1.iter().find(|r| r.option_id == "b").unwrap();
+    assert!(mercury.is_key && mercury.option_text == "Mercury");
+    assert_eq!((mercury.top_pct, mercury.bottom_pct), (100.0, 50.0));
+    assert!((mercury.all_pct - 600.0 / 7.0).abs() < 1e-9);
+    assert!(
+        d1.iter().filter(|r| !r.is_key).all(|r| r.top_pct == 0.0),
+        "no distractor in the top group"
+    );
+    assert!(
+        s.items[3].distractors.is_none(),
+        "true/false has no options table"
+    );
+    let d2 = s.items[1].distractors.as_ref().unwrap();
+    assert_eq!(
+        d2.iter()
+            .filter(|r| r.is_key)
+            .map(|r| r.top_pct)
+            .collect::<Vec<_>>(),
+        vec![100.0, 100.0],
+        "both noble gases"
+    );
+
+    let essay = &s.items[6];
+    assert_eq!(
+        essay.flags,
+        vec!["answers awaiting marking: these figures are provisional".to_string()],
+        "no key advice for unmarked essays"
+    );
+
     let cand = ctx.login("candidate").await;
     assert!(matches!(
         ctx.app.exam_analysis(&cand, 1).await,
