@@ -1,9 +1,7 @@
 use crate::Ctx;
 use examhall_app::AppError;
 use examhall_domain::Answer;
-use examhall_protocol::{
-    AttemptRef, LoginRequest, NewUser, ResultState, Role, SetAnswer, StartAttempt,
-};
+use examhall_protocol::{AttemptRef, ResultState, SetAnswer};
 
 /// Seven candidates of rising skill sit the demo exam; the statistics page must
 /// agree with their graded results.
@@ -22,40 +20,9 @@ async fn exam_statistics_come_from_the_graded_attempts() {
     ];
     let mut attempts = Vec::new();
     for skill in 0..7 {
-        let u = ctx
-            .app
-            .create_user(
-                &admin,
-                NewUser {
-                    username: format!("skill{skill}"),
-                    display_name: format!("S{skill}"),
-                    password: "password-123".into(),
-                    role: Role::Candidate,
-                },
-            )
-            .await
-            .unwrap();
-        ctx.app.assign_exam(&teacher, 1, u.id, 1.0).await.unwrap();
-        let t = ctx
-            .app
-            .login(LoginRequest {
-                username: u.username,
-                password: "password-123".into(),
-            })
-            .await
-            .unwrap()
-            .token;
-        let v = ctx
-            .app
-            .start_attempt(
-                &t,
-                StartAttempt {
-                    exam_id: 1,
-                    start_code: "EXAM24".into(),
-                },
-            )
-            .await
-            .unwrap();
+        let (t, v) = ctx
+            .new_candidate_started(&admin, &teacher, &format!("skill{skill}"), 1, "EXAM24")
+            .await;
         for (q, a) in answers.iter().take(skill) {
             let req = SetAnswer {
                 attempt_id: v.attempt_id.clone(),

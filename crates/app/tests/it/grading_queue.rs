@@ -139,43 +139,9 @@ async fn the_worker_grades_many_sheets_in_batches() {
         .start_code;
     let n = 150;
     for i in 0..n {
-        let u = ctx
-            .app
-            .create_user(
-                &admin,
-                examhall_protocol::NewUser {
-                    username: format!("cand{i:03}"),
-                    display_name: format!("Candidate {i}"),
-                    password: "password-123".into(),
-                    role: examhall_protocol::Role::Candidate,
-                },
-            )
-            .await
-            .unwrap();
-        ctx.app
-            .assign_exam(&teacher, exam_id, u.id, 1.0)
-            .await
-            .unwrap();
-        let t = ctx
-            .app
-            .login(examhall_protocol::LoginRequest {
-                username: u.username,
-                password: "password-123".into(),
-            })
-            .await
-            .unwrap()
-            .token;
-        let v = ctx
-            .app
-            .start_attempt(
-                &t,
-                examhall_protocol::StartAttempt {
-                    exam_id,
-                    start_code: code.clone(),
-                },
-            )
-            .await
-            .unwrap();
+        let (t, v) = ctx
+            .new_candidate_started(&admin, &teacher, &format!("cand{i:03}"), exam_id, &code)
+            .await;
         let ans = if i % 2 == 0 { "b" } else { "a" };
         ctx.app
             .set_answer(

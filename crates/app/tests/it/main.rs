@@ -66,6 +66,40 @@ impl Ctx {
         (token, view)
     }
 
+    /// Creates a candidate (as `admin`), assigns them `exam_id` (as `teacher`),
+    /// signs them in and starts the exam with `code`: (their token, the attempt).
+    pub async fn new_candidate_started(
+        &self,
+        admin: &str,
+        teacher: &str,
+        username: &str,
+        exam_id: i64,
+        code: &str,
+    ) -> (String, examhall_protocol::AttemptView) {
+        let new = examhall_protocol::NewUser {
+            username: username.into(),
+            display_name: username.to_uppercase(),
+            password: "password-123".into(),
+            role: examhall_protocol::Role::Candidate,
+        };
+        let u = self.app.create_user(admin, new).await.unwrap();
+        self.app
+            .assign_exam(teacher, exam_id, u.id, 1.0)
+            .await
+            .unwrap();
+        let login = LoginRequest {
+            username: u.username,
+            password: "password-123".into(),
+        };
+        let token = self.app.login(login).await.unwrap().token;
+        let start = StartAttempt {
+            exam_id,
+            start_code: code.into(),
+        };
+        let view = self.app.start_attempt(&token, start).await.unwrap();
+        (token, view)
+    }
+
     pub async fn drain(&self) -> usize {
         let worker = self.app.worker();
         let mut graded = 0;
