@@ -38,7 +38,6 @@ pub async fn login(app: State<'_, App>, args: LoginRequest) -> Res<SessionDto> {
 }
 
 authed!(logout => logout() -> ());
-authed!(whoami => whoami() -> UserDto);
 authed!(my_exams => my_exams() -> Vec<ExamCard>);
 authed!(start_attempt => start_attempt(StartAttempt) -> AttemptView);
 authed!(open_attempt => open_attempt(AttemptRef) -> AttemptView);
@@ -62,7 +61,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         create_first_admin,
         login,
         logout,
-        whoami,
         my_exams,
         start_attempt,
         open_attempt,

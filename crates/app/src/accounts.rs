@@ -143,16 +143,6 @@ impl App {
         Ok(())
     }
 
-    pub async fn whoami(&self, token: &str) -> AppResult<UserDto> {
-        let actor = self.actor(token)?;
-        let u = self
-            .store()
-            .user_by_id(actor.user_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        Ok(user_dto(&u))
-    }
-
     pub async fn create_user(&self, token: &str, u: NewUser) -> AppResult<UserDto> {
         let actor = self.actor(token)?;
         actor.require(&[Role::Admin], "create user accounts")?;

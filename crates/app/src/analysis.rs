@@ -66,7 +66,7 @@ impl App {
         let matrix =
             examhall_analytics::ScoreMatrix::new(items, max, ids, columns).map_err(invalid)?;
         let pass_mark = exam.pass_mark_pct;
-        let total: f64 = exam.questions.iter().map(|q| q.marks).sum();
+        let total = exam.total_marks();
         // One bar per mark when totals are whole and few; otherwise ten equal bins.
         let bins = if total.fract() == 0.0 && (1.0..=40.0).contains(&total) {
             total as usize

@@ -39,7 +39,7 @@ impl Clock for SystemClock {
 
 /// Tunables with exam-day defaults.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Silence longer than this (no heartbeat, no event) is recorded as downtime.
     pub gap_threshold_ms: i64,
     /// Heartbeats write `last_seen_at` at most this often.
@@ -91,16 +91,12 @@ impl std::fmt::Debug for App {
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> App {
-        App::with_settings(store, clock, Settings::default())
-    }
-
-    pub fn with_settings(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> App {
         App {
             inner: Arc::new(Inner {
                 store,
                 clock,
                 sessions: auth::Sessions::default(),
-                settings,
+                settings: Settings::default(),
                 jobs_ready: tokio::sync::Notify::new(),
                 exams: Default::default(),
                 attempt_owners: Default::default(),

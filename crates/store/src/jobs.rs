@@ -62,15 +62,6 @@ impl Store {
         .await?)
     }
 
-    pub async fn finish_job(&self, job_id: i64, now: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL, error = NULL WHERE id = ?1")
-            .bind(job_id)
-            .bind(now.0)
-            .execute(&self.write)
-            .await?;
-        Ok(())
-    }
-
     /// Records a failure: retried at `retry_at`, or failed for good when `retry_at` is `None`.
     pub async fn fail_job(
         &self,
