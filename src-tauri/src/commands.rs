@@ -1,5 +1,6 @@
 //! IPC commands. Each one: take the `App`, call one use case, map the error.
 
+use examhall_app::reports::Report;
 use examhall_app::App;
 use examhall_protocol::*;
 use tauri::State;
@@ -20,6 +21,71 @@ macro_rules! authed {
             app.$method(&token).await.map_err(|e| e.to_dto())
         }
     };
+}
+
+/// The folder printed reports are saved in (`<data dir>/reports`).
+#[derive(Debug)]
+pub struct ReportsDir(pub std::path::PathBuf);
+
+fn saved(dir: &ReportsDir, r: examhall_app::AppResult<Report>) -> Res<SavedReportDto> {
+    let path = r
+        .and_then(|r| examhall_app::reports::save_report(&dir.0, &r))
+        .map_err(|e| e.to_dto())?;
+    Ok(SavedReportDto {
+        path: path.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub async fn print_exam_summary(
+    app: State<'_, App>,
+    dir: State<'_, ReportsDir>,
+    token: String,
+    args: i64,
+) -> Res<SavedReportDto> {
+    saved(&dir, app.exam_summary_pdf(&token, args).await)
+}
+
+#[tauri::command]
+pub async fn print_room_report(
+    app: State<'_, App>,
+    dir: State<'_, ReportsDir>,
+    token: String,
+    args: i64,
+) -> Res<SavedReportDto> {
+    saved(&dir, app.room_report_pdf(&token, args).await)
+}
+
+#[tauri::command]
+pub async fn print_result_sheet(
+    app: State<'_, App>,
+    dir: State<'_, ReportsDir>,
+    token: String,
+    args: AttemptRef,
+) -> Res<SavedReportDto> {
+    saved(&dir, app.result_sheet_pdf(&token, &args.attempt_id).await)
+}
+
+#[tauri::command]
+pub async fn start_printing_sheets(
+    app: State<'_, App>,
+    dir: State<'_, ReportsDir>,
+    token: String,
+    args: i64,
+) -> Res<u64> {
+    app.start_printing_sheets(&token, args, dir.0.clone())
+        .await
+        .map_err(|e| e.to_dto())
+}
+
+#[tauri::command]
+pub fn print_job(app: State<'_, App>, token: String, args: u64) -> Res<PrintJobDto> {
+    app.print_job(&token, args).map_err(|e| e.to_dto())
+}
+
+#[tauri::command]
+pub fn cancel_print_job(app: State<'_, App>, token: String, args: u64) -> Res<()> {
+    app.cancel_print_job(&token, args).map_err(|e| e.to_dto())
 }
 
 #[tauri::command]
@@ -76,6 +142,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         attempt_summaries,
         exam_analysis,
         essays_to_mark,
-        mark_essay
+        mark_essay,
+        print_exam_summary,
+        print_room_report,
+        print_result_sheet,
+        start_printing_sheets,
+        print_job,
+        cancel_print_job
     ]
 }

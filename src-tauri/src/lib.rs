@@ -25,16 +25,6 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
 }
 
-fn default_data_dir() -> PathBuf {
-    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
-        return PathBuf::from(x).join("examhall");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    home.join(".local/share/examhall")
-}
-
 pub fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -44,7 +34,10 @@ pub fn run() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let opts = Options::parse();
-    let dir = opts.data_dir.clone().unwrap_or_else(default_data_dir);
+    let dir = opts
+        .data_dir
+        .clone()
+        .unwrap_or_else(examhall_app::default_data_dir);
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("creating the data directory {}", dir.display()))?;
     let db_path = dir.join("examhall.sqlite");
@@ -74,6 +67,7 @@ pub fn run() -> anyhow::Result<()> {
 
     tauri::Builder::default()
         .manage(app)
+        .manage(commands::ReportsDir(dir.join("reports")))
         .invoke_handler(commands::handler())
         .build(tauri::generate_context!("../tauri.conf.json"))
         .context("starting the window")?

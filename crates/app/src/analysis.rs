@@ -211,7 +211,9 @@ fn option_text(q: &examhall_domain::Question, id: &str) -> String {
 /// Runs CPU-heavy work (polars) on its own OS thread and awaits the result, so it
 /// neither blocks an async worker nor meets polars' `block_in_place` inside a
 /// current-thread runtime.
-async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+pub(crate) async fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
         .name("examhall-analytics".into())

@@ -98,6 +98,7 @@ fn bench_exam() -> ExamSpec {
         pass_mark_pct: 50.0,
         negative_marking: false,
         release: ResultRelease::Immediately,
+        question_marks: true,
         questions,
     }
 }
@@ -405,5 +406,130 @@ pub fn analytics(npy: &Path, max: Vec<f64>, reps: usize) -> anyhow::Result<Analy
         seconds,
         mean_total: a.summary.mean,
         alpha: a.reliability.alpha,
+    })
+}
+
+/// Result of `examhall bench-reports`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportsBench {
+    pub sheets: usize,
+    /// Wall time to render all sheets into one PDF, per repetition.
+    pub single_pdf_seconds: Vec<f64>,
+    pub single_pdf_median: f64,
+    pub single_pdf_bytes: usize,
+    /// Sheets rendered as separate one-page PDFs (at most 100: each embeds its
+    /// own copy of the fonts, so this is slow) and the median time per PDF.
+    pub separate_pdfs: usize,
+    pub separate_pdf_median_ms: f64,
+}
+
+/// Sheets shaped like the peer's ReportLab baseline: the same ten names with
+/// accents and Greek, Cyrillic and Vietnamese letters, ten section scores each,
+/// and a SHA-256 verification line.
+pub fn bench_sheets(n: usize) -> Vec<examhall_reports::ResultSheet> {
+    use sha2::Digest as _;
+    const NAMES: [&str; 10] = [
+        "Zoë Łukasiewicz",
+        "José Núñez-Ibáñez",
+        "Søren Ærø Kierkegård",
+        "Antonín Dvořák",
+        "Gülşen Öztürk",
+        "Þórunn Ólafsdóttir",
+        "François Müller-Šimić",
+        "Αλέξανδρος Παπαδόπουλος",
+        "Đặng Thị Hương",
+        "Ирина Кузнецова",
+    ];
+    const SECTIONS: [&str; 10] = [
+        "Algebra",
+        "Geometry",
+        "Statistics",
+        "Probability",
+        "Calculus",
+        "Number theory",
+        "Logic",
+        "Mechanics",
+        "Optics",
+        "Thermodynamics",
+    ];
+    (0..n)
+        .map(|i| {
+            let name = NAMES[i % NAMES.len()];
+            let scores: Vec<f64> = (0..10).map(|j| ((i * 7 + j * 13) % 11) as f64).collect();
+            let total: f64 = scores.iter().sum();
+            let hash = hex::encode(sha2::Sha256::digest(format!("{i}|{name}|{scores:?}")));
+            examhall_reports::ResultSheet {
+                centre: "Examhall Benchmark Centre".into(),
+                exam_title: "MATH-2024-06".into(),
+                sitting: "Sitting 1, opened 2026-11-25 09:00 UTC".into(),
+                candidate_name: name.into(),
+                candidate_username: format!("{i:06}"),
+                submitted_at: "2026-11-25 11:00 UTC".into(),
+                total,
+                max: 100.0,
+                percentage: total,
+                passed: total >= 50.0,
+                pass_mark_pct: 50.0,
+                provisional: false,
+                sections: SECTIONS
+                    .iter()
+                    .zip(&scores)
+                    .map(|(t, s)| examhall_reports::SectionScore {
+                        title: (*t).into(),
+                        awarded: *s,
+                        max: 10.0,
+                    })
+                    .collect(),
+                questions: None,
+                attempt_id: format!("bench-{i:06}"),
+                chain_head: hash,
+                events: 60,
+                printed_at: "2026-11-25 12:00 UTC".into(),
+            }
+        })
+        .collect()
+}
+
+/// Renders `n` result sheets into one PDF and into `n` separate PDFs, `reps` times.
+pub fn reports(n: usize, reps: usize) -> anyhow::Result<ReportsBench> {
+    anyhow::ensure!(
+        n >= 1 && reps >= 1,
+        "--sheets and --reps must be at least 1"
+    );
+    let sheets = bench_sheets(n);
+    // Parse the embedded fonts once, as a running app has.
+    let _ = examhall_reports::result_sheet(&sheets[0]);
+    let mut single = Vec::with_capacity(reps);
+    let mut bytes = 0;
+    for _ in 0..reps {
+        let t0 = Instant::now();
+        let pdf = examhall_reports::result_sheets("bench", &sheets, |_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        single.push(t0.elapsed().as_secs_f64());
+        bytes = pdf.len();
+    }
+    let few = &sheets[..n.min(100)];
+    let mut separate = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let t0 = Instant::now();
+        let mut total = 0;
+        for s in few {
+            total += examhall_reports::result_sheet(s).len();
+        }
+        separate.push(1000.0 * t0.elapsed().as_secs_f64() / few.len() as f64);
+        anyhow::ensure!(
+            total > few.len() * 1000,
+            "suspiciously small PDFs: {total} bytes"
+        );
+    }
+    Ok(ReportsBench {
+        sheets: n,
+        single_pdf_median: median(single.clone()),
+        single_pdf_seconds: single,
+        single_pdf_bytes: bytes,
+        separate_pdfs: few.len(),
+        separate_pdf_median_ms: median(separate),
     })
 }

@@ -66,6 +66,7 @@ pub fn demo_exam() -> ExamSpec {
         pass_mark_pct: 50.0,
         negative_marking: false,
         release: ResultRelease::Immediately,
+        question_marks: true,
         questions: vec![
             q(
                 "q1",

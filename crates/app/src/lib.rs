@@ -13,11 +13,13 @@ pub mod demo;
 mod error;
 mod invigilation;
 mod marking;
+pub mod reports;
 mod results;
 pub mod worker;
 
 pub use auth::Actor;
 pub use error::{AppError, AppResult};
+pub use examhall_protocol as protocol;
 pub use worker::{Outcome, Worker};
 
 use examhall_domain::{Clock, Timestamp};
@@ -35,6 +37,18 @@ impl Clock for SystemClock {
             .unwrap_or_default();
         Timestamp(d.as_millis() as i64)
     }
+}
+
+/// Where the desktop and the CLI keep the database and reports unless told
+/// otherwise: `$XDG_DATA_HOME/examhall`, else `~/.local/share/examhall`.
+pub fn default_data_dir() -> std::path::PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return std::path::PathBuf::from(x).join("examhall");
+    }
+    let home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    home.join(".local/share/examhall")
 }
 
 /// Tunables with exam-day defaults.
@@ -81,6 +95,8 @@ struct Inner {
     exams: std::sync::Mutex<std::collections::HashMap<i64, Arc<examhall_domain::ExamSpec>>>,
     /// attempt id -> (candidate, exam): facts fixed when the attempt starts.
     attempt_owners: std::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>,
+    /// Batch prints running in the background.
+    print_jobs: reports::PrintJobs,
 }
 
 impl std::fmt::Debug for App {
@@ -100,6 +116,7 @@ impl App {
                 jobs_ready: tokio::sync::Notify::new(),
                 exams: Default::default(),
                 attempt_owners: Default::default(),
+                print_jobs: Default::default(),
             }),
         }
     }
@@ -133,6 +150,11 @@ impl App {
             .expect("exam cache")
             .insert(exam_id, spec.clone());
         Ok(spec)
+    }
+
+    /// Opens (creating and migrating if needed) the centre database at `path`.
+    pub async fn open(path: &std::path::Path, clock: Arc<dyn Clock>) -> AppResult<App> {
+        Ok(App::new(Store::open(path).await?, clock))
     }
 
     /// A worker bound to this app's store and clock.

@@ -39,9 +39,11 @@ impl App {
                 passed: res.passed,
                 pass_mark_pct: exam.pass_mark_pct,
                 awaiting_marking: res.awaiting_marking,
+                // An exam may keep per-question marks from candidates.
                 questions: res
                     .marks
                     .iter()
+                    .filter(|_| actor.role != Role::Candidate || exam.question_marks)
                     .map(|(qid, m)| QuestionMarkDto {
                         question_id: qid.to_string(),
                         prompt: exam

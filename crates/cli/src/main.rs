@@ -24,6 +24,15 @@ enum Command {
     },
     /// Exam summary, reliability and item analysis of a score matrix CSV.
     Analyse(AnalyseArgs),
+    /// Print a PDF report from a centre's database (as the signed-in user).
+    Report(ReportArgs),
+    /// Time rendering result sheets (one PDF of N pages, and N separate PDFs).
+    BenchReports {
+        #[arg(long, default_value_t = 1000)]
+        sheets: usize,
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+    },
     /// Measure answer-save latency and grading throughput against raw baselines on this disk.
     Bench {
         /// Scratch directory on the disk under test (deleted and recreated files only).
@@ -38,6 +47,48 @@ enum Command {
         /// Submitted 50-answer sheets to grade.
         #[arg(long, default_value_t = 5000)]
         sheets: usize,
+    },
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    #[command(subcommand)]
+    kind: ReportKind,
+    /// The centre's data directory (holding examhall.sqlite).
+    #[arg(long, env = "EXAMHALL_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Sign in as this user (a teacher or administrator; invigilators may print room reports).
+    #[arg(long, global = true)]
+    user: Option<String>,
+    /// The environment variable holding the password (read from standard input when unset).
+    #[arg(long, default_value = "EXAMHALL_PASSWORD", global = true)]
+    password_env: String,
+    /// Where to write the PDF.
+    #[arg(long, default_value = ".", global = true)]
+    out: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum ReportKind {
+    /// The exam summary (figures, histogram, item analysis).
+    Summary {
+        #[arg(long)]
+        exam: i64,
+    },
+    /// Every graded candidate's result sheet in one PDF.
+    Sheets {
+        #[arg(long)]
+        exam: i64,
+    },
+    /// One attempt's result sheet.
+    Sheet {
+        #[arg(long)]
+        attempt: String,
+    },
+    /// The room session report (attendance, timing, restarts).
+    Room {
+        #[arg(long)]
+        exam: i64,
     },
 }
 
@@ -104,6 +155,56 @@ fn print_text(a: &examhall_app::analysis::Analysis) {
     }
 }
 
+async fn report(r: ReportArgs) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let user = r.user.context(
+        "--user is required: reports are printed as a signed-in teacher or administrator",
+    )?;
+    let password = match std::env::var(&r.password_env) {
+        Ok(p) => p,
+        Err(_) => {
+            eprint!("Password for {user}: ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let dir = r.data_dir.unwrap_or_else(examhall_app::default_data_dir);
+    let db = dir.join("examhall.sqlite");
+    anyhow::ensure!(
+        db.is_file(),
+        "{}: no Examhall database here (give --data-dir or EXAMHALL_DATA_DIR)",
+        db.display()
+    );
+    let app = examhall_app::App::open(&db, std::sync::Arc::new(examhall_app::SystemClock))
+        .await
+        .with_context(|| format!("opening {}", db.display()))?;
+    let session = app
+        .login(examhall_app::protocol::LoginRequest {
+            username: user,
+            password,
+        })
+        .await?;
+    let t = &session.token;
+    let report = match r.kind {
+        ReportKind::Summary { exam } => app.exam_summary_pdf(t, exam).await?,
+        ReportKind::Room { exam } => app.room_report_pdf(t, exam).await?,
+        ReportKind::Sheet { attempt } => app.result_sheet_pdf(t, &attempt).await?,
+        ReportKind::Sheets { exam } => {
+            app.result_sheets_pdf(t, exam, |done, total| {
+                eprint!("\r{done}/{total} sheets");
+                std::ops::ControlFlow::Continue(())
+            })
+            .await?
+        }
+    };
+    let path = examhall_app::reports::save_report(&r.out, &report)?;
+    app.shutdown().await;
+    eprintln!();
+    println!("{}", path.display());
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
@@ -126,6 +227,16 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(2);
                 }
             }
+        }
+        Command::Report(r) => {
+            if let Err(e) = report(r).await {
+                eprintln!("examhall report: {e:#}");
+                std::process::exit(2);
+            }
+        }
+        Command::BenchReports { sheets, reps } => {
+            let report = examhall_app::bench::reports(sheets, reps)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::Bench {
             dir,

@@ -21,7 +21,15 @@ pub struct ExamSpec {
     #[serde(default)]
     pub negative_marking: bool,
     pub release: ResultRelease,
+    /// Whether candidates (on screen and on their result sheet) see the marks per
+    /// question, or only the total and verdict.
+    #[serde(default = "yes")]
+    pub question_marks: bool,
     pub questions: Vec<Question>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A validation failure, naming the question (by id and position) and the field.
@@ -180,6 +188,7 @@ mod tests {
             pass_mark_pct: 50.0,
             negative_marking: false,
             release: ResultRelease::Immediately,
+            question_marks: true,
             questions: vec![Question {
                 id: QuestionId::parse("q1").unwrap(),
                 prompt: "Pick".into(),

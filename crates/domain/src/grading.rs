@@ -650,6 +650,7 @@ mod tests {
             pass_mark_pct: 50.0,
             negative_marking: negative,
             release: crate::exam::ResultRelease::Immediately,
+            question_marks: true,
             questions,
         }
     }

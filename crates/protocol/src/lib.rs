@@ -395,6 +395,35 @@ pub struct DistractorRowDto {
     pub all_pct: f64,
 }
 
+/// Where a PDF report was saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedReportDto {
+    pub path: String,
+}
+
+/// A batch print running in the background.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrintJobDto {
+    pub id: u64,
+    pub done: usize,
+    pub total: usize,
+    pub state: PrintJobState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PrintJobState {
+    #[default]
+    Running,
+    Done {
+        path: String,
+    },
+    Cancelled,
+    Failed {
+        error: String,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,12 +12,14 @@ pub mod baseline;
 mod error;
 mod exams;
 mod jobs;
+mod reports;
 mod users;
 
 pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
 pub use error::StoreError;
 pub use exams::{ExamRow, SittingRow};
 pub use jobs::{JobRow, NewJob};
+pub use reports::{RoomEventData, RoomRowData, SheetRow, SittingInfo};
 pub use users::{NewUserRow, ThrottleRow, UserRow};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

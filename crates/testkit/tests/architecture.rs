@@ -56,12 +56,17 @@ fn internal_dependencies_point_toward_the_domain() {
         ("examhall-store", &["examhall-domain"]),
         ("examhall-analytics", &[]),
         (
+            "examhall-reports",
+            &["examhall-protocol", "examhall-domain"],
+        ),
+        (
             "examhall-app",
             &[
                 "examhall-domain",
                 "examhall-protocol",
                 "examhall-store",
                 "examhall-analytics",
+                "examhall-reports",
             ],
         ),
         ("examhall-testkit", &["examhall-domain", "examhall-store"]),
@@ -96,6 +101,7 @@ fn frameworks_stay_in_their_own_crate() {
         ("sea-orm", "examhall-store"),
         ("yew", "examhall-ui"),
         ("polars", "examhall-analytics"),
+        ("printpdf", "examhall-reports"),
     ];
     for (framework, owner) in owners {
         for (krate, deps) in &graph {

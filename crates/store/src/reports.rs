@@ -1,0 +1,175 @@
+//! Read models for printed reports: one query per report, joined in SQL.
+
+use crate::attempts::ResultRow;
+use crate::{Result, Store, StoreError};
+use examhall_domain::Timestamp;
+
+/// One graded attempt with everything its result sheet prints.
+#[derive(Debug, Clone)]
+pub struct SheetRow {
+    pub attempt_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub sitting_id: i64,
+    pub sitting_opened_at: Timestamp,
+    pub submitted_at: Option<Timestamp>,
+    pub head_seq: i64,
+    pub head_hash: String,
+    pub result: ResultRow,
+}
+
+#[derive(sqlx::FromRow)]
+struct RawSheet {
+    attempt_id: String,
+    username: String,
+    display_name: String,
+    sitting_id: i64,
+    sitting_opened_at: i64,
+    submitted_at: Option<i64>,
+    head_seq: i64,
+    head_hash: String,
+    total: f64,
+    max: f64,
+    percentage: f64,
+    passed: bool,
+    awaiting_marking: bool,
+    marks: String,
+    graded_at: i64,
+}
+
+impl TryFrom<RawSheet> for SheetRow {
+    type Error = StoreError;
+    fn try_from(r: RawSheet) -> Result<SheetRow> {
+        Ok(SheetRow {
+            result: ResultRow {
+                marks: serde_json::from_str(&r.marks).map_err(|e| {
+                    StoreError::corrupt(format!("results.marks of {}", r.attempt_id), e)
+                })?,
+                attempt_id: r.attempt_id.clone(),
+                total: r.total,
+                max: r.max,
+                percentage: r.percentage,
+                passed: r.passed,
+                awaiting_marking: r.awaiting_marking,
+                graded_at: Timestamp(r.graded_at),
+            },
+            attempt_id: r.attempt_id,
+            username: r.username,
+            display_name: r.display_name,
+            sitting_id: r.sitting_id,
+            sitting_opened_at: Timestamp(r.sitting_opened_at),
+            submitted_at: r.submitted_at.map(Timestamp),
+            head_seq: r.head_seq,
+            head_hash: r.head_hash,
+        })
+    }
+}
+
+const SHEET_SQL: &str = "SELECT a.id AS attempt_id, u.username, u.display_name, a.sitting_id, \
+     s.opened_at AS sitting_opened_at, a.submitted_at, a.head_seq, a.head_hash, \
+     r.total, r.max, r.percentage, r.passed, r.awaiting_marking, r.marks, r.graded_at \
+     FROM results r JOIN attempts a ON a.id = r.attempt_id JOIN users u ON u.id = a.user_id \
+     JOIN sittings s ON s.id = a.sitting_id";
+
+/// A candidate expected at an exam, with their attempt if they started one.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoomRowData {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub time_multiplier: f64,
+    pub attempt_id: Option<String>,
+    pub status: Option<String>,
+    pub started_at: Option<i64>,
+    pub submitted_at: Option<i64>,
+    pub credited_ms: Option<i64>,
+}
+
+/// An event that belongs in the room report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoomEventData {
+    pub attempt_id: String,
+    pub at: i64,
+    pub kind: String,
+    pub payload: String,
+}
+
+/// A sitting (a start code's lifetime) with who opened it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SittingInfo {
+    pub id: i64,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    pub opened_by: String,
+}
+
+impl Store {
+    /// Result-sheet rows for every graded attempt of an exam, by candidate name.
+    pub async fn sheet_rows(&self, exam_id: i64) -> Result<Vec<SheetRow>> {
+        let sql = format!(
+            "{SHEET_SQL} WHERE a.exam_id = ?1 ORDER BY u.display_name COLLATE NOCASE, u.username"
+        );
+        sqlx::query_as::<_, RawSheet>(sqlx::AssertSqlSafe(sql))
+            .bind(exam_id)
+            .fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .map(SheetRow::try_from)
+            .collect()
+    }
+
+    /// The result-sheet row of one attempt, if it is graded.
+    pub async fn sheet_row(&self, attempt_id: &str) -> Result<Option<SheetRow>> {
+        let sql = format!("{SHEET_SQL} WHERE a.id = ?1");
+        sqlx::query_as::<_, RawSheet>(sqlx::AssertSqlSafe(sql))
+            .bind(attempt_id)
+            .fetch_optional(&self.read)
+            .await?
+            .map(SheetRow::try_from)
+            .transpose()
+    }
+
+    /// Everyone assigned to the exam (and anyone who sat it without an
+    /// assignment), with their attempt.
+    pub async fn room_rows(&self, exam_id: i64) -> Result<Vec<RoomRowData>> {
+        Ok(sqlx::query_as(
+            "WITH expected AS ( \
+                 SELECT user_id, time_multiplier FROM assignments WHERE exam_id = ?1 \
+                 UNION SELECT user_id, time_multiplier FROM attempts WHERE exam_id = ?1 \
+             ) \
+             SELECT u.id AS user_id, u.username, u.display_name, \
+                    COALESCE(a.time_multiplier, MAX(e.time_multiplier)) AS time_multiplier, \
+                    a.id AS attempt_id, a.status, a.started_at, a.submitted_at, a.credited_ms \
+             FROM expected e JOIN users u ON u.id = e.user_id \
+             LEFT JOIN attempts a ON a.exam_id = ?1 AND a.user_id = e.user_id \
+             GROUP BY u.id ORDER BY u.display_name COLLATE NOCASE, u.username",
+        )
+        .bind(exam_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Restarts, clock anomalies and submissions of the exam's attempts, in time order.
+    pub async fn room_events(&self, exam_id: i64) -> Result<Vec<RoomEventData>> {
+        Ok(sqlx::query_as(
+            "SELECT ev.attempt_id, ev.at, ev.kind, ev.payload FROM attempt_events ev \
+             JOIN attempts a ON a.id = ev.attempt_id \
+             WHERE a.exam_id = ?1 AND ev.kind IN ('resumed', 'clock_went_backwards', 'submitted') \
+             ORDER BY ev.at, ev.attempt_id, ev.seq",
+        )
+        .bind(exam_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Every sitting of the exam, oldest first.
+    pub async fn sittings_of(&self, exam_id: i64) -> Result<Vec<SittingInfo>> {
+        Ok(sqlx::query_as(
+            "SELECT s.id, s.opened_at, s.closed_at, u.display_name AS opened_by FROM sittings s \
+             JOIN users u ON u.id = s.opened_by WHERE s.exam_id = ?1 ORDER BY s.id",
+        )
+        .bind(exam_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+}
