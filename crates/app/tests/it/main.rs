@@ -6,6 +6,7 @@ mod attempt_flow;
 mod grading_queue;
 mod keys;
 mod marking;
+mod reports;
 mod roles;
 
 use examhall_app::demo::{DEMO_ACCOUNTS, DEMO_START_CODE};

@@ -1,0 +1,279 @@
+//! Printed reports through the use cases: the figures on paper are the ones in
+//! the database, names print as written, and only staff may print.
+
+use crate::Ctx;
+use examhall_app::AppError;
+use examhall_domain::Answer;
+use examhall_protocol::{AttemptRef, PrintJobState, SetAnswer};
+use std::ops::ControlFlow;
+use std::path::Path;
+
+/// The PDF's text with whitespace removed (so wrapping does not matter).
+fn text_of(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    text_of_file(&path)
+}
+
+fn text_of_file(path: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A candidate with a display name as written, who answers `n` of the demo
+/// questions correctly and submits.
+async fn sit(
+    ctx: &Ctx,
+    admin: &str,
+    teacher: &str,
+    username: &str,
+    name: &str,
+    n: usize,
+) -> String {
+    let new = examhall_protocol::NewUser {
+        username: username.into(),
+        display_name: name.into(),
+        password: "password-123".into(),
+        role: examhall_protocol::Role::Candidate,
+    };
+    let u = ctx.app.create_user(admin, new).await.unwrap();
+    ctx.app.assign_exam(teacher, 1, u.id, 1.0).await.unwrap();
+    let token = ctx
+        .app
+        .login(examhall_protocol::LoginRequest {
+            username: username.into(),
+            password: "password-123".into(),
+        })
+        .await
+        .unwrap()
+        .token;
+    let v = ctx
+        .app
+        .start_attempt(
+            &token,
+            examhall_protocol::StartAttempt {
+                exam_id: 1,
+                start_code: "EXAM24".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let right = [
+        ("q1", Answer::Text("b".into())),
+        ("q4", Answer::Text("true".into())),
+        ("q6", Answer::Text("Na".into())),
+        ("q5", Answer::Text("9.81".into())),
+    ];
+    for (q, a) in right.iter().take(n) {
+        ctx.app
+            .set_answer(
+                &token,
+                SetAnswer {
+                    attempt_id: v.attempt_id.clone(),
+                    question_id: (*q).into(),
+                    answer: Some(a.clone()),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    ctx.app
+        .submit(
+            &token,
+            AttemptRef {
+                attempt_id: v.attempt_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    v.attempt_id
+}
+
+#[tokio::test]
+async fn result_sheets_print_what_the_database_holds() {
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let teacher = ctx.login("teacher").await;
+    let zoe = sit(&ctx, &admin, &teacher, "zoe", "Zoë Łukasiewicz", 4).await;
+    let ngozi = sit(&ctx, &admin, &teacher, "ngozi", "Ngozi Ọkafọ", 1).await;
+    let dmitri = sit(&ctx, &admin, &teacher, "dmitri", "Дмитрий Иванов", 2).await;
+    ctx.drain().await;
+
+    let one = ctx.app.result_sheet_pdf(&teacher, &zoe).await.unwrap();
+    assert!(one.file_name.ends_with(".pdf") && !one.file_name.contains('/'));
+    let text = text_of(&one.bytes);
+    let attempt = ctx.db.store.attempt(&zoe).await.unwrap().unwrap();
+    for needle in [
+        "Zoë Łukasiewicz",
+        "Demo: General Science",
+        "Examhall Demo Centre",
+        "5 / 12",
+        "41.7%",
+        "FAIL",
+        attempt.head_hash.as_str(),
+        zoe.as_str(),
+        "What is the chemical symbol for sodium?",
+    ] {
+        assert!(
+            text.contains(&squash(needle)),
+            "missing {needle:?} in {text}"
+        );
+    }
+
+    let mut seen = Vec::new();
+    let all = ctx
+        .app
+        .result_sheets_pdf(&teacher, 1, move |done, total| {
+            assert_eq!(total, 3);
+            seen.push(done);
+            ControlFlow::Continue(())
+        })
+        .await
+        .unwrap();
+    let text = text_of(&all.bytes);
+    for name in ["Zoë Łukasiewicz", "Ngozi Ọkafọ", "Дмитрий Иванов"] {
+        assert!(text.contains(&squash(name)), "{name}");
+    }
+    for id in [&zoe, &ngozi, &dmitri] {
+        assert!(text.contains(id.as_str()), "sheet of {id}");
+    }
+    let cancelled = ctx
+        .app
+        .result_sheets_pdf(&teacher, 1, |_, _| ControlFlow::Break(()))
+        .await;
+    assert!(
+        matches!(cancelled, Err(AppError::Conflict(_))),
+        "{cancelled:?}"
+    );
+
+    // Candidates and invigilators do not print result sheets.
+    let cand = ctx.login("candidate").await;
+    assert!(matches!(
+        ctx.app.result_sheet_pdf(&cand, &zoe).await,
+        Err(AppError::Forbidden { .. })
+    ));
+    let inv = ctx.login("invigilator").await;
+    assert!(matches!(
+        ctx.app
+            .result_sheets_pdf(&inv, 1, |_, _| ControlFlow::Continue(()))
+            .await,
+        Err(AppError::Forbidden { .. })
+    ));
+}
+
+#[tokio::test]
+async fn the_summary_pdf_carries_the_statistics_and_the_room_report_the_attendance() {
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let teacher = ctx.login("teacher").await;
+    for (i, n) in [0, 1, 2, 3, 4].into_iter().enumerate() {
+        sit(
+            &ctx,
+            &admin,
+            &teacher,
+            &format!("cand{i}"),
+            &format!("Кандидат {i}"),
+            n,
+        )
+        .await;
+    }
+    ctx.drain().await;
+    let stats = ctx.app.exam_analysis(&teacher, 1).await.unwrap();
+    let pdf = ctx.app.exam_summary_pdf(&teacher, 1).await.unwrap();
+    let text = text_of(&pdf.bytes);
+    for needle in [
+        "Demo: General Science".to_owned(),
+        format!("{:.1}%", stats.pass_rate_pct),
+        format!("{:.2}", stats.sd),
+        "Item analysis".into(),
+        "What is the chemical symbol for sodium? (q6)".into(),
+    ] {
+        assert!(
+            text.contains(&squash(&needle)),
+            "missing {needle:?} in {text}"
+        );
+    }
+
+    // The demo's own two candidates are assigned but never came.
+    let inv = ctx.login("invigilator").await;
+    let room = ctx.app.room_report_pdf(&inv, 1).await.unwrap();
+    let text = text_of(&room.bytes);
+    assert!(text.contains(&squash("Present / absent 5 / 2")), "{text}");
+    assert!(text.contains(&squash("Кандидат 3")), "{text}");
+    assert_eq!(
+        text.matches("absent").count(),
+        3,
+        "two absent rows + the heading: {text}"
+    );
+
+    let cand = ctx.login("candidate").await;
+    assert!(matches!(
+        ctx.app.room_report_pdf(&cand, 1).await,
+        Err(AppError::Forbidden { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_background_print_job_reports_progress_and_saves_the_file() {
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let teacher = ctx.login("teacher").await;
+    for i in 0..4 {
+        sit(
+            &ctx,
+            &admin,
+            &teacher,
+            &format!("print{i}"),
+            &format!("Þórunn {i}"),
+            i,
+        )
+        .await;
+    }
+    ctx.drain().await;
+    let out = tempfile::tempdir().unwrap();
+    let id = ctx
+        .app
+        .start_printing_sheets(&teacher, 1, out.path().join("reports"))
+        .await
+        .unwrap();
+    let job = loop {
+        let j = ctx.app.print_job(&teacher, id).unwrap();
+        if j.state != PrintJobState::Running {
+            break j;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!((job.done, job.total), (4, 4));
+    let PrintJobState::Done { path } = job.state else {
+        panic!("{job:?}")
+    };
+    assert!(path.starts_with(out.path().to_str().unwrap()));
+    let text = text_of_file(Path::new(&path));
+    for i in 0..4 {
+        assert!(text.contains(&squash(&format!("Þórunn {i}"))), "{text}");
+    }
+    // No temporary file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(out.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(matches!(
+        ctx.app.print_job(&teacher, id + 100),
+        Err(AppError::NotFound(_))
+    ));
+}
