@@ -120,6 +120,8 @@ authed!(attempt_summaries => attempt_summaries() -> Vec<AttemptSummaryDto>);
 authed!(exam_analysis => exam_analysis(i64) -> ExamAnalysisDto);
 authed!(essays_to_mark => essays_to_mark() -> Vec<EssayToMarkDto>);
 authed!(mark_essay => mark_essay(MarkEssay) -> ResultView);
+authed!(preview_regrade => preview_regrade(KeyCorrection) -> RegradePreviewDto);
+authed!(apply_regrade => apply_regrade(KeyCorrection) -> RegradeStartedDto);
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -143,6 +145,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         exam_analysis,
         essays_to_mark,
         mark_essay,
+        preview_regrade,
+        apply_regrade,
         print_exam_summary,
         print_room_report,
         print_result_sheet,

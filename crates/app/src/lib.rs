@@ -13,6 +13,7 @@ pub mod demo;
 mod error;
 mod invigilation;
 mod marking;
+mod regrade;
 pub mod reports;
 mod results;
 pub mod worker;
@@ -134,16 +135,38 @@ impl App {
         self.inner.sessions.resolve(token, self.now())
     }
 
+    /// The exam as it grades now: its stored spec with any answer-key corrections
+    /// applied. Cached; a correction refreshes the cache.
     pub(crate) async fn exam(&self, exam_id: i64) -> AppResult<Arc<examhall_domain::ExamSpec>> {
         if let Some(e) = self.inner.exams.lock().expect("exam cache").get(&exam_id) {
             return Ok(e.clone());
         }
+        self.load_exam(exam_id).await
+    }
+
+    /// Reads the exam and its key corrections from the store (bypassing the cache)
+    /// and caches the result.
+    pub(crate) async fn load_exam(
+        &self,
+        exam_id: i64,
+    ) -> AppResult<Arc<examhall_domain::ExamSpec>> {
         let row = self
             .store()
             .exam(exam_id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("Exam {exam_id}")))?;
-        let spec = Arc::new(row.spec);
+        let mut spec = row.spec;
+        for c in self.store().key_corrections(exam_id).await? {
+            // Each correction was validated when it was made; apply it as stored.
+            if let Some(q) = spec
+                .questions
+                .iter_mut()
+                .find(|q| q.id.as_str() == c.question_id)
+            {
+                q.kind = c.key;
+            }
+        }
+        let spec = Arc::new(spec);
         self.inner
             .exams
             .lock()

@@ -14,7 +14,7 @@ use std::time::Duration;
 pub enum Outcome {
     /// Nothing was ready.
     Idle,
-    /// A batch ran: this many graded and stored, this many failed.
+    /// A batch ran: this many graded (or regraded) and stored, this many failed.
     Ran { graded: usize, failed: usize },
 }
 
@@ -42,6 +42,7 @@ impl Worker {
         }
         let mut done = Vec::with_capacity(jobs.len());
         let mut failed = 0;
+        let mut regraded = 0;
         // Read everything the batch needs in two queries, then grade in memory.
         let mut todo = Vec::with_capacity(jobs.len());
         for job in jobs {
@@ -49,6 +50,21 @@ impl Worker {
                 let msg = format!("gave up after {} tries", job.max_tries);
                 store.fail_job(job.id, &msg, None, now).await?;
                 failed += 1;
+                continue;
+            }
+            if job.kind == crate::regrade::REGRADE_JOB {
+                match self.app.run_regrade(job.id, &job.payload).await {
+                    Ok(()) => regraded += 1,
+                    Err(e) => {
+                        failed += 1;
+                        tracing::error!(job = job.id, error = ?e, "regrade failed");
+                        let retry = (job.tries < job.max_tries)
+                            .then(|| now.plus_millis(1000 << job.tries.min(10)));
+                        store
+                            .fail_job(job.id, &format!("{e:#}"), retry, now)
+                            .await?;
+                    }
+                }
                 continue;
             }
             let payload = (job.kind == GRADE_JOB)
@@ -96,7 +112,7 @@ impl Worker {
                 }
             }
         }
-        let graded = done.len();
+        let graded = done.len() + regraded;
         store.complete_gradings(&done, self.app.now()).await?;
         Ok(Outcome::Ran { graded, failed })
     }

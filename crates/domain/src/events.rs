@@ -92,6 +92,14 @@ pub enum AttemptEvent {
         percentage: f64,
         passed: bool,
     },
+    /// The attempt was graded again after an answer key was corrected.
+    Regraded {
+        correction: i64,
+        question: QuestionId,
+        total: f64,
+        percentage: f64,
+        passed: bool,
+    },
 }
 
 impl AttemptEvent {
@@ -106,6 +114,7 @@ impl AttemptEvent {
             AttemptEvent::Submitted { .. } => "submitted",
             AttemptEvent::Graded { .. } => "graded",
             AttemptEvent::EssayMarked { .. } => "essay_marked",
+            AttemptEvent::Regraded { .. } => "regraded",
         }
     }
 
@@ -114,7 +123,9 @@ impl AttemptEvent {
     pub fn allowed_in(&self, status: AttemptStatus) -> bool {
         match self {
             AttemptEvent::Graded { .. } => status == AttemptStatus::Submitted,
-            AttemptEvent::EssayMarked { .. } => status == AttemptStatus::Graded,
+            AttemptEvent::EssayMarked { .. } | AttemptEvent::Regraded { .. } => {
+                status == AttemptStatus::Graded
+            }
             _ => status == AttemptStatus::InProgress,
         }
     }

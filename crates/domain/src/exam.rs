@@ -1,6 +1,6 @@
 //! An exam as authored: settings plus questions, validated before it is stored.
 
-use crate::question::{MultiScoring, Question, QuestionKind, Tolerance};
+use crate::question::{MultiScoring, Question, QuestionId, QuestionKind, Tolerance};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -156,6 +156,65 @@ impl ExamSpec {
     pub fn total_marks(&self) -> f64 {
         self.questions.iter().map(|q| q.marks).sum()
     }
+
+    /// The exam with one question's answer key replaced. Only the key may change:
+    /// the question keeps its type and, for choice questions, exactly the options
+    /// candidates saw. The corrected exam must still validate.
+    pub fn with_corrected_key(
+        &self,
+        question: &QuestionId,
+        key: QuestionKind,
+    ) -> Result<ExamSpec, ExamError> {
+        let position = self
+            .questions
+            .iter()
+            .position(|q| &q.id == question)
+            .ok_or_else(|| ExamError::Exam {
+                field: "question_id",
+                problem: format!("no question {question} in this exam"),
+            })?;
+        let q = &self.questions[position];
+        let err = |problem: String| ExamError::Question {
+            position: position + 1,
+            id: q.id.to_string(),
+            field: "key",
+            problem,
+        };
+        if std::mem::discriminant(&q.kind) != std::mem::discriminant(&key) {
+            return Err(err(format!(
+                "a key correction keeps the question's type ({}), got {}",
+                q.kind.type_name(),
+                key.type_name()
+            )));
+        }
+        let same_options = match (&q.kind, &key) {
+            (
+                QuestionKind::SingleChoice { options: a, .. },
+                QuestionKind::SingleChoice { options: b, .. },
+            )
+            | (
+                QuestionKind::MultipleResponse { options: a, .. },
+                QuestionKind::MultipleResponse { options: b, .. },
+            ) => a == b,
+            _ => true,
+        };
+        if !same_options {
+            return Err(err(
+                "the options must stay exactly as candidates saw them; only the key may change"
+                    .into(),
+            ));
+        }
+        if matches!(key, QuestionKind::Essay) {
+            return Err(err("an essay has no key to correct".into()));
+        }
+        if q.kind == key {
+            return Err(err("this is already the key".into()));
+        }
+        let mut corrected = self.clone();
+        corrected.questions[position].kind = key;
+        corrected.validate()?;
+        Ok(corrected)
+    }
 }
 
 fn check_options<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> Result<(), String> {
@@ -209,6 +268,55 @@ mod tests {
                 },
             }],
         }
+    }
+
+    fn key(correct: &str) -> QuestionKind {
+        match &base().questions[0].kind {
+            QuestionKind::SingleChoice { options, .. } => QuestionKind::SingleChoice {
+                options: options.clone(),
+                correct: correct.into(),
+            },
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_key_correction_changes_only_the_key() {
+        let q1 = QuestionId::parse("q1").unwrap();
+        let fixed = base().with_corrected_key(&q1, key("b")).unwrap();
+        assert_eq!(fixed.questions[0].kind, key("b"));
+        assert_eq!(fixed.questions[0].prompt, "Pick");
+
+        let same = base().with_corrected_key(&q1, key("a")).unwrap_err();
+        assert!(same.to_string().contains("already the key"), "{same}");
+        let unknown = base().with_corrected_key(&q1, key("z")).unwrap_err();
+        assert!(unknown.to_string().contains("question 1 (q1)"), "{unknown}");
+        let retyped = base()
+            .with_corrected_key(&q1, QuestionKind::TrueFalse { correct: true })
+            .unwrap_err();
+        assert!(
+            retyped.to_string().contains("keeps the question's type"),
+            "{retyped}"
+        );
+        let reworded = QuestionKind::SingleChoice {
+            options: vec![
+                ChoiceOption {
+                    id: "a".into(),
+                    text: "A".into(),
+                },
+                ChoiceOption {
+                    id: "b".into(),
+                    text: "Something else".into(),
+                },
+            ],
+            correct: "b".into(),
+        };
+        let e = base().with_corrected_key(&q1, reworded).unwrap_err();
+        assert!(e.to_string().contains("options must stay"), "{e}");
+        let missing = base()
+            .with_corrected_key(&QuestionId::parse("q9").unwrap(), key("b"))
+            .unwrap_err();
+        assert!(missing.to_string().contains("no question q9"), "{missing}");
     }
 
     #[test]

@@ -214,6 +214,32 @@ pub fn grade_sheet(exam: &ExamSpec, answers: &BTreeMap<QuestionId, Answer>) -> S
     SheetResult::from_marks(marks, exam.pass_mark_pct)
 }
 
+/// Grades a sheet again (after a key correction), keeping every mark a teacher
+/// gave by hand: those answers are not auto-graded, so no key can change them.
+pub fn regrade_sheet(
+    exam: &ExamSpec,
+    answers: &BTreeMap<QuestionId, Answer>,
+    previous: &SheetResult,
+) -> SheetResult {
+    let fresh = grade_sheet(exam, answers);
+    let marks = fresh
+        .marks
+        .into_iter()
+        .map(|(qid, mark)| {
+            let manual = exam
+                .questions
+                .iter()
+                .any(|q| q.id == qid && matches!(q.kind, crate::question::QuestionKind::Essay));
+            let kept = manual
+                .then(|| previous.marks.iter().find(|(p, _)| p == &qid))
+                .flatten()
+                .map(|(_, m)| m.clone());
+            (qid, kept.unwrap_or(mark))
+        })
+        .collect();
+    SheetResult::from_marks(marks, exam.pass_mark_pct)
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MarkingError {
     #[error("question {0} is not on this answer sheet")]
@@ -283,6 +309,50 @@ impl SheetResult {
 mod tests {
     use super::*;
     use crate::question::ChoiceOption;
+
+    #[test]
+    fn a_regrade_follows_the_new_key_but_keeps_hand_marks() {
+        let q = |id: &str, marks: f64, kind: QuestionKind| Question {
+            id: QuestionId::parse(id).unwrap(),
+            prompt: id.into(),
+            marks,
+            penalty: 0.0,
+            kind,
+        };
+        let mut e = exam(
+            vec![
+                q("q1", 1.0, QuestionKind::TrueFalse { correct: true }),
+                q("q2", 3.0, QuestionKind::Essay),
+            ],
+            false,
+        );
+        let answers: BTreeMap<QuestionId, Answer> = [
+            (
+                QuestionId::parse("q1").unwrap(),
+                Answer::Text("false".into()),
+            ),
+            (
+                QuestionId::parse("q2").unwrap(),
+                Answer::Text("essay".into()),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let marked = grade_sheet(&e, &answers)
+            .with_manual_mark(
+                &QuestionId::parse("q2").unwrap(),
+                2.0,
+                Some("ok".into()),
+                50.0,
+            )
+            .unwrap();
+        assert_eq!((marked.total, marked.passed), (2.0, true));
+        e.questions[0].kind = QuestionKind::TrueFalse { correct: false };
+        let again = regrade_sheet(&e, &answers, &marked);
+        assert_eq!(again.total, 3.0);
+        assert_eq!(again.marks[1].1.comment.as_deref(), Some("ok"));
+        assert!(!again.awaiting_marking);
+    }
 
     fn opts(ids: &[&str]) -> Vec<ChoiceOption> {
         ids.iter()

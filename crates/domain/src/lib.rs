@@ -18,7 +18,9 @@ pub use events::{
     verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason,
 };
 pub use exam::{ExamError, ExamSpec, ResultRelease};
-pub use grading::{grade_question, grade_sheet, Mark, MarkingError, Outcome, SheetResult};
+pub use grading::{
+    grade_question, grade_sheet, regrade_sheet, Mark, MarkingError, Outcome, SheetResult,
+};
 pub use question::{
     Answer, AnswerError, ChoiceOption, MultiScoring, Question, QuestionId, QuestionKind, Tolerance,
 };

@@ -395,6 +395,48 @@ pub struct DistractorRowDto {
     pub all_pct: f64,
 }
 
+/// A corrected answer key for one question of an exam, with the reason on record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyCorrection {
+    pub exam_id: i64,
+    pub question_id: String,
+    /// The question's new key (same type and options as before).
+    pub key: QuestionKind,
+    pub reason: String,
+}
+
+/// What a key correction would do, before anything is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegradePreviewDto {
+    pub exam_id: i64,
+    pub question_id: String,
+    pub pass_mark_pct: f64,
+    /// Every graded attempt, changed or not, by candidate.
+    pub rows: Vec<RegradeRowDto>,
+    pub changed: usize,
+    pub now_passing: usize,
+    pub now_failing: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegradeRowDto {
+    pub attempt_id: String,
+    pub candidate: String,
+    pub max: f64,
+    pub old_total: f64,
+    pub new_total: f64,
+    pub old_passed: bool,
+    pub new_passed: bool,
+}
+
+/// A key correction stored and its regrade jobs queued.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegradeStartedDto {
+    pub correction_id: i64,
+    /// One grading task per attempt (see task status).
+    pub task_ids: Vec<i64>,
+}
+
 /// Where a PDF report was saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedReportDto {

@@ -150,7 +150,7 @@ const ATTEMPT_COLS: &str =
 /// the caller's transaction. `head` is the attempt as read in this transaction.
 /// Returns the last sequence number written. (The head columns are advanced by the
 /// `attempt_events_advance_head` trigger.)
-async fn append_in(
+pub(crate) async fn append_in(
     conn: &mut SqliteConnection,
     head: &AttemptRow,
     events: &[AttemptEvent],
@@ -190,7 +190,10 @@ async fn append_in(
     Ok(seq)
 }
 
-async fn attempt_in(conn: &mut SqliteConnection, attempt_id: &str) -> Result<AttemptRow> {
+pub(crate) async fn attempt_in(
+    conn: &mut SqliteConnection,
+    attempt_id: &str,
+) -> Result<AttemptRow> {
     let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id = ?1");
     sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
         .bind(attempt_id)
@@ -282,8 +285,10 @@ async fn project(
         AttemptEvent::Started { .. }
         | AttemptEvent::Resumed { .. }
         | AttemptEvent::ClockWentBackwards { .. }
-        // The result row is rewritten by `record_manual_mark` in the same transaction.
-        | AttemptEvent::EssayMarked { .. } => {}
+        // The result row is rewritten by `record_manual_mark` / `record_regrade`
+        // in the same transaction.
+        | AttemptEvent::EssayMarked { .. }
+        | AttemptEvent::Regraded { .. } => {}
     }
     Ok(())
 }

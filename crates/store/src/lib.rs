@@ -12,6 +12,7 @@ pub mod baseline;
 mod error;
 mod exams;
 mod jobs;
+mod regrade;
 mod reports;
 mod users;
 
@@ -19,6 +20,7 @@ pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAtt
 pub use error::StoreError;
 pub use exams::{ExamRow, SittingRow};
 pub use jobs::{JobRow, NewJob};
+pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
 pub use reports::{RoomEventData, RoomRowData, SheetRow, SittingInfo};
 pub use users::{NewUserRow, ThrottleRow, UserRow};
 

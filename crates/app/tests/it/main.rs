@@ -6,6 +6,7 @@ mod attempt_flow;
 mod grading_queue;
 mod keys;
 mod marking;
+mod regrade;
 mod reports;
 mod roles;
 
