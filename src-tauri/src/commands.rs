@@ -67,6 +67,16 @@ pub async fn print_result_sheet(
 }
 
 #[tauri::command]
+pub async fn export_results(
+    app: State<'_, App>,
+    dir: State<'_, ReportsDir>,
+    token: String,
+    args: ExportRequest,
+) -> Res<SavedReportDto> {
+    saved(&dir, app.export_results(&token, args).await)
+}
+
+#[tauri::command]
 pub async fn start_printing_sheets(
     app: State<'_, App>,
     dir: State<'_, ReportsDir>,
@@ -150,6 +160,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         print_exam_summary,
         print_room_report,
         print_result_sheet,
+        export_results,
         start_printing_sheets,
         print_job,
         cancel_print_job

@@ -5,7 +5,7 @@
 use crate::analysis::off_runtime;
 use crate::{App, AppError, AppResult};
 use examhall_domain::{Outcome, Role, Timestamp};
-use examhall_protocol::{PrintJobDto, PrintJobState};
+use examhall_protocol::{ExportFormat, ExportRequest, PrintJobDto, PrintJobState};
 use examhall_reports as pdf;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 const PRINTERS: &[Role] = &[Role::Teacher, Role::Admin];
 const ROOM_STAFF: &[Role] = &[Role::Invigilator, Role::Teacher, Role::Admin];
 
-/// A rendered report: a suggested file name and the PDF bytes.
+/// A rendered report or export: a suggested file name and its bytes.
 #[derive(Debug, Clone)]
 pub struct Report {
     pub file_name: String,
@@ -315,6 +315,126 @@ impl App {
         };
         let file_name = format!("room-report-{}.pdf", slug(&exam.title));
         let bytes = off_runtime(move || pdf::room_report(&report)).await?;
+        Ok(Report { file_name, bytes })
+    }
+
+    /// Results and item analysis as CSV or as one XLSX workbook (teachers, admins).
+    pub async fn export_results(&self, token: &str, req: ExportRequest) -> AppResult<Report> {
+        use pdf::export::{Table, Value};
+        let analysis = self.exam_analysis(token, req.exam_id).await?;
+        let exam = self.exam(req.exam_id).await?;
+        let rows = self.store().sheet_rows(req.exam_id).await?;
+        let mut headers: Vec<String> = [
+            "attempt_id",
+            "username",
+            "candidate",
+            "total",
+            "max",
+            "percentage",
+            "passed",
+            "provisional",
+        ]
+        .map(String::from)
+        .to_vec();
+        headers.extend(exam.questions.iter().map(|q| q.id.to_string()));
+        let results = Table {
+            name: "Results".into(),
+            headers,
+            rows: rows
+                .iter()
+                .map(|r| {
+                    let res = &r.result;
+                    let mut row: Vec<Value> = vec![
+                        r.attempt_id.clone().into(),
+                        r.username.clone().into(),
+                        r.display_name.clone().into(),
+                        res.total.into(),
+                        res.max.into(),
+                        res.percentage.into(),
+                        res.passed.into(),
+                        res.awaiting_marking.into(),
+                    ];
+                    row.extend(exam.questions.iter().map(|q| {
+                        res.marks
+                            .iter()
+                            .find(|(id, _)| id == &q.id)
+                            .map_or(Value::Empty, |(_, m)| m.awarded.into())
+                    }));
+                    row
+                })
+                .collect(),
+        };
+        let items = Table {
+            name: "Item analysis".into(),
+            headers: [
+                "question_id",
+                "prompt",
+                "max",
+                "facility_pct",
+                "sd",
+                "discrimination_index",
+                "discriminative_efficiency",
+                "flags",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: analysis
+                .items
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.question_id.clone().into(),
+                        i.prompt.clone().into(),
+                        i.max.into(),
+                        i.facility.into(),
+                        i.sd.into(),
+                        i.discrimination_index.into(),
+                        i.discriminative_efficiency.into(),
+                        i.flags.join("; ").into(),
+                    ]
+                })
+                .collect(),
+        };
+        let a = &analysis;
+        let summary = Table {
+            name: "Summary".into(),
+            headers: vec!["figure".into(), "value".into()],
+            rows: [
+                ("attempts", Value::from(a.attempts as f64)),
+                ("max_possible", a.max_possible.into()),
+                ("mean", a.mean.into()),
+                ("median", a.median.into()),
+                ("sd", a.sd.into()),
+                ("min", a.min.into()),
+                ("max", a.max.into()),
+                ("pass_mark_pct", a.pass_mark_pct.into()),
+                ("pass_rate_pct", a.pass_rate_pct.into()),
+                ("skewness", a.skewness.into()),
+                ("kurtosis", a.kurtosis.into()),
+                ("cronbach_alpha", a.alpha.into()),
+                ("error_ratio", a.error_ratio.into()),
+                ("standard_error", a.standard_error.into()),
+            ]
+            .into_iter()
+            .map(|(k, v)| vec![k.into(), v])
+            .collect(),
+        };
+        let base = slug(&exam.title);
+        let export = |e: pdf::export::ExportError| AppError::Internal(anyhow::Error::new(e));
+        let (file_name, bytes) = match req.format {
+            ExportFormat::ResultsCsv => (
+                format!("results-{base}.csv"),
+                pdf::export::to_csv(&results).map_err(export)?,
+            ),
+            ExportFormat::ItemsCsv => (
+                format!("item-analysis-{base}.csv"),
+                pdf::export::to_csv(&items).map_err(export)?,
+            ),
+            ExportFormat::Xlsx => (
+                format!("results-{base}.xlsx"),
+                pdf::export::to_xlsx(&[summary, results, items]).map_err(export)?,
+            ),
+        };
         Ok(Report { file_name, bytes })
     }
 

@@ -437,6 +437,24 @@ pub struct RegradeStartedDto {
     pub task_ids: Vec<i64>,
 }
 
+/// What to export from an exam's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// One row per graded attempt, with the marks per question.
+    ResultsCsv,
+    /// One row per question: the item analysis.
+    ItemsCsv,
+    /// Both tables (and the summary) as sheets of one workbook.
+    Xlsx,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    pub exam_id: i64,
+    pub format: ExportFormat,
+}
+
 /// Where a PDF report was saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedReportDto {

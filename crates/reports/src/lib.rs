@@ -6,6 +6,7 @@
 //! Text is set in DejaVu Sans (embedded, subset per document), so names such as
 //! "Zoë Łukasiewicz", "Ngozi Ọkafọ" or "Дмитрий" print as written.
 
+pub mod export;
 mod layout;
 mod room;
 mod sheet;

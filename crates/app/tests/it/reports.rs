@@ -277,3 +277,71 @@ async fn a_background_print_job_reports_progress_and_saves_the_file() {
         Err(AppError::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn exports_carry_the_stored_results_and_item_analysis() {
+    use examhall_protocol::{ExportFormat, ExportRequest};
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let teacher = ctx.login("teacher").await;
+    let a = sit(&ctx, &admin, &teacher, "first", "=cmd|' /C calc'!A0", 3).await;
+    let b = sit(&ctx, &admin, &teacher, "second", "Zoë, the second", 1).await;
+    ctx.drain().await;
+    let req = |format| ExportRequest { exam_id: 1, format };
+
+    let csv = ctx
+        .app
+        .export_results(&teacher, req(ExportFormat::ResultsCsv))
+        .await
+        .unwrap();
+    assert!(csv.file_name.ends_with(".csv"));
+    let mut r = csv::Reader::from_reader(csv.bytes.as_slice());
+    let headers = r.headers().unwrap().clone();
+    assert_eq!(&headers[0], "attempt_id");
+    assert_eq!(headers.len(), 8 + 7, "fixed columns and one per question");
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        let stored = ctx.db.store.result(&row[0]).await.unwrap().unwrap();
+        assert_eq!(row[3].parse::<f64>().unwrap(), stored.total);
+        let per_question: f64 = (8..15).map(|i| row[i].parse::<f64>().unwrap()).sum();
+        assert!(
+            (per_question - stored.total).abs() < 1e-9,
+            "marks add up to the total"
+        );
+    }
+    let names: Vec<&str> = rows.iter().map(|r| r.get(2).unwrap()).collect();
+    assert!(names.contains(&"Zoë, the second"), "{names:?}");
+    assert!(
+        names.contains(&"'=cmd|' /C calc'!A0"),
+        "formulas are defused: {names:?}"
+    );
+    assert!([&a, &b]
+        .iter()
+        .all(|id| rows.iter().any(|r| &r[0] == id.as_str())));
+
+    let items = ctx
+        .app
+        .export_results(&teacher, req(ExportFormat::ItemsCsv))
+        .await
+        .unwrap();
+    let mut r = csv::Reader::from_reader(items.bytes.as_slice());
+    let stats = ctx.app.exam_analysis(&teacher, 1).await.unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(&rows[0][0], "q1");
+    assert!((rows[0][3].parse::<f64>().unwrap() - stats.items[0].facility).abs() < 1e-9);
+
+    let xlsx = ctx
+        .app
+        .export_results(&teacher, req(ExportFormat::Xlsx))
+        .await
+        .unwrap();
+    assert!(xlsx.file_name.ends_with(".xlsx") && xlsx.bytes.starts_with(b"PK"));
+
+    let inv = ctx.login("invigilator").await;
+    assert!(matches!(
+        ctx.app.export_results(&inv, req(ExportFormat::Xlsx)).await,
+        Err(AppError::Forbidden { .. })
+    ));
+}
