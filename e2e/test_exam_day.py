@@ -3,6 +3,7 @@
   python3 e2e/test_exam_day.py           (needs a display: run under xvfb-run)
 Prints one line per test and a closing 'N passed, N failed'."""
 import os
+import subprocess
 import random
 import sys
 import time
@@ -13,6 +14,13 @@ from harness import OUT, Desktop, login, logout, timer_secs, wait_saved  # noqa:
 
 CANDIDATE = ("candidate", "demo-candidate-pass")
 INVIGILATOR = ("invigilator", "demo-invigilator-pass")
+
+
+def pdf_text(path):
+    """The text of a PDF, as poppler's pdftotext reads it (whitespace squashed)."""
+    assert os.path.getsize(path) > 1000, f"{path} is too small to be a report"
+    out = subprocess.run(["pdftotext", path, "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(out.split())
 
 
 def answer_every_type(s):
@@ -120,6 +128,24 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         s.screenshot(os.path.join(OUT, "statistics-screen.png"))
         s.js("document.getElementById('items-table').scrollIntoView()")
         s.screenshot(os.path.join(OUT, "statistics-items.png"))
+
+        # Print the exam summary from the page: a real PDF in the data directory.
+        s.click("#print-summary")
+        path = s.text(s.wait("#report-path", timeout=60, pred=lambda t: "exam-summary" in t))
+        assert path.startswith(os.path.join(d.dir, "reports")), path
+        text = pdf_text(path)
+        for needle in ["Demo: General Science", "Graded attempts", "Item analysis",
+                       "Which planet is closest to the Sun?", "Examhall Demo Centre"]:
+            assert needle in text, f"summary PDF lacks {needle!r}"
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", path,
+                        os.path.join(OUT, "summary-pdf")], check=True)
+        # Every result sheet, printed in the background with a progress bar.
+        s.click("#print-sheets")
+        path = s.text(s.wait("#report-path", timeout=60, pred=lambda t: "result-sheets" in t))
+        text = pdf_text(path)
+        assert "8/12" in text.replace(" ", "") and "Provisional" in text, text[:500]
+        s.js("document.getElementById('back-to-staff').scrollIntoView({block: 'end'})")
+        s.screenshot(os.path.join(OUT, "statistics-reports.png"))
 
         # The teacher marks the essay; the candidate's result is no longer provisional.
         s.click("#back-to-staff")

@@ -121,3 +121,27 @@ pub async fn essays_to_mark(token: &str) -> Res<Vec<EssayToMarkDto>> {
 pub async fn mark_essay(token: &str, r: MarkEssay) -> Res<ResultView> {
     authed("mark_essay", token, r).await
 }
+pub async fn print_exam_summary(token: &str, exam_id: i64) -> Res<SavedReportDto> {
+    authed("print_exam_summary", token, exam_id).await
+}
+pub async fn print_room_report(token: &str, exam_id: i64) -> Res<SavedReportDto> {
+    authed("print_room_report", token, exam_id).await
+}
+pub async fn export_results(token: &str, r: ExportRequest) -> Res<SavedReportDto> {
+    authed("export_results", token, r).await
+}
+pub async fn start_printing_sheets(token: &str, exam_id: i64) -> Res<u64> {
+    authed("start_printing_sheets", token, exam_id).await
+}
+pub async fn print_job(token: &str, id: u64) -> Res<PrintJobDto> {
+    authed("print_job", token, id).await
+}
+pub async fn cancel_print_job(token: &str, id: u64) -> Res<()> {
+    authed("cancel_print_job", token, id).await
+}
+pub async fn preview_regrade(token: &str, c: KeyCorrection) -> Res<RegradePreviewDto> {
+    authed("preview_regrade", token, c).await
+}
+pub async fn apply_regrade(token: &str, c: KeyCorrection) -> Res<RegradeStartedDto> {
+    authed("apply_regrade", token, c).await
+}

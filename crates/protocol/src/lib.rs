@@ -4,11 +4,11 @@
 //! built from a domain [`Question`] by an exhaustive match and has no field in which
 //! a key could travel: a key cannot leak by forgetting to skip a field.
 
-use examhall_domain::{Question, QuestionKind};
+use examhall_domain::Question;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub use examhall_domain::{Answer, AttemptStatus, Outcome, Role};
+pub use examhall_domain::{Answer, AttemptStatus, ChoiceOption, Outcome, QuestionKind, Role};
 
 /// Stable error codes the UI branches on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,6 @@
 use crate::ipc;
+use crate::pages::regrade::KeyCorrectionPanel;
+use crate::pages::reports::ReportsPanel;
 use crate::state::Screen;
 use crate::Nav;
 use examhall_protocol::ExamAnalysisDto;
@@ -27,9 +29,11 @@ fn short(x: f64) -> String {
 #[function_component(AnalysisPage)]
 pub fn analysis_page(p: &Props) -> Html {
     let data = use_state(|| None::<Result<ExamAnalysisDto, String>>);
+    // Bumped to reload the figures (after a key correction).
+    let reload = use_state(|| 0u32);
     {
         let (data, nav, id) = (data.clone(), p.nav.clone(), p.exam_id);
-        use_effect_with(p.exam_id, move |_| {
+        use_effect_with((p.exam_id, *reload), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::exam_analysis(&nav.token, id).await {
                     Ok(a) => data.set(Some(Ok(a))),
@@ -130,6 +134,9 @@ pub fn analysis_page(p: &Props) -> Html {
                     </table>
                     <h2>{format!("Options chosen by the top and bottom 27% ({} candidate{} each)", a.distractor_group_size, if a.distractor_group_size == 1 { "" } else { "s" })}</h2>
                     <div id="distractors">{ for distractors }</div>
+                    <ReportsPanel nav={p.nav.clone()} exam_id={p.exam_id} />
+                    <KeyCorrectionPanel nav={p.nav.clone()} exam_id={p.exam_id} items={a.items.clone()}
+                        on_applied={{ let reload = reload.clone(); Callback::from(move |_| reload.set(*reload + 1)) }} />
                 </>
             }
         }

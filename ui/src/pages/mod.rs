@@ -4,6 +4,8 @@ pub mod exam;
 pub mod invigilator;
 pub mod login;
 pub mod marking;
+pub mod regrade;
+pub mod reports;
 pub mod result;
 pub mod setup;
 pub mod staff;
