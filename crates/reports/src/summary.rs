@@ -55,7 +55,8 @@ pub fn exam_summary(r: &SummaryReport) -> Vec<u8> {
         ("Cronbach's α", fmt_opt(a.alpha, 4)),
         (
             "Error ratio",
-            fmt_opt(a.error_ratio.map(|e| e * 100.0), 2) + "%",
+            a.error_ratio
+                .map_or_else(|| "–".to_owned(), |e| format!("{:.2}%", e * 100.0)),
         ),
         ("Standard error", fmt_opt(a.standard_error, 3)),
         ("Printed", r.printed_at.clone()),
