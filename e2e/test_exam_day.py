@@ -121,6 +121,8 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         assert s.text_of("#stat-mean") == "8.00 / 12", s.text_of("#stat-mean")
         bars = s.find_all("#histogram .bin")
         assert len(bars) == 12, f"one bar per mark of the 12 ({len(bars)})"
+        points = s.find_all("#trend-chart circle.mean")
+        assert len(points) == 1, f"one sitting so far, one point on the trend chart ({len(points)})"
         rows = s.find_all("#items-table tbody tr")
         assert len(rows) == 7, f"one row per question ({len(rows)})"
         tables = s.find_all("#distractors table")
@@ -144,7 +146,7 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         path = s.text(s.wait("#report-path", timeout=60, pred=lambda t: "result-sheets" in t))
         text = pdf_text(path)
         assert "8/12" in text.replace(" ", "") and "Provisional" in text, text[:500]
-        s.js("document.getElementById('back-to-staff').scrollIntoView({block: 'end'})")
+        s.js("document.getElementById('reports-panel').scrollIntoView({block: 'start'})")
         s.screenshot(os.path.join(OUT, "statistics-reports.png"))
 
         # The teacher marks the essay; the candidate's result is no longer provisional.

@@ -9,10 +9,12 @@
 mod distractors;
 mod input;
 mod stats;
+mod trend;
 
 pub use distractors::{distractors, DistractorTable, OptionRow};
 pub use input::{CsvOptions, ScoreMatrix};
 pub use stats::{analyse, Analysis, Bin, ItemStats, Reliability, Summary};
+pub use trend::{trend, TrendPoint};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnalyticsError {

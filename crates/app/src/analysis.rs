@@ -5,7 +5,9 @@ use crate::{App, AppError, AppResult};
 pub use examhall_analytics::{Analysis, CsvOptions};
 use examhall_domain::Role;
 use examhall_domain::{Answer, QuestionKind};
-use examhall_protocol::{DistractorRowDto, ExamAnalysisDto, HistogramBinDto, ItemStatsDto};
+use examhall_protocol::{
+    DistractorRowDto, ExamAnalysisDto, HistogramBinDto, ItemStatsDto, TrendPointDto,
+};
 use std::path::Path;
 
 /// Reads `path` (a CSV of marks: header of item names, one row per attempt) and
@@ -127,8 +129,36 @@ impl App {
                     .map(|(q, _)| q)
             })
             .collect();
+        // Trends: the same figures per sitting, in the order sittings were opened.
+        let sheets = self.store().sheet_rows(exam_id).await?;
+        let opened: std::collections::HashMap<i64, examhall_domain::Timestamp> = sheets
+            .iter()
+            .map(|r| (r.sitting_id, r.sitting_opened_at))
+            .collect();
+        let groups: Vec<i64> = sheets.iter().map(|r| r.sitting_id).collect();
+        let pcts: Vec<f64> = sheets.iter().map(|r| r.result.percentage).collect();
+        let trend = off_runtime(move || examhall_analytics::trend(&groups, &pcts, pass_mark))
+            .await?
+            .map_err(invalid)?
+            .into_iter()
+            .map(|t| TrendPointDto {
+                sitting_id: t.group,
+                opened_at: opened
+                    .get(&t.group)
+                    .map(|ts| crate::reports::local_time(*ts))
+                    .unwrap_or_default(),
+                attempts: t.attempts,
+                mean_pct: t.mean_pct,
+                median_pct: t.median_pct,
+                sd_pct: t.sd_pct,
+                min_pct: t.min_pct,
+                max_pct: t.max_pct,
+                pass_rate_pct: t.pass_rate_pct,
+            })
+            .collect();
         let s = a.summary;
         Ok(ExamAnalysisDto {
+            trend,
             exam_id,
             exam_title: exam.title.clone(),
             attempts: s.attempts,

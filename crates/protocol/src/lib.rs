@@ -361,6 +361,23 @@ pub struct ExamAnalysisDto {
     pub distractor_group_size: usize,
     pub histogram: Vec<HistogramBinDto>,
     pub items: Vec<ItemStatsDto>,
+    /// The same figures per sitting, oldest first.
+    #[serde(default)]
+    pub trend: Vec<TrendPointDto>,
+}
+
+/// Summary figures of one sitting (percentages of the maximum mark).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendPointDto {
+    pub sitting_id: i64,
+    pub opened_at: String,
+    pub attempts: usize,
+    pub mean_pct: f64,
+    pub median_pct: f64,
+    pub sd_pct: Option<f64>,
+    pub min_pct: f64,
+    pub max_pct: f64,
+    pub pass_rate_pct: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

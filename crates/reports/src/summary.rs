@@ -77,6 +77,37 @@ pub fn exam_summary(r: &SummaryReport) -> Vec<u8> {
     doc.heading("Score distribution");
     histogram(&mut doc, a);
 
+    if a.trend.len() > 1 {
+        doc.heading("By sitting");
+        let rows: Vec<Vec<Cell>> = a
+            .trend
+            .iter()
+            .map(|t| {
+                vec![
+                    t.sitting_id.to_string().into(),
+                    t.opened_at.clone().into(),
+                    t.attempts.to_string().into(),
+                    format!("{:.1}", t.mean_pct).into(),
+                    format!("{:.1}", t.median_pct).into(),
+                    fmt_opt(t.sd_pct, 1).into(),
+                    format!("{:.1}", t.pass_rate_pct).into(),
+                ]
+            })
+            .collect();
+        doc.table(
+            &[
+                col("Sitting", 45.0, Align::Right),
+                col("Opened", 150.0, Align::Left),
+                col("Attempts", 55.0, Align::Right),
+                col("Mean %", 60.0, Align::Right),
+                col("Median %", 60.0, Align::Right),
+                col("SD %", 60.0, Align::Right),
+                col("Pass rate %", 69.28, Align::Right),
+            ],
+            &rows,
+        );
+    }
+
     doc.heading("Item analysis");
     let rows: Vec<Vec<Cell>> = a
         .items

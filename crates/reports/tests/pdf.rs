@@ -255,6 +255,7 @@ fn analysis(items: usize) -> ExamAnalysisDto {
         standard_error: Some(1.789),
         provisional: 2,
         distractor_group_size: 7,
+        trend: vec![],
         histogram: (0..10)
             .map(|b| HistogramBinDto {
                 from: b as f64 * 3.0,

@@ -25,6 +25,54 @@ fn short(x: f64) -> String {
     }
 }
 
+/// Mean and pass rate per sitting as an SVG line chart (0–100%).
+fn trend_chart(points: &[examhall_protocol::TrendPointDto]) -> Html {
+    let (w, h, pad) = (640.0_f64, 220.0_f64, 36.0_f64);
+    let n = points.len().max(1);
+    let x = |i: usize| {
+        if n == 1 {
+            w / 2.0
+        } else {
+            pad + (w - 2.0 * pad) * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |pct: f64| h - pad - (h - 2.0 * pad) * pct.clamp(0.0, 100.0) / 100.0;
+    let line = |f: fn(&examhall_protocol::TrendPointDto) -> f64| {
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(f(p))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let grid = [0.0, 25.0, 50.0, 75.0, 100.0].map(|g| {
+        html! {
+            <g>
+                <line x1={pad.to_string()} x2={(w - pad).to_string()} y1={y(g).to_string()} y2={y(g).to_string()} class="grid" />
+                <text x={(pad - 6.0).to_string()} y={(y(g) + 4.0).to_string()} text-anchor="end" class="axis">{format!("{g:.0}%")}</text>
+            </g>
+        }
+    });
+    let marks = points.iter().enumerate().map(|(i, p)| {
+        html! {
+            <g>
+                <circle cx={x(i).to_string()} cy={y(p.mean_pct).to_string()} r="4" class="mean"><title>{format!("Sitting {} ({}): mean {:.1}%, {} attempts", p.sitting_id, p.opened_at, p.mean_pct, p.attempts)}</title></circle>
+                <circle cx={x(i).to_string()} cy={y(p.pass_rate_pct).to_string()} r="4" class="pass"><title>{format!("Sitting {}: pass rate {:.1}%", p.sitting_id, p.pass_rate_pct)}</title></circle>
+                <text x={x(i).to_string()} y={(h - pad + 16.0).to_string()} text-anchor="middle" class="axis">{format!("#{}", p.sitting_id)}</text>
+            </g>
+        }
+    });
+    html! {
+        <svg id="trend-chart" class="trend" viewBox={format!("0 0 {w} {h}")} role="img"
+             aria-label="Mean score and pass rate per sitting">
+            { for grid }
+            <polyline points={line(|p| p.mean_pct)} class="mean" />
+            <polyline points={line(|p| p.pass_rate_pct)} class="pass" />
+            { for marks }
+        </svg>
+    }
+}
+
 /// Exam statistics: summary figures, a histogram of totals, and the item table.
 #[function_component(AnalysisPage)]
 pub fn analysis_page(p: &Props) -> Html {
@@ -127,6 +175,9 @@ pub fn analysis_page(p: &Props) -> Html {
                     }
                     <h2>{"Distribution of totals"}</h2>
                     <div class="histogram" id="histogram" role="img" aria-label="Histogram of total marks">{ for bars }</div>
+                    <h2>{"By sitting"}</h2>
+                    <p class="legend"><span class="key mean">{"● mean score"}</span>{" "}<span class="key pass">{"● pass rate"}</span></p>
+                    {trend_chart(&a.trend)}
                     <h2>{"Items"}</h2>
                     <table class="marks" id="items-table">
                         <thead><tr><th>{"#"}</th><th>{"Question"}</th><th>{"Facility"}</th><th>{"SD"}</th><th>{"Discrimination"}</th><th>{"Efficiency"}</th><th>{"Flags"}</th></tr></thead>

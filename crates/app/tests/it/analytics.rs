@@ -159,3 +159,76 @@ async fn exam_statistics_come_from_the_graded_attempts() {
         Err(AppError::Forbidden { .. })
     ));
 }
+
+/// A second start code opens a second sitting; the trend shows each sitting's figures.
+#[tokio::test]
+async fn the_trend_has_one_point_per_sitting() {
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let teacher = ctx.login("teacher").await;
+    let inv = ctx.login("invigilator").await;
+    let sit = |user: &'static str, code: String, answers: Vec<(&'static str, Answer)>| {
+        let (ctx, admin, teacher) = (&ctx, admin.clone(), teacher.clone());
+        async move {
+            let (t, v) = ctx
+                .new_candidate_started(&admin, &teacher, user, 1, &code)
+                .await;
+            for (q, a) in answers {
+                let req = SetAnswer {
+                    attempt_id: v.attempt_id.clone(),
+                    question_id: q.into(),
+                    answer: Some(a),
+                };
+                ctx.app.set_answer(&t, req).await.unwrap();
+            }
+            let r = AttemptRef {
+                attempt_id: v.attempt_id,
+            };
+            ctx.app.submit(&t, r).await.unwrap();
+        }
+    };
+    // Morning sitting: 6/12 and 0/12.
+    sit(
+        "morning1",
+        "EXAM24".into(),
+        vec![
+            ("q5", Answer::Text("9.81".into())),
+            ("q2", Answer::Choices(vec!["a".into(), "c".into()])),
+            ("q3", Answer::Choices(vec!["a".into(), "c".into()])),
+        ],
+    )
+    .await;
+    sit("morning2", "EXAM24".into(), vec![]).await;
+    ctx.clock.advance_ms(4 * 3600 * 1000);
+    let code = ctx.app.open_sitting(&inv, 1).await.unwrap().start_code;
+    // Afternoon sitting: 3/12.
+    sit(
+        "afternoon1",
+        code,
+        vec![
+            ("q5", Answer::Text("9.81".into())),
+            ("q1", Answer::Text("b".into())),
+        ],
+    )
+    .await;
+    ctx.drain().await;
+
+    let s = ctx.app.exam_analysis(&teacher, 1).await.unwrap();
+    assert_eq!(s.trend.len(), 2, "{:?}", s.trend);
+    let (am, pm) = (&s.trend[0], &s.trend[1]);
+    assert!(am.sitting_id < pm.sitting_id);
+    assert_eq!((am.attempts, pm.attempts), (2, 1));
+    assert!(
+        (am.mean_pct - 25.0).abs() < 1e-9,
+        "(50% + 0%) / 2: {}",
+        am.mean_pct
+    );
+    assert!(
+        (am.pass_rate_pct - 50.0).abs() < 1e-9,
+        "6/12 is exactly the pass mark"
+    );
+    assert!((pm.mean_pct - 25.0).abs() < 1e-9, "3/12: {}", pm.mean_pct);
+    assert_eq!(pm.pass_rate_pct, 0.0);
+    assert_eq!(pm.sd_pct, None);
+    assert!(!am.opened_at.is_empty());
+}
