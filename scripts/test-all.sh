@@ -29,6 +29,8 @@ step "UI state tests (native)"
 step "benchmark smoke run (debug build; real numbers: see docs/benchmarks.md)"
 cargo run -q -p examhall-cli -- bench --dir target/bench-smoke --answers 100 --rounds 1 --sheets 100 > target/bench-smoke.json
 grep -q '"grading_sheets": 100' target/bench-smoke.json
+cargo run -q -p examhall-cli -- bench-reports --sheets 20 --reps 1 > target/bench-reports-smoke.json
+grep -q '"sheets": 20' target/bench-reports-smoke.json
 
 step "analytics cross-check against an independent numpy implementation"
 [ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv
