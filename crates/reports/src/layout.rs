@@ -278,6 +278,26 @@ impl Doc {
         }
     }
 
+    /// The top of a report's first page: centre and report kind in small grey
+    /// letters, the title in large bold, and a rule under them.
+    pub fn title_block(&mut self, centre: &str, kind: &str, title: &str) {
+        let top = PAGE_H - MARGIN;
+        self.text(MARGIN, top - 10.0, 9.0, Weight::Regular, GREY, centre);
+        self.text_right(
+            PAGE_W - MARGIN,
+            top - 10.0,
+            9.0,
+            Weight::Regular,
+            GREY,
+            kind,
+        );
+        let title = fit(title, 17.0, Weight::Bold, PAGE_W - 2.0 * MARGIN);
+        self.text(MARGIN, top - 34.0, 17.0, Weight::Bold, BLACK, &title);
+        self.y = top - 44.0;
+        self.rule(self.y, BLUE, 1.2);
+        self.gap(4.0);
+    }
+
     pub fn heading(&mut self, s: &str) {
         self.ensure(40.0);
         self.y -= 10.0;

@@ -5,10 +5,7 @@
 //! yet (pauses, extensions and incidents logged by an invigilator) have no column:
 //! a report must not show an empty column that reads as "none happened".
 
-use crate::layout::{
-    col, colored, fit, Align, Cell, Doc, Weight, BLACK, BLUE, GREEN, GREY, MARGIN, PAGE_H, PAGE_W,
-    RED,
-};
+use crate::layout::{col, colored, Align, Cell, Doc, Weight, GREEN, GREY, RED};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomReport {
@@ -53,21 +50,7 @@ pub fn room_report(r: &RoomReport) -> Vec<u8> {
         "{} · {} · room session report · printed {}",
         r.centre, r.exam_title, r.printed_at
     ));
-    let top = PAGE_H - MARGIN;
-    doc.text(MARGIN, top - 10.0, 9.0, Weight::Regular, GREY, &r.centre);
-    doc.text_right(
-        PAGE_W - MARGIN,
-        top - 10.0,
-        9.0,
-        Weight::Regular,
-        GREY,
-        "Room session report",
-    );
-    let title = fit(&r.exam_title, 17.0, Weight::Bold, PAGE_W - 2.0 * MARGIN);
-    doc.text(MARGIN, top - 34.0, 17.0, Weight::Bold, BLACK, &title);
-    doc.y = top - 44.0;
-    doc.rule(doc.y, BLUE, 1.2);
-    doc.gap(4.0);
+    doc.title_block(&r.centre, "Room session report", &r.exam_title);
     let present = r.rows.iter().filter(|x| x.started_at.is_some()).count();
     doc.facts(&[
         ("Sitting", r.sitting.clone()),

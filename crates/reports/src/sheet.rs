@@ -1,8 +1,7 @@
 //! The candidate result sheet.
 
 use crate::layout::{
-    col, colored, fit, Align, Cell, Doc, Weight, BLACK, BLUE, GREEN, GREY, MARGIN, PAGE_H, PAGE_W,
-    RED,
+    col, colored, Align, Cell, Doc, Weight, BLACK, GREEN, GREY, MARGIN, PAGE_W, RED,
 };
 use crate::{fmt_mark, Cancelled};
 use std::ops::ControlFlow;
@@ -88,21 +87,7 @@ fn draw(doc: &mut Doc, s: &ResultSheet) {
         s.centre, s.exam_title, s.candidate_name, s.printed_at
     ));
     // Header band.
-    let top = PAGE_H - MARGIN;
-    doc.text(MARGIN, top - 10.0, 9.0, Weight::Regular, GREY, &s.centre);
-    doc.text_right(
-        PAGE_W - MARGIN,
-        top - 10.0,
-        9.0,
-        Weight::Regular,
-        GREY,
-        "Result sheet",
-    );
-    let title = fit(&s.exam_title, 17.0, Weight::Bold, PAGE_W - 2.0 * MARGIN);
-    doc.text(MARGIN, top - 34.0, 17.0, Weight::Bold, BLACK, &title);
-    doc.y = top - 44.0;
-    doc.rule(doc.y, BLUE, 1.2);
-    doc.gap(4.0);
+    doc.title_block(&s.centre, "Result sheet", &s.exam_title);
     doc.facts(&[
         ("Candidate", s.candidate_name.clone()),
         ("Username", s.candidate_username.clone()),

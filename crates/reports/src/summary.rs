@@ -1,8 +1,8 @@
 //! The exam summary report for the exam board: figures, histogram, item analysis.
 
 use crate::layout::{
-    col, colored, fit, text_width, Align, Cell, Doc, Weight, BLACK, BLUE, GREY, LIGHT, MARGIN,
-    PAGE_H, PAGE_W, RED,
+    col, colored, text_width, Align, Cell, Doc, Weight, BLACK, BLUE, GREY, LIGHT, MARGIN, PAGE_W,
+    RED,
 };
 use crate::{fmt_mark, fmt_opt};
 use examhall_protocol::ExamAnalysisDto;
@@ -21,21 +21,7 @@ pub fn exam_summary(r: &SummaryReport) -> Vec<u8> {
         "{} · {} · exam summary · printed {}",
         r.centre, a.exam_title, r.printed_at
     ));
-    let top = PAGE_H - MARGIN;
-    doc.text(MARGIN, top - 10.0, 9.0, Weight::Regular, GREY, &r.centre);
-    doc.text_right(
-        PAGE_W - MARGIN,
-        top - 10.0,
-        9.0,
-        Weight::Regular,
-        GREY,
-        "Exam summary",
-    );
-    let title = fit(&a.exam_title, 17.0, Weight::Bold, PAGE_W - 2.0 * MARGIN);
-    doc.text(MARGIN, top - 34.0, 17.0, Weight::Bold, BLACK, &title);
-    doc.y = top - 44.0;
-    doc.rule(doc.y, BLUE, 1.2);
-    doc.gap(4.0);
+    doc.title_block(&r.centre, "Exam summary", &a.exam_title);
     let m = a.max_possible;
     let of_max = |x: f64| format!("{} ({:.1}%)", fmt_mark(x), pct(x, m));
     doc.facts(&[

@@ -204,6 +204,35 @@ pub(crate) async fn attempt_in(
         .ok_or_else(|| StoreError::NotFound(format!("attempt {attempt_id}")))
 }
 
+/// Rewrites an attempt's stored result (after a hand mark or a regrade).
+pub(crate) async fn update_result_in(
+    conn: &mut SqliteConnection,
+    attempt_id: &str,
+    result: &SheetResult,
+) -> Result<()> {
+    let marks =
+        serde_json::to_string(&result.marks).map_err(|e| StoreError::corrupt("marks", e))?;
+    let updated = sqlx::query(
+        "UPDATE results SET total = ?2, max = ?3, percentage = ?4, passed = ?5, awaiting_marking = ?6, marks = ?7 \
+         WHERE attempt_id = ?1",
+    )
+    .bind(attempt_id)
+    .bind(result.total)
+    .bind(result.max)
+    .bind(result.percentage)
+    .bind(result.passed)
+    .bind(result.awaiting_marking)
+    .bind(marks)
+    .execute(conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::NotFound(format!(
+            "result of attempt {attempt_id}"
+        )));
+    }
+    Ok(())
+}
+
 /// Why a conditional append did not happen.
 #[derive(Debug)]
 pub enum AppendError<E> {
@@ -601,29 +630,10 @@ impl Store {
         result: &SheetResult,
         now: Timestamp,
     ) -> Result<()> {
-        let marks =
-            serde_json::to_string(&result.marks).map_err(|e| StoreError::corrupt("marks", e))?;
         let mut tx = self.write.begin().await?;
         let head = attempt_in(&mut tx, attempt_id).await?;
         append_in(&mut tx, &head, std::slice::from_ref(event), now).await?;
-        let updated = sqlx::query(
-            "UPDATE results SET total = ?2, max = ?3, percentage = ?4, passed = ?5, awaiting_marking = ?6, marks = ?7 \
-             WHERE attempt_id = ?1",
-        )
-        .bind(attempt_id)
-        .bind(result.total)
-        .bind(result.max)
-        .bind(result.percentage)
-        .bind(result.passed)
-        .bind(result.awaiting_marking)
-        .bind(marks)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::NotFound(format!(
-                "result of attempt {attempt_id}"
-            )));
-        }
+        update_result_in(&mut tx, attempt_id, result).await?;
         tx.commit().await?;
         Ok(())
     }

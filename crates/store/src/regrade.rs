@@ -1,6 +1,6 @@
 //! Answer-key corrections and the regrade jobs they start.
 
-use crate::attempts::{append_in, attempt_in};
+use crate::attempts::{append_in, attempt_in, update_result_in};
 use crate::jobs::{enqueue_in, NewJob};
 use crate::{Result, Store, StoreError};
 use examhall_domain::{AttemptEvent, QuestionKind, SheetResult, Timestamp};
@@ -112,8 +112,6 @@ impl Store {
         result: &SheetResult,
         now: Timestamp,
     ) -> Result<bool> {
-        let marks =
-            serde_json::to_string(&result.marks).map_err(|e| StoreError::corrupt("marks", e))?;
         let mut tx = self.write.begin().await?;
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = ?1")
             .bind(job_id)
@@ -124,24 +122,7 @@ impl Store {
         }
         let head = attempt_in(&mut tx, attempt_id).await?;
         append_in(&mut tx, &head, std::slice::from_ref(event), now).await?;
-        let updated = sqlx::query(
-            "UPDATE results SET total = ?2, max = ?3, percentage = ?4, passed = ?5, awaiting_marking = ?6, marks = ?7 \
-             WHERE attempt_id = ?1",
-        )
-        .bind(attempt_id)
-        .bind(result.total)
-        .bind(result.max)
-        .bind(result.percentage)
-        .bind(result.passed)
-        .bind(result.awaiting_marking)
-        .bind(marks)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::NotFound(format!(
-                "result of attempt {attempt_id}"
-            )));
-        }
+        update_result_in(&mut tx, attempt_id, result).await?;
         sqlx::query(
             "UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL, error = NULL WHERE id = ?1",
         )
