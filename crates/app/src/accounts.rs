@@ -79,6 +79,28 @@ impl App {
     }
 
     pub async fn login(&self, req: LoginRequest) -> AppResult<SessionDto> {
+        let u = self.authenticate(req).await?;
+        if !u.approved {
+            return Err(AppError::Conflict(
+                "This teacher account waits for an administrator's approval.".into(),
+            ));
+        }
+        let token = self.inner.sessions.create(
+            Actor {
+                user_id: u.id,
+                role: u.role,
+            },
+            self.now(),
+        );
+        tracing::info!(user = u.id, role = %u.role, "signed in");
+        Ok(SessionDto {
+            token,
+            user: user_dto(&u),
+        })
+    }
+
+    /// Checks a username and password, with throttling; the user on success.
+    pub(crate) async fn authenticate(&self, req: LoginRequest) -> AppResult<UserRow> {
         let now = self.now();
         // Throttle by the name as typed (normalised), whether or not the account exists.
         let key = req.username.trim().to_lowercase();
@@ -107,18 +129,7 @@ impl App {
                 if throttle.is_some() {
                     self.store().clear_throttle(&key).await?;
                 }
-                let token = self.inner.sessions.create(
-                    Actor {
-                        user_id: u.id,
-                        role: u.role,
-                    },
-                    now,
-                );
-                tracing::info!(user = u.id, role = %u.role, "signed in");
-                Ok(SessionDto {
-                    token,
-                    user: user_dto(&u),
-                })
+                Ok(u)
             }
             _ => {
                 let failures = throttle.map_or(0, |t| t.failures) + 1;

@@ -13,6 +13,7 @@ pub mod demo;
 mod error;
 mod invigilation;
 mod marking;
+pub mod platform;
 mod regrade;
 pub mod reports;
 mod results;
@@ -98,6 +99,8 @@ struct Inner {
     attempt_owners: std::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>,
     /// Batch prints running in the background.
     print_jobs: reports::PrintJobs,
+    /// JWT keys, when the server enabled bearer tokens.
+    jwt: std::sync::OnceLock<platform::JwtKeys>,
 }
 
 impl std::fmt::Debug for App {
@@ -118,6 +121,7 @@ impl App {
                 exams: Default::default(),
                 attempt_owners: Default::default(),
                 print_jobs: Default::default(),
+                jwt: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -131,7 +135,11 @@ impl App {
     pub(crate) fn settings(&self) -> &Settings {
         &self.inner.settings
     }
+    /// Who holds `token`: a JWT (when enabled) or a desktop session.
     pub(crate) fn actor(&self, token: &str) -> AppResult<Actor> {
+        if let Some(jwt) = self.jwt_actor(token) {
+            return jwt;
+        }
         self.inner.sessions.resolve(token, self.now())
     }
 

@@ -24,6 +24,8 @@ enum Command {
     },
     /// Exam summary, reliability and item analysis of a score matrix CSV.
     Analyse(AnalyseArgs),
+    /// Run the central server: the platform REST API (JWT) and its grading worker.
+    Serve(ServeArgs),
     /// Print a PDF report from a centre's database (as the signed-in user).
     Report(ReportArgs),
     /// Time rendering result sheets (one PDF of N pages, and N separate PDFs).
@@ -48,6 +50,19 @@ enum Command {
         #[arg(long, default_value_t = 5000)]
         sheets: usize,
     },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The server's data directory (holding examhall.sqlite and jwt.secret).
+    #[arg(long, env = "EXAMHALL_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "EXAMHALL_ADDR", default_value = "127.0.0.1:8000")]
+    addr: std::net::SocketAddr,
+    /// Create this administrator on an empty database (password from $EXAMHALL_ADMIN_PASSWORD).
+    #[arg(long)]
+    init_admin: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -155,6 +170,78 @@ fn print_text(a: &examhall_app::analysis::Analysis) {
     }
 }
 
+/// The JWT secret: `$EXAMHALL_JWT_SECRET`, else `jwt.secret` in the data directory,
+/// created with 32 random bytes (owner-only) on first start.
+fn jwt_secret(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context as _;
+    if let Ok(s) = std::env::var("EXAMHALL_JWT_SECRET") {
+        return Ok(s.into_bytes());
+    }
+    let path = dir.join("jwt.secret");
+    if let Ok(bytes) = std::fs::read(&path) {
+        anyhow::ensure!(
+            bytes.len() >= 32,
+            "{}: the secret is shorter than 32 bytes",
+            path.display()
+        );
+        return Ok(bytes);
+    }
+    let secret = examhall_app::platform::new_secret();
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    std::io::Write::write_all(
+        &mut opts
+            .open(&path)
+            .with_context(|| format!("creating {}", path.display()))?,
+        &secret,
+    )?;
+    Ok(secret)
+}
+
+async fn serve(a: ServeArgs) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let dir = a.data_dir.unwrap_or_else(examhall_app::default_data_dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let db = dir.join("examhall.sqlite");
+    let app = examhall_app::App::open(&db, std::sync::Arc::new(examhall_app::SystemClock))
+        .await
+        .with_context(|| format!("opening {}", db.display()))?;
+    app.enable_jwt(&jwt_secret(&dir)?)?;
+    if let Some(username) = a.init_admin {
+        if app.setup_status().await?.needs_first_admin {
+            let password = std::env::var("EXAMHALL_ADMIN_PASSWORD")
+                .context("--init-admin needs the password in $EXAMHALL_ADMIN_PASSWORD")?;
+            app.create_first_admin(examhall_app::protocol::NewUser {
+                display_name: username.clone(),
+                username,
+                password,
+                role: examhall_app::protocol::Role::Admin,
+            })
+            .await?;
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(a.addr)
+        .await
+        .with_context(|| format!("listening on {}", a.addr))?;
+    eprintln!(
+        "Examhall server on http://{}/api/docs/",
+        listener.local_addr()?
+    );
+    examhall_server::serve(app, listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
 async fn report(r: ReportArgs) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let user = r.user.context(
@@ -228,6 +315,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Serve(a) => serve(a).await?,
         Command::Report(r) => {
             if let Err(e) = report(r).await {
                 eprintln!("examhall report: {e:#}");

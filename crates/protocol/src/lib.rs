@@ -4,6 +4,8 @@
 //! built from a domain [`Question`] by an exhaustive match and has no field in which
 //! a key could travel: a key cannot leak by forgetting to skip a field.
 
+pub mod platform;
+
 use examhall_domain::Question;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -204,6 +204,29 @@ pub(crate) async fn attempt_in(
         .ok_or_else(|| StoreError::NotFound(format!("attempt {attempt_id}")))
 }
 
+async fn insert_attempt_in(
+    conn: &mut SqliteConnection,
+    a: &NewAttempt<'_>,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
+         last_seen_at, head_seq, head_hash) VALUES (?1, ?2, ?3, ?4, 'in_progress', ?5, ?6, ?7, ?5, 0, ?8)",
+    )
+    .bind(a.id)
+    .bind(a.exam_id)
+    .bind(a.sitting_id)
+    .bind(a.user_id)
+    .bind(now.0)
+    .bind(a.duration_secs)
+    .bind(a.time_multiplier)
+    .bind(EventHash::genesis().0)
+    .execute(conn)
+    .await
+    .map_err(|e| conflict_on_unique(e, "an attempt at this exam"))?;
+    Ok(())
+}
+
 /// Rewrites an attempt's stored result (after a hand mark or a regrade).
 pub(crate) async fn update_result_in(
     conn: &mut SqliteConnection,
@@ -332,26 +355,31 @@ impl Store {
         now: Timestamp,
     ) -> Result<AttemptRow> {
         let mut tx = self.write.begin().await?;
-        sqlx::query(
-            "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
-             last_seen_at, head_seq, head_hash) VALUES (?1, ?2, ?3, ?4, 'in_progress', ?5, ?6, ?7, ?5, 0, ?8)",
-        )
-        .bind(a.id)
-        .bind(a.exam_id)
-        .bind(a.sitting_id)
-        .bind(a.user_id)
-        .bind(now.0)
-        .bind(a.duration_secs)
-        .bind(a.time_multiplier)
-        .bind(EventHash::genesis().0)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| conflict_on_unique(e, "an attempt at this exam"))?;
+        insert_attempt_in(&mut tx, &a, now).await?;
         let head = attempt_in(&mut tx, a.id).await?;
         append_in(&mut tx, &head, std::slice::from_ref(started), now).await?;
         let row = attempt_in(&mut tx, a.id).await?;
         tx.commit().await?;
         Ok(row)
+    }
+
+    /// An attempt taken and handed in in one go (the platform API's submit): the
+    /// attempt, its events (started, answers, submitted) and its grading job, in one
+    /// transaction. Returns the job's id.
+    pub async fn record_whole_attempt(
+        &self,
+        a: NewAttempt<'_>,
+        events: &[AttemptEvent],
+        job: &NewJob<'_>,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        insert_attempt_in(&mut tx, &a, now).await?;
+        let head = attempt_in(&mut tx, a.id).await?;
+        append_in(&mut tx, &head, events, now).await?;
+        let job_id = enqueue_in(&mut tx, job, now).await?;
+        tx.commit().await?;
+        Ok(job_id)
     }
 
     /// Appends events durably. Returns once the commit has reached the disk.

@@ -8,6 +8,7 @@
 //! projected into `attempts`/`attempt_answers` in the same transaction.
 
 mod attempts;
+mod bank;
 pub mod baseline;
 mod error;
 mod exams;
@@ -17,11 +18,12 @@ mod reports;
 mod users;
 
 pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
+pub use bank::BankQuestionRow;
 pub use error::StoreError;
 pub use exams::{ExamRow, SittingRow};
 pub use jobs::{JobRow, NewJob};
 pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
-pub use reports::{RoomEventData, RoomRowData, SheetRow, SittingInfo};
+pub use reports::{ResultListRow, RoomEventData, RoomRowData, SheetRow, SittingInfo};
 pub use users::{NewUserRow, ThrottleRow, UserRow};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -103,7 +103,39 @@ pub struct SittingInfo {
     pub opened_by: String,
 }
 
+/// A graded result with whose and which exam it is.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ResultListRow {
+    pub attempt_id: String,
+    pub exam_id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub total: f64,
+    pub max: f64,
+    pub percentage: f64,
+    pub passed: bool,
+    pub awaiting_marking: bool,
+}
+
 impl Store {
+    /// Graded results, optionally of one exam and/or one user, oldest first.
+    pub async fn result_list(
+        &self,
+        exam_id: Option<i64>,
+        user_id: Option<i64>,
+    ) -> Result<Vec<ResultListRow>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id AS attempt_id, a.exam_id, a.user_id, u.username, r.total, r.max, r.percentage, \
+             r.passed, r.awaiting_marking FROM results r JOIN attempts a ON a.id = r.attempt_id \
+             JOIN users u ON u.id = a.user_id \
+             WHERE (?1 IS NULL OR a.exam_id = ?1) AND (?2 IS NULL OR a.user_id = ?2) ORDER BY r.graded_at, a.id",
+        )
+        .bind(exam_id)
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     /// Result-sheet rows for every graded attempt of an exam, by candidate name.
     pub async fn sheet_rows(&self, exam_id: i64) -> Result<Vec<SheetRow>> {
         let sql = format!(

@@ -9,6 +9,8 @@ pub struct UserRow {
     pub display_name: String,
     pub role: Role,
     pub password_hash: String,
+    /// False for a self-registered teacher until an administrator approves them.
+    pub approved: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +34,7 @@ struct RawUser {
     display_name: String,
     role: String,
     password_hash: String,
+    approved: bool,
 }
 
 impl TryFrom<RawUser> for UserRow {
@@ -44,6 +47,7 @@ impl TryFrom<RawUser> for UserRow {
             username: r.username,
             display_name: r.display_name,
             password_hash: r.password_hash,
+            approved: r.approved,
         })
     }
 }
@@ -93,7 +97,7 @@ impl Store {
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
         sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash FROM users WHERE username = ?1",
+            "SELECT id, username, display_name, role, password_hash, approved FROM users WHERE username = ?1",
         )
         .bind(username)
         .fetch_optional(&self.read)
@@ -104,7 +108,7 @@ impl Store {
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
         sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash FROM users WHERE id = ?1",
+            "SELECT id, username, display_name, role, password_hash, approved FROM users WHERE id = ?1",
         )
         .bind(id)
         .fetch_optional(&self.read)
@@ -115,13 +119,43 @@ impl Store {
 
     pub async fn list_users(&self) -> Result<Vec<UserRow>> {
         sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash FROM users ORDER BY id",
+            "SELECT id, username, display_name, role, password_hash, approved FROM users ORDER BY id",
         )
         .fetch_all(&self.read)
         .await?
         .into_iter()
         .map(UserRow::try_from)
         .collect()
+    }
+
+    /// Inserts a self-registered user, approved or waiting for approval.
+    pub async fn register_user(
+        &self,
+        u: NewUserRow<'_>,
+        approved: bool,
+        now: Timestamp,
+    ) -> Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, role, password_hash, created_at, approved) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        )
+        .bind(u.username)
+        .bind(u.display_name)
+        .bind(u.role.as_str())
+        .bind(u.password_hash)
+        .bind(now.0)
+        .bind(approved)
+        .fetch_one(&self.write)
+        .await
+        .map_err(|e| conflict_on_unique(e, &format!("user {:?}", u.username)))
+    }
+
+    /// Approves a waiting account; false if there is no such user.
+    pub async fn approve_user(&self, id: i64) -> Result<bool> {
+        let r = sqlx::query("UPDATE users SET approved = 1 WHERE id = ?1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(r.rows_affected() == 1)
     }
 
     pub async fn throttle(&self, username: &str) -> Result<Option<ThrottleRow>> {

@@ -70,7 +70,8 @@ fn internal_dependencies_point_toward_the_domain() {
             ],
         ),
         ("examhall-testkit", &["examhall-domain", "examhall-store"]),
-        ("examhall-cli", &["examhall-app"]),
+        ("examhall-server", &["examhall-app", "examhall-protocol"]),
+        ("examhall-cli", &["examhall-app", "examhall-server"]),
         (
             "examhall-desktop",
             &["examhall-app", "examhall-protocol", "examhall-store"],
@@ -102,6 +103,7 @@ fn frameworks_stay_in_their_own_crate() {
         ("yew", "examhall-ui"),
         ("polars", "examhall-analytics"),
         ("printpdf", "examhall-reports"),
+        ("axum", "examhall-server"),
     ];
     for (framework, owner) in owners {
         for (krate, deps) in &graph {

@@ -1,0 +1,672 @@
+//! The use cases behind the platform REST API (served by `examhall serve`):
+//! self-registration with teacher approval, JWT sign-in, the question bank,
+//! exams built from it, whole-attempt submission graded as a job, results and
+//! analytics. Same rules as everywhere else: role checks here, keys never reach
+//! a student.
+
+use crate::auth::{hash_password, Actor};
+use crate::candidate::{GradePayload, GRADE_JOB};
+use crate::{App, AppError, AppResult};
+use examhall_domain::{
+    Answer, AttemptEvent, ChoiceOption, ExamSpec, MultiScoring, Password, Question, QuestionId,
+    QuestionKind, ResultRelease, Role, SubmitReason, Tolerance, Username,
+};
+use examhall_protocol::platform::*;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+/// How long a JWT stays valid.
+pub const JWT_TTL_SECS: i64 = 3600;
+const STAFF_KEYS: &[Role] = &[Role::Teacher, Role::Admin];
+
+/// The server's signing keys (HS256 over a secret of at least 32 bytes).
+pub(crate) struct JwtKeys {
+    enc: EncodingKey,
+    dec: DecodingKey,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    role: String,
+    iat: i64,
+    exp: i64,
+}
+
+fn api_role(r: Role) -> ApiRole {
+    match r {
+        Role::Candidate => ApiRole::Student,
+        Role::Teacher => ApiRole::Teacher,
+        Role::Invigilator => ApiRole::Invigilator,
+        Role::Admin => ApiRole::Admin,
+    }
+}
+
+fn api_user(u: &examhall_store::UserRow) -> ApiUser {
+    ApiUser {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: api_role(u.role),
+        approved: u.approved,
+    }
+}
+
+/// 32 random bytes for a new server's JWT secret.
+pub fn new_secret() -> Vec<u8> {
+    let mut bytes = vec![0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    bytes
+}
+
+impl App {
+    /// Turns on JWT bearer tokens (the server does; the desktop uses sessions).
+    pub fn enable_jwt(&self, secret: &[u8]) -> AppResult<()> {
+        if secret.len() < 32 {
+            return Err(AppError::invalid("jwt_secret", "must be at least 32 bytes"));
+        }
+        let keys = JwtKeys {
+            enc: EncodingKey::from_secret(secret),
+            dec: DecodingKey::from_secret(secret),
+        };
+        let _ = self.inner.jwt.set(keys);
+        Ok(())
+    }
+
+    /// A JWT's holder, checked against the key and this app's clock.
+    pub(crate) fn jwt_actor(&self, token: &str) -> Option<AppResult<Actor>> {
+        let keys = self.inner.jwt.get()?;
+        if token.matches('.').count() != 2 {
+            return None;
+        }
+        let mut v = Validation::new(Algorithm::HS256);
+        // Expiry is checked below against the app's clock, not the OS clock.
+        v.validate_exp = false;
+        v.required_spec_claims.clear();
+        let claims = match jsonwebtoken::decode::<Claims>(token, &keys.dec, &v) {
+            Ok(d) => d.claims,
+            Err(_) => return Some(Err(AppError::Unauthenticated)),
+        };
+        let now_s = self.now().0 / 1000;
+        let (Ok(user_id), Ok(role)) = (claims.sub.parse::<i64>(), Role::parse(&claims.role)) else {
+            return Some(Err(AppError::Unauthenticated));
+        };
+        if claims.exp <= now_s {
+            return Some(Err(AppError::Unauthenticated));
+        }
+        Some(Ok(Actor { user_id, role }))
+    }
+
+    /// Signs in and returns a JWT (requires [`App::enable_jwt`]).
+    pub async fn login_jwt(&self, req: ApiLogin) -> AppResult<TokenResponse> {
+        let keys = self
+            .inner
+            .jwt
+            .get()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("JWT is not enabled")))?;
+        let user = self
+            .authenticate(examhall_protocol::LoginRequest {
+                username: req.username,
+                password: req.password,
+            })
+            .await?;
+        if !user.approved {
+            return Err(AppError::Conflict(
+                "This teacher account waits for an administrator's approval.".into(),
+            ));
+        }
+        let now_s = self.now().0 / 1000;
+        let claims = Claims {
+            sub: user.id.to_string(),
+            role: user.role.as_str().to_owned(),
+            iat: now_s,
+            exp: now_s + JWT_TTL_SECS,
+        };
+        let access = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.enc)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+        Ok(TokenResponse {
+            access,
+            token_type: "Bearer".into(),
+            expires_in: JWT_TTL_SECS,
+            user: api_user(&user),
+        })
+    }
+
+    /// Self-registration: students are active at once, teachers wait for an
+    /// administrator; nobody registers as an administrator or invigilator.
+    pub async fn register(&self, req: RegisterRequest) -> AppResult<ApiUser> {
+        let role = match req.role.unwrap_or(ApiRole::Student) {
+            ApiRole::Student => Role::Candidate,
+            ApiRole::Teacher => Role::Teacher,
+            other => {
+                return Err(AppError::invalid(
+                    "role",
+                    format!(
+                        "{} accounts are created by an administrator, not by registering",
+                        serde_json::to_string(&other)
+                            .unwrap_or_default()
+                            .trim_matches('"')
+                    ),
+                ))
+            }
+        };
+        let username = Username::parse(&req.username)
+            .map_err(|e| AppError::invalid("username", e.to_string()))?;
+        let password = Password::parse(&req.password)
+            .map_err(|e| AppError::invalid("password", e.to_string()))?;
+        let display = req
+            .display_name
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| username.as_str().to_owned());
+        if display.chars().count() > 100 {
+            return Err(AppError::invalid("display_name", "at most 100 characters"));
+        }
+        let hash = hash_password(password.expose())?;
+        let approved = role == Role::Candidate;
+        let id = self
+            .store()
+            .register_user(
+                examhall_store::NewUserRow {
+                    username: username.as_str(),
+                    display_name: &display,
+                    role,
+                    password_hash: &hash,
+                },
+                approved,
+                self.now(),
+            )
+            .await?;
+        tracing::info!(user = id, role = %role, approved, "registered");
+        Ok(ApiUser {
+            id,
+            username: username.as_str().to_owned(),
+            display_name: display,
+            role: api_role(role),
+            approved,
+        })
+    }
+
+    /// An administrator approves a waiting teacher.
+    pub async fn approve_user(&self, token: &str, user_id: i64) -> AppResult<ApiUser> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Admin], "approve accounts")?;
+        if !self.store().approve_user(user_id).await? {
+            return Err(AppError::NotFound(format!("User {user_id}")));
+        }
+        self.profile_of(user_id).await
+    }
+
+    async fn profile_of(&self, user_id: i64) -> AppResult<ApiUser> {
+        let u = self
+            .store()
+            .user_by_id(user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("User {user_id}")))?;
+        Ok(api_user(&u))
+    }
+
+    pub async fn profile(&self, token: &str) -> AppResult<ApiUser> {
+        let actor = self.actor(token)?;
+        self.profile_of(actor.user_id).await
+    }
+
+    pub async fn api_users(&self, token: &str) -> AppResult<Vec<ApiUser>> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Admin], "list users")?;
+        Ok(self
+            .store()
+            .list_users()
+            .await?
+            .iter()
+            .map(api_user)
+            .collect())
+    }
+
+    /// Adds a question to the bank (teachers and admins).
+    pub async fn add_bank_question(
+        &self,
+        token: &str,
+        q: NewApiQuestion,
+    ) -> AppResult<ApiQuestion> {
+        let actor = self.actor(token)?;
+        actor.require(STAFF_KEYS, "write questions")?;
+        // Validate with the domain's own rules, under a placeholder id.
+        let placeholder = QuestionId::parse("q0").expect("a valid id");
+        let question = to_question(placeholder, &q)?;
+        let mut probe = probe_exam(vec![question.clone()]);
+        probe.questions[0].id = QuestionId::parse("q0").expect("a valid id");
+        probe.validate().map_err(|e| match e {
+            examhall_domain::ExamError::Question { field, problem, .. } => {
+                AppError::invalid(field, problem)
+            }
+            other => AppError::invalid("question", other.to_string()),
+        })?;
+        let id = self
+            .store()
+            .insert_bank_question(&question, actor.user_id, self.now())
+            .await?;
+        Ok(api_question(&format!("q{id}"), &question, true))
+    }
+
+    /// The bank. Teachers and admins get the keys; students never do.
+    pub async fn list_bank_questions(&self, token: &str) -> AppResult<Vec<ApiQuestion>> {
+        let actor = self.actor(token)?;
+        let keys = STAFF_KEYS.contains(&actor.role);
+        Ok(self
+            .store()
+            .bank_questions()
+            .await?
+            .iter()
+            .map(|r| api_question(&format!("q{}", r.id), &r.question, keys))
+            .collect())
+    }
+
+    /// Builds an exam from bank questions and opens it for online submission.
+    pub async fn create_api_exam(&self, token: &str, req: NewApiExam) -> AppResult<ApiExam> {
+        let actor = self.actor(token)?;
+        actor.require(STAFF_KEYS, "create exams")?;
+        let bank = self.store().bank_questions().await?;
+        let mut questions = Vec::with_capacity(req.questions.len());
+        for (i, qid) in req.questions.iter().enumerate() {
+            let row = qid
+                .strip_prefix('q')
+                .and_then(|n| n.parse::<i64>().ok())
+                .and_then(|n| bank.iter().find(|r| r.id == n))
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        format!("questions[{i}]"),
+                        format!("{qid:?} is not a question in the bank"),
+                    )
+                })?;
+            let mut q = row.question.clone();
+            q.id = QuestionId::parse(qid)
+                .ok_or_else(|| AppError::invalid(format!("questions[{i}]"), "not a question id"))?;
+            questions.push(q);
+        }
+        let spec = ExamSpec {
+            title: req.title.trim().to_owned(),
+            duration_secs: req.duration_minutes.saturating_mul(60),
+            pass_mark_pct: req.pass_mark.unwrap_or(50.0),
+            negative_marking: false,
+            release: ResultRelease::Immediately,
+            question_marks: true,
+            questions,
+        };
+        let exam_id = self.create_exam(token, spec.clone()).await?;
+        // Online submission goes into a sitting of its own, opened now.
+        let mut bytes = [0u8; examhall_domain::StartCode::LEN];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+        let code = examhall_domain::StartCode::from_random(bytes);
+        self.store()
+            .open_sitting(exam_id, code.as_str(), actor.user_id, self.now())
+            .await?;
+        Ok(api_exam(exam_id, &spec))
+    }
+
+    /// Every exam, as a student sees it (no keys).
+    pub async fn list_api_exams(&self, token: &str) -> AppResult<Vec<ApiExam>> {
+        self.actor(token)?;
+        Ok(self
+            .store()
+            .list_exams()
+            .await?
+            .iter()
+            .map(|e| api_exam(e.id, &e.spec))
+            .collect())
+    }
+
+    /// A student hands in a whole answer sheet at once; grading runs as a job.
+    /// Every answer is checked first: a bad one is refused and nothing is stored.
+    pub async fn submit_answers(
+        &self,
+        token: &str,
+        exam_id: i64,
+        sub: ApiSubmission,
+    ) -> AppResult<SubmissionAccepted> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Candidate], "submit answers")?;
+        let exam = self.exam(exam_id).await?;
+        let mut events = Vec::with_capacity(sub.answers.len() + 2);
+        let sitting = self
+            .store()
+            .open_sitting_for(exam_id)
+            .await?
+            .ok_or(AppError::SittingClosed)?;
+        let now = self.now();
+        events.push(AttemptEvent::Started {
+            exam_id,
+            sitting_id: sitting.id,
+            allowed_ms: i64::from(exam.duration_secs) * 1000,
+        });
+        for (qid, raw) in &sub.answers {
+            let field = format!("answers.{qid}");
+            let q = exam
+                .questions
+                .iter()
+                .find(|q| q.id.as_str() == qid)
+                .ok_or_else(|| AppError::invalid(&field, "no such question in this exam"))?;
+            let answer = to_answer(q, raw).map_err(|m| AppError::invalid(&field, m))?;
+            events.push(AttemptEvent::AnswerSet {
+                question: q.id.clone(),
+                answer: Some(answer),
+            });
+        }
+        events.push(AttemptEvent::Submitted {
+            reason: SubmitReason::Candidate,
+        });
+        let attempt_id = crate::auth::random_hex(16);
+        let payload = serde_json::to_string(&GradePayload {
+            attempt_id: attempt_id.clone(),
+        })
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+        let task_id = self
+            .store()
+            .record_whole_attempt(
+                examhall_store::NewAttempt {
+                    id: &attempt_id,
+                    exam_id,
+                    sitting_id: sitting.id,
+                    user_id: actor.user_id,
+                    duration_secs: exam.duration_secs,
+                    time_multiplier: 1.0,
+                },
+                &events,
+                &examhall_store::NewJob {
+                    kind: GRADE_JOB,
+                    payload,
+                },
+                now,
+            )
+            .await
+            .map_err(|e| match e {
+                examhall_store::StoreError::Conflict(_) => {
+                    AppError::Conflict("You have already submitted this exam.".into())
+                }
+                other => other.into(),
+            })?;
+        self.inner.jobs_ready.notify_one();
+        Ok(SubmissionAccepted {
+            task_id,
+            attempt_id,
+            status: "pending".into(),
+        })
+    }
+
+    pub async fn api_task_status(&self, token: &str, task_id: i64) -> AppResult<ApiTaskStatus> {
+        let s = self.task_status(token, task_id).await?;
+        Ok(ApiTaskStatus {
+            task_id: s.task_id,
+            status: serde_json::to_value(s.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            tries: s.tries,
+            error: s.error,
+        })
+    }
+
+    /// Results of an exam: staff see everyone's, a student only their own.
+    pub async fn api_results_for_exam(
+        &self,
+        token: &str,
+        exam_id: i64,
+    ) -> AppResult<Vec<ApiResult>> {
+        let actor = self.actor(token)?;
+        self.exam(exam_id).await?;
+        let rows = self.store().result_list(Some(exam_id), None).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| actor.role != Role::Candidate || r.user_id == actor.user_id)
+            .map(api_result)
+            .collect())
+    }
+
+    /// One user's results: a student may only ask for their own.
+    pub async fn api_results_for_user(
+        &self,
+        token: &str,
+        user_id: i64,
+    ) -> AppResult<Vec<ApiResult>> {
+        let actor = self.actor(token)?;
+        if actor.role == Role::Candidate && actor.user_id != user_id {
+            return Err(AppError::Forbidden {
+                role: actor.role,
+                action: "read another user's results",
+            });
+        }
+        Ok(self
+            .store()
+            .result_list(None, Some(user_id))
+            .await?
+            .into_iter()
+            .map(api_result)
+            .collect())
+    }
+
+    /// The platform's analytics shape, from the same polars analysis.
+    pub async fn api_analytics(&self, token: &str, exam_id: i64) -> AppResult<ApiAnalytics> {
+        let a = self.exam_analysis(token, exam_id).await?;
+        Ok(ApiAnalytics {
+            exam_id,
+            attempts: a.attempts,
+            average_score: a.mean,
+            median_score: a.median,
+            pass_rate: a.pass_rate_pct,
+            highest_score: a.max,
+            lowest_score: a.min,
+            max_score: a.max_possible,
+            cronbach_alpha: a.alpha,
+        })
+    }
+}
+
+fn api_result(r: examhall_store::ResultListRow) -> ApiResult {
+    ApiResult {
+        attempt_id: r.attempt_id,
+        exam_id: r.exam_id,
+        user_id: r.user_id,
+        username: r.username,
+        score: r.total,
+        max_score: r.max,
+        percentage: r.percentage,
+        passed: r.passed,
+        provisional: r.awaiting_marking,
+    }
+}
+
+fn probe_exam(questions: Vec<Question>) -> ExamSpec {
+    ExamSpec {
+        title: "probe".into(),
+        duration_secs: 60,
+        pass_mark_pct: 50.0,
+        negative_marking: false,
+        release: ResultRelease::Immediately,
+        question_marks: true,
+        questions,
+    }
+}
+
+fn split_keys(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// A platform question as a domain question (not yet validated).
+fn to_question(id: QuestionId, q: &NewApiQuestion) -> AppResult<Question> {
+    let answer = || {
+        q.answer
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| AppError::invalid("answer", "this question type needs an answer key"))
+    };
+    let options = || {
+        q.options
+            .iter()
+            .map(|o| ChoiceOption {
+                id: o.key.trim().to_owned(),
+                text: o.text.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let kind = match q.kind {
+        ApiQuestionType::SingleChoice => QuestionKind::SingleChoice {
+            options: options(),
+            correct: answer()?.to_owned(),
+        },
+        ApiQuestionType::MultipleChoice => QuestionKind::MultipleResponse {
+            options: options(),
+            correct: split_keys(answer()?),
+            scoring: MultiScoring::AllOrNothing,
+        },
+        ApiQuestionType::TrueFalse => QuestionKind::TrueFalse {
+            correct: match answer()?.to_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                _ => return Err(AppError::invalid("answer", "must be True or False")),
+            },
+        },
+        ApiQuestionType::Numeric => QuestionKind::Numeric {
+            value: answer()?
+                .parse()
+                .map_err(|_| AppError::invalid("answer", "must be a number"))?,
+            tolerance: Tolerance::Absolute(q.tolerance.unwrap_or(0.0)),
+        },
+        ApiQuestionType::ShortText => QuestionKind::ShortText {
+            accepted: answer()?.split('|').map(|a| a.trim().to_owned()).collect(),
+            case_sensitive: false,
+        },
+        ApiQuestionType::Essay => QuestionKind::Essay,
+    };
+    if q.text.trim().is_empty() {
+        return Err(AppError::invalid("text", "a question needs its text"));
+    }
+    Ok(Question {
+        id,
+        prompt: q.text.trim().to_owned(),
+        marks: q.marks,
+        penalty: 0.0,
+        kind,
+    })
+}
+
+fn api_question(id: &str, q: &Question, keys: bool) -> ApiQuestion {
+    let opts = |o: &[ChoiceOption]| {
+        o.iter()
+            .map(|o| ApiOption {
+                key: o.id.clone(),
+                text: o.text.clone(),
+            })
+            .collect()
+    };
+    let (kind, options, answer, tolerance) = match &q.kind {
+        QuestionKind::SingleChoice { options, correct } => (
+            ApiQuestionType::SingleChoice,
+            opts(options),
+            Some(correct.clone()),
+            None,
+        ),
+        QuestionKind::MultipleResponse {
+            options, correct, ..
+        } => (
+            ApiQuestionType::MultipleChoice,
+            opts(options),
+            Some(correct.join(",")),
+            None,
+        ),
+        QuestionKind::TrueFalse { correct } => (
+            ApiQuestionType::TrueFalse,
+            vec![],
+            Some(if *correct { "True" } else { "False" }.to_owned()),
+            None,
+        ),
+        QuestionKind::Numeric { value, tolerance } => (
+            ApiQuestionType::Numeric,
+            vec![],
+            Some(value.to_string()),
+            match tolerance {
+                Tolerance::Absolute(t) => Some(*t),
+                _ => None,
+            },
+        ),
+        QuestionKind::ShortText { accepted, .. } => (
+            ApiQuestionType::ShortText,
+            vec![],
+            Some(accepted.join("|")),
+            None,
+        ),
+        QuestionKind::Essay => (ApiQuestionType::Essay, vec![], None, None),
+    };
+    ApiQuestion {
+        id: id.to_owned(),
+        text: q.prompt.clone(),
+        kind,
+        options,
+        marks: q.marks,
+        answer: if keys { answer } else { None },
+        tolerance: if keys { tolerance } else { None },
+    }
+}
+
+fn api_exam(id: i64, spec: &ExamSpec) -> ApiExam {
+    ApiExam {
+        id,
+        title: spec.title.clone(),
+        duration_minutes: spec.duration_secs / 60,
+        pass_mark: spec.pass_mark_pct,
+        questions: spec
+            .questions
+            .iter()
+            .map(|q| api_question(q.id.as_str(), q, false))
+            .collect(),
+    }
+}
+
+/// A platform answer string as a domain answer, or what is wrong with it.
+fn to_answer(q: &Question, raw: &str) -> Result<Answer, String> {
+    let raw = raw.trim();
+    if raw.len() > 20_000 {
+        return Err("at most 20,000 characters".into());
+    }
+    let find = |options: &[ChoiceOption], k: &str| {
+        options
+            .iter()
+            .find(|o| o.id.eq_ignore_ascii_case(k))
+            .map(|o| o.id.clone())
+            .ok_or_else(|| {
+                format!(
+                    "{k:?} is not an option (options: {})",
+                    options
+                        .iter()
+                        .map(|o| o.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    };
+    Ok(match &q.kind {
+        QuestionKind::SingleChoice { options, .. } => Answer::Text(find(options, raw)?),
+        QuestionKind::MultipleResponse { options, .. } => Answer::Choices(
+            split_keys(raw)
+                .iter()
+                .map(|k| find(options, k))
+                .collect::<Result<_, _>>()?,
+        ),
+        QuestionKind::TrueFalse { .. } => match raw.to_lowercase().as_str() {
+            "true" => Answer::Text("true".into()),
+            "false" => Answer::Text("false".into()),
+            _ => return Err("answer True or False".into()),
+        },
+        QuestionKind::Numeric { .. } => {
+            raw.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("{raw:?} is not a number"))?;
+            Answer::Text(raw.to_owned())
+        }
+        QuestionKind::ShortText { .. } | QuestionKind::Essay => Answer::Text(raw.to_owned()),
+    })
+}

@@ -1,0 +1,205 @@
+//! Wire types of the platform REST API (`/api/...`), the API this project grew
+//! from. With the `openapi` feature they describe themselves for the OpenAPI
+//! document.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Roles as the platform names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApiRole {
+    Student,
+    Teacher,
+    Invigilator,
+    Admin,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub username: String,
+    pub password: String,
+    /// The name printed on result sheets; defaults to the username.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// `student` (default) or `teacher`; a teacher waits for an administrator's approval.
+    #[serde(default)]
+    pub role: Option<ApiRole>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: ApiRole,
+    /// False while a self-registered teacher waits for approval.
+    pub approved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiLogin {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TokenResponse {
+    /// A JWT to send as `Authorization: Bearer …`.
+    pub access: String,
+    pub token_type: String,
+    pub expires_in: i64,
+    pub user: ApiUser,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApiQuestionType {
+    SingleChoice,
+    MultipleChoice,
+    TrueFalse,
+    Numeric,
+    ShortText,
+    Essay,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiOption {
+    /// What a candidate answers with, e.g. `A`.
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewApiQuestion {
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: ApiQuestionType,
+    /// For choice questions.
+    #[serde(default)]
+    pub options: Vec<ApiOption>,
+    /// The key: an option key (`B`), several (`A,C`), `True`/`False`, a number, or the
+    /// accepted text (alternatives separated by `|`). Essays have none.
+    #[serde(default)]
+    pub answer: Option<String>,
+    /// Numeric questions: accepted distance from the answer (default 0).
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+    #[serde(default = "one")]
+    pub marks: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A bank question. `answer` and `tolerance` are present only for teachers and admins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiQuestion {
+    /// The id answers use: `q<number>`.
+    pub id: String,
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: ApiQuestionType,
+    pub options: Vec<ApiOption>,
+    pub marks: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewApiExam {
+    pub title: String,
+    pub duration_minutes: u32,
+    /// Percent of the maximum mark needed to pass (default 50).
+    #[serde(default)]
+    pub pass_mark: Option<f64>,
+    /// Bank question ids (`q1`, `q2`, …) in exam order.
+    pub questions: Vec<String>,
+}
+
+/// An exam as students see it: no keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiExam {
+    pub id: i64,
+    pub title: String,
+    pub duration_minutes: u32,
+    pub pass_mark: f64,
+    pub questions: Vec<ApiQuestion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiSubmission {
+    /// Question id → answer, e.g. `{"q1": "B", "q2": "True", "q3": "42"}`.
+    pub answers: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SubmissionAccepted {
+    pub task_id: i64,
+    pub attempt_id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiTaskStatus {
+    pub task_id: i64,
+    /// `pending`, `running`, `done` or `failed`.
+    pub status: String,
+    pub tries: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiResult {
+    pub attempt_id: String,
+    pub exam_id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub score: f64,
+    pub max_score: f64,
+    pub percentage: f64,
+    pub passed: bool,
+    /// Essays still await a marker.
+    pub provisional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiAnalytics {
+    pub exam_id: i64,
+    pub attempts: usize,
+    pub average_score: f64,
+    pub median_score: f64,
+    pub pass_rate: f64,
+    pub highest_score: f64,
+    pub lowest_score: f64,
+    pub max_score: f64,
+    pub cronbach_alpha: Option<f64>,
+}

@@ -1,0 +1,380 @@
+//! The central server: the platform REST API over the same use cases as the
+//! desktop. Handlers only translate HTTP to a use-case call and back: take the
+//! bearer token and the body, call one `App` method, map the error to a status
+//! and a JSON body `{code, message, field}`.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use examhall_app::{App, AppError};
+use examhall_protocol::platform::*;
+use examhall_protocol::{ErrorCode, ErrorDto};
+use serde::Deserialize;
+use utoipa::OpenApi;
+
+/// Request bodies larger than this are refused with 413.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// An error as the API returns it.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorDto,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: ErrorCode, message: String, field: Option<String>) -> Self {
+        ApiError {
+            status,
+            body: ErrorDto {
+                code,
+                message,
+                field,
+            },
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        let status = match &e {
+            AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Invalid { .. } | AppError::WrongStartCode => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) | AppError::SittingClosed | AppError::TimeUp => {
+                StatusCode::CONFLICT
+            }
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError {
+            status,
+            body: e.to_dto(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+type Reply<T> = Result<T, ApiError>;
+
+/// A JSON body whose rejections (malformed JSON, wrong types, unknown fields, too
+/// large) come back as the API's JSON errors, naming what was wrong and where.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(r) => Err(json_rejection(r)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiError {
+    let status = r.status();
+    let message = match &r {
+        JsonRejection::BytesRejection(_) if status == StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024)
+        }
+        _ => r.body_text(),
+    };
+    let status = if status == StatusCode::UNPROCESSABLE_ENTITY {
+        StatusCode::BAD_REQUEST
+    } else {
+        status
+    };
+    ApiError::new(status, ErrorCode::Invalid, message, Some("body".into()))
+}
+
+/// The `Authorization: Bearer <JWT>` of a request.
+pub struct Bearer(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| Bearer(t.trim().to_owned()))
+            .ok_or_else(|| ApiError::from(AppError::Unauthenticated))
+    }
+}
+
+/// A path parameter, with rejections as API errors.
+pub struct Param<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for Param<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| Param(v))
+            .map_err(|r: PathRejection| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::Invalid,
+                    r.body_text(),
+                    Some("path".into()),
+                )
+            })
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AnalyticsQuery {
+    /// The exam to summarise.
+    pub exam_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/users/register/", request_body = RegisterRequest,
+    responses((status = 201, body = ApiUser), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn register(
+    State(app): State<App>,
+    Body(req): Body<RegisterRequest>,
+) -> Reply<(StatusCode, Json<ApiUser>)> {
+    Ok((StatusCode::CREATED, Json(app.register(req).await?)))
+}
+
+#[utoipa::path(post, path = "/api/users/login/", request_body = ApiLogin,
+    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn login(State(app): State<App>, Body(req): Body<ApiLogin>) -> Reply<Json<TokenResponse>> {
+    Ok(Json(app.login_jwt(req).await?))
+}
+
+#[utoipa::path(get, path = "/api/users/profile/", responses((status = 200, body = ApiUser), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn profile(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<ApiUser>> {
+    Ok(Json(app.profile(&t).await?))
+}
+
+#[utoipa::path(get, path = "/api/users/", responses((status = 200, body = Vec<ApiUser>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn users(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<ApiUser>>> {
+    Ok(Json(app.api_users(&t).await?))
+}
+
+#[utoipa::path(post, path = "/api/users/{user_id}/approve/", params(("user_id" = i64, Path)),
+    responses((status = 200, body = ApiUser), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn approve(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(id): Param<i64>,
+) -> Reply<Json<ApiUser>> {
+    Ok(Json(app.approve_user(&t, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/exams/questions/", request_body = NewApiQuestion,
+    responses((status = 201, body = ApiQuestion), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn add_question(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(q): Body<NewApiQuestion>,
+) -> Reply<(StatusCode, Json<ApiQuestion>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.add_bank_question(&t, q).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/exams/questions/", responses((status = 200, body = Vec<ApiQuestion>)),
+    security(("bearer" = [])))]
+async fn questions(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<ApiQuestion>>> {
+    Ok(Json(app.list_bank_questions(&t).await?))
+}
+
+#[utoipa::path(post, path = "/api/exams/create/", request_body = NewApiExam,
+    responses((status = 201, body = ApiExam), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_exam(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(e): Body<NewApiExam>,
+) -> Reply<(StatusCode, Json<ApiExam>)> {
+    Ok((StatusCode::CREATED, Json(app.create_api_exam(&t, e).await?)))
+}
+
+#[utoipa::path(get, path = "/api/exams/", responses((status = 200, body = Vec<ApiExam>)), security(("bearer" = [])))]
+async fn exams(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<ApiExam>>> {
+    Ok(Json(app.list_api_exams(&t).await?))
+}
+
+#[utoipa::path(post, path = "/api/exams/{exam_id}/submit/", params(("exam_id" = i64, Path)), request_body = ApiSubmission,
+    responses((status = 202, body = SubmissionAccepted), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn submit(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(exam_id): Param<i64>,
+    Body(s): Body<ApiSubmission>,
+) -> Reply<(StatusCode, Json<SubmissionAccepted>)> {
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(app.submit_answers(&t, exam_id, s).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/tasks/status/{task_id}/", params(("task_id" = i64, Path)),
+    responses((status = 200, body = ApiTaskStatus), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn task(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(id): Param<i64>,
+) -> Reply<Json<ApiTaskStatus>> {
+    Ok(Json(app.api_task_status(&t, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/results/{exam_id}/", params(("exam_id" = i64, Path)),
+    responses((status = 200, body = Vec<ApiResult>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn exam_results(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(id): Param<i64>,
+) -> Reply<Json<Vec<ApiResult>>> {
+    Ok(Json(app.api_results_for_exam(&t, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/results/user/{user_id}/", params(("user_id" = i64, Path)),
+    responses((status = 200, body = Vec<ApiResult>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn user_results(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(id): Param<i64>,
+) -> Reply<Json<Vec<ApiResult>>> {
+    Ok(Json(app.api_results_for_user(&t, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/results/analytics/", params(AnalyticsQuery),
+    responses((status = 200, body = ApiAnalytics), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn analytics(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    q: Result<Query<AnalyticsQuery>, QueryRejection>,
+) -> Reply<Json<ApiAnalytics>> {
+    let Query(q) = q.map_err(|r| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::Invalid,
+            r.body_text(),
+            Some("exam_id".into()),
+        )
+    })?;
+    Ok(Json(app.api_analytics(&t, q.exam_id).await?))
+}
+
+/// The error body every endpoint returns on failure.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ErrorBody {
+    /// A stable code: `invalid`, `unauthenticated`, `forbidden`, `not_found`, `conflict`, …
+    code: String,
+    message: String,
+    /// The field at fault, for validation errors.
+    field: Option<String>,
+}
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics."),
+    paths(register, login, profile, users, approve, add_question, questions, create_exam, exams, submit, task,
+          exam_results, user_results, analytics),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerScheme)
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(openapi())
+}
+
+async fn docs() -> Html<&'static str> {
+    Html(include_str!("docs.html"))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "No such endpoint.".into(),
+        None,
+    )
+}
+
+/// Every route, with the body limit, over `app`.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/api/users/register/", post(register))
+        .route("/api/users/login/", post(login))
+        .route("/api/users/profile/", get(profile))
+        .route("/api/users/", get(users))
+        .route("/api/users/{user_id}/approve/", post(approve))
+        .route("/api/exams/questions/", post(add_question).get(questions))
+        .route("/api/exams/create/", post(create_exam))
+        .route("/api/exams/", get(exams))
+        .route("/api/exams/{exam_id}/submit/", post(submit))
+        .route("/api/tasks/status/{task_id}/", get(task))
+        .route("/api/results/analytics/", get(analytics))
+        .route("/api/results/user/{user_id}/", get(user_results))
+        .route("/api/results/{exam_id}/", get(exam_results))
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/docs/", get(docs))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(app)
+}
+
+/// Serves the API on `listener` and runs the grading worker beside it, until
+/// `shutdown` resolves.
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(app.worker().run(stop_rx));
+    tracing::info!(addr = ?listener.local_addr().ok(), "serving the API");
+    let result = axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    result
+}

@@ -1,0 +1,521 @@
+//! Black-box tests of the platform REST API: the real server on loopback over a
+//! fresh SQLite file per test, driven with an HTTP client.
+
+use examhall_app::App;
+use examhall_protocol::NewUser;
+use examhall_testkit::{FakeClock, TempDb};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+struct Server {
+    base: String,
+    http: reqwest::Client,
+    clock: Arc<FakeClock>,
+    db: TempDb,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Server {
+    /// A server with one administrator (`admin` / `admin-password-1`).
+    async fn start() -> Server {
+        let db = TempDb::new().await;
+        let clock = FakeClock::new(FakeClock::EXAM_MORNING);
+        let app = App::new(db.store.clone(), clock.clone());
+        app.enable_jwt(b"0123456789abcdef0123456789abcdef-test-secret")
+            .unwrap();
+        app.create_first_admin(NewUser {
+            username: "admin".into(),
+            display_name: "Ada Admin".into(),
+            password: "admin-password-1".into(),
+            role: examhall_protocol::Role::Admin,
+        })
+        .await
+        .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(examhall_server::serve(app, listener, async {
+            let _ = rx.await;
+        }));
+        Server {
+            base,
+            http: reqwest::Client::new(),
+            clock,
+            db,
+            _stop: tx,
+        }
+    }
+
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "GET" => self.http.get(url),
+            _ => self.http.post(url),
+        };
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call("GET", path, Some(token), None).await
+    }
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, token, Some(body)).await
+    }
+
+    async fn login(&self, user: &str, password: &str) -> String {
+        let (s, v) = self
+            .post(
+                "/api/users/login/",
+                None,
+                json!({"username": user, "password": password}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["access"].as_str().unwrap().to_owned()
+    }
+
+    async fn student(&self, name: &str) -> (i64, String) {
+        let (s, v) = self
+            .post(
+                "/api/users/register/",
+                None,
+                json!({"username": name, "password": "student-pass-1"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["role"], "student");
+        (
+            v["id"].as_i64().unwrap(),
+            self.login(name, "student-pass-1").await,
+        )
+    }
+
+    /// An approved teacher, three bank questions and an exam of them.
+    async fn exam(&self, admin: &str) -> (String, i64) {
+        let (s, v) = self
+            .post(
+                "/api/users/register/",
+                None,
+                json!({"username": "tess", "password": "teacher-pass-1", "role": "teacher"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["approved"], false);
+        let (s, v) = self
+            .post(
+                "/api/users/login/",
+                None,
+                json!({"username": "tess", "password": "teacher-pass-1"}),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::CONFLICT,
+            "a pending teacher cannot sign in: {v}"
+        );
+        let id = v.get("id").and_then(Value::as_i64);
+        assert!(id.is_none());
+        let (_, users) = self.get("/api/users/", admin).await;
+        let tess = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == "tess")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (s, v) = self
+            .post(
+                &format!("/api/users/{tess}/approve/"),
+                Some(admin),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let teacher = self.login("tess", "teacher-pass-1").await;
+        for q in [
+            json!({"text": "Closest planet to the Sun?", "type": "single_choice",
+                   "options": [{"key": "A", "text": "Venus"}, {"key": "B", "text": "Mercury"}], "answer": "B"}),
+            json!({"text": "Water boils at 100 °C at sea level.", "type": "true_false", "answer": "True"}),
+            json!({"text": "6 × 7?", "type": "numeric", "answer": "42", "marks": 2}),
+        ] {
+            let (s, v) = self.post("/api/exams/questions/", Some(&teacher), q).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+        }
+        let (s, v) = self
+            .post("/api/exams/create/", Some(&teacher),
+                json!({"title": "Science", "duration_minutes": 30, "questions": ["q1", "q2", "q3"]}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        (teacher, v["id"].as_i64().unwrap())
+    }
+
+    async fn wait_task(&self, token: &str, task: i64) -> Value {
+        for _ in 0..200 {
+            let (s, v) = self.get(&format!("/api/tasks/status/{task}/"), token).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            if v["status"] == "done" || v["status"] == "failed" {
+                return v;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("task {task} did not finish");
+    }
+}
+
+fn has_key_anywhere(v: &Value, key: &str) -> bool {
+    match v {
+        Value::Object(m) => m.contains_key(key) || m.values().any(|x| has_key_anywhere(x, key)),
+        Value::Array(a) => a.iter().any(|x| has_key_anywhere(x, key)),
+        _ => false,
+    }
+}
+
+#[tokio::test]
+async fn the_platform_flow_from_registration_to_analytics() {
+    let srv = Server::start().await;
+    let admin = srv.login("admin", "admin-password-1").await;
+    let (teacher, exam) = srv.exam(&admin).await;
+    let (ann_id, ann) = srv.student("ann").await;
+    let (_, bob) = srv.student("bob").await;
+
+    // Keys: teachers see them, students never do.
+    let (_, staff_view) = srv.get("/api/exams/questions/", &teacher).await;
+    assert_eq!(staff_view[0]["answer"], "B");
+    let (s, student_view) = srv.get("/api/exams/questions/", &ann).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!has_key_anywhere(&student_view, "answer"), "{student_view}");
+    let (_, exams) = srv.get("/api/exams/", &ann).await;
+    assert_eq!(exams[0]["questions"].as_array().unwrap().len(), 3);
+    assert!(!has_key_anywhere(&exams, "answer"), "{exams}");
+
+    // Submit: 202 with a task; grading runs in the background.
+    let (s, v) = srv
+        .post(
+            &format!("/api/exams/{exam}/submit/"),
+            Some(&ann),
+            json!({"answers": {"q1": "B", "q2": "True", "q3": "42"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let done = srv.wait_task(&ann, v["task_id"].as_i64().unwrap()).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let (s, v) = srv
+        .post(
+            &format!("/api/exams/{exam}/submit/"),
+            Some(&bob),
+            json!({"answers": {"q1": "a", "q2": "false"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    srv.wait_task(&bob, v["task_id"].as_i64().unwrap()).await;
+    // A student cannot follow someone else's task.
+    let (s, _) = srv
+        .get(&format!("/api/tasks/status/{}/", v["task_id"]), &ann)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // Twice is refused.
+    let (s, v) = srv
+        .post(
+            &format!("/api/exams/{exam}/submit/"),
+            Some(&ann),
+            json!({"answers": {"q1": "B"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+
+    // Results: the teacher sees both; a student sees only their own.
+    let (_, all) = srv.get(&format!("/api/results/{exam}/"), &teacher).await;
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+    let (_, mine) = srv.get(&format!("/api/results/{exam}/"), &ann).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine[0]["score"], 4.0);
+    assert_eq!(mine[0]["max_score"], 4.0);
+    assert_eq!(mine[0]["passed"], true);
+    let (s, v) = srv.get(&format!("/api/results/user/{ann_id}/"), &bob).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = srv.get(&format!("/api/results/user/{ann_id}/"), &ann).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v.as_array().unwrap().len(), 1);
+
+    // Analytics, the platform's shape.
+    let (s, a) = srv
+        .get(&format!("/api/results/analytics/?exam_id={exam}"), &teacher)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["exam_id"], exam);
+    assert_eq!(a["average_score"], 2.0, "(4 + 0) / 2: {a}");
+    assert_eq!(a["pass_rate"], 50.0);
+    assert_eq!(a["highest_score"], 4.0);
+    assert_eq!(a["lowest_score"], 0.0);
+    let (s, _) = srv
+        .get(&format!("/api/results/analytics/?exam_id={exam}"), &ann)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = srv.get("/api/results/analytics/", &teacher).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("exam_id")),
+        "{v}"
+    );
+
+    // Profile and the admin-only user list.
+    let (_, me) = srv.get("/api/users/profile/", &ann).await;
+    assert_eq!(
+        (me["username"].as_str(), me["role"].as_str()),
+        (Some("ann"), Some("student"))
+    );
+    let (s, _) = srv.get("/api/users/", &ann).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_4xx_and_stores_nothing() {
+    let srv = Server::start().await;
+    let admin = srv.login("admin", "admin-password-1").await;
+    let (teacher, exam) = srv.exam(&admin).await;
+    let (_, ann) = srv.student("ann").await;
+
+    // Nobody registers as an administrator.
+    let (s, v) = srv
+        .post(
+            "/api/users/register/",
+            None,
+            json!({"username": "mallory", "password": "password-123", "role": "admin"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("role")),
+        "{v}"
+    );
+    let (_, users) = srv.get("/api/users/", &admin).await;
+    assert!(!users
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["username"] == "mallory"));
+    // Unknown fields and wrong types are named.
+    let (s, v) = srv
+        .post(
+            "/api/users/register/",
+            None,
+            json!({"username": "eve", "password": "password-123", "is_admin": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["message"].as_str().unwrap().contains("is_admin"), "{v}");
+
+    // An unknown question id: 400 naming it, and no attempt is stored.
+    let (s, v) = srv
+        .post(
+            &format!("/api/exams/{exam}/submit/"),
+            Some(&ann),
+            json!({"answers": {"q1": "B", "q99": "x"}}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("answers.q99")),
+        "{v}"
+    );
+    let (s, v) = srv
+        .post(
+            &format!("/api/exams/{exam}/submit/"),
+            Some(&ann),
+            json!({"answers": {"q1": "Z"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("not an option"),
+        "{v}"
+    );
+    assert_eq!(
+        srv.db.store.count_jobs("pending").await.unwrap()
+            + srv.db.store.count_jobs("done").await.unwrap(),
+        0
+    );
+
+    // Malformed JSON.
+    let resp = srv
+        .http
+        .post(format!("{}/api/exams/{exam}/submit/", srv.base))
+        .bearer_auth(&ann)
+        .header("content-type", "application/json")
+        .body("{\"answers\": {\"q1\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["code"], "invalid", "{v}");
+    // An oversized body.
+    let big = "x".repeat(examhall_server::BODY_LIMIT + 1);
+    let (s, v) = srv
+        .post(
+            &format!("/api/exams/{exam}/submit/"),
+            Some(&ann),
+            json!({"answers": {"q1": big}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    // A question with no key, and an exam naming a question the bank lacks.
+    let (s, v) = srv
+        .post(
+            "/api/exams/questions/",
+            Some(&teacher),
+            json!({"text": "?", "type": "numeric"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("answer")),
+        "{v}"
+    );
+    let (s, v) = srv
+        .post(
+            "/api/exams/create/",
+            Some(&teacher),
+            json!({"title": "T", "duration_minutes": 10, "questions": ["q1", "q42"]}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("questions[1]")),
+        "{v}"
+    );
+    // Students do not write questions.
+    let (s, _) = srv
+        .post(
+            "/api/exams/questions/",
+            Some(&ann),
+            json!({"text": "Mine?", "type": "true_false", "answer": "True"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // After all that, a good submission still goes through (nothing was half-stored).
+    let (s, v) = srv
+        .post(
+            &format!("/api/exams/{exam}/submit/"),
+            Some(&ann),
+            json!({"answers": {"q1": "B"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+}
+
+#[tokio::test]
+async fn tokens_are_checked_and_expire() {
+    let srv = Server::start().await;
+    let (s, v) = srv.call("GET", "/api/users/profile/", None, None).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated")),
+        "{v}"
+    );
+    let (s, _) = srv.get("/api/users/profile/", "not.a.jwt").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let admin = srv.login("admin", "admin-password-1").await;
+    // A token signed with another secret.
+    let mut forged = admin.clone();
+    forged.pop();
+    forged.push(if admin.ends_with('A') { 'B' } else { 'A' });
+    let (s, _) = srv.get("/api/users/profile/", &forged).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = srv.get("/api/users/profile/", &admin).await;
+    assert_eq!(s, StatusCode::OK);
+    srv.clock
+        .advance_secs(examhall_app::platform::JWT_TTL_SECS + 1);
+    let (s, _) = srv.get("/api/users/profile/", &admin).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "expired");
+    let (s, v) = srv
+        .post(
+            "/api/users/login/",
+            None,
+            json!({"username": "admin", "password": "wrong"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("bad_credentials")),
+        "{v}"
+    );
+    let (s, v) = srv.get("/api/no/such/thing/", &admin).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_and_offline_docs_page_are_served() {
+    let srv = Server::start().await;
+    let doc: Value = srv
+        .http
+        .get(format!("{}/api/openapi.json", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3."),
+        "{}",
+        doc["openapi"]
+    );
+    for path in [
+        "/api/users/register/",
+        "/api/users/login/",
+        "/api/users/profile/",
+        "/api/users/",
+        "/api/exams/questions/",
+        "/api/exams/create/",
+        "/api/exams/",
+        "/api/exams/{exam_id}/submit/",
+        "/api/tasks/status/{task_id}/",
+        "/api/results/{exam_id}/",
+        "/api/results/user/{user_id}/",
+        "/api/results/analytics/",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+    }
+    assert!(doc["components"]["schemas"].get("ApiSubmission").is_some());
+    assert_eq!(
+        doc,
+        serde_json::to_value(examhall_server::openapi()).unwrap()
+    );
+    let page = srv
+        .http
+        .get(format!("{}/api/docs/", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/api/openapi.json"));
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "no remote assets"
+    );
+}
