@@ -16,7 +16,14 @@ fn http(addr: &str, request: &str) -> String {
 fn serve_starts_answers_and_keeps_its_secret_private() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_examhall"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--init-admin", "root", "--data-dir"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--init-admin",
+            "root",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .env("EXAMHALL_ADMIN_PASSWORD", "root-password-1")
         .env_remove("EXAMHALL_JWT_SECRET")
@@ -25,12 +32,18 @@ fn serve_starts_answers_and_keeps_its_secret_private() {
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let addr = loop {
-        let line = lines.next().expect("the server prints its address").unwrap();
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
         if let Some(rest) = line.strip_prefix("Examhall server on http://") {
             break rest.trim_end_matches("/api/docs/").to_owned();
         }
     };
-    let doc = http(&addr, "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let doc = http(
+        &addr,
+        "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     assert!(doc.starts_with("HTTP/1.1 200"), "{doc}");
     let body = r#"{"username":"root","password":"root-password-1"}"#;
     let login = http(
@@ -40,7 +53,10 @@ fn serve_starts_answers_and_keeps_its_secret_private() {
             body.len()
         ),
     );
-    assert!(login.starts_with("HTTP/1.1 200") && login.contains("\"access\""), "{login}");
+    assert!(
+        login.starts_with("HTTP/1.1 200") && login.contains("\"access\""),
+        "{login}"
+    );
     let _ = child.kill();
     let _ = child.wait();
     let secret = dir.path().join("jwt.secret");
