@@ -44,7 +44,9 @@ impl App {
         let actor = self.actor(token)?;
         actor.require(&[Role::Teacher, Role::Admin], "see exam statistics")?;
         let exam = self.exam(exam_id).await?;
-        let results = self.store().results_for_exam(exam_id).await?;
+        // One read: each graded attempt with its sitting (for the trend).
+        let graded = self.store().sheet_rows(exam_id).await?;
+        let results: Vec<&examhall_store::ResultRow> = graded.iter().map(|r| &r.result).collect();
         if results.is_empty() {
             return Err(AppError::Conflict(format!(
                 "{} has no graded attempts yet.",
@@ -130,13 +132,12 @@ impl App {
             })
             .collect();
         // Trends: the same figures per sitting, in the order sittings were opened.
-        let sheets = self.store().sheet_rows(exam_id).await?;
-        let opened: std::collections::HashMap<i64, examhall_domain::Timestamp> = sheets
+        let opened: std::collections::HashMap<i64, examhall_domain::Timestamp> = graded
             .iter()
             .map(|r| (r.sitting_id, r.sitting_opened_at))
             .collect();
-        let groups: Vec<i64> = sheets.iter().map(|r| r.sitting_id).collect();
-        let pcts: Vec<f64> = sheets.iter().map(|r| r.result.percentage).collect();
+        let groups: Vec<i64> = graded.iter().map(|r| r.sitting_id).collect();
+        let pcts: Vec<f64> = graded.iter().map(|r| r.result.percentage).collect();
         let trend = off_runtime(move || examhall_analytics::trend(&groups, &pcts, pass_mark))
             .await?
             .map_err(invalid)?

@@ -232,16 +232,15 @@ impl App {
         let actor = self.actor(token)?;
         actor.require(STAFF_KEYS, "write questions")?;
         // Validate with the domain's own rules, under a placeholder id.
-        let placeholder = QuestionId::parse("q0").expect("a valid id");
-        let question = to_question(placeholder, &q)?;
-        let mut probe = probe_exam(vec![question.clone()]);
-        probe.questions[0].id = QuestionId::parse("q0").expect("a valid id");
-        probe.validate().map_err(|e| match e {
-            examhall_domain::ExamError::Question { field, problem, .. } => {
-                AppError::invalid(field, problem)
-            }
-            other => AppError::invalid("question", other.to_string()),
-        })?;
+        let question = to_question(QuestionId::parse("q0").expect("a valid id"), &q)?;
+        probe_exam(vec![question.clone()])
+            .validate()
+            .map_err(|e| match e {
+                examhall_domain::ExamError::Question { field, problem, .. } => {
+                    AppError::invalid(field, problem)
+                }
+                other => AppError::invalid("question", other.to_string()),
+            })?;
         let id = self
             .store()
             .insert_bank_question(&question, actor.user_id, self.now())

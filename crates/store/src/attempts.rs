@@ -102,7 +102,7 @@ pub struct ResultRow {
 const RESULT_COLS: &str = "r.attempt_id, r.total, r.max, r.percentage, r.passed, r.awaiting_marking, r.marks, r.graded_at";
 
 #[derive(sqlx::FromRow)]
-struct RawResult {
+pub(crate) struct RawResult {
     attempt_id: String,
     total: f64,
     max: f64,
@@ -675,20 +675,6 @@ impl Store {
         )
         .fetch_all(&self.read)
         .await?)
-    }
-
-    /// Every graded result of an exam (for statistics).
-    pub async fn results_for_exam(&self, exam_id: i64) -> Result<Vec<ResultRow>> {
-        let sql = format!(
-            "SELECT {RESULT_COLS} FROM results r JOIN attempts a ON a.id = r.attempt_id WHERE a.exam_id = ?1 ORDER BY a.started_at"
-        );
-        sqlx::query_as::<_, RawResult>(sqlx::AssertSqlSafe(sql))
-            .bind(exam_id)
-            .fetch_all(&self.read)
-            .await?
-            .into_iter()
-            .map(ResultRow::try_from)
-            .collect()
     }
 
     pub async fn attempt_summaries(&self) -> Result<Vec<AttemptSummaryRow>> {

@@ -1,6 +1,6 @@
 //! Read models for printed reports: one query per report, joined in SQL.
 
-use crate::attempts::ResultRow;
+use crate::attempts::{RawResult, ResultRow};
 use crate::{Result, Store, StoreError};
 use examhall_domain::Timestamp;
 
@@ -20,7 +20,6 @@ pub struct SheetRow {
 
 #[derive(sqlx::FromRow)]
 struct RawSheet {
-    attempt_id: String,
     username: String,
     display_name: String,
     sitting_id: i64,
@@ -28,32 +27,17 @@ struct RawSheet {
     submitted_at: Option<i64>,
     head_seq: i64,
     head_hash: String,
-    total: f64,
-    max: f64,
-    percentage: f64,
-    passed: bool,
-    awaiting_marking: bool,
-    marks: String,
-    graded_at: i64,
+    #[sqlx(flatten)]
+    result: RawResult,
 }
 
 impl TryFrom<RawSheet> for SheetRow {
     type Error = StoreError;
     fn try_from(r: RawSheet) -> Result<SheetRow> {
+        let result = ResultRow::try_from(r.result)?;
         Ok(SheetRow {
-            result: ResultRow {
-                marks: serde_json::from_str(&r.marks).map_err(|e| {
-                    StoreError::corrupt(format!("results.marks of {}", r.attempt_id), e)
-                })?,
-                attempt_id: r.attempt_id.clone(),
-                total: r.total,
-                max: r.max,
-                percentage: r.percentage,
-                passed: r.passed,
-                awaiting_marking: r.awaiting_marking,
-                graded_at: Timestamp(r.graded_at),
-            },
-            attempt_id: r.attempt_id,
+            attempt_id: result.attempt_id.clone(),
+            result,
             username: r.username,
             display_name: r.display_name,
             sitting_id: r.sitting_id,
@@ -65,7 +49,7 @@ impl TryFrom<RawSheet> for SheetRow {
     }
 }
 
-const SHEET_SQL: &str = "SELECT a.id AS attempt_id, u.username, u.display_name, a.sitting_id, \
+const SHEET_SQL: &str = "SELECT r.attempt_id, u.username, u.display_name, a.sitting_id, \
      s.opened_at AS sitting_opened_at, a.submitted_at, a.head_seq, a.head_hash, \
      r.total, r.max, r.percentage, r.passed, r.awaiting_marking, r.marks, r.graded_at \
      FROM results r JOIN attempts a ON a.id = r.attempt_id JOIN users u ON u.id = a.user_id \

@@ -173,18 +173,7 @@ async fn the_trend_has_one_point_per_sitting() {
             let (t, v) = ctx
                 .new_candidate_started(&admin, &teacher, user, 1, &code)
                 .await;
-            for (q, a) in answers {
-                let req = SetAnswer {
-                    attempt_id: v.attempt_id.clone(),
-                    question_id: q.into(),
-                    answer: Some(a),
-                };
-                ctx.app.set_answer(&t, req).await.unwrap();
-            }
-            let r = AttemptRef {
-                attempt_id: v.attempt_id,
-            };
-            ctx.app.submit(&t, r).await.unwrap();
+            ctx.answer_and_submit(&t, &v.attempt_id, &answers).await;
         }
     };
     // Morning sitting: 6/12 and 0/12.

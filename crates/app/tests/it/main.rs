@@ -102,6 +102,27 @@ impl Ctx {
         (token, view)
     }
 
+    /// Saves each answer, then submits the attempt.
+    pub async fn answer_and_submit(
+        &self,
+        token: &str,
+        attempt_id: &str,
+        answers: &[(&str, examhall_domain::Answer)],
+    ) {
+        for (q, a) in answers {
+            let req = examhall_protocol::SetAnswer {
+                attempt_id: attempt_id.into(),
+                question_id: (*q).into(),
+                answer: Some(a.clone()),
+            };
+            self.app.set_answer(token, req).await.unwrap();
+        }
+        let r = examhall_protocol::AttemptRef {
+            attempt_id: attempt_id.into(),
+        };
+        self.app.submit(token, r).await.unwrap();
+    }
+
     pub async fn drain(&self) -> usize {
         let worker = self.app.worker();
         let mut graded = 0;

@@ -5,7 +5,7 @@
 use crate::Ctx;
 use examhall_app::AppError;
 use examhall_domain::{Answer, ChoiceOption, QuestionKind};
-use examhall_protocol::{AttemptRef, KeyCorrection, MarkEssay, ResultState, SetAnswer, TaskState};
+use examhall_protocol::{AttemptRef, KeyCorrection, MarkEssay, ResultState, TaskState};
 
 fn q1_key(correct: &str) -> QuestionKind {
     let opt = |id: &str, text: &str| ChoiceOption {
@@ -42,28 +42,7 @@ async fn sit(
     let (token, v) = ctx
         .new_candidate_started(admin, teacher, user, 1, "EXAM24")
         .await;
-    for (q, a) in answers {
-        ctx.app
-            .set_answer(
-                &token,
-                SetAnswer {
-                    attempt_id: v.attempt_id.clone(),
-                    question_id: (*q).into(),
-                    answer: Some(a.clone()),
-                },
-            )
-            .await
-            .unwrap();
-    }
-    ctx.app
-        .submit(
-            &token,
-            AttemptRef {
-                attempt_id: v.attempt_id.clone(),
-            },
-        )
-        .await
-        .unwrap();
+    ctx.answer_and_submit(&token, &v.attempt_id, answers).await;
     v.attempt_id
 }
 

@@ -4,7 +4,7 @@
 use crate::Ctx;
 use examhall_app::AppError;
 use examhall_domain::Answer;
-use examhall_protocol::{AttemptRef, PrintJobState, SetAnswer};
+use examhall_protocol::PrintJobState;
 use std::ops::ControlFlow;
 use std::path::Path;
 
@@ -78,28 +78,8 @@ async fn sit(
         ("q6", Answer::Text("Na".into())),
         ("q5", Answer::Text("9.81".into())),
     ];
-    for (q, a) in right.iter().take(n) {
-        ctx.app
-            .set_answer(
-                &token,
-                SetAnswer {
-                    attempt_id: v.attempt_id.clone(),
-                    question_id: (*q).into(),
-                    answer: Some(a.clone()),
-                },
-            )
-            .await
-            .unwrap();
-    }
-    ctx.app
-        .submit(
-            &token,
-            AttemptRef {
-                attempt_id: v.attempt_id.clone(),
-            },
-        )
-        .await
-        .unwrap();
+    ctx.answer_and_submit(&token, &v.attempt_id, &right[..n])
+        .await;
     v.attempt_id
 }
 
