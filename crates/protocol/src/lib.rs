@@ -5,6 +5,7 @@
 //! a key could travel: a key cannot leak by forgetting to skip a field.
 
 pub mod platform;
+pub mod sync;
 
 use examhall_domain::Question;
 use serde::{Deserialize, Serialize};

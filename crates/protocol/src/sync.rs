@@ -1,0 +1,234 @@
+//! Wire types of the sync protocol between desktops (or room hubs) and HQ:
+//! enrolment, exam packages down, signed result batches up, receipts, and the
+//! room manifest. The cryptography over them lives in `examhall-sync`.
+
+use examhall_domain::{ExamSpec, SheetResult};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// An administrator asks HQ for a one-time enrolment token for a centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewEnrolment {
+    /// The centre the enrolled desktops belong to (packages are published per centre).
+    pub centre: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EnrolmentToken {
+    pub token: String,
+    pub centre: String,
+    pub expires_at_ms: i64,
+}
+
+/// A desktop enrols once with a token and its freshly generated public key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    pub token: String,
+    /// The device's Ed25519 public key, 64 hex characters.
+    pub device_public_key: String,
+    /// A name for the machine, shown to administrators ("Lab 2, seat 14").
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Enrolled {
+    pub device_id: String,
+    pub centre: String,
+    /// HQ's Ed25519 public key (64 hex characters): packages must be signed by it.
+    pub hq_public_key: String,
+    /// Bearer secret for the device's package pulls (result uploads are signed too).
+    pub device_secret: String,
+}
+
+/// An administrator publishes an exam's sitting as a package for a centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPackage {
+    pub exam_id: i64,
+    pub centre: String,
+    /// Candidate usernames who may sit it there (each must exist as a student).
+    pub candidates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PublishedPackage {
+    pub package_id: String,
+    pub exam_id: i64,
+    pub sitting_id: i64,
+    pub centre: String,
+    /// The start code that unlocks the questions; HQ gives it to the invigilator on the day.
+    pub start_code: String,
+    pub size_bytes: u64,
+}
+
+/// One entry of a device's package list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PackageListing {
+    pub package_id: String,
+    pub exam_title: String,
+    pub size_bytes: u64,
+    pub created_at_ms: i64,
+}
+
+/// A candidate the package admits: sign-in details travel with the package so a
+/// centre without a link can still admit them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterEntry {
+    pub username: String,
+    pub display_name: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    pub time_multiplier: f64,
+}
+
+/// The package's signed but unencrypted header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageHeader {
+    pub format: u32,
+    pub package_id: String,
+    pub centre: String,
+    pub exam_title: String,
+    pub duration_secs: u32,
+    pub created_at_ms: i64,
+    pub roster: Vec<RosterEntry>,
+    /// argon2id salt (hex) for deriving the key-wrapping key from the start code.
+    pub kdf_salt: String,
+    pub kdf_m_cost: u32,
+    pub kdf_t_cost: u32,
+    /// The content key, sealed under the start-code key: nonce ‖ ciphertext, hex.
+    pub wrapped_key: String,
+}
+
+/// What the start code unlocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageContent {
+    pub spec: ExamSpec,
+}
+
+/// A signed message from a device: `payload` is JSON text, signed as bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignedEnvelope {
+    pub device_id: String,
+    /// `results` or `manifest`.
+    pub kind: String,
+    /// The signed JSON document, as text.
+    pub payload: String,
+    /// Ed25519 signature over `kind ‖ 0x00 ‖ payload`, hex.
+    pub signature: String,
+}
+
+/// One attempt, whole: who, which package, its full event chain and its result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptUpload {
+    pub attempt_id: String,
+    pub package_id: String,
+    pub username: String,
+    pub started_at_ms: i64,
+    pub duration_secs: u32,
+    pub time_multiplier: f64,
+    pub events: Vec<EventUpload>,
+    pub result: Option<SheetResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventUpload {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The payload of a `results` envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultBatch {
+    pub attempts: Vec<AttemptUpload>,
+}
+
+/// HQ's answer per attempt: the chain head it now holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Receipt {
+    pub attempt_id: String,
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// `stored`, `already_held` or `conflict` (the attempt belongs to another device:
+    /// reported to the administrator as an incident, never merged).
+    pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Receipts {
+    pub receipts: Vec<Receipt>,
+}
+
+/// The payload of a `manifest` envelope: everything a device has exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub created_at_ms: i64,
+    pub entries: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ManifestEntry {
+    pub attempt_id: String,
+    pub head_seq: i64,
+    pub head_hash: String,
+}
+
+/// HQ's verdict on a manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ManifestCheck {
+    pub device_id: String,
+    pub listed: u64,
+    pub complete: u64,
+    /// Listed attempts HQ does not hold at all.
+    pub missing: Vec<String>,
+    /// Listed attempts HQ holds only up to an earlier event.
+    pub behind: Vec<ManifestEntry>,
+}
+
+/// A desktop's view of its link to HQ, for the admin and invigilator screens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatusDto {
+    pub enrolled: bool,
+    pub server_url: Option<String>,
+    pub device_id: Option<String>,
+    pub centre: Option<String>,
+    pub online: bool,
+    pub pending: u64,
+    pub synced: u64,
+    pub conflicts: u64,
+    pub last_success_ms: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_error_ms: Option<i64>,
+    pub packages: Vec<LocalPackageDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalPackageDto {
+    pub package_id: String,
+    pub exam_title: String,
+    pub candidates: u32,
+    pub received_at_ms: i64,
+    /// Set once the start code has unlocked it.
+    pub exam_id: Option<i64>,
+}

@@ -1,0 +1,210 @@
+//! The desktop's (or hub's) HTTP client to HQ. Every call has a timeout; callers
+//! decide about retrying with [`SyncError::is_retryable`] and [`backoff`].
+
+use examhall_protocol::sync::{
+    EnrolRequest, Enrolled, ManifestCheck, PackageListing, Receipts, SignedEnvelope,
+};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    /// No answer: refused, reset, timed out, cut mid-body. Worth retrying.
+    #[error("HQ is unreachable: {0}")]
+    Unreachable(String),
+    /// HQ answered with an error.
+    #[error("HQ refused ({status} {code}): {message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("HQ's answer is unreadable: {0}")]
+    BadResponse(String),
+}
+
+impl SyncError {
+    /// Whether trying again later may succeed (no answer, or a server-side failure).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            SyncError::Unreachable(_) | SyncError::BadResponse(_) => true,
+            SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
+        }
+    }
+}
+
+/// Delays between consecutive failed rounds: exponential from 1 s to 5 min, with
+/// full jitter so a room of desktops coming back online does not stampede.
+pub fn backoff() -> impl Iterator<Item = Duration> {
+    use backon::BackoffBuilder;
+    backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::from_secs(1))
+        .with_max_delay(Duration::from_secs(300))
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
+#[derive(Debug, Clone)]
+pub struct HqClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+}
+
+impl HqClient {
+    /// `base` is the server's root, e.g. `http://hq.example:8080`.
+    pub fn new(base: &str, timeout: Duration) -> Result<HqClient, SyncError> {
+        let base = base.trim().trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(SyncError::BadResponse(format!(
+                "server address `{base}` must start with http:// or https://"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+        Ok(HqClient { base, http })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, SyncError> {
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| SyncError::Unreachable(error_chain(&e)))?;
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        let status = resp.status().as_u16();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Unreachable(error_chain(&e)))?;
+        let (code, message) = match serde_json::from_slice::<ErrorBody>(&body) {
+            Ok(b) => (b.code, b.message),
+            Err(_) => (
+                "http".into(),
+                String::from_utf8_lossy(&body).chars().take(200).collect(),
+            ),
+        };
+        Err(SyncError::Refused {
+            status,
+            code,
+            message,
+        })
+    }
+
+    async fn json<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, SyncError> {
+        let body = self
+            .send(req)
+            .await?
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Unreachable(error_chain(&e)))?;
+        serde_json::from_slice(&body).map_err(|e| SyncError::BadResponse(e.to_string()))
+    }
+
+    pub async fn enrol(&self, req: &EnrolRequest) -> Result<Enrolled, SyncError> {
+        self.json(
+            self.http
+                .post(format!("{}/api/sync/enrol/", self.base))
+                .json(req),
+        )
+        .await
+    }
+
+    pub async fn packages(&self, device_token: &str) -> Result<Vec<PackageListing>, SyncError> {
+        self.json(
+            self.http
+                .get(format!("{}/api/sync/packages/", self.base))
+                .bearer_auth(device_token),
+        )
+        .await
+    }
+
+    pub async fn package(&self, device_token: &str, id: &str) -> Result<Vec<u8>, SyncError> {
+        let resp = self
+            .send(
+                self.http
+                    .get(format!("{}/api/sync/packages/{id}/", self.base))
+                    .bearer_auth(device_token),
+            )
+            .await?;
+        Ok(resp
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Unreachable(error_chain(&e)))?
+            .to_vec())
+    }
+
+    pub async fn push_results(&self, env: &SignedEnvelope) -> Result<Receipts, SyncError> {
+        self.json(
+            self.http
+                .post(format!("{}/api/sync/results/", self.base))
+                .json(env),
+        )
+        .await
+    }
+
+    pub async fn check_manifest(&self, env: &SignedEnvelope) -> Result<ManifestCheck, SyncError> {
+        self.json(
+            self.http
+                .post(format!("{}/api/sync/manifest/", self.base))
+                .json(env),
+        )
+        .await
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(x) = src {
+        s.push_str(": ");
+        s.push_str(&x.to_string());
+        src = x.source();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_stays_capped() {
+        let d: Vec<Duration> = backoff().take(20).collect();
+        assert_eq!(d.len(), 20);
+        // Jitter adds up to one delay again, so every delay lies in [base, 2·base].
+        for (i, x) in d.iter().enumerate().take(8) {
+            let base = Duration::from_secs(1 << i);
+            assert!(*x >= base && *x <= base * 2, "delay {i}: {x:?}");
+        }
+        assert!(d.iter().all(|x| *x <= Duration::from_secs(600)));
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_is_a_retryable_error() {
+        // Nothing listens on port 9 of loopback (discard, never started here).
+        let c = HqClient::new("http://127.0.0.1:9", Duration::from_secs(2)).unwrap();
+        let e = c.packages("x").await.unwrap_err();
+        assert!(matches!(e, SyncError::Unreachable(_)), "{e:?}");
+        assert!(e.is_retryable());
+        assert!(HqClient::new("ftp://x", Duration::from_secs(1)).is_err());
+    }
+}
