@@ -28,6 +28,8 @@ pub enum AppError {
     SittingClosed,
     #[error("Time is up: the attempt has been submitted.")]
     TimeUp,
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -54,6 +56,7 @@ impl AppError {
             AppError::WrongStartCode => ErrorCode::WrongStartCode,
             AppError::SittingClosed => ErrorCode::SittingClosed,
             AppError::TimeUp => ErrorCode::TimeUp,
+            AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::Internal(_) => ErrorCode::Internal,
         }
     }

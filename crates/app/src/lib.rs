@@ -17,6 +17,7 @@ pub mod platform;
 mod regrade;
 pub mod reports;
 mod results;
+pub mod sync;
 pub mod worker;
 
 pub use auth::Actor;
@@ -66,6 +67,8 @@ pub(crate) struct Settings {
     pub job_lease_ms: i64,
     /// Jobs claimed and committed together by one worker step.
     pub grading_batch: i64,
+    /// How long a request to HQ may take before it counts as unreachable.
+    pub sync_timeout_ms: i64,
 }
 
 impl Default for Settings {
@@ -76,6 +79,7 @@ impl Default for Settings {
             save_grace_ms: 2_000,
             job_lease_ms: 60_000,
             grading_batch: 64,
+            sync_timeout_ms: 10_000,
         }
     }
 }
@@ -101,6 +105,8 @@ struct Inner {
     print_jobs: reports::PrintJobs,
     /// JWT keys, when the server enabled bearer tokens.
     jwt: std::sync::OnceLock<platform::JwtKeys>,
+    /// HQ's package-signing key, when this app is the server.
+    hq_key: std::sync::OnceLock<examhall_sync::SigningKey>,
 }
 
 impl std::fmt::Debug for App {
@@ -122,6 +128,7 @@ impl App {
                 attempt_owners: Default::default(),
                 print_jobs: Default::default(),
                 jwt: std::sync::OnceLock::new(),
+                hq_key: std::sync::OnceLock::new(),
             }),
         }
     }

@@ -54,7 +54,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ServeArgs {
-    /// The server's data directory (holding examhall.sqlite and jwt.secret).
+    /// The server's data directory (holding examhall.sqlite, jwt.secret and hq_ed25519.key).
     #[arg(long, env = "EXAMHALL_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// Address to listen on.
@@ -215,6 +215,9 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening {}", db.display()))?;
     app.enable_jwt(&jwt_secret(&dir)?)?;
+    app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(
+        &dir.join("hq_ed25519.key"),
+    )?);
     if let Some(username) = a.init_admin {
         if app.setup_status().await?.needs_first_admin {
             let password = std::env::var("EXAMHALL_ADMIN_PASSWORD")

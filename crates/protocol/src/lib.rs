@@ -27,6 +27,8 @@ pub enum ErrorCode {
     WrongStartCode,
     SittingClosed,
     TimeUp,
+    /// Another machine (HQ, the hub) could not be reached; try again later.
+    Unavailable,
     Internal,
 }
 

@@ -44,8 +44,9 @@ pub struct Enrolled {
     pub centre: String,
     /// HQ's Ed25519 public key (64 hex characters): packages must be signed by it.
     pub hq_public_key: String,
-    /// Bearer secret for the device's package pulls (result uploads are signed too).
-    pub device_secret: String,
+    /// Bearer token for the device's package pulls, `<device id>.<secret>`
+    /// (result uploads are signed with the device key as well).
+    pub device_token: String,
 }
 
 /// An administrator publishes an exam's sitting as a package for a centre.
@@ -231,4 +232,36 @@ pub struct LocalPackageDto {
     pub received_at_ms: i64,
     /// Set once the start code has unlocked it.
     pub exam_id: Option<i64>,
+}
+
+/// Something HQ refused to merge, for the administrator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SyncIncident {
+    pub id: i64,
+    pub attempt_id: String,
+    pub device_id: String,
+    /// `two_devices`, `second_attempt`, `forked_chain` or `invalid_chain`.
+    pub kind: String,
+    pub detail: String,
+    pub at_ms: i64,
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncRound {
+    pub packages_received: u32,
+    pub attempts_sent: u32,
+    pub receipts_recorded: u32,
+    pub conflicts: u32,
+    /// More attempts wait to be sent (the round stopped at its batch size).
+    pub more: bool,
+}
+
+/// Files written by a results export (for a USB stick).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedResults {
+    pub results_file: String,
+    pub manifest_file: String,
+    pub attempts: u32,
 }

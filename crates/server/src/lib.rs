@@ -12,12 +12,15 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use examhall_app::{App, AppError};
 use examhall_protocol::platform::*;
+use examhall_protocol::sync::*;
 use examhall_protocol::{ErrorCode, ErrorDto};
 use serde::Deserialize;
 use utoipa::OpenApi;
 
 /// Request bodies larger than this are refused with 413.
 pub const BODY_LIMIT: usize = 256 * 1024;
+/// Result batches and manifests may be larger (a batch holds up to 500 attempts).
+pub const SYNC_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 /// An error as the API returns it.
 #[derive(Debug)]
@@ -50,6 +53,7 @@ impl From<AppError> for ApiError {
             AppError::Conflict(_) | AppError::SittingClosed | AppError::TimeUp => {
                 StatusCode::CONFLICT
             }
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError {
@@ -277,6 +281,84 @@ async fn analytics(
     Ok(Json(app.api_analytics(&t, q.exam_id).await?))
 }
 
+#[utoipa::path(post, path = "/api/sync/enrolments/", request_body = NewEnrolment,
+    responses((status = 201, body = EnrolmentToken), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn new_enrolment(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<NewEnrolment>,
+) -> Reply<(StatusCode, Json<EnrolmentToken>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_enrolment(&t, req).await?),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/sync/enrol/", request_body = EnrolRequest,
+    responses((status = 201, body = Enrolled), (status = 400, body = ErrorBody)))]
+async fn enrol(
+    State(app): State<App>,
+    Body(req): Body<EnrolRequest>,
+) -> Reply<(StatusCode, Json<Enrolled>)> {
+    Ok((StatusCode::CREATED, Json(app.enrol_device(req).await?)))
+}
+
+#[utoipa::path(post, path = "/api/sync/packages/", request_body = NewPackage,
+    responses((status = 201, body = PublishedPackage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn publish(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<NewPackage>,
+) -> Reply<(StatusCode, Json<PublishedPackage>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.publish_package(&t, req).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/sync/packages/",
+    responses((status = 200, body = Vec<PackageListing>), (status = 401, body = ErrorBody)), security(("device" = [])))]
+async fn packages(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<PackageListing>>> {
+    Ok(Json(app.device_packages(&t).await?))
+}
+
+#[utoipa::path(get, path = "/api/sync/packages/{package_id}/", params(("package_id" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)),
+    security(("device" = [])))]
+async fn package_bytes(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(id): Param<String>,
+) -> Reply<impl IntoResponse> {
+    let bytes = app.device_package(&t, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
+}
+
+#[utoipa::path(post, path = "/api/sync/results/", request_body = SignedEnvelope,
+    responses((status = 200, body = Receipts), (status = 400, body = ErrorBody)))]
+async fn results_up(
+    State(app): State<App>,
+    Body(env): Body<SignedEnvelope>,
+) -> Reply<Json<Receipts>> {
+    Ok(Json(app.ingest_results(env).await?))
+}
+
+#[utoipa::path(post, path = "/api/sync/manifest/", request_body = SignedEnvelope,
+    responses((status = 200, body = ManifestCheck), (status = 400, body = ErrorBody)))]
+async fn manifest(
+    State(app): State<App>,
+    Body(env): Body<SignedEnvelope>,
+) -> Reply<Json<ManifestCheck>> {
+    Ok(Json(app.check_manifest(env).await?))
+}
+
+#[utoipa::path(get, path = "/api/sync/incidents/",
+    responses((status = 200, body = Vec<SyncIncident>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn incidents(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<SyncIncident>>> {
+    Ok(Json(app.sync_incidents(&t).await?))
+}
+
 /// The error body every endpoint returns on failure.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -303,14 +385,24 @@ impl utoipa::Modify for BearerScheme {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "device",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("<device id>.<secret>")
+                    .build(),
+            ),
+        );
     }
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics."),
+    info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests."),
     paths(register, login, profile, users, approve, add_question, questions, create_exam, exams, submit, task,
-          exam_results, user_results, analytics),
+          exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
+          results_up, manifest, incidents),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]
@@ -354,6 +446,19 @@ pub fn router(app: App) -> Router {
         .route("/api/results/analytics/", get(analytics))
         .route("/api/results/user/{user_id}/", get(user_results))
         .route("/api/results/{exam_id}/", get(exam_results))
+        .route("/api/sync/enrolments/", post(new_enrolment))
+        .route("/api/sync/enrol/", post(enrol))
+        .route("/api/sync/packages/", post(publish).get(packages))
+        .route("/api/sync/packages/{package_id}/", get(package_bytes))
+        .route(
+            "/api/sync/results/",
+            post(results_up).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
+        )
+        .route(
+            "/api/sync/manifest/",
+            post(manifest).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
+        )
+        .route("/api/sync/incidents/", get(incidents))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs/", get(docs))
         .fallback(not_found)

@@ -277,7 +277,7 @@ impl<E> From<sqlx::Error> for AppendError<E> {
 }
 
 /// The projection: current answers, flags, position and status.
-async fn project(
+pub(crate) async fn project(
     conn: &mut SqliteConnection,
     attempt_id: &str,
     seq: i64,

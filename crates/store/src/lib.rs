@@ -15,6 +15,7 @@ mod exams;
 mod jobs;
 mod regrade;
 mod reports;
+mod sync;
 mod users;
 
 pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
@@ -24,6 +25,10 @@ pub use exams::{ExamRow, SittingRow};
 pub use jobs::{JobRow, NewJob};
 pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
 pub use reports::{ResultListRow, RoomEventData, RoomRowData, SheetRow, SittingInfo};
+pub use sync::{
+    DeviceRow, EnrolRefusal, EnrolmentRow, IncidentRow, IngestAttempt, IngestReceipt, NewDevice,
+    NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome, SyncStateRow, UploadHead,
+};
 pub use users::{NewUserRow, ThrottleRow, UserRow};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -55,6 +55,7 @@ fn internal_dependencies_point_toward_the_domain() {
         ("examhall-protocol", &["examhall-domain"]),
         ("examhall-store", &["examhall-domain"]),
         ("examhall-analytics", &[]),
+        ("examhall-sync", &["examhall-domain", "examhall-protocol"]),
         (
             "examhall-reports",
             &["examhall-protocol", "examhall-domain"],
@@ -67,6 +68,7 @@ fn internal_dependencies_point_toward_the_domain() {
                 "examhall-store",
                 "examhall-analytics",
                 "examhall-reports",
+                "examhall-sync",
             ],
         ),
         ("examhall-testkit", &["examhall-domain", "examhall-store"]),
@@ -104,6 +106,10 @@ fn frameworks_stay_in_their_own_crate() {
         ("polars", "examhall-analytics"),
         ("printpdf", "examhall-reports"),
         ("axum", "examhall-server"),
+        ("reqwest", "examhall-sync"),
+        ("notify", "examhall-sync"),
+        ("ed25519-dalek", "examhall-sync"),
+        ("chacha20poly1305", "examhall-sync"),
     ];
     for (framework, owner) in owners {
         for (krate, deps) in &graph {

@@ -1,0 +1,1069 @@
+//! Sync use cases, both ends.
+//!
+//! **HQ** (the server): enrolment tokens and device enrolment, publishing an exam
+//! sitting as a package for a centre, serving packages to enrolled devices,
+//! ingesting signed result batches (from the network or a USB file) with receipts,
+//! and checking a room's manifest.
+//!
+//! **Desktop**: enrolling with HQ, receiving packages (pulled, or dropped into the
+//! watched inbox), opening a package with its start code, pushing the outbox with
+//! receipts, and exporting results and a manifest to a folder (a USB stick).
+
+use crate::auth::random_hex;
+use crate::{App, AppError, AppResult};
+use examhall_domain::events::{verify_chain, StoredEvent};
+use examhall_domain::{AttemptEvent, EventHash, Role, StartCode, Timestamp};
+use examhall_protocol::sync::*;
+use examhall_protocol::SittingDto;
+use examhall_store::{
+    EnrolRefusal, EnrolmentRow, IngestAttempt, NewDevice, NewPackageRow, NewUserRow, ReceiptOutcome,
+};
+use examhall_sync::{envelope, package, HqClient, PublicKey, SigningKey, SyncError};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// File name endings on a USB stick.
+pub const PACKAGE_EXT: &str = "exhpkg";
+pub const RESULTS_EXT: &str = "exhres";
+pub const MANIFEST_EXT: &str = "exhman";
+
+/// Enrolment tokens are valid this long.
+const ENROLMENT_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+/// Attempts per uploaded batch.
+const UPLOAD_BATCH: i64 = 50;
+/// Attempts per batch HQ accepts.
+pub const MAX_BATCH: usize = 500;
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+fn enrol_refused(r: EnrolRefusal) -> AppError {
+    let m = match r {
+        EnrolRefusal::Unknown => "is not a token HQ issued",
+        EnrolRefusal::Used => "has already enrolled a device; ask HQ for a new one",
+        EnrolRefusal::Expired => "has expired; ask HQ for a new one",
+    };
+    AppError::invalid("token", format!("This enrolment token {m}."))
+}
+
+fn package_error(e: package::PackageError) -> AppError {
+    match e {
+        package::PackageError::WrongStartCode => AppError::WrongStartCode,
+        other => AppError::invalid("package", other.to_string()),
+    }
+}
+
+fn unavailable(e: SyncError) -> AppError {
+    match e {
+        SyncError::Refused {
+            status: 400..=499,
+            message,
+            ..
+        } => AppError::invalid("hq", message),
+        other => AppError::Unavailable(other.to_string()),
+    }
+}
+
+fn event_upload(e: &StoredEvent) -> EventUpload {
+    EventUpload {
+        seq: e.seq,
+        at_ms: e.at.0,
+        payload: e.payload.clone(),
+        prev_hash: e.prev_hash.0.clone(),
+        hash: e.hash.0.clone(),
+    }
+}
+
+fn stored_event(e: &EventUpload) -> StoredEvent {
+    StoredEvent {
+        seq: e.seq,
+        at: Timestamp(e.at_ms),
+        payload: e.payload.clone(),
+        prev_hash: EventHash(e.prev_hash.clone()),
+        hash: EventHash(e.hash.clone()),
+    }
+}
+
+fn receipt(attempt_id: &str, outcome: &str, message: Option<String>) -> Receipt {
+    Receipt {
+        attempt_id: attempt_id.to_owned(),
+        head_seq: 0,
+        head_hash: String::new(),
+        outcome: outcome.to_owned(),
+        message,
+    }
+}
+
+/// Writes `bytes` to `path` so that a reader (or a crash) never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("partial");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)?;
+    if let Some(dir) = path.parent() {
+        // Make the rename itself durable (best effort: not every filesystem allows it).
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+impl App {
+    // ======================================================================
+    // HQ
+    // ======================================================================
+
+    /// Gives the server its package-signing key.
+    pub fn enable_hq_signing(&self, key: SigningKey) {
+        let _ = self.inner.hq_key.set(key);
+    }
+
+    fn hq_key(&self) -> AppResult<&SigningKey> {
+        self.inner.hq_key.get().ok_or_else(|| {
+            AppError::Conflict(
+                "This server has no package-signing key (run it with `examhall serve`).".into(),
+            )
+        })
+    }
+
+    /// An administrator creates a one-time enrolment token for a centre.
+    pub async fn create_enrolment(
+        &self,
+        token: &str,
+        req: NewEnrolment,
+    ) -> AppResult<EnrolmentToken> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Admin], "enrol desktops")?;
+        let centre = req.centre.trim();
+        if centre.is_empty() || centre.len() > 100 {
+            return Err(AppError::invalid("centre", "1 to 100 characters"));
+        }
+        let secret = random_hex(16);
+        let now = self.now();
+        let expires = Timestamp(now.0 + ENROLMENT_TTL_MS);
+        self.store()
+            .insert_enrolment_token(&sha256_hex(&secret), centre, actor.user_id, now, expires)
+            .await?;
+        Ok(EnrolmentToken {
+            token: secret,
+            centre: centre.to_owned(),
+            expires_at_ms: expires.0,
+        })
+    }
+
+    /// A desktop enrols with a token and its public key; it gets its id, HQ's
+    /// public key and a secret for pulling packages.
+    pub async fn enrol_device(&self, req: EnrolRequest) -> AppResult<Enrolled> {
+        let hq = self.hq_key()?;
+        PublicKey::from_hex(&req.device_public_key, "device_public_key")
+            .map_err(|e| AppError::invalid("device_public_key", e.to_string()))?;
+        let name = req.device_name.trim();
+        if name.is_empty() || name.len() > 100 {
+            return Err(AppError::invalid("device_name", "1 to 100 characters"));
+        }
+        let device_id = format!("dev-{}", random_hex(8));
+        let secret = random_hex(32);
+        let centre = self
+            .store()
+            .enrol_device(
+                &sha256_hex(req.token.trim()),
+                NewDevice {
+                    id: &device_id,
+                    name,
+                    public_key: &req.device_public_key.trim().to_lowercase(),
+                    secret_hash: &sha256_hex(&secret),
+                },
+                self.now(),
+            )
+            .await?
+            .map_err(enrol_refused)?;
+        tracing::info!(device = %device_id, %centre, "device enrolled");
+        Ok(Enrolled {
+            device_token: format!("{device_id}.{secret}"),
+            device_id,
+            centre,
+            hq_public_key: hq.public().to_hex(),
+        })
+    }
+
+    /// An administrator publishes an exam as a package for a centre: a sitting is
+    /// opened at HQ with a fresh start code, and the package carries the roster.
+    pub async fn publish_package(
+        &self,
+        token: &str,
+        req: NewPackage,
+    ) -> AppResult<PublishedPackage> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Admin], "publish exam packages")?;
+        let hq = self.hq_key()?;
+        let centre = req.centre.trim();
+        if centre.is_empty() || centre.len() > 100 {
+            return Err(AppError::invalid("centre", "1 to 100 characters"));
+        }
+        let spec = self.exam(req.exam_id).await.map_err(|e| match e {
+            AppError::NotFound(_) => {
+                AppError::invalid("exam_id", format!("no exam {}", req.exam_id))
+            }
+            other => other,
+        })?;
+        if req.candidates.is_empty() {
+            return Err(AppError::invalid(
+                "candidates",
+                "name at least one candidate",
+            ));
+        }
+        let mut roster = Vec::with_capacity(req.candidates.len());
+        for (i, name) in req.candidates.iter().enumerate() {
+            let field = format!("candidates[{i}]");
+            let u = self
+                .store()
+                .user_by_username(&name.trim().to_lowercase())
+                .await?
+                .filter(|u| u.role == Role::Candidate)
+                .ok_or_else(|| {
+                    AppError::invalid(&field, format!("`{name}` is not a student here"))
+                })?;
+            let mult = self
+                .store()
+                .assignment(req.exam_id, u.id)
+                .await?
+                .unwrap_or(1.0);
+            roster.push(RosterEntry {
+                username: u.username,
+                display_name: u.display_name,
+                password_hash: u.password_hash,
+                time_multiplier: mult,
+            });
+        }
+        let code = StartCode::from_random(crate::auth::random_bytes());
+        let package_id = format!("pkg-{}", random_hex(12));
+        let now = self.now();
+        let content = PackageContent {
+            spec: (*spec).clone(),
+        };
+        let roster_size = roster.len() as i64;
+        let bytes = package::build(
+            &package::PackageInput {
+                package_id: &package_id,
+                centre,
+                created_at_ms: now.0,
+                roster,
+                content: &content,
+                start_code: &code,
+            },
+            hq,
+        );
+        let sitting_id = self
+            .store()
+            .open_sitting(req.exam_id, code.as_str(), actor.user_id, now)
+            .await?;
+        self.store()
+            .insert_published_package(
+                NewPackageRow {
+                    id: &package_id,
+                    centre,
+                    title: &spec.title,
+                    roster_size,
+                    bytes: &bytes,
+                },
+                req.exam_id,
+                sitting_id,
+                now,
+            )
+            .await?;
+        tracing::info!(package = %package_id, exam = req.exam_id, %centre, "package published");
+        Ok(PublishedPackage {
+            package_id,
+            exam_id: req.exam_id,
+            sitting_id,
+            centre: centre.to_owned(),
+            start_code: code.as_str().to_owned(),
+            size_bytes: bytes.len() as u64,
+        })
+    }
+
+    /// The device holding `device_token` (`<device id>.<secret>`).
+    async fn device_by_token(&self, device_token: &str) -> AppResult<examhall_store::DeviceRow> {
+        let (id, secret) = device_token
+            .split_once('.')
+            .ok_or(AppError::Unauthenticated)?;
+        let d = self
+            .store()
+            .device(id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let given = sha256_hex(secret);
+        // Both are SHA-256 hex digests: comparing them leaks nothing about the secret.
+        if given != d.secret_hash {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(d)
+    }
+
+    /// Packages published for the device's centre.
+    pub async fn device_packages(&self, device_token: &str) -> AppResult<Vec<PackageListing>> {
+        let d = self.device_by_token(device_token).await?;
+        Ok(self
+            .store()
+            .packages("published", Some(&d.centre))
+            .await?
+            .into_iter()
+            .map(|p| PackageListing {
+                package_id: p.id,
+                exam_title: p.title,
+                size_bytes: p.size_bytes as u64,
+                created_at_ms: p.created_at,
+            })
+            .collect())
+    }
+
+    /// One package's bytes, if it was published for the device's centre.
+    pub async fn device_package(&self, device_token: &str, id: &str) -> AppResult<Vec<u8>> {
+        let d = self.device_by_token(device_token).await?;
+        let p = self
+            .store()
+            .package(id)
+            .await?
+            .filter(|p| p.origin == "published" && p.centre == d.centre)
+            .ok_or_else(|| AppError::NotFound(format!("Package {id}")))?;
+        self.store()
+            .package_bytes(&p.id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Package {id}")))
+    }
+
+    async fn device_key_of(
+        &self,
+        device_id: &str,
+    ) -> AppResult<(examhall_store::DeviceRow, PublicKey)> {
+        let d = self.store().device(device_id).await?.ok_or_else(|| {
+            AppError::invalid(
+                "device_id",
+                format!("`{device_id}` is not an enrolled device"),
+            )
+        })?;
+        let key = PublicKey::from_hex(&d.public_key, "device key")
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))?;
+        Ok((d, key))
+    }
+
+    /// Ingests a device's signed result batch: checks the signature, then each
+    /// attempt's package, candidate, chain and result, and stores what is new in
+    /// one transaction. Idempotent: sending the same batch again changes nothing.
+    pub async fn ingest_results(&self, env: SignedEnvelope) -> AppResult<Receipts> {
+        let (device, key) = self.device_key_of(&env.device_id).await?;
+        let batch: ResultBatch = envelope::open(&env, envelope::ENVELOPE_RESULTS, &key)
+            .map_err(|e| AppError::invalid("envelope", e.to_string()))?;
+        if batch.attempts.len() > MAX_BATCH {
+            return Err(AppError::invalid(
+                "attempts",
+                format!("at most {MAX_BATCH} attempts per batch"),
+            ));
+        }
+        let mut slots: Vec<Option<Receipt>> = Vec::with_capacity(batch.attempts.len());
+        let mut todo = Vec::new();
+        for up in &batch.attempts {
+            match self.check_upload(&device, up).await? {
+                Ok(a) => {
+                    slots.push(None);
+                    todo.push(a);
+                }
+                Err(why) => slots.push(Some(receipt(&up.attempt_id, "rejected", Some(why)))),
+            }
+        }
+        let mut stored = self
+            .store()
+            .ingest_attempts(&todo, self.now())
+            .await?
+            .into_iter();
+        let receipts = slots
+            .into_iter()
+            .map(|slot| {
+                slot.unwrap_or_else(|| {
+                    let r = stored.next().expect("one receipt per ingested attempt");
+                    let (outcome, message) = match r.outcome {
+                        ReceiptOutcome::Stored => ("stored", None),
+                        ReceiptOutcome::AlreadyHeld => ("already_held", None),
+                        ReceiptOutcome::Conflict { message, .. } => ("conflict", Some(message)),
+                    };
+                    Receipt {
+                        attempt_id: r.attempt_id,
+                        head_seq: r.head_seq,
+                        head_hash: r.head_hash,
+                        outcome: outcome.to_owned(),
+                        message,
+                    }
+                })
+            })
+            .collect();
+        Ok(Receipts { receipts })
+    }
+
+    /// Validates one uploaded attempt. `Ok(Err(why))` rejects just this attempt.
+    async fn check_upload(
+        &self,
+        device: &examhall_store::DeviceRow,
+        up: &AttemptUpload,
+    ) -> AppResult<Result<IngestAttempt, String>> {
+        let id = &up.attempt_id;
+        if id.is_empty()
+            || id.len() > 64
+            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Ok(Err("attempt_id: 1 to 64 letters, digits or dashes".into()));
+        }
+        if up.events.is_empty() {
+            return Ok(Err(format!("attempt {id}: no events")));
+        }
+        let Some(pkg) = self
+            .store()
+            .package(&up.package_id)
+            .await?
+            .filter(|p| p.origin == "published")
+        else {
+            return Ok(Err(format!(
+                "attempt {id}: package {} was not published here",
+                up.package_id
+            )));
+        };
+        if pkg.centre != device.centre {
+            return Ok(Err(format!(
+                "attempt {id}: package {} is for centre {}, the device is in {}",
+                up.package_id, pkg.centre, device.centre
+            )));
+        }
+        let (Some(exam_id), Some(sitting_id)) = (pkg.exam_id, pkg.sitting_id) else {
+            return Ok(Err(format!(
+                "attempt {id}: package {} has no sitting",
+                up.package_id
+            )));
+        };
+        let Some(user) = self
+            .store()
+            .user_by_username(&up.username)
+            .await?
+            .filter(|u| u.role == Role::Candidate)
+        else {
+            return Ok(Err(format!(
+                "attempt {id}: `{}` is not a student here",
+                up.username
+            )));
+        };
+        let stored: Vec<StoredEvent> = up.events.iter().map(stored_event).collect();
+        let events = match verify_chain(id, &stored) {
+            Ok(e) => e,
+            Err(e) => return Ok(Err(format!("attempt {id}: {e}"))),
+        };
+        if let Some(r) = &up.result {
+            let last_total = events.iter().rev().find_map(|e| match e {
+                AttemptEvent::Graded { total, .. }
+                | AttemptEvent::EssayMarked { total, .. }
+                | AttemptEvent::Regraded { total, .. } => Some(*total),
+                _ => None,
+            });
+            if last_total.is_none_or(|t| (t - r.total).abs() > 1e-6) {
+                return Ok(Err(format!(
+                    "attempt {id}: the result does not match the last grading event in its log"
+                )));
+            }
+        }
+        Ok(Ok(IngestAttempt {
+            attempt_id: id.clone(),
+            device_id: device.id.clone(),
+            exam_id,
+            sitting_id,
+            user_id: user.id,
+            started_at: Timestamp(up.started_at_ms),
+            duration_secs: up.duration_secs,
+            time_multiplier: up.time_multiplier,
+            events: stored.into_iter().zip(events).collect(),
+            result: up.result.clone(),
+        }))
+    }
+
+    /// Checks a device's manifest against what HQ holds.
+    pub async fn check_manifest(&self, env: SignedEnvelope) -> AppResult<ManifestCheck> {
+        let (device, key) = self.device_key_of(&env.device_id).await?;
+        let m: Manifest = envelope::open(&env, envelope::ENVELOPE_MANIFEST, &key)
+            .map_err(|e| AppError::invalid("envelope", e.to_string()))?;
+        let wanted: Vec<(String, i64)> = m
+            .entries
+            .iter()
+            .map(|e| (e.attempt_id.clone(), e.head_seq))
+            .collect();
+        let held = self.store().held_hashes(&wanted).await?;
+        let mut check = ManifestCheck {
+            device_id: device.id.clone(),
+            listed: m.entries.len() as u64,
+            complete: 0,
+            missing: vec![],
+            behind: vec![],
+        };
+        for (entry, held) in m.entries.into_iter().zip(held) {
+            match held {
+                Some((Some(owner), _, Some(hash)))
+                    if owner == device.id && hash == entry.head_hash =>
+                {
+                    check.complete += 1
+                }
+                Some((Some(owner), _, _)) if owner == device.id => check.behind.push(entry),
+                _ => check.missing.push(entry.attempt_id),
+            }
+        }
+        Ok(check)
+    }
+
+    /// Reads a results or manifest file from a USB stick (or anywhere) and ingests
+    /// or checks it, exactly as if it had arrived over the network.
+    pub async fn ingest_file(&self, path: &Path) -> AppResult<IngestedFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            AppError::invalid(path.display().to_string(), format!("cannot read: {e}"))
+        })?;
+        let env: SignedEnvelope = serde_json::from_str(&text).map_err(|e| {
+            AppError::invalid(
+                path.display().to_string(),
+                format!(
+                    "line {}, column {}: not a signed Examhall file: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
+        match env.kind.as_str() {
+            envelope::ENVELOPE_RESULTS => {
+                Ok(IngestedFile::Results(self.ingest_results(env).await?))
+            }
+            envelope::ENVELOPE_MANIFEST => {
+                Ok(IngestedFile::Manifest(self.check_manifest(env).await?))
+            }
+            other => Err(AppError::invalid(
+                format!("{}: kind", path.display()),
+                format!("`{other}` is neither `results` nor `manifest`"),
+            )),
+        }
+    }
+
+    /// What HQ refused to merge.
+    pub async fn sync_incidents(&self, token: &str) -> AppResult<Vec<SyncIncident>> {
+        self.actor(token)?
+            .require(&[Role::Admin], "see sync incidents")?;
+        Ok(self
+            .store()
+            .sync_incidents()
+            .await?
+            .into_iter()
+            .map(|i| SyncIncident {
+                id: i.id,
+                attempt_id: i.attempt_id,
+                device_id: i.device_id,
+                kind: i.kind,
+                detail: i.detail,
+                at_ms: i.at,
+            })
+            .collect())
+    }
+
+    // ======================================================================
+    // Desktop
+    // ======================================================================
+
+    fn client(&self, url: &str) -> AppResult<HqClient> {
+        HqClient::new(
+            url,
+            Duration::from_millis(self.settings().sync_timeout_ms as u64),
+        )
+        .map_err(|e| AppError::invalid("server_url", e.to_string()))
+    }
+
+    async fn enrolled(&self) -> AppResult<EnrolmentRow> {
+        self.store().enrolment().await?.ok_or_else(|| {
+            AppError::Conflict("This desktop is not enrolled with HQ yet (Sync → Enrol).".into())
+        })
+    }
+
+    /// An administrator enrols this desktop with HQ using a one-time token.
+    pub async fn enrol_with_hq(
+        &self,
+        token: &str,
+        server_url: &str,
+        enrolment_token: &str,
+        device_name: &str,
+    ) -> AppResult<SyncStatusDto> {
+        self.actor(token)?
+            .require(&[Role::Admin], "enrol this desktop")?;
+        if self.store().enrolment().await?.is_some() {
+            return Err(AppError::Conflict(
+                "This desktop is already enrolled.".into(),
+            ));
+        }
+        let client = self.client(server_url)?;
+        let key = SigningKey::generate();
+        let e = client
+            .enrol(&EnrolRequest {
+                token: enrolment_token.trim().to_owned(),
+                device_public_key: key.public().to_hex(),
+                device_name: device_name.to_owned(),
+            })
+            .await
+            .map_err(unavailable)?;
+        PublicKey::from_hex(&e.hq_public_key, "hq_public_key")
+            .map_err(|err| AppError::Unavailable(format!("HQ's answer: {err}")))?;
+        self.store()
+            .save_enrolment(&EnrolmentRow {
+                server_url: client.base().to_owned(),
+                device_id: e.device_id,
+                centre: e.centre,
+                hq_public_key: e.hq_public_key,
+                device_key: key.to_hex(),
+                device_secret: e.device_token,
+                enrolled_at: self.now().0,
+            })
+            .await?;
+        self.sync_status(token).await
+    }
+
+    /// Verifies a package against HQ's key and stores it with its roster. Nothing
+    /// is stored if the signature does not verify. Receiving it twice is harmless.
+    pub async fn receive_package(&self, bytes: &[u8]) -> AppResult<LocalPackageDto> {
+        let enr = self.enrolled().await?;
+        let hq = PublicKey::from_hex(&enr.hq_public_key, "hq key")
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored HQ key: {e}")))?;
+        let v = package::verify(bytes, &hq).map_err(package_error)?;
+        let h = &v.header;
+        if h.centre != enr.centre {
+            return Err(AppError::invalid(
+                "package",
+                format!(
+                    "this package is for centre `{}`; this desktop is in `{}`",
+                    h.centre, enr.centre
+                ),
+            ));
+        }
+        let roster: Vec<NewUserRow<'_>> = h
+            .roster
+            .iter()
+            .map(|r| NewUserRow {
+                username: &r.username,
+                display_name: &r.display_name,
+                role: Role::Candidate,
+                password_hash: &r.password_hash,
+            })
+            .collect();
+        let now = self.now();
+        let new = self
+            .store()
+            .receive_package(
+                NewPackageRow {
+                    id: &h.package_id,
+                    centre: &h.centre,
+                    title: &h.exam_title,
+                    roster_size: h.roster.len() as i64,
+                    bytes,
+                },
+                &roster,
+                now,
+            )
+            .await?;
+        if new {
+            tracing::info!(package = %h.package_id, title = %h.exam_title, "package received");
+        }
+        let row = self
+            .store()
+            .package(&h.package_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Package {}", h.package_id)))?;
+        Ok(local_package(&row))
+    }
+
+    /// A package file from the inbox (USB stick).
+    pub async fn receive_package_file(&self, path: &Path) -> AppResult<LocalPackageDto> {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| AppError::invalid(path.display().to_string(), e.to_string()))?;
+        if meta.len() > package::MAX_PACKAGE_BYTES as u64 {
+            return Err(AppError::invalid(
+                path.display().to_string(),
+                "larger than 64 MiB: not an exam package",
+            ));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| AppError::invalid(path.display().to_string(), e.to_string()))?;
+        self.receive_package(&bytes).await.map_err(|e| match e {
+            AppError::Invalid { message, .. } => {
+                AppError::invalid(path.display().to_string(), message)
+            }
+            other => other,
+        })
+    }
+
+    /// The invigilator (or an administrator) enters the start code HQ gave them:
+    /// the package opens, its exam and candidates are set up, and a sitting opens
+    /// under that same code. A wrong code changes nothing.
+    pub async fn open_package(
+        &self,
+        token: &str,
+        package_id: &str,
+        start_code: &str,
+    ) -> AppResult<SittingDto> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Invigilator, Role::Admin], "open exam packages")?;
+        let code = StartCode::parse(start_code).map_err(|_| AppError::WrongStartCode)?;
+        let enr = self.enrolled().await?;
+        let hq = PublicKey::from_hex(&enr.hq_public_key, "hq key")
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored HQ key: {e}")))?;
+        let bytes = self
+            .store()
+            .package_bytes(package_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Package {package_id}")))?;
+        // Checked again: the file at rest may have been changed since it arrived.
+        let v = package::verify(&bytes, &hq).map_err(package_error)?;
+        let opened = tokio::task::spawn_blocking(move || v.open(&code).map(|o| (o, code)))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?
+            .map_err(package_error)?;
+        let (o, code) = opened;
+        o.content
+            .spec
+            .validate()
+            .map_err(|e| AppError::invalid("package", e.to_string()))?;
+        let roster: Vec<(&str, f64)> = o
+            .header
+            .roster
+            .iter()
+            .map(|r| (r.username.as_str(), r.time_multiplier.clamp(1.0, 4.0)))
+            .collect();
+        let now = self.now();
+        let (exam_id, sitting_id) = self
+            .store()
+            .open_received_package(
+                package_id,
+                &o.content.spec,
+                &roster,
+                code.as_str(),
+                actor.user_id,
+                now,
+            )
+            .await?;
+        tracing::info!(package = %package_id, exam_id, sitting_id, "package opened");
+        Ok(SittingDto {
+            sitting_id,
+            exam_id,
+            exam_title: o.content.spec.title.clone(),
+            start_code: code.as_str().to_owned(),
+            opened_at_ms: now.0,
+        })
+    }
+
+    /// One upload of the outbox's oldest pending attempts.
+    async fn upload_batch(
+        &self,
+        enr: &EnrolmentRow,
+    ) -> AppResult<Option<(Vec<String>, SignedEnvelope)>> {
+        let rows = self.store().pending_outbox(UPLOAD_BATCH).await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
+        let env = self.results_envelope(enr, &ids).await?;
+        Ok(Some((ids, env)))
+    }
+
+    /// A signed results document for these attempts.
+    async fn results_envelope(
+        &self,
+        enr: &EnrolmentRow,
+        ids: &[String],
+    ) -> AppResult<SignedEnvelope> {
+        let key = SigningKey::from_hex(&enr.device_key)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))?;
+        let mut attempts = Vec::with_capacity(ids.len());
+        for id in ids {
+            let head = self
+                .store()
+                .upload_head(id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("Attempt {id}")))?;
+            let events = self.store().events(id).await?;
+            let result = self
+                .store()
+                .result(id)
+                .await?
+                .map(|r| examhall_domain::SheetResult {
+                    marks: r.marks,
+                    total: r.total,
+                    max: r.max,
+                    percentage: r.percentage,
+                    passed: r.passed,
+                    awaiting_marking: r.awaiting_marking,
+                });
+            attempts.push(AttemptUpload {
+                attempt_id: head.attempt_id,
+                package_id: head.package_id,
+                username: head.username,
+                started_at_ms: head.started_at,
+                duration_secs: head.duration_secs as u32,
+                time_multiplier: head.time_multiplier,
+                events: events.iter().map(event_upload).collect(),
+                result,
+            });
+        }
+        Ok(envelope::seal(
+            &key,
+            &enr.device_id,
+            envelope::ENVELOPE_RESULTS,
+            &ResultBatch { attempts },
+        ))
+    }
+
+    async fn record(&self, receipts: &Receipts) -> AppResult<(u32, u32)> {
+        let mut ok = Vec::new();
+        let mut bad = Vec::new();
+        for r in &receipts.receipts {
+            match r.outcome.as_str() {
+                "stored" | "already_held" => {
+                    ok.push((r.attempt_id.clone(), r.head_seq, r.head_hash.clone()))
+                }
+                _ => bad.push((
+                    r.attempt_id.clone(),
+                    format!("{}: {}", r.outcome, r.message.clone().unwrap_or_default()),
+                )),
+            }
+        }
+        let n = self.store().record_receipts(&ok, &bad, self.now()).await?;
+        Ok((n as u32, bad.len() as u32))
+    }
+
+    /// One sync round with HQ: pull new packages, then push one batch of pending
+    /// attempts and record the receipts. The outcome (success or the error) is
+    /// recorded for the status screen.
+    pub async fn sync_round(&self) -> AppResult<SyncRound> {
+        let r = self.sync_round_inner().await;
+        let now = self.now();
+        let note = match &r {
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        self.store().set_sync_result(note.as_deref(), now).await?;
+        r
+    }
+
+    async fn sync_round_inner(&self) -> AppResult<SyncRound> {
+        let enr = self.enrolled().await?;
+        let client = self.client(&enr.server_url)?;
+        let mut round = SyncRound::default();
+        let listing = client
+            .packages(&enr.device_secret)
+            .await
+            .map_err(unavailable)?;
+        for p in listing {
+            if self.store().package(&p.package_id).await?.is_some() {
+                continue;
+            }
+            let bytes = client
+                .package(&enr.device_secret, &p.package_id)
+                .await
+                .map_err(unavailable)?;
+            self.receive_package(&bytes).await?;
+            round.packages_received += 1;
+        }
+        if let Some((ids, env)) = self.upload_batch(&enr).await? {
+            round.attempts_sent = ids.len() as u32;
+            let receipts = client.push_results(&env).await.map_err(unavailable)?;
+            let (n, bad) = self.record(&receipts).await?;
+            round.receipts_recorded = n;
+            round.conflicts = bad;
+            round.more = ids.len() as i64 == UPLOAD_BATCH;
+        }
+        Ok(round)
+    }
+
+    /// Runs sync rounds until `stop` turns true: straight on while attempts wait,
+    /// every `idle` when all is sent, and with exponential backoff and jitter
+    /// while HQ is unreachable.
+    pub async fn sync_loop(self, idle: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut delays = examhall_sync::client::backoff();
+        loop {
+            let wait = match self.sync_round().await {
+                Ok(r) => {
+                    delays = examhall_sync::client::backoff();
+                    if r.more {
+                        Duration::ZERO
+                    } else {
+                        idle
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "sync round failed");
+                    delays.next().unwrap_or(idle)
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Watches `dir` (a USB stick's folder) and receives every package dropped
+    /// into it, until `stop` turns true. Other files are ignored; bad packages are
+    /// logged and left where they are.
+    pub async fn watch_inbox(
+        self,
+        dir: PathBuf,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> AppResult<()> {
+        let (_w, mut rx) = examhall_sync::watch::watch(&dir)
+            .map_err(|e| AppError::invalid(dir.display().to_string(), e.to_string()))?;
+        loop {
+            tokio::select! {
+                p = rx.recv() => {
+                    let Some(p) = p else { return Ok(()) };
+                    if p.extension().and_then(|e| e.to_str()) != Some(PACKAGE_EXT) {
+                        continue;
+                    }
+                    match self.receive_package_file(&p).await {
+                        Ok(pkg) => tracing::info!(package = %pkg.package_id, file = %p.display(), "package imported from inbox"),
+                        Err(e) => tracing::warn!(file = %p.display(), error = %e, "inbox file not imported"),
+                    }
+                }
+                _ = stop.changed() => {
+                    if *stop.borrow() { return Ok(()) }
+                }
+            }
+        }
+    }
+
+    /// Writes every attempt of the outbox (sent or not) as a signed results file,
+    /// and a manifest of them, into `dir` (a USB stick). HQ ingests the results
+    /// file like an upload and checks the manifest for anything missing.
+    pub async fn export_results_to(&self, token: &str, dir: &Path) -> AppResult<ExportedResults> {
+        self.actor(token)?
+            .require(&[Role::Invigilator, Role::Admin], "export results")?;
+        let enr = self.enrolled().await?;
+        let rows = self.store().all_outbox().await?;
+        let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
+        let results = self.results_envelope(&enr, &ids).await?;
+        // The manifest lists each attempt's head as exported (the events in the file).
+        let batch: ResultBatch = serde_json::from_str(&results.payload)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+        let now = self.now();
+        let manifest = Manifest {
+            created_at_ms: now.0,
+            entries: batch
+                .attempts
+                .iter()
+                .filter_map(|a| {
+                    a.events.last().map(|e| ManifestEntry {
+                        attempt_id: a.attempt_id.clone(),
+                        head_seq: e.seq,
+                        head_hash: e.hash.clone(),
+                    })
+                })
+                .collect(),
+        };
+        let key = SigningKey::from_hex(&enr.device_key)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))?;
+        let manifest = envelope::seal(&key, &enr.device_id, envelope::ENVELOPE_MANIFEST, &manifest);
+        std::fs::create_dir_all(dir)
+            .map_err(|e| AppError::invalid(dir.display().to_string(), e.to_string()))?;
+        let stamp = crate::reports::local_time(now).replace([' ', ':'], "-");
+        let base = format!("{}-{}", enr.device_id, stamp);
+        let results_file = dir.join(format!("results-{base}.{RESULTS_EXT}"));
+        let manifest_file = dir.join(format!("manifest-{base}.{MANIFEST_EXT}"));
+        let write = |p: &Path, v: &SignedEnvelope| {
+            let json = serde_json::to_vec_pretty(v)
+                .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+            write_atomically(p, &json)
+                .map_err(|e| AppError::invalid(p.display().to_string(), e.to_string()))
+        };
+        write(&results_file, &results)?;
+        write(&manifest_file, &manifest)?;
+        Ok(ExportedResults {
+            results_file: results_file.display().to_string(),
+            manifest_file: manifest_file.display().to_string(),
+            attempts: ids.len() as u32,
+        })
+    }
+
+    /// The link's state for the admin and invigilator screens.
+    pub async fn sync_status(&self, token: &str) -> AppResult<SyncStatusDto> {
+        self.actor(token)?
+            .require(&[Role::Invigilator, Role::Admin], "see the sync status")?;
+        let enr = self.store().enrolment().await?;
+        let counts = self.store().outbox_counts().await?;
+        let state = self.store().sync_state().await?;
+        let packages = self
+            .store()
+            .packages("received", None)
+            .await?
+            .iter()
+            .map(local_package)
+            .collect();
+        let online = match (state.last_success_at, state.last_error_at) {
+            (Some(ok), Some(err)) => ok >= err,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        Ok(SyncStatusDto {
+            enrolled: enr.is_some(),
+            server_url: enr.as_ref().map(|e| e.server_url.clone()),
+            device_id: enr.as_ref().map(|e| e.device_id.clone()),
+            centre: enr.as_ref().map(|e| e.centre.clone()),
+            online,
+            pending: counts.pending as u64,
+            synced: counts.synced as u64,
+            conflicts: counts.conflicts as u64,
+            last_success_ms: state.last_success_at,
+            last_error: state.last_error,
+            last_error_ms: state.last_error_at,
+            packages,
+        })
+    }
+}
+
+/// What reading a USB file did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IngestedFile {
+    Results(Receipts),
+    Manifest(ManifestCheck),
+}
+
+fn local_package(p: &examhall_store::PackageRow) -> LocalPackageDto {
+    LocalPackageDto {
+        package_id: p.id.clone(),
+        exam_title: p.title.clone(),
+        candidates: p.roster_size as u32,
+        received_at_ms: p.created_at,
+        exam_id: p.exam_id,
+    }
+}
+
+/// HQ's package-signing key from `path` (hex, owner-only), created on first start.
+pub fn load_or_create_hq_key(path: &Path) -> AppResult<SigningKey> {
+    let bad = |m: String| AppError::invalid(path.display().to_string(), m);
+    match std::fs::read_to_string(path) {
+        Ok(text) => SigningKey::from_hex(&text).map_err(|e| bad(e.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = SigningKey::generate();
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = opts.open(path).map_err(|e| bad(e.to_string()))?;
+            std::io::Write::write_all(&mut f, key.to_hex().as_bytes())
+                .map_err(|e| bad(e.to_string()))?;
+            f.sync_all().map_err(|e| bad(e.to_string()))?;
+            Ok(key)
+        }
+        Err(e) => Err(bad(e.to_string())),
+    }
+}

@@ -1,0 +1,290 @@
+//! An HQ server on loopback and desktops that sync with it, for the sync tests.
+#![allow(dead_code)]
+
+use examhall_app::App;
+use examhall_protocol::sync::{EnrolmentToken, PublishedPackage};
+use examhall_protocol::{Answer, AttemptRef, LoginRequest, NewUser, SetAnswer, StartAttempt};
+use examhall_testkit::{FakeClock, TempDb};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub const STUDENT_PASSWORD: &str = "student-pass-1";
+
+pub struct Hq {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub app: App,
+    pub clock: Arc<FakeClock>,
+    pub db: TempDb,
+    pub admin: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Hq {
+    /// HQ with an administrator, a teacher's three-question exam ("Science": a
+    /// single choice, a true/false and a numeric worth 2) and no students yet.
+    pub async fn start() -> (Hq, i64) {
+        let db = TempDb::new().await;
+        let clock = FakeClock::new(FakeClock::EXAM_MORNING);
+        let app = App::new(db.store.clone(), clock.clone());
+        app.enable_jwt(b"0123456789abcdef0123456789abcdef-test-secret")
+            .unwrap();
+        app.enable_hq_signing(examhall_sync::SigningKey::generate());
+        app.create_first_admin(NewUser {
+            username: "admin".into(),
+            display_name: "Ada Admin".into(),
+            password: "admin-password-1".into(),
+            role: examhall_protocol::Role::Admin,
+        })
+        .await
+        .unwrap();
+        let mut hq = Hq {
+            base: String::new(),
+            http: reqwest::Client::new(),
+            app,
+            clock,
+            db,
+            admin: String::new(),
+            stop: None,
+            task: None,
+        };
+        hq.listen("127.0.0.1:0").await;
+        hq.admin = hq.login("admin", "admin-password-1").await;
+        let exam = hq.exam().await;
+        (hq, exam)
+    }
+
+    /// Serves on `addr` (port 0: any free port).
+    pub async fn listen(&mut self, addr: &str) {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        self.base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        self.task = Some(tokio::spawn(examhall_server::serve(
+            self.app.clone(),
+            listener,
+            async {
+                let _ = rx.await;
+            },
+        )));
+        self.stop = Some(tx);
+    }
+
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "GET" => self.http.get(url),
+            _ => self.http.post(url),
+        };
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call("GET", path, Some(token), None).await
+    }
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, token, Some(body)).await
+    }
+
+    pub async fn login(&self, user: &str, password: &str) -> String {
+        let (s, v) = self
+            .post(
+                "/api/users/login/",
+                None,
+                json!({"username": user, "password": password}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["access"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn student(&self, name: &str) -> i64 {
+        let (s, v) = self
+            .post(
+                "/api/users/register/",
+                None,
+                json!({"username": name, "password": STUDENT_PASSWORD}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+
+    async fn exam(&self) -> i64 {
+        let admin = self.admin.clone();
+        for q in [
+            json!({"text": "Closest planet to the Sun?", "type": "single_choice",
+                   "options": [{"key": "A", "text": "Venus"}, {"key": "B", "text": "Mercury"}], "answer": "B"}),
+            json!({"text": "Water boils at 100 °C at sea level.", "type": "true_false", "answer": "True"}),
+            json!({"text": "6 × 7?", "type": "numeric", "answer": "42", "marks": 2}),
+        ] {
+            let (s, v) = self.post("/api/exams/questions/", Some(&admin), q).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+        }
+        let (s, v) = self
+            .post("/api/exams/create/", Some(&admin),
+                json!({"title": "Science", "duration_minutes": 30, "questions": ["q1", "q2", "q3"]}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+
+    pub async fn enrolment(&self, centre: &str) -> EnrolmentToken {
+        let (s, v) = self
+            .post(
+                "/api/sync/enrolments/",
+                Some(&self.admin),
+                json!({"centre": centre}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        serde_json::from_value(v).unwrap()
+    }
+
+    pub async fn publish(&self, exam: i64, centre: &str, candidates: &[&str]) -> PublishedPackage {
+        let (s, v) = self
+            .post(
+                "/api/sync/packages/",
+                Some(&self.admin),
+                json!({"exam_id": exam, "centre": centre, "candidates": candidates}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// Stops serving (the database stays).
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+/// A lab desktop: its own database, an administrator and an invigilator.
+pub struct Desk {
+    pub app: App,
+    pub clock: Arc<FakeClock>,
+    pub db: TempDb,
+    pub admin: String,
+    pub invigilator: String,
+}
+
+impl Desk {
+    pub async fn new() -> Desk {
+        let db = TempDb::new().await;
+        let clock = FakeClock::new(FakeClock::EXAM_MORNING);
+        let app = App::new(db.store.clone(), clock.clone());
+        let admin = app
+            .create_first_admin(NewUser {
+                username: "labadmin".into(),
+                display_name: "Lab Admin".into(),
+                password: "lab-admin-pass-1".into(),
+                role: examhall_protocol::Role::Admin,
+            })
+            .await
+            .unwrap()
+            .token;
+        app.create_user(
+            &admin,
+            NewUser {
+                username: "ivan".into(),
+                display_name: "Ivan Invigilator".into(),
+                password: "invigilator-pass-1".into(),
+                role: examhall_protocol::Role::Invigilator,
+            },
+        )
+        .await
+        .unwrap();
+        let invigilator = app
+            .login(LoginRequest {
+                username: "ivan".into(),
+                password: "invigilator-pass-1".into(),
+            })
+            .await
+            .unwrap()
+            .token;
+        Desk {
+            app,
+            clock,
+            db,
+            admin,
+            invigilator,
+        }
+    }
+
+    /// A candidate sits the Science exam: right, right, and `q3` as given.
+    pub async fn sit(&self, user: &str, exam_id: i64, code: &str, q3: &str) -> String {
+        let s = self
+            .app
+            .login(LoginRequest {
+                username: user.into(),
+                password: STUDENT_PASSWORD.into(),
+            })
+            .await
+            .unwrap()
+            .token;
+        let view = self
+            .app
+            .start_attempt(
+                &s,
+                StartAttempt {
+                    exam_id,
+                    start_code: code.into(),
+                },
+            )
+            .await
+            .unwrap();
+        for (q, a) in [("q1", "B"), ("q2", "true"), ("q3", q3)] {
+            self.app
+                .set_answer(
+                    &s,
+                    SetAnswer {
+                        attempt_id: view.attempt_id.clone(),
+                        question_id: q.into(),
+                        answer: Some(Answer::Text(a.into())),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        self.app
+            .submit(
+                &s,
+                AttemptRef {
+                    attempt_id: view.attempt_id.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        view.attempt_id
+    }
+
+    /// Runs grading jobs until none is ready.
+    pub async fn grade_all(&self) {
+        let w = self.app.worker();
+        while !matches!(w.try_run_next().await.unwrap(), examhall_app::Outcome::Idle) {}
+    }
+}

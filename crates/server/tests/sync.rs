@@ -1,0 +1,476 @@
+//! The sync protocol end to end: a real HQ server on loopback, desktops with their
+//! own database files, packages down (network and USB inbox), results up
+//! (network and USB file), receipts, manifests, tampering and conflicts.
+
+mod common;
+
+use common::{Desk, Hq};
+use examhall_app::sync::IngestedFile;
+use examhall_app::AppError;
+use examhall_protocol::sync::SignedEnvelope;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts() {
+    let (hq, exam) = Hq::start().await;
+    hq.student("ann").await;
+    let ann_id = hq.student("bob").await - 1;
+    let pkg = hq.publish(exam, "north", &["ann", "bob"]).await;
+    let enrol = hq.enrolment("north").await;
+
+    let desk = Desk::new().await;
+    let st = desk
+        .app
+        .enrol_with_hq(&desk.admin, &hq.base, &enrol.token, "Lab 1, seat 1")
+        .await
+        .unwrap();
+    assert!(st.enrolled);
+    assert_eq!(st.centre.as_deref(), Some("north"));
+    // The token is spent.
+    let again = Desk::new().await;
+    let e = again
+        .app
+        .enrol_with_hq(&again.admin, &hq.base, &enrol.token, "Lab 1, seat 2")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, AppError::Invalid { ref field, .. } if field == "hq"),
+        "{e:?}"
+    );
+
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.packages_received, 1);
+    assert_eq!(round.attempts_sent, 0);
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert!(st.online);
+    assert_eq!(st.packages.len(), 1);
+    assert_eq!(st.packages[0].candidates, 2);
+    assert_eq!(st.packages[0].exam_id, None, "sealed until the start code");
+
+    // A wrong start code opens nothing; the right one sets up exam, roster, sitting.
+    let e = desk
+        .app
+        .open_package(&desk.invigilator, &pkg.package_id, "ZZZZZZ")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::WrongStartCode), "{e:?}");
+    assert!(desk
+        .app
+        .list_exams(&desk.invigilator)
+        .await
+        .unwrap()
+        .is_empty());
+    let sitting = desk
+        .app
+        .open_package(&desk.invigilator, &pkg.package_id, &pkg.start_code)
+        .await
+        .unwrap();
+    assert_eq!(sitting.exam_title, "Science");
+    assert_eq!(sitting.start_code, pkg.start_code);
+
+    // Ann sits it on the desktop (offline from HQ's point of view) and is graded there.
+    let attempt = desk
+        .sit("ann", sitting.exam_id, &pkg.start_code, "42")
+        .await;
+    desk.grade_all().await;
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert_eq!(st.pending, 1);
+
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!((round.attempts_sent, round.receipts_recorded), (1, 1));
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert_eq!((st.pending, st.synced, st.conflicts), (0, 1, 0));
+    assert!(st.last_success_ms.is_some());
+
+    // Receipt = desktop's chain head = HQ's chain head.
+    let local = desk.db.store.attempt(&attempt).await.unwrap().unwrap();
+    let outbox = desk.db.store.all_outbox().await.unwrap();
+    assert_eq!(
+        outbox[0].receipt_hash.as_deref(),
+        Some(local.head_hash.as_str())
+    );
+    assert_eq!(outbox[0].receipt_seq, local.head_seq);
+    let central = hq.db.store.attempt(&attempt).await.unwrap().unwrap();
+    assert_eq!(
+        (central.head_seq, central.head_hash.clone()),
+        (local.head_seq, local.head_hash.clone())
+    );
+    assert_eq!(central.user_id, ann_id);
+    assert_eq!(
+        hq.db.store.events(&attempt).await.unwrap(),
+        desk.db.store.events(&attempt).await.unwrap()
+    );
+
+    // HQ's REST API shows it.
+    let (s, v) = hq.get(&format!("/api/results/{exam}/"), &hq.admin).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{v}");
+    assert_eq!(rows[0]["percentage"], 100.0);
+    let (s, v) = hq
+        .get(
+            &format!("/api/results/analytics/?exam_id={exam}"),
+            &hq.admin,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["average_score"], 4.0, "{v}");
+    assert_eq!(v["pass_rate"], 100.0);
+
+    // Nothing new: another round sends nothing; resending the same batch changes nothing.
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.attempts_sent, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let out = desk
+        .app
+        .export_results_to(&desk.admin, dir.path())
+        .await
+        .unwrap();
+    assert_eq!(out.attempts, 1);
+    let before = hq.db.store.events(&attempt).await.unwrap().len();
+    match hq.app.ingest_file(out.results_file.as_ref()).await.unwrap() {
+        IngestedFile::Results(r) => {
+            assert_eq!(r.receipts.len(), 1);
+            assert_eq!(r.receipts[0].outcome, "already_held");
+            assert_eq!(r.receipts[0].head_hash, local.head_hash);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(hq.db.store.events(&attempt).await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothing() {
+    let (hq, exam) = Hq::start().await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let enrol = hq.enrolment("north").await;
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(&desk.admin, &hq.base, &enrol.token, "seat")
+        .await
+        .unwrap();
+    let bytes = hq
+        .db
+        .store
+        .package_bytes(&pkg.package_id)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // One byte changed anywhere (header, sealed content, signature).
+    for at in [20, bytes.len() / 2, bytes.len() - 1] {
+        let mut b = bytes.clone();
+        b[at] ^= 0x40;
+        let e = desk.app.receive_package(&b).await.unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("signature does not verify"),
+            "byte {at}: {msg}"
+        );
+    }
+    // Signed by someone other than HQ.
+    let (other_hq, other_exam) = Hq::start().await;
+    other_hq.student("ann").await;
+    let foreign = other_hq.publish(other_exam, "north", &["ann"]).await;
+    let foreign = other_hq
+        .db
+        .store
+        .package_bytes(&foreign.package_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let e = desk.app.receive_package(&foreign).await.unwrap_err();
+    assert!(e.to_string().contains("signature does not verify"), "{e}");
+    // HQ's own package for another centre.
+    let south = hq.publish(exam, "south", &["ann"]).await;
+    let south = hq
+        .db
+        .store
+        .package_bytes(&south.package_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let e = desk.app.receive_package(&south).await.unwrap_err();
+    assert!(e.to_string().contains("for centre `south`"), "{e}");
+    // None of that stored a package or a candidate.
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert!(st.packages.is_empty());
+    assert!(desk
+        .db
+        .store
+        .user_by_username("ann")
+        .await
+        .unwrap()
+        .is_none());
+
+    // The genuine package is received; a wrong start code still opens nothing.
+    desk.app.receive_package(&bytes).await.unwrap();
+    let e = desk
+        .app
+        .open_package(&desk.invigilator, &pkg.package_id, "AAAAAA")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::WrongStartCode));
+    assert!(desk.db.store.list_exams().await.unwrap().is_empty());
+    // A candidate (now on the roster) cannot open packages.
+    let ann = desk
+        .app
+        .login(examhall_protocol::LoginRequest {
+            username: "ann".into(),
+            password: common::STUDENT_PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .token;
+    let e = desk
+        .app
+        .open_package(&ann, &pkg.package_id, &pkg.start_code)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Forbidden { .. }), "{e:?}");
+    assert!(desk.db.store.list_exams().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing() {
+    let (hq, exam) = Hq::start().await;
+    for s in ["ann", "bob", "cat"] {
+        hq.student(s).await;
+    }
+    let pkg = hq.publish(exam, "north", &["ann", "bob", "cat"]).await;
+    let enrol = hq.enrolment("north").await;
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(&desk.admin, &hq.base, &enrol.token, "seat")
+        .await
+        .unwrap();
+
+    // The package arrives on a stick: dropped into the watched inbox.
+    let inbox = tempfile::tempdir().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let watcher = tokio::spawn(
+        desk.app
+            .clone()
+            .watch_inbox(inbox.path().to_owned(), stop_rx),
+    );
+    std::fs::write(inbox.path().join("notes.txt"), "not a package").unwrap();
+    let bytes = hq
+        .db
+        .store
+        .package_bytes(&pkg.package_id)
+        .await
+        .unwrap()
+        .unwrap();
+    std::fs::write(inbox.path().join("science.exhpkg"), &bytes).unwrap();
+    let mut got = false;
+    for _ in 0..100 {
+        if desk
+            .db
+            .store
+            .package(&pkg.package_id)
+            .await
+            .unwrap()
+            .is_some()
+        {
+            got = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(got, "the dropped package was imported");
+    let _ = stop_tx.send(true);
+    watcher.await.unwrap().unwrap();
+
+    let sitting = desk
+        .app
+        .open_package(&desk.invigilator, &pkg.package_id, &pkg.start_code)
+        .await
+        .unwrap();
+    let a1 = desk
+        .sit("ann", sitting.exam_id, &pkg.start_code, "42")
+        .await;
+    desk.grade_all().await;
+
+    // First trip: ann's attempt.
+    let stick1 = tempfile::tempdir().unwrap();
+    let out1 = desk
+        .app
+        .export_results_to(&desk.invigilator, stick1.path())
+        .await
+        .unwrap();
+    assert_eq!(out1.attempts, 1);
+    match hq
+        .app
+        .ingest_file(out1.results_file.as_ref())
+        .await
+        .unwrap()
+    {
+        IngestedFile::Results(r) => assert_eq!(r.receipts[0].outcome, "stored"),
+        other => panic!("{other:?}"),
+    }
+    match hq
+        .app
+        .ingest_file(out1.manifest_file.as_ref())
+        .await
+        .unwrap()
+    {
+        IngestedFile::Manifest(m) => {
+            assert_eq!((m.listed, m.complete), (1, 1));
+            assert!(m.missing.is_empty() && m.behind.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Second trip: bob and cat sat too, but the results file is left behind.
+    let a2 = desk
+        .sit("bob", sitting.exam_id, &pkg.start_code, "41")
+        .await;
+    let a3 = desk
+        .sit("cat", sitting.exam_id, &pkg.start_code, "42")
+        .await;
+    desk.grade_all().await;
+    let stick2 = tempfile::tempdir().unwrap();
+    let out2 = desk
+        .app
+        .export_results_to(&desk.invigilator, stick2.path())
+        .await
+        .unwrap();
+    assert_eq!(out2.attempts, 3);
+    match hq
+        .app
+        .ingest_file(out2.manifest_file.as_ref())
+        .await
+        .unwrap()
+    {
+        IngestedFile::Manifest(m) => {
+            assert_eq!((m.listed, m.complete), (3, 1));
+            let mut missing = m.missing.clone();
+            missing.sort();
+            let mut want = vec![a2.clone(), a3.clone()];
+            want.sort();
+            assert_eq!(missing, want);
+        }
+        other => panic!("{other:?}"),
+    }
+    // The file arrives after all (through the server's HTTP endpoint this time).
+    let env: SignedEnvelope =
+        serde_json::from_str(&std::fs::read_to_string(&out2.results_file).unwrap()).unwrap();
+    let (s, v) = hq
+        .post(
+            "/api/sync/results/",
+            None,
+            serde_json::to_value(&env).unwrap(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let outcomes: Vec<&str> = v["receipts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes.iter().filter(|o| **o == "stored").count(), 2);
+    assert_eq!(outcomes.iter().filter(|o| **o == "already_held").count(), 1);
+    match hq
+        .app
+        .ingest_file(out2.manifest_file.as_ref())
+        .await
+        .unwrap()
+    {
+        IngestedFile::Manifest(m) => assert_eq!((m.complete, m.missing.len()), (3, 0)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(hq.db.store.attempt(&a1).await.unwrap().unwrap().head_seq, {
+        desk.db.store.attempt(&a1).await.unwrap().unwrap().head_seq
+    });
+
+    // A results file changed on the stick is refused whole, and stores nothing.
+    let mut forged = env.clone();
+    forged.payload = forged.payload.replacen("\"bob\"", "\"cat\"", 1);
+    assert_ne!(forged.payload, env.payload);
+    let path = stick2.path().join("forged.exhres");
+    std::fs::write(&path, serde_json::to_vec(&forged).unwrap()).unwrap();
+    let e = hq.app.ingest_file(&path).await.unwrap_err();
+    assert!(e.to_string().contains("signature"), "{e}");
+    std::fs::write(&path, b"{not json").unwrap();
+    let e = hq.app.ingest_file(&path).await.unwrap_err();
+    assert!(e.to_string().contains("line 1, column 2"), "{e}");
+}
+
+#[tokio::test]
+async fn the_same_attempt_from_a_second_device_is_an_incident_never_a_merge() {
+    let (hq, exam) = Hq::start().await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let d1 = Desk::new().await;
+    let d2 = Desk::new().await;
+    for d in [&d1, &d2] {
+        let t = hq.enrolment("north").await;
+        d.app
+            .enrol_with_hq(&d.admin, &hq.base, &t.token, "seat")
+            .await
+            .unwrap();
+        d.app.sync_round().await.unwrap();
+        d.app
+            .open_package(&d.invigilator, &pkg.package_id, &pkg.start_code)
+            .await
+            .unwrap();
+    }
+    let exam1 = d1.db.store.list_exams().await.unwrap()[0].id;
+    let exam2 = d2.db.store.list_exams().await.unwrap()[0].id;
+    let a = d1.sit("ann", exam1, &pkg.start_code, "42").await;
+    let b = d2.sit("ann", exam2, &pkg.start_code, "41").await;
+    d1.grade_all().await;
+    d2.grade_all().await;
+    assert_eq!(d1.app.sync_round().await.unwrap().receipts_recorded, 1);
+    let r2 = d2.app.sync_round().await.unwrap();
+    assert_eq!((r2.receipts_recorded, r2.conflicts), (0, 1));
+    let st = d2.app.sync_status(&d2.admin).await.unwrap();
+    assert_eq!((st.pending, st.conflicts), (0, 1), "not retried forever");
+    // HQ holds ann's first attempt only, and the administrator sees why.
+    assert!(hq.db.store.attempt(&a).await.unwrap().is_some());
+    assert!(hq.db.store.attempt(&b).await.unwrap().is_none());
+    let (s, v) = hq.get("/api/sync/incidents/", &hq.admin).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v[0]["kind"], "second_attempt");
+    assert_eq!(v[0]["attempt_id"], b.as_str());
+
+    // Device 2 replaying device 1's attempt under its own signature: also refused.
+    let hq_events_before = hq.db.store.events(&a).await.unwrap();
+    let mut batch: examhall_protocol::sync::ResultBatch = {
+        let dir = tempfile::tempdir().unwrap();
+        let out = d1
+            .app
+            .export_results_to(&d1.admin, dir.path())
+            .await
+            .unwrap();
+        let env: SignedEnvelope =
+            serde_json::from_str(&std::fs::read_to_string(out.results_file).unwrap()).unwrap();
+        serde_json::from_str(&env.payload).unwrap()
+    };
+    batch.attempts.truncate(1);
+    let enr2 = d2.db.store.enrolment().await.unwrap().unwrap();
+    let key2 = examhall_sync::SigningKey::from_hex(&enr2.device_key).unwrap();
+    let env = examhall_sync::envelope::seal(&key2, &enr2.device_id, "results", &batch);
+    let r = hq.app.ingest_results(env).await.unwrap();
+    assert_eq!(r.receipts[0].outcome, "conflict");
+    assert_eq!(hq.db.store.events(&a).await.unwrap(), hq_events_before);
+    let (_, v) = hq.get("/api/sync/incidents/", &hq.admin).await;
+    assert_eq!(v[1]["kind"], "two_devices");
+
+    // Students cannot read incidents; nobody unauthenticated can pull packages.
+    let (s, _) = hq.get("/api/sync/packages/", "dev-nope.secret").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, v) = hq
+        .post(
+            "/api/sync/enrol/",
+            None,
+            json!({"token": "x", "device_public_key": "00", "device_name": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["field"], "device_public_key");
+}
