@@ -167,14 +167,14 @@ impl App {
         if name.is_empty() || name.len() > 100 {
             return Err(AppError::invalid("device_name", "1 to 100 characters"));
         }
-        let device_id = format!("dev-{}", random_hex(8));
+        let new_id = format!("dev-{}", random_hex(8));
         let secret = random_hex(32);
-        let centre = self
+        let (centre, device_id) = self
             .store()
             .enrol_device(
                 &sha256_hex(req.token.trim()),
                 NewDevice {
-                    id: &device_id,
+                    id: &new_id,
                     name,
                     public_key: &req.device_public_key.trim().to_lowercase(),
                     secret_hash: &sha256_hex(&secret),
@@ -604,14 +604,23 @@ impl App {
         }
         let client = self.client(server_url)?;
         let key = SigningKey::generate();
-        let e = client
-            .enrol(&EnrolRequest {
-                token: enrolment_token.trim().to_owned(),
-                device_public_key: key.public().to_hex(),
-                device_name: device_name.to_owned(),
-            })
-            .await
-            .map_err(unavailable)?;
+        let req = EnrolRequest {
+            token: enrolment_token.trim().to_owned(),
+            device_public_key: key.public().to_hex(),
+            device_name: device_name.to_owned(),
+        };
+        // A lost answer is retried with the same key, which HQ recognises.
+        let mut delays = examhall_sync::client::backoff(Duration::from_secs(2)).take(3);
+        let e = loop {
+            match client.enrol(&req).await {
+                Ok(e) => break e,
+                Err(err) if err.is_retryable() => match delays.next() {
+                    Some(d) => tokio::time::sleep(d).await,
+                    None => return Err(unavailable(err)),
+                },
+                Err(err) => return Err(unavailable(err)),
+            }
+        };
         PublicKey::from_hex(&e.hq_public_key, "hq_public_key")
             .map_err(|err| AppError::Unavailable(format!("HQ's answer: {err}")))?;
         self.store()
@@ -884,14 +893,19 @@ impl App {
     }
 
     /// Runs sync rounds until `stop` turns true: straight on while attempts wait,
-    /// every `idle` when all is sent, and with exponential backoff and jitter
-    /// while HQ is unreachable.
-    pub async fn sync_loop(self, idle: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
-        let mut delays = examhall_sync::client::backoff();
+    /// every `idle` when all is sent, and with exponential backoff and jitter (up
+    /// to `max_backoff`) while HQ is unreachable.
+    pub async fn sync_loop(
+        self,
+        idle: Duration,
+        max_backoff: Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let mut delays = examhall_sync::client::backoff(max_backoff);
         loop {
             let wait = match self.sync_round().await {
                 Ok(r) => {
-                    delays = examhall_sync::client::backoff();
+                    delays = examhall_sync::client::backoff(max_backoff);
                     if r.more {
                         Duration::ZERO
                     } else {

@@ -353,13 +353,16 @@ impl Store {
         Ok(())
     }
 
-    /// Spends the token and records the device, atomically. Returns the centre.
+    /// Spends the token and records the device, atomically. Returns the centre
+    /// and the device id. The same device (same public key) enrolling again with
+    /// its token (its first answer was lost on the way) gets its id back with the
+    /// new secret; any other reuse of a spent token is refused.
     pub async fn enrol_device(
         &self,
         token_hash: &str,
         d: NewDevice<'_>,
         now: Timestamp,
-    ) -> Result<std::result::Result<String, EnrolRefusal>> {
+    ) -> Result<std::result::Result<(String, String), EnrolRefusal>> {
         let mut tx = self.write.begin().await?;
         let row: Option<(String, i64, Option<String>)> = sqlx::query_as(
             "SELECT centre, expires_at, used_by FROM enrolment_tokens WHERE token_hash = ?1",
@@ -369,7 +372,24 @@ impl Store {
         .await?;
         let centre = match row {
             None => return Ok(Err(EnrolRefusal::Unknown)),
-            Some((_, _, Some(_))) => return Ok(Err(EnrolRefusal::Used)),
+            Some((centre, _, Some(used_by))) => {
+                let same: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM devices WHERE id = ?1 AND public_key = ?2")
+                        .bind(&used_by)
+                        .bind(d.public_key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some(id) = same else {
+                    return Ok(Err(EnrolRefusal::Used));
+                };
+                sqlx::query("UPDATE devices SET secret_hash = ?2 WHERE id = ?1")
+                    .bind(&id)
+                    .bind(d.secret_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(Ok((centre, id)));
+            }
             Some((_, exp, None)) if exp <= now.0 => return Ok(Err(EnrolRefusal::Expired)),
             Some((centre, _, None)) => centre,
         };
@@ -391,7 +411,7 @@ impl Store {
         .await
         .map_err(|e| conflict_on_unique(e, "a device with this public key"))?;
         tx.commit().await?;
-        Ok(Ok(centre))
+        Ok(Ok((centre, d.id.to_owned())))
     }
 
     pub async fn device(&self, id: &str) -> Result<Option<DeviceRow>> {

@@ -33,13 +33,14 @@ impl SyncError {
     }
 }
 
-/// Delays between consecutive failed rounds: exponential from 1 s to 5 min, with
-/// full jitter so a room of desktops coming back online does not stampede.
-pub fn backoff() -> impl Iterator<Item = Duration> {
+/// Delays between consecutive failed rounds: exponential from 1 s (or `max`, if
+/// smaller) up to `max`, with jitter so a room of desktops coming back online
+/// does not stampede. Desktops use a 5-minute cap.
+pub fn backoff(max: Duration) -> impl Iterator<Item = Duration> {
     use backon::BackoffBuilder;
     backon::ExponentialBuilder::default()
-        .with_min_delay(Duration::from_secs(1))
-        .with_max_delay(Duration::from_secs(300))
+        .with_min_delay(Duration::from_secs(1).min(max))
+        .with_max_delay(max)
         .with_factor(2.0)
         .with_jitter()
         .without_max_times()
@@ -188,7 +189,7 @@ mod tests {
 
     #[test]
     fn backoff_grows_with_jitter_and_stays_capped() {
-        let d: Vec<Duration> = backoff().take(20).collect();
+        let d: Vec<Duration> = backoff(Duration::from_secs(300)).take(20).collect();
         assert_eq!(d.len(), 20);
         // Jitter adds up to one delay again, so every delay lies in [base, 2·base].
         for (i, x) in d.iter().enumerate().take(8) {
