@@ -533,3 +533,288 @@ pub fn reports(n: usize, reps: usize) -> anyhow::Result<ReportsBench> {
         separate_pdf_median_ms: median(separate),
     })
 }
+
+/// `examhall bench-sync`: attempts ingested per second by HQ over HTTP, with
+/// `uploaders` devices each uploading its attempts one request at a time.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestBench {
+    pub uploaders: usize,
+    /// Offered load in attempts/s (None: as fast as answers come back).
+    pub rate: Option<f64>,
+    pub attempts: usize,
+    pub events_per_attempt: usize,
+    pub request_bytes_mean: usize,
+    pub errors: usize,
+    pub wall_s: f64,
+    pub attempts_per_s: f64,
+    pub latency: Latency,
+    /// Raw SQLite commits/s (one INSERT per transaction, WAL, FULL) on the same disk.
+    pub raw_sqlite: Latency,
+    /// attempts_per_s / raw SQLite commits per second.
+    pub vs_raw_commits: f64,
+    /// Every attempt is held by HQ exactly once with the uploaded chain head.
+    pub verified: bool,
+}
+
+/// A 10-question quiz: the uploads' shape in the ingest benchmark.
+fn quiz() -> ExamSpec {
+    let mut spec = bench_exam();
+    spec.title = "Quiz".into();
+    spec.questions.truncate(10);
+    spec
+}
+
+/// Sets up HQ in `dir` (students, exams, packages, enrolled devices), starts it
+/// with `serve` (which returns its base URL), and measures ingestion.
+///
+/// Without `rate`, every uploader sends its next request as soon as the last is
+/// answered (saturation: throughput). With `rate` (attempts/s in total), each
+/// uploader sends on a fixed schedule and latency runs from the scheduled time,
+/// so a slow answer is not hidden by the sender waiting for it.
+pub async fn ingest<F, Fut>(
+    dir: &Path,
+    uploaders: usize,
+    per_uploader: usize,
+    rate: Option<f64>,
+    serve: F,
+) -> anyhow::Result<IngestBench>
+where
+    F: FnOnce(App) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<String>>,
+{
+    use examhall_domain::events::StoredEvent;
+    use examhall_domain::{grade_sheet, EventHash, Timestamp};
+    use examhall_protocol::sync::*;
+    use examhall_sync::{envelope, HqClient, SigningKey};
+
+    std::fs::create_dir_all(dir)?;
+    let db = dir.join("hq.sqlite");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    let app = App::open(&db, Arc::new(SystemClock)).await?;
+    app.enable_hq_signing(SigningKey::generate());
+    let admin = app
+        .create_first_admin(examhall_protocol::NewUser {
+            username: "admin".into(),
+            display_name: "Admin".into(),
+            password: "bench-admin-pass".into(),
+            role: Role::Admin,
+        })
+        .await?
+        .token;
+    // One candidate per uploader, sharing one password hash (hashing is not measured).
+    let hash = crate::auth::hash_password("bench-student-pass")?;
+    let now = app.now();
+    let mut names = Vec::with_capacity(uploaders);
+    for u in 0..uploaders {
+        let name = format!("cand{u:04}");
+        app.store()
+            .insert_user(
+                NewUserRow {
+                    username: &name,
+                    display_name: &name,
+                    role: Role::Candidate,
+                    password_hash: &hash,
+                },
+                now,
+            )
+            .await?;
+        names.push(name);
+    }
+    let spec = quiz();
+    let mut papers = Vec::with_capacity(per_uploader);
+    for p in 0..per_uploader {
+        let mut s = spec.clone();
+        s.title = format!("Quiz {p}");
+        let exam_id = app.store().insert_exam(&s, None, now).await?;
+        let pkg = app
+            .publish_package(
+                &admin,
+                NewPackage {
+                    exam_id,
+                    centre: "bench".into(),
+                    candidates: names.clone(),
+                },
+            )
+            .await?;
+        let row = app
+            .store()
+            .package(&pkg.package_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("package"))?;
+        papers.push((pkg.package_id, exam_id, row.sitting_id.unwrap_or(0)));
+    }
+    // Devices and their pre-signed uploads (one attempt per request).
+    let mut bodies: Vec<Vec<SignedEnvelope>> = Vec::with_capacity(uploaders);
+    let mut heads = Vec::with_capacity(uploaders * per_uploader);
+    let mut events_per_attempt = 0;
+    for (u, name) in names.iter().enumerate() {
+        let t = app
+            .create_enrolment(
+                &admin,
+                NewEnrolment {
+                    centre: "bench".into(),
+                },
+            )
+            .await?;
+        let key = SigningKey::generate();
+        let dev = app
+            .enrol_device(EnrolRequest {
+                token: t.token,
+                device_public_key: key.public().to_hex(),
+                device_name: format!("seat {u}"),
+            })
+            .await?;
+        let mut mine = Vec::with_capacity(per_uploader);
+        for (p, (package_id, exam_id, sitting_id)) in papers.iter().enumerate() {
+            let attempt_id = random_hex(16);
+            let answers: std::collections::BTreeMap<QuestionId, Answer> = spec
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(q, question)| (question.id.clone(), sheet_answer(u + p, q)))
+                .collect();
+            let result = grade_sheet(&spec, &answers);
+            let mut evs = vec![AttemptEvent::Started {
+                exam_id: *exam_id,
+                sitting_id: *sitting_id,
+                allowed_ms: 3_600_000,
+            }];
+            evs.extend(answers.iter().map(|(q, a)| AttemptEvent::AnswerSet {
+                question: q.clone(),
+                answer: Some(a.clone()),
+            }));
+            evs.push(AttemptEvent::Submitted {
+                reason: SubmitReason::Candidate,
+            });
+            evs.push(AttemptEvent::Graded {
+                total: result.total,
+                max: result.max,
+                percentage: result.percentage,
+                passed: result.passed,
+                awaiting_marking: result.awaiting_marking,
+            });
+            events_per_attempt = evs.len();
+            let mut prev = EventHash::genesis();
+            let mut chain = Vec::with_capacity(evs.len());
+            for (i, e) in evs.iter().enumerate() {
+                let seq = i as i64 + 1;
+                let at = Timestamp(now.0 + seq * 1000);
+                let payload = e.to_payload();
+                let hash = EventHash::link(&prev, &attempt_id, seq, at, &payload);
+                chain.push(StoredEvent {
+                    seq,
+                    at,
+                    payload,
+                    prev_hash: prev,
+                    hash: hash.clone(),
+                });
+                prev = hash;
+            }
+            heads.push((attempt_id.clone(), prev.0.clone()));
+            let upload = AttemptUpload {
+                attempt_id,
+                package_id: package_id.clone(),
+                username: name.clone(),
+                started_at_ms: now.0,
+                duration_secs: 3600,
+                time_multiplier: 1.0,
+                events: chain
+                    .iter()
+                    .map(|e| EventUpload {
+                        seq: e.seq,
+                        at_ms: e.at.0,
+                        payload: e.payload.clone(),
+                        prev_hash: e.prev_hash.0.clone(),
+                        hash: e.hash.0.clone(),
+                    })
+                    .collect(),
+                result: Some(result),
+            };
+            mine.push(envelope::seal(
+                &key,
+                &dev.device_id,
+                envelope::ENVELOPE_RESULTS,
+                &ResultBatch {
+                    attempts: vec![upload],
+                },
+            ));
+        }
+        bodies.push(mine);
+    }
+    let request_bytes_mean = bodies
+        .iter()
+        .flatten()
+        .map(|e| serde_json::to_vec(e).map(|v| v.len()).unwrap_or(0))
+        .sum::<usize>()
+        / (uploaders * per_uploader).max(1);
+
+    let raw_sqlite = raw_sqlite_loop(dir, 2000).await?;
+    let base = serve(app.clone()).await?;
+    let client = HqClient::new(&base, std::time::Duration::from_secs(30))?;
+    let t0 = Instant::now();
+    let start = tokio::time::Instant::now();
+    let interval = rate.map(|r| std::time::Duration::from_secs_f64(uploaders as f64 / r));
+    let mut tasks = Vec::with_capacity(uploaders);
+    for (u, mine) in bodies.into_iter().enumerate() {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(mine.len());
+            let mut errors = 0usize;
+            let mut receipts = Vec::with_capacity(mine.len());
+            for (k, env) in mine.into_iter().enumerate() {
+                let a = match interval {
+                    Some(iv) => {
+                        let due = start + iv.mul_f64(k as f64 + u as f64 / uploaders as f64);
+                        tokio::time::sleep_until(due).await;
+                        due.into_std()
+                    }
+                    None => Instant::now(),
+                };
+                match client.push_results(&env).await {
+                    Ok(r) => receipts.extend(r.receipts),
+                    Err(_) => errors += 1,
+                }
+                lat.push(a.elapsed().as_secs_f64() * 1e6);
+            }
+            (lat, errors, receipts)
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut errors = 0;
+    let mut receipts = std::collections::HashMap::new();
+    for t in tasks {
+        let (l, e, r) = t.await?;
+        lat.extend(l);
+        errors += e;
+        for x in r {
+            if x.outcome == "stored" {
+                receipts.insert(x.attempt_id, x.head_hash);
+            }
+        }
+    }
+    let wall_s = t0.elapsed().as_secs_f64();
+    let attempts = lat.len();
+    let mut verified = receipts.len() == heads.len();
+    for (id, head) in &heads {
+        verified &= receipts.get(id) == Some(head);
+        let held = app.store().attempt(id).await?;
+        verified &= held.is_some_and(|a| &a.head_hash == head);
+    }
+    let latency = summarise(lat, wall_s);
+    Ok(IngestBench {
+        uploaders,
+        rate,
+        attempts,
+        events_per_attempt,
+        request_bytes_mean,
+        errors,
+        wall_s,
+        attempts_per_s: attempts as f64 / wall_s,
+        vs_raw_commits: (attempts as f64 / wall_s) / raw_sqlite.ops_per_s,
+        latency,
+        raw_sqlite,
+        verified,
+    })
+}

@@ -107,6 +107,9 @@ struct Inner {
     jwt: std::sync::OnceLock<platform::JwtKeys>,
     /// HQ's package-signing key, when this app is the server.
     hq_key: std::sync::OnceLock<examhall_sync::SigningKey>,
+    /// The group committer for uploaded attempts, started on first use.
+    ingestor: std::sync::OnceLock<tokio::sync::mpsc::Sender<sync::IngestJob>>,
+    sync_cache: std::sync::Mutex<sync::SyncCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -129,6 +132,8 @@ impl App {
                 print_jobs: Default::default(),
                 jwt: std::sync::OnceLock::new(),
                 hq_key: std::sync::OnceLock::new(),
+                ingestor: std::sync::OnceLock::new(),
+                sync_cache: Default::default(),
             }),
         }
     }

@@ -350,6 +350,13 @@ impl App {
         })?;
         let key = PublicKey::from_hex(&d.public_key, "device key")
             .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))?;
+        // A device's id, centre and key never change: remember them.
+        self.inner
+            .sync_cache
+            .lock()
+            .expect("sync cache")
+            .devices
+            .insert(device_id.to_owned(), (d.clone(), key));
         Ok((d, key))
     }
 
@@ -377,11 +384,7 @@ impl App {
                 Err(why) => slots.push(Some(receipt(&up.attempt_id, "rejected", Some(why)))),
             }
         }
-        let mut stored = self
-            .store()
-            .ingest_attempts(&todo, self.now())
-            .await?
-            .into_iter();
+        let mut stored = self.ingest(todo).await?.into_iter();
         let receipts = slots
             .into_iter()
             .map(|slot| {
@@ -405,6 +408,92 @@ impl App {
         Ok(Receipts { receipts })
     }
 
+    /// Stores validated attempts through the group committer: uploads arriving
+    /// together share one transaction (one fsync), each attempt in its own
+    /// savepoint. Returns once the commit holding them has reached the disk.
+    async fn ingest(
+        &self,
+        todo: Vec<IngestAttempt>,
+    ) -> AppResult<Vec<examhall_store::IngestReceipt>> {
+        if todo.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.inner.ingestor.get_or_init(|| {
+            let (tx, rx) = tokio::sync::mpsc::channel(4096);
+            tokio::spawn(group_commit(
+                self.store().clone(),
+                self.inner.clock.clone(),
+                rx,
+            ));
+            tx
+        });
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        tx.send(IngestJob { items: todo, reply })
+            .await
+            .map_err(|_| AppError::Unavailable("the ingest queue has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Unavailable("the ingest queue has stopped".into()))?
+            .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
+    }
+
+    /// A package HQ published (cached: published packages never change).
+    async fn published_package(&self, id: &str) -> AppResult<Option<examhall_store::PackageRow>> {
+        if let Some(p) = self
+            .inner
+            .sync_cache
+            .lock()
+            .expect("sync cache")
+            .packages
+            .get(id)
+        {
+            return Ok(Some(p.clone()));
+        }
+        let p = self
+            .store()
+            .package(id)
+            .await?
+            .filter(|p| p.origin == "published");
+        if let Some(p) = &p {
+            self.inner
+                .sync_cache
+                .lock()
+                .expect("sync cache")
+                .packages
+                .insert(id.to_owned(), p.clone());
+        }
+        Ok(p)
+    }
+
+    /// A student's id by username (cached: usernames and roles do not change).
+    async fn candidate_id(&self, username: &str) -> AppResult<Option<i64>> {
+        if let Some(id) = self
+            .inner
+            .sync_cache
+            .lock()
+            .expect("sync cache")
+            .candidates
+            .get(username)
+        {
+            return Ok(Some(*id));
+        }
+        let id = self
+            .store()
+            .user_by_username(username)
+            .await?
+            .filter(|u| u.role == Role::Candidate)
+            .map(|u| u.id);
+        if let Some(id) = id {
+            self.inner
+                .sync_cache
+                .lock()
+                .expect("sync cache")
+                .candidates
+                .insert(username.to_owned(), id);
+        }
+        Ok(id)
+    }
+
     /// Validates one uploaded attempt. `Ok(Err(why))` rejects just this attempt.
     async fn check_upload(
         &self,
@@ -421,12 +510,7 @@ impl App {
         if up.events.is_empty() {
             return Ok(Err(format!("attempt {id}: no events")));
         }
-        let Some(pkg) = self
-            .store()
-            .package(&up.package_id)
-            .await?
-            .filter(|p| p.origin == "published")
-        else {
+        let Some(pkg) = self.published_package(&up.package_id).await? else {
             return Ok(Err(format!(
                 "attempt {id}: package {} was not published here",
                 up.package_id
@@ -444,12 +528,7 @@ impl App {
                 up.package_id
             )));
         };
-        let Some(user) = self
-            .store()
-            .user_by_username(&up.username)
-            .await?
-            .filter(|u| u.role == Role::Candidate)
-        else {
+        let Some(user_id) = self.candidate_id(&up.username).await? else {
             return Ok(Err(format!(
                 "attempt {id}: `{}` is not a student here",
                 up.username
@@ -478,7 +557,7 @@ impl App {
             device_id: device.id.clone(),
             exam_id,
             sitting_id,
-            user_id: user.id,
+            user_id,
             started_at: Timestamp(up.started_at_ms),
             duration_secs: up.duration_secs,
             time_multiplier: up.time_multiplier,
@@ -1041,6 +1120,66 @@ impl App {
             last_error_ms: state.last_error_at,
             packages,
         })
+    }
+}
+
+/// Facts HQ looks up for every upload and that never change once written.
+#[derive(Default)]
+pub(crate) struct SyncCache {
+    devices: std::collections::HashMap<String, (examhall_store::DeviceRow, PublicKey)>,
+    packages: std::collections::HashMap<String, examhall_store::PackageRow>,
+    candidates: std::collections::HashMap<String, i64>,
+}
+
+/// Uploads waiting for the group committer.
+pub(crate) struct IngestJob {
+    items: Vec<IngestAttempt>,
+    reply: tokio::sync::oneshot::Sender<Result<Vec<examhall_store::IngestReceipt>, String>>,
+}
+
+/// Attempts per group commit.
+const GROUP_COMMIT_MAX: usize = 512;
+
+/// Drains whatever uploads are waiting (up to [`GROUP_COMMIT_MAX`] attempts),
+/// stores them in one transaction, and answers each upload with its receipts.
+async fn group_commit(
+    store: examhall_store::Store,
+    clock: std::sync::Arc<dyn examhall_domain::Clock>,
+    mut rx: tokio::sync::mpsc::Receiver<IngestJob>,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        let mut n = jobs[0].items.len();
+        while n < GROUP_COMMIT_MAX {
+            match rx.try_recv() {
+                Ok(j) => {
+                    n += j.items.len();
+                    jobs.push(j);
+                }
+                Err(_) => break,
+            }
+        }
+        let mut all = Vec::with_capacity(n);
+        let mut shapes = Vec::with_capacity(jobs.len());
+        for j in jobs {
+            shapes.push((j.items.len(), j.reply));
+            all.extend(j.items);
+        }
+        match store.ingest_attempts(&all, clock.now()).await {
+            Ok(receipts) => {
+                let mut it = receipts.into_iter();
+                for (len, reply) in shapes {
+                    let _ = reply.send(Ok(it.by_ref().take(len).collect()));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, attempts = all.len(), "group commit failed");
+                let msg = e.to_string();
+                for (_, reply) in shapes {
+                    let _ = reply.send(Err(msg.clone()));
+                }
+            }
+        }
     }
 }
 

@@ -35,6 +35,21 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         reps: usize,
     },
+    /// Measure HQ ingesting signed attempt uploads over HTTP from many devices at once.
+    BenchSync {
+        /// Scratch directory on the disk under test.
+        #[arg(long, default_value = "target/bench-scratch")]
+        dir: PathBuf,
+        /// Concurrent uploading devices.
+        #[arg(long, default_value_t = 200)]
+        uploaders: usize,
+        /// Attempts each device uploads, one request each.
+        #[arg(long, default_value_t = 50)]
+        per_uploader: usize,
+        /// Offered load in attempts/s across all devices (default: saturate).
+        #[arg(long)]
+        rate: Option<f64>,
+    },
     /// Measure answer-save latency and grading throughput against raw baselines on this disk.
     Bench {
         /// Scratch directory on the disk under test (deleted and recreated files only).
@@ -328,6 +343,41 @@ async fn main() -> anyhow::Result<()> {
         Command::BenchReports { sheets, reps } => {
             let report = examhall_app::bench::reports(sheets, reps)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::BenchSync {
+            dir,
+            uploaders,
+            per_uploader,
+            rate,
+        } => {
+            anyhow::ensure!(
+                uploaders >= 1 && per_uploader >= 1,
+                "--uploaders >= 1, --per-uploader >= 1"
+            );
+            let report = examhall_app::bench::ingest(
+                &dir,
+                uploaders,
+                per_uploader,
+                rate,
+                |app| async move {
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                    let base = format!("http://{}", listener.local_addr()?);
+                    tokio::spawn(examhall_server::serve(
+                        app,
+                        listener,
+                        std::future::pending(),
+                    ));
+                    Ok(base)
+                },
+            )
+            .await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            anyhow::ensure!(
+                report.verified && report.errors == 0,
+                "bench-sync: {} errors; every attempt held once with its head: {}",
+                report.errors,
+                report.verified
+            );
         }
         Command::Bench {
             dir,

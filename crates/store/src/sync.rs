@@ -329,6 +329,158 @@ async fn ingest_in(
     })
 }
 
+/// An attempt's projection after all its events, as `project` would leave it;
+/// None if the events do not form a valid life (the careful path reports why).
+struct Projection {
+    status: AttemptStatus,
+    current_index: u32,
+    submitted_at: Option<i64>,
+    last_at: i64,
+    /// question -> (answer JSON, flagged, seq of the last change)
+    answers: std::collections::BTreeMap<String, (Option<String>, bool, i64)>,
+}
+
+fn projection(a: &IngestAttempt) -> Option<Projection> {
+    let mut p = Projection {
+        status: AttemptStatus::InProgress,
+        current_index: 0,
+        submitted_at: None,
+        last_at: a.started_at.0,
+        answers: Default::default(),
+    };
+    for (i, (e, ev)) in a.events.iter().enumerate() {
+        if e.seq != i as i64 + 1 || !ev.allowed_in(p.status) {
+            return None;
+        }
+        match ev {
+            AttemptEvent::AnswerSet { question, answer } => {
+                let json = answer
+                    .as_ref()
+                    .map(|x| serde_json::to_string(x).expect("answers serialise"));
+                let slot = p
+                    .answers
+                    .entry(question.as_str().to_owned())
+                    .or_insert((None, false, 0));
+                slot.0 = json;
+                slot.2 = e.seq;
+            }
+            AttemptEvent::Flagged { question, flagged } => {
+                let slot = p
+                    .answers
+                    .entry(question.as_str().to_owned())
+                    .or_insert((None, false, 0));
+                slot.1 = *flagged;
+                slot.2 = e.seq;
+            }
+            AttemptEvent::Navigated { index } => p.current_index = *index,
+            AttemptEvent::Submitted { .. } => p.submitted_at = Some(e.at.0),
+            _ => {}
+        }
+        p.status = ev.next_status(p.status);
+        p.last_at = p.last_at.max(e.at.0);
+    }
+    (!a.events.is_empty()).then_some(p)
+}
+
+/// Writes attempts new to HQ with one statement per table for the whole batch.
+async fn insert_new_in(
+    conn: &mut SqliteConnection,
+    batch: &[IngestAttempt],
+    fast: &[(usize, Projection)],
+) -> Result<()> {
+    use serde_json::json;
+    let mut attempts = Vec::with_capacity(fast.len());
+    let mut events = Vec::new();
+    let mut answers = Vec::new();
+    let mut results = Vec::new();
+    for (i, p) in fast {
+        let a = &batch[*i];
+        attempts.push(json!([
+            a.attempt_id,
+            a.exam_id,
+            a.sitting_id,
+            a.user_id,
+            p.status.as_str(),
+            a.started_at.0,
+            a.duration_secs,
+            a.time_multiplier,
+            a.started_at.0,
+            a.device_id,
+            p.current_index,
+            p.submitted_at
+        ]));
+        for (e, ev) in &a.events {
+            events.push(json!([
+                a.attempt_id,
+                e.seq,
+                e.at.0,
+                ev.type_name(),
+                e.payload,
+                e.prev_hash.0,
+                e.hash.0
+            ]));
+        }
+        for (q, (ans, flagged, seq)) in &p.answers {
+            answers.push(json!([a.attempt_id, q, ans, flagged, seq]));
+        }
+        if let Some(r) = &a.result {
+            let marks =
+                serde_json::to_string(&r.marks).map_err(|e| StoreError::corrupt("marks", e))?;
+            results.push(json!([
+                a.attempt_id,
+                r.total,
+                r.max,
+                r.percentage,
+                r.passed,
+                r.awaiting_marking,
+                marks,
+                p.last_at
+            ]));
+        }
+    }
+    let text = |v: &Vec<serde_json::Value>| {
+        serde_json::to_string(v).map_err(|e| StoreError::corrupt("batch", e))
+    };
+    sqlx::query(
+        "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
+         last_seen_at, head_seq, head_hash, device_id, current_index, submitted_at) \
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, \
+         value ->> 8, 0, ?2, value ->> 9, value ->> 10, value ->> 11 FROM json_each(?1)",
+    )
+    .bind(text(&attempts)?)
+    .bind(EventHash::genesis().0)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| conflict_on_unique(e, "attempt"))?;
+    sqlx::query(
+        "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) \
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?1)",
+    )
+    .bind(text(&events)?)
+    .execute(&mut *conn)
+    .await?;
+    if !answers.is_empty() {
+        sqlx::query(
+            "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?1)",
+        )
+        .bind(text(&answers)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !results.is_empty() {
+        sqlx::query(
+            "INSERT INTO results (attempt_id, total, max, percentage, passed, awaiting_marking, marks, graded_at) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 \
+             FROM json_each(?1)",
+        )
+        .bind(text(&results)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     // ---- HQ: enrolment and devices -------------------------------------------
 
@@ -588,16 +740,63 @@ impl Store {
 
     // ---- HQ: ingestion -----------------------------------------------------
 
-    /// Ingests uploaded attempts in one transaction (one commit for the batch);
-    /// each attempt in its own savepoint, so one conflict does not undo the others.
+    /// Ingests uploaded attempts in one transaction (one commit for the batch).
+    /// Attempts new to HQ are written with a handful of set-based statements for
+    /// the whole batch; the rest (extensions, duplicates, conflicts) one by one,
+    /// each in its own savepoint, so one conflict does not undo the others.
     pub async fn ingest_attempts(
         &self,
         batch: &[IngestAttempt],
         now: Timestamp,
     ) -> Result<Vec<IngestReceipt>> {
         let mut tx = self.write.begin().await?;
-        let mut out = Vec::with_capacity(batch.len());
-        for a in batch {
+        let ids: Vec<&str> = batch.iter().map(|a| a.attempt_id.as_str()).collect();
+        let held: std::collections::HashSet<String> = sqlx::query_scalar(
+            "SELECT id FROM attempts WHERE id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(serde_json::to_string(&ids).map_err(|e| StoreError::corrupt("ids", e))?)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut fast = Vec::new();
+        let mut slow = Vec::new();
+        for (i, a) in batch.iter().enumerate() {
+            let new = !held.contains(&a.attempt_id) && seen.insert(a.attempt_id.as_str());
+            match new.then(|| projection(a)).flatten() {
+                Some(p) => fast.push((i, p)),
+                None => slow.push(i),
+            }
+        }
+        let mut out: Vec<Option<IngestReceipt>> = vec![None; batch.len()];
+        if !fast.is_empty() {
+            let mut sp = sqlx::Connection::begin(&mut *tx).await?;
+            match insert_new_in(&mut sp, batch, &fast).await {
+                Ok(()) => {
+                    sp.commit().await?;
+                    for (i, _) in &fast {
+                        let a = &batch[*i];
+                        let (last, _) = a.events.last().expect("projection needs events");
+                        out[*i] = Some(IngestReceipt {
+                            attempt_id: a.attempt_id.clone(),
+                            head_seq: last.seq,
+                            head_hash: last.hash.0.clone(),
+                            outcome: ReceiptOutcome::Stored,
+                        });
+                    }
+                }
+                // A candidate's second attempt (a unique index) among them: take
+                // the careful path for all of them.
+                Err(StoreError::Conflict(_)) => {
+                    sp.rollback().await?;
+                    slow.extend(fast.iter().map(|(i, _)| *i));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        for i in slow {
+            let a = &batch[i];
             let mut sp = sqlx::Connection::begin(&mut *tx).await?;
             let r = ingest_in(&mut sp, a, now).await?;
             match &r.outcome {
@@ -609,10 +808,13 @@ impl Store {
                     incident(&mut tx, a, kind, message, now).await?;
                 }
             }
-            out.push(r);
+            out[i] = Some(r);
         }
         tx.commit().await?;
-        Ok(out)
+        Ok(out
+            .into_iter()
+            .map(|r| r.expect("every attempt answered"))
+            .collect())
     }
 
     /// HQ: for each attempt id, the device that owns it and the hash it holds at
