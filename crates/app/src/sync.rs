@@ -877,19 +877,15 @@ impl App {
                 .upload_head(id)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("Attempt {id}")))?;
-            let events = self.store().events(id).await?;
-            let result = self
-                .store()
-                .result(id)
-                .await?
-                .map(|r| examhall_domain::SheetResult {
-                    marks: r.marks,
-                    total: r.total,
-                    max: r.max,
-                    percentage: r.percentage,
-                    passed: r.passed,
-                    awaiting_marking: r.awaiting_marking,
-                });
+            let (events, result) = self.store().upload_parts(id).await?;
+            let result = result.map(|r| examhall_domain::SheetResult {
+                marks: r.marks,
+                total: r.total,
+                max: r.max,
+                percentage: r.percentage,
+                passed: r.passed,
+                awaiting_marking: r.awaiting_marking,
+            });
             attempts.push(AttemptUpload {
                 attempt_id: head.attempt_id,
                 package_id: head.package_id,

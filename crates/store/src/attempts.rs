@@ -227,6 +227,20 @@ async fn insert_attempt_in(
     Ok(())
 }
 
+pub(crate) async fn result_in(
+    conn: &mut SqliteConnection,
+    attempt_id: &str,
+) -> Result<Option<ResultRow>> {
+    sqlx::query_as::<_, RawResult>(sqlx::AssertSqlSafe(format!(
+        "SELECT {RESULT_COLS} FROM results r WHERE r.attempt_id = ?1"
+    )))
+    .bind(attempt_id)
+    .fetch_optional(conn)
+    .await?
+    .map(ResultRow::try_from)
+    .transpose()
+}
+
 /// Rewrites an attempt's stored result (after a hand mark or a regrade).
 pub(crate) async fn update_result_in(
     conn: &mut SqliteConnection,
@@ -639,14 +653,8 @@ impl Store {
     }
 
     pub async fn result(&self, attempt_id: &str) -> Result<Option<ResultRow>> {
-        sqlx::query_as::<_, RawResult>(sqlx::AssertSqlSafe(format!(
-            "SELECT {RESULT_COLS} FROM results r WHERE r.attempt_id = ?1"
-        )))
-        .bind(attempt_id)
-        .fetch_optional(&self.read)
-        .await?
-        .map(ResultRow::try_from)
-        .transpose()
+        let mut conn = self.read.acquire().await?;
+        result_in(&mut conn, attempt_id).await
     }
 
     /// Appends a teacher's `EssayMarked` event and stores the recomputed result, in
