@@ -31,6 +31,8 @@ cargo run -q -p examhall-cli -- bench --dir target/bench-smoke --answers 100 --r
 grep -q '"grading_sheets": 100' target/bench-smoke.json
 cargo run -q -p examhall-cli -- bench-reports --sheets 20 --reps 1 > target/bench-reports-smoke.json
 grep -q '"sheets": 20' target/bench-reports-smoke.json
+cargo run -q -p examhall-cli -- bench-sync --dir target/bench-smoke --uploaders 20 --per-uploader 5 > target/bench-sync-smoke.json
+grep -q '"verified": true' target/bench-sync-smoke.json
 
 step "analytics cross-check against an independent numpy implementation"
 [ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv

@@ -98,6 +98,42 @@ pub fn cancel_print_job(app: State<'_, App>, token: String, args: u64) -> Res<()
     app.cancel_print_job(&token, args).map_err(|e| e.to_dto())
 }
 
+authed!(sync_status => sync_status() -> sync::SyncStatusDto);
+
+#[tauri::command]
+pub async fn enrol_with_hq(
+    app: State<'_, App>,
+    token: String,
+    args: sync::EnrolDesktop,
+) -> Res<sync::SyncStatusDto> {
+    app.enrol_with_hq(&token, &args.server_url, &args.token, &args.device_name)
+        .await
+        .map_err(|e| e.to_dto())
+}
+
+#[tauri::command]
+pub async fn open_package(
+    app: State<'_, App>,
+    token: String,
+    args: sync::OpenPackage,
+) -> Res<SittingDto> {
+    app.open_package(&token, &args.package_id, &args.start_code)
+        .await
+        .map_err(|e| e.to_dto())
+}
+
+/// Writes signed results and a manifest into a folder (a USB stick).
+#[tauri::command]
+pub async fn export_results_to_folder(
+    app: State<'_, App>,
+    token: String,
+    args: String,
+) -> Res<sync::ExportedResults> {
+    app.export_results_to(&token, std::path::Path::new(&args))
+        .await
+        .map_err(|e| e.to_dto())
+}
+
 #[tauri::command]
 pub async fn setup_status(app: State<'_, App>) -> Res<SetupStatus> {
     app.setup_status().await.map_err(|e| e.to_dto())
@@ -163,6 +199,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         export_results,
         start_printing_sheets,
         print_job,
-        cancel_print_job
+        cancel_print_job,
+        sync_status,
+        enrol_with_hq,
+        open_package,
+        export_results_to_folder
     ]
 }

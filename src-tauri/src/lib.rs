@@ -23,6 +23,10 @@ pub struct Options {
     /// Where the database lives. Defaults to $XDG_DATA_HOME/examhall (~/.local/share/examhall).
     #[arg(long, env = "EXAMHALL_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// A folder to watch for exam packages (*.exhpkg), e.g. a mounted USB stick.
+    /// Packages need this desktop to be enrolled with HQ (their signature is checked).
+    #[arg(long, env = "EXAMHALL_INBOX")]
+    pub inbox: Option<PathBuf>,
 }
 
 pub fn run() -> anyhow::Result<()> {
@@ -63,7 +67,22 @@ pub fn run() -> anyhow::Result<()> {
     tracing::info!(db = %db_path.display(), "database open");
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    tauri::async_runtime::spawn(app.worker().run(stop_rx));
+    tauri::async_runtime::spawn(app.worker().run(stop_rx.clone()));
+    // Sync with HQ whenever a link exists (a no-op round until the desktop is
+    // enrolled): every 30 s when idle, backing off to 5 minutes while HQ is away.
+    tauri::async_runtime::spawn(app.clone().sync_loop(
+        std::time::Duration::from_secs(30),
+        std::time::Duration::from_secs(300),
+        stop_rx.clone(),
+    ));
+    if let Some(inbox) = opts.inbox.clone() {
+        let watcher = app.clone().watch_inbox(inbox.clone(), stop_rx.clone());
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = watcher.await {
+                tracing::error!(inbox = %inbox.display(), error = %e, "cannot watch the inbox");
+            }
+        });
+    }
 
     tauri::Builder::default()
         .manage(app)

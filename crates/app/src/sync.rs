@@ -978,7 +978,13 @@ impl App {
     ) {
         let mut delays = examhall_sync::client::backoff(max_backoff);
         loop {
-            let wait = match self.sync_round().await {
+            let enrolled = matches!(self.store().enrolment().await, Ok(Some(_)));
+            let outcome = if enrolled {
+                self.sync_round().await
+            } else {
+                Ok(SyncRound::default())
+            };
+            let wait = match outcome {
                 Ok(r) => {
                     delays = examhall_sync::client::backoff(max_backoff);
                     if r.more {

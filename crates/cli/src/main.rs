@@ -26,6 +26,16 @@ enum Command {
     Analyse(AnalyseArgs),
     /// Run the central server: the platform REST API (JWT) and its grading worker.
     Serve(ServeArgs),
+    /// Ingest results files (*.exhres) or check manifests (*.exhman) carried on a
+    /// USB stick into a server's database, exactly as the network upload would.
+    ImportResults {
+        /// The server's data directory (holding examhall.sqlite).
+        #[arg(long, env = "EXAMHALL_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        /// The files to read.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Print a PDF report from a centre's database (as the signed-in user).
     Report(ReportArgs),
     /// Time rendering result sheets (one PDF of N pages, and N separate PDFs).
@@ -334,6 +344,34 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Serve(a) => serve(a).await?,
+        Command::ImportResults { data_dir, files } => {
+            let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
+            let db = dir.join("examhall.sqlite");
+            anyhow::ensure!(db.exists(), "{}: no database here", db.display());
+            let app = examhall_app::App::open(&db, std::sync::Arc::new(examhall_app::SystemClock))
+                .await?;
+            let mut failed = false;
+            for f in &files {
+                match app.ingest_file(f).await {
+                    Ok(examhall_app::sync::IngestedFile::Results(r)) => println!(
+                        "{}",
+                        serde_json::json!({"file": f.display().to_string(), "receipts": r.receipts})
+                    ),
+                    Ok(examhall_app::sync::IngestedFile::Manifest(m)) => println!(
+                        "{}",
+                        serde_json::json!({"file": f.display().to_string(), "manifest": m})
+                    ),
+                    Err(e) => {
+                        eprintln!("examhall import-results: {e}");
+                        failed = true;
+                    }
+                }
+            }
+            app.shutdown().await;
+            if failed {
+                std::process::exit(2);
+            }
+        }
         Command::Report(r) => {
             if let Err(e) = report(r).await {
                 eprintln!("examhall report: {e:#}");

@@ -265,3 +265,18 @@ pub struct ExportedResults {
     pub manifest_file: String,
     pub attempts: u32,
 }
+
+/// The invigilator's start code for a received package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenPackage {
+    pub package_id: String,
+    pub start_code: String,
+}
+
+/// Enrolling this desktop with HQ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolDesktop {
+    pub server_url: String,
+    pub token: String,
+    pub device_name: String,
+}
