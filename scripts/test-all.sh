@@ -40,6 +40,11 @@ target/pyenv/bin/python -c "import numpy" 2>/dev/null || target/pyenv/bin/pip in
 cargo build -q -p examhall-cli
 target/pyenv/bin/python crates/analytics/crosscheck/crosscheck_numpy.py target/debug/examhall
 
+step "the OpenAPI document validates (openapi-spec-validator)"
+target/pyenv/bin/python -c "import openapi_spec_validator" 2>/dev/null || target/pyenv/bin/pip install -q openapi-spec-validator
+target/debug/examhall openapi > target/openapi.json
+target/pyenv/bin/openapi-spec-validator target/openapi.json
+
 step "building the desktop app"
 cargo build -p examhall-desktop
 

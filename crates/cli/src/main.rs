@@ -36,6 +36,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the server's OpenAPI document (the one served at /api/openapi.json).
+    Openapi,
     /// Print a PDF report from a centre's database (as the signed-in user).
     Report(ReportArgs),
     /// Time rendering result sheets (one PDF of N pages, and N separate PDFs).
@@ -344,6 +346,10 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Serve(a) => serve(a).await?,
+        Command::Openapi => println!(
+            "{}",
+            serde_json::to_string_pretty(&examhall_server::openapi())?
+        ),
         Command::ImportResults { data_dir, files } => {
             let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
             let db = dir.join("examhall.sqlite");

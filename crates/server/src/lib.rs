@@ -138,6 +138,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnalyticsQuery {
     /// The exam to summarise.
     pub exam_id: i64,
@@ -408,9 +409,38 @@ impl utoipa::Modify for BearerScheme {
 )]
 pub struct ApiDoc;
 
-/// The OpenAPI document, as served at `/api/openapi.json`.
+/// The OpenAPI document, as served at `/api/openapi.json`. Every response gets
+/// a description (OpenAPI requires one): the status's own words where the path
+/// declares none.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut api = ApiDoc::openapi();
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for (status, resp) in op.responses.responses.iter_mut() {
+                if let utoipa::openapi::RefOr::T(r) = resp {
+                    if r.description.is_empty() {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|c| StatusCode::from_u16(c).ok())
+                            .and_then(|c| c.canonical_reason())
+                            .unwrap_or("Response")
+                            .to_owned();
+                    }
+                }
+            }
+        }
+    }
+    api
 }
 
 async fn openapi_json() -> impl IntoResponse {
