@@ -100,27 +100,8 @@ pub fn cancel_print_job(app: State<'_, App>, token: String, args: u64) -> Res<()
 
 authed!(sync_status => sync_status() -> sync::SyncStatusDto);
 
-#[tauri::command]
-pub async fn enrol_with_hq(
-    app: State<'_, App>,
-    token: String,
-    args: sync::EnrolDesktop,
-) -> Res<sync::SyncStatusDto> {
-    app.enrol_with_hq(&token, &args.server_url, &args.token, &args.device_name)
-        .await
-        .map_err(|e| e.to_dto())
-}
-
-#[tauri::command]
-pub async fn open_package(
-    app: State<'_, App>,
-    token: String,
-    args: sync::OpenPackage,
-) -> Res<SittingDto> {
-    app.open_package(&token, &args.package_id, &args.start_code)
-        .await
-        .map_err(|e| e.to_dto())
-}
+authed!(enrol_with_hq => enrol_with_hq(sync::EnrolDesktop) -> sync::SyncStatusDto);
+authed!(open_package => open_package(sync::OpenPackage) -> SittingDto);
 
 /// Writes signed results and a manifest into a folder (a USB stick).
 #[tauri::command]

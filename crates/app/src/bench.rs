@@ -789,7 +789,7 @@ where
         lat.extend(l);
         errors += e;
         for x in r {
-            if x.outcome == "stored" {
+            if x.outcome == ReceiptStatus::Stored {
                 receipts.insert(x.attempt_id, x.head_hash);
             }
         }

@@ -11,6 +11,7 @@ pub mod bench;
 mod candidate;
 pub mod demo;
 mod error;
+pub mod files;
 mod invigilation;
 mod marking;
 pub mod platform;

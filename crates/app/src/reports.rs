@@ -41,9 +41,7 @@ pub fn save_report(dir: &Path, report: &Report) -> AppResult<PathBuf> {
     };
     std::fs::create_dir_all(dir).map_err(|e| io("creating", e))?;
     let path = dir.join(&report.file_name);
-    let tmp = dir.join(format!(".{}.part", report.file_name));
-    std::fs::write(&tmp, &report.bytes).map_err(|e| io("writing into", e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| io("renaming in", e))?;
+    crate::files::write_atomically(&path, &report.bytes).map_err(|e| io("writing into", e))?;
     Ok(path)
 }
 

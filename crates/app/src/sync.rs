@@ -33,7 +33,7 @@ const ENROLMENT_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 /// Attempts per uploaded batch.
 const UPLOAD_BATCH: i64 = 50;
 /// Attempts per batch HQ accepts.
-pub const MAX_BATCH: usize = 500;
+const MAX_BATCH: usize = 500;
 
 fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
@@ -86,32 +86,20 @@ fn stored_event(e: &EventUpload) -> StoredEvent {
     }
 }
 
-fn receipt(attempt_id: &str, outcome: &str, message: Option<String>) -> Receipt {
+/// The desktop's signing key, as stored at enrolment.
+fn device_key(enr: &EnrolmentRow) -> AppResult<SigningKey> {
+    SigningKey::from_hex(&enr.device_key)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))
+}
+
+fn rejected(attempt_id: &str, why: String) -> Receipt {
     Receipt {
         attempt_id: attempt_id.to_owned(),
         head_seq: 0,
         head_hash: String::new(),
-        outcome: outcome.to_owned(),
-        message,
+        outcome: ReceiptStatus::Rejected,
+        message: Some(why),
     }
-}
-
-/// Writes `bytes` to `path` so that a reader (or a crash) never sees half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let tmp = path.with_extension("partial");
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent() {
-        // Make the rename itself durable (best effort: not every filesystem allows it).
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
 }
 
 impl App {
@@ -381,7 +369,7 @@ impl App {
                     slots.push(None);
                     todo.push(a);
                 }
-                Err(why) => slots.push(Some(receipt(&up.attempt_id, "rejected", Some(why)))),
+                Err(why) => slots.push(Some(rejected(&up.attempt_id, why))),
             }
         }
         let mut stored = self.ingest(todo).await?.into_iter();
@@ -391,15 +379,17 @@ impl App {
                 slot.unwrap_or_else(|| {
                     let r = stored.next().expect("one receipt per ingested attempt");
                     let (outcome, message) = match r.outcome {
-                        ReceiptOutcome::Stored => ("stored", None),
-                        ReceiptOutcome::AlreadyHeld => ("already_held", None),
-                        ReceiptOutcome::Conflict { message, .. } => ("conflict", Some(message)),
+                        ReceiptOutcome::Stored => (ReceiptStatus::Stored, None),
+                        ReceiptOutcome::AlreadyHeld => (ReceiptStatus::AlreadyHeld, None),
+                        ReceiptOutcome::Conflict { message, .. } => {
+                            (ReceiptStatus::Conflict, Some(message))
+                        }
                     };
                     Receipt {
                         attempt_id: r.attempt_id,
                         head_seq: r.head_seq,
                         head_hash: r.head_hash,
-                        outcome: outcome.to_owned(),
+                        outcome,
                         message,
                     }
                 })
@@ -510,6 +500,11 @@ impl App {
         if up.events.is_empty() {
             return Ok(Err(format!("attempt {id}: no events")));
         }
+        if up.duration_secs == 0 || !(1.0..=4.0).contains(&up.time_multiplier) {
+            return Ok(Err(format!(
+                "attempt {id}: duration_secs must be positive and time_multiplier within 1–4"
+            )));
+        }
         let Some(pkg) = self.published_package(&up.package_id).await? else {
             return Ok(Err(format!(
                 "attempt {id}: package {} was not published here",
@@ -585,14 +580,14 @@ impl App {
             behind: vec![],
         };
         for (entry, held) in m.entries.into_iter().zip(held) {
-            match held {
-                Some((Some(owner), _, Some(hash)))
-                    if owner == device.id && hash == entry.head_hash =>
-                {
+            match held.filter(|h| h.device_id.as_deref() == Some(device.id.as_str())) {
+                // Held from this device: complete if HQ has the same event at that seq.
+                Some(h) if h.hash.as_deref() == Some(entry.head_hash.as_str()) => {
                     check.complete += 1
                 }
-                Some((Some(owner), _, _)) if owner == device.id => check.behind.push(entry),
-                _ => check.missing.push(entry.attempt_id),
+                Some(_) => check.behind.push(entry),
+                // Not held at all, or held from another device: this device's copy is missing.
+                None => check.missing.push(entry.attempt_id),
             }
         }
         Ok(check)
@@ -667,13 +662,7 @@ impl App {
     }
 
     /// An administrator enrols this desktop with HQ using a one-time token.
-    pub async fn enrol_with_hq(
-        &self,
-        token: &str,
-        server_url: &str,
-        enrolment_token: &str,
-        device_name: &str,
-    ) -> AppResult<SyncStatusDto> {
+    pub async fn enrol_with_hq(&self, token: &str, req: EnrolDesktop) -> AppResult<SyncStatusDto> {
         self.actor(token)?
             .require(&[Role::Admin], "enrol this desktop")?;
         if self.store().enrolment().await?.is_some() {
@@ -681,12 +670,12 @@ impl App {
                 "This desktop is already enrolled.".into(),
             ));
         }
-        let client = self.client(server_url)?;
+        let client = self.client(&req.server_url)?;
         let key = SigningKey::generate();
         let req = EnrolRequest {
-            token: enrolment_token.trim().to_owned(),
+            token: req.token.trim().to_owned(),
             device_public_key: key.public().to_hex(),
-            device_name: device_name.to_owned(),
+            device_name: req.device_name,
         };
         // A lost answer is retried with the same key, which HQ recognises.
         let mut delays = examhall_sync::client::backoff(Duration::from_secs(2)).take(3);
@@ -792,12 +781,8 @@ impl App {
     /// The invigilator (or an administrator) enters the start code HQ gave them:
     /// the package opens, its exam and candidates are set up, and a sitting opens
     /// under that same code. A wrong code changes nothing.
-    pub async fn open_package(
-        &self,
-        token: &str,
-        package_id: &str,
-        start_code: &str,
-    ) -> AppResult<SittingDto> {
+    pub async fn open_package(&self, token: &str, req: OpenPackage) -> AppResult<SittingDto> {
+        let (package_id, start_code) = (req.package_id.as_str(), req.start_code.as_str());
         let actor = self.actor(token)?;
         actor.require(&[Role::Invigilator, Role::Admin], "open exam packages")?;
         let code = StartCode::parse(start_code).map_err(|_| AppError::WrongStartCode)?;
@@ -862,14 +847,9 @@ impl App {
         Ok(Some((ids, env)))
     }
 
-    /// A signed results document for these attempts.
-    async fn results_envelope(
-        &self,
-        enr: &EnrolmentRow,
-        ids: &[String],
-    ) -> AppResult<SignedEnvelope> {
-        let key = SigningKey::from_hex(&enr.device_key)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))?;
+    /// These attempts whole, as uploaded: facts, events and result, each attempt
+    /// read in one snapshot.
+    async fn result_batch(&self, ids: &[String]) -> AppResult<ResultBatch> {
         let mut attempts = Vec::with_capacity(ids.len());
         for id in ids {
             let head = self
@@ -878,14 +858,6 @@ impl App {
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("Attempt {id}")))?;
             let (events, result) = self.store().upload_parts(id).await?;
-            let result = result.map(|r| examhall_domain::SheetResult {
-                marks: r.marks,
-                total: r.total,
-                max: r.max,
-                percentage: r.percentage,
-                passed: r.passed,
-                awaiting_marking: r.awaiting_marking,
-            });
             attempts.push(AttemptUpload {
                 attempt_id: head.attempt_id,
                 package_id: head.package_id,
@@ -894,14 +866,24 @@ impl App {
                 duration_secs: head.duration_secs as u32,
                 time_multiplier: head.time_multiplier,
                 events: events.iter().map(event_upload).collect(),
-                result,
+                result: result.map(examhall_store::ResultRow::into_sheet),
             });
         }
+        Ok(ResultBatch { attempts })
+    }
+
+    /// A signed results document for these attempts.
+    async fn results_envelope(
+        &self,
+        enr: &EnrolmentRow,
+        ids: &[String],
+    ) -> AppResult<SignedEnvelope> {
+        let batch = self.result_batch(ids).await?;
         Ok(envelope::seal(
-            &key,
+            &device_key(enr)?,
             &enr.device_id,
             envelope::ENVELOPE_RESULTS,
-            &ResultBatch { attempts },
+            &batch,
         ))
     }
 
@@ -909,14 +891,13 @@ impl App {
         let mut ok = Vec::new();
         let mut bad = Vec::new();
         for r in &receipts.receipts {
-            match r.outcome.as_str() {
-                "stored" | "already_held" => {
-                    ok.push((r.attempt_id.clone(), r.head_seq, r.head_hash.clone()))
-                }
-                _ => bad.push((
+            if r.outcome.is_held() {
+                ok.push((r.attempt_id.clone(), r.head_seq, r.head_hash.clone()));
+            } else {
+                bad.push((
                     r.attempt_id.clone(),
-                    format!("{}: {}", r.outcome, r.message.clone().unwrap_or_default()),
-                )),
+                    format!("{:?}: {}", r.outcome, r.message.clone().unwrap_or_default()),
+                ));
             }
         }
         let n = self.store().record_receipts(&ok, &bad, self.now()).await?;
@@ -1046,11 +1027,9 @@ impl App {
         let enr = self.enrolled().await?;
         let rows = self.store().all_outbox().await?;
         let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
-        let results = self.results_envelope(&enr, &ids).await?;
-        // The manifest lists each attempt's head as exported (the events in the file).
-        let batch: ResultBatch = serde_json::from_str(&results.payload)
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+        let batch = self.result_batch(&ids).await?;
         let now = self.now();
+        // The manifest lists each attempt's head as exported (the events in the file).
         let manifest = Manifest {
             created_at_ms: now.0,
             entries: batch
@@ -1065,8 +1044,8 @@ impl App {
                 })
                 .collect(),
         };
-        let key = SigningKey::from_hex(&enr.device_key)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))?;
+        let key = device_key(&enr)?;
+        let results = envelope::seal(&key, &enr.device_id, envelope::ENVELOPE_RESULTS, &batch);
         let manifest = envelope::seal(&key, &enr.device_id, envelope::ENVELOPE_MANIFEST, &manifest);
         std::fs::create_dir_all(dir)
             .map_err(|e| AppError::invalid(dir.display().to_string(), e.to_string()))?;
@@ -1077,7 +1056,7 @@ impl App {
         let write = |p: &Path, v: &SignedEnvelope| {
             let json = serde_json::to_vec_pretty(v)
                 .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
-            write_atomically(p, &json)
+            crate::files::write_atomically(p, &json)
                 .map_err(|e| AppError::invalid(p.display().to_string(), e.to_string()))
         };
         write(&results_file, &results)?;
@@ -1205,20 +1184,8 @@ fn local_package(p: &examhall_store::PackageRow) -> LocalPackageDto {
 /// HQ's package-signing key from `path` (hex, owner-only), created on first start.
 pub fn load_or_create_hq_key(path: &Path) -> AppResult<SigningKey> {
     let bad = |m: String| AppError::invalid(path.display().to_string(), m);
-    match std::fs::read_to_string(path) {
-        Ok(text) => SigningKey::from_hex(&text).map_err(|e| bad(e.to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = SigningKey::generate();
-            let mut opts = std::fs::OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-            let mut f = opts.open(path).map_err(|e| bad(e.to_string()))?;
-            std::io::Write::write_all(&mut f, key.to_hex().as_bytes())
-                .map_err(|e| bad(e.to_string()))?;
-            f.sync_all().map_err(|e| bad(e.to_string()))?;
-            Ok(key)
-        }
-        Err(e) => Err(bad(e.to_string())),
-    }
+    let text =
+        crate::files::read_or_create_secret(path, || SigningKey::generate().to_hex().into_bytes())
+            .map_err(|e| bad(e.to_string()))?;
+    SigningKey::from_hex(&String::from_utf8_lossy(&text)).map_err(|e| bad(e.to_string()))
 }

@@ -205,26 +205,15 @@ fn jwt_secret(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
         return Ok(s.into_bytes());
     }
     let path = dir.join("jwt.secret");
-    if let Ok(bytes) = std::fs::read(&path) {
-        anyhow::ensure!(
-            bytes.len() >= 32,
-            "{}: the secret is shorter than 32 bytes",
-            path.display()
-        );
-        return Ok(bytes);
-    }
-    let secret = examhall_app::platform::new_secret();
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    std::io::Write::write_all(
-        &mut opts
-            .open(&path)
-            .with_context(|| format!("creating {}", path.display()))?,
-        &secret,
-    )?;
-    Ok(secret)
+    let bytes =
+        examhall_app::files::read_or_create_secret(&path, examhall_app::platform::new_secret)
+            .with_context(|| format!("reading or creating {}", path.display()))?;
+    anyhow::ensure!(
+        bytes.len() >= 32,
+        "{}: the secret is shorter than 32 bytes",
+        path.display()
+    );
+    Ok(bytes)
 }
 
 async fn serve(a: ServeArgs) -> anyhow::Result<()> {

@@ -6,7 +6,7 @@
 //! device that took it, with every receipt equal to the desktop's chain head.
 
 use examhall_app::App;
-use examhall_protocol::sync::{PublishedPackage, SignedEnvelope};
+use examhall_protocol::sync::{EnrolDesktop, OpenPackage, PublishedPackage, SignedEnvelope};
 use examhall_protocol::{Answer, AttemptRef, LoginRequest, NewUser, SetAnswer, StartAttempt};
 use examhall_testkit::{FakeClock, TempDb};
 use rand::Rng;
@@ -241,7 +241,14 @@ async fn two_thousand_attempts_survive_cuts_kills_duplicates_and_reordering() {
         let mut enrolled = false;
         for _ in 0..20 {
             match app
-                .enrol_with_hq(&admin_s, &proxy_url, &token, &format!("seat {d}"))
+                .enrol_with_hq(
+                    &admin_s,
+                    EnrolDesktop {
+                        server_url: proxy_url.clone(),
+                        token: token.clone(),
+                        device_name: format!("seat {d}"),
+                    },
+                )
                 .await
             {
                 Ok(_) => {
@@ -281,7 +288,13 @@ async fn two_thousand_attempts_survive_cuts_kills_duplicates_and_reordering() {
         }
         for p in &packages {
             desk.app
-                .open_package(&desk.admin, &p.package_id, &p.start_code)
+                .open_package(
+                    &desk.admin,
+                    OpenPackage {
+                        package_id: p.package_id.clone(),
+                        start_code: p.start_code.clone(),
+                    },
+                )
                 .await
                 .unwrap();
         }
@@ -518,6 +531,11 @@ async fn two_thousand_attempts_survive_cuts_kills_duplicates_and_reordering() {
                 desk.db.store.events(&row.attempt_id).await.unwrap()
             );
             assert!(central.result(&row.attempt_id).await.unwrap().is_some());
+            assert_eq!(
+                central.answers(&row.attempt_id).await.unwrap(),
+                desk.db.store.answers(&row.attempt_id).await.unwrap()
+            );
+            assert_eq!(theirs.status, local.status);
             total += 1;
         }
     }

@@ -159,6 +159,30 @@ pub struct ResultBatch {
     pub attempts: Vec<AttemptUpload>,
 }
 
+/// What HQ did with one uploaded attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptStatus {
+    /// New events were stored.
+    Stored,
+    /// HQ already held all of it (a resend, a duplicate, an older copy).
+    AlreadyHeld,
+    /// Refused for good and reported to the administrator as an incident (the
+    /// attempt belongs to another device, a second attempt, a forked chain).
+    Conflict,
+    /// Refused for good: the upload itself is wrong (unknown package or
+    /// candidate, a broken chain); `message` says what.
+    Rejected,
+}
+
+impl ReceiptStatus {
+    /// HQ holds the attempt up to the receipt's head.
+    pub fn is_held(self) -> bool {
+        matches!(self, ReceiptStatus::Stored | ReceiptStatus::AlreadyHeld)
+    }
+}
+
 /// HQ's answer per attempt: the chain head it now holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -166,9 +190,7 @@ pub struct Receipt {
     pub attempt_id: String,
     pub head_seq: i64,
     pub head_hash: String,
-    /// `stored`, `already_held` or `conflict` (the attempt belongs to another device:
-    /// reported to the administrator as an incident, never merged).
-    pub outcome: String,
+    pub outcome: ReceiptStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }

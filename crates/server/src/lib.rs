@@ -89,7 +89,11 @@ fn json_rejection(r: JsonRejection) -> ApiError {
     let status = r.status();
     let message = match &r {
         JsonRejection::BytesRejection(_) if status == StatusCode::PAYLOAD_TOO_LARGE => {
-            format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024)
+            format!(
+                "The request body is too large (the limit is {} KiB; {} MiB for sync uploads).",
+                BODY_LIMIT / 1024,
+                SYNC_BODY_LIMIT / (1024 * 1024)
+            )
         }
         _ => r.body_text(),
     };

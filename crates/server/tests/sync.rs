@@ -7,7 +7,7 @@ mod common;
 use common::{Desk, Hq};
 use examhall_app::sync::IngestedFile;
 use examhall_app::AppError;
-use examhall_protocol::sync::SignedEnvelope;
+use examhall_protocol::sync::{EnrolDesktop, OpenPackage, ReceiptStatus, SignedEnvelope};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -22,7 +22,14 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
     let desk = Desk::new().await;
     let st = desk
         .app
-        .enrol_with_hq(&desk.admin, &hq.base, &enrol.token, "Lab 1, seat 1")
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: enrol.token.clone(),
+                device_name: "Lab 1, seat 1".into(),
+            },
+        )
         .await
         .unwrap();
     assert!(st.enrolled);
@@ -31,7 +38,14 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
     let again = Desk::new().await;
     let e = again
         .app
-        .enrol_with_hq(&again.admin, &hq.base, &enrol.token, "Lab 1, seat 2")
+        .enrol_with_hq(
+            &again.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: enrol.token.clone(),
+                device_name: "Lab 1, seat 2".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert!(
@@ -51,7 +65,13 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
     // A wrong start code opens nothing; the right one sets up exam, roster, sitting.
     let e = desk
         .app
-        .open_package(&desk.invigilator, &pkg.package_id, "ZZZZZZ")
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: "ZZZZZZ".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::WrongStartCode), "{e:?}");
@@ -63,7 +83,13 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
         .is_empty());
     let sitting = desk
         .app
-        .open_package(&desk.invigilator, &pkg.package_id, &pkg.start_code)
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(sitting.exam_title, "Science");
@@ -101,6 +127,15 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
         hq.db.store.events(&attempt).await.unwrap(),
         desk.db.store.events(&attempt).await.unwrap()
     );
+    // HQ's projection (written set-based for new attempts) equals the desktop's
+    // (written event by event).
+    assert_eq!(
+        hq.db.store.answers(&attempt).await.unwrap(),
+        desk.db.store.answers(&attempt).await.unwrap()
+    );
+    assert_eq!(central.status, local.status);
+    assert_eq!(central.current_index, local.current_index);
+    assert_eq!(central.status, examhall_protocol::AttemptStatus::Graded);
 
     // HQ's REST API shows it.
     let (s, v) = hq.get(&format!("/api/results/{exam}/"), &hq.admin).await;
@@ -132,7 +167,7 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
     match hq.app.ingest_file(out.results_file.as_ref()).await.unwrap() {
         IngestedFile::Results(r) => {
             assert_eq!(r.receipts.len(), 1);
-            assert_eq!(r.receipts[0].outcome, "already_held");
+            assert_eq!(r.receipts[0].outcome, ReceiptStatus::AlreadyHeld);
             assert_eq!(r.receipts[0].head_hash, local.head_hash);
         }
         other => panic!("{other:?}"),
@@ -148,7 +183,14 @@ async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothin
     let enrol = hq.enrolment("north").await;
     let desk = Desk::new().await;
     desk.app
-        .enrol_with_hq(&desk.admin, &hq.base, &enrol.token, "seat")
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: enrol.token.clone(),
+                device_name: "seat".into(),
+            },
+        )
         .await
         .unwrap();
     let bytes = hq
@@ -209,7 +251,13 @@ async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothin
     desk.app.receive_package(&bytes).await.unwrap();
     let e = desk
         .app
-        .open_package(&desk.invigilator, &pkg.package_id, "AAAAAA")
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: "AAAAAA".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::WrongStartCode));
@@ -226,7 +274,13 @@ async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothin
         .token;
     let e = desk
         .app
-        .open_package(&ann, &pkg.package_id, &pkg.start_code)
+        .open_package(
+            &ann,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::Forbidden { .. }), "{e:?}");
@@ -243,7 +297,14 @@ async fn the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing(
     let enrol = hq.enrolment("north").await;
     let desk = Desk::new().await;
     desk.app
-        .enrol_with_hq(&desk.admin, &hq.base, &enrol.token, "seat")
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: enrol.token.clone(),
+                device_name: "seat".into(),
+            },
+        )
         .await
         .unwrap();
 
@@ -285,7 +346,13 @@ async fn the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing(
 
     let sitting = desk
         .app
-        .open_package(&desk.invigilator, &pkg.package_id, &pkg.start_code)
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
         .await
         .unwrap();
     let a1 = desk
@@ -307,7 +374,7 @@ async fn the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing(
         .await
         .unwrap()
     {
-        IngestedFile::Results(r) => assert_eq!(r.receipts[0].outcome, "stored"),
+        IngestedFile::Results(r) => assert_eq!(r.receipts[0].outcome, ReceiptStatus::Stored),
         other => panic!("{other:?}"),
     }
     match hq
@@ -409,12 +476,25 @@ async fn the_same_attempt_from_a_second_device_is_an_incident_never_a_merge() {
     for d in [&d1, &d2] {
         let t = hq.enrolment("north").await;
         d.app
-            .enrol_with_hq(&d.admin, &hq.base, &t.token, "seat")
+            .enrol_with_hq(
+                &d.admin,
+                EnrolDesktop {
+                    server_url: hq.base.clone(),
+                    token: t.token.clone(),
+                    device_name: "seat".into(),
+                },
+            )
             .await
             .unwrap();
         d.app.sync_round().await.unwrap();
         d.app
-            .open_package(&d.invigilator, &pkg.package_id, &pkg.start_code)
+            .open_package(
+                &d.invigilator,
+                OpenPackage {
+                    package_id: pkg.package_id.clone(),
+                    start_code: pkg.start_code.clone(),
+                },
+            )
             .await
             .unwrap();
     }
@@ -456,10 +536,57 @@ async fn the_same_attempt_from_a_second_device_is_an_incident_never_a_merge() {
     let key2 = examhall_sync::SigningKey::from_hex(&enr2.device_key).unwrap();
     let env = examhall_sync::envelope::seal(&key2, &enr2.device_id, "results", &batch);
     let r = hq.app.ingest_results(env).await.unwrap();
-    assert_eq!(r.receipts[0].outcome, "conflict");
+    assert_eq!(r.receipts[0].outcome, ReceiptStatus::Conflict);
     assert_eq!(hq.db.store.events(&a).await.unwrap(), hq_events_before);
     let (_, v) = hq.get("/api/sync/incidents/", &hq.admin).await;
     assert_eq!(v[1]["kind"], "two_devices");
+
+    // Device 1's own upload, but wrong: each bad attempt is rejected by name, stores
+    // nothing and is not an incident; a good attempt in the same batch still goes in.
+    let enr1 = d1.db.store.enrolment().await.unwrap().unwrap();
+    let key1 = examhall_sync::SigningKey::from_hex(&enr1.device_key).unwrap();
+    let good = batch.attempts[0].clone();
+    let mut unknown_pkg = good.clone();
+    unknown_pkg.attempt_id = "bad-package".into();
+    unknown_pkg.package_id = "pkg-nope".into();
+    let mut broken = good.clone();
+    broken.attempt_id = "bad-chain".into();
+    let mut odd_time = good.clone();
+    odd_time.attempt_id = "bad-time".into();
+    odd_time.time_multiplier = 0.0;
+    let env = examhall_sync::envelope::seal(
+        &key1,
+        &enr1.device_id,
+        "results",
+        &examhall_protocol::sync::ResultBatch {
+            attempts: vec![unknown_pkg, broken, odd_time, good],
+        },
+    );
+    let r = hq.app.ingest_results(env).await.unwrap();
+    let outcomes: Vec<ReceiptStatus> = r.receipts.iter().map(|x| x.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            ReceiptStatus::Rejected,
+            ReceiptStatus::Rejected,
+            ReceiptStatus::Rejected,
+            ReceiptStatus::AlreadyHeld
+        ]
+    );
+    let why = |i: usize| r.receipts[i].message.clone().unwrap_or_default();
+    assert!(why(0).contains("pkg-nope"), "{}", why(0));
+    // The events were hashed with the original attempt id: under another id the chain breaks.
+    assert!(why(1).contains("hash does not match"), "{}", why(1));
+    assert!(why(2).contains("time_multiplier"), "{}", why(2));
+    for id in ["bad-package", "bad-chain", "bad-time"] {
+        assert!(hq.db.store.attempt(id).await.unwrap().is_none());
+    }
+    let (_, v) = hq.get("/api/sync/incidents/", &hq.admin).await;
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        2,
+        "rejections are not incidents"
+    );
 
     // Students cannot read incidents; nobody unauthenticated can pull packages.
     let (s, _) = hq.get("/api/sync/packages/", "dev-nope.secret").await;

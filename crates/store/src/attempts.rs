@@ -99,6 +99,20 @@ pub struct ResultRow {
     pub graded_at: Timestamp,
 }
 
+impl ResultRow {
+    /// The result as the domain computes it (without the row's bookkeeping).
+    pub fn into_sheet(self) -> SheetResult {
+        SheetResult {
+            marks: self.marks,
+            total: self.total,
+            max: self.max,
+            percentage: self.percentage,
+            passed: self.passed,
+            awaiting_marking: self.awaiting_marking,
+        }
+    }
+}
+
 const RESULT_COLS: &str = "r.attempt_id, r.total, r.max, r.percentage, r.passed, r.awaiting_marking, r.marks, r.graded_at";
 
 #[derive(sqlx::FromRow)]

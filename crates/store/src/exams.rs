@@ -22,6 +22,30 @@ fn parse_exam(id: i64, spec: &str) -> Result<ExamRow> {
     Ok(ExamRow { id, spec })
 }
 
+/// Opens a sitting inside the caller's transaction, closing any open one.
+pub(crate) async fn open_sitting_in(
+    conn: &mut sqlx::SqliteConnection,
+    exam_id: i64,
+    start_code: &str,
+    opened_by: i64,
+    now: Timestamp,
+) -> Result<i64> {
+    sqlx::query("UPDATE sittings SET closed_at = ?2 WHERE exam_id = ?1 AND closed_at IS NULL")
+        .bind(exam_id)
+        .bind(now.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO sittings (exam_id, start_code, opened_by, opened_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+    )
+    .bind(exam_id)
+    .bind(start_code)
+    .bind(opened_by)
+    .bind(now.0)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 impl Store {
     pub async fn insert_exam(
         &self,
@@ -104,20 +128,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE sittings SET closed_at = ?2 WHERE exam_id = ?1 AND closed_at IS NULL")
-            .bind(exam_id)
-            .bind(now.0)
-            .execute(&mut *tx)
-            .await?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO sittings (exam_id, start_code, opened_by, opened_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-        )
-        .bind(exam_id)
-        .bind(start_code)
-        .bind(opened_by)
-        .bind(now.0)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = open_sitting_in(&mut tx, exam_id, start_code, opened_by, now).await?;
         tx.commit().await?;
         Ok(id)
     }

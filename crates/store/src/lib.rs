@@ -26,8 +26,9 @@ pub use jobs::{JobRow, NewJob};
 pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
 pub use reports::{ResultListRow, RoomEventData, RoomRowData, SheetRow, SittingInfo};
 pub use sync::{
-    DeviceRow, EnrolRefusal, EnrolmentRow, IncidentRow, IngestAttempt, IngestReceipt, NewDevice,
-    NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome, SyncStateRow, UploadHead,
+    DeviceRow, EnrolRefusal, EnrolmentRow, HeldHash, IncidentRow, IngestAttempt, IngestReceipt,
+    NewDevice, NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome, SyncStateRow,
+    UploadHead,
 };
 pub use users::{NewUserRow, ThrottleRow, UserRow};
 

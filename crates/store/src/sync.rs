@@ -133,6 +133,14 @@ pub struct IngestAttempt {
     pub result: Option<SheetResult>,
 }
 
+/// What HQ holds of an attempt listed in a manifest.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HeldHash {
+    pub device_id: Option<String>,
+    /// The hash of the event at the asked-for seq; None if HQ holds fewer events.
+    pub hash: Option<String>,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IncidentRow {
     pub id: i64,
@@ -335,7 +343,6 @@ struct Projection {
     status: AttemptStatus,
     current_index: u32,
     submitted_at: Option<i64>,
-    last_at: i64,
     /// question -> (answer JSON, flagged, seq of the last change)
     answers: std::collections::BTreeMap<String, (Option<String>, bool, i64)>,
 }
@@ -345,7 +352,6 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
         status: AttemptStatus::InProgress,
         current_index: 0,
         submitted_at: None,
-        last_at: a.started_at.0,
         answers: Default::default(),
     };
     for (i, (e, ev)) in a.events.iter().enumerate() {
@@ -377,7 +383,6 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
             _ => {}
         }
         p.status = ev.next_status(p.status);
-        p.last_at = p.last_at.max(e.at.0);
     }
     (!a.events.is_empty()).then_some(p)
 }
@@ -387,6 +392,7 @@ async fn insert_new_in(
     conn: &mut SqliteConnection,
     batch: &[IngestAttempt],
     fast: &[(usize, Projection)],
+    now: Timestamp,
 ) -> Result<()> {
     use serde_json::json;
     let mut attempts = Vec::with_capacity(fast.len());
@@ -434,7 +440,7 @@ async fn insert_new_in(
                 r.passed,
                 r.awaiting_marking,
                 marks,
-                p.last_at
+                now.0
             ]));
         }
     }
@@ -689,15 +695,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let sitting_id: i64 = sqlx::query_scalar(
-            "INSERT INTO sittings (exam_id, start_code, opened_by, opened_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-        )
-        .bind(exam_id)
-        .bind(start_code)
-        .bind(opened_by)
-        .bind(now.0)
-        .fetch_one(&mut *tx)
-        .await?;
+        let sitting_id =
+            crate::exams::open_sitting_in(&mut tx, exam_id, start_code, opened_by, now).await?;
         sqlx::query("UPDATE packages SET exam_id = ?2, sitting_id = ?3 WHERE id = ?1")
             .bind(package_id)
             .bind(exam_id)
@@ -772,7 +771,7 @@ impl Store {
         let mut out: Vec<Option<IngestReceipt>> = vec![None; batch.len()];
         if !fast.is_empty() {
             let mut sp = sqlx::Connection::begin(&mut *tx).await?;
-            match insert_new_in(&mut sp, batch, &fast).await {
+            match insert_new_in(&mut sp, batch, &fast, now).await {
                 Ok(()) => {
                     sp.commit().await?;
                     for (i, _) in &fast {
@@ -817,17 +816,14 @@ impl Store {
             .collect())
     }
 
-    /// HQ: for each attempt id, the device that owns it and the hash it holds at
-    /// `seq` (None if not held or not that far).
-    pub async fn held_hashes(
-        &self,
-        wanted: &[(String, i64)],
-    ) -> Result<Vec<Option<(Option<String>, i64, Option<String>)>>> {
+    /// HQ: for each (attempt id, seq), the device that owns the attempt and the
+    /// hash of its event at `seq` (None when HQ has no such attempt).
+    pub async fn held_hashes(&self, wanted: &[(String, i64)]) -> Result<Vec<Option<HeldHash>>> {
         let mut out = Vec::with_capacity(wanted.len());
         let mut conn = self.read.acquire().await?;
         for (id, seq) in wanted {
-            let row: Option<(Option<String>, i64, Option<String>)> = sqlx::query_as(
-                "SELECT a.device_id, a.head_seq, e.hash FROM attempts a \
+            let row: Option<HeldHash> = sqlx::query_as(
+                "SELECT a.device_id, e.hash FROM attempts a \
                  LEFT JOIN attempt_events e ON e.attempt_id = a.id AND e.seq = ?2 WHERE a.id = ?1",
             )
             .bind(id)

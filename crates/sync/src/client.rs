@@ -21,6 +21,9 @@ pub enum SyncError {
     },
     #[error("HQ's answer is unreadable: {0}")]
     BadResponse(String),
+    /// The configured server address is not usable.
+    #[error("{0}")]
+    BadAddress(String),
 }
 
 impl SyncError {
@@ -29,6 +32,7 @@ impl SyncError {
         match self {
             SyncError::Unreachable(_) | SyncError::BadResponse(_) => true,
             SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
+            SyncError::BadAddress(_) => false,
         }
     }
 }
@@ -64,7 +68,7 @@ impl HqClient {
     pub fn new(base: &str, timeout: Duration) -> Result<HqClient, SyncError> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(SyncError::BadResponse(format!(
+            return Err(SyncError::BadAddress(format!(
                 "server address `{base}` must start with http:// or https://"
             )));
         }
@@ -72,7 +76,7 @@ impl HqClient {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .build()
-            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+            .map_err(|e| SyncError::BadAddress(e.to_string()))?;
         Ok(HqClient { base, http })
     }
 
@@ -206,6 +210,7 @@ mod tests {
         let e = c.packages("x").await.unwrap_err();
         assert!(matches!(e, SyncError::Unreachable(_)), "{e:?}");
         assert!(e.is_retryable());
-        assert!(HqClient::new("ftp://x", Duration::from_secs(1)).is_err());
+        let bad = HqClient::new("ftp://x", Duration::from_secs(1)).unwrap_err();
+        assert!(matches!(bad, SyncError::BadAddress(_)) && !bad.is_retryable());
     }
 }
