@@ -20,7 +20,12 @@ step "clippy (workspace, all targets; UI for wasm32)"
 cargo clippy -q --workspace --all-targets -- -D warnings
 (cd ui && cargo clippy -q --target wasm32-unknown-unknown -- -D warnings)
 
-step "unit and integration tests (workspace)"
+step "starting a throwaway PostgreSQL server (Debian's packages) for the tests on both backends"
+EXAMHALL_TEST_PG=$(bash scripts/pg-test-server.sh)
+export EXAMHALL_TEST_PG EXAMHALL_REQUIRE_PG=1
+trap 'bash scripts/pg-test-server.sh stop' EXIT
+
+step "unit and integration tests (workspace; server tests on SQLite and PostgreSQL)"
 cargo test --workspace
 
 step "UI state tests (native)"

@@ -201,6 +201,11 @@ impl App {
         Ok(App::new(Store::open(path).await?, clock))
     }
 
+    /// Opens the database `target` names: a `postgres://` URL, or a SQLite file path.
+    pub async fn connect(target: &str, clock: Arc<dyn Clock>) -> AppResult<App> {
+        Ok(App::new(Store::connect(target).await?, clock))
+    }
+
     /// A worker bound to this app's store and clock.
     pub fn worker(&self) -> Worker {
         Worker::new(self.clone())

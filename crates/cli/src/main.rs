@@ -32,6 +32,10 @@ enum Command {
         /// The server's data directory (holding examhall.sqlite).
         #[arg(long, env = "EXAMHALL_DATA_DIR")]
         data_dir: Option<PathBuf>,
+        /// The server's database, if not the data directory's SQLite file: a
+        /// `postgres://` URL or a file path.
+        #[arg(long, env = "EXAMHALL_DATABASE")]
+        database: Option<String>,
         /// The files to read.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -90,6 +94,11 @@ struct ServeArgs {
     /// Create this administrator on an empty database (password from $EXAMHALL_ADMIN_PASSWORD).
     #[arg(long)]
     init_admin: Option<String>,
+    /// The database: a `postgres://` URL (several servers may share one), or a SQLite
+    /// file. Default: examhall.sqlite in the data directory. Servers sharing a
+    /// database must share jwt.secret (or $EXAMHALL_JWT_SECRET) and hq_ed25519.key.
+    #[arg(long, env = "EXAMHALL_DATABASE")]
+    database: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -216,6 +225,17 @@ fn jwt_secret(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A database URL fit for a log line: any password replaced.
+fn redact(db: &str) -> String {
+    match (db.find("://"), db.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match db[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &db[..s + 3], &db[at..]),
+            None => db.to_owned(),
+        },
+        _ => db.to_owned(),
+    }
+}
+
 async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     use anyhow::Context as _;
     tracing_subscriber::fmt()
@@ -226,10 +246,12 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         .init();
     let dir = a.data_dir.unwrap_or_else(examhall_app::default_data_dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let db = dir.join("examhall.sqlite");
-    let app = examhall_app::App::open(&db, std::sync::Arc::new(examhall_app::SystemClock))
+    let db = a
+        .database
+        .unwrap_or_else(|| dir.join("examhall.sqlite").display().to_string());
+    let app = examhall_app::App::connect(&db, std::sync::Arc::new(examhall_app::SystemClock))
         .await
-        .with_context(|| format!("opening {}", db.display()))?;
+        .with_context(|| format!("opening {}", redact(&db)))?;
     app.enable_jwt(&jwt_secret(&dir)?)?;
     app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(
         &dir.join("hq_ed25519.key"),
@@ -339,12 +361,23 @@ async fn main() -> anyhow::Result<()> {
             "{}",
             serde_json::to_string_pretty(&examhall_server::openapi())?
         ),
-        Command::ImportResults { data_dir, files } => {
-            let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
-            let db = dir.join("examhall.sqlite");
-            anyhow::ensure!(db.exists(), "{}: no database here", db.display());
-            let app = examhall_app::App::open(&db, std::sync::Arc::new(examhall_app::SystemClock))
-                .await?;
+        Command::ImportResults {
+            data_dir,
+            database,
+            files,
+        } => {
+            let db = match database {
+                Some(db) => db,
+                None => {
+                    let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
+                    let db = dir.join("examhall.sqlite");
+                    anyhow::ensure!(db.exists(), "{}: no database here", db.display());
+                    db.display().to_string()
+                }
+            };
+            let app =
+                examhall_app::App::connect(&db, std::sync::Arc::new(examhall_app::SystemClock))
+                    .await?;
             let mut failed = false;
             for f in &files {
                 match app.ingest_file(f).await {

@@ -8,7 +8,7 @@
 use examhall_app::App;
 use examhall_protocol::sync::{EnrolDesktop, OpenPackage, PublishedPackage, SignedEnvelope};
 use examhall_protocol::{Answer, AttemptRef, LoginRequest, NewUser, SetAnswer, StartAttempt};
-use examhall_testkit::{FakeClock, TempDb};
+use examhall_testkit::{FakeClock, TempDb, TestBackend};
 use rand::Rng;
 use serde_json::{json, Value};
 use std::io::BufRead;
@@ -25,12 +25,13 @@ const PER_DESK: usize = 10; // candidates per desktop
 const EXAMS: usize = 50; // 4 × 10 × 50 = 2,000 attempts
 const PASSWORD: &str = "student-pass-1";
 
-fn start_hq(dir: &std::path::Path, addr: SocketAddr) -> Child {
+fn start_hq(dir: &std::path::Path, addr: SocketAddr, database: &str) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_examhall"))
         .args(["serve", "--init-admin", "admin", "--addr"])
         .arg(addr.to_string())
         .arg("--data-dir")
         .arg(dir)
+        .args(["--database", database])
         .env("EXAMHALL_ADMIN_PASSWORD", "admin-password-1")
         .env("RUST_LOG", "warn")
         .stderr(Stdio::piped())
@@ -139,13 +140,36 @@ struct Desk {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_attempts_survive_cuts_kills_duplicates_and_reordering() {
+    chaos(TestBackend::Sqlite).await
+}
+
+/// The same with HQ on PostgreSQL (killed with SIGKILL just the same).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_attempts_survive_on_postgres_too() {
+    if TestBackend::Postgres.available() {
+        chaos(TestBackend::Postgres).await
+    }
+}
+
+async fn chaos(backend: TestBackend) {
     // ---- HQ: the real server process, and a proxy in front of it --------------
     let hq_dir = tempfile::tempdir().unwrap();
+    // The database outlives every HQ process; dropped when the test ends.
+    let (database, _pg) = match backend {
+        TestBackend::Sqlite => (
+            hq_dir.path().join("examhall.sqlite").display().to_string(),
+            None,
+        ),
+        TestBackend::Postgres => {
+            let db = TempDb::on(TestBackend::Postgres).await;
+            (db.path.display().to_string(), Some(db))
+        }
+    };
     let hq_addr = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap()
     };
-    let hq = Arc::new(Mutex::new(start_hq(hq_dir.path(), hq_addr)));
+    let hq = Arc::new(Mutex::new(start_hq(hq_dir.path(), hq_addr, &database)));
     let _guard = KillOnDrop(hq.clone());
     let proxy_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy_url = format!("http://{}", proxy_listener.local_addr().unwrap());
@@ -422,6 +446,7 @@ async fn two_thousand_attempts_survive_cuts_kills_duplicates_and_reordering() {
         let hq = hq.clone();
         let done = sitting_done.clone();
         let dir = hq_dir.path().to_owned();
+        let database = database.clone();
         tokio::task::spawn_blocking(move || {
             let mut kills = 0;
             while !done.load(Ordering::Relaxed) || kills < 3 {
@@ -431,7 +456,7 @@ async fn two_thousand_attempts_survive_cuts_kills_duplicates_and_reordering() {
                 child.wait().unwrap();
                 kills += 1;
                 std::thread::sleep(Duration::from_millis(400));
-                *child = start_hq(&dir, hq_addr);
+                *child = start_hq(&dir, hq_addr, &database);
                 if kills >= 6 {
                     break;
                 }
@@ -504,9 +529,7 @@ async fn two_thousand_attempts_survive_cuts_kills_duplicates_and_reordering() {
     }
 
     // ---- HQ holds each attempt exactly once, with the desktop's head ----------
-    let central = examhall_store::Store::open(&hq_dir.path().join("examhall.sqlite"))
-        .await
-        .unwrap();
+    let central = examhall_store::Store::connect(&database).await.unwrap();
     let mut total = 0;
     for desk in &desks {
         let enr = desk.db.store.enrolment().await.unwrap().unwrap();

@@ -68,3 +68,230 @@ fn serve_starts_answers_and_keeps_its_secret_private() {
         assert_eq!(mode, 0o600, "the JWT secret is readable by its owner only");
     }
 }
+
+/// A running `examhall serve`, killed when dropped.
+struct Replica {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn replica(dir: &std::path::Path, database: &str) -> Replica {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_examhall"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--init-admin", "root"])
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--database", database])
+        .env("EXAMHALL_ADMIN_PASSWORD", "root-password-1")
+        .env_remove("EXAMHALL_JWT_SECRET")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("Examhall server on ") {
+            break rest.trim_end_matches("/api/docs/").to_owned();
+        }
+    };
+    // Keep draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    Replica { child, base }
+}
+
+async fn call(
+    http: &reqwest::Client,
+    r: &Replica,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let url = format!("{}{path}", r.base);
+    let mut req = match &body {
+        Some(b) => http.post(url).json(b),
+        None => http.get(url),
+    };
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// HQ outgrows one box: two `examhall serve` processes over one PostgreSQL
+/// database. Accounts, exams, submissions and grading jobs made through one are
+/// seen through the other, and every submission is graded exactly once although
+/// both servers run a grading worker.
+#[tokio::test]
+async fn two_servers_share_one_postgres_database() {
+    use examhall_testkit::{TempDb, TestBackend};
+    use serde_json::json;
+    if !TestBackend::Postgres.available() {
+        return;
+    }
+    let db = TempDb::on(TestBackend::Postgres).await;
+    let url = db.path.display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let a = replica(dir.path(), &url);
+    let b = replica(dir.path(), &url); // shares a's jwt.secret through the data dir
+    let http = reqwest::Client::new();
+
+    let login = |r: &'static str, who: &'static str, pw: &'static str| {
+        let (http, srv) = (http.clone(), if r == "a" { &a } else { &b });
+        let url = format!("{}/api/users/login/", srv.base);
+        async move {
+            let v: serde_json::Value = http
+                .post(url)
+                .json(&json!({"username": who, "password": pw}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["access"].as_str().expect("signed in").to_owned()
+        }
+    };
+    let root = login("b", "root", "root-password-1").await;
+
+    // A teacher registers on one server and is approved on the other.
+    let (s, t) = call(
+        &http,
+        &a,
+        "/api/users/register/",
+        None,
+        Some(json!({"username": "tess", "password": "teacher-pass-1", "role": "teacher"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{t}");
+    let (s, v) = call(
+        &http,
+        &b,
+        &format!("/api/users/{}/approve/", t["id"]),
+        Some(&root),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let teacher = login("a", "tess", "teacher-pass-1").await;
+    for q in [
+        json!({"text": "Closest planet to the Sun?", "type": "single_choice",
+               "options": [{"key": "A", "text": "Venus"}, {"key": "B", "text": "Mercury"}], "answer": "B"}),
+        json!({"text": "6 × 7?", "type": "numeric", "answer": "42", "marks": 2}),
+    ] {
+        let (s, v) = call(&http, &a, "/api/exams/questions/", Some(&teacher), Some(q)).await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let (s, exam) = call(
+        &http,
+        &b,
+        "/api/exams/create/",
+        Some(&teacher),
+        Some(json!({"title": "Science", "duration_minutes": 30, "questions": ["q1", "q2"]})),
+    )
+    .await;
+    assert_eq!(s, 201, "{exam}");
+    let exam = exam["id"].as_i64().unwrap();
+
+    // Twelve students, registering and submitting alternately on each server.
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let (here, there) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let name = format!("student{i:02}");
+        let (s, v) = call(
+            &http,
+            here,
+            "/api/users/register/",
+            None,
+            Some(json!({"username": name, "password": "student-pass-1"})),
+        )
+        .await;
+        assert_eq!(s, 201, "{v}");
+        let (_, v) = call(
+            &http,
+            there,
+            "/api/users/login/",
+            None,
+            Some(json!({"username": name, "password": "student-pass-1"})),
+        )
+        .await;
+        let token = v["access"].as_str().unwrap().to_owned();
+        // Half answer both questions right (3 marks), half only the first (1 mark).
+        let answers = if i < 6 {
+            json!({"q1": "B", "q2": "42"})
+        } else {
+            json!({"q1": "B", "q2": "41"})
+        };
+        let (s, v) = call(
+            &http,
+            here,
+            &format!("/api/exams/{exam}/submit/"),
+            Some(&token),
+            Some(json!({"answers": answers})),
+        )
+        .await;
+        assert_eq!(s, 202, "{v}");
+        tasks.push((token, v["task_id"].as_i64().unwrap(), there));
+    }
+    for (token, task, there) in &tasks {
+        let mut done = false;
+        for _ in 0..400 {
+            let (s, v) = call(
+                &http,
+                there,
+                &format!("/api/tasks/status/{task}/"),
+                Some(token),
+                None,
+            )
+            .await;
+            assert_eq!(s, 200, "{v}");
+            assert_ne!(v["status"], "failed", "{v}");
+            if v["status"] == "done" {
+                done = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert!(done, "task {task} finished");
+    }
+    // Both servers report the same twelve results, each graded once.
+    for srv in [&a, &b] {
+        let (s, all) = call(
+            &http,
+            srv,
+            &format!("/api/results/{exam}/"),
+            Some(&teacher),
+            None,
+        )
+        .await;
+        assert_eq!(s, 200, "{all}");
+        let all = all.as_array().unwrap();
+        assert_eq!(all.len(), 12, "{all:?}");
+        let full = all.iter().filter(|r| r["score"] == 3.0).count();
+        assert_eq!(full, 6, "{all:?}");
+        let (_, stats) = call(
+            &http,
+            srv,
+            &format!("/api/results/analytics/?exam_id={exam}"),
+            Some(&teacher),
+            None,
+        )
+        .await;
+        assert_eq!(stats["average_score"], 2.0, "{stats}");
+    }
+    let graded_events = db.store.count_jobs("done").await.unwrap();
+    assert_eq!(
+        graded_events, 12,
+        "one grading job per submission, each done once"
+    );
+}

@@ -1,12 +1,20 @@
 //! Black-box tests of the platform REST API: the real server on loopback over a
-//! fresh SQLite file per test, driven with an HTTP client.
+//! fresh database per test (a SQLite file, and a new PostgreSQL database when
+//! `EXAMHALL_TEST_PG` names a server), driven with an HTTP client.
 
 use examhall_app::App;
 use examhall_protocol::NewUser;
-use examhall_testkit::{FakeClock, TempDb};
+use examhall_testkit::{on_both_backends, FakeClock, TempDb, TestBackend};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::sync::Arc;
+
+on_both_backends!(
+    the_platform_flow_from_registration_to_analytics,
+    bad_input_gets_a_clear_4xx_and_stores_nothing,
+    tokens_are_checked_and_expire,
+    the_openapi_document_and_offline_docs_page_are_served
+);
 
 struct Server {
     base: String,
@@ -18,8 +26,8 @@ struct Server {
 
 impl Server {
     /// A server with one administrator (`admin` / `admin-password-1`).
-    async fn start() -> Server {
-        let db = TempDb::new().await;
+    async fn start(backend: TestBackend) -> Server {
+        let db = TempDb::on(backend).await;
         let clock = FakeClock::new(FakeClock::EXAM_MORNING);
         let app = App::new(db.store.clone(), clock.clone());
         app.enable_jwt(b"0123456789abcdef0123456789abcdef-test-secret")
@@ -190,9 +198,8 @@ fn has_key_anywhere(v: &Value, key: &str) -> bool {
     }
 }
 
-#[tokio::test]
-async fn the_platform_flow_from_registration_to_analytics() {
-    let srv = Server::start().await;
+async fn the_platform_flow_from_registration_to_analytics(backend: TestBackend) {
+    let srv = Server::start(backend).await;
     let admin = srv.login("admin", "admin-password-1").await;
     let (teacher, exam) = srv.exam(&admin).await;
     let (ann_id, ann) = srv.student("ann").await;
@@ -288,9 +295,8 @@ async fn the_platform_flow_from_registration_to_analytics() {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
-async fn bad_input_gets_a_clear_4xx_and_stores_nothing() {
-    let srv = Server::start().await;
+async fn bad_input_gets_a_clear_4xx_and_stores_nothing(backend: TestBackend) {
+    let srv = Server::start(backend).await;
     let admin = srv.login("admin", "admin-password-1").await;
     let (teacher, exam) = srv.exam(&admin).await;
     let (_, ann) = srv.student("ann").await;
@@ -424,9 +430,8 @@ async fn bad_input_gets_a_clear_4xx_and_stores_nothing() {
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
 }
 
-#[tokio::test]
-async fn tokens_are_checked_and_expire() {
-    let srv = Server::start().await;
+async fn tokens_are_checked_and_expire(backend: TestBackend) {
+    let srv = Server::start(backend).await;
     let (s, v) = srv.call("GET", "/api/users/profile/", None, None).await;
     assert_eq!(
         (s, v["code"].as_str()),
@@ -467,9 +472,8 @@ async fn tokens_are_checked_and_expire() {
     );
 }
 
-#[tokio::test]
-async fn the_openapi_document_and_offline_docs_page_are_served() {
-    let srv = Server::start().await;
+async fn the_openapi_document_and_offline_docs_page_are_served(backend: TestBackend) {
+    let srv = Server::start(backend).await;
     let doc: Value = srv
         .http
         .get(format!("{}/api/openapi.json", srv.base))

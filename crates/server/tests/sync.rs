@@ -8,12 +8,22 @@ use common::{Desk, Hq};
 use examhall_app::sync::IngestedFile;
 use examhall_app::AppError;
 use examhall_protocol::sync::{EnrolDesktop, OpenPackage, ReceiptStatus, SignedEnvelope};
+use examhall_testkit::{on_both_backends, TestBackend};
 use reqwest::StatusCode;
 use serde_json::json;
 
-#[tokio::test]
-async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts() {
-    let (hq, exam) = Hq::start().await;
+// HQ runs on each backend; desktops always keep a SQLite file, as in a lab.
+on_both_backends!(
+    a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts,
+    tampered_foreign_and_misdirected_packages_are_refused_and_change_nothing,
+    the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing,
+    the_same_attempt_from_a_second_device_is_an_incident_never_a_merge
+);
+
+async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts(
+    backend: TestBackend,
+) {
+    let (hq, exam) = Hq::start(backend).await;
     hq.student("ann").await;
     let ann_id = hq.student("bob").await - 1;
     let pkg = hq.publish(exam, "north", &["ann", "bob"]).await;
@@ -175,9 +185,10 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
     assert_eq!(hq.db.store.events(&attempt).await.unwrap().len(), before);
 }
 
-#[tokio::test]
-async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothing() {
-    let (hq, exam) = Hq::start().await;
+async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothing(
+    backend: TestBackend,
+) {
+    let (hq, exam) = Hq::start(backend).await;
     hq.student("ann").await;
     let pkg = hq.publish(exam, "north", &["ann"]).await;
     let enrol = hq.enrolment("north").await;
@@ -213,7 +224,7 @@ async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothin
         );
     }
     // Signed by someone other than HQ.
-    let (other_hq, other_exam) = Hq::start().await;
+    let (other_hq, other_exam) = Hq::start(backend).await;
     other_hq.student("ann").await;
     let foreign = other_hq.publish(other_exam, "north", &["ann"]).await;
     let foreign = other_hq
@@ -287,9 +298,10 @@ async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothin
     assert!(desk.db.store.list_exams().await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing() {
-    let (hq, exam) = Hq::start().await;
+async fn the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing(
+    backend: TestBackend,
+) {
+    let (hq, exam) = Hq::start(backend).await;
     for s in ["ann", "bob", "cat"] {
         hq.student(s).await;
     }
@@ -466,9 +478,8 @@ async fn the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing(
     assert!(e.to_string().contains("line 1, column 2"), "{e}");
 }
 
-#[tokio::test]
-async fn the_same_attempt_from_a_second_device_is_an_incident_never_a_merge() {
-    let (hq, exam) = Hq::start().await;
+async fn the_same_attempt_from_a_second_device_is_an_incident_never_a_merge(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
     hq.student("ann").await;
     let pkg = hq.publish(exam, "north", &["ann"]).await;
     let d1 = Desk::new().await;

@@ -5,7 +5,7 @@ use examhall_domain::events::StoredEvent;
 use examhall_domain::{
     Answer, AttemptEvent, AttemptStatus, EventHash, Mark, QuestionId, SheetResult, Timestamp,
 };
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone)]
 pub struct NewAttempt<'a> {
@@ -121,7 +121,9 @@ pub(crate) struct RawResult {
     total: f64,
     max: f64,
     percentage: f64,
+    #[sqlx(try_from = "crate::Flag")]
     passed: bool,
+    #[sqlx(try_from = "crate::Flag")]
     awaiting_marking: bool,
     marks: String,
     graded_at: i64,
@@ -153,6 +155,7 @@ pub struct AttemptSummaryRow {
     pub exam_title: String,
     pub status: String,
     pub percentage: Option<f64>,
+    #[sqlx(try_from = "crate::OptFlag")]
     pub passed: Option<bool>,
 }
 
@@ -165,7 +168,7 @@ const ATTEMPT_COLS: &str =
 /// Returns the last sequence number written. (The head columns are advanced by the
 /// `attempt_events_advance_head` trigger.)
 pub(crate) async fn append_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     head: &AttemptRow,
     events: &[AttemptEvent],
     now: Timestamp,
@@ -186,7 +189,7 @@ pub(crate) async fn append_in(
         let payload = ev.to_payload();
         let hash = EventHash::link(&prev, attempt_id, seq, now, &payload);
         sqlx::query(
-            "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(attempt_id)
         .bind(seq)
@@ -204,11 +207,8 @@ pub(crate) async fn append_in(
     Ok(seq)
 }
 
-pub(crate) async fn attempt_in(
-    conn: &mut SqliteConnection,
-    attempt_id: &str,
-) -> Result<AttemptRow> {
-    let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id = ?1");
+pub(crate) async fn attempt_in(conn: &mut AnyConnection, attempt_id: &str) -> Result<AttemptRow> {
+    let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id = $1");
     sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
         .bind(attempt_id)
         .fetch_optional(&mut *conn)
@@ -219,20 +219,20 @@ pub(crate) async fn attempt_in(
 }
 
 async fn insert_attempt_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     a: &NewAttempt<'_>,
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
-         last_seen_at, head_seq, head_hash) VALUES (?1, ?2, ?3, ?4, 'in_progress', ?5, ?6, ?7, ?5, 0, ?8)",
+         last_seen_at, head_seq, head_hash) VALUES ($1, $2, $3, $4, 'in_progress', $5, $6, $7, $5, 0, $8)",
     )
     .bind(a.id)
     .bind(a.exam_id)
     .bind(a.sitting_id)
     .bind(a.user_id)
     .bind(now.0)
-    .bind(a.duration_secs)
+    .bind(i64::from(a.duration_secs))
     .bind(a.time_multiplier)
     .bind(EventHash::genesis().0)
     .execute(conn)
@@ -242,11 +242,11 @@ async fn insert_attempt_in(
 }
 
 pub(crate) async fn result_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     attempt_id: &str,
 ) -> Result<Option<ResultRow>> {
     sqlx::query_as::<_, RawResult>(sqlx::AssertSqlSafe(format!(
-        "SELECT {RESULT_COLS} FROM results r WHERE r.attempt_id = ?1"
+        "SELECT {RESULT_COLS} FROM results r WHERE r.attempt_id = $1"
     )))
     .bind(attempt_id)
     .fetch_optional(conn)
@@ -257,22 +257,22 @@ pub(crate) async fn result_in(
 
 /// Rewrites an attempt's stored result (after a hand mark or a regrade).
 pub(crate) async fn update_result_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     attempt_id: &str,
     result: &SheetResult,
 ) -> Result<()> {
     let marks =
         serde_json::to_string(&result.marks).map_err(|e| StoreError::corrupt("marks", e))?;
     let updated = sqlx::query(
-        "UPDATE results SET total = ?2, max = ?3, percentage = ?4, passed = ?5, awaiting_marking = ?6, marks = ?7 \
-         WHERE attempt_id = ?1",
+        "UPDATE results SET total = $2, max = $3, percentage = $4, passed = $5, awaiting_marking = $6, marks = $7 \
+         WHERE attempt_id = $1",
     )
     .bind(attempt_id)
     .bind(result.total)
     .bind(result.max)
     .bind(result.percentage)
-    .bind(result.passed)
-    .bind(result.awaiting_marking)
+    .bind(i64::from(result.passed))
+    .bind(i64::from(result.awaiting_marking))
     .bind(marks)
     .execute(conn)
     .await?;
@@ -306,7 +306,7 @@ impl<E> From<sqlx::Error> for AppendError<E> {
 
 /// The projection: current answers, flags, position and status.
 pub(crate) async fn project(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     attempt_id: &str,
     seq: i64,
     ev: &AttemptEvent,
@@ -318,7 +318,7 @@ pub(crate) async fn project(
                 .as_ref()
                 .map(|a| serde_json::to_string(a).expect("answers serialise"));
             sqlx::query(
-                "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) VALUES (?1, ?2, ?3, 0, ?4) \
+                "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) VALUES ($1, $2, $3, 0, $4) \
                  ON CONFLICT(attempt_id, question_id) DO UPDATE SET answer = excluded.answer, seq = excluded.seq",
             )
             .bind(attempt_id)
@@ -330,26 +330,26 @@ pub(crate) async fn project(
         }
         AttemptEvent::Flagged { question, flagged } => {
             sqlx::query(
-                "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) VALUES (?1, ?2, NULL, ?3, ?4) \
+                "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) VALUES ($1, $2, NULL, $3, $4) \
                  ON CONFLICT(attempt_id, question_id) DO UPDATE SET flagged = excluded.flagged, seq = excluded.seq",
             )
             .bind(attempt_id)
             .bind(question.as_str())
-            .bind(flagged)
+            .bind(i64::from(*flagged))
             .bind(seq)
             .execute(conn)
             .await?;
         }
         AttemptEvent::Navigated { index } => {
-            sqlx::query("UPDATE attempts SET current_index = ?2 WHERE id = ?1")
+            sqlx::query("UPDATE attempts SET current_index = $2 WHERE id = $1")
                 .bind(attempt_id)
-                .bind(index)
+                .bind(i64::from(*index))
                 .execute(conn)
                 .await?;
         }
         AttemptEvent::Submitted { .. } => {
             sqlx::query(
-                "UPDATE attempts SET status = 'submitted', submitted_at = ?2 WHERE id = ?1",
+                "UPDATE attempts SET status = 'submitted', submitted_at = $2 WHERE id = $1",
             )
             .bind(attempt_id)
             .bind(now.0)
@@ -357,7 +357,7 @@ pub(crate) async fn project(
             .await?;
         }
         AttemptEvent::Graded { .. } => {
-            sqlx::query("UPDATE attempts SET status = 'graded' WHERE id = ?1")
+            sqlx::query("UPDATE attempts SET status = 'graded' WHERE id = $1")
                 .bind(attempt_id)
                 .execute(conn)
                 .await?;
@@ -382,7 +382,7 @@ impl Store {
         started: &AttemptEvent,
         now: Timestamp,
     ) -> Result<AttemptRow> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_attempt_in(&mut tx, &a, now).await?;
         let head = attempt_in(&mut tx, a.id).await?;
         append_in(&mut tx, &head, std::slice::from_ref(started), now).await?;
@@ -401,7 +401,7 @@ impl Store {
         job: &NewJob<'_>,
         now: Timestamp,
     ) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_attempt_in(&mut tx, &a, now).await?;
         let head = attempt_in(&mut tx, a.id).await?;
         append_in(&mut tx, &head, events, now).await?;
@@ -417,7 +417,7 @@ impl Store {
         events: &[AttemptEvent],
         now: Timestamp,
     ) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let head = attempt_in(&mut tx, attempt_id).await?;
         let seq = append_in(&mut tx, &head, events, now).await?;
         tx.commit().await?;
@@ -433,7 +433,7 @@ impl Store {
         now: Timestamp,
         decide: impl FnOnce(&AttemptRow) -> std::result::Result<Vec<AttemptEvent>, E>,
     ) -> std::result::Result<(AttemptRow, i64), AppendError<E>> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let head = attempt_in(&mut tx, attempt_id).await?;
         let events = decide(&head).map_err(AppendError::Refused)?;
         let seq = append_in(&mut tx, &head, &events, now).await?;
@@ -449,7 +449,7 @@ impl Store {
         job: &NewJob<'_>,
         now: Timestamp,
     ) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let head = attempt_in(&mut tx, attempt_id).await?;
         append_in(&mut tx, &head, std::slice::from_ref(submitted), now).await?;
         let job_id = enqueue_in(&mut tx, job, now).await?;
@@ -472,9 +472,10 @@ impl Store {
         let ids: Vec<&str> = done.iter().map(|(_, a, _)| a.as_str()).collect();
         let ids_json =
             serde_json::to_string(&ids).map_err(|e| StoreError::corrupt("attempt ids", e))?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
-            "SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM json_each(?1))"
+            "SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM {})",
+            self.backend.json_texts(1)
         );
         let heads: std::collections::HashMap<String, AttemptRow> =
             sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
@@ -520,39 +521,43 @@ impl Store {
                 r.total,
                 r.max,
                 r.percentage,
-                r.passed,
-                r.awaiting_marking,
+                i64::from(r.passed),
+                i64::from(r.awaiting_marking),
                 marks
             ]));
             graded_ids.push(attempt_id.as_str());
         }
-        sqlx::query(
+        let (rows, texts) = (self.backend.json_rows(1), self.backend.json_texts(1));
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) \
-             SELECT value ->> 0, value ->> 1, ?2, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1)",
-        )
+             SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), $2, value ->> 2, value ->> 3, value ->> 4, value ->> 5 \
+             FROM {rows}"
+        )))
         .bind(to_json(&events)?)
         .bind(now.0)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "UPDATE attempts SET status = 'graded' WHERE id IN (SELECT value FROM json_each(?1))",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE attempts SET status = 'graded' WHERE id IN (SELECT value FROM {texts})"
+        )))
         .bind(to_json(&graded_ids)?)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO results (attempt_id, total, max, percentage, passed, awaiting_marking, marks, graded_at) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, ?2 FROM json_each(?1)",
-        )
+             SELECT value ->> 0, CAST(value ->> 1 AS DOUBLE PRECISION), CAST(value ->> 2 AS DOUBLE PRECISION), \
+             CAST(value ->> 3 AS DOUBLE PRECISION), CAST(value ->> 4 AS BIGINT), CAST(value ->> 5 AS BIGINT), \
+             value ->> 6, $2 FROM {rows}"
+        )))
         .bind(to_json(&results)?)
         .bind(now.0)
         .execute(&mut *tx)
         .await?;
         let job_ids: Vec<i64> = done.iter().map(|(j, _, _)| *j).collect();
-        sqlx::query(
-            "UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL, error = NULL \
-             WHERE id IN (SELECT value FROM json_each(?1))",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET status = 'done', finished_at = $2, lease_until = NULL, error = NULL \
+             WHERE id IN (SELECT CAST(value AS BIGINT) FROM {texts})"
+        )))
         .bind(to_json(&job_ids)?)
         .bind(now.0)
         .execute(&mut *tx)
@@ -563,7 +568,7 @@ impl Store {
 
     /// Records that the attempt's window is alive (no event; heartbeat only).
     pub async fn touch_attempt(&self, attempt_id: &str, now: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE attempts SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1")
+        sqlx::query("UPDATE attempts SET last_seen_at = CASE WHEN last_seen_at > $2 THEN last_seen_at ELSE $2 END WHERE id = $1")
             .bind(attempt_id)
             .bind(now.0)
             .execute(&self.write)
@@ -572,7 +577,7 @@ impl Store {
     }
 
     pub async fn attempt(&self, id: &str) -> Result<Option<AttemptRow>> {
-        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id = ?1");
+        let sql = format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id = $1");
         sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_optional(&self.read)
@@ -583,7 +588,7 @@ impl Store {
 
     pub async fn attempt_for(&self, exam_id: i64, user_id: i64) -> Result<Option<AttemptRow>> {
         let sql =
-            format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE exam_id = ?1 AND user_id = ?2");
+            format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE exam_id = $1 AND user_id = $2");
         sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
             .bind(exam_id)
             .bind(user_id)
@@ -605,13 +610,15 @@ impl Store {
     ) -> Result<std::collections::HashMap<String, Vec<AnswerRow>>> {
         let ids = serde_json::to_string(attempt_ids)
             .map_err(|e| StoreError::corrupt("attempt ids", e))?;
-        let rows: Vec<(String, String, Option<String>, bool, i64)> = sqlx::query_as(
-            "SELECT attempt_id, question_id, answer, flagged, seq FROM attempt_answers \
-             WHERE attempt_id IN (SELECT value FROM json_each(?1)) ORDER BY attempt_id, question_id",
-        )
-        .bind(ids)
-        .fetch_all(&self.read)
-        .await?;
+        let rows: Vec<(String, String, Option<String>, i64, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT attempt_id, question_id, answer, flagged, seq FROM attempt_answers \
+                 WHERE attempt_id IN (SELECT value FROM {}) ORDER BY attempt_id, question_id",
+                self.backend.json_texts(1)
+            )))
+            .bind(ids)
+            .fetch_all(&self.read)
+            .await?;
         let mut out: std::collections::HashMap<String, Vec<AnswerRow>> =
             std::collections::HashMap::new();
         for (attempt_id, question_id, answer, flagged, seq) in rows {
@@ -624,7 +631,7 @@ impl Store {
             out.entry(attempt_id).or_default().push(AnswerRow {
                 question_id,
                 answer,
-                flagged,
+                flagged: flagged != 0,
                 seq,
             });
         }
@@ -636,7 +643,8 @@ impl Store {
         let ids = serde_json::to_string(attempt_ids)
             .map_err(|e| StoreError::corrupt("attempt ids", e))?;
         let sql = format!(
-            "SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM json_each(?1))"
+            "SELECT {ATTEMPT_COLS} FROM attempts WHERE id IN (SELECT value FROM {})",
+            self.backend.json_texts(1)
         );
         sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
             .bind(ids)
@@ -649,7 +657,7 @@ impl Store {
 
     pub async fn events(&self, attempt_id: &str) -> Result<Vec<StoredEvent>> {
         let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
-            "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = ?1 ORDER BY seq",
+            "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = $1 ORDER BY seq",
         )
         .bind(attempt_id)
         .fetch_all(&self.read)
@@ -680,7 +688,7 @@ impl Store {
         result: &SheetResult,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let head = attempt_in(&mut tx, attempt_id).await?;
         append_in(&mut tx, &head, std::slice::from_ref(event), now).await?;
         update_result_in(&mut tx, attempt_id, result).await?;

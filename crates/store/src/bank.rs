@@ -14,7 +14,7 @@ impl Store {
     pub async fn insert_bank_question(&self, q: &Question, by: i64, now: Timestamp) -> Result<i64> {
         let json = serde_json::to_string(q).map_err(|e| StoreError::corrupt("question", e))?;
         Ok(sqlx::query_scalar(
-            "INSERT INTO bank_questions (question, created_by, created_at) VALUES (?1, ?2, ?3) RETURNING id",
+            "INSERT INTO bank_questions (question, created_by, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(json)
         .bind(by)

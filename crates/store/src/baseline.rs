@@ -28,7 +28,7 @@ pub async fn raw_commit_loop(path: &Path, n: usize) -> crate::Result<Vec<f64>> {
     for i in 0..n {
         let a = Instant::now();
         let mut tx = conn.begin().await?;
-        sqlx::query("INSERT INTO grade_result (sheet_id, candidate, total) VALUES (?1, ?2, ?3)")
+        sqlx::query("INSERT INTO grade_result (sheet_id, candidate, total) VALUES ($1, $2, $3)")
             .bind(i as i64)
             .bind(format!("cand-{i:06}"))
             .bind((i % 51) as i64)

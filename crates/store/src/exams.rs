@@ -1,5 +1,6 @@
 use crate::{Result, Store, StoreError};
 use examhall_domain::{ExamSpec, Timestamp};
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone)]
 pub struct ExamRow {
@@ -24,19 +25,19 @@ fn parse_exam(id: i64, spec: &str) -> Result<ExamRow> {
 
 /// Opens a sitting inside the caller's transaction, closing any open one.
 pub(crate) async fn open_sitting_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut AnyConnection,
     exam_id: i64,
     start_code: &str,
     opened_by: i64,
     now: Timestamp,
 ) -> Result<i64> {
-    sqlx::query("UPDATE sittings SET closed_at = ?2 WHERE exam_id = ?1 AND closed_at IS NULL")
+    sqlx::query("UPDATE sittings SET closed_at = $2 WHERE exam_id = $1 AND closed_at IS NULL")
         .bind(exam_id)
         .bind(now.0)
         .execute(&mut *conn)
         .await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO sittings (exam_id, start_code, opened_by, opened_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        "INSERT INTO sittings (exam_id, start_code, opened_by, opened_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(exam_id)
     .bind(start_code)
@@ -55,7 +56,7 @@ impl Store {
     ) -> Result<i64> {
         let json = serde_json::to_string(spec).map_err(|e| StoreError::corrupt("exam spec", e))?;
         Ok(sqlx::query_scalar(
-            "INSERT INTO exams (title, spec, created_by, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            "INSERT INTO exams (title, spec, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(&spec.title)
         .bind(json)
@@ -66,7 +67,7 @@ impl Store {
     }
 
     pub async fn exam(&self, id: i64) -> Result<Option<ExamRow>> {
-        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, spec FROM exams WHERE id = ?1")
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, spec FROM exams WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.read)
             .await?;
@@ -84,7 +85,7 @@ impl Store {
 
     pub async fn assign(&self, exam_id: i64, user_id: i64, time_multiplier: f64) -> Result<()> {
         sqlx::query(
-            "INSERT INTO assignments (exam_id, user_id, time_multiplier) VALUES (?1, ?2, ?3) \
+            "INSERT INTO assignments (exam_id, user_id, time_multiplier) VALUES ($1, $2, $3) \
              ON CONFLICT(exam_id, user_id) DO UPDATE SET time_multiplier = excluded.time_multiplier",
         )
         .bind(exam_id)
@@ -99,7 +100,7 @@ impl Store {
     pub async fn assigned_exams(&self, user_id: i64) -> Result<Vec<(ExamRow, f64)>> {
         let rows: Vec<(i64, String, f64)> = sqlx::query_as(
             "SELECT e.id, e.spec, a.time_multiplier FROM assignments a JOIN exams e ON e.id = a.exam_id \
-             WHERE a.user_id = ?1 ORDER BY e.id",
+             WHERE a.user_id = $1 ORDER BY e.id",
         )
         .bind(user_id)
         .fetch_all(&self.read)
@@ -111,7 +112,7 @@ impl Store {
 
     pub async fn assignment(&self, exam_id: i64, user_id: i64) -> Result<Option<f64>> {
         Ok(sqlx::query_scalar(
-            "SELECT time_multiplier FROM assignments WHERE exam_id = ?1 AND user_id = ?2",
+            "SELECT time_multiplier FROM assignments WHERE exam_id = $1 AND user_id = $2",
         )
         .bind(exam_id)
         .bind(user_id)
@@ -127,7 +128,7 @@ impl Store {
         opened_by: i64,
         now: Timestamp,
     ) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = open_sitting_in(&mut tx, exam_id, start_code, opened_by, now).await?;
         tx.commit().await?;
         Ok(id)
@@ -136,7 +137,7 @@ impl Store {
     pub async fn open_sitting_for(&self, exam_id: i64) -> Result<Option<SittingRow>> {
         Ok(sqlx::query_as(
             "SELECT id, exam_id, start_code, opened_by, opened_at FROM sittings \
-             WHERE exam_id = ?1 AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+             WHERE exam_id = $1 AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
         )
         .bind(exam_id)
         .fetch_optional(&self.read)

@@ -1,6 +1,6 @@
-use crate::{Result, Store};
+use crate::{Backend, Result, Store};
 use examhall_domain::Timestamp;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone)]
 pub struct NewJob<'a> {
@@ -20,12 +20,12 @@ pub struct JobRow {
 }
 
 pub(crate) async fn enqueue_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     job: &NewJob<'_>,
     now: Timestamp,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO jobs (kind, payload, status, run_after, created_at) VALUES (?1, ?2, 'pending', ?3, ?3) RETURNING id",
+        "INSERT INTO jobs (kind, payload, status, run_after, created_at) VALUES ($1, $2, 'pending', $3, $3) RETURNING id",
     )
     .bind(job.kind)
     .bind(&job.payload)
@@ -48,13 +48,19 @@ impl Store {
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<JobRow>> {
-        Ok(sqlx::query_as(
-            "UPDATE jobs SET status = 'running', tries = tries + 1, lease_until = ?2 \
+        // On PostgreSQL several workers (on several servers) may claim at once: each
+        // skips the rows another is claiming. SQLite has one writer; no locks needed.
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET status = 'running', tries = tries + 1, lease_until = $2 \
              WHERE id IN (SELECT id FROM jobs \
-                          WHERE (status = 'pending' AND run_after <= ?1) OR (status = 'running' AND lease_until < ?1) \
-                          ORDER BY id LIMIT ?3) \
-             RETURNING id, kind, payload, status, tries, max_tries, error",
-        )
+                          WHERE (status = 'pending' AND run_after <= $1) OR (status = 'running' AND lease_until < $1) \
+                          ORDER BY id LIMIT $3{lock}) \
+             RETURNING id, kind, payload, status, tries, max_tries, error"
+        )))
         .bind(now.0)
         .bind(now.0 + lease_ms)
         .bind(limit)
@@ -71,11 +77,11 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         match retry_at {
-            Some(at) => sqlx::query("UPDATE jobs SET status = 'pending', run_after = ?2, lease_until = NULL, error = ?3 WHERE id = ?1")
+            Some(at) => sqlx::query("UPDATE jobs SET status = 'pending', run_after = $2, lease_until = NULL, error = $3 WHERE id = $1")
                 .bind(job_id)
                 .bind(at.0)
                 .bind(error),
-            None => sqlx::query("UPDATE jobs SET status = 'failed', finished_at = ?2, lease_until = NULL, error = ?3 WHERE id = ?1")
+            None => sqlx::query("UPDATE jobs SET status = 'failed', finished_at = $2, lease_until = NULL, error = $3 WHERE id = $1")
                 .bind(job_id)
                 .bind(now.0)
                 .bind(error),
@@ -87,7 +93,7 @@ impl Store {
 
     pub async fn job(&self, id: i64) -> Result<Option<JobRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, kind, payload, status, tries, max_tries, error FROM jobs WHERE id = ?1",
+            "SELECT id, kind, payload, status, tries, max_tries, error FROM jobs WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.read)
@@ -96,7 +102,7 @@ impl Store {
 
     pub async fn count_jobs(&self, status: &str) -> Result<i64> {
         Ok(
-            sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status = ?1")
+            sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status = $1")
                 .bind(status)
                 .fetch_one(&self.read)
                 .await?,

@@ -1,8 +1,10 @@
 //! The only crate that speaks SQL.
 //!
-//! One SQLite file in WAL mode. Writes go through a single connection with
-//! `synchronous=FULL`, so a commit has reached the disk when it returns and writers
-//! never race each other for the lock; reads use a small read-only pool.
+//! SQLite by default (one file in WAL mode, one writer connection, commits that
+//! reach the disk before they return); PostgreSQL when given a `postgres://` URL,
+//! so HQ can run several stateless servers over one database. Both through sqlx's
+//! `Any` driver, with one schema written twice (`migrations/` and its twin
+//! `migrations/postgres/`).
 //!
 //! Everything an attempt does is appended to `attempt_events` (hash-chained) and
 //! projected into `attempts`/`attempt_answers` in the same transaction.
@@ -32,30 +34,73 @@ pub use sync::{
 };
 pub use users::{NewUserRow, ThrottleRow, UserRow};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, Executor as _};
 use std::path::Path;
+use std::str::FromStr as _;
 use std::time::Duration;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-#[derive(Clone, Debug)]
-pub struct Store {
-    write: SqlitePool,
-    read: SqlitePool,
+/// Which database the store is on. The SQL is written once, in the dialect both
+/// share; the few statements that cannot be (JSON arrays, row locks) ask this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
+impl Backend {
+    fn of(conn: &AnyConnection) -> Backend {
+        if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// A table source with one row per element of the JSON array bound as `$n`,
+    /// the element in a column named `value` (for arrays of arrays, read fields
+    /// with `value ->> i`; for arrays of strings, see [`Backend::json_texts`]).
+    pub(crate) fn json_rows(self, n: u8) -> String {
+        match self {
+            Backend::Sqlite => format!("json_each(${n})"),
+            Backend::Postgres => format!("jsonb_array_elements(CAST(${n} AS jsonb))"),
+        }
+    }
+
+    /// Like [`Backend::json_rows`] for a JSON array of strings: `value` is the text.
+    pub(crate) fn json_texts(self, n: u8) -> String {
+        match self {
+            Backend::Sqlite => format!("json_each(${n})"),
+            Backend::Postgres => format!("jsonb_array_elements_text(CAST(${n} AS jsonb))"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    write: AnyPool,
+    read: AnyPool,
+    backend: Backend,
+}
+
+/// Every SQLite connection: WAL, commits that reach the disk, foreign keys, and a
+/// patient busy timeout.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
 impl Store {
-    /// Opens (creating if needed) the database file and applies pending migrations.
+    /// Opens (creating if needed) the SQLite database file and applies pending
+    /// migrations.
+    ///
+    /// One file in WAL mode. Writes go through a single connection with
+    /// `synchronous=FULL`, so a commit has reached the disk when it returns and
+    /// writers never race each other for the lock; reads use a small read-only pool.
     pub async fn open(path: &Path) -> Result<Store> {
-        let opts = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new()
+        sqlx::any::install_default_drivers();
+        let url = sqlite_url(path, "rwc");
+        let write = AnyPoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
@@ -63,15 +108,80 @@ impl Store {
             // A local file connection does not go stale; a ping per acquire would cost
             // a round trip to SQLite's worker thread on every answer.
             .test_before_acquire(false)
-            .connect_with(opts.clone())
+            .after_connect(|conn, _| {
+                Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(drop) })
+            })
+            .connect_with(AnyConnectOptions::from_str(&url)?)
             .await?;
         sqlx::migrate!("../../migrations").run(&write).await?;
-        let read = SqlitePoolOptions::new()
+        let read = AnyPoolOptions::new()
             .max_connections(4)
             .test_before_acquire(false)
-            .connect_with(opts.read_only(true))
+            .after_connect(|conn, _| {
+                Box::pin(
+                    async move { conn.execute("PRAGMA busy_timeout = 10000;").await.map(drop) },
+                )
+            })
+            .connect_with(AnyConnectOptions::from_str(&sqlite_url(path, "ro"))?)
             .await?;
-        Ok(Store { write, read })
+        Ok(Store {
+            write,
+            read,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    /// Opens the database named by `target`: a `postgres://` (or `postgresql://`)
+    /// URL, or else a path to a SQLite file.
+    pub async fn connect(target: &str) -> Result<Store> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Store::open_postgres(target).await
+        } else {
+            Store::open(Path::new(
+                target.strip_prefix("sqlite://").unwrap_or(target),
+            ))
+            .await
+        }
+    }
+
+    /// Opens a PostgreSQL database and applies pending migrations (the twins of the
+    /// SQLite ones, in `migrations/postgres`). Several servers may share it: every
+    /// write transaction that reads before it writes takes one transaction-scoped
+    /// advisory lock (see [`Store::begin_write`]), which keeps SQLite's
+    /// single-writer rules across replicas; reads run in parallel.
+    pub async fn open_postgres(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(AnyConnectOptions::from_str(url)?)
+            .await?;
+        sqlx::migrate!("../../migrations/postgres")
+            .run(&pool)
+            .await?;
+        Ok(Store {
+            write: pool.clone(),
+            read: pool,
+            backend: Backend::Postgres,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Begins a write transaction. On PostgreSQL it first takes the store-wide
+    /// write lock (a transaction-scoped advisory lock, released at commit or
+    /// rollback), so check-then-write sequences behave as they do on SQLite's
+    /// single writer connection, whichever replica runs them.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut tx = self.write.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(7220318)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
     }
 
     pub async fn close(&self) {
@@ -86,11 +196,124 @@ impl Store {
     }
 
     pub async fn set_centre_name(&self, name: &str, now: examhall_domain::Timestamp) -> Result<()> {
-        sqlx::query("INSERT INTO centre (id, name, created_at) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET name = excluded.name")
+        sqlx::query("INSERT INTO centre (id, name, created_at) VALUES (1, $1, $2) ON CONFLICT(id) DO UPDATE SET name = excluded.name")
             .bind(name)
             .bind(now.0)
             .execute(&self.write)
             .await?;
         Ok(())
     }
+}
+
+/// A `sqlite://` URL for a file path (percent-encoded, so any file name works).
+fn sqlite_url(path: &Path, mode: &str) -> String {
+    let mut enc = String::new();
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            enc.push(b as char);
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("sqlite://{enc}?mode={mode}")
+}
+
+/// A 0/1 flag column read as a `bool`. Flags are integers in both schemas (SQLite
+/// has no boolean type), so rows read them through this.
+pub(crate) struct Flag(bool);
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Flag(<i64 as sqlx::Decode<sqlx::Any>>::decode(value)? != 0))
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> bool {
+        f.0
+    }
+}
+
+/// A nullable 0/1 flag column read as an `Option<bool>`.
+pub(crate) struct OptFlag(Option<bool>);
+
+impl sqlx::Type<sqlx::Any> for OptFlag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for OptFlag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(OptFlag(
+            <Option<i64> as sqlx::Decode<sqlx::Any>>::decode(value)?.map(|v| v != 0),
+        ))
+    }
+}
+
+impl From<OptFlag> for Option<bool> {
+    fn from(f: OptFlag) -> Option<bool> {
+        f.0
+    }
+}
+
+/// Creates an empty database `name` on the PostgreSQL server at `server_url` (a
+/// URL naming any existing database, such as `postgres`) and returns its URL.
+/// For tests and first-time set-up; `name` must be a plain identifier.
+pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<String> {
+    let (base, db_url) = postgres_urls(server_url, name)?;
+    sqlx::any::install_default_drivers();
+    let mut conn = <AnyConnection as sqlx::Connection>::connect(&base).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut conn)
+        .await?;
+    Ok(db_url)
+}
+
+/// Drops database `name` on the PostgreSQL server at `server_url`, closing any
+/// connections still open to it.
+pub async fn drop_postgres_database(server_url: &str, name: &str) -> Result<()> {
+    let (base, _) = postgres_urls(server_url, name)?;
+    sqlx::any::install_default_drivers();
+    let mut conn = <AnyConnection as sqlx::Connection>::connect(&base).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await?;
+    Ok(())
+}
+
+fn postgres_urls(server_url: &str, name: &str) -> Result<(String, String)> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(StoreError::Corrupt(format!(
+            "database name {name:?}: use letters, digits and underscores"
+        )));
+    }
+    let (prefix, query) = match server_url.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (server_url, None),
+    };
+    let scheme_end = prefix.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match prefix[scheme_end..].find('/') {
+        Some(i) => &prefix[..scheme_end + i],
+        None => prefix,
+    };
+    let with = |db: &str| match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    };
+    Ok((server_url.to_owned(), with(name)))
 }

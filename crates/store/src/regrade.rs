@@ -42,7 +42,7 @@ impl Store {
     pub async fn key_corrections(&self, exam_id: i64) -> Result<Vec<KeyCorrectionRow>> {
         sqlx::query_as::<_, RawCorrection>(
             "SELECT id, exam_id, question_id, key, reason, by_user, at FROM key_corrections \
-             WHERE exam_id = ?1 ORDER BY id",
+             WHERE exam_id = $1 ORDER BY id",
         )
         .bind(exam_id)
         .fetch_all(&self.read)
@@ -76,10 +76,10 @@ impl Store {
         now: Timestamp,
     ) -> Result<(i64, Vec<i64>)> {
         let key = serde_json::to_string(c.key).map_err(|e| StoreError::corrupt("key", e))?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO key_corrections (exam_id, question_id, key, reason, by_user, at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(c.exam_id)
         .bind(c.question_id)
@@ -112,8 +112,8 @@ impl Store {
         result: &SheetResult,
         now: Timestamp,
     ) -> Result<bool> {
-        let mut tx = self.write.begin().await?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = ?1")
+        let mut tx = self.begin_write().await?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
             .bind(job_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -124,7 +124,7 @@ impl Store {
         append_in(&mut tx, &head, std::slice::from_ref(event), now).await?;
         update_result_in(&mut tx, attempt_id, result).await?;
         sqlx::query(
-            "UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL, error = NULL WHERE id = ?1",
+            "UPDATE jobs SET status = 'done', finished_at = $2, lease_until = NULL, error = NULL WHERE id = $1",
         )
         .bind(job_id)
         .bind(now.0)

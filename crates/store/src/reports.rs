@@ -97,7 +97,9 @@ pub struct ResultListRow {
     pub total: f64,
     pub max: f64,
     pub percentage: f64,
+    #[sqlx(try_from = "crate::Flag")]
     pub passed: bool,
+    #[sqlx(try_from = "crate::Flag")]
     pub awaiting_marking: bool,
 }
 
@@ -112,7 +114,7 @@ impl Store {
             "SELECT a.id AS attempt_id, a.exam_id, a.user_id, u.username, r.total, r.max, r.percentage, \
              r.passed, r.awaiting_marking FROM results r JOIN attempts a ON a.id = r.attempt_id \
              JOIN users u ON u.id = a.user_id \
-             WHERE (?1 IS NULL OR a.exam_id = ?1) AND (?2 IS NULL OR a.user_id = ?2) ORDER BY r.graded_at, a.id",
+             WHERE ($1 IS NULL OR a.exam_id = $1) AND ($2 IS NULL OR a.user_id = $2) ORDER BY r.graded_at, a.id",
         )
         .bind(exam_id)
         .bind(user_id)
@@ -122,9 +124,8 @@ impl Store {
 
     /// Result-sheet rows for every graded attempt of an exam, by candidate name.
     pub async fn sheet_rows(&self, exam_id: i64) -> Result<Vec<SheetRow>> {
-        let sql = format!(
-            "{SHEET_SQL} WHERE a.exam_id = ?1 ORDER BY u.display_name COLLATE NOCASE, u.username"
-        );
+        let sql =
+            format!("{SHEET_SQL} WHERE a.exam_id = $1 ORDER BY lower(u.display_name), u.username");
         sqlx::query_as::<_, RawSheet>(sqlx::AssertSqlSafe(sql))
             .bind(exam_id)
             .fetch_all(&self.read)
@@ -136,7 +137,7 @@ impl Store {
 
     /// The result-sheet row of one attempt, if it is graded.
     pub async fn sheet_row(&self, attempt_id: &str) -> Result<Option<SheetRow>> {
-        let sql = format!("{SHEET_SQL} WHERE a.id = ?1");
+        let sql = format!("{SHEET_SQL} WHERE a.id = $1");
         sqlx::query_as::<_, RawSheet>(sqlx::AssertSqlSafe(sql))
             .bind(attempt_id)
             .fetch_optional(&self.read)
@@ -150,15 +151,15 @@ impl Store {
     pub async fn room_rows(&self, exam_id: i64) -> Result<Vec<RoomRowData>> {
         Ok(sqlx::query_as(
             "WITH expected AS ( \
-                 SELECT user_id, time_multiplier FROM assignments WHERE exam_id = ?1 \
-                 UNION SELECT user_id, time_multiplier FROM attempts WHERE exam_id = ?1 \
+                 SELECT user_id, time_multiplier FROM assignments WHERE exam_id = $1 \
+                 UNION SELECT user_id, time_multiplier FROM attempts WHERE exam_id = $1 \
              ) \
              SELECT u.id AS user_id, u.username, u.display_name, \
                     COALESCE(a.time_multiplier, MAX(e.time_multiplier)) AS time_multiplier, \
                     a.id AS attempt_id, a.status, a.started_at, a.submitted_at, a.credited_ms \
              FROM expected e JOIN users u ON u.id = e.user_id \
-             LEFT JOIN attempts a ON a.exam_id = ?1 AND a.user_id = e.user_id \
-             GROUP BY u.id ORDER BY u.display_name COLLATE NOCASE, u.username",
+             LEFT JOIN attempts a ON a.exam_id = $1 AND a.user_id = e.user_id \
+             GROUP BY u.id, a.id ORDER BY lower(u.display_name), u.username",
         )
         .bind(exam_id)
         .fetch_all(&self.read)
@@ -170,7 +171,7 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT ev.attempt_id, ev.at, ev.kind, ev.payload FROM attempt_events ev \
              JOIN attempts a ON a.id = ev.attempt_id \
-             WHERE a.exam_id = ?1 AND ev.kind IN ('resumed', 'clock_went_backwards', 'submitted') \
+             WHERE a.exam_id = $1 AND ev.kind IN ('resumed', 'clock_went_backwards', 'submitted') \
              ORDER BY ev.at, ev.attempt_id, ev.seq",
         )
         .bind(exam_id)
@@ -182,7 +183,7 @@ impl Store {
     pub async fn sittings_of(&self, exam_id: i64) -> Result<Vec<SittingInfo>> {
         Ok(sqlx::query_as(
             "SELECT s.id, s.opened_at, s.closed_at, u.display_name AS opened_by FROM sittings s \
-             JOIN users u ON u.id = s.opened_by WHERE s.exam_id = ?1 ORDER BY s.id",
+             JOIN users u ON u.id = s.opened_by WHERE s.exam_id = $1 ORDER BY s.id",
         )
         .bind(exam_id)
         .fetch_all(&self.read)

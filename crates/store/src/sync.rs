@@ -3,10 +3,10 @@
 
 use crate::attempts::project;
 use crate::error::conflict_on_unique;
-use crate::{Result, Store, StoreError};
+use crate::{Backend, Result, Store, StoreError};
 use examhall_domain::events::StoredEvent;
 use examhall_domain::{AttemptEvent, AttemptStatus, EventHash, SheetResult, Timestamp};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeviceRow {
@@ -154,14 +154,14 @@ pub struct IncidentRow {
 const PACKAGE_COLS: &str = "id, origin, centre, title, roster_size, length(bytes) AS size_bytes, exam_id, sitting_id, created_at";
 
 async fn incident(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     a: &IngestAttempt,
     kind: &str,
     detail: &str,
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sync_incidents (attempt_id, device_id, kind, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO sync_incidents (attempt_id, device_id, kind, detail, at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&a.attempt_id)
     .bind(&a.device_id)
@@ -177,12 +177,12 @@ async fn incident(
 /// outcome (the caller rolls the savepoint back and records the incident); only
 /// database failures are errors.
 async fn ingest_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     a: &IngestAttempt,
     now: Timestamp,
 ) -> Result<IngestReceipt> {
     let existing: Option<(Option<String>, i64, String, String)> =
-        sqlx::query_as("SELECT device_id, head_seq, head_hash, status FROM attempts WHERE id = ?1")
+        sqlx::query_as("SELECT device_id, head_seq, head_hash, status FROM attempts WHERE id = $1")
             .bind(&a.attempt_id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -199,14 +199,14 @@ async fn ingest_in(
             let inserted = sqlx::query(
                 "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, \
                  time_multiplier, last_seen_at, head_seq, head_hash, device_id) \
-                 VALUES (?1, ?2, ?3, ?4, 'in_progress', ?5, ?6, ?7, ?5, 0, ?8, ?9)",
+                 VALUES ($1, $2, $3, $4, 'in_progress', $5, $6, $7, $5, 0, $8, $9)",
             )
             .bind(&a.attempt_id)
             .bind(a.exam_id)
             .bind(a.sitting_id)
             .bind(a.user_id)
             .bind(a.started_at.0)
-            .bind(a.duration_secs)
+            .bind(i64::from(a.duration_secs))
             .bind(a.time_multiplier)
             .bind(EventHash::genesis().0)
             .bind(&a.device_id)
@@ -251,7 +251,7 @@ async fn ingest_in(
             None => {
                 let (last, _) = a.events.last().expect("uploads carry at least one event");
                 let h: Option<String> = sqlx::query_scalar(
-                    "SELECT hash FROM attempt_events WHERE attempt_id = ?1 AND seq = ?2",
+                    "SELECT hash FROM attempt_events WHERE attempt_id = $1 AND seq = $2",
                 )
                 .bind(&a.attempt_id)
                 .bind(last.seq)
@@ -282,7 +282,7 @@ async fn ingest_in(
             return Ok(conflict("invalid_chain", msg));
         }
         sqlx::query(
-            "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&a.attempt_id)
         .bind(e.seq)
@@ -303,7 +303,7 @@ async fn ingest_in(
                 serde_json::to_string(&r.marks).map_err(|e| StoreError::corrupt("marks", e))?;
             sqlx::query(
                 "INSERT INTO results (attempt_id, total, max, percentage, passed, awaiting_marking, marks, graded_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT(attempt_id) DO UPDATE SET total = excluded.total, max = excluded.max, \
                  percentage = excluded.percentage, passed = excluded.passed, \
                  awaiting_marking = excluded.awaiting_marking, marks = excluded.marks",
@@ -312,8 +312,8 @@ async fn ingest_in(
             .bind(r.total)
             .bind(r.max)
             .bind(r.percentage)
-            .bind(r.passed)
-            .bind(r.awaiting_marking)
+            .bind(i64::from(r.passed))
+            .bind(i64::from(r.awaiting_marking))
             .bind(marks)
             .bind(now.0)
             .execute(&mut *conn)
@@ -321,7 +321,7 @@ async fn ingest_in(
         }
     }
     let (head_seq, head_hash): (i64, String) =
-        sqlx::query_as("SELECT head_seq, head_hash FROM attempts WHERE id = ?1")
+        sqlx::query_as("SELECT head_seq, head_hash FROM attempts WHERE id = $1")
             .bind(&a.attempt_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -389,7 +389,7 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
 
 /// Writes attempts new to HQ with one statement per table for the whole batch.
 async fn insert_new_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &[IngestAttempt],
     fast: &[(usize, Projection)],
     now: Timestamp,
@@ -427,7 +427,7 @@ async fn insert_new_in(
             ]));
         }
         for (q, (ans, flagged, seq)) in &p.answers {
-            answers.push(json!([a.attempt_id, q, ans, flagged, seq]));
+            answers.push(json!([a.attempt_id, q, ans, i64::from(*flagged), seq]));
         }
         if let Some(r) = &a.result {
             let marks =
@@ -437,8 +437,8 @@ async fn insert_new_in(
                 r.total,
                 r.max,
                 r.percentage,
-                r.passed,
-                r.awaiting_marking,
+                i64::from(r.passed),
+                i64::from(r.awaiting_marking),
                 marks,
                 now.0
             ]));
@@ -447,39 +447,46 @@ async fn insert_new_in(
     let text = |v: &Vec<serde_json::Value>| {
         serde_json::to_string(v).map_err(|e| StoreError::corrupt("batch", e))
     };
-    sqlx::query(
+    let backend = Backend::of(conn);
+    let rows = backend.json_rows(1);
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
          last_seen_at, head_seq, head_hash, device_id, current_index, submitted_at) \
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, \
-         value ->> 8, 0, ?2, value ->> 9, value ->> 10, value ->> 11 FROM json_each(?1)",
-    )
+         SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT), \
+         value ->> 4, CAST(value ->> 5 AS BIGINT), CAST(value ->> 6 AS BIGINT), CAST(value ->> 7 AS DOUBLE PRECISION), \
+         CAST(value ->> 8 AS BIGINT), 0, $2, value ->> 9, CAST(value ->> 10 AS BIGINT), CAST(value ->> 11 AS BIGINT) \
+         FROM {rows}"
+    )))
     .bind(text(&attempts)?)
     .bind(EventHash::genesis().0)
     .execute(&mut *conn)
     .await
     .map_err(|e| conflict_on_unique(e, "attempt"))?;
-    sqlx::query(
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO attempt_events (attempt_id, seq, at, kind, payload, prev_hash, hash) \
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?1)",
-    )
+         SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT), value ->> 3, value ->> 4, \
+         value ->> 5, value ->> 6 FROM {rows}"
+    )))
     .bind(text(&events)?)
     .execute(&mut *conn)
     .await?;
     if !answers.is_empty() {
-        sqlx::query(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO attempt_answers (attempt_id, question_id, answer, flagged, seq) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?1)",
-        )
+             SELECT value ->> 0, value ->> 1, value ->> 2, CAST(value ->> 3 AS BIGINT), CAST(value ->> 4 AS BIGINT) \
+             FROM {rows}"
+        )))
         .bind(text(&answers)?)
         .execute(&mut *conn)
         .await?;
     }
     if !results.is_empty() {
-        sqlx::query(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO results (attempt_id, total, max, percentage, passed, awaiting_marking, marks, graded_at) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 \
-             FROM json_each(?1)",
-        )
+             SELECT value ->> 0, CAST(value ->> 1 AS DOUBLE PRECISION), CAST(value ->> 2 AS DOUBLE PRECISION), \
+             CAST(value ->> 3 AS DOUBLE PRECISION), CAST(value ->> 4 AS BIGINT), CAST(value ->> 5 AS BIGINT), \
+             value ->> 6, CAST(value ->> 7 AS BIGINT) FROM {rows}"
+        )))
         .bind(text(&results)?)
         .execute(&mut *conn)
         .await?;
@@ -499,7 +506,7 @@ impl Store {
         expires: Timestamp,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO enrolment_tokens (token_hash, centre, created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO enrolment_tokens (token_hash, centre, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(token_hash)
         .bind(centre)
@@ -521,9 +528,9 @@ impl Store {
         d: NewDevice<'_>,
         now: Timestamp,
     ) -> Result<std::result::Result<(String, String), EnrolRefusal>> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(String, i64, Option<String>)> = sqlx::query_as(
-            "SELECT centre, expires_at, used_by FROM enrolment_tokens WHERE token_hash = ?1",
+            "SELECT centre, expires_at, used_by FROM enrolment_tokens WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&mut *tx)
@@ -532,7 +539,7 @@ impl Store {
             None => return Ok(Err(EnrolRefusal::Unknown)),
             Some((centre, _, Some(used_by))) => {
                 let same: Option<String> =
-                    sqlx::query_scalar("SELECT id FROM devices WHERE id = ?1 AND public_key = ?2")
+                    sqlx::query_scalar("SELECT id FROM devices WHERE id = $1 AND public_key = $2")
                         .bind(&used_by)
                         .bind(d.public_key)
                         .fetch_optional(&mut *tx)
@@ -540,7 +547,7 @@ impl Store {
                 let Some(id) = same else {
                     return Ok(Err(EnrolRefusal::Used));
                 };
-                sqlx::query("UPDATE devices SET secret_hash = ?2 WHERE id = ?1")
+                sqlx::query("UPDATE devices SET secret_hash = $2 WHERE id = $1")
                     .bind(&id)
                     .bind(d.secret_hash)
                     .execute(&mut *tx)
@@ -551,13 +558,13 @@ impl Store {
             Some((_, exp, None)) if exp <= now.0 => return Ok(Err(EnrolRefusal::Expired)),
             Some((centre, _, None)) => centre,
         };
-        sqlx::query("UPDATE enrolment_tokens SET used_by = ?2 WHERE token_hash = ?1")
+        sqlx::query("UPDATE enrolment_tokens SET used_by = $2 WHERE token_hash = $1")
             .bind(token_hash)
             .bind(d.id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO devices (id, centre, name, public_key, secret_hash, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO devices (id, centre, name, public_key, secret_hash, enrolled_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(d.id)
         .bind(&centre)
@@ -574,7 +581,7 @@ impl Store {
 
     pub async fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, centre, name, public_key, secret_hash FROM devices WHERE id = ?1",
+            "SELECT id, centre, name, public_key, secret_hash FROM devices WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.read)
@@ -593,7 +600,7 @@ impl Store {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO packages (id, origin, centre, title, roster_size, bytes, exam_id, sitting_id, created_at) \
-             VALUES (?1, 'published', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             VALUES ($1, 'published', $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(p.id)
         .bind(p.centre)
@@ -616,10 +623,10 @@ impl Store {
         roster: &[crate::NewUserRow<'_>],
         now: Timestamp,
     ) -> Result<bool> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let new = sqlx::query(
             "INSERT INTO packages (id, origin, centre, title, roster_size, bytes, created_at) \
-             VALUES (?1, 'received', ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
+             VALUES ($1, 'received', $2, $3, $4, $5, $6) ON CONFLICT(id) DO NOTHING",
         )
         .bind(p.id)
         .bind(p.centre)
@@ -635,7 +642,7 @@ impl Store {
             for u in roster {
                 sqlx::query(
                     "INSERT INTO users (username, display_name, role, password_hash, created_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(username) DO NOTHING",
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT(username) DO NOTHING",
                 )
                 .bind(u.username)
                 .bind(u.display_name)
@@ -663,9 +670,9 @@ impl Store {
         now: Timestamp,
     ) -> Result<(i64, i64)> {
         let json = serde_json::to_string(spec).map_err(|e| StoreError::corrupt("exam spec", e))?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let held: Option<(Option<i64>, Option<i64>)> =
-            sqlx::query_as("SELECT exam_id, sitting_id FROM packages WHERE id = ?1")
+            sqlx::query_as("SELECT exam_id, sitting_id FROM packages WHERE id = $1")
                 .bind(package_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -675,7 +682,7 @@ impl Store {
             Some(_) => {}
         }
         let exam_id: i64 = sqlx::query_scalar(
-            "INSERT INTO exams (title, spec, created_by, created_at, package_id) VALUES (?1, ?2, NULL, ?3, ?4) RETURNING id",
+            "INSERT INTO exams (title, spec, created_by, created_at, package_id) VALUES ($1, $2, NULL, $3, $4) RETURNING id",
         )
         .bind(&spec.title)
         .bind(json)
@@ -686,7 +693,7 @@ impl Store {
         for (username, mult) in roster {
             sqlx::query(
                 "INSERT INTO assignments (exam_id, user_id, time_multiplier) \
-                 SELECT ?1, id, ?3 FROM users WHERE username = ?2 AND role = 'candidate' \
+                 SELECT $1, id, $3 FROM users WHERE username = $2 AND role = 'candidate' \
                  ON CONFLICT(exam_id, user_id) DO NOTHING",
             )
             .bind(exam_id)
@@ -697,7 +704,7 @@ impl Store {
         }
         let sitting_id =
             crate::exams::open_sitting_in(&mut tx, exam_id, start_code, opened_by, now).await?;
-        sqlx::query("UPDATE packages SET exam_id = ?2, sitting_id = ?3 WHERE id = ?1")
+        sqlx::query("UPDATE packages SET exam_id = $2, sitting_id = $3 WHERE id = $1")
             .bind(package_id)
             .bind(exam_id)
             .bind(sitting_id)
@@ -709,7 +716,7 @@ impl Store {
 
     pub async fn package(&self, id: &str) -> Result<Option<PackageRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {PACKAGE_COLS} FROM packages WHERE id = ?1"
+            "SELECT {PACKAGE_COLS} FROM packages WHERE id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.read)
@@ -718,7 +725,7 @@ impl Store {
 
     pub async fn package_bytes(&self, id: &str) -> Result<Option<Vec<u8>>> {
         Ok(
-            sqlx::query_scalar("SELECT bytes FROM packages WHERE id = ?1")
+            sqlx::query_scalar("SELECT bytes FROM packages WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.read)
                 .await?,
@@ -728,7 +735,7 @@ impl Store {
     /// Packages of one origin, optionally for one centre, newest first.
     pub async fn packages(&self, origin: &str, centre: Option<&str>) -> Result<Vec<PackageRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {PACKAGE_COLS} FROM packages WHERE origin = ?1 AND (?2 IS NULL OR centre = ?2) \
+            "SELECT {PACKAGE_COLS} FROM packages WHERE origin = $1 AND ($2 IS NULL OR centre = $2) \
              ORDER BY created_at DESC, id"
         )))
         .bind(origin)
@@ -748,16 +755,18 @@ impl Store {
         batch: &[IngestAttempt],
         now: Timestamp,
     ) -> Result<Vec<IngestReceipt>> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let ids: Vec<&str> = batch.iter().map(|a| a.attempt_id.as_str()).collect();
-        let held: std::collections::HashSet<String> = sqlx::query_scalar(
-            "SELECT id FROM attempts WHERE id IN (SELECT value FROM json_each(?1))",
-        )
-        .bind(serde_json::to_string(&ids).map_err(|e| StoreError::corrupt("ids", e))?)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
+        let held: std::collections::HashSet<String> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM attempts WHERE id IN (SELECT value FROM {})",
+                self.backend.json_texts(1)
+            )))
+            .bind(serde_json::to_string(&ids).map_err(|e| StoreError::corrupt("ids", e))?)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
         let mut seen = std::collections::HashSet::new();
         let mut fast = Vec::new();
         let mut slow = Vec::new();
@@ -824,7 +833,7 @@ impl Store {
         for (id, seq) in wanted {
             let row: Option<HeldHash> = sqlx::query_as(
                 "SELECT a.device_id, e.hash FROM attempts a \
-                 LEFT JOIN attempt_events e ON e.attempt_id = a.id AND e.seq = ?2 WHERE a.id = ?1",
+                 LEFT JOIN attempt_events e ON e.attempt_id = a.id AND e.seq = $2 WHERE a.id = $1",
             )
             .bind(id)
             .bind(seq)
@@ -846,7 +855,7 @@ impl Store {
     /// HQ: how many attempts each device has delivered (for tests and the admin).
     pub async fn attempts_from_device(&self, device_id: &str) -> Result<i64> {
         Ok(
-            sqlx::query_scalar("SELECT count(*) FROM attempts WHERE device_id = ?1")
+            sqlx::query_scalar("SELECT count(*) FROM attempts WHERE device_id = $1")
                 .bind(device_id)
                 .fetch_one(&self.read)
                 .await?,
@@ -867,7 +876,7 @@ impl Store {
     pub async fn save_enrolment(&self, e: &EnrolmentRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO enrolment (id, server_url, device_id, centre, hq_public_key, device_key, device_secret, enrolled_at) \
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES (1, $1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&e.server_url)
         .bind(&e.device_id)
@@ -886,7 +895,7 @@ impl Store {
     pub async fn pending_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>> {
         Ok(sqlx::query_as(
             "SELECT attempt_id, head_seq, receipt_seq, receipt_hash FROM outbox \
-             WHERE receipt_seq < head_seq AND conflict IS NULL ORDER BY queued_at, attempt_id LIMIT ?1",
+             WHERE receipt_seq < head_seq AND conflict IS NULL ORDER BY queued_at, attempt_id LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.read)
@@ -904,9 +913,9 @@ impl Store {
 
     pub async fn outbox_counts(&self) -> Result<OutboxCounts> {
         let (pending, synced, conflicts): (i64, i64, i64) = sqlx::query_as(
-            "SELECT coalesce(sum(receipt_seq < head_seq AND conflict IS NULL), 0), \
-                    coalesce(sum(receipt_seq >= head_seq AND conflict IS NULL), 0), \
-                    coalesce(sum(conflict IS NOT NULL), 0) FROM outbox",
+            "SELECT count(*) FILTER (WHERE receipt_seq < head_seq AND conflict IS NULL), \
+                    count(*) FILTER (WHERE receipt_seq >= head_seq AND conflict IS NULL), \
+                    count(*) FILTER (WHERE conflict IS NOT NULL) FROM outbox",
         )
         .fetch_one(&self.read)
         .await?;
@@ -922,7 +931,7 @@ impl Store {
             "SELECT a.id AS attempt_id, e.package_id AS package_id, u.username, a.started_at, \
                     a.duration_secs, a.time_multiplier \
              FROM attempts a JOIN exams e ON e.id = a.exam_id JOIN users u ON u.id = a.user_id \
-             WHERE a.id = ?1 AND e.package_id IS NOT NULL",
+             WHERE a.id = $1 AND e.package_id IS NOT NULL",
         )
         .bind(attempt_id)
         .fetch_optional(&self.read)
@@ -937,7 +946,7 @@ impl Store {
     ) -> Result<(Vec<StoredEvent>, Option<crate::ResultRow>)> {
         let mut tx = self.read.begin().await?;
         let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
-            "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = ?1 ORDER BY seq",
+            "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = $1 ORDER BY seq",
         )
         .bind(attempt_id)
         .fetch_all(&mut *tx)
@@ -965,13 +974,13 @@ impl Store {
         conflicts: &[(String, String)],
         now: Timestamp,
     ) -> Result<u64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut n = 0;
         for (id, seq, hash) in receipts {
             n += sqlx::query(
-                "UPDATE outbox SET receipt_seq = ?2, receipt_hash = ?3, receipt_at = ?4 \
-                 WHERE attempt_id = ?1 AND receipt_seq <= ?2 \
-                   AND EXISTS (SELECT 1 FROM attempt_events WHERE attempt_id = ?1 AND seq = ?2 AND hash = ?3)",
+                "UPDATE outbox SET receipt_seq = $2, receipt_hash = $3, receipt_at = $4 \
+                 WHERE attempt_id = $1 AND receipt_seq <= $2 \
+                   AND EXISTS (SELECT 1 FROM attempt_events WHERE attempt_id = $1 AND seq = $2 AND hash = $3)",
             )
             .bind(id)
             .bind(seq)
@@ -982,7 +991,7 @@ impl Store {
             .rows_affected();
         }
         for (id, why) in conflicts {
-            sqlx::query("UPDATE outbox SET conflict = ?2 WHERE attempt_id = ?1")
+            sqlx::query("UPDATE outbox SET conflict = $2 WHERE attempt_id = $1")
                 .bind(id)
                 .bind(why)
                 .execute(&mut *tx)
@@ -1003,10 +1012,10 @@ impl Store {
 
     pub async fn set_sync_result(&self, error: Option<&str>, now: Timestamp) -> Result<()> {
         let sql = if error.is_none() {
-            "INSERT INTO sync_state (id, last_success_at) VALUES (1, ?1) \
+            "INSERT INTO sync_state (id, last_success_at) VALUES (1, $1) \
              ON CONFLICT(id) DO UPDATE SET last_success_at = excluded.last_success_at"
         } else {
-            "INSERT INTO sync_state (id, last_error, last_error_at) VALUES (1, ?2, ?1) \
+            "INSERT INTO sync_state (id, last_error, last_error_at) VALUES (1, $2, $1) \
              ON CONFLICT(id) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at"
         };
         sqlx::query(sql)

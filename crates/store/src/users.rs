@@ -34,6 +34,7 @@ struct RawUser {
     display_name: String,
     role: String,
     password_hash: String,
+    #[sqlx(try_from = "crate::Flag")]
     approved: bool,
 }
 
@@ -61,7 +62,7 @@ impl Store {
 
     pub async fn insert_user(&self, u: NewUserRow<'_>, now: Timestamp) -> Result<i64> {
         sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+            "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -75,7 +76,7 @@ impl Store {
 
     /// Inserts the first administrator only if there are no users at all, atomically.
     pub async fn insert_first_admin(&self, u: NewUserRow<'_>, now: Timestamp) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
             .fetch_one(&mut *tx)
             .await?;
@@ -83,7 +84,7 @@ impl Store {
             return Err(StoreError::Conflict("an administrator".into()));
         }
         let id = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?1, ?2, 'admin', ?3, ?4) RETURNING id",
+            "INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES ($1, $2, 'admin', $3, $4) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -97,7 +98,7 @@ impl Store {
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
         sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash, approved FROM users WHERE username = ?1",
+            "SELECT id, username, display_name, role, password_hash, approved FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.read)
@@ -108,7 +109,7 @@ impl Store {
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
         sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash, approved FROM users WHERE id = ?1",
+            "SELECT id, username, display_name, role, password_hash, approved FROM users WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.read)
@@ -136,14 +137,14 @@ impl Store {
         now: Timestamp,
     ) -> Result<i64> {
         sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at, approved) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            "INSERT INTO users (username, display_name, role, password_hash, created_at, approved) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
         .bind(u.role.as_str())
         .bind(u.password_hash)
         .bind(now.0)
-        .bind(approved)
+        .bind(i64::from(approved))
         .fetch_one(&self.write)
         .await
         .map_err(|e| conflict_on_unique(e, &format!("user {:?}", u.username)))
@@ -151,7 +152,7 @@ impl Store {
 
     /// Approves a waiting account; false if there is no such user.
     pub async fn approve_user(&self, id: i64) -> Result<bool> {
-        let r = sqlx::query("UPDATE users SET approved = 1 WHERE id = ?1")
+        let r = sqlx::query("UPDATE users SET approved = 1 WHERE id = $1")
             .bind(id)
             .execute(&self.write)
             .await?;
@@ -160,7 +161,7 @@ impl Store {
 
     pub async fn throttle(&self, username: &str) -> Result<Option<ThrottleRow>> {
         let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT failures, blocked_until FROM login_throttle WHERE username = ?1",
+            "SELECT failures, blocked_until FROM login_throttle WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.write)
@@ -173,7 +174,7 @@ impl Store {
 
     pub async fn set_throttle(&self, username: &str, t: ThrottleRow) -> Result<()> {
         sqlx::query(
-            "INSERT INTO login_throttle (username, failures, blocked_until) VALUES (?1, ?2, ?3) \
+            "INSERT INTO login_throttle (username, failures, blocked_until) VALUES ($1, $2, $3) \
              ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until",
         )
         .bind(username)
@@ -185,7 +186,7 @@ impl Store {
     }
 
     pub async fn clear_throttle(&self, username: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_throttle WHERE username = ?1")
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
             .bind(username)
             .execute(&self.write)
             .await?;

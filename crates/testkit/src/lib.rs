@@ -34,11 +34,51 @@ impl Clock for FakeClock {
 #[derive(Debug)]
 pub struct TempDb {
     pub store: Store,
+    /// The SQLite file, or the PostgreSQL database's URL.
     pub path: std::path::PathBuf,
     _dir: tempfile::TempDir,
+    /// PostgreSQL: (server URL, database name), dropped with the TempDb.
+    pg: Option<(String, String)>,
+}
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestBackend {
+    Sqlite,
+    Postgres,
+}
+
+/// The environment variable naming the PostgreSQL server the tests use
+/// (`scripts/pg-test-server.sh` starts one and prints its URL).
+pub const PG_ENV: &str = "EXAMHALL_TEST_PG";
+
+impl TestBackend {
+    /// Whether this backend can run here. PostgreSQL needs `EXAMHALL_TEST_PG`;
+    /// without it a PostgreSQL test is skipped with a note, unless
+    /// `EXAMHALL_REQUIRE_PG` is set (as the project's test command sets it), in
+    /// which case it fails.
+    pub fn available(self) -> bool {
+        match self {
+            TestBackend::Sqlite => true,
+            TestBackend::Postgres => {
+                if std::env::var_os(PG_ENV).is_some() {
+                    return true;
+                }
+                assert!(
+                    std::env::var_os("EXAMHALL_REQUIRE_PG").is_none(),
+                    "EXAMHALL_REQUIRE_PG is set but {PG_ENV} is not: start a server with scripts/pg-test-server.sh"
+                );
+                eprintln!(
+                    "skipped on PostgreSQL: set {PG_ENV} (scripts/pg-test-server.sh prints it)"
+                );
+                false
+            }
+        }
+    }
 }
 
 impl TempDb {
+    /// A fresh SQLite file.
     pub async fn new() -> TempDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("examhall.sqlite");
@@ -47,6 +87,76 @@ impl TempDb {
             store,
             path,
             _dir: dir,
+            pg: None,
         }
     }
+
+    /// A fresh database on `backend` (a new, empty PostgreSQL database per call).
+    pub async fn on(backend: TestBackend) -> TempDb {
+        match backend {
+            TestBackend::Sqlite => TempDb::new().await,
+            TestBackend::Postgres => {
+                static SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+                let server = std::env::var(PG_ENV).expect("EXAMHALL_TEST_PG names the server");
+                let nanos = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .expect("clock after 1970")
+                    .subsec_nanos();
+                let name = format!(
+                    "eh_test_{}_{}_{nanos}",
+                    std::process::id(),
+                    SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                );
+                let url = examhall_store::create_postgres_database(&server, &name)
+                    .await
+                    .expect("create a test database");
+                let store = Store::connect(&url).await.expect("open the test database");
+                TempDb {
+                    store,
+                    path: url.into(),
+                    _dir: tempfile::tempdir().expect("temp dir"),
+                    pg: Some((server, name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        if let Some((server, name)) = self.pg.take() {
+            // Drop runs outside any runtime guarantee: use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(examhall_store::drop_postgres_database(&server, &name))
+            })
+            .join();
+        }
+    }
+}
+
+/// Turns `async fn name(backend: TestBackend)` test bodies into two tests each,
+/// `name::sqlite` and `name::postgres` (the latter skipped, with a note, when no
+/// PostgreSQL server is configured; see [`TestBackend::available`]).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::TestBackend::Sqlite).await
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    if $crate::TestBackend::Postgres.available() {
+                        super::$name($crate::TestBackend::Postgres).await
+                    }
+                }
+            }
+        )*
+    };
 }

@@ -4,7 +4,7 @@
 use examhall_app::App;
 use examhall_protocol::sync::{EnrolmentToken, PublishedPackage};
 use examhall_protocol::{Answer, AttemptRef, LoginRequest, NewUser, SetAnswer, StartAttempt};
-use examhall_testkit::{FakeClock, TempDb};
+use examhall_testkit::{FakeClock, TempDb, TestBackend};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -25,8 +25,8 @@ pub struct Hq {
 impl Hq {
     /// HQ with an administrator, a teacher's three-question exam ("Science": a
     /// single choice, a true/false and a numeric worth 2) and no students yet.
-    pub async fn start() -> (Hq, i64) {
-        let db = TempDb::new().await;
+    pub async fn start(backend: TestBackend) -> (Hq, i64) {
+        let db = TempDb::on(backend).await;
         let clock = FakeClock::new(FakeClock::EXAM_MORNING);
         let app = App::new(db.store.clone(), clock.clone());
         app.enable_jwt(b"0123456789abcdef0123456789abcdef-test-secret")
