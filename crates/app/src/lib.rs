@@ -16,6 +16,7 @@ mod invigilation;
 mod marking;
 pub mod platform;
 mod regrade;
+mod relay;
 pub mod reports;
 mod results;
 pub mod sync;

@@ -35,7 +35,7 @@ const UPLOAD_BATCH: i64 = 50;
 /// Attempts per batch HQ accepts.
 const MAX_BATCH: usize = 500;
 
-fn sha256_hex(s: &str) -> String {
+pub(crate) fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
@@ -55,7 +55,7 @@ fn package_error(e: package::PackageError) -> AppError {
     }
 }
 
-fn unavailable(e: SyncError) -> AppError {
+pub(crate) fn unavailable(e: SyncError) -> AppError {
     match e {
         SyncError::Refused {
             status: 400..=499,
@@ -76,7 +76,7 @@ fn event_upload(e: &StoredEvent) -> EventUpload {
     }
 }
 
-fn stored_event(e: &EventUpload) -> StoredEvent {
+pub(crate) fn stored_event(e: &EventUpload) -> StoredEvent {
     StoredEvent {
         seq: e.seq,
         at: Timestamp(e.at_ms),
@@ -92,7 +92,7 @@ fn device_key(enr: &EnrolmentRow) -> AppResult<SigningKey> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))
 }
 
-fn rejected(attempt_id: &str, why: String) -> Receipt {
+pub(crate) fn rejected(attempt_id: &str, why: String) -> Receipt {
     Receipt {
         attempt_id: attempt_id.to_owned(),
         head_seq: 0,
@@ -148,6 +148,9 @@ impl App {
     /// A desktop enrols with a token and its public key; it gets its id, HQ's
     /// public key and a secret for pulling packages.
     pub async fn enrol_device(&self, req: EnrolRequest) -> AppResult<Enrolled> {
+        if self.relaying().await? {
+            return self.relay_enrol(req).await;
+        }
         let hq = self.hq_key()?;
         PublicKey::from_hex(&req.device_public_key, "device_public_key")
             .map_err(|e| AppError::invalid("device_public_key", e.to_string()))?;
@@ -297,9 +300,10 @@ impl App {
     /// Packages published for the device's centre.
     pub async fn device_packages(&self, device_token: &str) -> AppResult<Vec<PackageListing>> {
         let d = self.device_by_token(device_token).await?;
+        let origin = self.served_origin().await?;
         Ok(self
             .store()
-            .packages("published", Some(&d.centre))
+            .packages(origin, Some(&d.centre))
             .await?
             .into_iter()
             .map(|p| PackageListing {
@@ -311,14 +315,25 @@ impl App {
             .collect())
     }
 
+    /// The packages this server serves to devices: those it published (HQ), or
+    /// those it received from upstream (a hub).
+    async fn served_origin(&self) -> AppResult<&'static str> {
+        Ok(if self.relaying().await? {
+            "received"
+        } else {
+            "published"
+        })
+    }
+
     /// One package's bytes, if it was published for the device's centre.
     pub async fn device_package(&self, device_token: &str, id: &str) -> AppResult<Vec<u8>> {
         let d = self.device_by_token(device_token).await?;
+        let origin = self.served_origin().await?;
         let p = self
             .store()
             .package(id)
             .await?
-            .filter(|p| p.origin == "published" && p.centre == d.centre)
+            .filter(|p| p.origin == origin && p.centre == d.centre)
             .ok_or_else(|| AppError::NotFound(format!("Package {id}")))?;
         self.store()
             .package_bytes(&p.id)
@@ -326,7 +341,7 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("Package {id}")))
     }
 
-    async fn device_key_of(
+    pub(crate) async fn device_key_of(
         &self,
         device_id: &str,
     ) -> AppResult<(examhall_store::DeviceRow, PublicKey)> {
@@ -352,6 +367,9 @@ impl App {
     /// attempt's package, candidate, chain and result, and stores what is new in
     /// one transaction. Idempotent: sending the same batch again changes nothing.
     pub async fn ingest_results(&self, env: SignedEnvelope) -> AppResult<Receipts> {
+        if self.relaying().await? {
+            return self.relay_results(env).await;
+        }
         let (device, key) = self.device_key_of(&env.device_id).await?;
         let batch: ResultBatch = envelope::open(&env, envelope::ENVELOPE_RESULTS, &key)
             .map_err(|e| AppError::invalid("envelope", e.to_string()))?;
@@ -647,7 +665,7 @@ impl App {
     // Desktop
     // ======================================================================
 
-    fn client(&self, url: &str) -> AppResult<HqClient> {
+    pub(crate) fn client(&self, url: &str) -> AppResult<HqClient> {
         HqClient::new(
             url,
             Duration::from_millis(self.settings().sync_timeout_ms as u64),
@@ -655,7 +673,7 @@ impl App {
         .map_err(|e| AppError::invalid("server_url", e.to_string()))
     }
 
-    async fn enrolled(&self) -> AppResult<EnrolmentRow> {
+    pub(crate) async fn enrolled(&self) -> AppResult<EnrolmentRow> {
         self.store().enrolment().await?.ok_or_else(|| {
             AppError::Conflict("This desktop is not enrolled with HQ yet (Sync → Enrol).".into())
         })
@@ -670,12 +688,25 @@ impl App {
                 "This desktop is already enrolled.".into(),
             ));
         }
-        let client = self.client(&req.server_url)?;
+        self.enrol_upstream(&req.server_url, &req.token, req.device_name)
+            .await?;
+        self.sync_status(token).await
+    }
+
+    /// Enrols this machine (a desktop, or a hub) with the server at `server_url`
+    /// and stores the enrolment: a fresh device key, HQ's public key, the pull secret.
+    pub(crate) async fn enrol_upstream(
+        &self,
+        server_url: &str,
+        token: &str,
+        device_name: String,
+    ) -> AppResult<()> {
+        let client = self.client(server_url)?;
         let key = SigningKey::generate();
         let req = EnrolRequest {
-            token: req.token.trim().to_owned(),
+            token: token.trim().to_owned(),
             device_public_key: key.public().to_hex(),
-            device_name: req.device_name,
+            device_name,
         };
         // A lost answer is retried with the same key, which HQ recognises.
         let mut delays = examhall_sync::client::backoff(Duration::from_secs(2)).take(3);
@@ -702,7 +733,8 @@ impl App {
                 enrolled_at: self.now().0,
             })
             .await?;
-        self.sync_status(token).await
+        self.inner.sync_cache.lock().expect("sync cache").relaying = None;
+        Ok(())
     }
 
     /// Verifies a package against HQ's key and stores it with its roster. Nothing
@@ -945,6 +977,9 @@ impl App {
             round.conflicts = bad;
             round.more = ids.len() as i64 == UPLOAD_BATCH;
         }
+        let (relayed, more) = self.forward_relayed(&client).await?;
+        round.relayed = relayed;
+        round.more |= more;
         Ok(round)
     }
 
@@ -1100,6 +1135,7 @@ impl App {
             last_error: state.last_error,
             last_error_ms: state.last_error_at,
             packages,
+            relay: self.relay_status().await?,
         })
     }
 }
@@ -1110,6 +1146,8 @@ pub(crate) struct SyncCache {
     devices: std::collections::HashMap<String, (examhall_store::DeviceRow, PublicKey)>,
     packages: std::collections::HashMap<String, examhall_store::PackageRow>,
     candidates: std::collections::HashMap<String, i64>,
+    /// Whether this server relays to an upstream (None: not looked up yet).
+    pub(crate) relaying: Option<bool>,
 }
 
 /// Uploads waiting for the group committer.

@@ -99,6 +99,16 @@ struct ServeArgs {
     /// database must share jwt.secret (or $EXAMHALL_JWT_SECRET) and hq_ed25519.key.
     #[arg(long, env = "EXAMHALL_DATABASE")]
     database: Option<String>,
+    /// Run as a centre or room hub relaying to this upstream server (HQ): it serves
+    /// HQ's packages to its desktops and forwards their results.
+    #[arg(long, env = "EXAMHALL_UPSTREAM", requires = "enrolment_token")]
+    upstream: Option<String>,
+    /// HQ's one-time enrolment token for this hub (used once, on first start).
+    #[arg(long, env = "EXAMHALL_ENROLMENT_TOKEN")]
+    enrolment_token: Option<String>,
+    /// This hub's name, as HQ's administrators see it.
+    #[arg(long, default_value = "Centre hub")]
+    hub_name: String,
 }
 
 #[derive(clap::Args)]
@@ -256,6 +266,12 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(
         &dir.join("hq_ed25519.key"),
     )?);
+    if let (Some(upstream), Some(token)) = (&a.upstream, &a.enrolment_token) {
+        app.enrol_as_hub(upstream, token, &a.hub_name)
+            .await
+            .with_context(|| format!("enrolling this hub with {upstream}"))?;
+        eprintln!("Relaying to {upstream}");
+    }
     if let Some(username) = a.init_admin {
         if app.setup_status().await?.needs_first_admin {
             let password = std::env::var("EXAMHALL_ADMIN_PASSWORD")

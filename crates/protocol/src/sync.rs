@@ -244,6 +244,17 @@ pub struct SyncStatusDto {
     pub last_error: Option<String>,
     pub last_error_ms: Option<i64>,
     pub packages: Vec<LocalPackageDto>,
+    /// On a hub (a server with an upstream): its desktops' result envelopes it
+    /// holds for HQ, forwarded, and refused by HQ.
+    #[serde(default)]
+    pub relay: RelayStatusDto,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayStatusDto {
+    pub pending: u64,
+    pub forwarded: u64,
+    pub refused: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -278,6 +289,9 @@ pub struct SyncRound {
     pub conflicts: u32,
     /// More attempts wait to be sent (the round stopped at its batch size).
     pub more: bool,
+    /// On a hub: desktops' envelopes forwarded to HQ this round.
+    #[serde(default)]
+    pub relayed: u32,
 }
 
 /// Files written by a results export (for a USB stick).

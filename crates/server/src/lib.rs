@@ -500,20 +500,28 @@ pub fn router(app: App) -> Router {
         .with_state(app)
 }
 
-/// Serves the API on `listener` and runs the grading worker beside it, until
-/// `shutdown` resolves.
+/// Serves the API on `listener` and runs the grading worker (and, on a hub, the
+/// relay to its upstream) beside it, until `shutdown` resolves.
 pub async fn serve(
     app: App,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(app.worker().run(stop_rx));
+    let worker = tokio::spawn(app.worker().run(stop_rx.clone()));
+    // A hub (a server enrolled with an upstream) relays to it: every 10 s when
+    // idle, backing off to a minute while the upstream is away. Idle otherwise.
+    let relay = tokio::spawn(app.clone().sync_loop(
+        std::time::Duration::from_secs(10),
+        std::time::Duration::from_secs(60),
+        stop_rx,
+    ));
     tracing::info!(addr = ?listener.local_addr().ok(), "serving the API");
     let result = axum::serve(listener, router(app))
         .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    let _ = relay.await;
     result
 }

@@ -16,6 +16,7 @@ mod error;
 mod exams;
 mod jobs;
 mod regrade;
+mod relay;
 mod reports;
 mod sync;
 mod users;
@@ -26,6 +27,7 @@ pub use error::StoreError;
 pub use exams::{ExamRow, SittingRow};
 pub use jobs::{JobRow, NewJob};
 pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
+pub use relay::{RelayAttempt, RelayCounts, RelayOutcome, RelayRow};
 pub use reports::{ResultListRow, RoomEventData, RoomRowData, SheetRow, SittingInfo};
 pub use sync::{
     DeviceRow, EnrolRefusal, EnrolmentRow, HeldHash, IncidentRow, IngestAttempt, IngestReceipt,
