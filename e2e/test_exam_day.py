@@ -54,6 +54,10 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         s.click("#open-sitting-1")
         code = s.wait("#code-1", pred=lambda t: t and t != "EXAM24")
         code = s.text(code)
+        # The sync panel: this demo desktop is not enrolled with HQ, and says so.
+        s.wait("#sync-state", pred=lambda t: "Not enrolled" in t)
+        os.makedirs(OUT, exist_ok=True)
+        s.screenshot(os.path.join(OUT, "invigilator-sync-panel.png"))
         logout(s)
 
         login(s, *CANDIDATE)

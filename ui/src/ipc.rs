@@ -145,3 +145,16 @@ pub async fn preview_regrade(token: &str, c: KeyCorrection) -> Res<RegradePrevie
 pub async fn apply_regrade(token: &str, c: KeyCorrection) -> Res<RegradeStartedDto> {
     authed("apply_regrade", token, c).await
 }
+
+pub async fn sync_status(token: &str) -> Res<sync::SyncStatusDto> {
+    token_only("sync_status", token).await
+}
+pub async fn enrol_with_hq(token: &str, r: sync::EnrolDesktop) -> Res<sync::SyncStatusDto> {
+    authed("enrol_with_hq", token, r).await
+}
+pub async fn open_package(token: &str, r: sync::OpenPackage) -> Res<SittingDto> {
+    authed("open_package", token, r).await
+}
+pub async fn export_results_to_folder(token: &str, dir: String) -> Res<sync::ExportedResults> {
+    authed("export_results_to_folder", token, dir).await
+}

@@ -67,11 +67,14 @@ pub fn invigilator(p: &Props) -> Html {
             .collect::<Html>()
     });
     html! {
+        <>
         <section>
             <h1>{"Exam sittings"}</h1>
             <p class="muted">{"Read the start code out to the room. Issuing a new code stops the old one from starting new attempts; attempts already running carry on."}</p>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             { rows.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }
         </section>
+        <crate::pages::sync::SyncPanel nav={p.nav.clone()} />
+        </>
     }
 }

@@ -9,6 +9,7 @@ pub mod reports;
 pub mod result;
 pub mod setup;
 pub mod staff;
+pub mod sync;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

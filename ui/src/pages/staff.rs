@@ -80,6 +80,7 @@ pub fn staff(p: &Props) -> Html {
             { body.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }
             if rows.as_ref().is_some_and(|r| r.is_empty()) { <p class="muted">{"No attempts yet."}</p> }
         </section>
+        <crate::pages::sync::SyncPanel nav={p.nav.clone()} can_enrol=true />
         </>
     }
 }
