@@ -14,7 +14,7 @@
 //! Re-sent attempts are acknowledged without being forwarded twice; the same
 //! attempt from a second desktop is refused at the hub as HQ would refuse it.
 
-use crate::sync::{rejected, stored_event, unavailable};
+use crate::sync::{rejected, stored_event, unavailable, upload_shape_error};
 use crate::{App, AppError, AppResult};
 use examhall_domain::events::verify_chain;
 use examhall_protocol::sync::{
@@ -67,7 +67,15 @@ impl App {
                 e.centre, enr.centre
             )));
         }
-        let secret = e.device_token.split_once('.').map(|(_, s)| s).unwrap_or("");
+        // The hub checks the desktop's pulls itself: it needs the secret HQ issued.
+        let secret = match e.device_token.split_once('.') {
+            Some((id, secret)) if id == e.device_id && secret.len() >= 32 => secret,
+            _ => {
+                return Err(AppError::Unavailable(
+                    "HQ's enrolment answer has no usable device token".into(),
+                ))
+            }
+        };
         self.store()
             .record_relayed_device(
                 &DeviceRow {
@@ -92,6 +100,10 @@ impl App {
         let mut receipts: Vec<Option<Receipt>> = Vec::with_capacity(batch.attempts.len());
         let mut take = Vec::new();
         for up in &batch.attempts {
+            if let Some(why) = upload_shape_error(up) {
+                receipts.push(Some(rejected(&up.attempt_id, why)));
+                continue;
+            }
             let stored: Vec<_> = up.events.iter().map(stored_event).collect();
             match (verify_chain(&up.attempt_id, &stored), stored.last()) {
                 (Ok(_), Some(last)) => {
@@ -106,10 +118,7 @@ impl App {
                     &up.attempt_id,
                     format!("attempt {}: {e}", up.attempt_id),
                 ))),
-                (_, None) => receipts.push(Some(rejected(
-                    &up.attempt_id,
-                    format!("attempt {}: no events", up.attempt_id),
-                ))),
+                (Ok(_), None) => unreachable!("upload_shape_error refuses an empty log"),
             }
         }
         let json = serde_json::to_string(&env)

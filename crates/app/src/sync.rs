@@ -92,6 +92,25 @@ fn device_key(enr: &EnrolmentRow) -> AppResult<SigningKey> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))
 }
 
+/// What is wrong with an uploaded attempt's shape, before anything is looked up
+/// (HQ and a relaying hub both refuse these).
+pub(crate) fn upload_shape_error(up: &AttemptUpload) -> Option<String> {
+    let id = &up.attempt_id;
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Some("attempt_id: 1 to 64 letters, digits or dashes".into());
+    }
+    if up.events.is_empty() {
+        return Some(format!("attempt {id}: no events"));
+    }
+    if up.duration_secs == 0 || !(1.0..=4.0).contains(&up.time_multiplier) {
+        return Some(format!(
+            "attempt {id}: duration_secs must be positive and time_multiplier within 1–4"
+        ));
+    }
+    None
+}
+
 pub(crate) fn rejected(attempt_id: &str, why: String) -> Receipt {
     Receipt {
         attempt_id: attempt_id.to_owned(),
@@ -509,19 +528,8 @@ impl App {
         up: &AttemptUpload,
     ) -> AppResult<Result<IngestAttempt, String>> {
         let id = &up.attempt_id;
-        if id.is_empty()
-            || id.len() > 64
-            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Ok(Err("attempt_id: 1 to 64 letters, digits or dashes".into()));
-        }
-        if up.events.is_empty() {
-            return Ok(Err(format!("attempt {id}: no events")));
-        }
-        if up.duration_secs == 0 || !(1.0..=4.0).contains(&up.time_multiplier) {
-            return Ok(Err(format!(
-                "attempt {id}: duration_secs must be positive and time_multiplier within 1–4"
-            )));
+        if let Some(why) = upload_shape_error(up) {
+            return Ok(Err(why));
         }
         let Some(pkg) = self.published_package(&up.package_id).await? else {
             return Ok(Err(format!(

@@ -15,31 +15,8 @@ fn http(addr: &str, request: &str) -> String {
 #[test]
 fn serve_starts_answers_and_keeps_its_secret_private() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_examhall"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--init-admin",
-            "root",
-            "--data-dir",
-        ])
-        .arg(dir.path())
-        .env("EXAMHALL_ADMIN_PASSWORD", "root-password-1")
-        .env_remove("EXAMHALL_JWT_SECRET")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("the server prints its address")
-            .unwrap();
-        if let Some(rest) = line.strip_prefix("Examhall server on http://") {
-            break rest.trim_end_matches("/api/docs/").to_owned();
-        }
-    };
+    let server = replica(dir.path(), None);
+    let addr = server.base.trim_start_matches("http://").to_owned();
     let doc = http(
         &addr,
         "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
@@ -57,8 +34,7 @@ fn serve_starts_answers_and_keeps_its_secret_private() {
         login.starts_with("HTTP/1.1 200") && login.contains("\"access\""),
         "{login}"
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     let secret = dir.path().join("jwt.secret");
     assert_eq!(std::fs::read(&secret).unwrap().len(), 32);
     #[cfg(unix)]
@@ -82,12 +58,17 @@ impl Drop for Replica {
     }
 }
 
-fn replica(dir: &std::path::Path, database: &str) -> Replica {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_examhall"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--init-admin", "root"])
+/// `examhall serve` on a free port, creating the administrator `root`; on the
+/// data directory's SQLite file unless `database` names another.
+fn replica(dir: &std::path::Path, database: Option<&str>) -> Replica {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_examhall"));
+    cmd.args(["serve", "--addr", "127.0.0.1:0", "--init-admin", "root"])
         .arg("--data-dir")
-        .arg(dir)
-        .args(["--database", database])
+        .arg(dir);
+    if let Some(db) = database {
+        cmd.args(["--database", db]);
+    }
+    let mut child = cmd
         .env("EXAMHALL_ADMIN_PASSWORD", "root-password-1")
         .env_remove("EXAMHALL_JWT_SECRET")
         .stderr(Stdio::piped())
@@ -142,8 +123,8 @@ async fn two_servers_share_one_postgres_database() {
     let db = TempDb::on(TestBackend::Postgres).await;
     let url = db.path.display().to_string();
     let dir = tempfile::tempdir().unwrap();
-    let a = replica(dir.path(), &url);
-    let b = replica(dir.path(), &url); // shares a's jwt.secret through the data dir
+    let a = replica(dir.path(), Some(&url));
+    let b = replica(dir.path(), Some(&url)); // shares a's jwt.secret through the data dir
     let http = reqwest::Client::new();
 
     let login = |r: &'static str, who: &'static str, pw: &'static str| {

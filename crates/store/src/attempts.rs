@@ -218,6 +218,29 @@ pub(crate) async fn attempt_in(conn: &mut AnyConnection, attempt_id: &str) -> Re
         .ok_or_else(|| StoreError::NotFound(format!("attempt {attempt_id}")))
 }
 
+/// An attempt's hash-chained log, in order.
+pub(crate) async fn events_in(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+) -> Result<Vec<StoredEvent>> {
+    let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = $1 ORDER BY seq",
+    )
+    .bind(attempt_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, at, payload, prev, hash)| StoredEvent {
+            seq,
+            at: Timestamp(at),
+            payload,
+            prev_hash: EventHash(prev),
+            hash: EventHash(hash),
+        })
+        .collect())
+}
+
 async fn insert_attempt_in(
     conn: &mut AnyConnection,
     a: &NewAttempt<'_>,
@@ -656,22 +679,8 @@ impl Store {
     }
 
     pub async fn events(&self, attempt_id: &str) -> Result<Vec<StoredEvent>> {
-        let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
-            "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = $1 ORDER BY seq",
-        )
-        .bind(attempt_id)
-        .fetch_all(&self.read)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(seq, at, payload, prev, hash)| StoredEvent {
-                seq,
-                at: Timestamp(at),
-                payload,
-                prev_hash: EventHash(prev),
-                hash: EventHash(hash),
-            })
-            .collect())
+        let mut conn = self.read.acquire().await?;
+        events_in(&mut conn, attempt_id).await
     }
 
     pub async fn result(&self, attempt_id: &str) -> Result<Option<ResultRow>> {

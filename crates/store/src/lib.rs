@@ -275,9 +275,9 @@ impl From<OptFlag> for Option<bool> {
 /// URL naming any existing database, such as `postgres`) and returns its URL.
 /// For tests and first-time set-up; `name` must be a plain identifier.
 pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<String> {
-    let (base, db_url) = postgres_urls(server_url, name)?;
+    let db_url = postgres_database_url(server_url, name)?;
     sqlx::any::install_default_drivers();
-    let mut conn = <AnyConnection as sqlx::Connection>::connect(&base).await?;
+    let mut conn = <AnyConnection as sqlx::Connection>::connect(server_url).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut conn)
         .await?;
@@ -287,9 +287,9 @@ pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<St
 /// Drops database `name` on the PostgreSQL server at `server_url`, closing any
 /// connections still open to it.
 pub async fn drop_postgres_database(server_url: &str, name: &str) -> Result<()> {
-    let (base, _) = postgres_urls(server_url, name)?;
+    postgres_database_url(server_url, name)?;
     sqlx::any::install_default_drivers();
-    let mut conn = <AnyConnection as sqlx::Connection>::connect(&base).await?;
+    let mut conn = <AnyConnection as sqlx::Connection>::connect(server_url).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
     )))
@@ -298,7 +298,8 @@ pub async fn drop_postgres_database(server_url: &str, name: &str) -> Result<()> 
     Ok(())
 }
 
-fn postgres_urls(server_url: &str, name: &str) -> Result<(String, String)> {
+/// The URL of database `name` on the server `server_url` names (checking `name`).
+fn postgres_database_url(server_url: &str, name: &str) -> Result<String> {
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err(StoreError::Corrupt(format!(
             "database name {name:?}: use letters, digits and underscores"
@@ -313,9 +314,8 @@ fn postgres_urls(server_url: &str, name: &str) -> Result<(String, String)> {
         Some(i) => &prefix[..scheme_end + i],
         None => prefix,
     };
-    let with = |db: &str| match query {
-        Some(q) => format!("{base}/{db}?{q}"),
-        None => format!("{base}/{db}"),
-    };
-    Ok((server_url.to_owned(), with(name)))
+    Ok(match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    })
 }

@@ -945,24 +945,9 @@ impl Store {
         attempt_id: &str,
     ) -> Result<(Vec<StoredEvent>, Option<crate::ResultRow>)> {
         let mut tx = self.read.begin().await?;
-        let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
-            "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = $1 ORDER BY seq",
-        )
-        .bind(attempt_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let events = crate::attempts::events_in(&mut tx, attempt_id).await?;
         let result = crate::attempts::result_in(&mut tx, attempt_id).await?;
         tx.commit().await?;
-        let events = rows
-            .into_iter()
-            .map(|(seq, at, payload, prev, hash)| StoredEvent {
-                seq,
-                at: Timestamp(at),
-                payload,
-                prev_hash: EventHash(prev),
-                hash: EventHash(hash),
-            })
-            .collect();
         Ok((events, result))
     }
 
