@@ -22,7 +22,7 @@ pub(crate) struct GradePayload {
     pub attempt_id: String,
 }
 
-fn allowance(a: &AttemptRow) -> TimeAllowance {
+pub(crate) fn allowance(a: &AttemptRow) -> TimeAllowance {
     TimeAllowance {
         duration_secs: a.duration_secs,
         multiplier: a.time_multiplier,
@@ -33,13 +33,15 @@ fn allowance(a: &AttemptRow) -> TimeAllowance {
 pub(crate) fn clock_dto(a: &AttemptRow, now: Timestamp) -> ClockDto {
     let allow = allowance(a);
     let remaining_ms = match a.status {
-        AttemptStatus::InProgress => allow.remaining_ms(a.started_at, a.excluded_ms, now),
+        AttemptStatus::InProgress => crate::room::remaining_now(a, now),
         _ => 0,
     };
     ClockDto {
         remaining_ms,
         allowed_ms: allow.allowed_ms(),
         status: a.status,
+        paused: a.paused_at.is_some(),
+        locked: a.locked_seq.is_some(),
     }
 }
 
@@ -104,6 +106,7 @@ impl App {
                 )
                 .await;
         }
+        self.check_room_start(req.exam_id).await?;
         let sitting = self
             .store()
             .open_sitting_for(req.exam_id)
@@ -144,6 +147,7 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         };
+        self.mark_live(&attempt.id);
         tracing::info!(attempt = %attempt.id, user = actor.user_id, "attempt started");
         self.view(attempt, &exam).await
     }
@@ -239,9 +243,30 @@ impl App {
         })
     }
 
+    /// The exam window lost focus or was hidden: an integrity event in the log,
+    /// shown to the invigilator.
+    pub async fn focus_lost(
+        &self,
+        token: &str,
+        req: examhall_protocol::room::FocusLost,
+    ) -> AppResult<SaveAck> {
+        let actor = self.actor(token)?;
+        self.attempt_exam(&actor, &req.attempt_id).await?;
+        self.append_checked(
+            &actor,
+            &req.attempt_id,
+            AttemptEvent::FocusLost { hidden: req.hidden },
+        )
+        .await
+    }
+
     // ----- internals -----
 
-    async fn own_attempt(&self, actor: &Actor, attempt_id: &str) -> AppResult<AttemptRow> {
+    pub(crate) async fn own_attempt(
+        &self,
+        actor: &Actor,
+        attempt_id: &str,
+    ) -> AppResult<AttemptRow> {
         actor.require(&[Role::Candidate], "sit exams")?;
         match self.store().attempt(attempt_id).await? {
             Some(a) if a.user_id == actor.user_id => Ok(a),
@@ -292,6 +317,8 @@ impl App {
             NotYours,
             Closed,
             PastDeadline,
+            Paused,
+            Locked,
         }
         let now = self.now();
         let grace = self.settings().save_grace_ms;
@@ -303,6 +330,10 @@ impl App {
                     Err(Refusal::NotYours)
                 } else if a.status != AttemptStatus::InProgress {
                     Err(Refusal::Closed)
+                } else if a.locked_seq.is_some() {
+                    Err(Refusal::Locked)
+                } else if a.paused_at.is_some() {
+                    Err(Refusal::Paused)
                 } else if now.since(allowance(a).deadline(a.started_at, a.excluded_ms)) > grace {
                     Err(Refusal::PastDeadline)
                 } else {
@@ -322,6 +353,8 @@ impl App {
                 Err(AppError::NotFound(format!("Attempt {attempt_id}")))
             }
             Err(AppendError::Refused(Refusal::Closed)) => Err(AppError::TimeUp),
+            Err(AppendError::Refused(Refusal::Paused)) => Err(AppError::Paused),
+            Err(AppendError::Refused(Refusal::Locked)) => Err(AppError::Locked),
             Err(AppendError::Refused(Refusal::PastDeadline)) => {
                 self.submit_quietly(attempt_id, SubmitReason::TimeUp)
                     .await?;
@@ -336,6 +369,7 @@ impl App {
         if a.status != AttemptStatus::InProgress {
             return Ok(a);
         }
+        self.lock_if_restarted(&a).await?;
         let now = self.now();
         let s = self.settings();
         match check_clock(a.last_seen_at, now, s.gap_threshold_ms) {
@@ -357,7 +391,7 @@ impl App {
                 }
             }
         }
-        if allowance(&a).remaining_ms(a.started_at, a.excluded_ms, now) == 0 {
+        if crate::room::remaining_now(&a, now) == 0 {
             self.submit_quietly(&a.id, SubmitReason::TimeUp).await?;
         }
         let fresh = self.store().attempt(&a.id).await?;

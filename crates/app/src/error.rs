@@ -28,6 +28,12 @@ pub enum AppError {
     SittingClosed,
     #[error("Time is up: the attempt has been submitted.")]
     TimeUp,
+    #[error("You cannot start yet: {0}.")]
+    NotYet(String),
+    #[error("The invigilator has paused the exam. Your answers so far are saved.")]
+    Paused,
+    #[error("This seat is locked: an invigilator must unlock it.")]
+    Locked,
     #[error("{0}")]
     Unavailable(String),
     #[error("internal error: {0:#}")]
@@ -56,6 +62,9 @@ impl AppError {
             AppError::WrongStartCode => ErrorCode::WrongStartCode,
             AppError::SittingClosed => ErrorCode::SittingClosed,
             AppError::TimeUp => ErrorCode::TimeUp,
+            AppError::NotYet(_) => ErrorCode::SittingClosed,
+            AppError::Paused => ErrorCode::Paused,
+            AppError::Locked => ErrorCode::Locked,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::Internal(_) => ErrorCode::Internal,
         }

@@ -19,6 +19,7 @@ mod regrade;
 mod relay;
 pub mod reports;
 mod results;
+mod room;
 pub mod sync;
 pub mod worker;
 
@@ -112,6 +113,9 @@ struct Inner {
     /// The group committer for uploaded attempts, started on first use.
     ingestor: std::sync::OnceLock<tokio::sync::mpsc::Sender<sync::IngestJob>>,
     sync_cache: std::sync::Mutex<sync::SyncCache>,
+    /// Attempts this process has seen running: one it has not seen before, under
+    /// a room session, was interrupted by an unclean exit and gets locked.
+    live_attempts: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for App {
@@ -136,6 +140,7 @@ impl App {
                 hq_key: std::sync::OnceLock::new(),
                 ingestor: std::sync::OnceLock::new(),
                 sync_cache: Default::default(),
+                live_attempts: Default::default(),
             }),
         }
     }

@@ -299,7 +299,10 @@ impl App {
     }
 
     /// The device holding `device_token` (`<device id>.<secret>`).
-    async fn device_by_token(&self, device_token: &str) -> AppResult<examhall_store::DeviceRow> {
+    pub(crate) async fn device_by_token(
+        &self,
+        device_token: &str,
+    ) -> AppResult<examhall_store::DeviceRow> {
         let (id, secret) = device_token
             .split_once('.')
             .ok_or(AppError::Unauthenticated)?;
@@ -822,9 +825,38 @@ impl App {
     /// the package opens, its exam and candidates are set up, and a sitting opens
     /// under that same code. A wrong code changes nothing.
     pub async fn open_package(&self, token: &str, req: OpenPackage) -> AppResult<SittingDto> {
-        let (package_id, start_code) = (req.package_id.as_str(), req.start_code.as_str());
         let actor = self.actor(token)?;
         actor.require(&[Role::Invigilator, Role::Admin], "open exam packages")?;
+        self.open_package_as(&req.package_id, &req.start_code, actor.user_id)
+            .await
+    }
+
+    /// A seat opens its package with the start code its hub sent when the
+    /// invigilator opened the room session. Returns the exam's id.
+    pub(crate) async fn open_package_for_room(
+        &self,
+        package_id: &str,
+        start_code: &str,
+    ) -> AppResult<i64> {
+        // The sitting records who opened it; on a seat that is the machine's
+        // first staff account, or else its first account.
+        let by = self
+            .store()
+            .first_user_for_sitting()
+            .await?
+            .ok_or_else(|| AppError::Conflict("this seat has no accounts yet".into()))?;
+        Ok(self
+            .open_package_as(package_id, start_code, by)
+            .await?
+            .exam_id)
+    }
+
+    async fn open_package_as(
+        &self,
+        package_id: &str,
+        start_code: &str,
+        opened_by: i64,
+    ) -> AppResult<SittingDto> {
         let code = StartCode::parse(start_code).map_err(|_| AppError::WrongStartCode)?;
         let enr = self.enrolled().await?;
         let hq = PublicKey::from_hex(&enr.hq_public_key, "hq key")
@@ -859,7 +891,7 @@ impl App {
                 &o.content.spec,
                 &roster,
                 code.as_str(),
-                actor.user_id,
+                opened_by,
                 now,
             )
             .await?;

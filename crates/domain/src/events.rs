@@ -72,6 +72,40 @@ pub enum AttemptEvent {
     ClockWentBackwards {
         by_ms: i64,
     },
+    /// The invigilator paused this candidate (or the room). Time stops until
+    /// `Unpaused`; `command` is the console command that did it, if any.
+    Paused {
+        reason: String,
+        command: Option<i64>,
+    },
+    /// The pause ended; `paused_ms` is excluded from the time consumed.
+    Unpaused {
+        paused_ms: i64,
+        command: Option<i64>,
+    },
+    /// Time credited by the invigilator (an incident, or `downtime` from the ledger).
+    /// Accommodations are not extensions: they are the attempt's multiplier.
+    Extended {
+        ms: i64,
+        reason: String,
+        command: Option<i64>,
+    },
+    /// The attempt came back after an unclean exit; an invigilator must unlock it.
+    Locked {
+        reason: String,
+    },
+    Unlocked {
+        method: crate::room::UnlockMethod,
+        command: Option<i64>,
+    },
+    /// A wrong code was typed at the locked seat. Kept, like everything else.
+    UnlockRefused {
+        attempts: u32,
+    },
+    /// The exam window lost focus or was hidden.
+    FocusLost {
+        hidden: bool,
+    },
     Submitted {
         reason: SubmitReason,
     },
@@ -111,6 +145,13 @@ impl AttemptEvent {
             AttemptEvent::Navigated { .. } => "navigated",
             AttemptEvent::Resumed { .. } => "resumed",
             AttemptEvent::ClockWentBackwards { .. } => "clock_went_backwards",
+            AttemptEvent::Paused { .. } => "paused",
+            AttemptEvent::Unpaused { .. } => "unpaused",
+            AttemptEvent::Extended { .. } => "extended",
+            AttemptEvent::Locked { .. } => "locked",
+            AttemptEvent::Unlocked { .. } => "unlocked",
+            AttemptEvent::UnlockRefused { .. } => "unlock_refused",
+            AttemptEvent::FocusLost { .. } => "focus_lost",
             AttemptEvent::Submitted { .. } => "submitted",
             AttemptEvent::Graded { .. } => "graded",
             AttemptEvent::EssayMarked { .. } => "essay_marked",

@@ -10,6 +10,7 @@ pub mod events;
 pub mod exam;
 pub mod grading;
 pub mod question;
+pub mod room;
 pub mod timer;
 
 pub use account::{Password, Role, StartCode, Username};

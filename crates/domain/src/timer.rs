@@ -41,6 +41,12 @@ impl TimeAllowance {
     }
 }
 
+/// Time excluded from the consumed time at `now`: the pauses that ended, plus the
+/// one running (if the attempt is paused).
+pub fn excluded_at(excluded_ms: i64, paused_at: Option<Timestamp>, now: Timestamp) -> i64 {
+    excluded_ms.max(0) + paused_at.map_or(0, |p| now.since(p).max(0))
+}
+
 /// What the backend concluded about the wall clock between two observations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClockCheck {
@@ -99,6 +105,22 @@ mod tests {
             "pauses are excluded"
         );
         assert_eq!(extra.deadline(t0, 0), t0.plus_millis(780_000));
+    }
+
+    #[test]
+    fn a_running_pause_stops_the_clock() {
+        let t0 = Timestamp(0);
+        let a = TimeAllowance {
+            duration_secs: 600,
+            multiplier: 1.0,
+            credited_ms: 0,
+        };
+        let paused = Some(t0.plus_millis(100_000));
+        let at = |ms| t0.plus_millis(ms);
+        let left = |now: Timestamp| a.remaining_ms(t0, excluded_at(0, paused, now), now);
+        assert_eq!(left(at(100_000)), 500_000);
+        assert_eq!(left(at(400_000)), 500_000, "nothing consumed while paused");
+        assert_eq!(excluded_at(5_000, None, at(400_000)), 5_000);
     }
 
     #[test]

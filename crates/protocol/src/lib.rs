@@ -5,6 +5,7 @@
 //! a key could travel: a key cannot leak by forgetting to skip a field.
 
 pub mod platform;
+pub mod room;
 pub mod sync;
 
 use examhall_domain::Question;
@@ -27,6 +28,10 @@ pub enum ErrorCode {
     WrongStartCode,
     SittingClosed,
     TimeUp,
+    /// The invigilator has paused this attempt: nothing can be saved until they resume it.
+    Paused,
+    /// The attempt waits for an invigilator to unlock it.
+    Locked,
     /// Another machine (HQ, the hub) could not be reached; try again later.
     Unavailable,
     Internal,
@@ -179,6 +184,12 @@ pub struct ClockDto {
     pub remaining_ms: i64,
     pub allowed_ms: i64,
     pub status: AttemptStatus,
+    /// The invigilator paused the attempt: the time left is frozen.
+    #[serde(default)]
+    pub paused: bool,
+    /// The attempt came back after an unclean exit and waits to be unlocked.
+    #[serde(default)]
+    pub locked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

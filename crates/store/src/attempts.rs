@@ -33,6 +33,12 @@ pub struct AttemptRow {
     pub last_seen_at: Timestamp,
     pub head_seq: i64,
     pub head_hash: String,
+    /// Set while the invigilator has the attempt paused.
+    pub paused_at: Option<Timestamp>,
+    /// The seq of the `Locked` event while the attempt waits to be unlocked.
+    pub locked_seq: Option<i64>,
+    /// Wrong unlock codes typed since the last unlock.
+    pub unlock_failures: u32,
 }
 
 #[derive(sqlx::FromRow)]
@@ -51,6 +57,9 @@ struct RawAttempt {
     last_seen_at: i64,
     head_seq: i64,
     head_hash: String,
+    paused_at: Option<i64>,
+    locked_seq: Option<i64>,
+    unlock_failures: i64,
 }
 
 impl TryFrom<RawAttempt> for AttemptRow {
@@ -71,6 +80,9 @@ impl TryFrom<RawAttempt> for AttemptRow {
             last_seen_at: Timestamp(r.last_seen_at),
             head_seq: r.head_seq,
             head_hash: r.head_hash,
+            paused_at: r.paused_at.map(Timestamp),
+            locked_seq: r.locked_seq,
+            unlock_failures: u32::try_from(r.unlock_failures).unwrap_or(0),
             id: r.id,
             exam_id: r.exam_id,
             sitting_id: r.sitting_id,
@@ -161,7 +173,8 @@ pub struct AttemptSummaryRow {
 
 const ATTEMPT_COLS: &str =
     "id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
-     credited_ms, excluded_ms, current_index, last_seen_at, head_seq, head_hash";
+     credited_ms, excluded_ms, current_index, last_seen_at, head_seq, head_hash, paused_at, locked_seq, \
+     unlock_failures";
 
 /// Appends events to an attempt's chain and applies them to the projection, inside
 /// the caller's transaction. `head` is the attempt as read in this transaction.
@@ -385,7 +398,51 @@ pub(crate) async fn project(
                 .execute(conn)
                 .await?;
         }
+        AttemptEvent::Paused { .. } => {
+            sqlx::query("UPDATE attempts SET paused_at = $2 WHERE id = $1")
+                .bind(attempt_id)
+                .bind(now.0)
+                .execute(conn)
+                .await?;
+        }
+        AttemptEvent::Unpaused { paused_ms, .. } => {
+            sqlx::query(
+                "UPDATE attempts SET paused_at = NULL, excluded_ms = excluded_ms + $2 WHERE id = $1",
+            )
+            .bind(attempt_id)
+            .bind((*paused_ms).max(0))
+            .execute(conn)
+            .await?;
+        }
+        AttemptEvent::Extended { ms, .. } => {
+            sqlx::query("UPDATE attempts SET credited_ms = credited_ms + $2 WHERE id = $1")
+                .bind(attempt_id)
+                .bind((*ms).max(0))
+                .execute(conn)
+                .await?;
+        }
+        AttemptEvent::Locked { .. } => {
+            sqlx::query("UPDATE attempts SET locked_seq = $2 WHERE id = $1")
+                .bind(attempt_id)
+                .bind(seq)
+                .execute(conn)
+                .await?;
+        }
+        AttemptEvent::Unlocked { .. } => {
+            sqlx::query("UPDATE attempts SET locked_seq = NULL, unlock_failures = 0 WHERE id = $1")
+                .bind(attempt_id)
+                .execute(conn)
+                .await?;
+        }
+        AttemptEvent::UnlockRefused { attempts } => {
+            sqlx::query("UPDATE attempts SET unlock_failures = $2 WHERE id = $1")
+                .bind(attempt_id)
+                .bind(i64::from(*attempts))
+                .execute(conn)
+                .await?;
+        }
         AttemptEvent::Started { .. }
+        | AttemptEvent::FocusLost { .. }
         | AttemptEvent::Resumed { .. }
         | AttemptEvent::ClockWentBackwards { .. }
         // The result row is rewritten by `record_manual_mark` / `record_regrade`

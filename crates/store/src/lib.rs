@@ -18,6 +18,7 @@ mod jobs;
 mod regrade;
 mod relay;
 mod reports;
+mod room;
 mod sync;
 mod users;
 
@@ -29,6 +30,10 @@ pub use jobs::{JobRow, NewJob};
 pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
 pub use relay::{RelayAttempt, RelayCounts, RelayOutcome, RelayRow};
 pub use reports::{ResultListRow, RoomEventData, RoomRowData, SheetRow, SittingInfo};
+pub use room::{
+    CheckInRow, CreditDecision, CreditRow, LocalProgress, LogLine, NewRoomSession,
+    RoomCandidateRow, RoomLogRow, RoomSeatRow, RoomSessionRow, SeatRoomRow,
+};
 pub use sync::{
     DeviceRow, EnrolRefusal, EnrolmentRow, HeldHash, IncidentRow, IngestAttempt, IngestReceipt,
     NewDevice, NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome, SyncStateRow,

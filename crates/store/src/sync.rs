@@ -343,6 +343,11 @@ struct Projection {
     status: AttemptStatus,
     current_index: u32,
     submitted_at: Option<i64>,
+    credited_ms: i64,
+    excluded_ms: i64,
+    paused_at: Option<i64>,
+    locked_seq: Option<i64>,
+    unlock_failures: i64,
     /// question -> (answer JSON, flagged, seq of the last change)
     answers: std::collections::BTreeMap<String, (Option<String>, bool, i64)>,
 }
@@ -352,6 +357,11 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
         status: AttemptStatus::InProgress,
         current_index: 0,
         submitted_at: None,
+        credited_ms: 0,
+        excluded_ms: 0,
+        paused_at: None,
+        locked_seq: None,
+        unlock_failures: 0,
         answers: Default::default(),
     };
     for (i, (e, ev)) in a.events.iter().enumerate() {
@@ -380,6 +390,20 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
             }
             AttemptEvent::Navigated { index } => p.current_index = *index,
             AttemptEvent::Submitted { .. } => p.submitted_at = Some(e.at.0),
+            AttemptEvent::Paused { .. } => p.paused_at = Some(e.at.0),
+            AttemptEvent::Unpaused { paused_ms, .. } => {
+                p.paused_at = None;
+                p.excluded_ms += (*paused_ms).max(0);
+            }
+            AttemptEvent::Extended { ms, .. } => p.credited_ms += (*ms).max(0),
+            AttemptEvent::Locked { .. } => p.locked_seq = Some(e.seq),
+            AttemptEvent::Unlocked { .. } => {
+                p.locked_seq = None;
+                p.unlock_failures = 0;
+            }
+            AttemptEvent::UnlockRefused { attempts } => {
+                p.unlock_failures = i64::from(*attempts);
+            }
             _ => {}
         }
         p.status = ev.next_status(p.status);
@@ -413,7 +437,12 @@ async fn insert_new_in(
             a.started_at.0,
             a.device_id,
             p.current_index,
-            p.submitted_at
+            p.submitted_at,
+            p.credited_ms,
+            p.excluded_ms,
+            p.paused_at,
+            p.locked_seq,
+            p.unlock_failures
         ]));
         for (e, ev) in &a.events {
             events.push(json!([
@@ -451,10 +480,13 @@ async fn insert_new_in(
     let rows = backend.json_rows(1);
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
-         last_seen_at, head_seq, head_hash, device_id, current_index, submitted_at) \
+         last_seen_at, head_seq, head_hash, device_id, current_index, submitted_at, credited_ms, excluded_ms, \
+         paused_at, locked_seq, unlock_failures) \
          SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT), \
          value ->> 4, CAST(value ->> 5 AS BIGINT), CAST(value ->> 6 AS BIGINT), CAST(value ->> 7 AS DOUBLE PRECISION), \
-         CAST(value ->> 8 AS BIGINT), 0, $2, value ->> 9, CAST(value ->> 10 AS BIGINT), CAST(value ->> 11 AS BIGINT) \
+         CAST(value ->> 8 AS BIGINT), 0, $2, value ->> 9, CAST(value ->> 10 AS BIGINT), CAST(value ->> 11 AS BIGINT), \
+         CAST(value ->> 12 AS BIGINT), CAST(value ->> 13 AS BIGINT), CAST(value ->> 14 AS BIGINT), \
+         CAST(value ->> 15 AS BIGINT), CAST(value ->> 16 AS BIGINT) \
          FROM {rows}"
     )))
     .bind(text(&attempts)?)

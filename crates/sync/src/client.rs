@@ -166,6 +166,22 @@ impl HqClient {
         .await
     }
 
+    /// A seat's heartbeat to its room hub: its attempts' progress up, the room's
+    /// sessions and new console commands down.
+    pub async fn room_heartbeat(
+        &self,
+        device_token: &str,
+        report: &examhall_protocol::room::SeatReport,
+    ) -> Result<examhall_protocol::room::RoomUpdate, SyncError> {
+        self.json(
+            self.http
+                .post(format!("{}/api/sync/room/", self.base))
+                .bearer_auth(device_token)
+                .json(report),
+        )
+        .await
+    }
+
     pub async fn check_manifest(&self, env: &SignedEnvelope) -> Result<ManifestCheck, SyncError> {
         self.json(
             self.http
