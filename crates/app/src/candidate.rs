@@ -320,6 +320,15 @@ impl App {
             Paused,
             Locked,
         }
+        if !self.is_live(attempt_id) {
+            // The first change this process sees (no page load came first): the
+            // unclean-exit rule applies here too.
+            if let Some(a) = self.store().attempt(attempt_id).await? {
+                if a.user_id == actor.user_id {
+                    self.lock_if_restarted(&a).await?;
+                }
+            }
+        }
         let now = self.now();
         let grace = self.settings().save_grace_ms;
         let user = actor.user_id;

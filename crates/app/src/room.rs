@@ -144,6 +144,15 @@ impl App {
         Ok(())
     }
 
+    /// Whether this process has seen the attempt running already.
+    pub(crate) fn is_live(&self, attempt_id: &str) -> bool {
+        self.inner
+            .live_attempts
+            .lock()
+            .expect("live attempts")
+            .contains(attempt_id)
+    }
+
     /// Marks an attempt as live in this process (it was started here).
     pub(crate) fn mark_live(&self, attempt_id: &str) {
         self.inner
@@ -159,6 +168,7 @@ impl App {
     pub async fn lock_info(&self, token: &str, r: AttemptRef) -> AppResult<LockDto> {
         let actor = self.actor(token)?;
         let a = self.own_attempt(&actor, &r.attempt_id).await?;
+        let a = self.observe(a).await?;
         let Some(lock_seq) = a.locked_seq else {
             return Err(AppError::Conflict("This attempt is not locked.".into()));
         };

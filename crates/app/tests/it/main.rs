@@ -9,6 +9,7 @@ mod marking;
 mod regrade;
 mod reports;
 mod roles;
+mod room;
 
 use examhall_app::demo::{DEMO_ACCOUNTS, DEMO_START_CODE};
 use examhall_app::{App, Outcome};

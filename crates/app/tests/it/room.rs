@@ -1,0 +1,718 @@
+//! The room session's rules, on the demo centre with the console and the seats on
+//! one machine (the LAN path is tested with real processes in the CLI's tests).
+
+use crate::Ctx;
+use examhall_app::{App, AppError};
+use examhall_domain::room::{Attendance, CommandKind, IncidentCategory};
+use examhall_domain::{Answer, AttemptEvent};
+use examhall_protocol::room::{
+    AccountedFor, CheckIn, CloseRoomSession, CreateRoomSession, DecideCredit, OfflineUnlock,
+    RecordIncident, RoomAction, RoomSessionDto, SessionRef, UnlockSeat,
+};
+use examhall_protocol::{AttemptRef, LoginRequest, SetAnswer, StartAttempt};
+
+const THIRTY_MIN_MS: i64 = 30 * 60_000;
+
+async fn session(ctx: &Ctx, inv: &str, late: Option<u32>) -> RoomSessionDto {
+    let exam_id = ctx.app.list_exams(inv).await.unwrap()[0].exam_id;
+    ctx.app
+        .create_room_session(
+            inv,
+            CreateRoomSession {
+                exam_id,
+                room: "Lab 2".into(),
+                seats: 40,
+                late_start_minutes: late,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn open(ctx: &Ctx, inv: &str, late: Option<u32>) -> RoomSessionDto {
+    let s = session(ctx, inv, late).await;
+    ctx.app
+        .open_room_session(
+            inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn start(app: &App, token: &str, exam_id: i64, code: &str) -> Result<String, AppError> {
+    app.start_attempt(
+        token,
+        StartAttempt {
+            exam_id,
+            start_code: code.into(),
+        },
+    )
+    .await
+    .map(|v| v.attempt_id)
+}
+
+fn action(
+    session_id: i64,
+    username: Option<&str>,
+    kind: CommandKind,
+    minutes: Option<u32>,
+) -> RoomAction {
+    RoomAction {
+        session_id,
+        username: username.map(Into::into),
+        kind,
+        minutes,
+        reason: "fire alarm".into(),
+    }
+}
+
+async fn remaining(app: &App, token: &str, attempt: &str) -> examhall_protocol::ClockDto {
+    app.heartbeat(
+        token,
+        AttemptRef {
+            attempt_id: attempt.into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn kinds(ctx: &Ctx, attempt: &str) -> Vec<AttemptEvent> {
+    ctx.db
+        .store
+        .events(attempt)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::from_str(&e.payload).unwrap())
+        .collect()
+}
+
+/// The same database opened by a new process: what a seat sees after kill -9.
+async fn restarted(ctx: &Ctx) -> (App, String) {
+    let app = App::new(
+        examhall_store::Store::open(&ctx.db.path).await.unwrap(),
+        ctx.clock.clone(),
+    );
+    let token = app
+        .login(LoginRequest {
+            username: "candidate".into(),
+            password: "demo-candidate-pass".into(),
+        })
+        .await
+        .unwrap()
+        .token;
+    (app, token)
+}
+
+#[tokio::test]
+async fn nobody_starts_before_the_session_opens_and_late_starters_get_full_time() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = session(&ctx, &inv, Some(20)).await;
+    assert_eq!(s.start_code, None, "no code before opening");
+    let cand = ctx.login("candidate").await;
+    // The demo's sitting is open and its code known, but the room is not.
+    let refused = start(&ctx.app, &cand, s.exam_id, "EXAM24")
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, AppError::NotYet(_)), "{refused:?}");
+    assert!(refused.to_string().contains("not opened"), "{refused}");
+    assert!(
+        ctx.db
+            .store
+            .attempt_for(s.exam_id, 4)
+            .await
+            .unwrap()
+            .is_none()
+            && ctx.db.store.attempt_summaries().await.unwrap().is_empty(),
+        "a refused start writes nothing"
+    );
+
+    let opened = ctx
+        .app
+        .open_room_session(
+            &inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    let code = opened.start_code.clone().expect("the code to read out");
+    assert_eq!(code, "EXAM24", "the exam's open sitting's code");
+    // Five minutes late: still within the limit, and the full 30 minutes.
+    ctx.clock.advance_secs(300);
+    let a = start(&ctx.app, &cand, s.exam_id, &code).await.unwrap();
+    let clock = remaining(&ctx.app, &cand, &a).await;
+    assert_eq!(
+        clock.remaining_ms, THIRTY_MIN_MS,
+        "late starters get their full time"
+    );
+
+    // Past the late-start limit, the other candidate cannot start.
+    ctx.clock.advance_secs(16 * 60);
+    let c2 = ctx.login("candidate2").await;
+    let late = start(&ctx.app, &c2, s.exam_id, &code).await.unwrap_err();
+    assert!(
+        late.to_string().contains("late start closed 20 minutes"),
+        "{late}"
+    );
+}
+
+#[tokio::test]
+async fn a_pause_stops_the_clock_and_holds_answers_until_resumed() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    let c1 = ctx.login("candidate").await;
+    let c2 = ctx.login("candidate2").await;
+    let a1 = start(&ctx.app, &c1, s.exam_id, "EXAM24").await.unwrap();
+    let a2 = start(&ctx.app, &c2, s.exam_id, "EXAM24").await.unwrap();
+    ctx.clock.advance_secs(60);
+
+    // The fire alarm: the whole room.
+    let ack = ctx
+        .app
+        .room_action(&inv, action(s.session_id, None, CommandKind::Pause, None))
+        .await
+        .unwrap();
+    assert_eq!(ack.applied_here, 2, "both running attempts paused at once");
+    ctx.clock.advance_secs(300);
+    let clock = remaining(&ctx.app, &c1, &a1).await;
+    assert!(clock.paused);
+    assert_eq!(
+        clock.remaining_ms,
+        THIRTY_MIN_MS - 60_000,
+        "paused time does not count"
+    );
+    let save = ctx
+        .app
+        .set_answer(
+            &c1,
+            SetAnswer {
+                attempt_id: a1.clone(),
+                question_id: "q1".into(),
+                answer: Some(Answer::Text("b".into())),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(save, AppError::Paused), "{save:?}");
+
+    ctx.app
+        .room_action(&inv, action(s.session_id, None, CommandKind::Resume, None))
+        .await
+        .unwrap();
+    ctx.clock.advance_secs(30);
+    let clock = remaining(&ctx.app, &c1, &a1).await;
+    assert!(!clock.paused);
+    assert_eq!(clock.remaining_ms, THIRTY_MIN_MS - 90_000);
+    assert!(kinds(&ctx, &a1).await.contains(&AttemptEvent::Unpaused {
+        paused_ms: 300_000,
+        command: Some(ack.command_id + 1)
+    }));
+
+    // One candidate only: the other's clock runs on.
+    ctx.app
+        .room_action(
+            &inv,
+            action(s.session_id, Some("candidate"), CommandKind::Pause, None),
+        )
+        .await
+        .unwrap();
+    ctx.clock.advance_secs(100);
+    assert_eq!(
+        remaining(&ctx.app, &c1, &a1).await.remaining_ms,
+        THIRTY_MIN_MS - 90_000
+    );
+    let other = remaining(&ctx.app, &c2, &a2).await;
+    assert!(!other.paused);
+    assert_eq!(
+        other.remaining_ms,
+        (THIRTY_MIN_MS as f64 * 1.25) as i64 - 190_000,
+        "candidate2 (25% extra time) lost the 100 s"
+    );
+}
+
+#[tokio::test]
+async fn extensions_add_credited_time_and_accommodations_multiply() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    let c2 = ctx.login("candidate2").await;
+    let a2 = start(&ctx.app, &c2, s.exam_id, "EXAM24").await.unwrap();
+    let before = remaining(&ctx.app, &c2, &a2).await;
+    assert_eq!(before.allowed_ms, 2_250_000, "30 min x 1.25");
+    ctx.app
+        .room_action(
+            &inv,
+            action(
+                s.session_id,
+                Some("candidate2"),
+                CommandKind::Extend,
+                Some(10),
+            ),
+        )
+        .await
+        .unwrap();
+    let after = remaining(&ctx.app, &c2, &a2).await;
+    assert_eq!(
+        after.allowed_ms,
+        2_850_000,
+        "the extension is added, not multiplied"
+    );
+    let row = ctx.db.store.attempt(&a2).await.unwrap().unwrap();
+    assert_eq!((row.time_multiplier, row.credited_ms), (1.25, 600_000));
+    let console = ctx
+        .app
+        .room_console(
+            &inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    let line = console.log.iter().find(|l| l.kind == "extend").unwrap();
+    assert_eq!(line.username.as_deref(), Some("candidate2"));
+    assert!(line.detail.starts_with("+10 min"), "{}", line.detail);
+
+    // Bad input names its field and changes nothing.
+    let n = console.log.len();
+    for (bad, field) in [
+        (
+            action(
+                s.session_id,
+                Some("candidate2"),
+                CommandKind::Extend,
+                Some(0),
+            ),
+            "minutes",
+        ),
+        (
+            action(s.session_id, Some("nobody"), CommandKind::Pause, None),
+            "username",
+        ),
+        (
+            action(s.session_id, None, CommandKind::Unlock, None),
+            "username",
+        ),
+        (
+            RoomAction {
+                reason: "  ".into(),
+                ..action(s.session_id, None, CommandKind::Pause, None)
+            },
+            "reason",
+        ),
+    ] {
+        match ctx.app.room_action(&inv, bad).await {
+            Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("expected an error on {field}, got {other:?}"),
+        }
+    }
+    let again = ctx
+        .app
+        .room_console(
+            &inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.log.len(), n, "refused actions log nothing");
+    assert_eq!(remaining(&ctx.app, &c2, &a2).await.allowed_ms, 2_850_000);
+}
+
+#[tokio::test]
+async fn an_unclean_exit_locks_the_seat_until_an_invigilator_unlocks_it() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    let c1 = ctx.login("candidate").await;
+    let a = start(&ctx.app, &c1, s.exam_id, "EXAM24").await.unwrap();
+    let r = || AttemptRef {
+        attempt_id: a.clone(),
+    };
+
+    // kill -9, restart: the attempt comes back locked, and nothing can be saved.
+    let (app, tok) = restarted(&ctx).await;
+    let view = app.open_attempt(&tok, r()).await.unwrap();
+    assert!(view.clock.locked, "locked after an unclean exit");
+    let save = app
+        .set_answer(
+            &tok,
+            SetAnswer {
+                attempt_id: a.clone(),
+                question_id: "q1".into(),
+                answer: Some(Answer::Text("b".into())),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(save, AppError::Locked), "{save:?}");
+
+    // A wrong code is refused and kept in the attempt's log and the room log.
+    let wrong = app
+        .unlock_seat(
+            &tok,
+            UnlockSeat {
+                attempt_id: a.clone(),
+                code: "AAAAAA".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(wrong, AppError::Invalid { ref field, .. } if field == "code"),
+        "{wrong:?}"
+    );
+    assert!(kinds(&ctx, &a)
+        .await
+        .contains(&AttemptEvent::UnlockRefused { attempts: 1 }));
+    assert!(
+        app.open_attempt(&tok, r()).await.unwrap().clock.locked,
+        "still locked"
+    );
+    let console = ctx
+        .app
+        .room_console(
+            &inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(console.log.iter().any(|l| l.kind == "unlock_refused"));
+    let me = console
+        .seats
+        .iter()
+        .find(|x| x.username == "candidate")
+        .unwrap();
+    assert!(me
+        .alerts
+        .contains(&examhall_protocol::room::SeatAlert::Locked));
+
+    // The invigilator's code, typed at the seat.
+    app.unlock_seat(
+        &tok,
+        UnlockSeat {
+            attempt_id: a.clone(),
+            code: s.invigilator_code.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!app.open_attempt(&tok, r()).await.unwrap().clock.locked);
+    let (app, tok) = restarted(&ctx).await;
+    assert!(
+        app.open_attempt(&tok, r()).await.unwrap().clock.locked,
+        "each restart locks again"
+    );
+    // The offline challenge-response: the console answers the seat's challenge.
+    let lock = app.lock_info(&tok, r()).await.unwrap();
+    let code = ctx
+        .app
+        .offline_unlock_code(
+            &inv,
+            OfflineUnlock {
+                session_id: s.session_id,
+                challenge: lock.challenge.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_ne!(code.response, s.invigilator_code);
+    app.unlock_seat(
+        &tok,
+        UnlockSeat {
+            attempt_id: a.clone(),
+            code: code.response.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    // The console's unlock command.
+    let (app, tok) = restarted(&ctx).await;
+    let lock2 = app.lock_info(&tok, r()).await.unwrap();
+    assert_ne!(
+        lock2.challenge, lock.challenge,
+        "a new lock, a new challenge"
+    );
+    let stale = app
+        .unlock_seat(
+            &tok,
+            UnlockSeat {
+                attempt_id: a.clone(),
+                code: code.response,
+            },
+        )
+        .await;
+    assert!(stale.is_err(), "a response answers one challenge only");
+    app.room_action(
+        &inv,
+        action(s.session_id, Some("candidate"), CommandKind::Unlock, None),
+    )
+    .await
+    .unwrap_err(); // the invigilator's token belongs to the first process
+    ctx.app
+        .room_action(
+            &inv,
+            action(s.session_id, Some("candidate"), CommandKind::Unlock, None),
+        )
+        .await
+        .unwrap();
+    assert!(!app.open_attempt(&tok, r()).await.unwrap().clock.locked);
+    let methods: Vec<_> = kinds(&ctx, &a)
+        .await
+        .into_iter()
+        .filter_map(|e| match e {
+            AttemptEvent::Unlocked { method, .. } => Some(method),
+            _ => None,
+        })
+        .collect();
+    use examhall_domain::room::UnlockMethod::*;
+    assert_eq!(methods, vec![InvigilatorCode, ChallengeResponse, Console]);
+}
+
+#[tokio::test]
+async fn without_a_room_session_a_restart_does_not_lock() {
+    let ctx = Ctx::demo().await;
+    let (_, view) = ctx.started().await;
+    let (app, tok) = restarted(&ctx).await;
+    let back = app
+        .open_attempt(
+            &tok,
+            AttemptRef {
+                attempt_id: view.attempt_id,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        !back.clock.locked,
+        "a desktop used on its own keeps its old behaviour"
+    );
+}
+
+#[tokio::test]
+async fn the_downtime_ledger_proposes_the_gap_and_credits_it_once() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    let c1 = ctx.login("candidate").await;
+    let a = start(&ctx.app, &c1, s.exam_id, "EXAM24").await.unwrap();
+    // The seat is down for 95 s (power cut), then comes back.
+    ctx.clock.advance_secs(95);
+    let (app, tok) = restarted(&ctx).await;
+    app.open_attempt(
+        &tok,
+        AttemptRef {
+            attempt_id: a.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let console = ctx
+        .app
+        .room_console(
+            &inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(console.ledger.len(), 1, "{:?}", console.ledger);
+    let p = &console.ledger[0];
+    assert_eq!(
+        (p.username.as_str(), p.gap_ms, p.minutes),
+        ("candidate", 95_000, 2)
+    );
+    assert_eq!(p.decision, None);
+    let decide = |accept| DecideCredit {
+        session_id: s.session_id,
+        attempt_id: a.clone(),
+        gap_seq: p.gap_seq,
+        accept,
+    };
+    let after = ctx.app.decide_credit(&inv, decide(true)).await.unwrap();
+    assert_eq!(after.ledger[0].decision.as_deref(), Some("credited"));
+    assert!(kinds(&ctx, &a).await.iter().any(|e| matches!(e,
+        AttemptEvent::Extended { ms: 120_000, reason, .. } if reason == "downtime")));
+    let twice = ctx
+        .app
+        .decide_credit(&inv, decide(false))
+        .await
+        .unwrap_err();
+    assert!(matches!(twice, AppError::Conflict(_)), "{twice:?}");
+    let row = ctx.db.store.attempt(&a).await.unwrap().unwrap();
+    assert_eq!(row.credited_ms, 120_000, "credited exactly once");
+}
+
+#[tokio::test]
+async fn check_in_incidents_and_closing_account_for_everyone() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    let check = |who: &str, attendance, seat: Option<&str>| CheckIn {
+        session_id: s.session_id,
+        username: who.into(),
+        attendance,
+        id_checked: true,
+        seat: seat.map(Into::into),
+    };
+    ctx.app
+        .check_in(&inv, check("candidate", Attendance::Present, Some("A1")))
+        .await
+        .unwrap();
+    let taken = ctx
+        .app
+        .check_in(&inv, check("candidate2", Attendance::Late, Some("A1")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(taken, AppError::Invalid { ref field, .. } if field == "seat"),
+        "{taken:?}"
+    );
+    let unknown = ctx
+        .app
+        .check_in(&inv, check("stranger", Attendance::Present, None))
+        .await;
+    assert!(matches!(unknown, Err(AppError::Invalid { ref field, .. }) if field == "username"));
+    ctx.app
+        .record_incident(
+            &inv,
+            RecordIncident {
+                session_id: s.session_id,
+                username: None,
+                category: IncidentCategory::Environment,
+                text: "Fire alarm test at 09:40, room evacuated for 4 minutes".into(),
+            },
+        )
+        .await
+        .unwrap();
+
+    let c1 = ctx.login("candidate").await;
+    let a = start(&ctx.app, &c1, s.exam_id, "EXAM24").await.unwrap();
+    let close = |accounted: Vec<AccountedFor>| CloseRoomSession {
+        session_id: s.session_id,
+        accounted,
+    };
+    let early = ctx
+        .app
+        .close_room_session(&inv, close(vec![]))
+        .await
+        .unwrap_err();
+    let msg = early.to_string();
+    assert!(
+        msg.contains("candidate (not submitted)") && msg.contains("candidate2 (not checked in)"),
+        "{msg}"
+    );
+
+    ctx.app
+        .submit(&c1, AttemptRef { attempt_id: a })
+        .await
+        .unwrap();
+    ctx.app
+        .check_in(&inv, check("candidate2", Attendance::Absent, None))
+        .await
+        .unwrap();
+    let closed = ctx
+        .app
+        .close_room_session(&inv, close(vec![]))
+        .await
+        .unwrap();
+    assert_eq!(closed.state, examhall_domain::room::RoomState::Closed);
+    let console = ctx
+        .app
+        .room_console(
+            &inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = console.log.iter().map(|l| l.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["created", "opened", "check_in", "incident", "check_in", "closed"]
+    );
+    let incident = &console.log[3];
+    assert_eq!(incident.category.as_deref(), Some("environment"));
+    // Once closed, nobody starts, and the room log cannot be edited.
+    let c2 = ctx.login("candidate2").await;
+    assert!(start(&ctx.app, &c2, s.exam_id, "EXAM24").await.is_err());
+    assert!(ctx
+        .app
+        .room_action(&inv, action(s.session_id, None, CommandKind::Pause, None))
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn only_staff_run_the_room() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    for who in ["candidate", "teacher"] {
+        let t = ctx.login(who).await;
+        let e = ctx
+            .app
+            .room_action(&t, action(s.session_id, None, CommandKind::Pause, None))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Forbidden { .. }), "{who}: {e:?}");
+        let e = ctx
+            .app
+            .room_console(
+                &t,
+                SessionRef {
+                    session_id: s.session_id,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Forbidden { .. }), "{who}: {e:?}");
+    }
+    let bad = ctx
+        .app
+        .create_room_session(
+            &inv,
+            CreateRoomSession {
+                exam_id: s.exam_id,
+                room: "".into(),
+                seats: 0,
+                late_start_minutes: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(bad, AppError::Invalid { ref field, .. } if field == "room"),
+        "{bad:?}"
+    );
+    let dup = ctx
+        .app
+        .create_room_session(
+            &inv,
+            CreateRoomSession {
+                exam_id: s.exam_id,
+                room: "Lab 3".into(),
+                seats: 10,
+                late_start_minutes: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(dup, AppError::Conflict(_)),
+        "one live session per exam: {dup:?}"
+    );
+}
