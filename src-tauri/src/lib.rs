@@ -75,6 +75,12 @@ pub fn run() -> anyhow::Result<()> {
         std::time::Duration::from_secs(300),
         stop_rx.clone(),
     ));
+    // The room heartbeat to the hub this desktop is enrolled with: progress up,
+    // the session's opening and the invigilator's commands down.
+    tauri::async_runtime::spawn(
+        app.clone()
+            .room_loop(std::time::Duration::from_secs(2), stop_rx.clone()),
+    );
     if let Some(inbox) = opts.inbox.clone() {
         let watcher = app.clone().watch_inbox(inbox.clone(), stop_rx.clone());
         tauri::async_runtime::spawn(async move {

@@ -234,6 +234,16 @@ impl App {
                 "This attempt has already been submitted.".into(),
             ));
         }
+        let attempt = self.observe(attempt).await?;
+        if attempt.locked_seq.is_some() {
+            return Err(AppError::Locked);
+        }
+        if attempt.paused_at.is_some() {
+            return Err(AppError::Paused);
+        }
+        if attempt.status != AttemptStatus::InProgress {
+            return Err(AppError::TimeUp);
+        }
         let task_id = self
             .submit_now(&attempt.id, SubmitReason::Candidate)
             .await?;

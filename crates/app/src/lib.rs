@@ -12,6 +12,7 @@ mod candidate;
 pub mod demo;
 mod error;
 pub mod files;
+pub mod headless;
 mod invigilation;
 mod marking;
 pub mod platform;

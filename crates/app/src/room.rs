@@ -1036,8 +1036,15 @@ impl App {
         loop {
             let enrolled = matches!(self.store().enrolment().await, Ok(Some(_)));
             if enrolled {
-                if let Err(e) = self.room_round().await {
-                    tracing::debug!(error = %e, "room heartbeat failed");
+                match self.room_round().await {
+                    // Tell the console at once that its command took effect.
+                    Ok(changed) if changed > 0 => {
+                        if let Err(e) = self.room_round().await {
+                            tracing::debug!(error = %e, "room heartbeat failed");
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::debug!(error = %e, "room heartbeat failed"),
                 }
             }
             tokio::select! {

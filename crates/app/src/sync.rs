@@ -229,6 +229,7 @@ impl App {
             ));
         }
         let mut roster = Vec::with_capacity(req.candidates.len());
+        let mut assigned = Vec::with_capacity(req.candidates.len());
         for (i, name) in req.candidates.iter().enumerate() {
             let field = format!("candidates[{i}]");
             let u = self
@@ -244,6 +245,7 @@ impl App {
                 .assignment(req.exam_id, u.id)
                 .await?
                 .unwrap_or(1.0);
+            assigned.push((u.id, mult));
             roster.push(RosterEntry {
                 username: u.username,
                 display_name: u.display_name,
@@ -287,6 +289,10 @@ impl App {
                 now,
             )
             .await?;
+        // The roster is assigned here too, so HQ (or a room run from HQ) expects them.
+        for (user_id, mult) in assigned {
+            self.store().assign(req.exam_id, user_id, mult).await?;
+        }
         tracing::info!(package = %package_id, exam = req.exam_id, %centre, "package published");
         Ok(PublishedPackage {
             package_id,

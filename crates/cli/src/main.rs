@@ -40,6 +40,11 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run a seat without a window: enrol with the hub, sit the exam as one candidate
+    /// (waiting for the room to open, obeying pauses and locks), hand in, and exit
+    /// once the hub holds the result. Prints one JSON line per milestone. For
+    /// multi-seat tests and the room benchmark.
+    Seat(SeatArgs),
     /// Print the server's OpenAPI document (the one served at /api/openapi.json).
     Openapi,
     /// Print a PDF report from a centre's database (as the signed-in user).
@@ -109,6 +114,34 @@ struct ServeArgs {
     /// This hub's name, as HQ's administrators see it.
     #[arg(long, default_value = "Centre hub")]
     hub_name: String,
+}
+
+#[derive(clap::Args)]
+struct SeatArgs {
+    /// This seat's data directory (its own examhall.sqlite).
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// The room hub's address.
+    #[arg(long)]
+    hub: String,
+    /// A one-time enrolment token (used on first start only).
+    #[arg(long, env = "EXAMHALL_ENROLMENT_TOKEN")]
+    enrolment_token: String,
+    #[arg(long, default_value = "Seat")]
+    name: String,
+    #[arg(long)]
+    candidate: String,
+    /// The environment variable holding the candidate's password.
+    #[arg(long, default_value = "EXAMHALL_PASSWORD")]
+    password_env: String,
+    #[arg(long)]
+    start_code: String,
+    #[arg(long, default_value_t = 500)]
+    answer_every_ms: u64,
+    #[arg(long, default_value_t = 0)]
+    min_secs: u64,
+    #[arg(long, default_value_t = 2000)]
+    heartbeat_ms: u64,
 }
 
 #[derive(clap::Args)]
@@ -246,6 +279,45 @@ fn redact(db: &str) -> String {
     }
 }
 
+async fn seat(a: SeatArgs) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let password = std::env::var(&a.password_env)
+        .with_context(|| format!("the candidate's password in ${}", a.password_env))?;
+    std::fs::create_dir_all(&a.data_dir)
+        .with_context(|| format!("creating {}", a.data_dir.display()))?;
+    let app = examhall_app::App::open(
+        &a.data_dir.join("examhall.sqlite"),
+        std::sync::Arc::new(examhall_app::SystemClock),
+    )
+    .await?;
+    let plan = examhall_app::headless::SeatPlan {
+        hub: a.hub,
+        enrolment_token: a.enrolment_token,
+        name: a.name,
+        candidate: a.candidate,
+        password,
+        start_code: a.start_code,
+        answer_every: std::time::Duration::from_millis(a.answer_every_ms),
+        min_duration: std::time::Duration::from_secs(a.min_secs),
+        heartbeat: std::time::Duration::from_millis(a.heartbeat_ms),
+    };
+    let out = examhall_app::headless::run_seat(app.clone(), plan, |v| {
+        use std::io::Write as _;
+        let mut o = std::io::stdout().lock();
+        let _ = writeln!(o, "{v}");
+        let _ = o.flush();
+    })
+    .await;
+    app.shutdown().await;
+    Ok(out?)
+}
+
 async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     use anyhow::Context as _;
     tracing_subscriber::fmt()
@@ -373,6 +445,12 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Serve(a) => serve(a).await?,
+        Command::Seat(a) => {
+            if let Err(e) = seat(a).await {
+                eprintln!("examhall seat: {e:#}");
+                std::process::exit(2);
+            }
+        }
         Command::Openapi => println!(
             "{}",
             serde_json::to_string_pretty(&examhall_server::openapi())?

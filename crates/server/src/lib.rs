@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use examhall_app::{App, AppError};
 use examhall_protocol::platform::*;
+use examhall_protocol::room::*;
 use examhall_protocol::sync::*;
 use examhall_protocol::{ErrorCode, ErrorDto};
 use serde::Deserialize;
@@ -50,9 +51,12 @@ impl From<AppError> for ApiError {
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid { .. } | AppError::WrongStartCode => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) | AppError::SittingClosed | AppError::TimeUp => {
-                StatusCode::CONFLICT
-            }
+            AppError::Conflict(_)
+            | AppError::SittingClosed
+            | AppError::TimeUp
+            | AppError::NotYet(_)
+            | AppError::Paused
+            | AppError::Locked => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
@@ -364,6 +368,116 @@ async fn incidents(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<
     Ok(Json(app.sync_incidents(&t).await?))
 }
 
+#[utoipa::path(post, path = "/api/sync/room/", request_body = SeatReport,
+    responses((status = 200, body = RoomUpdate), (status = 401, body = ErrorBody)), security(("device" = [])))]
+async fn room_heartbeat(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<SeatReport>,
+) -> Reply<Json<RoomUpdate>> {
+    Ok(Json(app.room_heartbeat(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/sessions/", request_body = CreateRoomSession,
+    responses((status = 201, body = RoomSessionDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_room(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<CreateRoomSession>,
+) -> Reply<(StatusCode, Json<RoomSessionDto>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_room_session(&t, req).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/room/sessions/",
+    responses((status = 200, body = Vec<RoomSessionDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_rooms(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<RoomSessionDto>>> {
+    Ok(Json(app.room_sessions(&t).await?))
+}
+
+#[utoipa::path(get, path = "/api/room/sessions/{session_id}/", params(("session_id" = i64, Path)),
+    responses((status = 200, body = RoomConsoleDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn room_console(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(session_id): Param<i64>,
+) -> Reply<Json<RoomConsoleDto>> {
+    Ok(Json(app.room_console(&t, SessionRef { session_id }).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/open/", request_body = SessionRef,
+    responses((status = 200, body = RoomSessionDto), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn open_room(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<SessionRef>,
+) -> Reply<Json<RoomSessionDto>> {
+    Ok(Json(app.open_room_session(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/check-in/", request_body = CheckIn,
+    responses((status = 200, body = RoomConsoleDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn room_check_in(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<CheckIn>,
+) -> Reply<Json<RoomConsoleDto>> {
+    Ok(Json(app.check_in(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/actions/", request_body = RoomAction,
+    responses((status = 200, body = RoomActionAck), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn room_action(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<RoomAction>,
+) -> Reply<Json<RoomActionAck>> {
+    Ok(Json(app.room_action(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/incidents/", request_body = RecordIncident,
+    responses((status = 200, body = RoomConsoleDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn room_incident(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<RecordIncident>,
+) -> Reply<Json<RoomConsoleDto>> {
+    Ok(Json(app.record_incident(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/unlock-code/", request_body = OfflineUnlock,
+    responses((status = 200, body = UnlockCodeDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn room_unlock_code(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<OfflineUnlock>,
+) -> Reply<Json<UnlockCodeDto>> {
+    Ok(Json(app.offline_unlock_code(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/credits/", request_body = DecideCredit,
+    responses((status = 200, body = RoomConsoleDto), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn room_credit(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<DecideCredit>,
+) -> Reply<Json<RoomConsoleDto>> {
+    Ok(Json(app.decide_credit(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/close/", request_body = CloseRoomSession,
+    responses((status = 200, body = RoomSessionDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn close_room(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<CloseRoomSession>,
+) -> Reply<Json<RoomSessionDto>> {
+    Ok(Json(app.close_room_session(&t, req).await?))
+}
+
 /// The error body every endpoint returns on failure.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -404,10 +518,11 @@ impl utoipa::Modify for BearerScheme {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests."),
+    info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
     paths(register, login, profile, users, approve, add_question, questions, create_exam, exams, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
-          results_up, manifest, incidents),
+          results_up, manifest, incidents, room_heartbeat, create_room, list_rooms, room_console, open_room,
+          room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]
@@ -493,6 +608,16 @@ pub fn router(app: App) -> Router {
             post(manifest).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
         )
         .route("/api/sync/incidents/", get(incidents))
+        .route("/api/sync/room/", post(room_heartbeat))
+        .route("/api/room/sessions/", post(create_room).get(list_rooms))
+        .route("/api/room/sessions/{session_id}/", get(room_console))
+        .route("/api/room/open/", post(open_room))
+        .route("/api/room/check-in/", post(room_check_in))
+        .route("/api/room/actions/", post(room_action))
+        .route("/api/room/incidents/", post(room_incident))
+        .route("/api/room/unlock-code/", post(room_unlock_code))
+        .route("/api/room/credits/", post(room_credit))
+        .route("/api/room/close/", post(close_room))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs/", get(docs))
         .fallback(not_found)

@@ -261,8 +261,7 @@ async fn extensions_add_credited_time_and_accommodations_multiply() {
         .unwrap();
     let after = remaining(&ctx.app, &c2, &a2).await;
     assert_eq!(
-        after.allowed_ms,
-        2_850_000,
+        after.allowed_ms, 2_850_000,
         "the extension is added, not multiplied"
     );
     let row = ctx.db.store.attempt(&a2).await.unwrap().unwrap();
