@@ -2,6 +2,7 @@
 
 use examhall_app::reports::Report;
 use examhall_app::App;
+use examhall_protocol::room::*;
 use examhall_protocol::*;
 use tauri::State;
 
@@ -150,6 +151,21 @@ authed!(mark_essay => mark_essay(MarkEssay) -> ResultView);
 authed!(preview_regrade => preview_regrade(KeyCorrection) -> RegradePreviewDto);
 authed!(apply_regrade => apply_regrade(KeyCorrection) -> RegradeStartedDto);
 
+// The room session: the console, and the candidate's side of a locked seat.
+authed!(room_sessions => room_sessions() -> Vec<RoomSessionDto>);
+authed!(create_room_session => create_room_session(CreateRoomSession) -> RoomSessionDto);
+authed!(open_room_session => open_room_session(SessionRef) -> RoomSessionDto);
+authed!(room_console => room_console(SessionRef) -> RoomConsoleDto);
+authed!(check_in => check_in(CheckIn) -> RoomConsoleDto);
+authed!(room_action => room_action(RoomAction) -> RoomActionAck);
+authed!(record_incident => record_incident(RecordIncident) -> RoomConsoleDto);
+authed!(offline_unlock_code => offline_unlock_code(OfflineUnlock) -> UnlockCodeDto);
+authed!(decide_credit => decide_credit(DecideCredit) -> RoomConsoleDto);
+authed!(close_room_session => close_room_session(CloseRoomSession) -> RoomSessionDto);
+authed!(lock_info => lock_info(AttemptRef) -> LockDto);
+authed!(unlock_seat => unlock_seat(UnlockSeat) -> LockDto);
+authed!(focus_lost => focus_lost(FocusLost) -> SaveAck);
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         setup_status,
@@ -184,6 +200,19 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         sync_status,
         enrol_with_hq,
         open_package,
-        export_results_to_folder
+        export_results_to_folder,
+        room_sessions,
+        create_room_session,
+        open_room_session,
+        room_console,
+        check_in,
+        room_action,
+        record_incident,
+        offline_unlock_code,
+        decide_credit,
+        close_room_session,
+        lock_info,
+        unlock_seat,
+        focus_lost
     ]
 }

@@ -1,5 +1,6 @@
 //! Typed calls into the desktop shell (`window.__TAURI__.core.invoke`).
 
+use examhall_protocol::room::*;
 use examhall_protocol::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -157,4 +158,69 @@ pub async fn open_package(token: &str, r: sync::OpenPackage) -> Res<SittingDto> 
 }
 pub async fn export_results_to_folder(token: &str, dir: String) -> Res<sync::ExportedResults> {
     authed("export_results_to_folder", token, dir).await
+}
+
+// ---- the room session -----------------------------------------------------------
+
+pub async fn room_sessions(token: &str) -> Res<Vec<RoomSessionDto>> {
+    token_only("room_sessions", token).await
+}
+pub async fn create_room_session(token: &str, req: CreateRoomSession) -> Res<RoomSessionDto> {
+    authed("create_room_session", token, req).await
+}
+pub async fn open_room_session(token: &str, session_id: i64) -> Res<RoomSessionDto> {
+    authed("open_room_session", token, SessionRef { session_id }).await
+}
+pub async fn room_console(token: &str, session_id: i64) -> Res<RoomConsoleDto> {
+    authed("room_console", token, SessionRef { session_id }).await
+}
+pub async fn check_in(token: &str, req: CheckIn) -> Res<RoomConsoleDto> {
+    authed("check_in", token, req).await
+}
+pub async fn room_action(token: &str, req: RoomAction) -> Res<RoomActionAck> {
+    authed("room_action", token, req).await
+}
+pub async fn record_incident(token: &str, req: RecordIncident) -> Res<RoomConsoleDto> {
+    authed("record_incident", token, req).await
+}
+pub async fn offline_unlock_code(token: &str, req: OfflineUnlock) -> Res<UnlockCodeDto> {
+    authed("offline_unlock_code", token, req).await
+}
+pub async fn decide_credit(token: &str, req: DecideCredit) -> Res<RoomConsoleDto> {
+    authed("decide_credit", token, req).await
+}
+pub async fn close_room_session(token: &str, req: CloseRoomSession) -> Res<RoomSessionDto> {
+    authed("close_room_session", token, req).await
+}
+pub async fn lock_info(token: &str, attempt_id: &str) -> Res<LockDto> {
+    authed(
+        "lock_info",
+        token,
+        AttemptRef {
+            attempt_id: attempt_id.to_owned(),
+        },
+    )
+    .await
+}
+pub async fn unlock_seat(token: &str, attempt_id: &str, code: &str) -> Res<LockDto> {
+    authed(
+        "unlock_seat",
+        token,
+        UnlockSeat {
+            attempt_id: attempt_id.to_owned(),
+            code: code.to_owned(),
+        },
+    )
+    .await
+}
+pub async fn focus_lost(token: &str, attempt_id: &str, hidden: bool) -> Res<SaveAck> {
+    authed(
+        "focus_lost",
+        token,
+        FocusLost {
+            attempt_id: attempt_id.to_owned(),
+            hidden,
+        },
+    )
+    .await
 }

@@ -179,6 +179,10 @@ impl ExamModel {
         if self.clock.status != AttemptStatus::InProgress {
             return 0;
         }
+        if self.clock.paused || self.clock.locked {
+            // Paused time does not count; a locked seat waits for the backend's figure.
+            return self.clock.remaining_ms;
+        }
         (self.clock.remaining_ms - (now - self.clock_at).max(0.0) as i64).max(0)
     }
 }
@@ -262,6 +266,8 @@ mod tests {
                 remaining_ms: 60_000,
                 allowed_ms: 60_000,
                 status: AttemptStatus::InProgress,
+                paused: false,
+                locked: false,
             },
         }
     }
@@ -329,6 +335,34 @@ mod tests {
             format_remaining(1),
             "00:01",
             "rounds up: never shows 00:00 with time left"
+        );
+    }
+
+    #[test]
+    fn a_paused_clock_does_not_count_down() {
+        let mut v = view();
+        v.clock.paused = true;
+        let m = ExamModel::new(v, 1000.0);
+        assert_eq!(m.remaining_ms(1000.0), 60_000);
+        assert_eq!(
+            m.remaining_ms(301_000.0),
+            60_000,
+            "five minutes of pause cost nothing"
+        );
+        let resumed = Rc::new(m).reduce(ExamAction::Clock {
+            clock: ClockDto {
+                remaining_ms: 60_000,
+                allowed_ms: 60_000,
+                status: AttemptStatus::InProgress,
+                paused: false,
+                locked: false,
+            },
+            at: 301_000.0,
+        });
+        assert_eq!(
+            resumed.remaining_ms(311_000.0),
+            50_000,
+            "counts down again once resumed"
         );
     }
 }

@@ -1,7 +1,9 @@
 //! Wire types of the room session: the invigilator's console (IPC on the
 //! invigilator's desktop, HTTP on a hub) and the seats' heartbeat to their hub.
 
-use examhall_domain::room::{Attendance, CommandKind, IncidentCategory, RoomCommand, RoomState};
+pub use examhall_domain::room::{
+    Attendance, CommandKind, IncidentCategory, RoomCommand, RoomState, UnlockMethod,
+};
 use examhall_domain::AttemptStatus;
 use serde::{Deserialize, Serialize};
 

@@ -11,6 +11,8 @@ use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 fn now_ms() -> f64 {
@@ -203,7 +205,84 @@ fn sitting(p: &SittingProps) -> Html {
         });
     }
 
+    // Leaving the exam window (focus lost, or hidden) is an integrity event the
+    // invigilator sees. At most one report every 3 s.
+    {
+        let (attempt_id, token) = (attempt_id.clone(), token.clone());
+        use_effect_with((), move |_| {
+            let last = Rc::new(std::cell::Cell::new(-1e9_f64));
+            let report = Rc::new(move |hidden: bool| {
+                if now_ms() - last.get() < 3000.0 {
+                    return;
+                }
+                last.set(now_ms());
+                let (attempt_id, token) = (attempt_id.clone(), token.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = ipc::focus_lost(&token, &attempt_id, hidden).await;
+                });
+            });
+            let window = web_sys::window().expect("a window");
+            let document = window.document().expect("a document");
+            let on_blur = {
+                let report = report.clone();
+                Closure::<dyn Fn()>::new(move || report(false))
+            };
+            let on_visibility = {
+                let (report, document) = (report.clone(), document.clone());
+                Closure::<dyn Fn()>::new(move || {
+                    if document.hidden() {
+                        report(true)
+                    }
+                })
+            };
+            let _ =
+                window.add_event_listener_with_callback("blur", on_blur.as_ref().unchecked_ref());
+            let _ = document.add_event_listener_with_callback(
+                "visibilitychange",
+                on_visibility.as_ref().unchecked_ref(),
+            );
+            move || {
+                let _ = window
+                    .remove_event_listener_with_callback("blur", on_blur.as_ref().unchecked_ref());
+                let _ = document.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    on_visibility.as_ref().unchecked_ref(),
+                );
+            }
+        });
+    }
+    let refresh_clock = {
+        let (model, nav, attempt_id, token) = (
+            model.clone(),
+            p.nav.clone(),
+            attempt_id.clone(),
+            token.clone(),
+        );
+        Callback::from(move |_: ()| {
+            let (model, nav, attempt_id, token) = (
+                model.clone(),
+                nav.clone(),
+                attempt_id.clone(),
+                token.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::heartbeat(&token, attempt_id).await {
+                    Ok(c) => model.dispatch(ExamAction::Clock {
+                        clock: c,
+                        at: now_ms(),
+                    }),
+                    Err(e) => nav.check(&e),
+                }
+            });
+        })
+    };
+
     let m = &*model;
+    if m.clock.locked {
+        return html! {
+            <LockScreen nav={p.nav.clone()} attempt_id={attempt_id.clone()} title={m.view.exam_title.clone()} on_unlocked={refresh_clock} />
+        };
+    }
     let remaining = m.remaining_ms(*tick);
     let count = m.view.questions.len();
     let q = m.view.questions[m.current].clone();
@@ -404,6 +483,15 @@ fn sitting(p: &SittingProps) -> Html {
                     <button id="submit-open" class="primary" onclick={open_confirm}>{"Submit exam…"}</button>
                 </div>
             </section>
+            if m.clock.paused {
+                <div class="modal paused" id="paused-overlay" role="alertdialog" aria-modal="true" aria-labelledby="paused-title" aria-live="assertive">
+                    <div class="card">
+                        <h2 id="paused-title">{"The invigilator has paused the exam"}</h2>
+                        <p>{"Your time is stopped and your answers so far are saved. Please wait quietly; the exam continues when the invigilator resumes it."}</p>
+                        <p class="muted">{format!("Time left: {}", format_remaining(remaining))}</p>
+                    </div>
+                </div>
+            }
             if m.confirming {
                 <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
                     <div class="card">
@@ -418,6 +506,80 @@ fn sitting(p: &SittingProps) -> Html {
                     </div>
                 </div>
             }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LockProps {
+    nav: Nav,
+    attempt_id: String,
+    title: String,
+    on_unlocked: Callback<()>,
+}
+
+/// After an unclean exit the seat waits for the invigilator: the console unlocks
+/// it over the LAN, or the invigilator types their code (or the answer to the
+/// challenge shown here, from the console, when the seat is offline).
+#[function_component(LockScreen)]
+fn lock_screen(p: &LockProps) -> Html {
+    let info = use_state(|| None::<examhall_protocol::room::LockDto>);
+    let code = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    {
+        let (info, nav, id) = (info.clone(), p.nav.clone(), p.attempt_id.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::lock_info(&nav.token, &id).await {
+                    Ok(i) => info.set(Some(i)),
+                    Err(e) => nav.check(&e),
+                }
+            });
+        });
+    }
+    let submit = {
+        let (nav, id, code, error, done) = (
+            p.nav.clone(),
+            p.attempt_id.clone(),
+            code.clone(),
+            error.clone(),
+            p.on_unlocked.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (nav, id, typed, error, done) = (
+                nav.clone(),
+                id.clone(),
+                (*code).clone(),
+                error.clone(),
+                done.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::unlock_seat(&nav.token, &id, &typed).await {
+                    Ok(_) => done.emit(()),
+                    Err(e) => {
+                        nav.check(&e);
+                        error.set(Some(e.message));
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <div class="exam locked" id="lock-screen">
+            <section class="card narrow" role="alertdialog" aria-labelledby="lock-title" aria-describedby="lock-text">
+                <h1 id="lock-title">{"This seat is locked"}</h1>
+                <p id="lock-text">{format!("The exam app stopped during \"{}\". Your saved answers are safe. Please raise your hand: the invigilator will unlock this seat.", p.title)}</p>
+                if let Some(i) = &*info {
+                    <p>{"Challenge for the invigilator: "}<strong id="lock-challenge" class="code big">{&i.challenge}</strong></p>
+                }
+                <form onsubmit={submit}>
+                    <label for="unlock-code">{"Invigilator's code"}</label>
+                    <input id="unlock-code" class="code" autocomplete="off" value={(*code).clone()} oninput={crate::pages::bind(&code)} />
+                    if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
+                    <button type="submit" id="unlock-submit" class="primary">{"Unlock"}</button>
+                </form>
+            </section>
         </div>
     }
 }

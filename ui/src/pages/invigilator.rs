@@ -74,6 +74,7 @@ pub fn invigilator(p: &Props) -> Html {
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             { rows.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }
         </section>
+        <crate::pages::room::RoomConsole nav={p.nav.clone()} />
         <crate::pages::sync::SyncPanel nav={p.nav.clone()} />
         </>
     }

@@ -7,6 +7,7 @@ pub mod marking;
 pub mod regrade;
 pub mod reports;
 pub mod result;
+pub mod room;
 pub mod setup;
 pub mod staff;
 pub mod sync;

@@ -1,0 +1,643 @@
+//! The invigilator's room console: create a session, check candidates in, open
+//! it (the start code to read out), watch every seat live (progress, time left,
+//! alerts), pause/resume/extend/unlock one candidate or the room, record
+//! incidents, answer a locked seat's challenge, decide the downtime ledger, and
+//! close the session when everyone is accounted for. Refreshed every 2 s.
+
+use crate::ipc;
+use crate::pages::bind;
+use crate::state::format_remaining;
+use crate::Nav;
+use examhall_protocol::room::{
+    Attendance, CheckIn, CloseRoomSession, CommandKind, CreateRoomSession, DecideCredit,
+    IncidentCategory, OfflineUnlock, RecordIncident, RoomAction, RoomConsoleDto, RoomSessionDto,
+    RoomState, SeatAlert, SeatView,
+};
+use examhall_protocol::{AttemptStatus, ExamSummaryDto};
+use std::future::Future;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub nav: Nav,
+}
+
+fn time_of_day(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(d.to_locale_time_string("default"))
+}
+
+/// Runs an IPC call; its error goes to `error`, its value to `ok`.
+fn call<T: 'static, F: Future<Output = ipc::Res<T>> + 'static>(
+    nav: &Nav,
+    error: &UseStateHandle<Option<String>>,
+    request: impl FnOnce(String) -> F,
+    ok: impl FnOnce(T) + 'static,
+) {
+    let (nav, error) = (nav.clone(), error.clone());
+    let fut = request(nav.token.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        match fut.await {
+            Ok(v) => {
+                error.set(None);
+                ok(v)
+            }
+            Err(e) => {
+                nav.check(&e);
+                error.set(Some(e.message));
+            }
+        }
+    });
+}
+
+fn status_text(s: &SeatView) -> (&'static str, &'static str) {
+    match &s.progress {
+        None if s.attendance == Attendance::Absent => ("Absent", "muted"),
+        None => ("Not started", "muted"),
+        Some(p) if p.status != AttemptStatus::InProgress => ("Submitted", "ok"),
+        Some(p) if p.locked => ("Locked", "bad"),
+        Some(p) if p.paused => ("Paused", "warn"),
+        Some(_) => ("In progress", "ok"),
+    }
+}
+
+fn alert_text(a: &SeatAlert) -> String {
+    match a {
+        SeatAlert::Silent { secs } => format!("silent {secs} s"),
+        SeatAlert::FocusLost { count } => format!("left the exam window ×{count}"),
+        SeatAlert::TimeNearlyUp { secs } => format!("{} min left", (secs + 59) / 60),
+        SeatAlert::Locked => "locked: unlock needed".into(),
+        SeatAlert::Paused => "paused".into(),
+    }
+}
+
+#[function_component(RoomConsole)]
+pub fn room_console(p: &Props) -> Html {
+    let exams = use_state(Vec::<ExamSummaryDto>::new);
+    let sessions = use_state(Vec::<RoomSessionDto>::new);
+    let selected = use_state(|| None::<i64>);
+    let console = use_state(|| None::<RoomConsoleDto>);
+    let error = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
+    let new_exam = use_state(String::new);
+    let new_room = use_state(|| "Lab 1".to_owned());
+    let new_seats = use_state(|| "40".to_owned());
+    let new_late = use_state(String::new);
+    let reason = use_state(String::new);
+    let minutes = use_state(|| "10".to_owned());
+    let challenge = use_state(String::new);
+    let response = use_state(|| None::<String>);
+    let incident_who = use_state(String::new);
+    let incident_cat = use_state(|| "environment".to_owned());
+    let incident_text = use_state(String::new);
+    let show_pin = use_state(|| false);
+
+    let reload_sessions = {
+        let (nav, error, sessions, selected, exams) = (
+            p.nav.clone(),
+            error.clone(),
+            sessions.clone(),
+            selected.clone(),
+            exams.clone(),
+        );
+        Callback::from(move |_: ()| {
+            let (sessions, selected) = (sessions.clone(), selected.clone());
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::room_sessions(&t).await },
+                move |list| {
+                    if selected.is_none() {
+                        if let Some(s) = list.iter().find(|s| s.state != RoomState::Closed) {
+                            selected.set(Some(s.session_id));
+                        }
+                    }
+                    sessions.set(list);
+                },
+            );
+            let exams = exams.clone();
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::list_exams(&t).await },
+                move |x| exams.set(x),
+            );
+        })
+    };
+    let reload = {
+        let (nav, error, console, selected) = (
+            p.nav.clone(),
+            error.clone(),
+            console.clone(),
+            selected.clone(),
+        );
+        Callback::from(move |_: ()| {
+            if let Some(id) = *selected {
+                let console = console.clone();
+                call(
+                    &nav,
+                    &error,
+                    move |t: String| async move { ipc::room_console(&t, id).await },
+                    move |c| console.set(Some(c)),
+                );
+            }
+        })
+    };
+    {
+        let reload_sessions = reload_sessions.clone();
+        use_effect_with((), move |_| reload_sessions.emit(()));
+    }
+    {
+        let reload = reload.clone();
+        use_effect_with(*selected, move |_| {
+            reload.emit(());
+            let r = reload.clone();
+            let timer = gloo_timers::callback::Interval::new(2_000, move || r.emit(()));
+            move || drop(timer)
+        });
+    }
+
+    let create = {
+        let (nav, error, notice, selected, reload_sessions) = (
+            p.nav.clone(),
+            error.clone(),
+            notice.clone(),
+            selected.clone(),
+            reload_sessions.clone(),
+        );
+        let (new_exam, new_room, new_seats, new_late, exams) = (
+            new_exam.clone(),
+            new_room.clone(),
+            new_seats.clone(),
+            new_late.clone(),
+            exams.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let exam_id = new_exam
+                .parse::<i64>()
+                .ok()
+                .or_else(|| exams.first().map(|x| x.exam_id))
+                .unwrap_or(0);
+            let req = CreateRoomSession {
+                exam_id,
+                room: (*new_room).clone(),
+                seats: new_seats.trim().parse().unwrap_or(0),
+                late_start_minutes: new_late.trim().parse().ok(),
+            };
+            let (notice, selected, reload_sessions) =
+                (notice.clone(), selected.clone(), reload_sessions.clone());
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::create_room_session(&t, req).await },
+                move |s| {
+                    notice.set(Some(format!(
+                        "Session for {} in {} created. Check candidates in, then open it.",
+                        s.exam_title, s.room
+                    )));
+                    selected.set(Some(s.session_id));
+                    reload_sessions.emit(());
+                },
+            );
+        })
+    };
+
+    let Some(c) = (*console)
+        .clone()
+        .filter(|c| Some(c.session.session_id) == *selected)
+    else {
+        return html! {
+            <section id="room-console" class="card">
+                <h1>{"Room session"}</h1>
+                if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
+                { session_picker(&sessions, &selected) }
+                { create_form(&exams, &new_exam, &new_room, &new_seats, &new_late, create) }
+            </section>
+        };
+    };
+    let sid = c.session.session_id;
+    let open_state = c.session.state == RoomState::Open;
+
+    // ---- actions ------------------------------------------------------------------
+    let act = {
+        let (nav, error, notice, reload, reason, minutes) = (
+            p.nav.clone(),
+            error.clone(),
+            notice.clone(),
+            reload.clone(),
+            reason.clone(),
+            minutes.clone(),
+        );
+        Callback::from(move |(who, kind): (Option<String>, CommandKind)| {
+            let default_reason = match kind {
+                CommandKind::Pause => "paused by the invigilator",
+                CommandKind::Resume => "resumed",
+                CommandKind::Extend => "extra time",
+                CommandKind::Unlock => "unlocked from the console",
+            };
+            let why = if reason.trim().is_empty() {
+                default_reason.to_owned()
+            } else {
+                (*reason).clone()
+            };
+            let req = RoomAction {
+                session_id: sid,
+                username: who.clone(),
+                kind,
+                minutes: (kind == CommandKind::Extend).then(|| minutes.trim().parse().unwrap_or(0)),
+                reason: why,
+            };
+            let (notice, reload) = (notice.clone(), reload.clone());
+            let target = who.unwrap_or_else(|| "the whole room".into());
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::room_action(&t, req).await },
+                move |_| {
+                    notice.set(Some(format!("{} sent to {target}.", kind.as_str())));
+                    reload.emit(());
+                },
+            );
+        })
+    };
+    let open = {
+        let (nav, error, reload) = (p.nav.clone(), error.clone(), reload.clone());
+        Callback::from(move |_| {
+            let reload = reload.clone();
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::open_room_session(&t, sid).await },
+                move |_| reload.emit(()),
+            );
+        })
+    };
+    let close = {
+        let (nav, error, notice, reload) =
+            (p.nav.clone(), error.clone(), notice.clone(), reload.clone());
+        Callback::from(move |_| {
+            let (notice, reload) = (notice.clone(), reload.clone());
+            let req = CloseRoomSession {
+                session_id: sid,
+                accounted: vec![],
+            };
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::close_room_session(&t, req).await },
+                move |_| {
+                    notice.set(Some(
+                        "Session closed. Its results are queued for sync.".into(),
+                    ));
+                    reload.emit(());
+                },
+            );
+        })
+    };
+    let check_in = {
+        let (nav, error, console) = (p.nav.clone(), error.clone(), console.clone());
+        Callback::from(move |req: CheckIn| {
+            let console = console.clone();
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::check_in(&t, req).await },
+                move |c| console.set(Some(c)),
+            );
+        })
+    };
+    let decide = {
+        let (nav, error, console) = (p.nav.clone(), error.clone(), console.clone());
+        Callback::from(move |(attempt_id, gap_seq, accept): (String, i64, bool)| {
+            let console = console.clone();
+            let req = DecideCredit {
+                session_id: sid,
+                attempt_id,
+                gap_seq,
+                accept,
+            };
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::decide_credit(&t, req).await },
+                move |c| console.set(Some(c)),
+            );
+        })
+    };
+    let offline = {
+        let (nav, error, challenge, response) = (
+            p.nav.clone(),
+            error.clone(),
+            challenge.clone(),
+            response.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let response = response.clone();
+            let req = OfflineUnlock {
+                session_id: sid,
+                challenge: (*challenge).clone(),
+            };
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::offline_unlock_code(&t, req).await },
+                move |r| response.set(Some(r.response)),
+            );
+        })
+    };
+    let incident = {
+        let (nav, error, console, who, cat, text) = (
+            p.nav.clone(),
+            error.clone(),
+            console.clone(),
+            incident_who.clone(),
+            incident_cat.clone(),
+            incident_text.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let category = match cat.as_str() {
+                "candidate" => IncidentCategory::Candidate,
+                "staff" => IncidentCategory::Staff,
+                "technical" => IncidentCategory::Technical,
+                _ => IncidentCategory::Environment,
+            };
+            let req = RecordIncident {
+                session_id: sid,
+                username: (!who.is_empty()).then(|| (*who).clone()),
+                category,
+                text: (*text).clone(),
+            };
+            let (console, text) = (console.clone(), text.clone());
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::record_incident(&t, req).await },
+                move |c| {
+                    text.set(String::new());
+                    console.set(Some(c));
+                },
+            );
+        })
+    };
+
+    // ---- the view -------------------------------------------------------------------
+    let state_label = match c.session.state {
+        RoomState::Planned => "Planned: candidates cannot start yet",
+        RoomState::Open => "Open",
+        RoomState::Closed => "Closed",
+    };
+    let in_progress = c
+        .seats
+        .iter()
+        .filter(|s| {
+            s.progress
+                .as_ref()
+                .is_some_and(|p| p.status == AttemptStatus::InProgress)
+        })
+        .count();
+    let submitted = c
+        .seats
+        .iter()
+        .filter(|s| {
+            s.progress
+                .as_ref()
+                .is_some_and(|p| p.status != AttemptStatus::InProgress)
+        })
+        .count();
+    let rows = c.seats.iter().map(|s| {
+        let (text, class) = status_text(s);
+        let u = s.username.clone();
+        let row_check = {
+            let (check_in, s2) = (check_in.clone(), s.clone());
+            move |attendance: Option<Attendance>, id: Option<bool>, seat: Option<String>| {
+                check_in.emit(CheckIn {
+                    session_id: sid,
+                    username: s2.username.clone(),
+                    attendance: attendance.unwrap_or(match s2.attendance {
+                        Attendance::Expected => Attendance::Present,
+                        a => a,
+                    }),
+                    id_checked: id.unwrap_or(s2.id_checked),
+                    seat: seat.or_else(|| s2.seat.clone()),
+                })
+            }
+        };
+        let on_att = {
+            let f = row_check.clone();
+            Callback::from(move |e: Event| {
+                let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+                let a = match v.as_str() {
+                    "late" => Attendance::Late,
+                    "absent" => Attendance::Absent,
+                    "expected" => Attendance::Expected,
+                    _ => Attendance::Present,
+                };
+                f(Some(a), None, None)
+            })
+        };
+        let on_id = {
+            let f = row_check.clone();
+            Callback::from(move |e: Event| {
+                f(None, Some(e.target_unchecked_into::<HtmlInputElement>().checked()), None)
+            })
+        };
+        let on_seat = {
+            let f = row_check.clone();
+            Callback::from(move |e: Event| {
+                f(None, None, Some(e.target_unchecked_into::<HtmlInputElement>().value()))
+            })
+        };
+        let running = s.progress.as_ref().is_some_and(|p| p.status == AttemptStatus::InProgress);
+        let paused = s.progress.as_ref().is_some_and(|p| p.paused);
+        let locked = s.progress.as_ref().is_some_and(|p| p.locked);
+        let btn = |label: &'static str, kind: CommandKind, id: String| {
+            let (act, u) = (act.clone(), u.clone());
+            html! { <button id={id} disabled={!open_state} onclick={Callback::from(move |_| act.emit((Some(u.clone()), kind)))}>{label}</button> }
+        };
+        html! {
+            <tr id={format!("seat-{u}")} data-username={u.clone()} class={classes!(s.alerts.iter().any(|a| !matches!(a, SeatAlert::Paused)).then_some("alert"))}>
+                <td><strong>{&s.display_name}</strong><br/><span class="muted">{&u}{ if s.time_multiplier > 1.0 { format!(" · ×{}", s.time_multiplier) } else { String::new() } }</span></td>
+                <td><input class="seat-input" aria-label={format!("Seat of {u}")} value={s.seat.clone().unwrap_or_default()} onchange={on_seat} size="4" /></td>
+                <td>
+                    <select aria-label={format!("Attendance of {u}")} id={format!("attendance-{u}")} onchange={on_att}>
+                        { for [("expected", "Expected"), ("present", "Present"), ("late", "Late"), ("absent", "Absent")].iter().map(|(v, l)| html! {
+                            <option value={*v} selected={s.attendance.as_str() == *v}>{*l}</option>
+                        }) }
+                    </select>
+                    <label class="inline"><input type="checkbox" checked={s.id_checked} onchange={on_id} aria-label={format!("ID of {u} checked")} />{" ID"}</label>
+                </td>
+                <td id={format!("seat-status-{u}")} class={classes!("status", class)}>{text}</td>
+                <td>{ s.progress.as_ref().map(|p| format!("{} of {} answered{}", p.answered, p.total, if p.flagged > 0 { format!(", {} flagged", p.flagged) } else { String::new() })).unwrap_or_default() }
+                    <br/><span class="muted">{ s.progress.as_ref().and_then(|p| p.last_saved_at_ms).map(|t| format!("saved {}", time_of_day(t))).unwrap_or_default() }</span></td>
+                <td id={format!("seat-left-{u}")}>{ if running { s.remaining_ms.map(format_remaining).unwrap_or_default() } else { String::new() } }</td>
+                <td class="alerts">{ for s.alerts.iter().map(|a| html! { <span class="pill bad">{alert_text(a)}</span> }) }
+                    <br/><span class="muted">{ s.last_heard_ms.map(|t| format!("heard {}", time_of_day(t))).unwrap_or_default() }</span></td>
+                <td class="actions">
+                    if running {
+                        if paused { { btn("Resume", CommandKind::Resume, format!("resume-{u}")) } } else { { btn("Pause", CommandKind::Pause, format!("pause-{u}")) } }
+                        { btn("Extend", CommandKind::Extend, format!("extend-{u}")) }
+                        if locked { { btn("Unlock", CommandKind::Unlock, format!("unlock-{u}")) } }
+                    }
+                </td>
+            </tr>
+        }
+    });
+    let ledger = c.ledger.iter().map(|l| {
+        let (d1, d2) = (decide.clone(), decide.clone());
+        let (a1, a2, g) = (l.attempt_id.clone(), l.attempt_id.clone(), l.gap_seq);
+        html! {
+            <li class="ledger-item" data-username={l.username.clone()}>
+                {format!("{}: the seat was down for {} s. Credit {} minute{}?", l.username, l.gap_ms / 1000, l.minutes, if l.minutes == 1 { "" } else { "s" })}
+                if let Some(d) = &l.decision { <strong>{format!(" {d}")}</strong> } else {
+                    <button class="primary" disabled={!open_state} onclick={Callback::from(move |_| d1.emit((a1.clone(), g, true)))}>{"Credit"}</button>
+                    <button onclick={Callback::from(move |_| d2.emit((a2.clone(), g, false)))}>{"Dismiss"}</button>
+                }
+            </li>
+        }
+    });
+    let room_btn = |label: &'static str, kind: CommandKind, id: &'static str| {
+        let act = act.clone();
+        html! { <button id={id} disabled={!open_state} onclick={Callback::from(move |_| act.emit((None, kind)))}>{label}</button> }
+    };
+    let toggle_pin = {
+        let show_pin = show_pin.clone();
+        Callback::from(move |_| show_pin.set(!*show_pin))
+    };
+    html! {
+        <section id="room-console" class="card" data-state={c.session.state.as_str()}>
+            <h1>{format!("{} · {}", c.session.room, c.session.exam_title)}</h1>
+            { session_picker(&sessions, &selected) }
+            <p id="room-state"><strong>{state_label}</strong>{format!(" · {} expected · {} in progress · {} submitted", c.seats.len(), in_progress, submitted)}</p>
+            if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
+            if let Some(n) = &*notice { <p class="notice" role="status">{n}</p> }
+            if c.session.state == RoomState::Planned {
+                <p>{"Check the candidates in below, then open the session: the start code appears for you to read out."}</p>
+                <button id="room-open" class="primary" onclick={open}>{"Open the session"}</button>
+            }
+            if let Some(code) = &c.session.start_code {
+                <p>{"Start code (read it out): "}<strong id="room-start-code" class="code big">{code}</strong></p>
+            }
+            <p class="muted">{"Invigilator code for locked seats: "}
+                <button class="link-button" id="room-pin-toggle" onclick={toggle_pin}>{ if *show_pin { "hide" } else { "show" } }</button>
+                if *show_pin { <strong id="room-pin" class="code">{&c.session.invigilator_code}</strong> }
+            </p>
+            if open_state {
+                <div class="controls room-controls">
+                    <label>{"Reason "}<input id="room-reason" value={(*reason).clone()} oninput={bind(&reason)} placeholder="fire alarm, power cut, …" /></label>
+                    <label>{"Minutes "}<input id="room-minutes" value={(*minutes).clone()} oninput={bind(&minutes)} size="3" /></label>
+                    { room_btn("Pause the room", CommandKind::Pause, "room-pause") }
+                    { room_btn("Resume the room", CommandKind::Resume, "room-resume") }
+                    <button id="room-close" onclick={close}>{"Close the session"}</button>
+                </div>
+            }
+            <table id="room-seats" class="seats">
+                <thead><tr><th>{"Candidate"}</th><th>{"Seat"}</th><th>{"Check-in"}</th><th>{"Status"}</th><th>{"Progress"}</th><th>{"Time left"}</th><th>{"Alerts"}</th><th>{"Actions"}</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            if !c.ledger.is_empty() {
+                <h2>{"Downtime ledger"}</h2>
+                <ul id="room-ledger">{ for ledger }</ul>
+            }
+            <div class="two-col">
+                <form id="offline-unlock" onsubmit={offline} aria-label="Unlock a seat that cannot reach the console">
+                    <h2>{"Unlock a seat offline"}</h2>
+                    <label for="challenge">{"Challenge shown on the seat"}</label>
+                    <input id="challenge" class="code" value={(*challenge).clone()} oninput={bind(&challenge)} />
+                    <button type="submit">{"Get the unlock code"}</button>
+                    if let Some(r) = &*response { <p>{"Type at the seat: "}<strong id="unlock-response" class="code big">{r}</strong></p> }
+                </form>
+                <form id="incident-form" onsubmit={incident}>
+                    <h2>{"Record an incident"}</h2>
+                    <label for="incident-who">{"Who"}</label>
+                    <select id="incident-who" onchange={{ let h = incident_who.clone(); Callback::from(move |e: Event| h.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
+                        <option value="">{"The whole room"}</option>
+                        { for c.seats.iter().map(|s| html! { <option value={s.username.clone()}>{&s.display_name}</option> }) }
+                    </select>
+                    <label for="incident-cat">{"Category"}</label>
+                    <select id="incident-cat" onchange={{ let h = incident_cat.clone(); Callback::from(move |e: Event| h.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
+                        { for [("environment", "Environment"), ("candidate", "Candidate"), ("staff", "Staff"), ("technical", "Technical")].iter().map(|(v, l)| html! { <option value={*v} selected={incident_cat.as_str() == *v}>{*l}</option> }) }
+                    </select>
+                    <label for="incident-text">{"What happened"}</label>
+                    <textarea id="incident-text" value={(*incident_text).clone()} oninput={{ let h = incident_text.clone(); Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())) }} />
+                    <button type="submit">{"Record"}</button>
+                </form>
+            </div>
+            <h2>{"Room log"}</h2>
+            <ol id="room-log" class="log">
+                { for c.log.iter().rev().map(|l| html! {
+                    <li data-kind={l.kind.clone()}>{format!("{} · {}{}{}: {}", time_of_day(l.at_ms), l.kind.replace('_', " "),
+                        l.category.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(),
+                        l.username.as_ref().map(|u| format!(" · {u}")).unwrap_or_default(), l.detail)}</li>
+                }) }
+            </ol>
+        </section>
+    }
+}
+
+fn session_picker(
+    sessions: &UseStateHandle<Vec<RoomSessionDto>>,
+    selected: &UseStateHandle<Option<i64>>,
+) -> Html {
+    if sessions.is_empty() {
+        return html! {};
+    }
+    let on = {
+        let selected = selected.clone();
+        Callback::from(move |e: Event| {
+            selected.set(
+                e.target_unchecked_into::<HtmlSelectElement>()
+                    .value()
+                    .parse()
+                    .ok(),
+            )
+        })
+    };
+    html! {
+        <label>{"Session "}
+            <select id="room-session-picker" onchange={on}>
+                <option value="">{"— new session —"}</option>
+                { for sessions.iter().map(|s| html! {
+                    <option value={s.session_id.to_string()} selected={**selected == Some(s.session_id)}>
+                        {format!("{} · {} ({})", s.room, s.exam_title, s.state.as_str())}
+                    </option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+fn create_form(
+    exams: &UseStateHandle<Vec<ExamSummaryDto>>,
+    exam: &UseStateHandle<String>,
+    room: &UseStateHandle<String>,
+    seats: &UseStateHandle<String>,
+    late: &UseStateHandle<String>,
+    onsubmit: Callback<SubmitEvent>,
+) -> Html {
+    let on_exam = {
+        let exam = exam.clone();
+        Callback::from(move |e: Event| {
+            exam.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    html! {
+        <form id="new-room-session" onsubmit={onsubmit}>
+            <h2>{"New room session"}</h2>
+            <label for="room-exam">{"Exam"}</label>
+            <select id="room-exam" onchange={on_exam}>
+                { for exams.iter().map(|x| html! { <option value={x.exam_id.to_string()} selected={**exam == x.exam_id.to_string()}>{&x.title}</option> }) }
+            </select>
+            <label for="room-name">{"Room"}</label>
+            <input id="room-name" value={(**room).clone()} oninput={bind(room)} />
+            <label for="room-seats-count">{"Seats"}</label>
+            <input id="room-seats-count" value={(**seats).clone()} oninput={bind(seats)} />
+            <label for="room-late">{"Late start allowed for (minutes; empty: always)"}</label>
+            <input id="room-late" value={(**late).clone()} oninput={bind(late)} />
+            <button type="submit" id="room-create" class="primary">{"Create the session"}</button>
+        </form>
+    }
+}
