@@ -1,0 +1,295 @@
+//! The room over HTTP, on both database backends: the hub (HQ here) runs the
+//! session through its room API; a lab desktop (its own SQLite file) follows it
+//! through its heartbeat: the opening, a pause, an extension, a lock after a
+//! restart answered with an offline unlock code, a downtime credit, and the
+//! attempt's arrival at the hub with the same projection the desktop holds.
+
+mod common;
+
+use common::{Desk, Hq, STUDENT_PASSWORD};
+use examhall_app::{App, AppError};
+use examhall_protocol::room::UnlockSeat;
+use examhall_protocol::sync::EnrolDesktop;
+use examhall_protocol::{AttemptRef, LoginRequest, StartAttempt};
+use examhall_testkit::{on_both_backends, TestBackend};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_both_backends!(a_desktop_follows_the_hubs_room_session);
+
+async fn candidate(app: &App) -> String {
+    app.login(LoginRequest {
+        username: "ann".into(),
+        password: STUDENT_PASSWORD.into(),
+    })
+    .await
+    .unwrap()
+    .token
+}
+
+async fn a_desktop_follows_the_hubs_room_session(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: hq.enrolment("north").await.token,
+                device_name: "Lab 2, seat 7".into(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.sync_round().await.unwrap();
+
+    // A planned session: the desktop learns of it and refuses to open the exam.
+    let (st, s) = hq
+        .post(
+            "/api/room/sessions/",
+            Some(&hq.admin),
+            json!({"exam_id": exam, "room": "Lab 2", "seats": 30, "late_start_minutes": 15}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{s}");
+    let sid = s["session_id"].as_i64().unwrap();
+    assert_eq!(s["package_id"], pkg.package_id.as_str());
+    let (st, bad) = hq
+        .post(
+            "/api/room/sessions/",
+            Some(&hq.admin),
+            json!({"exam_id": exam, "room": "Lab 3", "seats": 30, "colour": "red"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}");
+    let (st, c) = hq
+        .post("/api/room/check-in/", Some(&hq.admin), json!({"session_id": sid, "username": "ann", "attendance": "present", "id_checked": true, "seat": "7"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    desk.app.room_round().await.unwrap();
+    let ann = candidate(&desk.app).await;
+    assert!(
+        desk.app.my_exams(&ann).await.unwrap().is_empty(),
+        "nothing to start before the opening"
+    );
+
+    // Open: the desktop opens its package with the code the hub sends.
+    let (st, opened) = hq
+        .post(
+            "/api/room/open/",
+            Some(&hq.admin),
+            json!({"session_id": sid}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{opened}");
+    assert_eq!(opened["start_code"], pkg.start_code.as_str());
+    desk.app.room_round().await.unwrap();
+    let card = desk.app.my_exams(&ann).await.unwrap().remove(0);
+    let view = desk
+        .app
+        .start_attempt(
+            &ann,
+            StartAttempt {
+                exam_id: card.exam_id,
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let r = || AttemptRef {
+        attempt_id: view.attempt_id.clone(),
+    };
+    desk.app.room_round().await.unwrap();
+    let (_, c) = hq
+        .get(&format!("/api/room/sessions/{sid}/"), &hq.admin)
+        .await;
+    let seat = &c["seats"][0];
+    assert_eq!(seat["progress"]["status"], "in_progress", "{c}");
+    assert_eq!(seat["device"], "Lab 2, seat 7");
+    assert_eq!(seat["seat"], "7");
+
+    // Pause and extend from the console; the desktop applies each once.
+    desk.clock.advance_secs(60);
+    hq.clock.advance_secs(60);
+    let (st, ack) = hq
+        .post(
+            "/api/room/actions/",
+            Some(&hq.admin),
+            json!({"session_id": sid, "kind": "pause", "reason": "fire alarm"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{ack}");
+    let (_, ext) = hq
+        .post("/api/room/actions/", Some(&hq.admin), json!({"session_id": sid, "username": "ann", "kind": "extend", "minutes": 10, "reason": "toilet emergency"}))
+        .await;
+    assert!(ext["command_id"].as_i64().unwrap() > ack["command_id"].as_i64().unwrap());
+    assert!(desk.app.room_round().await.unwrap() >= 2);
+    assert_eq!(
+        desk.app.room_round().await.unwrap(),
+        0,
+        "commands apply once"
+    );
+    let clock = desk.app.heartbeat(&ann, r()).await.unwrap();
+    assert!(clock.paused);
+    assert_eq!(clock.allowed_ms, 30 * 60_000 + 600_000);
+    desk.clock.advance_secs(120);
+    hq.post(
+        "/api/room/actions/",
+        Some(&hq.admin),
+        json!({"session_id": sid, "kind": "resume", "reason": "all clear"}),
+    )
+    .await;
+    desk.app.room_round().await.unwrap();
+    let clock = desk.app.heartbeat(&ann, r()).await.unwrap();
+    assert_eq!(
+        clock.remaining_ms,
+        30 * 60_000 + 600_000 - 60_000,
+        "the 2 paused minutes cost nothing"
+    );
+
+    // The seat loses power for 40 s: it comes back locked; offline, the console's
+    // answer to its challenge unlocks it.
+    desk.clock.advance_secs(40);
+    let restarted = App::new(desk.db.store.clone(), desk.clock.clone());
+    let ann2 = candidate(&restarted).await;
+    assert!(
+        restarted
+            .open_attempt(&ann2, r())
+            .await
+            .unwrap()
+            .clock
+            .locked
+    );
+    let challenge = restarted.lock_info(&ann2, r()).await.unwrap().challenge;
+    let (st, code) = hq
+        .post(
+            "/api/room/unlock-code/",
+            Some(&hq.admin),
+            json!({"session_id": sid, "challenge": challenge}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{code}");
+    let wrong = restarted
+        .unlock_seat(
+            &ann2,
+            UnlockSeat {
+                attempt_id: view.attempt_id.clone(),
+                code: "ZZZZZZ".into(),
+            },
+        )
+        .await;
+    assert!(matches!(wrong, Err(AppError::Invalid { .. })), "{wrong:?}");
+    restarted
+        .unlock_seat(
+            &ann2,
+            UnlockSeat {
+                attempt_id: view.attempt_id.clone(),
+                code: code["response"].as_str().unwrap().into(),
+            },
+        )
+        .await
+        .unwrap();
+    restarted.room_round().await.unwrap();
+    let (_, c) = hq
+        .get(&format!("/api/room/sessions/{sid}/"), &hq.admin)
+        .await;
+    let ledger = c["ledger"].as_array().unwrap();
+    assert_eq!(ledger.len(), 1, "{c}");
+    assert_eq!(
+        (ledger[0]["gap_ms"].as_i64(), ledger[0]["minutes"].as_i64()),
+        (Some(40_000), Some(1))
+    );
+    let (st, c) = hq
+        .post("/api/room/credits/", Some(&hq.admin), json!({"session_id": sid, "attempt_id": view.attempt_id, "gap_seq": ledger[0]["gap_seq"], "accept": true}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    restarted.room_round().await.unwrap();
+    assert_eq!(
+        restarted.heartbeat(&ann2, r()).await.unwrap().allowed_ms,
+        30 * 60_000 + 600_000 + 60_000,
+        "the downtime credit arrived"
+    );
+
+    // Hand in; the hub holds the attempt with the desktop's projection.
+    restarted.submit(&ann2, r()).await.unwrap();
+    let w = restarted.worker();
+    while !matches!(w.try_run_next().await.unwrap(), examhall_app::Outcome::Idle) {}
+    restarted.sync_round().await.unwrap();
+    let here = desk
+        .db
+        .store
+        .attempt(&view.attempt_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let there = hq
+        .db
+        .store
+        .attempt(&view.attempt_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            there.credited_ms,
+            there.excluded_ms,
+            there.paused_at,
+            there.locked_seq,
+            there.head_seq
+        ),
+        (
+            here.credited_ms,
+            here.excluded_ms,
+            here.paused_at,
+            here.locked_seq,
+            here.head_seq
+        ),
+        "HQ projects the room events as the desktop did"
+    );
+    assert_eq!(here.credited_ms, 660_000);
+    assert_eq!(here.excluded_ms, 120_000);
+    restarted.room_round().await.unwrap();
+    let (st, closed) = hq
+        .post(
+            "/api/room/close/",
+            Some(&hq.admin),
+            json!({"session_id": sid}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{closed}");
+    let (_, c) = hq
+        .get(&format!("/api/room/sessions/{sid}/"), &hq.admin)
+        .await;
+    let kinds: Vec<&str> = c["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "check_in",
+            "opened",
+            "pause",
+            "extend",
+            "resume",
+            "unlock_code",
+            "extend",
+            "closed"
+        ]
+    );
+
+    // The heartbeat needs a device's token, and a well-formed body.
+    let (st, _) = hq
+        .post(
+            "/api/sync/room/",
+            Some("nobody.secret"),
+            json!({"attempts": [], "cursors": []}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+}
