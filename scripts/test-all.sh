@@ -38,6 +38,8 @@ cargo run -q -p examhall-cli -- bench-reports --sheets 20 --reps 1 > target/benc
 grep -q '"sheets": 20' target/bench-reports-smoke.json
 cargo run -q -p examhall-cli -- bench-sync --dir target/bench-smoke --uploaders 20 --per-uploader 5 > target/bench-sync-smoke.json
 grep -q '"verified": true' target/bench-sync-smoke.json
+cargo run -q -p examhall-cli -- bench-room --dir target/bench-room --seats 20 --secs 8 > target/bench-room-smoke.json
+grep -q '"heartbeat_errors": 0' target/bench-room-smoke.json
 
 step "analytics cross-check against an independent numpy implementation"
 [ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv

@@ -818,3 +818,358 @@ where
         verified,
     })
 }
+
+// ---- the room console under load ---------------------------------------------------
+
+/// What `bench-room` measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoomBench {
+    pub seats: usize,
+    pub heartbeat_ms: u64,
+    pub secs: u64,
+    /// Seat heartbeats: round trip to the hub and back (progress up, commands down).
+    pub heartbeat: Latency,
+    pub heartbeat_errors: usize,
+    /// The console's whole-room view (GET, polled every 250 ms).
+    pub console_get: Latency,
+    /// From a seat sending a change (answered N) to the console first showing it.
+    pub console_update: Latency,
+    /// From the console issuing a room pause/resume to each seat receiving it.
+    pub command_delivery: Latency,
+    pub commands: usize,
+    /// The hub process's CPU time over the run, as a share of one core.
+    pub hub_cpu_pct: f64,
+    pub hub_rss_mib: f64,
+    /// Raw SQLite commits (one INSERT per transaction) on the same disk.
+    pub raw_sqlite: Latency,
+    /// heartbeat p50 / raw commit p50: how many bare commits one heartbeat costs.
+    pub heartbeat_vs_raw_commit_p50: f64,
+}
+
+/// Prepared hub data: the device tokens of the seats, the session, an
+/// invigilator's token and the package.
+#[derive(Debug, Clone)]
+pub struct RoomSetup {
+    pub devices: Vec<String>,
+    pub session_id: i64,
+    pub admin_jwt: String,
+    pub package_id: String,
+    pub usernames: Vec<String>,
+}
+
+/// Fills the hub's database in `dir` (the one `examhall serve --data-dir dir`
+/// opens): candidates, an exam published as a package, enrolled seats, and an
+/// open room session. `jwt_secret` and the key file must be the ones the hub uses.
+pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::Result<RoomSetup> {
+    use examhall_protocol::room::{CreateRoomSession, SessionRef};
+    use examhall_protocol::sync::*;
+    use examhall_sync::SigningKey;
+    let app = App::open(&dir.join("examhall.sqlite"), Arc::new(SystemClock)).await?;
+    app.enable_jwt(jwt_secret)?;
+    app.enable_hq_signing(crate::sync::load_or_create_hq_key(
+        &dir.join("hq_ed25519.key"),
+    )?);
+    let admin = app
+        .create_first_admin(examhall_protocol::NewUser {
+            username: "admin".into(),
+            display_name: "Admin".into(),
+            password: "bench-admin-pass".into(),
+            role: Role::Admin,
+        })
+        .await?
+        .token;
+    let hash = crate::auth::hash_password("bench-student-pass")?;
+    let now = app.now();
+    let mut names = Vec::with_capacity(seats);
+    for u in 0..seats {
+        let name = format!("cand{u:03}");
+        app.store()
+            .insert_user(
+                NewUserRow {
+                    username: &name,
+                    display_name: &name,
+                    role: Role::Candidate,
+                    password_hash: &hash,
+                },
+                now,
+            )
+            .await?;
+        names.push(name);
+    }
+    let exam_id = app.store().insert_exam(&quiz(), None, now).await?;
+    let pkg = app
+        .publish_package(
+            &admin,
+            NewPackage {
+                exam_id,
+                centre: "bench".into(),
+                candidates: names.clone(),
+            },
+        )
+        .await?;
+    let mut devices = Vec::with_capacity(seats);
+    for u in 0..seats {
+        let t = app
+            .create_enrolment(
+                &admin,
+                NewEnrolment {
+                    centre: "bench".into(),
+                },
+            )
+            .await?;
+        let dev = app
+            .enrol_device(EnrolRequest {
+                token: t.token,
+                device_public_key: SigningKey::generate().public().to_hex(),
+                device_name: format!("seat {u}"),
+            })
+            .await?;
+        devices.push(dev.device_token);
+    }
+    let session = app
+        .create_room_session(
+            &admin,
+            CreateRoomSession {
+                exam_id,
+                room: "Bench hall".into(),
+                seats: seats as u32,
+                late_start_minutes: None,
+            },
+        )
+        .await?;
+    app.open_room_session(
+        &admin,
+        SessionRef {
+            session_id: session.session_id,
+        },
+    )
+    .await?;
+    let jwt = app
+        .login_jwt(examhall_protocol::platform::ApiLogin {
+            username: "admin".into(),
+            password: "bench-admin-pass".into(),
+        })
+        .await?
+        .access;
+    app.shutdown().await;
+    Ok(RoomSetup {
+        devices,
+        session_id: session.session_id,
+        admin_jwt: jwt,
+        package_id: pkg.package_id,
+        usernames: names,
+    })
+}
+
+/// CPU seconds (user + system) and resident MiB of a process, from /proc.
+fn proc_usage(pid: u32) -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let rss_kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    // USER_HZ is 100 on Linux.
+    Some((ticks / 100.0, rss_kb / 1024.0))
+}
+
+/// Drives the hub at `base` (process `pid`) with `seats` seats heartbeating every
+/// `heartbeat_ms` for `secs`, while a console polls the room every 250 ms and
+/// pauses and resumes the room every 5 s.
+pub async fn room_load(
+    dir: &Path,
+    base: &str,
+    pid: u32,
+    setup: RoomSetup,
+    secs: u64,
+    heartbeat_ms: u64,
+) -> anyhow::Result<RoomBench> {
+    use examhall_protocol::room::{
+        CommandKind, GapDto, RoomAction, SeatAttempt, SeatCursor, SeatReport,
+    };
+    use examhall_sync::HqClient;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    let raw_sqlite = raw_sqlite_loop(dir, 2000).await?;
+    let seats = setup.devices.len();
+    let client = HqClient::new(base, Duration::from_secs(10))?;
+    let t0 = Instant::now();
+    let end = t0 + Duration::from_secs(secs);
+    // (seat, answered) -> when the seat sent it; command id -> when it was issued.
+    let sent: Arc<Mutex<HashMap<(usize, u32), Instant>>> = Default::default();
+    let issued: Arc<Mutex<HashMap<i64, Instant>>> = Default::default();
+    let delivered: Arc<Mutex<Vec<f64>>> = Default::default();
+    let cpu0 = proc_usage(pid).map_or(0.0, |u| u.0);
+    let wall0 = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, token) in setup.devices.iter().cloned().enumerate() {
+        let (client, sent, issued, delivered) = (
+            client.clone(),
+            sent.clone(),
+            issued.clone(),
+            delivered.clone(),
+        );
+        let (package_id, username, session_id) = (
+            setup.package_id.clone(),
+            setup.usernames[i].clone(),
+            setup.session_id,
+        );
+        tasks.push(tokio::spawn(async move {
+            // Spread the seats over the period, as real seats drift apart.
+            tokio::time::sleep(Duration::from_millis(
+                heartbeat_ms * i as u64 / seats as u64,
+            ))
+            .await;
+            let mut tick = tokio::time::interval(Duration::from_millis(heartbeat_ms));
+            let (mut answered, mut cursor) = (0u32, 0i64);
+            let (mut lat, mut errors) = (Vec::new(), 0usize);
+            while Instant::now() < end {
+                tick.tick().await;
+                answered += 1;
+                let report = SeatReport {
+                    attempts: vec![SeatAttempt {
+                        package_id: package_id.clone(),
+                        username: username.clone(),
+                        attempt_id: format!("bench-{i}"),
+                        status: examhall_domain::AttemptStatus::InProgress,
+                        answered,
+                        total: 10_000,
+                        flagged: 0,
+                        last_saved_at_ms: None,
+                        remaining_ms: 3_600_000,
+                        paused: false,
+                        locked: false,
+                        focus_lost: 0,
+                        gaps: Vec::<GapDto>::new(),
+                    }],
+                    cursors: vec![SeatCursor {
+                        session_id,
+                        applied: cursor,
+                    }],
+                };
+                let t = Instant::now();
+                sent.lock().expect("sent").insert((i, answered), t);
+                match client.room_heartbeat(&token, &report).await {
+                    Ok(update) => {
+                        let now = Instant::now();
+                        lat.push(now.duration_since(t).as_secs_f64() * 1e6);
+                        for s in update
+                            .sessions
+                            .iter()
+                            .filter(|s| s.session_id == session_id)
+                        {
+                            for c in &s.commands {
+                                if let Some(at) = issued.lock().expect("issued").get(&c.id) {
+                                    delivered
+                                        .lock()
+                                        .expect("delivered")
+                                        .push(now.duration_since(*at).as_secs_f64() * 1e6);
+                                }
+                                cursor = cursor.max(c.id);
+                            }
+                        }
+                    }
+                    Err(_) => errors += 1,
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    // The console: polls, and pauses/resumes the room every 5 s.
+    let mut gets = Vec::new();
+    let mut updates = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let index: HashMap<String, usize> = setup
+        .usernames
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.clone(), i))
+        .collect();
+    let mut next_command = Instant::now() + Duration::from_secs(5);
+    let mut paused = false;
+    let mut commands = 0;
+    while Instant::now() < end {
+        let t = Instant::now();
+        let c = client
+            .room_console(&setup.admin_jwt, setup.session_id)
+            .await?;
+        let now = Instant::now();
+        gets.push(now.duration_since(t).as_secs_f64() * 1e6);
+        for s in &c.seats {
+            let Some(p) = &s.progress else { continue };
+            let before = seen
+                .insert(s.username.clone(), p.answered)
+                .unwrap_or(p.answered);
+            if p.answered > before {
+                let i = index[&s.username];
+                if let Some(at) = sent.lock().expect("sent").get(&(i, p.answered)) {
+                    updates.push(now.duration_since(*at).as_secs_f64() * 1e6);
+                }
+            }
+        }
+        if now >= next_command {
+            let kind = if paused {
+                CommandKind::Resume
+            } else {
+                CommandKind::Pause
+            };
+            let issued_at = Instant::now();
+            let ack = client
+                .room_action(
+                    &setup.admin_jwt,
+                    &RoomAction {
+                        session_id: setup.session_id,
+                        username: None,
+                        kind,
+                        minutes: None,
+                        reason: "bench".into(),
+                    },
+                )
+                .await?;
+            issued
+                .lock()
+                .expect("issued")
+                .insert(ack.command_id, issued_at);
+            paused = !paused;
+            commands += 1;
+            next_command += Duration::from_secs(5);
+        }
+        tokio::time::sleep(Duration::from_millis(250).saturating_sub(t.elapsed())).await;
+    }
+    let mut beats = Vec::new();
+    let mut heartbeat_errors = 0;
+    for t in tasks {
+        let (lat, errors) = t.await?;
+        beats.extend(lat);
+        heartbeat_errors += errors;
+    }
+    let wall = wall0.elapsed().as_secs_f64();
+    let (cpu1, rss) = proc_usage(pid).unwrap_or((cpu0, 0.0));
+    let heartbeat = summarise(beats, t0.elapsed().as_secs_f64());
+    let delivered = std::mem::take(&mut *delivered.lock().expect("delivered"));
+    anyhow::ensure!(!updates.is_empty(), "the console never saw an update");
+    anyhow::ensure!(!delivered.is_empty(), "no command reached a seat");
+    Ok(RoomBench {
+        seats,
+        heartbeat_ms,
+        secs,
+        heartbeat_vs_raw_commit_p50: heartbeat.p50_us / raw_sqlite.p50_us,
+        heartbeat,
+        heartbeat_errors,
+        console_get: summarise(gets, wall),
+        console_update: summarise(updates, wall),
+        command_delivery: summarise(delivered, wall),
+        commands,
+        hub_cpu_pct: 100.0 * (cpu1 - cpu0) / wall,
+        hub_rss_mib: rss,
+        raw_sqlite,
+    })
+}

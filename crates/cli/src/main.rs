@@ -71,6 +71,19 @@ enum Command {
         #[arg(long)]
         rate: Option<f64>,
     },
+    /// Measure the room console under load: a hub process (`examhall serve`) with N
+    /// seats heartbeating, the console polling the room and pausing/resuming it.
+    BenchRoom {
+        /// Scratch directory for the hub's data (emptied first).
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 60)]
+        seats: usize,
+        #[arg(long, default_value_t = 60)]
+        secs: u64,
+        #[arg(long, default_value_t = 2000)]
+        heartbeat_ms: u64,
+    },
     /// Measure answer-save latency and grading throughput against raw baselines on this disk.
     Bench {
         /// Scratch directory on the disk under test (deleted and recreated files only).
@@ -537,6 +550,60 @@ async fn main() -> anyhow::Result<()> {
                 "bench-sync: {} errors; every attempt held once with its head: {}",
                 report.errors,
                 report.verified
+            );
+        }
+        Command::BenchRoom {
+            dir,
+            seats,
+            secs,
+            heartbeat_ms,
+        } => {
+            anyhow::ensure!(seats >= 1 && secs >= 6, "--seats >= 1, --secs >= 6");
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)?;
+            }
+            std::fs::create_dir_all(&dir)?;
+            let secret = jwt_secret(&dir)?;
+            let setup = examhall_app::bench::room_setup(&dir, seats, &secret).await?;
+            let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+            let mut hub = std::process::Command::new(std::env::current_exe()?)
+                .arg("serve")
+                .arg("--data-dir")
+                .arg(&dir)
+                .arg("--addr")
+                .arg(addr.to_string())
+                .env("RUST_LOG", "warn")
+                .stderr(std::process::Stdio::piped())
+                .spawn()?;
+            {
+                use std::io::BufRead as _;
+                let mut lines = std::io::BufReader::new(hub.stderr.take().expect("piped")).lines();
+                loop {
+                    match lines.next() {
+                        Some(Ok(l)) if l.starts_with("Examhall server on http://") => break,
+                        Some(Ok(_)) => {}
+                        _ => anyhow::bail!("the hub did not start"),
+                    }
+                }
+                std::thread::spawn(move || for _ in lines.by_ref() {});
+            }
+            let report = examhall_app::bench::room_load(
+                &dir,
+                &format!("http://{addr}"),
+                hub.id(),
+                setup,
+                secs,
+                heartbeat_ms,
+            )
+            .await;
+            let _ = hub.kill();
+            let _ = hub.wait();
+            let report = report?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            anyhow::ensure!(
+                report.heartbeat_errors == 0,
+                "bench-room: {} heartbeats failed",
+                report.heartbeat_errors
             );
         }
         Command::Bench {

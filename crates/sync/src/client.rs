@@ -182,6 +182,35 @@ impl HqClient {
         .await
     }
 
+    /// The room console of a session on the hub (an invigilator's JWT).
+    pub async fn room_console(
+        &self,
+        token: &str,
+        session_id: i64,
+    ) -> Result<examhall_protocol::room::RoomConsoleDto, SyncError> {
+        self.json(
+            self.http
+                .get(format!("{}/api/room/sessions/{session_id}/", self.base))
+                .bearer_auth(token),
+        )
+        .await
+    }
+
+    /// A console command (pause, resume, extend, unlock) on the hub.
+    pub async fn room_action(
+        &self,
+        token: &str,
+        action: &examhall_protocol::room::RoomAction,
+    ) -> Result<examhall_protocol::room::RoomActionAck, SyncError> {
+        self.json(
+            self.http
+                .post(format!("{}/api/room/actions/", self.base))
+                .bearer_auth(token)
+                .json(action),
+        )
+        .await
+    }
+
     pub async fn check_manifest(&self, env: &SignedEnvelope) -> Result<ManifestCheck, SyncError> {
         self.json(
             self.http
