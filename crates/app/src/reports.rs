@@ -256,18 +256,50 @@ impl App {
                     "the seat's clock went back by {:.1} s",
                     ms("by_ms") as f64 / 1000.0
                 ),
+                "locked" => "came back locked after an unclean exit".into(),
                 "submitted" if payload["reason"] == "time_up" => {
                     timed_out.insert(e.attempt_id.as_str());
                     "time ran out; the attempt was submitted automatically".into()
                 }
                 _ => continue,
             };
-            notes.push(pdf::RoomEvent {
-                at: local_time(Timestamp(e.at)),
-                candidate: name_of(&e.attempt_id),
-                what,
-            });
+            notes.push((
+                e.at,
+                pdf::RoomEvent {
+                    at: local_time(Timestamp(e.at)),
+                    candidate: name_of(&e.attempt_id),
+                    what,
+                },
+            ));
         }
+        // The room session's own log: check-in, opening, pauses, extensions,
+        // incidents, unlocks and closing, as the invigilator recorded them.
+        if let Some(session) = self.store().newest_room_session_for_exam(exam_id).await? {
+            for l in self.store().room_log(session.id).await? {
+                let candidate = match &l.username {
+                    Some(u) => rows
+                        .iter()
+                        .find(|r| &r.username == u)
+                        .map_or_else(|| u.clone(), |r| r.display_name.clone()),
+                    None => format!("room {}", session.room),
+                };
+                let kind = l.kind.replace('_', " ");
+                let what = match &l.category {
+                    Some(c) => format!("{kind} ({c}): {}", l.detail),
+                    None => format!("{kind}: {}", l.detail),
+                };
+                notes.push((
+                    l.at,
+                    pdf::RoomEvent {
+                        at: local_time(Timestamp(l.at)),
+                        candidate,
+                        what,
+                    },
+                ));
+            }
+        }
+        notes.sort_by_key(|(at, _)| *at);
+        let notes: Vec<pdf::RoomEvent> = notes.into_iter().map(|(_, n)| n).collect();
         let report = pdf::RoomReport {
             centre: self.centre().await?,
             exam_title: exam.title.clone(),

@@ -171,7 +171,7 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT ev.attempt_id, ev.at, ev.kind, ev.payload FROM attempt_events ev \
              JOIN attempts a ON a.id = ev.attempt_id \
-             WHERE a.exam_id = $1 AND ev.kind IN ('resumed', 'clock_went_backwards', 'submitted') \
+             WHERE a.exam_id = $1 AND ev.kind IN ('resumed', 'clock_went_backwards', 'locked', 'submitted') \
              ORDER BY ev.at, ev.attempt_id, ev.seq",
         )
         .bind(exam_id)

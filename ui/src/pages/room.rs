@@ -2,7 +2,7 @@
 //! it (the start code to read out), watch every seat live (progress, time left,
 //! alerts), pause/resume/extend/unlock one candidate or the room, record
 //! incidents, answer a locked seat's challenge, decide the downtime ledger, and
-//! close the session when everyone is accounted for. Refreshed every 2 s.
+//! close the session when everyone is accounted for. Refreshed every second.
 
 use crate::ipc;
 use crate::pages::bind;
@@ -153,7 +153,7 @@ pub fn room_console(p: &Props) -> Html {
         use_effect_with(*selected, move |_| {
             reload.emit(());
             let r = reload.clone();
-            let timer = gloo_timers::callback::Interval::new(2_000, move || r.emit(()));
+            let timer = gloo_timers::callback::Interval::new(1_000, move || r.emit(()));
             move || drop(timer)
         });
     }

@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 /// The PDF's text with whitespace removed (so wrapping does not matter).
-fn text_of(pdf: &[u8]) -> String {
+pub fn text_of(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, pdf).unwrap();
@@ -30,7 +30,7 @@ fn text_of_file(path: &Path) -> String {
         .collect()
 }
 
-fn squash(s: &str) -> String {
+pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 

@@ -645,6 +645,20 @@ async fn check_in_incidents_and_closing_account_for_everyone() {
     );
     let incident = &console.log[3];
     assert_eq!(incident.category.as_deref(), Some("environment"));
+    // The room report prints the room's log beside the attendance.
+    let pdf = ctx.app.room_report_pdf(&inv, s.exam_id).await.unwrap();
+    let text = crate::reports::text_of(&pdf.bytes);
+    let flat = crate::reports::squash(&text);
+    for needle in [
+        "incident (environment): Fire alarm test at 09:40",
+        "check in: present, ID checked, seat A1",
+        "session closed",
+    ] {
+        assert!(
+            flat.contains(&crate::reports::squash(needle)),
+            "missing {needle:?} in {text}"
+        );
+    }
     // Once closed, nobody starts, and the room log cannot be edited.
     let c2 = ctx.login("candidate2").await;
     assert!(start(&ctx.app, &c2, s.exam_id, "EXAM24").await.is_err());
