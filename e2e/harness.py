@@ -19,11 +19,11 @@ OUT = os.path.join(ROOT, "e2e", "out")
 class Desktop:
     """One lab desktop: a data directory, tauri-driver, and app sessions on it."""
 
-    def __init__(self, port, demo=True):
+    def __init__(self, port, demo=True, env=None):
         self.dir = tempfile.mkdtemp(prefix="examhall-e2e-")
         self.port = port
         env = dict(os.environ, EXAMHALL_DATA_DIR=self.dir, EXAMHALL_DEMO="1" if demo else "0",
-                   RUST_LOG=os.environ.get("E2E_RUST_LOG", "warn"))
+                   RUST_LOG=os.environ.get("E2E_RUST_LOG", "warn"), **(env or {}))
         self.log = open(os.path.join(self.dir, "driver.log"), "w")
         self.driver = subprocess.Popen(
             ["tauri-driver", "--port", str(port), "--native-port", str(port + 1)],
@@ -39,8 +39,21 @@ class Desktop:
         return self.session
 
     def app_pids(self):
-        out = subprocess.run(["pgrep", "-f", APP], capture_output=True, text=True).stdout
-        return [int(p) for p in out.split()]
+        """This desktop's app processes: descendants of its own tauri-driver (another
+        desktop's window may be running beside it)."""
+        found, todo = [], [self.driver.pid]
+        while todo:
+            out = subprocess.run(["pgrep", "-P", str(todo.pop())], capture_output=True, text=True).stdout
+            for p in (int(x) for x in out.split()):
+                todo.append(p)
+                try:
+                    with open(f"/proc/{p}/cmdline", "rb") as f:
+                        arg0 = f.read().split(b"\0")[0].decode(errors="replace")
+                    if os.path.basename(arg0) == os.path.basename(APP):
+                        found.append(p)
+                except OSError:
+                    pass
+        return found
 
     def kill9(self):
         """Power cut: SIGKILL the app, then drop the dead session."""

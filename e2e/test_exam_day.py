@@ -262,6 +262,133 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         d.close()
 
 
+def http(method, url, token=None, body=None):
+    """A JSON request to the hub's API (standard library only)."""
+    import json
+    import urllib.request
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read() or b"null")
+
+
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def select(s, css, value):
+    """Chooses an option in a <select> and fires its change event, as a click would."""
+    s.js("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+         "e.dispatchEvent(new Event('change', {bubbles: true}));", css, value)
+
+
+def wait_text(s, css, want, timeout=20):
+    deadline = time.time() + timeout
+    got = None
+    while time.time() < deadline:
+        try:
+            got = s.text_of(css).strip()
+            if got == want:
+                return
+        except Exception:  # noqa: BLE001 - the element may be re-rendering
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{css}: wanted {want!r} within {timeout}s, last saw {got!r}")
+
+
+def test_invigilator_console_and_a_seat_in_two_windows():
+    """Two real windows: the invigilator's desktop is the room hub (it serves the
+    API); the seat is another desktop enrolled with it. The invigilator opens the
+    session and reads out the code, the seat starts, an extension of 10 minutes
+    shows on the seat's timer, the seat is killed and comes back locked, the
+    console unlocks it, the candidate submits and the console shows it."""
+    hub_port = free_port()
+    hub = f"http://127.0.0.1:{hub_port}"
+    inv = Desktop(4474, env={"EXAMHALL_SERVE": f"127.0.0.1:{hub_port}"})
+    seat = None
+    try:
+        c = inv.launch()
+        login(c, *INVIGILATOR)
+        # The hub's administrator enrols the seat and publishes the demo exam for it.
+        admin = http("POST", f"{hub}/api/users/login/", body={"username": "admin", "password": "demo-admin-pass"})["access"]
+        token = http("POST", f"{hub}/api/sync/enrolments/", admin, {"centre": "demo"})["token"]
+        pkg = http("POST", f"{hub}/api/sync/packages/", admin,
+                   {"exam_id": 1, "centre": "demo", "candidates": ["candidate"]})
+        seat = Desktop(4484, demo=False, env={"EXAMHALL_HUB": hub, "EXAMHALL_ENROLMENT_TOKEN": token,
+                                              "EXAMHALL_SEAT_NAME": "Lab 2 seat 7"})
+        s = seat.launch()
+        login(s, *CANDIDATE)
+        s.wait("#no-exams")
+
+        # The console: a planned session, the candidate checked in, then opened.
+        c.wait("#room-create")
+        c.type("#room-name", "Lab 2", clear=True)
+        c.type("#room-seats-count", "30", clear=True)
+        c.click("#room-create")
+        c.wait("#room-open")
+        select(c, "#attendance-candidate", "present")
+        wait_text(c, "#seat-status-candidate", "Not started")
+        time.sleep(3)
+        assert not s.find_all("button[id^=start-]"), "the seat cannot start before the session opens"
+        c.click("#room-open")
+        code = c.text_of("#room-start-code").strip()
+        assert code == pkg["start_code"], (code, pkg["start_code"])
+        c.screenshot(os.path.join(OUT, "room-console-open.png"))
+
+        # The seat: the exam appears once the hub says the room is open; the code starts it.
+        s.wait("input[id^=start-code-]", timeout=30)
+        s.type("input[id^=start-code-]", code)
+        s.click("button[id^=start-]")
+        s.wait("#timer")
+        wait_text(c, "#seat-status-candidate", "In progress")
+
+        # +10 minutes from the console shows on the seat's timer.
+        before = timer_secs(s)
+        c.type("#room-minutes", "10", clear=True)
+        c.type("#room-reason", "fire alarm in the corridor", clear=True)
+        c.click("#extend-candidate")
+        deadline = time.time() + 15
+        while timer_secs(s) < before + 590:
+            assert time.time() < deadline, f"the extension did not reach the seat: {timer_secs(s)} s left"
+            time.sleep(0.3)
+        s.screenshot(os.path.join(OUT, "seat-extended.png"))
+
+        # Power cut at the seat: it comes back locked; the console unlocks it.
+        seat.kill9()
+        s = seat.launch()
+        login(s, *CANDIDATE)
+        s.click("button[id^=resume-]")
+        s.wait("#lock-screen")
+        assert len(s.text_of("#lock-challenge").strip()) == 6
+        s.screenshot(os.path.join(OUT, "seat-locked.png"))
+        wait_text(c, "#seat-status-candidate", "Locked")
+        c.js("document.getElementById('room-state').scrollIntoView()")
+        c.screenshot(os.path.join(OUT, "room-console-locked.png"))
+        c.click("#unlock-candidate")
+        s.wait("#timer", timeout=20)
+
+        # The candidate submits; the console shows it.
+        s.click("#submit-open")
+        s.click("#submit-confirm")
+        s.wait("#result-grading, #result-withheld, #result-score", timeout=30)
+        wait_text(c, "#seat-status-candidate", "Submitted", timeout=30)
+        c.js("document.getElementById('room-state').scrollIntoView()")
+        c.screenshot(os.path.join(OUT, "room-console-submitted.png"))
+        log = c.text_of("#room-log")
+        assert "extend" in log and "fire alarm in the corridor" in log and "unlock" in log, log
+        assert seat.verify_chains() > 0
+    finally:
+        if seat:
+            seat.close()
+        inv.close()
+
+
 def main():
     tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
     only = sys.argv[1:]

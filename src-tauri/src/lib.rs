@@ -27,6 +27,20 @@ pub struct Options {
     /// Packages need this desktop to be enrolled with HQ (their signature is checked).
     #[arg(long, env = "EXAMHALL_INBOX")]
     pub inbox: Option<PathBuf>,
+    /// Also be the room hub: serve the API (the seats' heartbeat and enrolment, packages,
+    /// results) on this address, e.g. 0.0.0.0:8000. Keys live in the data directory.
+    #[arg(long, env = "EXAMHALL_SERVE")]
+    pub serve: Option<std::net::SocketAddr>,
+    /// The room hub (or HQ) this seat follows, e.g. http://10.0.0.2:8000. With
+    /// --enrolment-token, the desktop enrols with it on first start.
+    #[arg(long, env = "EXAMHALL_HUB", requires = "enrolment_token")]
+    pub hub: Option<String>,
+    /// A one-time enrolment token from the hub's administrator (used once).
+    #[arg(long, env = "EXAMHALL_ENROLMENT_TOKEN")]
+    pub enrolment_token: Option<String>,
+    /// This machine's name on the invigilator's console.
+    #[arg(long, env = "EXAMHALL_SEAT_NAME", default_value = "Lab seat")]
+    pub seat_name: String,
 }
 
 pub fn run() -> anyhow::Result<()> {
@@ -62,6 +76,17 @@ pub fn run() -> anyhow::Result<()> {
         if opts.demo && app.seed_demo().await? {
             tracing::info!("seeded the demo centre");
         }
+        if let (Some(hub), Some(token)) = (&opts.hub, &opts.enrolment_token) {
+            app.enrol_as_hub(hub, token, &opts.seat_name)
+                .await
+                .with_context(|| format!("enrolling this seat with {hub}"))?;
+        }
+        if opts.serve.is_some() {
+            app.enable_jwt(&examhall_app::platform::jwt_secret_in(&dir)?)?;
+            app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(
+                &dir.join("hq_ed25519.key"),
+            )?);
+        }
         anyhow::Ok(app)
     })?;
     tracing::info!(db = %db_path.display(), "database open");
@@ -81,6 +106,23 @@ pub fn run() -> anyhow::Result<()> {
         app.clone()
             .room_loop(std::time::Duration::from_secs(2), stop_rx.clone()),
     );
+    if let Some(addr) = opts.serve {
+        let (app, mut stop) = (app.clone(), stop_rx.clone());
+        tauri::async_runtime::spawn(async move {
+            match tokio::net::TcpListener::bind(addr).await {
+                Ok(listener) => {
+                    tracing::info!(%addr, "serving as the room hub");
+                    let shutdown = async move {
+                        let _ = stop.changed().await;
+                    };
+                    if let Err(e) = examhall_server::serve_api(app, listener, shutdown).await {
+                        tracing::error!(error = %e, "the room hub stopped");
+                    }
+                }
+                Err(e) => tracing::error!(%addr, error = %e, "cannot serve as the room hub"),
+            }
+        });
+    }
     if let Some(inbox) = opts.inbox.clone() {
         let watcher = app.clone().watch_inbox(inbox.clone(), stop_rx.clone());
         tauri::async_runtime::spawn(async move {

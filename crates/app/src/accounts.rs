@@ -42,7 +42,10 @@ impl App {
     /// What the first screen needs to know: is there anybody to log in as?
     pub async fn setup_status(&self) -> AppResult<SetupStatus> {
         Ok(SetupStatus {
-            needs_first_admin: self.store().user_count().await? == 0,
+            // A seat enrolled with its hub gets its candidates with the packages and
+            // needs no administrator of its own.
+            needs_first_admin: self.store().user_count().await? == 0
+                && self.store().enrolment().await?.is_none(),
             centre_name: self
                 .store()
                 .centre_name()

@@ -53,6 +53,28 @@ fn api_user(u: &examhall_store::UserRow) -> ApiUser {
 }
 
 /// 32 random bytes for a new server's JWT secret.
+/// The JWT secret: `$EXAMHALL_JWT_SECRET`, else `jwt.secret` in `dir` (created,
+/// owner-only, on first use). Servers sharing a database must share it.
+pub fn jwt_secret_in(dir: &std::path::Path) -> AppResult<Vec<u8>> {
+    if let Ok(s) = std::env::var("EXAMHALL_JWT_SECRET") {
+        return Ok(s.into_bytes());
+    }
+    let path = dir.join("jwt.secret");
+    let bytes = crate::files::read_or_create_secret(&path, new_secret).map_err(|e| {
+        AppError::invalid(
+            path.display().to_string(),
+            format!("reading or creating: {e}"),
+        )
+    })?;
+    if bytes.len() < 32 {
+        return Err(AppError::invalid(
+            path.display().to_string(),
+            "the secret is shorter than 32 bytes",
+        ));
+    }
+    Ok(bytes)
+}
+
 pub fn new_secret() -> Vec<u8> {
     let mut bytes = vec![0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);

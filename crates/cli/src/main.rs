@@ -265,20 +265,7 @@ fn print_text(a: &examhall_app::analysis::Analysis) {
 /// The JWT secret: `$EXAMHALL_JWT_SECRET`, else `jwt.secret` in the data directory,
 /// created with 32 random bytes (owner-only) on first start.
 fn jwt_secret(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
-    use anyhow::Context as _;
-    if let Ok(s) = std::env::var("EXAMHALL_JWT_SECRET") {
-        return Ok(s.into_bytes());
-    }
-    let path = dir.join("jwt.secret");
-    let bytes =
-        examhall_app::files::read_or_create_secret(&path, examhall_app::platform::new_secret)
-            .with_context(|| format!("reading or creating {}", path.display()))?;
-    anyhow::ensure!(
-        bytes.len() >= 32,
-        "{}: the secret is shorter than 32 bytes",
-        path.display()
-    );
-    Ok(bytes)
+    Ok(examhall_app::platform::jwt_secret_in(dir)?)
 }
 
 /// A database URL fit for a log line: any password replaced.

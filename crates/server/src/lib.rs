@@ -627,6 +627,19 @@ pub fn router(app: App) -> Router {
 
 /// Serves the API on `listener` and runs the grading worker (and, on a hub, the
 /// relay to its upstream) beside it, until `shutdown` resolves.
+/// Serves the HTTP API only, for an app that runs its own worker and sync loop
+/// (a desktop acting as its room's hub).
+pub async fn serve_api(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    tracing::info!(addr = ?listener.local_addr().ok(), "serving the API");
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 pub async fn serve(
     app: App,
     listener: tokio::net::TcpListener,
@@ -641,10 +654,7 @@ pub async fn serve(
         std::time::Duration::from_secs(60),
         stop_rx,
     ));
-    tracing::info!(addr = ?listener.local_addr().ok(), "serving the API");
-    let result = axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = serve_api(app, listener, shutdown).await;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     let _ = relay.await;

@@ -76,7 +76,12 @@ fn internal_dependencies_point_toward_the_domain() {
         ("examhall-cli", &["examhall-app", "examhall-server"]),
         (
             "examhall-desktop",
-            &["examhall-app", "examhall-protocol", "examhall-store"],
+            &[
+                "examhall-app",
+                "examhall-protocol",
+                "examhall-server",
+                "examhall-store",
+            ],
         ),
     ];
     assert_eq!(

@@ -20,15 +20,27 @@ pub fn my_exams(p: &Props) -> Html {
     {
         let (cards, error, nav) = (cards.clone(), error.clone(), p.nav.clone());
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match ipc::my_exams(&nav.token).await {
-                    Ok(c) => cards.set(Some(c)),
-                    Err(e) => {
-                        nav.check(&e);
-                        error.set(Some(e.message));
+            let load = move || {
+                let (cards, error, nav) = (cards.clone(), error.clone(), nav.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match ipc::my_exams(&nav.token).await {
+                        Ok(c) => {
+                            if cards.as_ref() != Some(&c) {
+                                cards.set(Some(c));
+                            }
+                        }
+                        Err(e) => {
+                            nav.check(&e);
+                            error.set(Some(e.message));
+                        }
                     }
-                }
-            });
+                });
+            };
+            load();
+            // The room opens the exam on this seat when the invigilator opens the
+            // session: look again every 3 s.
+            let timer = gloo_timers::callback::Interval::new(3_000, load);
+            move || drop(timer)
         });
     }
     let start = {
@@ -100,7 +112,7 @@ pub fn my_exams(p: &Props) -> Html {
         <section>
             <h1>{"My exams"}</h1>
             if let Some(e) = &*error { <p class="error" id="exams-error" role="alert">{e}</p> }
-            if list.is_empty() { <p class="muted">{"No exams are assigned to you on this computer."}</p> }
+            if list.is_empty() { <p class="muted" id="no-exams">{"No exam is open for you on this computer yet. When the invigilator opens the session, it appears here."}</p> }
             { for items }
         </section>
     }

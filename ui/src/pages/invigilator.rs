@@ -68,13 +68,13 @@ pub fn invigilator(p: &Props) -> Html {
     });
     html! {
         <>
+        <crate::pages::room::RoomConsole nav={p.nav.clone()} />
         <section>
             <h1>{"Exam sittings"}</h1>
             <p class="muted">{"Read the start code out to the room. Issuing a new code stops the old one from starting new attempts; attempts already running carry on."}</p>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             { rows.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }
         </section>
-        <crate::pages::room::RoomConsole nav={p.nav.clone()} />
         <crate::pages::sync::SyncPanel nav={p.nav.clone()} />
         </>
     }

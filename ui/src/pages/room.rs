@@ -126,14 +126,27 @@ pub fn room_console(p: &Props) -> Html {
         })
     };
     let reload = {
-        let (nav, error, console, selected) = (
+        let (nav, error, console, selected, sessions) = (
             p.nav.clone(),
             error.clone(),
             console.clone(),
             selected.clone(),
+            sessions.clone(),
         );
         Callback::from(move |_: ()| {
             if let Some(id) = *selected {
+                // Keep the picker's states current too.
+                let sessions = sessions.clone();
+                call(
+                    &nav,
+                    &error,
+                    move |t: String| async move { ipc::room_sessions(&t).await },
+                    move |l| {
+                        if *sessions != l {
+                            sessions.set(l)
+                        }
+                    },
+                );
                 let console = console.clone();
                 call(
                     &nav,
