@@ -324,6 +324,7 @@ pub struct ExamRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SittingDto {
     pub sitting_id: i64,
     pub exam_id: i64,

@@ -304,6 +304,8 @@ pub struct ExportedResults {
 
 /// The invigilator's start code for a received package.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct OpenPackage {
     pub package_id: String,
     pub start_code: String,

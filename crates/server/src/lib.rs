@@ -14,7 +14,7 @@ use examhall_app::{App, AppError};
 use examhall_protocol::platform::*;
 use examhall_protocol::room::*;
 use examhall_protocol::sync::*;
-use examhall_protocol::{ErrorCode, ErrorDto};
+use examhall_protocol::{ErrorCode, ErrorDto, SittingDto};
 use serde::Deserialize;
 use utoipa::OpenApi;
 
@@ -368,6 +368,17 @@ async fn incidents(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<
     Ok(Json(app.sync_incidents(&t).await?))
 }
 
+#[utoipa::path(post, path = "/api/sync/open-package/", request_body = OpenPackage,
+    responses((status = 200, body = SittingDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn open_package(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<OpenPackage>,
+) -> Reply<Json<SittingDto>> {
+    Ok(Json(app.open_package(&t, req).await?))
+}
+
 #[utoipa::path(post, path = "/api/sync/room/", request_body = SeatReport,
     responses((status = 200, body = RoomUpdate), (status = 401, body = ErrorBody)), security(("device" = [])))]
 async fn room_heartbeat(
@@ -521,7 +532,7 @@ impl utoipa::Modify for BearerScheme {
     info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
     paths(register, login, profile, users, approve, add_question, questions, create_exam, exams, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
-          results_up, manifest, incidents, room_heartbeat, create_room, list_rooms, room_console, open_room,
+          results_up, manifest, incidents, open_package, room_heartbeat, create_room, list_rooms, room_console, open_room,
           room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
@@ -608,6 +619,7 @@ pub fn router(app: App) -> Router {
             post(manifest).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
         )
         .route("/api/sync/incidents/", get(incidents))
+        .route("/api/sync/open-package/", post(open_package))
         .route("/api/sync/room/", post(room_heartbeat))
         .route("/api/room/sessions/", post(create_room).get(list_rooms))
         .route("/api/room/sessions/{session_id}/", get(room_console))

@@ -6,54 +6,12 @@
 
 mod common;
 
-use common::{Desk, Hq};
-use examhall_app::App;
+use common::{Desk, Hq, Hub};
 use examhall_protocol::sync::{EnrolDesktop, OpenPackage, ReceiptStatus, SignedEnvelope};
-use examhall_testkit::{on_both_backends, FakeClock, TempDb, TestBackend};
+use examhall_testkit::{on_both_backends, TestBackend};
 use reqwest::StatusCode;
 
 on_both_backends!(a_hub_relays_packages_down_and_results_up_across_an_hq_outage);
-
-struct Hub {
-    app: App,
-    base: String,
-    /// An administrator session on the hub (its status screen needs one).
-    admin: String,
-    _db: TempDb,
-}
-
-impl Hub {
-    /// A hub on its own SQLite file, enrolled with HQ, serving on loopback. Its
-    /// relay rounds are driven by the test (the `serve` loop would run them every
-    /// 10 s).
-    async fn start(hq: &Hq, token: &str) -> Hub {
-        let db = TempDb::new().await;
-        let app = App::new(db.store.clone(), FakeClock::new(FakeClock::EXAM_MORNING));
-        let admin = app
-            .create_first_admin(examhall_protocol::NewUser {
-                username: "hubadmin".into(),
-                display_name: "Hub Admin".into(),
-                password: "hub-admin-pass-1".into(),
-                role: examhall_protocol::Role::Admin,
-            })
-            .await
-            .unwrap()
-            .token;
-        app.enrol_as_hub(&hq.base, token, "North hub")
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = examhall_server::router(app.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        Hub {
-            app,
-            base,
-            admin,
-            _db: db,
-        }
-    }
-}
 
 async fn a_hub_relays_packages_down_and_results_up_across_an_hq_outage(backend: TestBackend) {
     let (mut hq, exam) = Hq::start(backend).await;

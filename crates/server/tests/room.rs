@@ -6,16 +6,20 @@
 
 mod common;
 
-use common::{Desk, Hq, STUDENT_PASSWORD};
+use common::{Desk, Hq, Hub, STUDENT_PASSWORD};
 use examhall_app::{App, AppError};
 use examhall_protocol::room::UnlockSeat;
-use examhall_protocol::sync::EnrolDesktop;
+use examhall_protocol::room::{CreateRoomSession, SessionRef};
+use examhall_protocol::sync::{EnrolDesktop, OpenPackage};
 use examhall_protocol::{AttemptRef, LoginRequest, StartAttempt};
 use examhall_testkit::{on_both_backends, TestBackend};
 use reqwest::StatusCode;
 use serde_json::json;
 
-on_both_backends!(a_desktop_follows_the_hubs_room_session);
+on_both_backends!(
+    a_desktop_follows_the_hubs_room_session,
+    a_relay_hub_runs_the_room_and_forwards_its_results
+);
 
 async fn candidate(app: &App) -> String {
     app.login(LoginRequest {
@@ -292,4 +296,124 @@ async fn a_desktop_follows_the_hubs_room_session(backend: TestBackend) {
         )
         .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
+}
+
+/// A centre hub (relaying to HQ) runs the room: the invigilator opens HQ's package
+/// on the hub with its code, the room session follows the package to the seat,
+/// and the seat's result goes up through the hub to HQ.
+async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let hub = Hub::start(&hq, &hq.enrolment("north").await.token).await;
+    hub.app.sync_round().await.unwrap();
+    let wrong = hub
+        .app
+        .open_package(
+            &hub.admin,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: "AAAAAA".into(),
+            },
+        )
+        .await;
+    assert!(wrong.is_err(), "a wrong code opens nothing");
+    let sitting = hub
+        .app
+        .open_package(
+            &hub.admin,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let session = hub
+        .app
+        .create_room_session(
+            &hub.admin,
+            CreateRoomSession {
+                exam_id: sitting.exam_id,
+                room: "Hall A".into(),
+                seats: 10,
+                late_start_minutes: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.package_id.as_deref(), Some(pkg.package_id.as_str()));
+
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hub.base.clone(),
+                token: hq.enrolment("north").await.token,
+                device_name: "Hall A, seat 1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.sync_round().await.unwrap();
+    desk.app.room_round().await.unwrap();
+    let ann = candidate(&desk.app).await;
+    assert!(
+        desk.app.my_exams(&ann).await.unwrap().is_empty(),
+        "planned: nothing to start"
+    );
+    hub.app
+        .open_room_session(
+            &hub.admin,
+            SessionRef {
+                session_id: session.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.room_round().await.unwrap();
+    let card = desk.app.my_exams(&ann).await.unwrap().remove(0);
+    let view = desk
+        .app
+        .start_attempt(
+            &ann,
+            StartAttempt {
+                exam_id: card.exam_id,
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app
+        .submit(
+            &ann,
+            AttemptRef {
+                attempt_id: view.attempt_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.grade_all().await;
+    desk.app.room_round().await.unwrap();
+    let c = hub
+        .app
+        .room_console(
+            &hub.admin,
+            SessionRef {
+                session_id: session.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.seats[0].device.as_deref(), Some("Hall A, seat 1"));
+    assert_eq!(
+        c.seats[0].progress.as_ref().map(|p| p.status),
+        Some(examhall_protocol::AttemptStatus::Graded)
+    );
+    // Up through the hub to HQ.
+    desk.app.sync_round().await.unwrap();
+    hub.app.sync_round().await.unwrap();
+    let at_hq = hq.db.store.attempt(&view.attempt_id).await.unwrap();
+    assert!(at_hq.is_some(), "HQ holds the room's attempt");
 }

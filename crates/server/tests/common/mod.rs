@@ -288,3 +288,45 @@ impl Desk {
         while !matches!(w.try_run_next().await.unwrap(), examhall_app::Outcome::Idle) {}
     }
 }
+
+/// A centre hub: a server on its own SQLite file, enrolled with HQ.
+pub struct Hub {
+    pub app: App,
+    pub base: String,
+    /// An administrator session on the hub (its status screen needs one).
+    pub admin: String,
+    _db: TempDb,
+}
+
+impl Hub {
+    /// A hub on its own SQLite file, enrolled with HQ, serving on loopback. Its
+    /// relay rounds are driven by the test (the `serve` loop would run them every
+    /// 10 s).
+    pub async fn start(hq: &Hq, token: &str) -> Hub {
+        let db = TempDb::new().await;
+        let app = App::new(db.store.clone(), FakeClock::new(FakeClock::EXAM_MORNING));
+        let admin = app
+            .create_first_admin(examhall_protocol::NewUser {
+                username: "hubadmin".into(),
+                display_name: "Hub Admin".into(),
+                password: "hub-admin-pass-1".into(),
+                role: examhall_protocol::Role::Admin,
+            })
+            .await
+            .unwrap()
+            .token;
+        app.enrol_as_hub(&hq.base, token, "North hub")
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = examhall_server::router(app.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Hub {
+            app,
+            base,
+            admin,
+            _db: db,
+        }
+    }
+}
