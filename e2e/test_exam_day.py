@@ -383,6 +383,32 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         log = c.text_of("#room-log")
         assert "extend" in log and "fire alarm in the corridor" in log and "unlock" in log, log
         assert seat.verify_chains() > 0
+        # The seat's result reaches the hub with the sync loop (every 10 s).
+        import sqlite3
+        deadline = time.time() + 40
+        while True:
+            con = sqlite3.connect(f"file:{inv.db}?mode=ro", uri=True)
+            try:
+                held = con.execute("SELECT count(*) FROM attempts WHERE status <> 'in_progress'").fetchone()[0]
+            finally:
+                con.close()
+            if held:
+                break
+            assert time.time() < deadline, "the seat's result did not reach the hub"
+            time.sleep(0.5)
+        # The printable room report carries the attendance and the room's log.
+        c.click("#room-print")
+        deadline = time.time() + 20
+        while "saved: " not in (c.text_of("p.notice") if c.find_all("p.notice") else ""):
+            assert time.time() < deadline, "the room report was not saved"
+            time.sleep(0.2)
+        path = c.text_of("p.notice").split("saved: ", 1)[1].strip()
+        text = pdf_text(path)
+        for needle in ("Chidi Candidate", "submitted", "Present / absent 1", "fire alarm in the corridor",
+                       "came back locked", "unlock: fire alarm"):
+            assert needle in text, f"{needle!r} missing from the room report: {text}"
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", path,
+                        os.path.join(OUT, "room-report")], check=True)
     finally:
         if seat:
             seat.close()

@@ -94,9 +94,9 @@ pub fn run() -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tauri::async_runtime::spawn(app.worker().run(stop_rx.clone()));
     // Sync with HQ whenever a link exists (a no-op round until the desktop is
-    // enrolled): every 30 s when idle, backing off to 5 minutes while HQ is away.
+    // enrolled): every 10 s when idle, backing off to 5 minutes while HQ is away.
     tauri::async_runtime::spawn(app.clone().sync_loop(
-        std::time::Duration::from_secs(30),
+        std::time::Duration::from_secs(10),
         std::time::Duration::from_secs(300),
         stop_rx.clone(),
     ));

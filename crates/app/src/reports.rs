@@ -4,6 +4,8 @@
 
 use crate::analysis::off_runtime;
 use crate::{App, AppError, AppResult};
+use examhall_domain::room::Attendance;
+use examhall_domain::AttemptStatus;
 use examhall_domain::{Outcome, Role, Timestamp};
 use examhall_protocol::{ExportFormat, ExportRequest, PrintJobDto, PrintJobState};
 use examhall_reports as pdf;
@@ -298,6 +300,22 @@ impl App {
                 ));
             }
         }
+        // With a room session: attendance from the check-in, and seats whose
+        // results have not arrived yet from their own reports.
+        let mut attendance = std::collections::HashMap::new();
+        let mut seat_status = std::collections::HashMap::new();
+        if let Some(session) = self.store().newest_room_session_for_exam(exam_id).await? {
+            for c in self.store().room_candidates(session.id).await? {
+                attendance.insert(c.username, c.attendance);
+            }
+            for seat in self.store().room_seats(session.id).await? {
+                if let Ok(p) =
+                    serde_json::from_str::<examhall_protocol::room::SeatAttempt>(&seat.report)
+                {
+                    seat_status.insert(seat.username, p.status);
+                }
+            }
+        }
         notes.sort_by_key(|(at, _)| *at);
         let notes: Vec<pdf::RoomEvent> = notes.into_iter().map(|(_, n)| n).collect();
         let report = pdf::RoomReport {
@@ -328,7 +346,19 @@ impl App {
                         started_at: r.started_at.map(|t| local_time(Timestamp(t))),
                         finished_at: r.submitted_at.map(|t| local_time(Timestamp(t))),
                         status: match r.status.as_deref() {
-                            None => "absent",
+                            None => {
+                                match (seat_status.get(&r.username), attendance.get(&r.username)) {
+                                    (Some(AttemptStatus::InProgress), _) => {
+                                        "in progress at its seat"
+                                    }
+                                    (Some(_), _) => "submitted at its seat",
+                                    (None, Some(Attendance::Present | Attendance::Late)) => {
+                                        "present, not started"
+                                    }
+                                    (None, Some(Attendance::Expected)) => "not checked in",
+                                    (None, _) => "absent",
+                                }
+                            }
                             Some("in_progress") => "in progress",
                             Some(_) if timed_out.contains(id) => "time up",
                             Some(_) => "submitted",

@@ -28,7 +28,9 @@ pub struct RoomRow {
     /// `None`: the candidate never started (absent).
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
-    /// "submitted", "time up", "in progress", "absent".
+    /// "submitted", "time up", "in progress", "absent"; with a room session also
+    /// "present, not started", "not checked in", and a seat's own report
+    /// ("submitted at its seat", "in progress at its seat") before its results arrive.
     pub status: String,
     pub time_multiplier: f64,
     pub credited_minutes: f64,
@@ -51,7 +53,13 @@ pub fn room_report(r: &RoomReport) -> Vec<u8> {
         r.centre, r.exam_title, r.printed_at
     ));
     doc.title_block(&r.centre, "Room session report", &r.exam_title);
-    let present = r.rows.iter().filter(|x| x.started_at.is_some()).count();
+    let present = r
+        .rows
+        .iter()
+        .filter(|x| {
+            x.started_at.is_some() || !matches!(x.status.as_str(), "absent" | "not checked in")
+        })
+        .count();
     doc.facts(&[
         ("Sitting", r.sitting.clone()),
         ("Opened by", r.opened_by.clone()),

@@ -309,6 +309,24 @@ pub fn room_console(p: &Props) -> Html {
             );
         })
     };
+    let print = {
+        let (nav, error, notice) = (p.nav.clone(), error.clone(), notice.clone());
+        let exam_id = c.session.exam_id;
+        Callback::from(move |_| {
+            let notice = notice.clone();
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::print_room_report(&t, exam_id).await },
+                move |r| {
+                    notice.set(Some(format!(
+                        "Room report (attendance, times, the room log) saved: {}",
+                        r.path
+                    )))
+                },
+            );
+        })
+    };
     let check_in = {
         let (nav, error, console) = (p.nav.clone(), error.clone(), console.clone());
         Callback::from(move |req: CheckIn| {
@@ -547,6 +565,7 @@ pub fn room_console(p: &Props) -> Html {
                     <button id="room-close" onclick={close}>{"Close the session"}</button>
                 </div>
             }
+            <p><button id="room-print" onclick={print}>{"Print the room report (attendance list and log)"}</button></p>
             <table id="room-seats" class="seats">
                 <thead><tr><th>{"Candidate"}</th><th>{"Seat"}</th><th>{"Check-in"}</th><th>{"Status"}</th><th>{"Progress"}</th><th>{"Time left"}</th><th>{"Alerts"}</th><th>{"Actions"}</th></tr></thead>
                 <tbody>{ for rows }</tbody>
