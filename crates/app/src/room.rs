@@ -909,10 +909,19 @@ impl App {
             .store()
             .room_sessions_for_seats(now.plus_millis(-CLOSED_VISIBLE_MS))
             .await?;
-        // The newest session per package.
+        // The newest session per package, for packages of the device's own centre
+        // (a session's secret goes only to the seats that may sit it).
         let mut by_package: BTreeMap<String, RoomSessionRow> = BTreeMap::new();
         for s in sessions {
-            if let Some(p) = s.package_id.clone() {
+            let Some(p) = s.package_id.clone() else {
+                continue;
+            };
+            let ours = self
+                .store()
+                .package(&p)
+                .await?
+                .is_some_and(|row| row.centre == d.centre);
+            if ours {
                 by_package.insert(p, s);
             }
         }

@@ -287,6 +287,49 @@ async fn a_desktop_follows_the_hubs_room_session(backend: TestBackend) {
         ]
     );
 
+    // A seat of another centre hears nothing of this room (nor its secret).
+    let south = Desk::new().await;
+    south
+        .app
+        .enrol_with_hq(
+            &south.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: hq.enrolment("south").await.token,
+                device_name: "South, seat 1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let heard = |token: String| {
+        let hq = &hq;
+        async move {
+            let (st, v) = hq
+                .post(
+                    "/api/sync/room/",
+                    Some(&token),
+                    json!({"attempts": [], "cursors": []}),
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{v}");
+            v["sessions"].as_array().unwrap().len()
+        }
+    };
+    let token_of = |d: &Desk| {
+        let store = d.db.store.clone();
+        async move { store.enrolment().await.unwrap().unwrap().device_secret }
+    };
+    assert_eq!(
+        heard(token_of(&desk).await).await,
+        1,
+        "the room's own seat hears of it"
+    );
+    assert_eq!(
+        heard(token_of(&south).await).await,
+        0,
+        "another centre's seat does not"
+    );
+
     // The heartbeat needs a device's token, and a well-formed body.
     let (st, _) = hq
         .post(
