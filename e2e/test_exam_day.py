@@ -415,6 +415,85 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         inv.close()
 
 
+PROBE = """
+const [css, type, init] = arguments;
+const target = css === 'window' ? window : (css === 'document' ? document : document.querySelector(css));
+if (!target) throw new Error('no element ' + css);
+let e;
+if (type === 'keydown') e = new KeyboardEvent('keydown', Object.assign({bubbles: true, cancelable: true}, init));
+else if (type === 'contextmenu') e = new MouseEvent('contextmenu', {bubbles: true, cancelable: true});
+else e = new Event(type, {bubbles: true, cancelable: true});
+target.dispatchEvent(e);
+return e.defaultPrevented;
+"""
+
+
+def prevented(s, css, type_, **init):
+    return s.js(PROBE, css, type_, init)
+
+
+def test_the_exam_window_refuses_the_clipboard_shortcuts_and_the_context_menu():
+    """In the candidate's exam window: no copy, cut or paste, no context menu, no
+    select-all, no reload, print or dev-tools keys, no selection outside answer
+    fields; typing answers still works. The same probes on the exam list show
+    the guards are the exam's own (and that the probes can see a refusal)."""
+    d = Desktop(4494)
+    try:
+        s = d.launch()
+        login(s, *CANDIDATE)
+        s.wait("input[id^=start-code-]")
+        # Outside an attempt: the clipboard works; reload and dev tools do not.
+        assert not prevented(s, "input[id^=start-code-]", "paste"), "pasting a start code is allowed"
+        assert not prevented(s, "input[id^=start-code-]", "keydown", key="v", ctrlKey=True)
+        assert not prevented(s, "input[id^=start-code-]", "contextmenu"), "a text field keeps its menu"
+        assert prevented(s, "document", "keydown", key="F5"), "no reload anywhere"
+        assert prevented(s, "document", "keydown", key="I", ctrlKey=True, shiftKey=True), "no dev tools"
+        assert prevented(s, "body", "contextmenu"), "no page context menu"
+
+        s.type("input[id^=start-code-]", "EXAM24")
+        s.click("button[id^=start-]")
+        s.wait("#timer")
+        s.click("#nav-6")                                   # short text
+        s.wait("#answer-text")
+        for type_, init in [("paste", {}), ("copy", {}), ("cut", {}), ("contextmenu", {}),
+                            ("keydown", {"key": "v", "ctrlKey": True}), ("keydown", {"key": "c", "ctrlKey": True}),
+                            ("keydown", {"key": "a", "ctrlKey": True}), ("keydown", {"key": "Insert", "shiftKey": True}),
+                            ("keydown", {"key": "r", "ctrlKey": True}), ("keydown", {"key": "p", "ctrlKey": True}),
+                            ("keydown", {"key": "F12"})]:
+            assert prevented(s, "#answer-text", type_, **init), f"{type_} {init} is refused in the exam"
+        assert prevented(s, "#question-prompt", "selectstart"), "no selecting the question text"
+        assert not prevented(s, "#answer-text", "selectstart"), "the answer field can be edited"
+        assert not prevented(s, "#answer-text", "keydown", key="N"), "typing works"
+        # A real F5 through the driver does not reload the exam.
+        s.js("window.__still_here = 1;")
+        s.type("#answer-text", "\ue035")
+        time.sleep(1)
+        assert s.js("return window.__still_here === 1;"), "the page was reloaded"
+        s.type("#answer-text", "Na")
+        wait_saved(s, 0)
+        # Leaving the window is an integrity event in the attempt's log.
+        s.js("window.dispatchEvent(new Event('blur'));")
+        import sqlite3
+        deadline = time.time() + 10
+        while True:
+            con = sqlite3.connect(f"file:{d.db}?mode=ro", uri=True)
+            try:
+                n = con.execute("SELECT count(*) FROM attempt_events WHERE kind = 'focus_lost'").fetchone()[0]
+            finally:
+                con.close()
+            if n:
+                break
+            assert time.time() < deadline, "no focus_lost event was recorded"
+            time.sleep(0.2)
+        # Leaving the exam lifts the exam's guards.
+        s.click("#submit-open")
+        s.click("#submit-confirm")
+        s.wait("#result-grading, #result-withheld, #result-score", timeout=30)
+        assert not prevented(s, "body", "copy"), "the result page may be copied"
+    finally:
+        d.close()
+
+
 def main():
     tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
     only = sys.argv[1:]

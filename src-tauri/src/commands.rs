@@ -166,6 +166,20 @@ authed!(lock_info => lock_info(AttemptRef) -> LockDto);
 authed!(unlock_seat => unlock_seat(UnlockSeat) -> LockDto);
 authed!(focus_lost => focus_lost(FocusLost) -> SaveAck);
 
+/// The candidate's window while an attempt is on screen: fullscreen and above
+/// other windows (`on: false` restores it). Window state only; no use case.
+#[tauri::command]
+pub fn exam_mode(window: tauri::WebviewWindow, on: bool) -> Res<()> {
+    window
+        .set_fullscreen(on)
+        .and_then(|_| window.set_always_on_top(on))
+        .map_err(|e| ErrorDto {
+            code: ErrorCode::Internal,
+            message: format!("the window: {e}"),
+            field: None,
+        })
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         setup_status,
@@ -213,6 +227,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         close_room_session,
         lock_info,
         unlock_seat,
-        focus_lost
+        focus_lost,
+        exam_mode
     ]
 }

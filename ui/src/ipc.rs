@@ -224,3 +224,12 @@ pub async fn focus_lost(token: &str, attempt_id: &str, hidden: bool) -> Res<Save
     )
     .await
 }
+
+/// Fullscreen and above other windows while an attempt is on screen.
+pub async fn exam_mode(on: bool) -> Res<()> {
+    #[derive(Serialize)]
+    struct On {
+        on: bool,
+    }
+    call("exam_mode", &On { on }).await
+}

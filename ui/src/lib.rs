@@ -3,6 +3,7 @@
 
 mod components;
 mod ipc;
+pub mod lockdown;
 mod pages;
 pub mod state;
 
@@ -104,5 +105,7 @@ fn root() -> Html {
 
 #[wasm_bindgen(start)]
 pub fn start() {
+    // For the life of the app: no reload, print, dev tools, zoom or history keys.
+    std::mem::forget(lockdown::Guard::app());
     yew::Renderer::<Root>::new().render();
 }

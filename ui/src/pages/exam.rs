@@ -205,6 +205,19 @@ fn sitting(p: &SittingProps) -> Html {
         });
     }
 
+    // While the attempt is on screen: the exam guards, fullscreen, on top.
+    use_effect_with((), move |_| {
+        let guard = crate::lockdown::Guard::exam();
+        wasm_bindgen_futures::spawn_local(async {
+            let _ = ipc::exam_mode(true).await;
+        });
+        move || {
+            drop(guard);
+            wasm_bindgen_futures::spawn_local(async {
+                let _ = ipc::exam_mode(false).await;
+            });
+        }
+    });
     // Leaving the exam window (focus lost, or hidden) is an integrity event the
     // invigilator sees. At most one report every 3 s.
     {

@@ -236,6 +236,39 @@ async fn a_pause_stops_the_clock_and_holds_answers_until_resumed() {
         (THIRTY_MIN_MS as f64 * 1.25) as i64 - 190_000,
         "candidate2 (25% extra time) lost the 100 s"
     );
+
+    // Leaving the exam window shows on the console.
+    ctx.app
+        .focus_lost(
+            &c2,
+            examhall_protocol::room::FocusLost {
+                attempt_id: a2.clone(),
+                hidden: true,
+            },
+        )
+        .await
+        .unwrap();
+    let console = ctx
+        .app
+        .room_console(
+            &inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    let seat = console
+        .seats
+        .iter()
+        .find(|x| x.username == "candidate2")
+        .unwrap();
+    assert!(
+        seat.alerts
+            .contains(&examhall_protocol::room::SeatAlert::FocusLost { count: 1 }),
+        "{:?}",
+        seat.alerts
+    );
 }
 
 #[tokio::test]
