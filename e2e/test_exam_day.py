@@ -457,11 +457,13 @@ def test_the_exam_window_refuses_the_clipboard_shortcuts_and_the_context_menu():
         s.wait("#answer-text")
         for type_, init in [("paste", {}), ("copy", {}), ("cut", {}), ("contextmenu", {}),
                             ("keydown", {"key": "v", "ctrlKey": True}), ("keydown", {"key": "c", "ctrlKey": True}),
-                            ("keydown", {"key": "a", "ctrlKey": True}), ("keydown", {"key": "Insert", "shiftKey": True}),
+                            ("keydown", {"key": "Insert", "shiftKey": True}),
                             ("keydown", {"key": "r", "ctrlKey": True}), ("keydown", {"key": "p", "ctrlKey": True}),
                             ("keydown", {"key": "F12"})]:
             assert prevented(s, "#answer-text", type_, **init), f"{type_} {init} is refused in the exam"
         assert prevented(s, "#question-prompt", "selectstart"), "no selecting the question text"
+        assert prevented(s, "#question-prompt", "keydown", key="a", ctrlKey=True), "no select-all of the page"
+        assert not prevented(s, "#answer-text", "keydown", key="a", ctrlKey=True), "select-all of one's own answer"
         assert not prevented(s, "#answer-text", "selectstart"), "the answer field can be edited"
         assert not prevented(s, "#answer-text", "keydown", key="N"), "typing works"
         # A real F5 through the driver does not reload the exam.

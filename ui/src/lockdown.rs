@@ -36,11 +36,13 @@ pub fn blocked_everywhere(k: Keys<'_>) -> bool {
     f_keys || ctrl_keys || history
 }
 
-/// During an attempt, also copy, cut, paste, select-all and find.
-pub fn blocked_in_exam(k: Keys<'_>) -> bool {
+/// During an attempt, also copy, cut, paste and find, and select-all outside a
+/// text field (inside one it selects only the candidate's own answer, to retype it).
+pub fn blocked_in_exam(k: Keys<'_>, in_field: bool) -> bool {
     let key = k.key.to_ascii_lowercase();
     blocked_everywhere(k)
-        || (k.ctrl && matches!(key.as_str(), "c" | "x" | "v" | "a" | "f" | "g" | "insert"))
+        || (k.ctrl && matches!(key.as_str(), "c" | "x" | "v" | "f" | "g" | "insert"))
+        || (k.ctrl && key == "a" && !in_field)
         || (k.shift && k.key == "Insert")
 }
 
@@ -126,7 +128,7 @@ impl Guard {
                             shift: k.shift_key(),
                             alt: k.alt_key(),
                         };
-                        if blocked_in_exam(keys) {
+                        if blocked_in_exam(keys, is_text_field(e.target())) {
                             stop(e);
                         }
                     }
@@ -214,12 +216,19 @@ mod tests {
             k("c", true, false, false),
             k("V", true, false, false),
             k("x", true, false, false),
-            k("a", true, false, false),
             k("Insert", false, true, false),
             k("F5", false, false, false),
         ] {
-            assert!(blocked_in_exam(keys), "{keys:?}");
+            assert!(blocked_in_exam(keys, true), "{keys:?}");
         }
+        assert!(
+            blocked_in_exam(k("a", true, false, false), false),
+            "no select-all of the page"
+        );
+        assert!(
+            !blocked_in_exam(k("a", true, false, false), true),
+            "select-all inside an answer"
+        );
         for keys in [
             k("c", false, false, false),
             k("V", false, true, false),
@@ -229,7 +238,7 @@ mod tests {
             k("Enter", false, false, false),
         ] {
             assert!(
-                !blocked_in_exam(keys),
+                !blocked_in_exam(keys, true),
                 "answering by keyboard works: {keys:?}"
             );
         }
