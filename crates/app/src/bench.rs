@@ -556,6 +556,39 @@ pub struct IngestBench {
     pub verified: bool,
 }
 
+/// A benchmark HQ's administrator (their session token) and `n` candidates
+/// sharing one password hash (hashing is not what is measured).
+async fn seed_hq(app: &App, n: usize) -> anyhow::Result<(String, Vec<String>)> {
+    let admin = app
+        .create_first_admin(examhall_protocol::NewUser {
+            username: "admin".into(),
+            display_name: "Admin".into(),
+            password: "bench-admin-pass".into(),
+            role: Role::Admin,
+        })
+        .await?
+        .token;
+    let hash = crate::auth::hash_password("bench-student-pass")?;
+    let now = app.now();
+    let mut names = Vec::with_capacity(n);
+    for u in 0..n {
+        let name = format!("cand{u:04}");
+        app.store()
+            .insert_user(
+                NewUserRow {
+                    username: &name,
+                    display_name: &name,
+                    role: Role::Candidate,
+                    password_hash: &hash,
+                },
+                now,
+            )
+            .await?;
+        names.push(name);
+    }
+    Ok((admin, names))
+}
+
 /// A 10-question quiz: the uploads' shape in the ingest benchmark.
 fn quiz() -> ExamSpec {
     let mut spec = bench_exam();
@@ -594,34 +627,9 @@ where
     }
     let app = App::open(&db, Arc::new(SystemClock)).await?;
     app.enable_hq_signing(SigningKey::generate());
-    let admin = app
-        .create_first_admin(examhall_protocol::NewUser {
-            username: "admin".into(),
-            display_name: "Admin".into(),
-            password: "bench-admin-pass".into(),
-            role: Role::Admin,
-        })
-        .await?
-        .token;
-    // One candidate per uploader, sharing one password hash (hashing is not measured).
-    let hash = crate::auth::hash_password("bench-student-pass")?;
+    // One candidate per uploader.
+    let (admin, names) = seed_hq(&app, uploaders).await?;
     let now = app.now();
-    let mut names = Vec::with_capacity(uploaders);
-    for u in 0..uploaders {
-        let name = format!("cand{u:04}");
-        app.store()
-            .insert_user(
-                NewUserRow {
-                    username: &name,
-                    display_name: &name,
-                    role: Role::Candidate,
-                    password_hash: &hash,
-                },
-                now,
-            )
-            .await?;
-        names.push(name);
-    }
     let spec = quiz();
     let mut papers = Vec::with_capacity(per_uploader);
     for p in 0..per_uploader {
@@ -869,33 +877,8 @@ pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::
     app.enable_hq_signing(crate::sync::load_or_create_hq_key(
         &dir.join("hq_ed25519.key"),
     )?);
-    let admin = app
-        .create_first_admin(examhall_protocol::NewUser {
-            username: "admin".into(),
-            display_name: "Admin".into(),
-            password: "bench-admin-pass".into(),
-            role: Role::Admin,
-        })
-        .await?
-        .token;
-    let hash = crate::auth::hash_password("bench-student-pass")?;
+    let (admin, names) = seed_hq(&app, seats).await?;
     let now = app.now();
-    let mut names = Vec::with_capacity(seats);
-    for u in 0..seats {
-        let name = format!("cand{u:03}");
-        app.store()
-            .insert_user(
-                NewUserRow {
-                    username: &name,
-                    display_name: &name,
-                    role: Role::Candidate,
-                    password_hash: &hash,
-                },
-                now,
-            )
-            .await?;
-        names.push(name);
-    }
     let exam_id = app.store().insert_exam(&quiz(), None, now).await?;
     let pkg = app
         .publish_package(

@@ -599,13 +599,7 @@ impl App {
         self.store()
             .room_log_append(
                 s.id,
-                LogLine {
-                    kind: "unlock_code",
-                    category: None,
-                    username: None,
-                    detail: &detail,
-                    by_user: Some(actor.user_id),
-                },
+                LogLine::of("unlock_code", None, &detail, Some(actor.user_id)),
                 self.now(),
             )
             .await?;

@@ -166,6 +166,24 @@ pub struct LogLine<'a> {
     pub by_user: Option<i64>,
 }
 
+impl<'a> LogLine<'a> {
+    /// A line about one candidate (`None`: the whole room), without a category.
+    pub fn of(
+        kind: &'a str,
+        username: Option<&'a str>,
+        detail: &'a str,
+        by_user: Option<i64>,
+    ) -> LogLine<'a> {
+        LogLine {
+            kind,
+            category: None,
+            username,
+            detail,
+            by_user,
+        }
+    }
+}
+
 /// A ledger decision to record with (for a credit) its extension command.
 #[derive(Debug, Clone)]
 pub struct CreditDecision<'a> {
@@ -279,13 +297,7 @@ impl Store {
             s.seats,
             roster.len()
         );
-        let line = LogLine {
-            kind: "created",
-            category: None,
-            username: None,
-            detail: &detail,
-            by_user: Some(s.created_by),
-        };
+        let line = LogLine::of("created", None, &detail, Some(s.created_by));
         log_in(&mut tx, id, &line, now).await?;
         tx.commit().await?;
         Ok(id)
@@ -364,13 +376,12 @@ impl Store {
                 "room session {id} is not planned"
             )));
         }
-        let line = LogLine {
-            kind: "opened",
-            category: None,
-            username: None,
-            detail: "session opened; start code read out",
-            by_user: Some(by_user),
-        };
+        let line = LogLine::of(
+            "opened",
+            None,
+            "session opened; start code read out",
+            Some(by_user),
+        );
         log_in(&mut tx, id, &line, now).await?;
         tx.commit().await?;
         Ok(())
@@ -394,13 +405,7 @@ impl Store {
             .bind(why)
             .execute(&mut *tx)
             .await?;
-            let line = LogLine {
-                kind: "accounted",
-                category: None,
-                username: Some(username),
-                detail: why,
-                by_user: Some(by_user),
-            };
+            let line = LogLine::of("accounted", Some(username), why, Some(by_user));
             log_in(&mut tx, id, &line, now).await?;
         }
         let n = sqlx::query(
@@ -416,13 +421,7 @@ impl Store {
                 "room session {id} is already closed"
             )));
         }
-        let line = LogLine {
-            kind: "closed",
-            category: None,
-            username: None,
-            detail: "session closed",
-            by_user: Some(by_user),
-        };
+        let line = LogLine::of("closed", None, "session closed", Some(by_user));
         log_in(&mut tx, id, &line, now).await?;
         tx.commit().await?;
         Ok(())
@@ -493,13 +492,7 @@ impl Store {
             if id_checked { ", ID checked" } else { "" },
             seat.map(|s| format!(", seat {s}")).unwrap_or_default()
         );
-        let line = LogLine {
-            kind: "check_in",
-            category: None,
-            username: Some(username),
-            detail: &detail,
-            by_user: Some(by_user),
-        };
+        let line = LogLine::of("check_in", Some(username), &detail, Some(by_user));
         log_in(&mut tx, session_id, &line, now).await?;
         tx.commit().await?;
         Ok(())
@@ -557,13 +550,8 @@ impl Store {
             .map_err(|e| crate::error::conflict_on_unique(e, "a decision on this gap"))?;
             if !c.credited {
                 let detail = format!("downtime of {} s not credited", c.ms / 1000);
-                let line = LogLine {
-                    kind: "credit_dismissed",
-                    category: None,
-                    username: Some(c.username),
-                    detail: &detail,
-                    by_user: Some(by_user),
-                };
+                let line =
+                    LogLine::of("credit_dismissed", Some(c.username), &detail, Some(by_user));
                 log_in(&mut tx, session_id, &line, now).await?;
                 tx.commit().await?;
                 return Ok((0, 0));
@@ -586,13 +574,12 @@ impl Store {
             CommandKind::Extend => format!("+{} min: {}", cmd.ms / 60_000, cmd.reason),
             _ => cmd.reason.clone(),
         };
-        let line = LogLine {
-            kind: cmd.kind.as_str(),
-            category: None,
-            username: cmd.username.as_deref(),
-            detail: &detail,
-            by_user: Some(by_user),
-        };
+        let line = LogLine::of(
+            cmd.kind.as_str(),
+            cmd.username.as_deref(),
+            &detail,
+            Some(by_user),
+        );
         log_in(&mut tx, session_id, &line, now).await?;
         let stored = RoomCommand { id, ..cmd.clone() };
         let changed = apply_command_in(&mut tx, local_exam, &stored, now).await?;
