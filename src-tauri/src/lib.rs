@@ -77,7 +77,7 @@ pub fn run() -> anyhow::Result<()> {
             tracing::info!("seeded the demo centre");
         }
         if let (Some(hub), Some(token)) = (&opts.hub, &opts.enrolment_token) {
-            app.enrol_as_hub(hub, token, &opts.seat_name)
+            app.enrol_machine(hub, token, &opts.seat_name)
                 .await
                 .with_context(|| format!("enrolling this seat with {hub}"))?;
         }

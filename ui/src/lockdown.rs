@@ -53,6 +53,19 @@ fn is_text_field(t: Option<web_sys::EventTarget>) -> bool {
         .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA"))
 }
 
+/// Whether a keydown event is one `rule` refuses (Cmd counts as Ctrl).
+fn key_blocked(e: &web_sys::Event, rule: impl Fn(Keys<'_>) -> bool) -> bool {
+    e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| {
+        let key = k.key();
+        rule(Keys {
+            key: &key,
+            ctrl: k.ctrl_key() || k.meta_key(),
+            shift: k.shift_key(),
+            alt: k.alt_key(),
+        })
+    })
+}
+
 type Listener = Closure<dyn Fn(web_sys::Event)>;
 type Handler = Box<dyn Fn(web_sys::Event)>;
 
@@ -85,17 +98,8 @@ impl Guard {
             (
                 "keydown",
                 Box::new(|e: web_sys::Event| {
-                    if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
-                        let key = k.key();
-                        let keys = Keys {
-                            key: &key,
-                            ctrl: k.ctrl_key() || k.meta_key(),
-                            shift: k.shift_key(),
-                            alt: k.alt_key(),
-                        };
-                        if blocked_everywhere(keys) {
-                            e.prevent_default();
-                        }
+                    if key_blocked(&e, blocked_everywhere) {
+                        e.prevent_default();
                     }
                 }),
             ),
@@ -120,17 +124,9 @@ impl Guard {
             (
                 "keydown",
                 Box::new(move |e: web_sys::Event| {
-                    if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
-                        let key = k.key();
-                        let keys = Keys {
-                            key: &key,
-                            ctrl: k.ctrl_key() || k.meta_key(),
-                            shift: k.shift_key(),
-                            alt: k.alt_key(),
-                        };
-                        if blocked_in_exam(keys, is_text_field(e.target())) {
-                            stop(e);
-                        }
+                    let in_field = is_text_field(e.target());
+                    if key_blocked(&e, |keys| blocked_in_exam(keys, in_field)) {
+                        stop(e);
                     }
                 }),
             ),

@@ -3,7 +3,7 @@
 
 use crate::auth::{random_hex, Actor};
 use crate::{App, AppError, AppResult};
-use examhall_domain::timer::{check_clock, ClockCheck};
+use examhall_domain::timer::{check_clock, excluded_at, ClockCheck};
 use examhall_domain::{
     Answer, AttemptEvent, AttemptStatus, ExamSpec, QuestionId, Role, StartCode, SubmitReason,
     TimeAllowance, Timestamp,
@@ -22,7 +22,7 @@ pub(crate) struct GradePayload {
     pub attempt_id: String,
 }
 
-pub(crate) fn allowance(a: &AttemptRow) -> TimeAllowance {
+fn allowance(a: &AttemptRow) -> TimeAllowance {
     TimeAllowance {
         duration_secs: a.duration_secs,
         multiplier: a.time_multiplier,
@@ -30,10 +30,19 @@ pub(crate) fn allowance(a: &AttemptRow) -> TimeAllowance {
     }
 }
 
+/// Time consumed and left, for an attempt that may be paused.
+pub(crate) fn remaining_now(a: &AttemptRow, now: Timestamp) -> i64 {
+    allowance(a).remaining_ms(
+        a.started_at,
+        excluded_at(a.excluded_ms, a.paused_at, now),
+        now,
+    )
+}
+
 pub(crate) fn clock_dto(a: &AttemptRow, now: Timestamp) -> ClockDto {
     let allow = allowance(a);
     let remaining_ms = match a.status {
-        AttemptStatus::InProgress => crate::room::remaining_now(a, now),
+        AttemptStatus::InProgress => remaining_now(a, now),
         _ => 0,
     };
     ClockDto {
@@ -410,7 +419,7 @@ impl App {
                 }
             }
         }
-        if crate::room::remaining_now(&a, now) == 0 {
+        if remaining_now(&a, now) == 0 {
             self.submit_quietly(&a.id, SubmitReason::TimeUp).await?;
         }
         let fresh = self.store().attempt(&a.id).await?;

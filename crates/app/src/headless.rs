@@ -35,7 +35,7 @@ pub async fn run_seat(
     plan: SeatPlan,
     report: impl Fn(serde_json::Value),
 ) -> AppResult<()> {
-    app.enrol_as_hub(&plan.hub, &plan.enrolment_token, &plan.name)
+    app.enrol_machine(&plan.hub, &plan.enrolment_token, &plan.name)
         .await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(app.worker().run(stop_rx.clone()));

@@ -38,10 +38,11 @@ impl App {
         Ok(r)
     }
 
-    /// Enrols this server with its upstream as a hub (the operator's set-up step,
-    /// from `examhall serve --upstream`; no user session). Does nothing if it is
-    /// enrolled already.
-    pub async fn enrol_as_hub(&self, upstream: &str, token: &str, name: &str) -> AppResult<()> {
+    /// Enrols this machine with its upstream: a hub with HQ (`examhall serve
+    /// --upstream`), or a lab seat with its hub (`--hub`, `examhall seat`). The
+    /// operator's set-up step, so no user session. Does nothing if it is enrolled
+    /// already.
+    pub async fn enrol_machine(&self, upstream: &str, token: &str, name: &str) -> AppResult<()> {
         if self.store().enrolment().await?.is_some() {
             return Ok(());
         }

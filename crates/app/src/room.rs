@@ -10,13 +10,12 @@
 //! examining on its own clock and catches up when the link returns.
 
 use crate::auth::Actor;
-use crate::candidate::{allowance, clock_dto};
+use crate::candidate::clock_dto;
 use crate::{App, AppError, AppResult};
 use examhall_domain::room::{
     check_unlock_code, credit_minutes, invigilator_code, may_start, unlock_challenge,
     unlock_response, Attendance, CommandKind, RoomCommand, RoomState,
 };
-use examhall_domain::timer::excluded_at;
 use examhall_domain::{AttemptEvent, AttemptStatus, Role, StartCode, Timestamp};
 use examhall_protocol::room::{
     CheckIn, CloseRoomSession, CreateRoomSession, CreditProposal, DecideCredit, GapDto, LockDto,
@@ -750,12 +749,7 @@ impl App {
                 );
             }
         }
-        let last_command = self
-            .store()
-            .room_command_times(s.id)
-            .await?
-            .last()
-            .map_or(0, |c| c.0);
+        let last_command = self.store().last_room_command(s.id).await?;
         let credits: HashMap<(String, i64), String> = self
             .store()
             .room_credits(s.id)
@@ -949,10 +943,7 @@ impl App {
                 commands,
             });
         }
-        Ok(RoomUpdate {
-            sessions: out,
-            now_ms: now.0,
-        })
+        Ok(RoomUpdate { sessions: out })
     }
 
     // ---- the seat's side --------------------------------------------------------
@@ -1088,13 +1079,4 @@ fn seat_attempt(
             .map(|&(seq, gap_ms)| GapDto { seq, gap_ms })
             .collect(),
     }
-}
-
-/// Time consumed and left, for an attempt that may be paused.
-pub(crate) fn remaining_now(a: &AttemptRow, now: Timestamp) -> i64 {
-    allowance(a).remaining_ms(
-        a.started_at,
-        excluded_at(a.excluded_ms, a.paused_at, now),
-        now,
-    )
 }

@@ -339,7 +339,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         &dir.join("hq_ed25519.key"),
     )?);
     if let (Some(upstream), Some(token)) = (&a.upstream, &a.enrolment_token) {
-        app.enrol_as_hub(upstream, token, &a.hub_name)
+        app.enrol_machine(upstream, token, &a.hub_name)
             .await
             .with_context(|| format!("enrolling this hub with {upstream}"))?;
         eprintln!("Relaying to {upstream}");

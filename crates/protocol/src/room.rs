@@ -284,7 +284,6 @@ pub struct SeatReport {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RoomUpdate {
     pub sessions: Vec<SeatSession>,
-    pub now_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 use crate::attempts::{append_in, attempt_in};
 use crate::{Result, Store, StoreError};
 use examhall_domain::room::{command_event, Attendance, CommandKind, RoomCommand, RoomState};
-use examhall_domain::{AttemptEvent, AttemptStatus, Timestamp};
+use examhall_domain::{AttemptEvent, Timestamp};
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone)]
@@ -228,6 +228,24 @@ async fn log_in(
     .await?)
 }
 
+/// Sessions matching `filter` (a WHERE/ORDER BY tail with at most one `$1`).
+async fn sessions_where(
+    pool: &sqlx::AnyPool,
+    filter: &str,
+    arg: Option<i64>,
+) -> Result<Vec<RoomSessionRow>> {
+    let sql = format!("SELECT {SESSION_COLS} FROM room_sessions {filter}");
+    let mut q = sqlx::query_as::<_, RawSession>(sqlx::AssertSqlSafe(sql));
+    if let Some(a) = arg {
+        q = q.bind(a);
+    }
+    q.fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(RoomSessionRow::try_from)
+        .collect()
+}
+
 /// Applies one command to the running attempts of `exam_id` it targets, inside
 /// the caller's transaction. Returns how many attempts it changed.
 async fn apply_command_in(
@@ -304,53 +322,24 @@ impl Store {
     }
 
     pub async fn room_session(&self, id: i64) -> Result<Option<RoomSessionRow>> {
-        sqlx::query_as::<_, RawSession>(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLS} FROM room_sessions WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?
-        .map(RoomSessionRow::try_from)
-        .transpose()
+        let mut v = sessions_where(&self.read, "WHERE id = $1", Some(id)).await?;
+        Ok(v.pop())
     }
 
     /// Every session, newest first.
     pub async fn room_sessions(&self) -> Result<Vec<RoomSessionRow>> {
-        sqlx::query_as::<_, RawSession>(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLS} FROM room_sessions ORDER BY id DESC"
-        )))
-        .fetch_all(&self.read)
-        .await?
-        .into_iter()
-        .map(RoomSessionRow::try_from)
-        .collect()
-    }
-
-    /// The newest session for an exam that is not closed.
-    pub async fn live_room_session_for_exam(&self, exam_id: i64) -> Result<Option<RoomSessionRow>> {
-        sqlx::query_as::<_, RawSession>(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLS} FROM room_sessions WHERE exam_id = $1 AND state <> 'closed' ORDER BY id DESC LIMIT 1"
-        )))
-        .bind(exam_id)
-        .fetch_optional(&self.read)
-        .await?
-        .map(RoomSessionRow::try_from)
-        .transpose()
+        sessions_where(&self.read, "ORDER BY id DESC", None).await
     }
 
     /// Sessions seats should hear about: every one not closed, and those closed
     /// since `since` (so a seat learns that its session ended).
     pub async fn room_sessions_for_seats(&self, since: Timestamp) -> Result<Vec<RoomSessionRow>> {
-        sqlx::query_as::<_, RawSession>(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLS} FROM room_sessions WHERE package_id IS NOT NULL \
-             AND (state <> 'closed' OR closed_at >= $1) ORDER BY id"
-        )))
-        .bind(since.0)
-        .fetch_all(&self.read)
-        .await?
-        .into_iter()
-        .map(RoomSessionRow::try_from)
-        .collect()
+        sessions_where(
+            &self.read,
+            "WHERE package_id IS NOT NULL AND (state <> 'closed' OR closed_at >= $1) ORDER BY id",
+            Some(since.0),
+        )
+        .await
     }
 
     /// Planned -> open, with the start code read out to the room. Logged.
@@ -613,13 +602,13 @@ impl Store {
             .collect()
     }
 
-    /// The time each command was issued, for measuring how fast seats follow.
-    pub async fn room_command_times(&self, session_id: i64) -> Result<Vec<(i64, i64)>> {
-        Ok(sqlx::query_as(
-            "SELECT id, created_at FROM room_commands WHERE session_id = $1 ORDER BY id",
+    /// The newest command of a session (0: none yet).
+    pub async fn last_room_command(&self, session_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(max(id), 0) FROM room_commands WHERE session_id = $1",
         )
         .bind(session_id)
-        .fetch_all(&self.read)
+        .fetch_one(&self.read)
         .await?)
     }
 
@@ -733,14 +722,8 @@ impl Store {
         &self,
         exam_id: i64,
     ) -> Result<Option<RoomSessionRow>> {
-        sqlx::query_as::<_, RawSession>(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLS} FROM room_sessions WHERE exam_id = $1 ORDER BY id DESC LIMIT 1"
-        )))
-        .bind(exam_id)
-        .fetch_optional(&self.read)
-        .await?
-        .map(RoomSessionRow::try_from)
-        .transpose()
+        let sql = "WHERE exam_id = $1 ORDER BY id DESC LIMIT 1";
+        Ok(sessions_where(&self.read, sql, Some(exam_id)).await?.pop())
     }
 
     /// The package an exam travels in: the one it was opened from (a desktop or
@@ -869,16 +852,5 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(changed)
-    }
-
-    /// Attempts at an exam on this machine that are still running.
-    pub async fn running_attempts(&self, exam_id: i64) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM attempts WHERE exam_id = $1 AND status = $2")
-                .bind(exam_id)
-                .bind(AttemptStatus::InProgress.as_str())
-                .fetch_one(&self.read)
-                .await?,
-        )
     }
 }

@@ -315,7 +315,7 @@ impl Hub {
             .await
             .unwrap()
             .token;
-        app.enrol_as_hub(&hq.base, token, "North hub")
+        app.enrol_machine(&hq.base, token, "North hub")
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
