@@ -325,6 +325,15 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         s = seat.launch()
         login(s, *CANDIDATE)
         s.wait("#no-exams")
+        # Defence in depth: the seat's window ("seat" capability) cannot reach a staff
+        # command at all, whatever token it holds; the staff window reaches the use case.
+        call = """const done = arguments[arguments.length - 1];
+            window.__TAURI__.core.invoke('room_sessions', {token: 'any'})
+                .then(r => done('ALLOWED ' + JSON.stringify(r)), e => done(typeof e === 'string' ? e : JSON.stringify(e)));"""
+        refused = s.js_async(call)
+        assert "not allowed" in refused.lower() and "ALLOWED" not in refused, refused
+        reached = c.js_async(call)
+        assert "unauthenticated" in reached.lower() and "not allowed" not in reached.lower(), reached
 
         # The console: a planned session, the candidate checked in, then opened.
         c.wait("#room-create")
@@ -358,6 +367,9 @@ def test_invigilator_console_and_a_seat_in_two_windows():
             assert time.time() < deadline, f"the extension did not reach the seat: {timer_secs(s)} s left"
             time.sleep(0.3)
         s.screenshot(os.path.join(OUT, "seat-extended.png"))
+        # The candidate leaves the exam window: an integrity event on the console.
+        s.js("window.dispatchEvent(new Event('blur'));")
+        wait_text(c, "#seat-alerts-candidate", "left the exam window")
 
         # Power cut at the seat: it comes back locked; the console unlocks it.
         seat.kill9()
@@ -492,6 +504,127 @@ def test_the_exam_window_refuses_the_clipboard_shortcuts_and_the_context_menu():
         s.click("#submit-confirm")
         s.wait("#result-grading, #result-withheld, #result-score", timeout=30)
         assert not prevented(s, "body", "copy"), "the result page may be copied"
+    finally:
+        d.close()
+
+
+TAB, ENTER, ALT, SHIFT, DOWN = "\ue004", "\ue007", "\ue00a", "\ue008", "\ue015"
+AXE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                   "target", "e2e-node", "node_modules", "axe-core", "axe.min.js")
+
+
+def tab_to(s, element_id, limit=60):
+    """Presses Tab (as a keyboard user would) until `element_id` has focus."""
+    for _ in range(limit):
+        if s.active_id() == element_id:
+            return
+        s.keys(TAB)
+    raise AssertionError(f"#{element_id} was not reachable with Tab (focus is on #{s.active_id()})")
+
+
+def type_keys(s, text):
+    s.keys(*list(text))
+
+
+def axe_check(s, screen):
+    """axe-core (npm) in the real webview: no serious or critical violations."""
+    if not s.js("return typeof window.axe === 'object';"):
+        with open(AXE) as f:
+            s.js(f.read() + "\nreturn true;")
+    found = s.js_async("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v =>
+            ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))),
+            e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+    """)
+    bad = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{screen}: axe found {bad}"
+    return found
+
+
+def test_a_candidate_sits_the_exam_by_keyboard_alone_and_the_screens_pass_axe():
+    """Login, start, every question type, a flag and the submission with key presses
+    only (WebDriver key actions to whatever has focus); axe-core reports no serious
+    or critical violations on the login, exam and result screens; screenshots of
+    the exam at the default size, the largest text and in high contrast."""
+    d = Desktop(4504)
+    try:
+        s = d.launch()
+        s.wait("#login-username")
+        axe_check(s, "login")
+        tab_to(s, "login-username")
+        type_keys(s, CANDIDATE[0])
+        s.keys(TAB)
+        type_keys(s, CANDIDATE[1])
+        s.keys(ENTER)
+        s.wait("input[id^=start-code-]")
+        tab_to(s, s.attr("input[id^=start-code-]", "id"))
+        type_keys(s, "EXAM24")
+        s.keys(TAB, ENTER)
+        s.wait("#timer")
+        s.screenshot(os.path.join(OUT, "exam-default.png"))
+        axe_check(s, "exam")
+
+        seq = 0
+        tab_to(s, "opt-a")                               # 1 single choice: arrow to Mercury
+        s.keys(DOWN)
+        seq = wait_saved(s, seq)
+        assert s.prop("#opt-b", "checked") is True
+        s.keys((ALT, "n"))                               # 2 multiple response: a and c
+        s.wait("#nav-2[aria-current=step]")
+        tab_to(s, "opt-a"); s.keys(" ")
+        seq = wait_saved(s, seq)
+        tab_to(s, "opt-c"); s.keys(" ")
+        seq = wait_saved(s, seq)
+        s.keys((ALT, "n"))                               # 3 multiple response, partial: a
+        s.wait("#nav-3[aria-current=step]")
+        tab_to(s, "opt-a"); s.keys(" ")
+        seq = wait_saved(s, seq)
+        s.keys((ALT, "n"))                               # 4 true/false
+        s.wait("#nav-4[aria-current=step]")
+        tab_to(s, "opt-true"); s.keys(" ")
+        seq = wait_saved(s, seq)
+        s.keys((ALT, "n"))                               # 5 numeric, then flag it
+        s.wait("#nav-5[aria-current=step]")
+        tab_to(s, "answer-text"); type_keys(s, "9.8")
+        seq = wait_saved(s, seq)
+        s.keys((ALT, "f"))
+        s.wait("#nav-5", pred=lambda t: "⚑" in t)
+        s.keys((ALT, "n"))                               # 6 short text
+        s.wait("#nav-6[aria-current=step]")
+        tab_to(s, "answer-text"); type_keys(s, "Na")
+        seq = wait_saved(s, seq)
+        s.keys((ALT, "n"))                               # 7 essay
+        s.wait("#nav-7[aria-current=step]")
+        tab_to(s, "answer-text"); type_keys(s, "Blue light scatters most.")
+        seq = wait_saved(s, seq)
+        t = lambda v: {"text": v}  # noqa: E731
+        assert d.stored_answers() == {
+            "q1": t("b"), "q2": {"choices": ["a", "c"]}, "q3": {"choices": ["a"]}, "q4": t("true"),
+            "q5": t("9.8"), "q6": t("Na"), "q7": t("Blue light scatters most.")}, d.stored_answers()
+
+        # Comfort: the largest text and high contrast, chosen by keyboard, kept for the attempt.
+        for _ in range(4):
+            tab_to(s, "text-larger"); s.keys(ENTER)
+        wait_text(s, "#text-size", "Text 200 %")
+        assert s.attr("#text-larger", "disabled") is not None, "200 % is the largest step"
+        s.screenshot(os.path.join(OUT, "exam-large-text.png"))
+        tab_to(s, "high-contrast"); s.keys(ENTER)
+        s.wait("#high-contrast[aria-pressed=true]")
+        assert "high-contrast" in s.js("return document.documentElement.className;")
+        s.screenshot(os.path.join(OUT, "exam-high-contrast.png"))
+        axe_check(s, "exam in high contrast at 200 %")
+        tab_to(s, "reading-guide-toggle"); s.keys(ENTER)
+        s.wait("#reading-guide")
+        s.screenshot(os.path.join(OUT, "exam-reading-guide.png"))
+
+        s.keys((ALT, "s"))                               # submit: the dialog, then confirm
+        s.wait("#submit-confirm")
+        tab_to(s, "submit-confirm"); s.keys(ENTER)
+        s.wait("#result-grading, #result-withheld, #result-score", timeout=30)
+        assert s.js("return document.documentElement.className;") == "", "comfort ends with the exam"
+        axe_check(s, "result")
+        s.screenshot(os.path.join(OUT, "result-keyboard.png"))
     finally:
         d.close()
 

@@ -113,6 +113,24 @@ class Session:
     def js(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
+    def js_async(self, script, *args):
+        """Runs `script` with a `done` callback as its last argument; returns what it passes."""
+        return self.cmd("POST", "/execute/async", {"script": script, "args": list(args)})
+
+    def keys(self, *presses):
+        """Real key presses to whatever has focus (WebDriver actions). Each press is a
+        key ("\ue004" is Tab) or a tuple of keys held together, e.g. (ALT, "n")."""
+        actions = []
+        for p in presses:
+            chord = p if isinstance(p, tuple) else (p,)
+            actions += [{"type": "keyDown", "value": k} for k in chord]
+            actions += [{"type": "keyUp", "value": k} for k in reversed(chord)]
+        self.cmd("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
+        self.cmd("DELETE", "/actions")
+
+    def active_id(self):
+        return self.js("return document.activeElement ? document.activeElement.id : '';")
+
     def screenshot(self, path):
         png = self.cmd("GET", "/screenshot")
         with open(path, "wb") as f:

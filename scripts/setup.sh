@@ -12,6 +12,8 @@ pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev li
       libayatana-appindicator3-dev libxdo-dev libssl-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
       fonts-dejavu-core xvfb xauth)
 [ $want_test = 1 ] && pkgs+=(webkit2gtk-driver sqlite3 procps python3 python3-venv poppler-utils)
+# npm brings the Tauri CLI (cargo tauri build: the .deb) and axe-core (the accessibility check).
+[ $want_test = 1 ] && ! command -v npm >/dev/null && pkgs+=(nodejs npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -44,4 +46,18 @@ fi
 if [ $want_test = 1 ] && ! command -v tauri-driver >/dev/null; then
   echo "==> installing tauri-driver (about 30 s, once)"
   cargo install -q --locked tauri-driver --version "^2"
+fi
+
+# The Tauri CLI (prebuilt, from npm; the same version as the tauri crate) builds
+# the .deb; axe-core is injected into the webview by the accessibility test.
+npm_tool() { # dir package@version file
+  if [ ! -e "target/$1/node_modules/$3" ]; then
+    echo "==> installing $2 (npm, into target/$1)"
+    mkdir -p "target/$1"
+    npm install --prefix "target/$1" --no-audit --no-fund --silent "$2" >/dev/null
+  fi
+}
+if [ $want_test = 1 ]; then
+  npm_tool tauri-cli @tauri-apps/cli@2.12.5 .bin/tauri
+  npm_tool e2e-node axe-core@4.14.1 axe-core/axe.min.js
 fi

@@ -61,3 +61,13 @@ cargo build -p examhall-desktop
 step "end-to-end tests in the real window (Xvfb + tauri-driver)"
 pkill -f target/debug/examhall-desktop 2>/dev/null || true
 xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/test_exam_day.py
+
+step "the installable package: cargo tauri build (.deb), installed with apt-get, started"
+bash scripts/bundle.sh
+deb=$(ls -t target/release/bundle/deb/*.deb | head -1)
+sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "./$deb" >/dev/null
+xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/installed_package.py "$deb"
+
+step "start-up time and idle memory of the installed app (a measurement; docs/benchmarks.md)"
+xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/measure_start.py /usr/bin/examhall-desktop --runs 3

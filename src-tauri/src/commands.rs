@@ -118,6 +118,15 @@ pub async fn export_results_to_folder(
 
 #[tauri::command]
 pub async fn setup_status(app: State<'_, App>) -> Res<SetupStatus> {
+    // The UI asks this once it runs: the start-up time the benchmarks measure.
+    static FIRST: std::sync::Once = std::sync::Once::new();
+    FIRST.call_once(|| {
+        tracing::info!(
+            target: "examhall::startup",
+            ms = crate::STARTED.elapsed().as_millis() as u64,
+            "the window asked for its first screen"
+        )
+    });
     app.setup_status().await.map_err(|e| e.to_dto())
 }
 
@@ -168,16 +177,43 @@ authed!(focus_lost => focus_lost(FocusLost) -> SaveAck);
 
 /// The candidate's window while an attempt is on screen: fullscreen and above
 /// other windows (`on: false` restores it). Window state only; no use case.
+/// While on, closing the window asks for the invigilator's code.
 #[tauri::command]
-pub fn exam_mode(window: tauri::WebviewWindow, on: bool) -> Res<()> {
+pub fn exam_mode(
+    window: tauri::WebviewWindow,
+    exam: State<'_, crate::ExamWindow>,
+    on: bool,
+) -> Res<()> {
+    exam.set(on);
     window
         .set_fullscreen(on)
         .and_then(|_| window.set_always_on_top(on))
-        .map_err(|e| ErrorDto {
-            code: ErrorCode::Internal,
-            message: format!("the window: {e}"),
-            field: None,
-        })
+        .map_err(window_error)
+}
+
+/// The candidate (with the invigilator's code, under a room session) closes the
+/// exam window; the use case decides, the shell only closes the window.
+#[tauri::command]
+pub async fn close_exam_window(
+    app: State<'_, App>,
+    exam: State<'_, crate::ExamWindow>,
+    window: tauri::WebviewWindow,
+    token: String,
+    args: CloseExamWindow,
+) -> Res<()> {
+    app.close_exam_window(&token, args)
+        .await
+        .map_err(|e| e.to_dto())?;
+    exam.set(false);
+    window.close().map_err(window_error)
+}
+
+fn window_error(e: tauri::Error) -> ErrorDto {
+    ErrorDto {
+        code: ErrorCode::Internal,
+        message: format!("the window: {e}"),
+        field: None,
+    }
 }
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
@@ -228,6 +264,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         lock_info,
         unlock_seat,
         focus_lost,
-        exam_mode
+        exam_mode,
+        close_exam_window
     ]
 }

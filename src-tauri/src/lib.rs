@@ -14,12 +14,17 @@ use std::sync::Arc;
 #[derive(Debug, Parser)]
 #[command(
     name = "examhall-desktop",
-    about = "Examhall: offline exams for exam centres"
+    about = "Examhall: offline exams for exam centres",
+    after_help = "Every option can also come from a configuration file (TOML, same names with \
+                  underscores); flags and environment variables override it."
 )]
 pub struct Options {
+    /// A lab machine's configuration file. Without it, /etc/examhall/desktop.toml is read if it exists.
+    #[arg(long, env = "EXAMHALL_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Create the embedded demo centre (accounts for each role, a demo exam) if the database is empty.
-    #[arg(long, env = "EXAMHALL_DEMO", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
-    pub demo: bool,
+    #[arg(long, env = "EXAMHALL_DEMO", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub demo: Option<bool>,
     /// Where the database lives. Defaults to $XDG_DATA_HOME/examhall (~/.local/share/examhall).
     #[arg(long, env = "EXAMHALL_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
@@ -27,23 +32,117 @@ pub struct Options {
     /// Packages need this desktop to be enrolled with HQ (their signature is checked).
     #[arg(long, env = "EXAMHALL_INBOX")]
     pub inbox: Option<PathBuf>,
+    /// The folder results are exported to for a USB stick (offered on the sync page).
+    #[arg(long, env = "EXAMHALL_OUTBOX")]
+    pub outbox: Option<PathBuf>,
     /// Also be the room hub: serve the API (the seats' heartbeat and enrolment, packages,
     /// results) on this address, e.g. 0.0.0.0:8000. Keys live in the data directory.
     #[arg(long, env = "EXAMHALL_SERVE")]
     pub serve: Option<std::net::SocketAddr>,
     /// The room hub (or HQ) this seat follows, e.g. http://10.0.0.2:8000. With
-    /// --enrolment-token, the desktop enrols with it on first start.
-    #[arg(long, env = "EXAMHALL_HUB", requires = "enrolment_token")]
+    /// --enrolment-token, the desktop enrols with it on first start. Makes this a lab seat.
+    #[arg(long, env = "EXAMHALL_HUB")]
     pub hub: Option<String>,
     /// A one-time enrolment token from the hub's administrator (used once).
     #[arg(long, env = "EXAMHALL_ENROLMENT_TOKEN")]
     pub enrolment_token: Option<String>,
-    /// This machine's name on the invigilator's console.
-    #[arg(long, env = "EXAMHALL_SEAT_NAME", default_value = "Lab seat")]
-    pub seat_name: String,
+    /// This machine's name on the invigilator's console (default "Lab seat").
+    #[arg(long, env = "EXAMHALL_SEAT_NAME")]
+    pub seat_name: Option<String>,
+    /// The centre this machine belongs to: the start stops if its enrolment says otherwise.
+    #[arg(long, env = "EXAMHALL_CENTRE")]
+    pub centre: Option<String>,
+    /// A candidate's lab seat: its window may only sign candidates in and run their
+    /// exams (Tauri capabilities); staff use the invigilator's machine.
+    #[arg(long, env = "EXAMHALL_LAB_SEAT", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub lab_seat: Option<bool>,
 }
 
+/// The options after the configuration file filled what flags and variables left out.
+#[derive(Debug)]
+struct Settings {
+    demo: bool,
+    data_dir: PathBuf,
+    inbox: Option<PathBuf>,
+    outbox: Option<PathBuf>,
+    serve: Option<std::net::SocketAddr>,
+    hub: Option<String>,
+    enrolment_token: Option<String>,
+    seat_name: String,
+    centre: Option<String>,
+    lab_seat: bool,
+}
+
+fn settings(opts: Options) -> anyhow::Result<Settings> {
+    use examhall_app::config;
+    let file = match &opts.config {
+        Some(path) => config::load(path)?,
+        None if std::path::Path::new(config::DEFAULT_CONFIG_PATH).exists() => {
+            config::load(std::path::Path::new(config::DEFAULT_CONFIG_PATH))?
+        }
+        None => config::MachineConfig::default(),
+    };
+    // Flags and variables are checked as the file is.
+    let mut flags = String::new();
+    if let Some(h) = &opts.hub {
+        flags += &format!("hub = {h:?}\n");
+    }
+    if let Some(c) = &opts.centre {
+        flags += &format!("centre = {c:?}\n");
+    }
+    if let Some(n) = &opts.seat_name {
+        flags += &format!("seat_name = {n:?}\n");
+    }
+    let flags = config::parse("the command line or environment", &flags)?;
+    let hub = flags.hub.or(file.hub);
+    let enrolment_token = opts.enrolment_token.or(file.enrolment_token);
+    if enrolment_token.is_some() && hub.is_none() {
+        anyhow::bail!(
+            "an enrolment token was given without the hub (--hub / EXAMHALL_HUB / hub =) it is for"
+        );
+    }
+    Ok(Settings {
+        demo: opts.demo.or(file.demo).unwrap_or(false),
+        data_dir: opts
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(examhall_app::default_data_dir),
+        inbox: opts.inbox.or(file.inbox),
+        outbox: opts.outbox.or(file.outbox),
+        serve: opts.serve.or(file.serve),
+        lab_seat: opts.lab_seat.or(file.lab_seat).unwrap_or(hub.is_some()),
+        hub,
+        enrolment_token,
+        seat_name: flags
+            .seat_name
+            .or(file.seat_name)
+            .unwrap_or_else(|| "Lab seat".into()),
+        centre: flags.centre.or(file.centre),
+    })
+}
+
+/// Whether an attempt is on screen: closing the window then needs the
+/// invigilator's code.
+#[derive(Debug, Default)]
+pub struct ExamWindow {
+    in_exam: std::sync::atomic::AtomicBool,
+}
+
+impl ExamWindow {
+    fn set(&self, on: bool) {
+        self.in_exam.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn on(&self) -> bool {
+        self.in_exam.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// When this process started (the start-up measurement's zero).
+pub(crate) static STARTED: std::sync::LazyLock<std::time::Instant> =
+    std::sync::LazyLock::new(std::time::Instant::now);
+
 pub fn run() -> anyhow::Result<()> {
+    std::sync::LazyLock::force(&STARTED);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -51,11 +150,8 @@ pub fn run() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let opts = Options::parse();
-    let dir = opts
-        .data_dir
-        .clone()
-        .unwrap_or_else(examhall_app::default_data_dir);
+    let opts = settings(Options::parse())?;
+    let dir = opts.data_dir.clone();
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("creating the data directory {}", dir.display()))?;
     let db_path = dir.join("examhall.sqlite");
@@ -81,6 +177,12 @@ pub fn run() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("enrolling this seat with {hub}"))?;
         }
+        if let Some(centre) = &opts.centre {
+            app.check_centre(centre).await?;
+        }
+        if let Some(outbox) = &opts.outbox {
+            app.set_outbox(outbox.clone());
+        }
         if opts.serve.is_some() {
             app.enable_jwt(&examhall_app::platform::jwt_secret_in(&dir)?)?;
             app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(
@@ -89,7 +191,7 @@ pub fn run() -> anyhow::Result<()> {
         }
         anyhow::Ok(app)
     })?;
-    tracing::info!(db = %db_path.display(), "database open");
+    tracing::info!(db = %db_path.display(), lab_seat = opts.lab_seat, "database open");
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tauri::async_runtime::spawn(app.worker().run(stop_rx.clone()));
@@ -132,11 +234,34 @@ pub fn run() -> anyhow::Result<()> {
         });
     }
 
+    // A lab seat's window is "seat": its capability grants only what a candidate
+    // needs (src-tauri/capabilities/). Staff machines get "main", with everything.
+    let label = if opts.lab_seat { "seat" } else { "main" };
     tauri::Builder::default()
         .manage(app)
         .manage(commands::ReportsDir(dir.join("reports")))
+        .manage(ExamWindow::default())
         .invoke_handler(commands::handler())
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .setup(move |app| {
+            tauri::WebviewWindowBuilder::new(app, label, tauri::WebviewUrl::default())
+                .title("Examhall")
+                .inner_size(1200.0, 780.0)
+                .min_inner_size(800.0, 600.0)
+                .build()?;
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            use tauri::{Emitter as _, Manager as _};
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.state::<ExamWindow>().on() {
+                    // The exam page asks for the invigilator's code and calls
+                    // `close_exam_window`, which closes the window if it is right.
+                    api.prevent_close();
+                    let _ = window.emit_to(window.label(), "exam-close-requested", ());
+                }
+            }
+        })
+        .build(tauri::generate_context!())
         .context("starting the window")?
         .run(move |_handle, event| {
             if let tauri::RunEvent::Exit = event {

@@ -5,11 +5,70 @@ use examhall_protocol::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(event: &str, handler: JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// An event from the shell being listened to; dropping it stops listening.
+pub struct Listener {
+    state: std::rc::Rc<std::cell::RefCell<ListenState>>,
+}
+
+#[derive(Default)]
+struct ListenState {
+    unlisten: Option<js_sys::Function>,
+    dropped: bool,
+    handler: Option<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl ListenState {
+    fn stop(&mut self) {
+        if let Some(f) = self.unlisten.take() {
+            let _ = f.call0(&JsValue::NULL);
+        }
+        // The handler must outlive the JS side's last call: after unlisten, never.
+        self.handler = None;
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let mut st = self.state.borrow_mut();
+        st.dropped = true;
+        if st.unlisten.is_some() {
+            st.stop();
+        }
+    }
+}
+
+/// Calls `f` whenever the shell emits `event` to this window.
+pub fn listen(event: &str, f: impl Fn() + 'static) -> Listener {
+    let state = std::rc::Rc::new(std::cell::RefCell::new(ListenState {
+        handler: Some(Closure::new(move |_: JsValue| f())),
+        ..ListenState::default()
+    }));
+    let (st, event) = (state.clone(), event.to_owned());
+    wasm_bindgen_futures::spawn_local(async move {
+        let handler = match st.borrow().handler.as_ref() {
+            Some(h) => h.as_ref().clone(),
+            None => return,
+        };
+        if let Ok(unlisten) = tauri_listen(&event, handler).await {
+            let mut s = st.borrow_mut();
+            s.unlisten = unlisten.dyn_into::<js_sys::Function>().ok();
+            if s.dropped {
+                s.stop();
+            }
+        }
+    });
+    Listener { state }
 }
 
 pub type Res<T> = Result<T, ErrorDto>;
@@ -226,6 +285,18 @@ pub async fn focus_lost(token: &str, attempt_id: &str, hidden: bool) -> Res<Save
 }
 
 /// Fullscreen and above other windows while an attempt is on screen.
+pub async fn close_exam_window(token: &str, attempt_id: &str, code: Option<String>) -> Res<()> {
+    authed(
+        "close_exam_window",
+        token,
+        CloseExamWindow {
+            attempt_id: attempt_id.to_owned(),
+            code,
+        },
+    )
+    .await
+}
+
 pub async fn exam_mode(on: bool) -> Res<()> {
     #[derive(Serialize)]
     struct On {

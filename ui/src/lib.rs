@@ -1,6 +1,7 @@
 //! The Examhall UI (Yew, compiled to wasm32, embedded in the Tauri window).
 //! Pages own IPC calls; components take props and callbacks and do no IO.
 
+pub mod comfort;
 mod components;
 mod ipc;
 pub mod lockdown;

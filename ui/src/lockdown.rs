@@ -38,8 +38,13 @@ pub fn blocked_everywhere(k: Keys<'_>) -> bool {
 
 /// During an attempt, also copy, cut, paste and find, and select-all outside a
 /// text field (inside one it selects only the candidate's own answer, to retype it).
-pub fn blocked_in_exam(k: Keys<'_>, in_field: bool) -> bool {
+/// An exam that allows pasting lets the paste keys through inside an answer field.
+pub fn blocked_in_exam(k: Keys<'_>, in_field: bool, allow_paste: bool) -> bool {
     let key = k.key.to_ascii_lowercase();
+    let paste_key = (k.ctrl && key == "v") || (k.shift && !k.ctrl && k.key == "Insert");
+    if paste_key && allow_paste && in_field {
+        return false;
+    }
     blocked_everywhere(k)
         || (k.ctrl && matches!(key.as_str(), "c" | "x" | "v" | "f" | "g" | "insert"))
         || (k.ctrl && key == "a" && !in_field)
@@ -114,8 +119,9 @@ impl Guard {
         ])
     }
 
-    /// While an attempt is on screen.
-    pub fn exam() -> Guard {
+    /// While an attempt is on screen (`allow_paste`: the exam allows pasting
+    /// into answer fields).
+    pub fn exam(allow_paste: bool) -> Guard {
         let stop = |e: web_sys::Event| {
             e.prevent_default();
             e.stop_propagation();
@@ -125,7 +131,7 @@ impl Guard {
                 "keydown",
                 Box::new(move |e: web_sys::Event| {
                     let in_field = is_text_field(e.target());
-                    if key_blocked(&e, |keys| blocked_in_exam(keys, in_field)) {
+                    if key_blocked(&e, |keys| blocked_in_exam(keys, in_field, allow_paste)) {
                         stop(e);
                     }
                 }),
@@ -133,7 +139,14 @@ impl Guard {
             ("contextmenu", Box::new(stop)),
             ("copy", Box::new(stop)),
             ("cut", Box::new(stop)),
-            ("paste", Box::new(stop)),
+            (
+                "paste",
+                Box::new(move |e: web_sys::Event| {
+                    if !(allow_paste && is_text_field(e.target())) {
+                        stop(e);
+                    }
+                }),
+            ),
             ("dragstart", Box::new(stop)),
             ("drop", Box::new(stop)),
             (
@@ -215,16 +228,26 @@ mod tests {
             k("Insert", false, true, false),
             k("F5", false, false, false),
         ] {
-            assert!(blocked_in_exam(keys, true), "{keys:?}");
+            assert!(blocked_in_exam(keys, true, false), "{keys:?}");
         }
         assert!(
-            blocked_in_exam(k("a", true, false, false), false),
+            blocked_in_exam(k("a", true, false, false), false, false),
             "no select-all of the page"
         );
         assert!(
-            !blocked_in_exam(k("a", true, false, false), true),
+            !blocked_in_exam(k("a", true, false, false), true, false),
             "select-all inside an answer"
         );
+        // An exam that allows pasting: into an answer field only, and never copying.
+        assert!(!blocked_in_exam(k("v", true, false, false), true, true));
+        assert!(!blocked_in_exam(
+            k("Insert", false, true, false),
+            true,
+            true
+        ));
+        assert!(blocked_in_exam(k("v", true, false, false), false, true));
+        assert!(blocked_in_exam(k("c", true, false, false), true, true));
+        assert!(blocked_in_exam(k("x", true, false, false), true, true));
         for keys in [
             k("c", false, false, false),
             k("V", false, true, false),
@@ -234,7 +257,7 @@ mod tests {
             k("Enter", false, false, false),
         ] {
             assert!(
-                !blocked_in_exam(keys, true),
+                !blocked_in_exam(keys, true, false),
                 "answering by keyboard works: {keys:?}"
             );
         }

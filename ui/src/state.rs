@@ -269,6 +269,7 @@ mod tests {
                 paused: false,
                 locked: false,
             },
+            window: Default::default(),
         }
     }
 

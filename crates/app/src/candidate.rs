@@ -488,6 +488,7 @@ impl App {
                 .current_index
                 .min(exam.questions.len().saturating_sub(1) as u32),
             clock: clock_dto(&attempt, self.now()),
+            window: exam.window,
         })
     }
 }

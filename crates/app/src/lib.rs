@@ -9,6 +9,7 @@ mod auth;
 mod authoring;
 pub mod bench;
 mod candidate;
+pub mod config;
 pub mod demo;
 mod error;
 pub mod files;
@@ -111,6 +112,8 @@ struct Inner {
     jwt: std::sync::OnceLock<platform::JwtKeys>,
     /// HQ's package-signing key, when this app is the server.
     hq_key: std::sync::OnceLock<examhall_sync::SigningKey>,
+    /// The machine's configured outbox (results for a USB stick), if any.
+    outbox: std::sync::OnceLock<std::path::PathBuf>,
     /// The group committer for uploaded attempts, started on first use.
     ingestor: std::sync::OnceLock<tokio::sync::mpsc::Sender<sync::IngestJob>>,
     sync_cache: std::sync::Mutex<sync::SyncCache>,
@@ -139,6 +142,7 @@ impl App {
                 print_jobs: Default::default(),
                 jwt: std::sync::OnceLock::new(),
                 hq_key: std::sync::OnceLock::new(),
+                outbox: std::sync::OnceLock::new(),
                 ingestor: std::sync::OnceLock::new(),
                 sync_cache: Default::default(),
                 live_attempts: Default::default(),

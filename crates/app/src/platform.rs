@@ -306,6 +306,7 @@ impl App {
             questions.push(q);
         }
         let spec = ExamSpec {
+            window: Default::default(),
             title: req.title.trim().to_owned(),
             duration_secs: req.duration_minutes.saturating_mul(60),
             pass_mark_pct: req.pass_mark.unwrap_or(50.0),
@@ -498,6 +499,7 @@ fn api_result(r: examhall_store::ResultListRow) -> ApiResult {
 
 fn probe_exam(questions: Vec<Question>) -> ExamSpec {
     ExamSpec {
+        window: Default::default(),
         title: "probe".into(),
         duration_secs: 60,
         pass_mark_pct: 50.0,

@@ -14,14 +14,14 @@ use crate::candidate::clock_dto;
 use crate::{App, AppError, AppResult};
 use examhall_domain::room::{
     check_unlock_code, credit_minutes, invigilator_code, may_start, unlock_challenge,
-    unlock_response, Attendance, CommandKind, RoomCommand, RoomState,
+    unlock_response, Attendance, CommandKind, RoomCommand, RoomState, UnlockMethod,
 };
 use examhall_domain::{AttemptEvent, AttemptStatus, Role, StartCode, Timestamp};
 use examhall_protocol::room::{
-    CheckIn, CloseRoomSession, CreateRoomSession, CreditProposal, DecideCredit, GapDto, LockDto,
-    OfflineUnlock, RecordIncident, RoomAction, RoomActionAck, RoomConsoleDto, RoomLogDto,
-    RoomSessionDto, RoomUpdate, SeatAlert, SeatAttempt, SeatCursor, SeatReport, SeatSession,
-    SeatView, SessionRef, UnlockCodeDto, UnlockSeat,
+    CheckIn, CloseExamWindow, CloseRoomSession, CreateRoomSession, CreditProposal, DecideCredit,
+    GapDto, LockDto, OfflineUnlock, RecordIncident, RoomAction, RoomActionAck, RoomConsoleDto,
+    RoomLogDto, RoomSessionDto, RoomUpdate, SeatAlert, SeatAttempt, SeatCursor, SeatReport,
+    SeatSession, SeatView, SessionRef, UnlockCodeDto, UnlockSeat,
 };
 use examhall_protocol::AttemptRef;
 use examhall_store::{
@@ -264,6 +264,55 @@ impl App {
                 ))
             }
             Err(AppendError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// Someone asks to close the exam window during an attempt. Under a room
+    /// session it takes the invigilator's code; every request is an integrity
+    /// event in the attempt's log (and in the room log on the hub's machine). `Ok`
+    /// means the window may close: the attempt stays running, and the next start
+    /// meets it as an unclean exit (locked until an invigilator unlocks it).
+    pub async fn close_exam_window(&self, token: &str, req: CloseExamWindow) -> AppResult<()> {
+        let actor = self.actor(token)?;
+        let a = self.own_attempt(&actor, &req.attempt_id).await?;
+        if a.status != AttemptStatus::InProgress {
+            return Ok(());
+        }
+        let Some(ctx) = self.room_ctx(a.exam_id).await? else {
+            // No room, no invigilator: the answers are saved and the attempt
+            // resumes on the next start.
+            self.store()
+                .append(
+                    &a.id,
+                    &[AttemptEvent::CloseAsked { allowed: true }],
+                    self.now(),
+                )
+                .await?;
+            return Ok(());
+        };
+        let allowed = req.code.as_deref().is_some_and(|code| {
+            check_unlock_code(&ctx.secret, "", code) == Some(UnlockMethod::InvigilatorCode)
+        });
+        self.store()
+            .append(&a.id, &[AttemptEvent::CloseAsked { allowed }], self.now())
+            .await?;
+        if let Some(session) = ctx.local_session {
+            let detail = if allowed {
+                "the exam window was closed with the invigilator's code"
+            } else {
+                "a close of the exam window was refused (no or a wrong code)"
+            };
+            self.room_note(session, "close_asked", &a, detail).await?;
+        }
+        if allowed {
+            tracing::info!(attempt = %a.id, "exam window closed with the invigilator's code");
+            Ok(())
+        } else {
+            tracing::warn!(attempt = %a.id, "exam window close refused");
+            Err(AppError::invalid(
+                "code",
+                "Closing the exam needs the invigilator's code. Your exam goes on.",
+            ))
         }
     }
 

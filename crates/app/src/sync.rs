@@ -131,6 +131,25 @@ impl App {
         let _ = self.inner.hq_key.set(key);
     }
 
+    /// The machine's configuration names its centre: an enrolment for another
+    /// centre (a disk image copied from another lab) stops the start.
+    pub async fn check_centre(&self, centre: &str) -> AppResult<()> {
+        match self.store().enrolment().await? {
+            Some(e) if e.centre != centre => Err(AppError::Conflict(format!(
+                "This machine is enrolled for centre \"{}\", but its configuration says \"{centre}\". \
+                 Fix the configuration, or give this machine a fresh data directory and enrol it again.",
+                e.centre
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The folder the machine's configuration names for results on a USB stick;
+    /// the sync page offers it as the export folder.
+    pub fn set_outbox(&self, folder: std::path::PathBuf) {
+        let _ = self.inner.outbox.set(folder);
+    }
+
     fn hq_key(&self) -> AppResult<&SigningKey> {
         self.inner.hq_key.get().ok_or_else(|| {
             AppError::Conflict(
@@ -1182,6 +1201,7 @@ impl App {
             last_error_ms: state.last_error_at,
             packages,
             relay: self.relay_status().await?,
+            outbox: self.inner.outbox.get().map(|p| p.display().to_string()),
         })
     }
 }

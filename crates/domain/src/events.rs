@@ -106,6 +106,11 @@ pub enum AttemptEvent {
     FocusLost {
         hidden: bool,
     },
+    /// Someone tried to close the exam window: with the invigilator's code
+    /// (`allowed`), or with a wrong one.
+    CloseAsked {
+        allowed: bool,
+    },
     Submitted {
         reason: SubmitReason,
     },
@@ -152,6 +157,7 @@ impl AttemptEvent {
             AttemptEvent::Unlocked { .. } => "unlocked",
             AttemptEvent::UnlockRefused { .. } => "unlock_refused",
             AttemptEvent::FocusLost { .. } => "focus_lost",
+            AttemptEvent::CloseAsked { .. } => "close_asked",
             AttemptEvent::Submitted { .. } => "submitted",
             AttemptEvent::Graded { .. } => "graded",
             AttemptEvent::EssayMarked { .. } => "essay_marked",

@@ -25,7 +25,34 @@ pub struct ExamSpec {
     /// question, or only the total and verdict.
     #[serde(default = "yes")]
     pub question_marks: bool,
+    /// How the candidate's window behaves during this exam.
+    #[serde(default)]
+    pub window: WindowRules,
     pub questions: Vec<Question>,
+}
+
+/// The exam's rules for the candidate's window (lockdown is always on; these are
+/// the settings an exam may change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowRules {
+    /// Pasting into answer fields (an open-book exam that allows one's own notes).
+    /// Copying and cutting stay refused.
+    #[serde(default)]
+    pub allow_paste: bool,
+    /// Whether the candidate sees a warning when they leave the exam window. The
+    /// event is recorded and shown to the invigilator either way.
+    #[serde(default = "yes")]
+    pub warn_on_focus_loss: bool,
+}
+
+impl Default for WindowRules {
+    fn default() -> Self {
+        WindowRules {
+            allow_paste: false,
+            warn_on_focus_loss: true,
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -242,6 +269,7 @@ mod tests {
 
     fn base() -> ExamSpec {
         ExamSpec {
+            window: Default::default(),
             title: "Physics".into(),
             duration_secs: 1800,
             pass_mark_pct: 50.0,

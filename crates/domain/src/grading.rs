@@ -715,6 +715,7 @@ mod tests {
 
     fn exam(questions: Vec<Question>, negative: bool) -> ExamSpec {
         ExamSpec {
+            window: Default::default(),
             title: "T".into(),
             duration_secs: 600,
             pass_mark_pct: 50.0,

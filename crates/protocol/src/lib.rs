@@ -201,6 +201,9 @@ pub struct AttemptView {
     pub flagged: Vec<String>,
     pub current_index: u32,
     pub clock: ClockDto,
+    /// The exam's rules for the window (paste allowed, focus-loss warning).
+    #[serde(default)]
+    pub window: examhall_domain::WindowRules,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -328,3 +328,14 @@ pub struct FocusLost {
     pub attempt_id: String,
     pub hidden: bool,
 }
+
+/// Closing the exam window during an attempt: under a room session it needs the
+/// invigilator's code (the attempt stays running; the next start is an unclean
+/// exit and locks the seat until an invigilator unlocks it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseExamWindow {
+    pub attempt_id: String,
+    #[serde(default)]
+    pub code: Option<String>,
+}

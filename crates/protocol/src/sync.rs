@@ -248,6 +248,9 @@ pub struct SyncStatusDto {
     /// holds for HQ, forwarded, and refused by HQ.
     #[serde(default)]
     pub relay: RelayStatusDto,
+    /// The configured export folder for results on a USB stick, if any.
+    #[serde(default)]
+    pub outbox: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

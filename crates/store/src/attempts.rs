@@ -443,6 +443,7 @@ pub(crate) async fn project(
         }
         AttemptEvent::Started { .. }
         | AttemptEvent::FocusLost { .. }
+        | AttemptEvent::CloseAsked { .. }
         | AttemptEvent::Resumed { .. }
         | AttemptEvent::ClockWentBackwards { .. }
         // The result row is rewritten by `record_manual_mark` / `record_regrade`

@@ -2,6 +2,7 @@
 //! a time, the newest value per question wins, and a question counts as saved
 //! only when the backend has acknowledged its latest value (after the commit).
 
+use crate::comfort::Comfort;
 use crate::components::{AnswerWidget, Navigator};
 use crate::ipc;
 use crate::state::{format_remaining, ExamAction, ExamModel, Screen};
@@ -206,8 +207,9 @@ fn sitting(p: &SittingProps) -> Html {
     }
 
     // While the attempt is on screen: the exam guards, fullscreen, on top.
+    let rules = p.view.window;
     use_effect_with((), move |_| {
-        let guard = crate::lockdown::Guard::exam();
+        let guard = crate::lockdown::Guard::exam(rules.allow_paste);
         wasm_bindgen_futures::spawn_local(async {
             let _ = ipc::exam_mode(true).await;
         });
@@ -220,11 +222,16 @@ fn sitting(p: &SittingProps) -> Html {
     });
     // Leaving the exam window (focus lost, or hidden) is an integrity event the
     // invigilator sees. At most one report every 3 s.
+    let left_window = use_state(|| false);
     {
-        let (attempt_id, token) = (attempt_id.clone(), token.clone());
+        let (attempt_id, token, left_window) =
+            (attempt_id.clone(), token.clone(), left_window.clone());
         use_effect_with((), move |_| {
             let last = Rc::new(std::cell::Cell::new(-1e9_f64));
             let report = Rc::new(move |hidden: bool| {
+                if rules.warn_on_focus_loss {
+                    left_window.set(true);
+                }
                 if now_ms() - last.get() < 3000.0 {
                     return;
                 }
@@ -290,6 +297,109 @@ fn sitting(p: &SittingProps) -> Html {
         })
     };
 
+    // Comfort: text size, contrast and reading guide, remembered for the attempt.
+    let comfort = use_state({
+        let id = attempt_id.clone();
+        move || crate::comfort::load(&id)
+    });
+    use_effect_with((), |_| move || crate::comfort::apply(None));
+    {
+        let id = attempt_id.clone();
+        use_effect_with(*comfort, move |c| crate::comfort::save_and_apply(&id, *c));
+    }
+    let set_comfort = |f: fn(Comfort) -> Comfort| {
+        let comfort = comfort.clone();
+        Callback::from(move |_: MouseEvent| comfort.set(f(*comfort)))
+    };
+    // The reading guide follows the pointer, or the focused control.
+    use_effect_with((), |_| {
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .expect("a document");
+        let place = |y: f64| {
+            if let Some(g) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("reading-guide"))
+            {
+                let _ = g.set_attribute("style", &format!("top: calc({y}px - 1.2em)"));
+            }
+        };
+        let on_move = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+            place(f64::from(e.client_y()))
+        });
+        let on_focus =
+            Closure::<dyn Fn(web_sys::FocusEvent)>::new(move |e: web_sys::FocusEvent| {
+                if let Some(el) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                {
+                    let r = el.get_bounding_client_rect();
+                    place(r.top() + r.height() / 2.0)
+                }
+            });
+        let _ = document
+            .add_event_listener_with_callback("mousemove", on_move.as_ref().unchecked_ref());
+        let _ =
+            document.add_event_listener_with_callback("focusin", on_focus.as_ref().unchecked_ref());
+        move || {
+            let _ = document
+                .remove_event_listener_with_callback("mousemove", on_move.as_ref().unchecked_ref());
+            let _ = document
+                .remove_event_listener_with_callback("focusin", on_focus.as_ref().unchecked_ref());
+        }
+    });
+    // Closing the window during the attempt: the shell asks, this page shows the dialog.
+    let closing = use_state(|| false);
+    {
+        let closing = closing.clone();
+        use_effect_with((), move |_| {
+            let listener = crate::ipc::listen("exam-close-requested", move || closing.set(true));
+            move || drop(listener)
+        });
+    }
+    let close_code = use_state(String::new);
+    let close_error = use_state(|| None::<String>);
+    // Shortcuts (README, "Sitting an exam by keyboard"): Alt+N next, Alt+P
+    // previous, Alt+F flag, Alt+S submit…; Tab moves between controls.
+    let shortcut_actions = use_mut_ref(|| None::<[Callback<MouseEvent>; 4]>);
+    {
+        let actions = shortcut_actions.clone();
+        use_effect_with((), move |_| {
+            let document = web_sys::window()
+                .and_then(|w| w.document())
+                .expect("a document");
+            let on_key =
+                Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                    if !e.alt_key() || e.ctrl_key() || e.meta_key() {
+                        return;
+                    }
+                    let which = match e.key().to_ascii_lowercase().as_str() {
+                        "n" => 0,
+                        "p" => 1,
+                        "f" => 2,
+                        "s" => 3,
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    let action = actions.borrow().as_ref().map(|a| a[which].clone());
+                    if let (Some(action), Ok(click)) = (action, web_sys::MouseEvent::new("click")) {
+                        action.emit(click);
+                    }
+                });
+            let _ = document
+                .add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+            move || {
+                let _ = document.remove_event_listener_with_callback(
+                    "keydown",
+                    on_key.as_ref().unchecked_ref(),
+                );
+            }
+        });
+    }
+    // What the screen reader hears about the time (not every second).
+    let announce = use_state(String::new);
+    let last_remaining = use_mut_ref(|| None::<i64>);
+
     let m = &*model;
     if m.clock.locked {
         return html! {
@@ -297,6 +407,14 @@ fn sitting(p: &SittingProps) -> Html {
         };
     }
     let remaining = m.remaining_ms(*tick);
+    {
+        let before = last_remaining.borrow_mut().replace(remaining);
+        if let Some(said) = before.and_then(|p| crate::comfort::time_announcement(p, remaining)) {
+            if *announce != said {
+                announce.set(said);
+            }
+        }
+    }
     let count = m.view.questions.len();
     let q = m.view.questions[m.current].clone();
     let answered: Vec<bool> = m
@@ -462,6 +580,43 @@ fn sitting(p: &SittingProps) -> Html {
             }
         })
     };
+    // The shortcuts act on this render's callbacks.
+    *shortcut_actions.borrow_mut() = Some([
+        next.clone(),
+        prev.clone(),
+        toggle_flag.clone(),
+        open_confirm.clone(),
+    ]);
+    let keep_open = {
+        let (closing, close_error) = (closing.clone(), close_error.clone());
+        Callback::from(move |_: MouseEvent| {
+            closing.set(false);
+            close_error.set(None);
+        })
+    };
+    let close_window = {
+        let (nav, attempt_id, close_code, close_error) = (
+            p.nav.clone(),
+            attempt_id.clone(),
+            close_code.clone(),
+            close_error.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let code = (*close_code).trim().to_owned();
+            let (nav, attempt_id, close_error) =
+                (nav.clone(), attempt_id.clone(), close_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let code = (!code.is_empty()).then_some(code);
+                if let Err(e) = ipc::close_exam_window(&nav.token, &attempt_id, code).await {
+                    nav.check(&e);
+                    close_error.set(Some(e.message));
+                }
+            });
+        })
+    };
+    let c = *comfort;
+    let warning = crate::comfort::warning(remaining);
     let list = |v: Vec<usize>| {
         if v.is_empty() {
             "none".to_owned()
@@ -481,6 +636,27 @@ fn sitting(p: &SittingProps) -> Html {
                 <div class={classes!(save_class)} id="save-status" role="status" aria-live="polite"
                     data-unsaved={m.unsaved.len().to_string()} data-seq={m.last_seq.to_string()}>{save_text}</div>
             </div>
+            <div class="comfort" role="toolbar" aria-label="Display">
+                <button id="text-smaller" disabled={c.text == 0} onclick={set_comfort(Comfort::smaller)}>{"A− Smaller text"}</button>
+                <span id="text-size" aria-live="polite">{format!("Text {} %", c.percent())}</span>
+                <button id="text-larger" disabled={c.text + 1 >= crate::comfort::TEXT_STEPS} onclick={set_comfort(Comfort::larger)}>{"A+ Larger text"}</button>
+                <button id="high-contrast" aria-pressed={c.contrast.to_string()} onclick={set_comfort(|c| Comfort { contrast: !c.contrast, ..c })}>{"High contrast"}</button>
+                <button id="reading-guide-toggle" aria-pressed={c.guide.to_string()} onclick={set_comfort(|c| Comfort { guide: !c.guide, ..c })}>{"Reading guide"}</button>
+                <span class="shortcuts muted" id="shortcuts">{"Keys: Alt+N next · Alt+P previous · Alt+F flag · Alt+S submit · Tab moves"}</span>
+            </div>
+            if *left_window {
+                <div class="time-warning" id="focus-warning" role="alert">
+                    {"You left the exam window. This is recorded and shown to the invigilator. "}
+                    <button id="focus-warning-ok" onclick={{ let l = left_window.clone(); Callback::from(move |_: MouseEvent| l.set(false)) }}>{"Back to the exam"}</button>
+                </div>
+            }
+            if let Some(w) = warning {
+                <p class="time-warning" id="time-warning" role="alert">{w}</p>
+            }
+            <p class="sr-only" id="time-announce" aria-live="polite">{(*announce).clone()}</p>
+            if c.guide {
+                <div id="reading-guide" aria-hidden="true" />
+            }
             <Navigator count={count} current={m.current} answered={answered} flagged={flagged.clone()} on_go={go.clone()} />
             <section class="card question" aria-labelledby="question-prompt" data-question={q.id.clone()}>
                 <p class="qnum">{format!("Question {} of {} · {} mark{}", m.current + 1, count, q.marks, if q.marks == 1.0 { "" } else { "s" })}</p>
@@ -502,6 +678,23 @@ fn sitting(p: &SittingProps) -> Html {
                         <h2 id="paused-title">{"The invigilator has paused the exam"}</h2>
                         <p>{"Your time is stopped and your answers so far are saved. Please wait quietly; the exam continues when the invigilator resumes it."}</p>
                         <p class="muted">{format!("Time left: {}", format_remaining(remaining))}</p>
+                    </div>
+                </div>
+            }
+            if *closing {
+                <div class="modal" id="close-dialog" role="alertdialog" aria-modal="true" aria-labelledby="close-title" aria-describedby="close-text">
+                    <div class="card">
+                        <h2 id="close-title">{"Close the exam window?"}</h2>
+                        <p id="close-text">{"Your answers are saved. Closing the window during the exam needs the invigilator's code; the seat stays locked until the invigilator unlocks it."}</p>
+                        <form onsubmit={close_window}>
+                            <label for="close-code">{"Invigilator's code"}</label>
+                            <input id="close-code" class="code" autocomplete="off" value={(*close_code).clone()} oninput={crate::pages::bind(&close_code)} />
+                            if let Some(e) = &*close_error { <p class="error" role="alert" id="close-error">{e}</p> }
+                            <div class="controls">
+                                <button type="button" id="close-cancel" class="primary" onclick={keep_open}>{"Keep working"}</button>
+                                <button type="submit" id="close-confirm">{"Close the window"}</button>
+                            </div>
+                        </form>
                     </div>
                 </div>
             }

@@ -505,7 +505,7 @@ pub fn room_console(p: &Props) -> Html {
                 <td>{ s.progress.as_ref().map(|p| format!("{} of {} answered{}", p.answered, p.total, if p.flagged > 0 { format!(", {} flagged", p.flagged) } else { String::new() })).unwrap_or_default() }
                     <br/><span class="muted">{ s.progress.as_ref().and_then(|p| p.last_saved_at_ms).map(|t| format!("saved {}", time_of_day(t))).unwrap_or_default() }</span></td>
                 <td id={format!("seat-left-{u}")}>{ if running { s.remaining_ms.map(format_remaining).unwrap_or_default() } else { String::new() } }</td>
-                <td class="alerts">{ for s.alerts.iter().map(|a| html! { <span class="pill bad">{alert_text(a)}</span> }) }
+                <td class="alerts" id={format!("seat-alerts-{u}")}>{ for s.alerts.iter().map(|a| html! { <span class="pill bad">{alert_text(a)}</span> }) }
                     <br/><span class="muted">{ s.last_heard_ms.map(|t| format!("heard {}", time_of_day(t))).unwrap_or_default() }</span></td>
                 <td class="actions">
                     if running {

@@ -38,14 +38,30 @@ pub fn sync_panel(p: &Props) -> Html {
     let codes = use_state(HashMap::<String, String>::new);
 
     let reload = {
-        let (status, error, hidden, nav) =
-            (status.clone(), error.clone(), hidden.clone(), p.nav.clone());
+        let (status, error, hidden, nav, folder) = (
+            status.clone(),
+            error.clone(),
+            hidden.clone(),
+            p.nav.clone(),
+            folder.clone(),
+        );
         Callback::from(move |_: ()| {
-            let (status, error, hidden, nav) =
-                (status.clone(), error.clone(), hidden.clone(), nav.clone());
+            let (status, error, hidden, nav, folder) = (
+                status.clone(),
+                error.clone(),
+                hidden.clone(),
+                nav.clone(),
+                folder.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::sync_status(&nav.token).await {
                     Ok(s) => {
+                        // The machine's configured outbox, until someone types another.
+                        if folder.is_empty() {
+                            if let Some(o) = &s.outbox {
+                                folder.set(o.clone());
+                            }
+                        }
                         status.set(Some(s));
                         error.set(None);
                     }
