@@ -69,6 +69,16 @@ class Desktop:
             self.session.quit()
             self.session = None
 
+    def wait_exit(self, timeout=15):
+        """The app closed itself: wait for its processes to end, drop the session."""
+        deadline = time.time() + timeout
+        while self.app_pids():
+            assert time.time() < deadline, "the app did not exit"
+            time.sleep(0.1)
+        if self.session:
+            self.session.quit()
+            self.session = None
+
     def close(self):
         if self.session:
             self.session.quit()

@@ -369,7 +369,7 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         s.screenshot(os.path.join(OUT, "seat-extended.png"))
         # The candidate leaves the exam window: an integrity event on the console.
         s.js("window.dispatchEvent(new Event('blur'));")
-        wait_text(c, "#seat-alerts-candidate", "left the exam window")
+        c.wait("#seat-alerts-candidate", pred=lambda t: "left the exam window" in t)
 
         # Power cut at the seat: it comes back locked; the console unlocks it.
         seat.kill9()
@@ -383,6 +383,37 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         c.js("document.getElementById('room-state').scrollIntoView()")
         c.screenshot(os.path.join(OUT, "room-console-locked.png"))
         c.click("#unlock-candidate")
+        s.wait("#timer", timeout=20)
+
+        # Closing the exam window (as a window manager's close button asks) needs the
+        # invigilator's code: a wrong one is refused and the exam goes on; the right
+        # one closes the app, and the next start is locked again until the
+        # invigilator's code is typed at the seat.
+        from xclose import request_close
+        assert request_close(seat.app_pids()[0]) >= 1, "the seat's window was not found"
+        s.wait("#close-dialog")
+        s.screenshot(os.path.join(OUT, "seat-close-dialog.png"))
+        s.type("#close-code", "AAAAAA")
+        s.click("#close-confirm")
+        s.wait("#close-error")
+        time.sleep(1)
+        assert seat.app_pids() and s.find_all("#timer"), "a wrong code does not close the exam"
+        s.click("#close-cancel")
+        c.wait("#seat-alerts-candidate", pred=lambda t: "asked to close the exam" in t)
+        c.click("#room-pin-toggle")
+        pin = c.text_of("#room-pin").strip()
+        assert request_close(seat.app_pids()[0]) >= 1
+        s.wait("#close-dialog")
+        assert s.prop("#close-code", "value") == "", "the dialog starts empty again"
+        s.type("#close-code", pin)
+        s.click("#close-confirm")
+        seat.wait_exit()
+        s = seat.launch()
+        login(s, *CANDIDATE)
+        s.click("button[id^=resume-]")
+        s.wait("#lock-screen")
+        s.type("#unlock-code", pin)
+        s.click("#unlock-submit")
         s.wait("#timer", timeout=20)
 
         # The candidate submits; the console shows it.

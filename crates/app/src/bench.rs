@@ -1032,6 +1032,7 @@ pub async fn room_load(
                         paused: false,
                         locked: false,
                         focus_lost: 0,
+                        close_asked: 0,
                         gaps: Vec::<GapDto>::new(),
                     }],
                     cursors: vec![SeatCursor {

@@ -856,6 +856,11 @@ impl App {
                         count: i64::from(p.focus_lost),
                     });
                 }
+                if p.close_asked > 0 {
+                    alerts.push(SeatAlert::CloseAsked {
+                        count: i64::from(p.close_asked),
+                    });
+                }
                 for g in &p.gaps {
                     if let Some(minutes) =
                         credit_minutes(g.gap_ms, self.settings().gap_threshold_ms)
@@ -1122,6 +1127,7 @@ fn seat_attempt(
         paused: a.paused_at.is_some(),
         locked: a.locked_seq.is_some(),
         focus_lost: u32::try_from(p.focus_lost).unwrap_or(0),
+        close_asked: u32::try_from(p.close_asked).unwrap_or(0),
         gaps: p
             .gaps
             .iter()

@@ -198,6 +198,9 @@ pub enum SeatAlert {
     FocusLost {
         count: i64,
     },
+    CloseAsked {
+        count: i64,
+    },
     TimeNearlyUp {
         secs: i64,
     },
@@ -249,6 +252,9 @@ pub struct SeatAttempt {
     pub paused: bool,
     pub locked: bool,
     pub focus_lost: u32,
+    /// Requests to close the exam window (the invigilator's code was asked for).
+    #[serde(default)]
+    pub close_asked: u32,
     /// Gaps in the seat's log (`Resumed` events): the downtime ledger's input.
     pub gaps: Vec<GapDto>,
 }

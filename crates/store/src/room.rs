@@ -203,6 +203,8 @@ pub struct LocalProgress {
     pub flagged: i64,
     pub last_saved_at: Option<i64>,
     pub focus_lost: i64,
+    /// Requests to close the exam window (with or without the right code).
+    pub close_asked: i64,
     /// `(seq, gap_ms)` of every `Resumed` event.
     pub gaps: Vec<(i64, i64)>,
 }
@@ -691,6 +693,12 @@ impl Store {
             .bind(&id)
             .fetch_one(&mut *conn)
             .await?;
+            let close_asked: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM attempt_events WHERE attempt_id = $1 AND kind = 'close_asked'",
+            )
+            .bind(&id)
+            .fetch_one(&mut *conn)
+            .await?;
             let resumed: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT seq, payload FROM attempt_events WHERE attempt_id = $1 AND kind = 'resumed' ORDER BY seq",
             )
@@ -711,6 +719,7 @@ impl Store {
                 flagged,
                 last_saved_at,
                 focus_lost,
+                close_asked,
                 gaps,
             });
         }

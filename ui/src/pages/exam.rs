@@ -588,10 +588,12 @@ fn sitting(p: &SittingProps) -> Html {
         open_confirm.clone(),
     ]);
     let keep_open = {
-        let (closing, close_error) = (closing.clone(), close_error.clone());
+        let (closing, close_error, close_code) =
+            (closing.clone(), close_error.clone(), close_code.clone());
         Callback::from(move |_: MouseEvent| {
             closing.set(false);
             close_error.set(None);
+            close_code.set(String::new());
         })
     };
     let close_window = {

@@ -66,6 +66,7 @@ fn alert_text(a: &SeatAlert) -> String {
     match a {
         SeatAlert::Silent { secs } => format!("silent {secs} s"),
         SeatAlert::FocusLost { count } => format!("left the exam window ×{count}"),
+        SeatAlert::CloseAsked { count } => format!("asked to close the exam ×{count}"),
         SeatAlert::TimeNearlyUp { secs } => format!("{} min left", (secs + 59) / 60),
         SeatAlert::Locked => "locked: unlock needed".into(),
         SeatAlert::Paused => "paused".into(),
