@@ -180,3 +180,57 @@ fn the_domain_does_no_io_and_reads_no_clock() {
     }
     assert!(checked >= 5, "found the domain's sources ({checked} files)");
 }
+
+/// The desktop's command list, its Tauri permission manifest and its permission
+/// sets agree: every registered command is declared, and each is in exactly one
+/// of the `candidate` and `staff` sets (so a new command cannot slip into the lab
+/// seat's window, or out of every window, unnoticed).
+#[test]
+fn every_desktop_command_has_exactly_one_permission_set() {
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap();
+    let handler = read("src-tauri/src/commands.rs");
+    let start = handler.find("generate_handler![").unwrap();
+    let end = start + handler[start..].find(']').unwrap();
+    let registered: BTreeSet<String> = handler[start + "generate_handler![".len()..end]
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let build = read("src-tauri/build.rs");
+    let declared: BTreeSet<String> = build
+        .lines()
+        .filter_map(|l| {
+            let t = l.trim();
+            t.strip_prefix('"')
+                .and_then(|r| r.strip_suffix("\","))
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(
+        registered, declared,
+        "build.rs declares the registered commands"
+    );
+    let sets = read("src-tauri/permissions/sets.toml");
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for line in sets.lines() {
+        if let Some(p) = line.trim().strip_prefix("\"allow-") {
+            let name = p.trim_end_matches(['"', ',']).replace('-', "_");
+            *seen.entry(name).or_default() += 1;
+        }
+    }
+    for c in &registered {
+        assert_eq!(
+            seen.get(c),
+            Some(&1),
+            "{c} must be in exactly one permission set"
+        );
+    }
+    assert_eq!(
+        seen.len(),
+        registered.len(),
+        "no set names an unknown command"
+    );
+    // The lab seat's window gets the candidate set only.
+    let seat = read("src-tauri/capabilities/seat.json");
+    assert!(seat.contains("\"candidate\"") && !seat.contains("\"staff\""));
+}

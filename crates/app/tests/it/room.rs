@@ -762,3 +762,103 @@ async fn only_staff_run_the_room() {
         "one live session per exam: {dup:?}"
     );
 }
+
+#[tokio::test]
+async fn closing_the_exam_window_needs_the_invigilators_code_under_a_room() {
+    use examhall_protocol::room::CloseExamWindow;
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    let cand = ctx.login("candidate").await;
+    let attempt = start(&ctx.app, &cand, s.exam_id, s.start_code.as_deref().unwrap())
+        .await
+        .unwrap();
+    let close = |code: Option<&str>| CloseExamWindow {
+        attempt_id: attempt.clone(),
+        code: code.map(Into::into),
+    };
+    for code in [None, Some("AAAAAA"), Some("not a code")] {
+        let e = ctx
+            .app
+            .close_exam_window(&cand, close(code))
+            .await
+            .unwrap_err();
+        assert_eq!(e.to_dto().field.as_deref(), Some("code"), "{code:?}: {e}");
+    }
+    // Another candidate cannot close (or probe) this attempt.
+    let other = ctx.login("candidate2").await;
+    assert!(ctx
+        .app
+        .close_exam_window(&other, close(Some(&s.invigilator_code)))
+        .await
+        .is_err());
+    ctx.app
+        .close_exam_window(&cand, close(Some(&s.invigilator_code.to_lowercase())))
+        .await
+        .expect("the invigilator's code closes the window");
+    let asked: Vec<bool> = kinds(&ctx, &attempt)
+        .await
+        .into_iter()
+        .filter_map(|e| match e {
+            AttemptEvent::CloseAsked { allowed } => Some(allowed),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, vec![false, false, false, true]);
+    let console = ctx
+        .app
+        .room_console(
+            &inv,
+            SessionRef {
+                session_id: s.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    let lines = console
+        .log
+        .iter()
+        .filter(|l| l.kind == "close_asked")
+        .count();
+    assert_eq!(lines, 4, "every request is in the room log");
+    let seat = console
+        .seats
+        .iter()
+        .find(|x| x.username == "candidate")
+        .unwrap();
+    assert!(
+        seat.alerts
+            .contains(&examhall_protocol::room::SeatAlert::CloseAsked { count: 4 }),
+        "{:?}",
+        seat.alerts
+    );
+}
+
+#[tokio::test]
+async fn without_a_room_the_exam_window_closes_and_the_attempt_resumes() {
+    use examhall_protocol::room::CloseExamWindow;
+    let ctx = Ctx::demo().await;
+    let (cand, view) = ctx.started().await;
+    ctx.app
+        .close_exam_window(
+            &cand,
+            CloseExamWindow {
+                attempt_id: view.attempt_id.clone(),
+                code: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (app, tok) = restarted(&ctx).await;
+    let back = app
+        .open_attempt(
+            &tok,
+            AttemptRef {
+                attempt_id: view.attempt_id,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!back.clock.locked);
+    assert!(back.clock.remaining_ms > 0);
+}
