@@ -4,6 +4,7 @@
 //! as classes on `<html>`. The model and the time announcements are plain
 //! functions, tested natively.
 
+use examhall_protocol::DisplayPreset;
 use serde::{Deserialize, Serialize};
 
 /// Text sizes: 100 %, 125 %, 150 %, 175 %, 200 % of the normal size.
@@ -45,14 +46,25 @@ impl Comfort {
         }
         c.join(" ")
     }
-    /// Reads stored settings; anything unreadable is the default.
-    pub fn parse(stored: Option<&str>) -> Comfort {
+    /// The candidate's planned accommodation, as the window's starting settings.
+    pub fn from_preset(p: DisplayPreset) -> Comfort {
+        Comfort {
+            text: p.text_step.min(TEXT_STEPS - 1),
+            contrast: p.high_contrast,
+            guide: p.reading_guide,
+        }
+    }
+
+    /// What the candidate chose for this attempt if anything readable is stored,
+    /// else the planned accommodation, else the default.
+    pub fn parse(stored: Option<&str>, preset: Option<DisplayPreset>) -> Comfort {
         stored
             .and_then(|s| serde_json::from_str::<Comfort>(s).ok())
             .map(|c| Comfort {
                 text: c.text.min(TEXT_STEPS - 1),
                 ..c
             })
+            .or(preset.map(Comfort::from_preset))
             .unwrap_or_default()
     }
 }
@@ -61,12 +73,12 @@ fn storage_key(attempt_id: &str) -> String {
     format!("examhall.comfort.{attempt_id}")
 }
 
-/// The settings remembered for an attempt.
-pub fn load(attempt_id: &str) -> Comfort {
+/// The settings remembered for an attempt, else the candidate's preset.
+pub fn load(attempt_id: &str, preset: Option<DisplayPreset>) -> Comfort {
     let stored = web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .and_then(|s| s.get_item(&storage_key(attempt_id)).ok().flatten());
-    Comfort::parse(stored.as_deref())
+    Comfort::parse(stored.as_deref(), preset)
 }
 
 /// Remembers the settings for an attempt and applies them to the page.
@@ -152,13 +164,24 @@ mod tests {
             guide: false,
         };
         let s = serde_json::to_string(&c).unwrap();
-        assert_eq!(Comfort::parse(Some(&s)), c);
+        assert_eq!(Comfort::parse(Some(&s), None), c);
+        let junk = "{\"text\": 99, \"contrast\": false, \"guide\": true}";
+        assert_eq!(Comfort::parse(Some(junk), None).text, 4);
+        assert_eq!(Comfort::parse(Some("not json"), None), Comfort::default());
+        assert_eq!(Comfort::parse(None, None), Comfort::default());
+        // The planned accommodation applies until the candidate chooses otherwise.
+        let preset = DisplayPreset {
+            text_step: 2,
+            high_contrast: false,
+            reading_guide: true,
+        };
+        let from_preset = Comfort::parse(None, Some(preset));
+        assert_eq!((from_preset.text, from_preset.guide), (2, true));
         assert_eq!(
-            Comfort::parse(Some("{\"text\": 99, \"contrast\": false, \"guide\": true}")).text,
-            4
+            Comfort::parse(Some(&s), Some(preset)),
+            c,
+            "the candidate's choice wins"
         );
-        assert_eq!(Comfort::parse(Some("not json")), Comfort::default());
-        assert_eq!(Comfort::parse(None), Comfort::default());
     }
 
     #[test]

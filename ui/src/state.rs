@@ -270,6 +270,7 @@ mod tests {
                 locked: false,
             },
             window: Default::default(),
+            display_preset: None,
         }
     }
 

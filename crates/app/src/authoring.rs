@@ -69,4 +69,36 @@ impl App {
             .await?;
         Ok(())
     }
+
+    /// A candidate's planned display accommodation for an assigned exam: the exam
+    /// window opens with it (larger text, high contrast, reading guide). `None`
+    /// clears it.
+    pub async fn set_display_preset(
+        &self,
+        token: &str,
+        exam_id: i64,
+        user_id: i64,
+        preset: Option<examhall_domain::DisplayPreset>,
+    ) -> AppResult<()> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Teacher, Role::Admin], "set accommodations")?;
+        if let Some(p) = &preset {
+            p.validate()
+                .map_err(|e| AppError::invalid("display_preset", e))?;
+        }
+        let json = preset
+            .map(|p| serde_json::to_string(&p))
+            .transpose()
+            .map_err(|e| AppError::Internal(e.into()))?;
+        if !self
+            .store()
+            .set_display_preset(exam_id, user_id, json.as_deref())
+            .await?
+        {
+            return Err(AppError::NotFound(format!(
+                "An assignment of exam {exam_id} to user {user_id}"
+            )));
+        }
+        Ok(())
+    }
 }

@@ -478,7 +478,15 @@ impl App {
                 answers.insert(r.question_id, a);
             }
         }
+        // A preset that no longer parses is dropped, not fatal: it only sets the
+        // window's starting display.
+        let display_preset = self
+            .store()
+            .display_preset(attempt.exam_id, attempt.user_id)
+            .await?
+            .and_then(|j| serde_json::from_str(&j).ok());
         Ok(AttemptView {
+            display_preset,
             attempt_id: attempt.id.clone(),
             exam_title: exam.title.clone(),
             questions: exam.questions.iter().map(CandidateQuestion::from).collect(),

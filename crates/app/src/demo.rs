@@ -168,6 +168,19 @@ impl App {
             .await?;
         store.assign(exam_id, ids["candidate"], 1.0).await?;
         store.assign(exam_id, ids["candidate2"], 1.25).await?;
+        // Zoë's planned accommodations: 25 % more time, larger text and the reading guide.
+        let zoe = examhall_domain::DisplayPreset {
+            text_step: 2,
+            high_contrast: false,
+            reading_guide: true,
+        };
+        store
+            .set_display_preset(
+                exam_id,
+                ids["candidate2"],
+                Some(&serde_json::to_string(&zoe).expect("a preset serialises")),
+            )
+            .await?;
         store
             .open_sitting(exam_id, DEMO_START_CODE, ids["invigilator"], now)
             .await?;

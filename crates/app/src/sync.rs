@@ -265,11 +265,17 @@ impl App {
                 .await?
                 .unwrap_or(1.0);
             assigned.push((u.id, mult));
+            let display_preset = self
+                .store()
+                .display_preset(req.exam_id, u.id)
+                .await?
+                .and_then(|j| serde_json::from_str(&j).ok());
             roster.push(RosterEntry {
                 username: u.username,
                 display_name: u.display_name,
                 password_hash: u.password_hash,
                 time_multiplier: mult,
+                display_preset,
             });
         }
         let code = StartCode::from_random(crate::auth::random_bytes());
@@ -902,11 +908,21 @@ impl App {
             .spec
             .validate()
             .map_err(|e| AppError::invalid("package", e.to_string()))?;
-        let roster: Vec<(&str, f64)> = o
+        let roster: Vec<(&str, f64, Option<String>)> = o
             .header
             .roster
             .iter()
-            .map(|r| (r.username.as_str(), r.time_multiplier.clamp(1.0, 4.0)))
+            .map(|r| {
+                let display = r
+                    .display_preset
+                    .filter(|p| p.validate().is_ok())
+                    .and_then(|p| serde_json::to_string(&p).ok());
+                (
+                    r.username.as_str(),
+                    r.time_multiplier.clamp(1.0, 4.0),
+                    display,
+                )
+            })
             .collect();
         let now = self.now();
         let (exam_id, sitting_id) = self

@@ -46,6 +46,36 @@ pub struct WindowRules {
     pub warn_on_focus_loss: bool,
 }
 
+/// A candidate's planned display accommodation: the exam window opens with these
+/// settings (the candidate can still change them). Kept with the assignment,
+/// beside the time multiplier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplayPreset {
+    /// 0 (normal) to `MAX_TEXT_STEP` (200 %), in steps of 25 %.
+    #[serde(default)]
+    pub text_step: u8,
+    #[serde(default)]
+    pub high_contrast: bool,
+    #[serde(default)]
+    pub reading_guide: bool,
+}
+
+impl DisplayPreset {
+    pub const MAX_TEXT_STEP: u8 = 4;
+
+    pub fn validate(&self) -> Result<(), String> {
+        if self.text_step > Self::MAX_TEXT_STEP {
+            return Err(format!(
+                "text_step {} is not between 0 and {}",
+                self.text_step,
+                Self::MAX_TEXT_STEP
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for WindowRules {
     fn default() -> Self {
         WindowRules {

@@ -18,7 +18,7 @@ pub use clock::{Clock, Timestamp};
 pub use events::{
     verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason,
 };
-pub use exam::{ExamError, ExamSpec, ResultRelease, WindowRules};
+pub use exam::{DisplayPreset, ExamError, ExamSpec, ResultRelease, WindowRules};
 pub use grading::{
     grade_question, grade_sheet, regrade_sheet, Mark, MarkingError, Outcome, SheetResult,
 };

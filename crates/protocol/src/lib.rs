@@ -12,7 +12,9 @@ use examhall_domain::Question;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub use examhall_domain::{Answer, AttemptStatus, ChoiceOption, Outcome, QuestionKind, Role};
+pub use examhall_domain::{
+    Answer, AttemptStatus, ChoiceOption, DisplayPreset, Outcome, QuestionKind, Role, WindowRules,
+};
 
 /// Stable error codes the UI branches on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +206,9 @@ pub struct AttemptView {
     /// The exam's rules for the window (paste allowed, focus-loss warning).
     #[serde(default)]
     pub window: examhall_domain::WindowRules,
+    /// The candidate's planned display accommodation, if any.
+    #[serde(default)]
+    pub display_preset: Option<examhall_domain::DisplayPreset>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

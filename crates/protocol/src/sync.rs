@@ -91,6 +91,9 @@ pub struct RosterEntry {
     /// argon2id PHC string.
     pub password_hash: String,
     pub time_multiplier: f64,
+    /// The planned display accommodation (text size, contrast, reading guide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_preset: Option<examhall_domain::DisplayPreset>,
 }
 
 /// The package's signed but unencrypted header.

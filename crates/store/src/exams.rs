@@ -96,6 +96,35 @@ impl Store {
         Ok(())
     }
 
+    /// A candidate's planned display accommodation for an exam (JSON; `None` clears it).
+    pub async fn set_display_preset(
+        &self,
+        exam_id: i64,
+        user_id: i64,
+        preset: Option<&str>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE assignments SET display_preset = $3 WHERE exam_id = $1 AND user_id = $2",
+        )
+        .bind(exam_id)
+        .bind(user_id)
+        .bind(preset)
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn display_preset(&self, exam_id: i64, user_id: i64) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar::<_, Option<String>>(
+            "SELECT display_preset FROM assignments WHERE exam_id = $1 AND user_id = $2",
+        )
+        .bind(exam_id)
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?
+        .flatten())
+    }
+
     /// Exams assigned to a candidate, with the candidate's time multiplier.
     pub async fn assigned_exams(&self, user_id: i64) -> Result<Vec<(ExamRow, f64)>> {
         let rows: Vec<(i64, String, f64)> = sqlx::query_as(

@@ -696,7 +696,7 @@ impl Store {
         &self,
         package_id: &str,
         spec: &examhall_domain::ExamSpec,
-        roster: &[(&str, f64)],
+        roster: &[(&str, f64, Option<String>)],
         start_code: &str,
         opened_by: i64,
         now: Timestamp,
@@ -722,15 +722,16 @@ impl Store {
         .bind(package_id)
         .fetch_one(&mut *tx)
         .await?;
-        for (username, mult) in roster {
+        for (username, mult, display) in roster {
             sqlx::query(
-                "INSERT INTO assignments (exam_id, user_id, time_multiplier) \
-                 SELECT $1, id, $3 FROM users WHERE username = $2 AND role = 'candidate' \
+                "INSERT INTO assignments (exam_id, user_id, time_multiplier, display_preset) \
+                 SELECT $1, id, $3, $4 FROM users WHERE username = $2 AND role = 'candidate' \
                  ON CONFLICT(exam_id, user_id) DO NOTHING",
             )
             .bind(exam_id)
             .bind(username)
             .bind(mult)
+            .bind(display.as_deref())
             .execute(&mut *tx)
             .await?;
         }

@@ -299,8 +299,8 @@ fn sitting(p: &SittingProps) -> Html {
 
     // Comfort: text size, contrast and reading guide, remembered for the attempt.
     let comfort = use_state({
-        let id = attempt_id.clone();
-        move || crate::comfort::load(&id)
+        let (id, preset) = (attempt_id.clone(), p.view.display_preset);
+        move || crate::comfort::load(&id, preset)
     });
     use_effect_with((), |_| move || crate::comfort::apply(None));
     {

@@ -862,3 +862,75 @@ async fn without_a_room_the_exam_window_closes_and_the_attempt_resumes() {
     assert!(!back.clock.locked);
     assert!(back.clock.remaining_ms > 0);
 }
+
+#[tokio::test]
+async fn a_planned_display_accommodation_opens_the_exam_window_with_it() {
+    use examhall_domain::DisplayPreset;
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let exam_id = ctx.app.list_exams(&teacher).await.unwrap()[0].exam_id;
+    // The demo's second candidate (id 5) is planned with larger text and the guide.
+    let zoe = ctx.login("candidate2").await;
+    let view = start(&ctx.app, &zoe, exam_id, "EXAM24").await.unwrap();
+    let opened = ctx
+        .app
+        .open_attempt(&zoe, AttemptRef { attempt_id: view })
+        .await
+        .unwrap();
+    assert_eq!(
+        opened.display_preset,
+        Some(DisplayPreset {
+            text_step: 2,
+            high_contrast: false,
+            reading_guide: true
+        })
+    );
+    // Chidi (id 4) has none until a teacher plans one.
+    let (chidi, v) = ctx.started().await;
+    assert_eq!(v.display_preset, None);
+    let high = DisplayPreset {
+        text_step: 4,
+        high_contrast: true,
+        reading_guide: false,
+    };
+    ctx.app
+        .set_display_preset(&teacher, exam_id, 4, Some(high))
+        .await
+        .unwrap();
+    let again = ctx
+        .app
+        .open_attempt(
+            &chidi,
+            AttemptRef {
+                attempt_id: v.attempt_id,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.display_preset, Some(high));
+    // Bad input changes nothing; only staff plan accommodations.
+    let too_big = DisplayPreset {
+        text_step: 9,
+        ..high
+    };
+    let e = ctx
+        .app
+        .set_display_preset(&teacher, exam_id, 4, Some(too_big))
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_dto().field.as_deref(), Some("display_preset"), "{e}");
+    assert!(matches!(
+        ctx.app
+            .set_display_preset(&teacher, exam_id, 999, Some(high))
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        ctx.app.set_display_preset(&chidi, exam_id, 4, None).await,
+        Err(AppError::Forbidden { .. })
+    ));
+    assert_eq!(
+        ctx.db.store.display_preset(exam_id, 4).await.unwrap(),
+        Some(serde_json::to_string(&high).unwrap())
+    );
+}
