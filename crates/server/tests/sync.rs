@@ -26,6 +26,20 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
     let (hq, exam) = Hq::start(backend).await;
     hq.student("ann").await;
     let ann_id = hq.student("bob").await - 1;
+    // Ann's planned accommodation travels in the package with her time multiplier.
+    let ann_display = examhall_protocol::DisplayPreset {
+        text_step: 3,
+        high_contrast: true,
+        reading_guide: false,
+    };
+    hq.app
+        .assign_exam(&hq.admin, exam, ann_id, 1.5)
+        .await
+        .unwrap();
+    hq.app
+        .set_display_preset(&hq.admin, exam, ann_id, Some(ann_display))
+        .await
+        .unwrap();
     let pkg = hq.publish(exam, "north", &["ann", "bob"]).await;
     let enrol = hq.enrolment("north").await;
 
@@ -104,6 +118,23 @@ async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_re
         .unwrap();
     assert_eq!(sitting.exam_title, "Science");
     assert_eq!(sitting.start_code, pkg.start_code);
+    let ann_here = desk
+        .db
+        .store
+        .user_by_username("ann")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(
+        desk.db
+            .store
+            .display_preset(sitting.exam_id, ann_here)
+            .await
+            .unwrap(),
+        Some(serde_json::to_string(&ann_display).unwrap()),
+        "the seat opens Ann's exam with her planned display"
+    );
 
     // Ann sits it on the desktop (offline from HQ's point of view) and is graded there.
     let attempt = desk
