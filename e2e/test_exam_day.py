@@ -660,6 +660,45 @@ def test_a_candidate_sits_the_exam_by_keyboard_alone_and_the_screens_pass_axe():
         d.close()
 
 
+def test_a_candidate_sits_the_exam_in_french():
+    """The language chosen on the sign-in screen carries through My exams, the exam
+    window and the result, with French plurals and a decimal comma; it is
+    remembered on the machine for the next start."""
+    d = Desktop(4524)
+    try:
+        s = d.launch()
+        s.wait("#login-username")
+        select(s, "#language", "fr")
+        wait_text(s, "#login-submit", "Se connecter")
+        assert s.js("return document.documentElement.lang;") == "fr"
+        login(s, *CANDIDATE)
+        wait_text(s, "h1", "Mes examens")
+        assert "7 questions · 30 minutes" in s.text_of("article.exam-card")
+        s.type("input[id^=start-code-]", "EXAM24")
+        s.click("button[id^=start-]")
+        s.wait("#timer")
+        assert s.text_of("p.qnum") == "Question 1 sur 7 · 1 point", s.text_of("p.qnum")
+        assert s.text_of("#submit-open") == "Rendre l'examen…"
+        assert s.attr("#nav-1", "aria-label").startswith("Question 1, sans réponse")
+        s.screenshot(os.path.join(OUT, "exam-french.png"))
+        axe_check(s, "exam in French")
+        s.click("#submit-open")
+        assert s.text_of("#confirm-unanswered") == "Questions sans réponse : 1, 2, 3, 4, 5, 6, 7"
+        s.click("#submit-confirm")
+        score = s.text(s.wait("#result-score", timeout=30))
+        assert score == "0 / 12 points (0,0 %)", score
+        assert s.text_of("#result-verdict").startswith("Non réussi")
+        # The choice is remembered: the next start is in French.
+        s.click("#logout")
+        s.wait("#login-username")
+        d.session.quit()
+        d.session = None
+        s = d.launch()
+        wait_text(s, "#login-submit", "Se connecter")
+    finally:
+        d.close()
+
+
 def main():
     tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
     only = sys.argv[1:]

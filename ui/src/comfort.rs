@@ -115,20 +115,17 @@ pub fn time_announcement(prev_ms: i64, now_ms: i64) -> Option<String> {
     (after..before)
         .rev()
         .find(|m| *m == 10 || *m == 5 || *m == 1 || (*m > 0 && m % 15 == 0))
-        .map(|m| match m {
-            1 => "One minute left.".to_owned(),
-            m => format!("{m} minutes left."),
-        })
+        .map(|m| crate::i18n::ta("exam-announce-minutes", &[("minutes", m.into())]))
 }
 
 /// Whether the visible warning banner shows: from 10 minutes left.
-pub fn warning(remaining_ms: i64) -> Option<&'static str> {
+pub fn warning(remaining_ms: i64) -> Option<String> {
     if remaining_ms <= 0 {
         None
     } else if remaining_ms <= 5 * 60_000 {
-        Some("5 minutes left or less: make sure your answers are in.")
+        Some(crate::i18n::t("exam-warning-5"))
     } else if remaining_ms <= 10 * 60_000 {
-        Some("10 minutes left or less.")
+        Some(crate::i18n::t("exam-warning-10"))
     } else {
         None
     }

@@ -1,5 +1,6 @@
 //! Presentational components: props in, callbacks out, no IO.
 
+use crate::i18n::{t, ta};
 use examhall_protocol::{Answer, CandidateQuestion, CandidateWidget};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -42,7 +43,7 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
                     </label>
                 }
             });
-            html! { <fieldset class="options" aria-label="Choose one answer">{ for items }</fieldset> }
+            html! { <fieldset class="options" aria-label={t("answer-choose-one")}>{ for items }</fieldset> }
         }
         CandidateWidget::MultipleResponse { options } => {
             let picked: Vec<String> = match &p.answer {
@@ -66,10 +67,10 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
                     </label>
                 }
             });
-            html! { <fieldset class="options" aria-label="Choose all that apply">{ for items }</fieldset> }
+            html! { <fieldset class="options" aria-label={t("answer-choose-all")}>{ for items }</fieldset> }
         }
         CandidateWidget::TrueFalse => {
-            let item = |value: &'static str, label: &'static str| {
+            let item = |value: &'static str, label: String| {
                 let on_change = p.on_change.clone();
                 let checked = current.eq_ignore_ascii_case(value);
                 html! {
@@ -80,7 +81,7 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
                     </label>
                 }
             };
-            html! { <fieldset class="options" aria-label="True or false">{item("true", "True")}{item("false", "False")}</fieldset> }
+            html! { <fieldset class="options" aria-label={t("answer-true-false")}>{item("true", t("answer-true"))}{item("false", t("answer-false"))}</fieldset> }
         }
         CandidateWidget::Numeric | CandidateWidget::ShortText => {
             let on_change = p.on_change.clone();
@@ -89,7 +90,7 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
             html! {
                 <input class="answer-line" id="answer-text" type="text" autocomplete="off" spellcheck="false"
                     inputmode={if numeric { "decimal" } else { "text" }}
-                    aria-label={if numeric { "Your answer (a number)" } else { "Your answer" }}
+                    aria-label={if numeric { t("answer-number") } else { t("answer-text") }}
                     value={current}
                     oninput={Callback::from(move |e: InputEvent| {
                         let v = e.target_unchecked_into::<HtmlInputElement>().value();
@@ -106,7 +107,7 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
             let on_change = p.on_change.clone();
             let on_commit = p.on_change.clone();
             html! {
-                <textarea class="essay" id="answer-text" rows="12" aria-label="Your essay" value={current}
+                <textarea class="essay" id="answer-text" rows="12" aria-label={t("answer-essay")} value={current}
                     oninput={Callback::from(move |e: InputEvent| {
                         let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
                         on_change.emit((some_text(v), true));
@@ -136,11 +137,11 @@ pub fn navigator(p: &NavigatorProps) -> Html {
         let on_go = p.on_go.clone();
         let (answered, flagged, current) = (p.answered[i], p.flagged[i], i == p.current);
         let label = format!(
-            "Question {}{}{}{}",
-            i + 1,
-            if answered { ", answered" } else { ", not answered" },
-            if flagged { ", flagged" } else { "" },
-            if current { ", current" } else { "" }
+            "{}{}{}{}",
+            ta("exam-nav-question", &[("number", (i + 1).into())]),
+            if answered { t("exam-nav-answered") } else { t("exam-nav-not-answered") },
+            if flagged { t("exam-nav-flagged") } else { String::new() },
+            if current { t("exam-nav-current") } else { String::new() }
         );
         html! {
             <button id={format!("nav-{}", i + 1)} aria-label={label} aria-current={current.then_some("step")}
@@ -150,5 +151,5 @@ pub fn navigator(p: &NavigatorProps) -> Html {
             </button>
         }
     });
-    html! { <nav class="navigator" aria-label="Questions">{ for items }</nav> }
+    html! { <nav class="navigator" aria-label={t("exam-questions-nav")}>{ for items }</nav> }
 }

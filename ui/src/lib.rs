@@ -3,6 +3,7 @@
 
 pub mod comfort;
 mod components;
+pub mod i18n;
 mod ipc;
 pub mod lockdown;
 mod pages;
@@ -68,7 +69,9 @@ fn root() -> Html {
         dispatch: dispatch.clone(),
     });
     let body = match (&model.screen, nav) {
-        (Screen::Loading, _) => html! { <p class="muted" id="loading">{"Starting…"}</p> },
+        (Screen::Loading, _) => {
+            html! { <p class="muted" id="loading">{i18n::t("app-starting")}</p> }
+        }
         (Screen::Setup, _) => html! { <pages::setup::Setup dispatch={dispatch.clone()} /> },
         (Screen::Login, _) | (_, None) => {
             html! { <pages::login::Login dispatch={dispatch.clone()} flash={model.flash.clone()} centre={model.centre.clone()} /> }
@@ -87,19 +90,40 @@ fn root() -> Html {
         }
     };
     let in_exam = matches!(model.screen, Screen::Exam(_));
+    let lang = use_state(i18n::lang);
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            i18n::set_lang(&v, true);
+            lang.set(i18n::lang());
+        })
+    };
     html! {
         <div class="app">
             <header class="topbar">
                 <span class="brand">{"Examhall"}</span>
                 <span class="centre">{model.centre.clone()}</span>
+                if !in_exam {
+                    <label class="lang">
+                        <span class="sr-only">{i18n::t("language-label")}</span>
+                        <select id="language" aria-label={i18n::t("language-label")} onchange={on_lang}>
+                            { for i18n::LANGUAGES.iter().map(|(code, name)| html! {
+                                <option value={*code} selected={*code == *lang}>{*name}</option>
+                            }) }
+                        </select>
+                    </label>
+                }
                 if let Some(s) = &model.session {
                     <span class="who" id="who">{format!("{} · {}", s.user.display_name, s.user.role)}</span>
                     if !in_exam {
-                        <button class="link" id="logout" onclick={on_logout}>{"Sign out"}</button>
+                        <button class="link" id="logout" onclick={on_logout}>{i18n::t("app-sign-out")}</button>
                     }
                 }
             </header>
-            <main>{body}</main>
+            <main key={*lang}>{body}</main>
         </div>
     }
 }
@@ -108,5 +132,6 @@ fn root() -> Html {
 pub fn start() {
     // For the life of the app: no reload, print, dev tools, zoom or history keys.
     std::mem::forget(lockdown::Guard::app());
+    i18n::init();
     yew::Renderer::<Root>::new().render();
 }

@@ -1,3 +1,4 @@
+use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::state::Screen;
 use crate::Nav;
@@ -68,7 +69,7 @@ pub fn my_exams(p: &Props) -> Html {
         })
     };
     let Some(list) = &*cards else {
-        return html! { <p class="muted">{"Loading your exams…"}</p> };
+        return html! { <p class="muted">{t("exams-loading")}</p> };
     };
     let items = list.iter().map(|c| {
         let id = c.exam_id;
@@ -79,40 +80,40 @@ pub fn my_exams(p: &Props) -> Html {
                 let start2 = start.clone();
                 html! {
                     <div class="start">
-                        <label for={format!("start-code-{id}")}>{"Start code from the invigilator"}</label>
+                        <label for={format!("start-code-{id}")}>{t("exams-start-code")}</label>
                         <input id={format!("start-code-{id}")} class="code" maxlength="9" autocomplete="off"
-                            placeholder="e.g. K7M2PQ"
+                            placeholder={t("exams-start-code-example")}
                             oninput={Callback::from(move |e: InputEvent| {
                                 codes.borrow_mut().insert(id, e.target_unchecked_into::<HtmlInputElement>().value());
                             })}
                             onkeydown={Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { start2.emit(id) })} />
-                        <button class="primary" id={format!("start-{id}")} onclick={Callback::from(move |_| start.emit(id))}>{"Start exam"}</button>
-                        if !c.sitting_open { <p class="muted">{"Not opened by an invigilator yet."}</p> }
+                        <button class="primary" id={format!("start-{id}")} onclick={Callback::from(move |_| start.emit(id))}>{t("exams-start")}</button>
+                        if !c.sitting_open { <p class="muted">{t("exams-not-opened")}</p> }
                     </div>
                 }
             }
             ExamCardState::InProgress { attempt_id } => {
                 let (nav, a) = (p.nav.clone(), attempt_id.clone());
-                html! { <button class="primary" id={format!("resume-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Exam(a.clone())))}>{"Resume exam"}</button> }
+                html! { <button class="primary" id={format!("resume-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Exam(a.clone())))}>{t("exams-resume")}</button> }
             }
             ExamCardState::Submitted { attempt_id } => {
                 let (nav, a) = (p.nav.clone(), attempt_id.clone());
-                html! { <button id={format!("result-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Result(a.clone())))}>{"View result"}</button> }
+                html! { <button id={format!("result-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Result(a.clone())))}>{t("exams-view-result")}</button> }
             }
         };
         html! {
             <article class="card exam-card" id={format!("exam-{id}")}>
                 <h2>{&c.title}</h2>
-                <p class="muted">{format!("{} questions · {} minutes", c.question_count, c.allowed_secs / 60)}</p>
+                <p class="muted">{ta("exams-summary", &[("questions", c.question_count.into()), ("minutes", (c.allowed_secs / 60).into())])}</p>
                 {action}
             </article>
         }
     });
     html! {
         <section>
-            <h1>{"My exams"}</h1>
+            <h1>{t("exams-title")}</h1>
             if let Some(e) = &*error { <p class="error" id="exams-error" role="alert">{e}</p> }
-            if list.is_empty() { <p class="muted" id="no-exams">{"No exam is open for you on this computer yet. When the invigilator opens the session, it appears here."}</p> }
+            if list.is_empty() { <p class="muted" id="no-exams">{t("exams-none")}</p> }
             { for items }
         </section>
     }

@@ -4,6 +4,7 @@
 
 use crate::comfort::Comfort;
 use crate::components::{AnswerWidget, Navigator};
+use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::state::{format_remaining, ExamAction, ExamModel, Screen};
 use crate::Nav;
@@ -101,9 +102,9 @@ fn pump(s: Rc<Saver>) {
                     .queued
                     .entry(question)
                     .or_insert(answer);
-                s.model.dispatch(ExamAction::SaveFailed(format!(
-                    "Not saved yet: {} Retrying…",
-                    e.message
+                s.model.dispatch(ExamAction::SaveFailed(ta(
+                    "exam-not-saved",
+                    &[("reason", e.message.clone().into())],
                 )));
                 let s2 = s.clone();
                 Timeout::new(1500, move || pump(s2)).forget();
@@ -139,7 +140,7 @@ pub fn exam_page(p: &Props) -> Html {
         });
     }
     match &*loaded {
-        None => html! { <p class="muted">{"Opening your exam…"}</p> },
+        None => html! { <p class="muted">{t("exam-opening")}</p> },
         Some(Err(e)) => html! { <p class="error" role="alert">{e}</p> },
         Some(Ok(v)) => html! { <Sitting nav={p.nav.clone()} view={v.clone()} /> },
     }
@@ -549,9 +550,9 @@ fn sitting(p: &SittingProps) -> Html {
 
     let (save_class, save_text) = match (&m.save_error, m.unsaved.is_empty()) {
         (Some(e), _) => ("save error", e.clone()),
-        (None, false) => ("save pending", "Saving…".to_owned()),
-        (None, true) if m.last_seq == 0 => ("save ok", "All answers saved".to_owned()),
-        (None, true) => ("save ok", "Saved ✓".to_owned()),
+        (None, false) => ("save pending", t("exam-saving")),
+        (None, true) if m.last_seq == 0 => ("save ok", t("exam-saved-all")),
+        (None, true) => ("save ok", t("exam-saved")),
     };
     let low = remaining <= 5 * 60 * 1000;
     let open_confirm = {
@@ -621,7 +622,7 @@ fn sitting(p: &SittingProps) -> Html {
     let warning = crate::comfort::warning(remaining);
     let list = |v: Vec<usize>| {
         if v.is_empty() {
-            "none".to_owned()
+            t("exam-confirm-none")
         } else {
             v.iter()
                 .map(|n| n.to_string())
@@ -634,22 +635,22 @@ fn sitting(p: &SittingProps) -> Html {
         <div class="exam" data-attempt={attempt_id.clone()}>
             <div class="exam-head">
                 <h1>{&m.view.exam_title}</h1>
-                <div class={classes!("timer", low.then_some("low"))} id="timer" role="timer" aria-label="Time left">{format_remaining(remaining)}</div>
+                <div class={classes!("timer", low.then_some("low"))} id="timer" role="timer" aria-label={t("exam-time-left")}>{format_remaining(remaining)}</div>
                 <div class={classes!(save_class)} id="save-status" role="status" aria-live="polite"
                     data-unsaved={m.unsaved.len().to_string()} data-seq={m.last_seq.to_string()}>{save_text}</div>
             </div>
-            <div class="comfort" role="toolbar" aria-label="Display">
-                <button id="text-smaller" disabled={c.text == 0} onclick={set_comfort(Comfort::smaller)}>{"A− Smaller text"}</button>
-                <span id="text-size" aria-live="polite">{format!("Text {} %", c.percent())}</span>
-                <button id="text-larger" disabled={c.text + 1 >= crate::comfort::TEXT_STEPS} onclick={set_comfort(Comfort::larger)}>{"A+ Larger text"}</button>
-                <button id="high-contrast" aria-pressed={c.contrast.to_string()} onclick={set_comfort(|c| Comfort { contrast: !c.contrast, ..c })}>{"High contrast"}</button>
-                <button id="reading-guide-toggle" aria-pressed={c.guide.to_string()} onclick={set_comfort(|c| Comfort { guide: !c.guide, ..c })}>{"Reading guide"}</button>
-                <span class="shortcuts muted" id="shortcuts">{"Keys: Alt+N next · Alt+P previous · Alt+F flag · Alt+S submit · Tab moves"}</span>
+            <div class="comfort" role="toolbar" aria-label={t("exam-display")}>
+                <button id="text-smaller" disabled={c.text == 0} onclick={set_comfort(Comfort::smaller)}>{t("exam-text-smaller")}</button>
+                <span id="text-size" aria-live="polite">{ta("exam-text-size", &[("percent", c.percent().into())])}</span>
+                <button id="text-larger" disabled={c.text + 1 >= crate::comfort::TEXT_STEPS} onclick={set_comfort(Comfort::larger)}>{t("exam-text-larger")}</button>
+                <button id="high-contrast" aria-pressed={c.contrast.to_string()} onclick={set_comfort(|c| Comfort { contrast: !c.contrast, ..c })}>{t("exam-high-contrast")}</button>
+                <button id="reading-guide-toggle" aria-pressed={c.guide.to_string()} onclick={set_comfort(|c| Comfort { guide: !c.guide, ..c })}>{t("exam-reading-guide")}</button>
+                <span class="shortcuts muted" id="shortcuts">{t("exam-shortcuts")}</span>
             </div>
             if *left_window {
                 <div class="time-warning" id="focus-warning" role="alert">
-                    {"You left the exam window. This is recorded and shown to the invigilator. "}
-                    <button id="focus-warning-ok" onclick={{ let l = left_window.clone(); Callback::from(move |_: MouseEvent| l.set(false)) }}>{"Back to the exam"}</button>
+                    {t("exam-left-window")}{" "}
+                    <button id="focus-warning-ok" onclick={{ let l = left_window.clone(); Callback::from(move |_: MouseEvent| l.set(false)) }}>{t("exam-back-to-exam")}</button>
                 </div>
             }
             if let Some(w) = warning {
@@ -661,40 +662,40 @@ fn sitting(p: &SittingProps) -> Html {
             }
             <Navigator count={count} current={m.current} answered={answered} flagged={flagged.clone()} on_go={go.clone()} />
             <section class="card question" aria-labelledby="question-prompt" data-question={q.id.clone()}>
-                <p class="qnum">{format!("Question {} of {} · {} mark{}", m.current + 1, count, q.marks, if q.marks == 1.0 { "" } else { "s" })}</p>
+                <p class="qnum">{ta("exam-question-of", &[("number", (m.current + 1).into()), ("count", count.into()), ("n", q.marks.into()), ("marks", crate::i18n::marks(q.marks).into())])}</p>
                 <h2 id="question-prompt">{&q.prompt}</h2>
                 <AnswerWidget key={q.id.clone()} question={q.clone()} answer={m.view.answers.get(&q.id).cloned()} on_change={on_change} />
                 <div class="controls">
-                    <button id="prev" onclick={prev} disabled={m.current == 0}>{"← Previous"}</button>
+                    <button id="prev" onclick={prev} disabled={m.current == 0}>{t("exam-previous")}</button>
                     <button id="flag-toggle" class={classes!(flagged[m.current].then_some("flag-on"))} aria-pressed={flagged[m.current].to_string()} onclick={toggle_flag}>
-                        { if flagged[m.current] { "⚑ Flagged for review" } else { "⚐ Flag for review" } }
+                        { if flagged[m.current] { t("exam-flagged") } else { t("exam-flag") } }
                     </button>
-                    <button id="next" onclick={next} disabled={m.current + 1 == count}>{"Next →"}</button>
+                    <button id="next" onclick={next} disabled={m.current + 1 == count}>{t("exam-next")}</button>
                     <span class="spacer" />
-                    <button id="submit-open" class="primary" onclick={open_confirm}>{"Submit exam…"}</button>
+                    <button id="submit-open" class="primary" onclick={open_confirm}>{t("exam-submit-open")}</button>
                 </div>
             </section>
             if m.clock.paused {
                 <div class="modal paused" id="paused-overlay" role="alertdialog" aria-modal="true" aria-labelledby="paused-title" aria-live="assertive">
                     <div class="card">
-                        <h2 id="paused-title">{"The invigilator has paused the exam"}</h2>
-                        <p>{"Your time is stopped and your answers so far are saved. Please wait quietly; the exam continues when the invigilator resumes it."}</p>
-                        <p class="muted">{format!("Time left: {}", format_remaining(remaining))}</p>
+                        <h2 id="paused-title">{t("exam-paused-title")}</h2>
+                        <p>{t("exam-paused-text")}</p>
+                        <p class="muted">{ta("exam-paused-left", &[("time", format_remaining(remaining).into())])}</p>
                     </div>
                 </div>
             }
             if *closing {
                 <div class="modal" id="close-dialog" role="alertdialog" aria-modal="true" aria-labelledby="close-title" aria-describedby="close-text">
                     <div class="card">
-                        <h2 id="close-title">{"Close the exam window?"}</h2>
-                        <p id="close-text">{"Your answers are saved. Closing the window during the exam needs the invigilator's code; the seat stays locked until the invigilator unlocks it."}</p>
+                        <h2 id="close-title">{t("exam-close-title")}</h2>
+                        <p id="close-text">{t("exam-close-text")}</p>
                         <form onsubmit={close_window}>
-                            <label for="close-code">{"Invigilator's code"}</label>
+                            <label for="close-code">{t("exam-code")}</label>
                             <input id="close-code" class="code" autocomplete="off" value={(*close_code).clone()} oninput={crate::pages::bind(&close_code)} />
                             if let Some(e) = &*close_error { <p class="error" role="alert" id="close-error">{e}</p> }
                             <div class="controls">
-                                <button type="button" id="close-cancel" class="primary" onclick={keep_open}>{"Keep working"}</button>
-                                <button type="submit" id="close-confirm">{"Close the window"}</button>
+                                <button type="button" id="close-cancel" class="primary" onclick={keep_open}>{t("exam-keep-working")}</button>
+                                <button type="submit" id="close-confirm">{t("exam-close-confirm")}</button>
                             </div>
                         </form>
                     </div>
@@ -703,13 +704,13 @@ fn sitting(p: &SittingProps) -> Html {
             if m.confirming {
                 <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
                     <div class="card">
-                        <h2 id="confirm-title">{"Submit your exam?"}</h2>
-                        <p id="confirm-unanswered">{format!("Unanswered questions: {}", list(m.unanswered()))}</p>
-                        <p id="confirm-flagged">{format!("Flagged for review: {}", list(m.flagged_numbers()))}</p>
-                        <p>{"After submitting you cannot change your answers."}</p>
+                        <h2 id="confirm-title">{t("exam-confirm-title")}</h2>
+                        <p id="confirm-unanswered">{ta("exam-confirm-unanswered", &[("list", list(m.unanswered()).into())])}</p>
+                        <p id="confirm-flagged">{ta("exam-confirm-flagged", &[("list", list(m.flagged_numbers()).into())])}</p>
+                        <p>{t("exam-confirm-final")}</p>
                         <div class="controls">
-                            <button id="submit-cancel" onclick={close_confirm}>{"Keep working"}</button>
-                            <button id="submit-confirm" class="primary" onclick={submit_now}>{"Submit now"}</button>
+                            <button id="submit-cancel" onclick={close_confirm}>{t("exam-keep-working")}</button>
+                            <button id="submit-confirm" class="primary" onclick={submit_now}>{t("exam-confirm-submit")}</button>
                         </div>
                     </div>
                 </div>
@@ -776,16 +777,16 @@ fn lock_screen(p: &LockProps) -> Html {
     html! {
         <div class="exam locked" id="lock-screen">
             <section class="card narrow" role="alertdialog" aria-labelledby="lock-title" aria-describedby="lock-text">
-                <h1 id="lock-title">{"This seat is locked"}</h1>
-                <p id="lock-text">{format!("The exam app stopped during \"{}\". Your saved answers are safe. Please raise your hand: the invigilator will unlock this seat.", p.title)}</p>
+                <h1 id="lock-title">{t("lock-title")}</h1>
+                <p id="lock-text">{ta("lock-text", &[("exam", p.title.clone().into())])}</p>
                 if let Some(i) = &*info {
-                    <p>{"Challenge for the invigilator: "}<strong id="lock-challenge" class="code big">{&i.challenge}</strong></p>
+                    <p>{t("lock-challenge")}{" "}<strong id="lock-challenge" class="code big">{&i.challenge}</strong></p>
                 }
                 <form onsubmit={submit}>
-                    <label for="unlock-code">{"Invigilator's code"}</label>
+                    <label for="unlock-code">{t("exam-code")}</label>
                     <input id="unlock-code" class="code" autocomplete="off" value={(*code).clone()} oninput={crate::pages::bind(&code)} />
                     if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
-                    <button type="submit" id="unlock-submit" class="primary">{"Unlock"}</button>
+                    <button type="submit" id="unlock-submit" class="primary">{t("lock-unlock")}</button>
                 </form>
             </section>
         </div>

@@ -1,3 +1,4 @@
+use crate::i18n::t;
 use crate::ipc;
 use crate::pages::bind;
 use crate::state::Action;
@@ -55,16 +56,16 @@ pub fn login(p: &Props) -> Html {
     };
     html! {
         <section class="card narrow">
-            <h1>{"Sign in"}</h1>
+            <h1>{t("login-title")}</h1>
             <p class="muted">{&p.centre}</p>
             if let Some(f) = &p.flash { <p class="notice" role="status">{f}</p> }
             <form {onsubmit}>
-                <label for="login-username">{"Username"}</label>
+                <label for="login-username">{t("login-username")}</label>
                 <input id="login-username" autocomplete="username" value={(*username).clone()} oninput={bind(&username)} />
-                <label for="login-password">{"Password"}</label>
+                <label for="login-password">{t("login-password")}</label>
                 <input id="login-password" type="password" autocomplete="current-password" value={(*password).clone()} oninput={bind(&password)} />
                 if let Some(e) = &*error { <p class="error" id="login-error" role="alert">{e}</p> }
-                <button id="login-submit" class="primary" type="submit" disabled={*busy}>{ if *busy { "Signing in…" } else { "Sign in" } }</button>
+                <button id="login-submit" class="primary" type="submit" disabled={*busy}>{ if *busy { t("login-busy") } else { t("login-submit") } }</button>
             </form>
         </section>
     }

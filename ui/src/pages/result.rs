@@ -1,3 +1,4 @@
+use crate::i18n::{marks, number, t, ta};
 use crate::ipc;
 use crate::state::Screen;
 use crate::Nav;
@@ -11,14 +12,14 @@ pub struct Props {
     pub attempt_id: String,
 }
 
-fn outcome_text(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Correct => "correct",
-        Outcome::Partial => "partly correct",
-        Outcome::Incorrect => "incorrect",
-        Outcome::Unanswered => "not answered",
-        Outcome::AwaitingMarking => "awaiting marking",
-    }
+fn outcome_text(o: Outcome) -> String {
+    t(match o {
+        Outcome::Correct => "outcome-correct",
+        Outcome::Partial => "outcome-partial",
+        Outcome::Incorrect => "outcome-incorrect",
+        Outcome::Unanswered => "outcome-unanswered",
+        Outcome::AwaitingMarking => "outcome-awaiting",
+    })
 }
 
 /// Polls until the grading job has finished, then shows what the exam releases.
@@ -63,13 +64,13 @@ pub fn result_page(p: &Props) -> Html {
         Callback::from(move |_| nav.go(Screen::Candidate))
     };
     let body = match &*result {
-        None => html! { <p class="muted">{"Loading…"}</p> },
+        None => html! { <p class="muted">{t("result-loading")}</p> },
         Some(r) => match &r.result {
             ResultState::Grading => {
-                html! { <p id="result-grading" role="status">{"Submitted. Your answers are being marked…"}</p> }
+                html! { <p id="result-grading" role="status">{t("result-grading")}</p> }
             }
             ResultState::Withheld => {
-                html! { <p id="result-withheld" role="status">{"Submitted. Your results will be released after review."}</p> }
+                html! { <p id="result-withheld" role="status">{t("result-withheld")}</p> }
             }
             ResultState::Released {
                 total,
@@ -85,24 +86,24 @@ pub fn result_page(p: &Props) -> Html {
                         <tr>
                             <td>{i + 1}</td>
                             <td>{&q.prompt}</td>
-                            <td class="num">{format!("{} / {}", q.awarded, q.max)}</td>
+                            <td class="num">{format!("{} / {}", marks(q.awarded), marks(q.max))}</td>
                             <td>
                             {outcome_text(q.outcome)}
-                            if let Some(c) = &q.comment { <div class="comment">{format!("Marker: {c}")}</div> }
+                            if let Some(c) = &q.comment { <div class="comment">{ta("result-marker", &[("comment", c.clone().into())])}</div> }
                         </td>
                         </tr>
                     }
                 });
                 html! {
                     <>
-                        <p class="score" id="result-score">{format!("{total} / {max} marks ({percentage:.1}%)")}</p>
+                        <p class="score" id="result-score">{ta("result-score", &[("total", marks(*total).into()), ("max", marks(*max).into()), ("percent", number(*percentage, 1).into())])}</p>
                         <p id="result-verdict" class={classes!("verdict", if *passed { "pass" } else { "fail" })}>
-                            { if *passed { "Pass" } else { "Not passed" } }
-                            { format!(" · pass mark {pass_mark_pct}%") }
-                            { if *awaiting_marking { " · provisional: written answers await marking" } else { "" } }
+                            { if *passed { t("result-pass") } else { t("result-fail") } }
+                            { ta("result-pass-mark", &[("percent", marks(*pass_mark_pct).into())]) }
+                            { if *awaiting_marking { t("result-provisional") } else { String::new() } }
                         </p>
                         <table class="marks">
-                            <thead><tr><th>{"#"}</th><th>{"Question"}</th><th>{"Marks"}</th><th>{"Outcome"}</th></tr></thead>
+                            <thead><tr><th>{"#"}</th><th>{t("result-question")}</th><th>{t("result-marks")}</th><th>{t("result-outcome")}</th></tr></thead>
                             <tbody>{ for rows }</tbody>
                         </table>
                     </>
@@ -112,10 +113,10 @@ pub fn result_page(p: &Props) -> Html {
     };
     html! {
         <section class="card">
-            <h1>{ result.as_ref().map(|r| r.exam_title.clone()).unwrap_or_else(|| "Result".into()) }</h1>
+            <h1>{ result.as_ref().map(|r| r.exam_title.clone()).unwrap_or_else(|| t("result-title")) }</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             {body}
-            <button id="back-to-exams" onclick={back}>{"Back to my exams"}</button>
+            <button id="back-to-exams" onclick={back}>{t("result-back")}</button>
         </section>
     }
 }

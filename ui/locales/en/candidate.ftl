@@ -1,0 +1,118 @@
+# Examhall: what a candidate sees (sign-in, My exams, the exam window, the result).
+# Every message here must also be in each other language's file (a test checks).
+
+## The frame
+app-starting = Starting…
+app-sign-out = Sign out
+language-label = Language
+
+## Sign-in
+login-title = Sign in
+login-username = Username
+login-password = Password
+login-submit = Sign in
+login-busy = Signing in…
+
+## My exams
+exams-title = My exams
+exams-loading = Loading your exams…
+exams-none = No exam is open for you on this computer yet. When the invigilator opens the session, it appears here.
+exams-start-code = Start code from the invigilator
+exams-start-code-example = e.g. K7M2PQ
+exams-start = Start exam
+exams-not-opened = Not opened by an invigilator yet.
+exams-resume = Resume exam
+exams-view-result = View result
+exams-summary = { $questions ->
+    [one] 1 question
+   *[other] { $questions } questions
+  } · { $minutes } minutes
+
+## The exam window
+exam-opening = Opening your exam…
+exam-time-left = Time left
+exam-saved-all = All answers saved
+exam-saved = Saved ✓
+exam-saving = Saving…
+exam-not-saved = Not saved yet: { $reason } Retrying…
+exam-question-of = Question { $number } of { $count } · { $n ->
+    [one] { $marks } mark
+   *[other] { $marks } marks
+  }
+exam-previous = ← Previous
+exam-next = Next →
+exam-flag = ⚐ Flag for review
+exam-flagged = ⚑ Flagged for review
+exam-submit-open = Submit exam…
+exam-display = Display
+exam-text-smaller = A− Smaller text
+exam-text-larger = A+ Larger text
+exam-text-size = Text { $percent } %
+exam-high-contrast = High contrast
+exam-reading-guide = Reading guide
+exam-shortcuts = Keys: Alt+N next · Alt+P previous · Alt+F flag · Alt+S submit · Tab moves
+exam-left-window = You left the exam window. This is recorded and shown to the invigilator.
+exam-back-to-exam = Back to the exam
+exam-warning-10 = 10 minutes left or less.
+exam-warning-5 = 5 minutes left or less: make sure your answers are in.
+exam-announce-minutes = { $minutes ->
+    [one] One minute left.
+   *[other] { $minutes } minutes left.
+  }
+exam-paused-title = The invigilator has paused the exam
+exam-paused-text = Your time is stopped and your answers so far are saved. Please wait quietly; the exam continues when the invigilator resumes it.
+exam-paused-left = Time left: { $time }
+exam-close-title = Close the exam window?
+exam-close-text = Your answers are saved. Closing the window during the exam needs the invigilator's code; the seat stays locked until the invigilator unlocks it.
+exam-code = Invigilator's code
+exam-keep-working = Keep working
+exam-close-confirm = Close the window
+exam-confirm-title = Submit your exam?
+exam-confirm-unanswered = Unanswered questions: { $list }
+exam-confirm-flagged = Flagged for review: { $list }
+exam-confirm-none = none
+exam-confirm-final = After submitting you cannot change your answers.
+exam-confirm-submit = Submit now
+exam-questions-nav = Questions
+exam-nav-question = Question { $number }
+exam-nav-answered = , answered
+exam-nav-not-answered = , not answered
+exam-nav-flagged = , flagged
+exam-nav-current = , current
+
+## Answer controls
+answer-choose-one = Choose one answer
+answer-choose-all = Choose all that apply
+answer-true-false = True or false
+answer-true = True
+answer-false = False
+answer-number = Your answer (a number)
+answer-text = Your answer
+answer-essay = Your essay
+
+## The locked seat
+lock-title = This seat is locked
+lock-text = The exam app stopped during "{ $exam }". Your saved answers are safe. Please raise your hand: the invigilator will unlock this seat.
+lock-challenge = Challenge for the invigilator:
+lock-unlock = Unlock
+
+## The result
+result-title = Result
+result-loading = Loading…
+result-grading = Submitted. Your answers are being marked…
+result-withheld = Submitted. Your results will be released after review.
+result-score = { $total } / { $max } marks ({ $percent }%)
+result-pass = Pass
+result-fail = Not passed
+result-pass-mark = { " · " }pass mark { $percent }%
+result-provisional = { " · " }provisional: written answers await marking
+result-question = Question
+result-marks = Marks
+result-outcome = Outcome
+result-marker = Marker: { $comment }
+result-back = Back to my exams
+outcome-correct = correct
+outcome-partial = partly correct
+outcome-incorrect = incorrect
+outcome-unanswered = not answered
+outcome-awaiting = awaiting marking

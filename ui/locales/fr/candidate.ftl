@@ -1,0 +1,117 @@
+# Examhall : ce que voit le candidat (connexion, Mes examens, la fenêtre d'examen, le résultat).
+
+## Le cadre
+app-starting = Démarrage…
+app-sign-out = Se déconnecter
+language-label = Langue
+
+## Connexion
+login-title = Connexion
+login-username = Identifiant
+login-password = Mot de passe
+login-submit = Se connecter
+login-busy = Connexion…
+
+## Mes examens
+exams-title = Mes examens
+exams-loading = Chargement de vos examens…
+exams-none = Aucun examen n'est encore ouvert pour vous sur cet ordinateur. Il apparaîtra ici quand le surveillant ouvrira la session.
+exams-start-code = Code de départ donné par le surveillant
+exams-start-code-example = p. ex. K7M2PQ
+exams-start = Commencer l'examen
+exams-not-opened = Pas encore ouvert par un surveillant.
+exams-resume = Reprendre l'examen
+exams-view-result = Voir le résultat
+exams-summary = { $questions ->
+    [one] 1 question
+   *[other] { $questions } questions
+  } · { $minutes } minutes
+
+## La fenêtre d'examen
+exam-opening = Ouverture de votre examen…
+exam-time-left = Temps restant
+exam-saved-all = Toutes les réponses sont enregistrées
+exam-saved = Enregistré ✓
+exam-saving = Enregistrement…
+exam-not-saved = Pas encore enregistré : { $reason } Nouvel essai…
+exam-question-of = Question { $number } sur { $count } · { $n ->
+    [one] { $marks } point
+   *[other] { $marks } points
+  }
+exam-previous = ← Précédente
+exam-next = Suivante →
+exam-flag = ⚐ Marquer pour relecture
+exam-flagged = ⚑ Marquée pour relecture
+exam-submit-open = Rendre l'examen…
+exam-display = Affichage
+exam-text-smaller = A− Texte plus petit
+exam-text-larger = A+ Texte plus grand
+exam-text-size = Texte { $percent } %
+exam-high-contrast = Contraste élevé
+exam-reading-guide = Règle de lecture
+exam-shortcuts = Touches : Alt+N suivante · Alt+P précédente · Alt+F marquer · Alt+S rendre · Tab pour se déplacer
+exam-left-window = Vous avez quitté la fenêtre d'examen. C'est enregistré et signalé au surveillant.
+exam-back-to-exam = Retour à l'examen
+exam-warning-10 = 10 minutes ou moins restantes.
+exam-warning-5 = 5 minutes ou moins restantes : vérifiez que vos réponses sont saisies.
+exam-announce-minutes = { $minutes ->
+    [one] Plus qu'une minute.
+   *[other] Plus que { $minutes } minutes.
+  }
+exam-paused-title = Le surveillant a mis l'examen en pause
+exam-paused-text = Le temps est arrêté et vos réponses sont enregistrées. Patientez en silence ; l'examen reprend quand le surveillant le relance.
+exam-paused-left = Temps restant : { $time }
+exam-close-title = Fermer la fenêtre d'examen ?
+exam-close-text = Vos réponses sont enregistrées. Fermer la fenêtre pendant l'examen demande le code du surveillant ; le poste reste verrouillé jusqu'à ce que le surveillant le déverrouille.
+exam-code = Code du surveillant
+exam-keep-working = Continuer l'examen
+exam-close-confirm = Fermer la fenêtre
+exam-confirm-title = Rendre votre examen ?
+exam-confirm-unanswered = Questions sans réponse : { $list }
+exam-confirm-flagged = Marquées pour relecture : { $list }
+exam-confirm-none = aucune
+exam-confirm-final = Une fois l'examen rendu, vous ne pourrez plus modifier vos réponses.
+exam-confirm-submit = Rendre maintenant
+exam-questions-nav = Questions
+exam-nav-question = Question { $number }
+exam-nav-answered = , répondue
+exam-nav-not-answered = , sans réponse
+exam-nav-flagged = , marquée
+exam-nav-current = , en cours
+
+## Réponses
+answer-choose-one = Choisissez une réponse
+answer-choose-all = Choisissez toutes les bonnes réponses
+answer-true-false = Vrai ou faux
+answer-true = Vrai
+answer-false = Faux
+answer-number = Votre réponse (un nombre)
+answer-text = Votre réponse
+answer-essay = Votre rédaction
+
+## Le poste verrouillé
+lock-title = Ce poste est verrouillé
+lock-text = L'application d'examen s'est arrêtée pendant « { $exam } ». Vos réponses enregistrées sont en sécurité. Levez la main : le surveillant va déverrouiller ce poste.
+lock-challenge = Défi pour le surveillant :
+lock-unlock = Déverrouiller
+
+## Le résultat
+result-title = Résultat
+result-loading = Chargement…
+result-grading = Rendu. Vos réponses sont en cours de correction…
+result-withheld = Rendu. Vos résultats seront publiés après vérification.
+result-score = { $total } / { $max } points ({ $percent } %)
+result-pass = Réussi
+result-fail = Non réussi
+result-pass-mark = { " · " }seuil de réussite { $percent } %
+result-provisional = { " · " }provisoire : les réponses rédigées attendent leur correction
+result-question = Question
+result-marks = Points
+result-outcome = Résultat
+result-marker = Correcteur : { $comment }
+result-back = Retour à mes examens
+outcome-correct = juste
+outcome-partial = en partie juste
+outcome-incorrect = faux
+outcome-unanswered = sans réponse
+outcome-awaiting = en attente de correction

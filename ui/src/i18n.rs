@@ -1,0 +1,276 @@
+//! Message catalogues (Fluent): what a candidate sees, in English and French.
+//! `ui/locales/<lang>/candidate.ftl` hold the text; `t` and `ta` look a message up
+//! in the chosen language, falling back to English, then to the message id (so a
+//! missing message shows, rather than an empty control). The language is chosen on
+//! the sign-in screen or on *My exams* and remembered on the machine; it starts as
+//! the system's language when that is one of ours. Numbers go through the webview's
+//! `Intl` for the language (decimal comma in French).
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use std::cell::RefCell;
+
+/// The languages with a complete catalogue: (code, name in that language).
+pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("fr", "Français")];
+
+const EN: &str = include_str!("../locales/en/candidate.ftl");
+const FR: &str = include_str!("../locales/fr/candidate.ftl");
+const STORAGE_KEY: &str = "examhall.lang";
+
+fn source(lang: &str) -> &'static str {
+    match lang {
+        "fr" => FR,
+        _ => EN,
+    }
+}
+
+fn bundle(lang: &str) -> FluentBundle<FluentResource> {
+    let id = lang.parse().expect("our language codes parse");
+    let mut b = FluentBundle::new(vec![id]);
+    // No Unicode isolation marks around arguments: the text is shown as is.
+    b.set_use_isolating(false);
+    let res = FluentResource::try_new(source(lang).to_owned())
+        .unwrap_or_else(|(_, errors)| panic!("the {lang} catalogue does not parse: {errors:?}"));
+    b.add_resource(res)
+        .unwrap_or_else(|errors| panic!("the {lang} catalogue repeats a message: {errors:?}"));
+    b
+}
+
+struct Catalogue {
+    lang: &'static str,
+    chosen: FluentBundle<FluentResource>,
+    english: FluentBundle<FluentResource>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Catalogue> = RefCell::new(Catalogue {
+        lang: "en",
+        chosen: bundle("en"),
+        english: bundle("en"),
+    });
+}
+
+fn format(b: &FluentBundle<FluentResource>, id: &str, args: Option<&FluentArgs>) -> Option<String> {
+    let pattern = b.get_message(id)?.value()?;
+    let mut errors = vec![];
+    Some(b.format_pattern(pattern, args, &mut errors).into_owned())
+}
+
+fn lookup(id: &str, args: Option<&FluentArgs>) -> String {
+    CURRENT.with(|c| {
+        let c = c.borrow();
+        format(&c.chosen, id, args)
+            .or_else(|| format(&c.english, id, args))
+            .unwrap_or_else(|| id.to_owned())
+    })
+}
+
+/// A message with no arguments.
+pub fn t(id: &str) -> String {
+    lookup(id, None)
+}
+
+/// A message with arguments, e.g. `ta("exam-text-size", &[("percent", 150.into())])`.
+pub fn ta(id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let mut a = FluentArgs::new();
+    for (k, v) in args {
+        a.set(*k, v.clone());
+    }
+    lookup(id, Some(&a))
+}
+
+/// The chosen language's code.
+pub fn lang() -> &'static str {
+    CURRENT.with(|c| c.borrow().lang)
+}
+
+/// Our language for a requested code ("fr-CA" is French), if we have it.
+pub fn supported(code: &str) -> Option<&'static str> {
+    let primary = code.split(['-', '_']).next()?.to_ascii_lowercase();
+    LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == primary)
+        .map(|(c, _)| *c)
+}
+
+/// Switches the language (and remembers it on this machine when `remember`).
+pub fn set_lang(code: &str, remember: bool) {
+    let lang = supported(code).unwrap_or("en");
+    CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.lang != lang {
+            c.lang = lang;
+            c.chosen = bundle(lang);
+        }
+    });
+    #[cfg(target_arch = "wasm32")]
+    {
+        if remember {
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.set_item(STORAGE_KEY, lang);
+            }
+        }
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (remember, STORAGE_KEY);
+}
+
+/// At start: the language remembered on this machine, else the system's, else English.
+pub fn init() {
+    let w = web_sys::window();
+    let stored = w
+        .as_ref()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let system = w.and_then(|w| w.navigator().language());
+    let code = stored.or(system).unwrap_or_else(|| "en".into());
+    set_lang(&code, false);
+}
+
+/// A number as the chosen language writes it, with exactly `decimals` decimals.
+pub fn number(x: f64, decimals: u32) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let opts = js_sys::Object::new();
+        let d = wasm_bindgen::JsValue::from(decimals);
+        let _ = js_sys::Reflect::set(&opts, &"minimumFractionDigits".into(), &d);
+        let _ = js_sys::Reflect::set(&opts, &"maximumFractionDigits".into(), &d);
+        let locales = js_sys::Array::of1(&lang().into());
+        let f = js_sys::Intl::NumberFormat::new(&locales, &opts);
+        let out = f
+            .format()
+            .call1(&f, &x.into())
+            .ok()
+            .and_then(|v| v.as_string());
+        if let Some(s) = out {
+            return s;
+        }
+    }
+    format!("{x:.prec$}", prec = decimals as usize)
+}
+
+/// A mark as the language writes it: whole marks without decimals.
+pub fn marks(x: f64) -> String {
+    if x.fract() == 0.0 {
+        number(x, 0)
+    } else {
+        number(x, 2).trim_end_matches('0').to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fluent_bundle::FluentResource;
+    use std::collections::BTreeSet;
+
+    fn ids(src: &str) -> BTreeSet<String> {
+        let res = FluentResource::try_new(src.to_owned()).expect("parses");
+        res.entries()
+            .filter_map(|e| match e {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_message() {
+        let en = ids(EN);
+        assert!(en.len() > 90, "{}", en.len());
+        assert_eq!(ids(FR), en, "French and English name the same messages");
+    }
+
+    #[test]
+    fn every_message_the_code_asks_for_exists() {
+        let en = ids(EN);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut asked = BTreeSet::new();
+        let mut files = vec![std::path::PathBuf::from(dir)];
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if p.ends_with("i18n.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for call in ["t(\"", "ta(\""] {
+                let mut rest = text.as_str();
+                while let Some(at) = rest.find(call) {
+                    let before = rest[..at].chars().last();
+                    let after = &rest[at + call.len()..];
+                    rest = after;
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue; // e.g. expect("…")
+                    }
+                    let id = after.split('"').next().unwrap();
+                    asked.insert(id.to_owned());
+                }
+            }
+        }
+        let missing: Vec<_> = asked.difference(&en).collect();
+        assert!(
+            missing.is_empty(),
+            "asked for but not in the catalogue: {missing:?}"
+        );
+        assert!(
+            asked.len() > 80,
+            "the candidate's screens use the catalogue: {}",
+            asked.len()
+        );
+    }
+
+    #[test]
+    fn messages_format_with_plurals_and_fall_back_to_english() {
+        set_lang("fr-CA", false);
+        assert_eq!(lang(), "fr");
+        assert_eq!(t("login-submit"), "Se connecter");
+        assert_eq!(
+            ta("exam-announce-minutes", &[("minutes", 1.into())]),
+            "Plus qu'une minute."
+        );
+        assert_eq!(
+            ta(
+                "exams-summary",
+                &[("questions", 7.into()), ("minutes", 30.into())]
+            ),
+            "7 questions · 30 minutes"
+        );
+        assert_eq!(t("no-such-message"), "no-such-message");
+        set_lang("de", false);
+        assert_eq!(lang(), "en", "an unknown language is English");
+        assert_eq!(
+            ta(
+                "exam-question-of",
+                &[
+                    ("number", 1.into()),
+                    ("count", 7.into()),
+                    ("n", 1.into()),
+                    ("marks", "1".into())
+                ]
+            ),
+            "Question 1 of 7 · 1 mark"
+        );
+        assert_eq!(
+            ta(
+                "exam-question-of",
+                &[
+                    ("number", 2.into()),
+                    ("count", 7.into()),
+                    ("n", 2.0.into()),
+                    ("marks", "2".into())
+                ]
+            ),
+            "Question 2 of 7 · 2 marks"
+        );
+        assert_eq!(supported("FR_fr"), Some("fr"));
+        assert_eq!(supported("es"), None);
+    }
+}
