@@ -12,11 +12,21 @@ use std::cell::RefCell;
 /// The languages with a complete catalogue: (code, name in that language).
 pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("fr", "Français")];
 
-const EN: &str = include_str!("../locales/en/candidate.ftl");
-const FR: &str = include_str!("../locales/fr/candidate.ftl");
+/// Each language's catalogue files: what candidates see, the invigilator's
+/// console and room, and the office (staff, marking, analysis, reports).
+const EN: &[&str] = &[
+    include_str!("../locales/en/candidate.ftl"),
+    include_str!("../locales/en/console.ftl"),
+    include_str!("../locales/en/office.ftl"),
+];
+const FR: &[&str] = &[
+    include_str!("../locales/fr/candidate.ftl"),
+    include_str!("../locales/fr/console.ftl"),
+    include_str!("../locales/fr/office.ftl"),
+];
 const STORAGE_KEY: &str = "examhall.lang";
 
-fn source(lang: &str) -> &'static str {
+fn sources(lang: &str) -> &'static [&'static str] {
     match lang {
         "fr" => FR,
         _ => EN,
@@ -28,10 +38,13 @@ fn bundle(lang: &str) -> FluentBundle<FluentResource> {
     let mut b = FluentBundle::new(vec![id]);
     // No Unicode isolation marks around arguments: the text is shown as is.
     b.set_use_isolating(false);
-    let res = FluentResource::try_new(source(lang).to_owned())
-        .unwrap_or_else(|(_, errors)| panic!("the {lang} catalogue does not parse: {errors:?}"));
-    b.add_resource(res)
-        .unwrap_or_else(|errors| panic!("the {lang} catalogue repeats a message: {errors:?}"));
+    for src in sources(lang) {
+        let res = FluentResource::try_new((*src).to_owned()).unwrap_or_else(|(_, errors)| {
+            panic!("the {lang} catalogue does not parse: {errors:?}")
+        });
+        b.add_resource(res)
+            .unwrap_or_else(|errors| panic!("the {lang} catalogue repeats a message: {errors:?}"));
+    }
     b
 }
 
@@ -169,14 +182,17 @@ mod tests {
     use fluent_bundle::FluentResource;
     use std::collections::BTreeSet;
 
-    fn ids(src: &str) -> BTreeSet<String> {
-        let res = FluentResource::try_new(src.to_owned()).expect("parses");
-        res.entries()
-            .filter_map(|e| match e {
-                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
-                _ => None,
-            })
-            .collect()
+    fn ids(srcs: &[&str]) -> BTreeSet<String> {
+        let mut all = BTreeSet::new();
+        for src in srcs {
+            let res = FluentResource::try_new((*src).to_owned()).expect("parses");
+            for e in res.entries() {
+                if let fluent_syntax::ast::Entry::Message(m) = e {
+                    assert!(all.insert(m.id.name.to_owned()), "{} twice", m.id.name);
+                }
+            }
+        }
+        all
     }
 
     #[test]

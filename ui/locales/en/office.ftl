@@ -1,0 +1,1 @@
+# Examhall (en): office.

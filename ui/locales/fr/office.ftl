@@ -1,0 +1,1 @@
+# Examhall (fr): office.
