@@ -22,7 +22,11 @@ class Desktop:
     def __init__(self, port, demo=True, env=None):
         self.dir = tempfile.mkdtemp(prefix="examhall-e2e-")
         self.port = port
+        # The webview keeps its storage (language, display settings) under XDG_DATA_HOME:
+        # one per desktop, as on separate machines.
         env = dict(os.environ, EXAMHALL_DATA_DIR=self.dir, EXAMHALL_DEMO="1" if demo else "0",
+                   XDG_DATA_HOME=os.path.join(self.dir, "xdg-data"),
+                   XDG_CACHE_HOME=os.path.join(self.dir, "xdg-cache"),
                    RUST_LOG=os.environ.get("E2E_RUST_LOG", "warn"), **(env or {}))
         self.log = open(os.path.join(self.dir, "driver.log"), "w")
         self.driver = subprocess.Popen(

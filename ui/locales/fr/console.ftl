@@ -1,1 +1,187 @@
 # Examhall (fr): console.
+
+## La console de salle
+room-title = Session de salle
+room-default-name = Salle 1
+room-created = Session de « { $exam } » créée (salle : { $room }). Procédez à l'émargement des candidats, puis ouvrez-la.
+room-reason-pause = mis en pause par le surveillant
+room-reason-resume = repris
+room-reason-extend = temps supplémentaire
+room-reason-unlock = déverrouillé depuis la console
+room-target-whole-room = toute la salle
+room-action-sent = Commande « { $kind } » envoyée à { $target }.
+room-closed-notice = Session fermée. Ses résultats sont en attente de synchronisation.
+room-report-saved = Rapport de salle (présences, horaires, journal de la salle) enregistré : { $path }
+room-state-planned = Prévue : les candidats ne peuvent pas encore commencer
+room-state-open = Ouverte
+room-state-closed = Fermée
+room-counts = { " · " }{ $expected } { $expected ->
+    [one] attendu
+   *[other] attendus
+  } · { $running } en cours · { $submitted } { $submitted ->
+    [one] rendu
+   *[other] rendus
+  }
+room-planned-help = Procédez à l'émargement des candidats ci-dessous, puis ouvrez la session : le code de départ s'affiche pour que vous le lisiez à voix haute.
+room-open = Ouvrir la session
+room-start-code = Code de départ (à lire à voix haute) :{ " " }
+room-pin-label = Code du surveillant pour les postes verrouillés :{ " " }
+room-pin-hide = masquer
+room-pin-show = afficher
+room-reason = Motif{ " " }
+room-reason-example = alarme incendie, coupure de courant, …
+room-minutes = Minutes{ " " }
+room-pause-all = Mettre la salle en pause
+room-resume-all = Reprendre toute la salle
+room-close = Fermer la session
+room-print = Imprimer le rapport de salle (liste de présence et journal)
+room-col-candidate = Candidat
+room-col-seat = Place
+room-col-check-in = Émargement
+room-col-status = État
+room-col-progress = Avancement
+room-col-time-left = Temps restant
+room-col-alerts = Alertes
+room-col-actions = Actions
+room-log = Journal de la salle
+room-log-line = { $time } · { $kind }{ $category }{ $who } : { $detail }
+
+## La ligne d'un poste
+room-status-absent = Absent
+room-status-not-started = Pas commencé
+room-status-submitted = Rendu
+room-status-locked = Verrouillé
+room-status-paused = En pause
+room-status-in-progress = En cours
+room-alert-silent = silencieux depuis { $secs } s
+room-alert-focus-lost = a quitté la fenêtre d'examen ×{ $count }
+room-alert-close-asked = a demandé à fermer l'examen ×{ $count }
+room-alert-time-nearly-up = { $minutes ->
+    [one] { $minutes } min restante
+   *[other] { $minutes } min restantes
+  }
+room-alert-locked = verrouillé : déverrouillage nécessaire
+room-alert-paused = en pause
+room-seat-of = Place de { $username }
+room-attendance-of = Présence de { $username }
+room-attendance-expected = Attendu
+room-attendance-present = Présent
+room-attendance-late = En retard
+room-attendance-absent = Absent
+room-id-checked-of = Pièce d'identité de { $username } vérifiée
+room-id-checked = { " " }Pièce d'identité
+room-progress = { $answered } sur { $total } { $answered ->
+    [one] répondue
+   *[other] répondues
+  }
+room-progress-flagged = , { $flagged } { $flagged ->
+    [one] marquée
+   *[other] marquées
+  }
+room-saved-at = enregistré à { $time }
+room-heard-at = dernier contact à { $time }
+room-seat-pause = Pause
+room-seat-resume = Reprendre
+room-seat-extend = Prolonger
+room-seat-unlock = Déverrouiller
+
+## Le registre des interruptions
+room-ledger = Registre des interruptions
+room-ledger-item = { $username } : le poste a été hors service pendant { $secs } s. Créditer { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+  } ?
+room-ledger-credit = Créditer
+room-ledger-dismiss = Refuser
+
+## Déverrouillage hors ligne et incidents
+room-offline-unlock-label = Déverrouiller un poste qui ne joint pas la console
+room-offline-unlock = Déverrouiller un poste hors ligne
+room-challenge = Défi affiché sur le poste
+room-get-unlock-code = Obtenir le code de déverrouillage
+room-type-at-seat = À saisir sur le poste :{ " " }
+room-incident = Consigner un incident
+room-incident-who = Qui
+room-incident-whole-room = Toute la salle
+room-incident-category = Catégorie
+room-category-environment = Environnement
+room-category-candidate = Candidat
+room-category-staff = Personnel
+room-category-technical = Technique
+room-incident-text = Ce qui s'est passé
+room-incident-record = Consigner
+
+## Choisir et créer une session
+room-session-picker = Session{ " " }
+room-session-new = — nouvelle session —
+room-new-title = Nouvelle session de salle
+room-new-exam = Examen
+room-new-room = Salle
+room-new-seats = Places
+room-new-late = Départ tardif autorisé pendant (minutes ; vide : toujours)
+room-create = Créer la session
+
+## Les sessions d'examen (la page du surveillant)
+inv-title = Séances d'examen
+inv-help = Lisez le code de départ à voix haute dans la salle. Après l'émission d'un nouveau code, l'ancien ne permet plus de commencer l'examen ; les candidats déjà en cours continuent.
+inv-loading = Chargement…
+inv-summary = { $questions ->
+    [one] { $questions } question
+   *[other] { $questions } questions
+  } · { $minutes } minutes
+inv-start-code = Code de départ :{ " " }
+inv-no-sitting = Aucune séance n'est ouverte.
+inv-new-code = Émettre un nouveau code de départ
+inv-open-sitting = Ouvrir une séance
+
+## Synchronisation avec le siège
+sync-title = Synchronisation avec le siège
+sync-loading = Chargement…
+sync-enrolled = Inscrit. Les paquets d'examen arriveront à la prochaine synchronisation.
+sync-exported = { $attempts ->
+    [one] { $attempts } copie écrite
+   *[other] { $attempts } copies écrites
+  } dans { $file } (avec le manifeste { $manifest }).
+sync-package-opened = « { $exam } » est ouvert : les candidats commencent avec le code { $code }.
+sync-not-enrolled = Non inscrit auprès du siège : cet ordinateur fonctionne de manière autonome. Un administrateur peut l'inscrire avec un jeton fourni par le siège.
+sync-server = Adresse du siège ou du serveur du centre
+sync-server-example = http://siege.exemple:8000
+sync-token = Jeton d'inscription
+sync-device-name = Nom de cet ordinateur
+sync-device-name-example = Salle 1, poste 12
+sync-enrol = Inscrire
+sync-online = en ligne
+sync-offline = hors ligne
+sync-details = { " · " }centre { $centre } · { $server } · poste { $device }
+sync-results-label = Résultats en attente d'envoi au siège
+sync-col-pending = En attente d'envoi
+sync-col-synced = Confirmés par le siège
+sync-col-conflicts = Refusés par le siège
+sync-col-last-success = Dernier succès
+sync-never = jamais
+sync-last-error = Dernière erreur ({ $time }) : { $error }
+sync-relay = Relais : { $pending ->
+    [one] { $pending } lot de résultats en attente
+   *[other] { $pending } lots de résultats en attente
+  } pour le siège, { $forwarded } transmis, { $refused } contenant des copies refusées par le siège.
+sync-packages = Paquets d'examen
+sync-packages-none = Aucun reçu pour l'instant.
+sync-col-exam = Examen
+sync-col-candidates = Candidats
+sync-col-received = Réception
+sync-package-open = ouvert
+sync-start-code = Code de départ{ " " }
+sync-open = Ouvrir
+sync-folder = Exporter les résultats dans un dossier (une clé USB)
+sync-folder-example = /media/usb
+sync-export = Exporter les résultats et le manifeste
+
+## Premier démarrage : installer le centre
+setup-title = Installer ce centre
+setup-intro = Cet ordinateur n'a encore aucun compte. Créez le premier administrateur ; il pourra ensuite ajouter tous les autres.
+setup-username = Identifiant
+setup-display-name = Nom complet
+setup-password = Mot de passe (au moins 8 caractères)
+setup-password-again = Confirmer le mot de passe
+setup-passwords-differ = Les deux mots de passe ne correspondent pas.
+setup-create = Créer l'administrateur

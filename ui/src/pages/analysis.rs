@@ -1,3 +1,4 @@
+use crate::i18n::{number, t, ta};
 use crate::ipc;
 use crate::pages::regrade::KeyCorrectionPanel;
 use crate::pages::reports::ReportsPanel;
@@ -12,16 +13,21 @@ pub struct Props {
     pub exam_id: i64,
 }
 
-fn opt(v: Option<f64>, digits: usize) -> String {
-    v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.digits$}"))
+fn opt(v: Option<f64>, digits: u32) -> String {
+    v.map_or_else(|| t("analysis-not-available"), |v| number(v, digits))
+}
+
+/// A percentage with `digits` decimals, as the language writes it.
+fn pct(x: f64, digits: u32) -> String {
+    ta("analysis-percent", &[("percent", number(x, digits).into())])
 }
 
 /// A bin edge without a needless ".0".
 fn short(x: f64) -> String {
     if x.fract() == 0.0 {
-        format!("{x:.0}")
+        number(x, 0)
     } else {
-        format!("{x:.1}")
+        number(x, 1)
     }
 }
 
@@ -49,22 +55,22 @@ fn trend_chart(points: &[examhall_protocol::TrendPointDto]) -> Html {
         html! {
             <g>
                 <line x1={pad.to_string()} x2={(w - pad).to_string()} y1={y(g).to_string()} y2={y(g).to_string()} class="grid" />
-                <text x={(pad - 6.0).to_string()} y={(y(g) + 4.0).to_string()} text-anchor="end" class="axis">{format!("{g:.0}%")}</text>
+                <text x={(pad - 6.0).to_string()} y={(y(g) + 4.0).to_string()} text-anchor="end" class="axis">{pct(g, 0)}</text>
             </g>
         }
     });
     let marks = points.iter().enumerate().map(|(i, p)| {
         html! {
             <g>
-                <circle cx={x(i).to_string()} cy={y(p.mean_pct).to_string()} r="4" class="mean"><title>{format!("Sitting {} ({}): mean {:.1}%, {} attempts", p.sitting_id, p.opened_at, p.mean_pct, p.attempts)}</title></circle>
-                <circle cx={x(i).to_string()} cy={y(p.pass_rate_pct).to_string()} r="4" class="pass"><title>{format!("Sitting {}: pass rate {:.1}%", p.sitting_id, p.pass_rate_pct)}</title></circle>
+                <circle cx={x(i).to_string()} cy={y(p.mean_pct).to_string()} r="4" class="mean"><title>{ta("analysis-trend-mean", &[("sitting", p.sitting_id.into()), ("opened", p.opened_at.clone().into()), ("mean", number(p.mean_pct, 1).into()), ("count", p.attempts.into())])}</title></circle>
+                <circle cx={x(i).to_string()} cy={y(p.pass_rate_pct).to_string()} r="4" class="pass"><title>{ta("analysis-trend-pass-rate", &[("sitting", p.sitting_id.into()), ("rate", number(p.pass_rate_pct, 1).into())])}</title></circle>
                 <text x={x(i).to_string()} y={(h - pad + 16.0).to_string()} text-anchor="middle" class="axis">{format!("#{}", p.sitting_id)}</text>
             </g>
         }
     });
     html! {
         <svg id="trend-chart" class="trend" viewBox={format!("0 0 {w} {h}")} role="img"
-             aria-label="Mean score and pass rate per sitting">
+             aria-label={t("analysis-trend-label")}>
             { for grid }
             <polyline points={line(|p| p.mean_pct)} class="mean" />
             <polyline points={line(|p| p.pass_rate_pct)} class="pass" />
@@ -98,12 +104,12 @@ pub fn analysis_page(p: &Props) -> Html {
         Callback::from(move |_| nav.go(Screen::Staff))
     };
     let body = match &*data {
-        None => html! { <p class="muted">{"Computing…"}</p> },
+        None => html! { <p class="muted">{t("analysis-computing")}</p> },
         Some(Err(e)) => html! { <p class="error" id="analysis-error" role="alert">{e}</p> },
         Some(Ok(a)) => {
-            let figure = |id: &str, label: &str, value: String| {
+            let figure = |id: &str, label: String, value: String| {
                 html! {
-                    <div class="figure"><span class="label">{label.to_owned()}</span><span class="value" id={id.to_owned()}>{value}</span></div>
+                    <div class="figure"><span class="label">{label}</span><span class="value" id={id.to_owned()}>{value}</span></div>
                 }
             };
             let peak = a
@@ -116,7 +122,7 @@ pub fn analysis_page(p: &Props) -> Html {
             let bars = a.histogram.iter().map(|b| {
                 let h = 100.0 * b.count as f64 / peak as f64;
                 html! {
-                    <div class="bin" title={format!("{:.1}–{:.1}: {} attempts", b.from, b.to, b.count)}>
+                    <div class="bin" title={ta("analysis-bin-title", &[("from", number(b.from, 1).into()), ("to", number(b.to, 1).into()), ("count", b.count.into())])}>
                         <span class="count">{b.count}</span>
                         <div class="bar" style={format!("height: {h:.0}%")} />
                         <span class="range">{format!("{}–{}", short(b.from), short(b.to))}</span>
@@ -128,8 +134,8 @@ pub fn analysis_page(p: &Props) -> Html {
                     <tr class={classes!((!it.flags.is_empty()).then_some("flagged-row"))}>
                         <td>{i + 1}</td>
                         <td>{&it.prompt}</td>
-                        <td class="num">{format!("{:.1}%", it.facility)}</td>
-                        <td class="num">{format!("{:.1}%", it.sd)}</td>
+                        <td class="num">{pct(it.facility, 1)}</td>
+                        <td class="num">{pct(it.sd, 1)}</td>
                         <td class="num">{opt(it.discrimination_index, 1)}</td>
                         <td class="num">{opt(it.discriminative_efficiency, 1)}</td>
                         <td class="flags">{it.flags.join("; ")}</td>
@@ -141,49 +147,49 @@ pub fn analysis_page(p: &Props) -> Html {
                 let trs = rows.iter().map(|r| html! {
                     <tr class={classes!(r.is_key.then_some("key-row"))}>
                         <td>{&r.option_text}{ if r.is_key { " ✓" } else { "" } }</td>
-                        <td class="num">{format!("{:.0}%", r.top_pct)}</td>
-                        <td class="num">{format!("{:.0}%", r.bottom_pct)}</td>
-                        <td class="num">{format!("{:.0}%", r.all_pct)}</td>
+                        <td class="num">{pct(r.top_pct, 0)}</td>
+                        <td class="num">{pct(r.bottom_pct, 0)}</td>
+                        <td class="num">{pct(r.all_pct, 0)}</td>
                     </tr>
                 });
                 Some(html! {
                     <table class="marks distractor">
                         <caption>{format!("{}. {}", i + 1, it.prompt)}</caption>
-                        <thead><tr><th>{"Option (✓ = key)"}</th><th>{"Top group"}</th><th>{"Bottom group"}</th><th>{"Everyone"}</th></tr></thead>
+                        <thead><tr><th>{t("analysis-option-key")}</th><th>{t("analysis-top-group")}</th><th>{t("analysis-bottom-group")}</th><th>{t("analysis-everyone")}</th></tr></thead>
                         <tbody>{ for trs }</tbody>
                     </table>
                 })
             });
             html! {
                 <>
-                    <h1 id="analysis-title">{format!("{}: statistics", a.exam_title)}</h1>
+                    <h1 id="analysis-title">{ta("analysis-title", &[("exam", a.exam_title.clone().into())])}</h1>
                     <div class="figures">
-                        {figure("stat-attempts", "Graded attempts", a.attempts.to_string())}
-                        {figure("stat-mean", "Mean", format!("{:.2} / {}", a.mean, a.max_possible))}
-                        {figure("stat-median", "Median", format!("{:.2}", a.median))}
-                        {figure("stat-sd", "Standard deviation", format!("{:.2}", a.sd))}
-                        {figure("stat-range", "Lowest – highest", format!("{} – {}", a.min, a.max))}
-                        {figure("stat-pass-rate", "Pass rate", format!("{:.1}% (pass mark {}%)", a.pass_rate_pct, a.pass_mark_pct))}
-                        {figure("stat-skewness", "Skewness", opt(a.skewness, 3))}
-                        {figure("stat-kurtosis", "Kurtosis", opt(a.kurtosis, 3))}
-                        {figure("stat-alpha", "Cronbach's α", opt(a.alpha, 3))}
-                        {figure("stat-error-ratio", "Error ratio", opt(a.error_ratio, 1))}
-                        {figure("stat-se", "Standard error", opt(a.standard_error, 2))}
+                        {figure("stat-attempts", t("analysis-graded-attempts"), a.attempts.to_string())}
+                        {figure("stat-mean", t("analysis-mean"), format!("{} / {}", number(a.mean, 2), a.max_possible))}
+                        {figure("stat-median", t("analysis-median"), number(a.median, 2))}
+                        {figure("stat-sd", t("analysis-sd-long"), number(a.sd, 2))}
+                        {figure("stat-range", t("analysis-range"), format!("{} – {}", a.min, a.max))}
+                        {figure("stat-pass-rate", t("analysis-pass-rate"), ta("analysis-pass-rate-value", &[("rate", number(a.pass_rate_pct, 1).into()), ("mark", a.pass_mark_pct.to_string().into())]))}
+                        {figure("stat-skewness", t("analysis-skewness"), opt(a.skewness, 3))}
+                        {figure("stat-kurtosis", t("analysis-kurtosis"), opt(a.kurtosis, 3))}
+                        {figure("stat-alpha", t("analysis-alpha"), opt(a.alpha, 3))}
+                        {figure("stat-error-ratio", t("analysis-error-ratio"), opt(a.error_ratio, 1))}
+                        {figure("stat-se", t("analysis-standard-error"), opt(a.standard_error, 2))}
                     </div>
                     if a.provisional > 0 {
-                        <p class="notice">{format!("{} attempt(s) have essays awaiting marking: their totals, and these figures, are provisional.", a.provisional)}</p>
+                        <p class="notice">{ta("analysis-provisional", &[("count", a.provisional.into())])}</p>
                     }
-                    <h2>{"Distribution of totals"}</h2>
-                    <div class="histogram" id="histogram" role="img" aria-label="Histogram of total marks">{ for bars }</div>
-                    <h2>{"By sitting"}</h2>
-                    <p class="legend"><span class="key mean">{"● mean score"}</span>{" "}<span class="key pass">{"● pass rate"}</span></p>
+                    <h2>{t("analysis-distribution")}</h2>
+                    <div class="histogram" id="histogram" role="img" aria-label={t("analysis-histogram-label")}>{ for bars }</div>
+                    <h2>{t("analysis-by-sitting")}</h2>
+                    <p class="legend"><span class="key mean">{t("analysis-legend-mean")}</span>{" "}<span class="key pass">{t("analysis-legend-pass-rate")}</span></p>
                     {trend_chart(&a.trend)}
-                    <h2>{"Items"}</h2>
+                    <h2>{t("analysis-items")}</h2>
                     <table class="marks" id="items-table">
-                        <thead><tr><th>{"#"}</th><th>{"Question"}</th><th>{"Facility"}</th><th>{"SD"}</th><th>{"Discrimination"}</th><th>{"Efficiency"}</th><th>{"Flags"}</th></tr></thead>
+                        <thead><tr><th>{"#"}</th><th>{t("analysis-question")}</th><th>{t("analysis-facility")}</th><th>{t("analysis-sd")}</th><th>{t("analysis-discrimination")}</th><th>{t("analysis-efficiency")}</th><th>{t("analysis-flags")}</th></tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>
-                    <h2>{format!("Options chosen by the top and bottom 27% ({} candidate{} each)", a.distractor_group_size, if a.distractor_group_size == 1 { "" } else { "s" })}</h2>
+                    <h2>{ta("analysis-distractors-title", &[("count", a.distractor_group_size.into())])}</h2>
                     <div id="distractors">{ for distractors }</div>
                     <ReportsPanel nav={p.nav.clone()} exam_id={p.exam_id} />
                     <KeyCorrectionPanel nav={p.nav.clone()} exam_id={p.exam_id} items={a.items.clone()}
@@ -195,7 +201,7 @@ pub fn analysis_page(p: &Props) -> Html {
     html! {
         <section class="card">
             {body}
-            <button id="back-to-staff" onclick={back}>{"Back"}</button>
+            <button id="back-to-staff" onclick={back}>{t("analysis-back")}</button>
         </section>
     }
 }

@@ -1,3 +1,4 @@
+use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::Nav;
 use examhall_protocol::ExamSummaryDto;
@@ -52,14 +53,14 @@ pub fn invigilator(p: &Props) -> Html {
                 html! {
                     <article class="card exam-card">
                         <h2>{&e.title}</h2>
-                        <p class="muted">{format!("{} questions · {} minutes", e.question_count, e.duration_secs / 60)}</p>
+                        <p class="muted">{ta("inv-summary", &[("questions", e.question_count.into()), ("minutes", (e.duration_secs / 60).into())])}</p>
                         if let Some(s) = &e.open_sitting {
-                            <p>{"Start code: "}<strong class="code big" id={format!("code-{id}")}>{&s.start_code}</strong></p>
+                            <p>{t("inv-start-code")}<strong class="code big" id={format!("code-{id}")}>{&s.start_code}</strong></p>
                         } else {
-                            <p class="muted">{"No sitting is open."}</p>
+                            <p class="muted">{t("inv-no-sitting")}</p>
                         }
                         <button id={format!("open-sitting-{id}")} onclick={Callback::from(move |_| open.emit(id))}>
-                            { if e.open_sitting.is_some() { "Issue a new start code" } else { "Open a sitting" } }
+                            { if e.open_sitting.is_some() { t("inv-new-code") } else { t("inv-open-sitting") } }
                         </button>
                     </article>
                 }
@@ -70,10 +71,10 @@ pub fn invigilator(p: &Props) -> Html {
         <>
         <crate::pages::room::RoomConsole nav={p.nav.clone()} />
         <section>
-            <h1>{"Exam sittings"}</h1>
-            <p class="muted">{"Read the start code out to the room. Issuing a new code stops the old one from starting new attempts; attempts already running carry on."}</p>
+            <h1>{t("inv-title")}</h1>
+            <p class="muted">{t("inv-help")}</p>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
-            { rows.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }
+            { rows.unwrap_or_else(|| html! { <p class="muted">{t("inv-loading")}</p> }) }
         </section>
         <crate::pages::sync::SyncPanel nav={p.nav.clone()} />
         </>

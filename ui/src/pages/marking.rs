@@ -1,3 +1,4 @@
+use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::Nav;
 use examhall_protocol::{EssayToMarkDto, MarkEssay};
@@ -49,7 +50,7 @@ pub fn essay_marking(p: &Props) -> Html {
             Callback::from(move |_| {
                 let (mark_text, comment) = inputs.borrow().get(&k).cloned().unwrap_or_default();
                 let Ok(mark) = mark_text.trim().parse::<f64>() else {
-                    message.set(Some((false, format!("{mark_text:?} is not a mark: type a number."))));
+                    message.set(Some((false, ta("marking-not-a-number", &[("text", format!("{mark_text:?}").into())]))));
                     return;
                 };
                 let req = MarkEssay { attempt_id: attempt_id.clone(), question_id: question_id.clone(), mark, comment: Some(comment) };
@@ -57,7 +58,7 @@ pub fn essay_marking(p: &Props) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     match ipc::mark_essay(&nav.token, req).await {
                         Ok(_) => {
-                            message.set(Some((true, "Mark saved; the result has been updated.".into())));
+                            message.set(Some((true, t("marking-saved"))));
                             reload.emit(());
                         }
                         Err(err) => message.set(Some((false, err.message))),
@@ -67,32 +68,32 @@ pub fn essay_marking(p: &Props) -> Html {
         };
         html! {
             <article class="card essay-card" id={format!("essay-{k}")}>
-                <p class="muted">{format!("{} · {} · up to {} marks", e.candidate, e.exam_title, e.max)}</p>
+                <p class="muted">{ta("marking-essay-info", &[("candidate", e.candidate.clone().into()), ("exam", e.exam_title.clone().into()), ("max", e.max.to_string().into()), ("n", e.max.into())])}</p>
                 <h2>{&e.prompt}</h2>
-                <blockquote class="essay-answer">{ if e.answer.is_empty() { "(no answer)".to_owned() } else { e.answer.clone() } }</blockquote>
+                <blockquote class="essay-answer">{ if e.answer.is_empty() { t("marking-no-answer") } else { e.answer.clone() } }</blockquote>
                 <div class="controls">
-                    <label for={format!("mark-{k}")}>{"Mark"}</label>
+                    <label for={format!("mark-{k}")}>{t("marking-mark")}</label>
                     <input id={format!("mark-{k}")} class="mark-input" inputmode="decimal"
                         oninput={Callback::from(move |ev: InputEvent| {
                             inputs_m.borrow_mut().entry(km.clone()).or_default().0 = ev.target_unchecked_into::<HtmlInputElement>().value();
                         })} />
-                    <label for={format!("comment-{k}")}>{"Comment"}</label>
+                    <label for={format!("comment-{k}")}>{t("marking-comment")}</label>
                     <textarea id={format!("comment-{k}")} rows="2"
                         oninput={Callback::from(move |ev: InputEvent| {
                             inputs_c.borrow_mut().entry(kc.clone()).or_default().1 = ev.target_unchecked_into::<HtmlTextAreaElement>().value();
                         })} />
-                    <button class="primary" id={format!("save-mark-{k}")} onclick={save}>{"Save mark"}</button>
+                    <button class="primary" id={format!("save-mark-{k}")} onclick={save}>{t("marking-save")}</button>
                 </div>
             </article>
         }
     });
     html! {
         <section>
-            <h1>{format!("Essays awaiting marking ({})", list.len())}</h1>
+            <h1>{ta("marking-title", &[("count", list.len().into())])}</h1>
             if let Some((ok, m)) = &*message {
                 <p class={if *ok { "notice" } else { "error" }} id="marking-message" role="status">{m}</p>
             }
-            if list.is_empty() { <p class="muted">{"Nothing to mark."}</p> }
+            if list.is_empty() { <p class="muted">{t("marking-nothing")}</p> }
             { for cards }
         </section>
     }

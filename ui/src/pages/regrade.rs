@@ -2,6 +2,7 @@
 //! see every candidate's old and new score (a dry run), then apply.
 //! (Other question types are corrected through the same use case from the CLI or API.)
 
+use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::Nav;
 use examhall_protocol::{
@@ -135,9 +136,9 @@ pub fn key_correction_panel(p: &Props) -> Html {
                 match ipc::apply_regrade(&nav.token, req).await {
                     Ok(s) => {
                         preview.set(None);
-                        message.set(Some(Ok(format!(
-                            "Key corrected; {} attempt(s) are being regraded.",
-                            s.task_ids.len()
+                        message.set(Some(Ok(ta(
+                            "regrade-applied",
+                            &[("count", s.task_ids.len().into())],
                         ))));
                         gloo_timers::future::TimeoutFuture::new(1500).await;
                         on_applied.emit(());
@@ -153,9 +154,9 @@ pub fn key_correction_panel(p: &Props) -> Html {
     let table = preview.as_ref().map(|p| {
         let trs = p.rows.iter().map(|r| {
             let cross = match (r.old_passed, r.new_passed) {
-                (false, true) => "now passes",
-                (true, false) => "now fails",
-                _ => "",
+                (false, true) => t("regrade-now-passes"),
+                (true, false) => t("regrade-now-fails"),
+                _ => String::new(),
             };
             html! {
                 <tr class={classes!((!cross.is_empty()).then_some("flagged-row"))}>
@@ -168,40 +169,42 @@ pub fn key_correction_panel(p: &Props) -> Html {
         });
         html! {
             <>
-                <p id="regrade-summary">{format!(
-                    "{} score(s) change; {} candidate(s) would now pass and {} would now fail (pass mark {}%).",
-                    p.changed, p.now_passing, p.now_failing, p.pass_mark_pct
-                )}</p>
+                <p id="regrade-summary">{ta("regrade-summary", &[
+                    ("changed", p.changed.into()),
+                    ("passing", p.now_passing.into()),
+                    ("failing", p.now_failing.into()),
+                    ("percent", p.pass_mark_pct.to_string().into()),
+                ])}</p>
                 <table class="marks" id="regrade-preview">
-                    <thead><tr><th>{"Candidate"}</th><th>{"Now"}</th><th>{"After"}</th><th>{"Pass mark"}</th></tr></thead>
+                    <thead><tr><th>{t("regrade-candidate")}</th><th>{t("regrade-now")}</th><th>{t("regrade-after")}</th><th>{t("regrade-pass-mark")}</th></tr></thead>
                     <tbody>{ for trs }</tbody>
                 </table>
-                <button id="apply-regrade" class="primary" onclick={on_apply}>{"Apply and regrade"}</button>
+                <button id="apply-regrade" class="primary" onclick={on_apply}>{t("regrade-apply")}</button>
             </>
         }
     });
     html! {
         <div class="regrade" id="regrade-panel">
-            <h2>{"Correct an answer key"}</h2>
+            <h2>{t("regrade-title")}</h2>
             <div class="form-row">
-                <label for="regrade-question">{"Question"}</label>
+                <label for="regrade-question">{t("regrade-question")}</label>
                 <select id="regrade-question" onchange={on_question}>
                     { for items.iter().map(|i| html! {
                         <option value={i.question_id.clone()} selected={i.question_id == *question}>{format!("{}: {}", i.question_id, i.prompt)}</option>
                     }) }
                 </select>
-                <label for="regrade-option">{"Correct option"}</label>
+                <label for="regrade-option">{t("regrade-correct-option")}</label>
                 <select id="regrade-option" onchange={on_option}>
-                    <option value="" selected={option.is_empty()}>{"Choose…"}</option>
+                    <option value="" selected={option.is_empty()}>{t("regrade-choose")}</option>
                     { for item.distractors.iter().flatten().map(|r| html! {
                         <option value={r.option_id.clone()} selected={r.option_id == *option}>
-                            {format!("{}{}", r.option_text, if r.is_key { " (current key)" } else { "" })}
+                            { if r.is_key { ta("regrade-current-key", &[("option", r.option_text.clone().into())]) } else { r.option_text.clone() } }
                         </option>
                     }) }
                 </select>
-                <label for="regrade-reason">{"Reason"}</label>
+                <label for="regrade-reason">{t("regrade-reason")}</label>
                 <input id="regrade-reason" value={(*reason).clone()} oninput={crate::pages::bind(&reason)} />
-                <button id="preview-regrade" onclick={on_preview}>{"Preview"}</button>
+                <button id="preview-regrade" onclick={on_preview}>{t("regrade-preview")}</button>
             </div>
             { for table }
             { match &*message {

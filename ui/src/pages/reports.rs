@@ -2,6 +2,7 @@
 //! sheet (in the background, with a progress bar and a cancel button), the room
 //! report, and CSV/XLSX exports. Files land in the data directory's `reports`.
 
+use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::Nav;
 use examhall_protocol::{ExportFormat, ExportRequest, PrintJobState, SavedReportDto};
@@ -33,11 +34,11 @@ pub fn reports_panel(p: &Props) -> Html {
     let busy = matches!(*status, Status::Busy(_) | Status::Printing { .. });
 
     // One button: run a call that saves a file, then say where it went.
-    let save = |label: &'static str, run: SaveCall| {
+    let save = |busy_text: String, run: SaveCall| {
         let (status, nav, exam) = (status.clone(), p.nav.clone(), p.exam_id);
         Callback::from(move |_| {
             let (status, nav) = (status.clone(), nav.clone());
-            status.set(Status::Busy(format!("{label}…")));
+            status.set(Status::Busy(busy_text.clone()));
             wasm_bindgen_futures::spawn_local(async move {
                 match run(nav.token.clone(), exam).await {
                     Ok(saved) => status.set(Status::Saved(saved.path)),
@@ -49,16 +50,16 @@ pub fn reports_panel(p: &Props) -> Html {
             });
         })
     };
-    let summary = save("Printing the summary", |t, e| {
-        Box::pin(async move { ipc::print_exam_summary(&t, e).await })
+    let summary = save(t("reports-busy-summary"), |token, e| {
+        Box::pin(async move { ipc::print_exam_summary(&token, e).await })
     });
-    let room = save("Printing the room report", |t, e| {
-        Box::pin(async move { ipc::print_room_report(&t, e).await })
+    let room = save(t("reports-busy-room"), |token, e| {
+        Box::pin(async move { ipc::print_room_report(&token, e).await })
     });
-    let csv = save("Exporting results", |t, e| {
+    let csv = save(t("reports-busy-results"), |token, e| {
         Box::pin(async move {
             ipc::export_results(
-                &t,
+                &token,
                 ExportRequest {
                     exam_id: e,
                     format: ExportFormat::ResultsCsv,
@@ -67,10 +68,10 @@ pub fn reports_panel(p: &Props) -> Html {
             .await
         })
     });
-    let items = save("Exporting the item analysis", |t, e| {
+    let items = save(t("reports-busy-items"), |token, e| {
         Box::pin(async move {
             ipc::export_results(
-                &t,
+                &token,
                 ExportRequest {
                     exam_id: e,
                     format: ExportFormat::ItemsCsv,
@@ -79,10 +80,10 @@ pub fn reports_panel(p: &Props) -> Html {
             .await
         })
     });
-    let xlsx = save("Exporting the workbook", |t, e| {
+    let xlsx = save(t("reports-busy-workbook"), |token, e| {
         Box::pin(async move {
             ipc::export_results(
-                &t,
+                &token,
                 ExportRequest {
                     exam_id: e,
                     format: ExportFormat::Xlsx,
@@ -124,9 +125,7 @@ pub fn reports_panel(p: &Props) -> Html {
                                 return;
                             }
                             PrintJobState::Cancelled => {
-                                status.set(Status::Failed(
-                                    "Printing was cancelled; no file was written.".into(),
-                                ));
+                                status.set(Status::Failed(t("reports-cancelled")));
                                 return;
                             }
                             PrintJobState::Failed { error } => {
@@ -162,27 +161,27 @@ pub fn reports_panel(p: &Props) -> Html {
             html! { <p class="muted" id="report-status" aria-live="polite">{what}</p> }
         }
         Status::Saved(path) => html! {
-            <p class="saved" id="report-status" aria-live="polite">{"Saved to "}<code id="report-path">{path}</code></p>
+            <p class="saved" id="report-status" aria-live="polite">{t("reports-saved-to")}<code id="report-path">{path}</code></p>
         },
         Status::Failed(e) => html! { <p class="error" id="report-status" role="alert">{e}</p> },
         Status::Printing { done, total, .. } => html! {
             <div class="printing" aria-live="polite">
-                <label for="print-progress">{format!("Printing result sheets: {done} of {}", if *total == 0 { "…".to_owned() } else { total.to_string() })}</label>
+                <label for="print-progress">{ta("reports-printing", &[("done", (*done).into()), ("total", if *total == 0 { "…".to_owned() } else { total.to_string() }.into())])}</label>
                 <progress id="print-progress" max={total.max(&1).to_string()} value={done.to_string()} />
-                <button id="cancel-print" onclick={cancel}>{"Cancel"}</button>
+                <button id="cancel-print" onclick={cancel}>{t("reports-cancel")}</button>
             </div>
         },
     };
     html! {
         <div class="reports" id="reports-panel">
-            <h2>{"Print and export"}</h2>
+            <h2>{t("reports-title")}</h2>
             <div class="actions">
-                <button id="print-summary" disabled={busy} onclick={summary}>{"Summary PDF"}</button>
-                <button id="print-sheets" disabled={busy} onclick={sheets}>{"All result sheets (PDF)"}</button>
-                <button id="print-room" disabled={busy} onclick={room}>{"Room report PDF"}</button>
-                <button id="export-csv" disabled={busy} onclick={csv}>{"Results CSV"}</button>
-                <button id="export-items" disabled={busy} onclick={items}>{"Item analysis CSV"}</button>
-                <button id="export-xlsx" disabled={busy} onclick={xlsx}>{"Workbook (XLSX)"}</button>
+                <button id="print-summary" disabled={busy} onclick={summary}>{t("reports-summary-pdf")}</button>
+                <button id="print-sheets" disabled={busy} onclick={sheets}>{t("reports-sheets-pdf")}</button>
+                <button id="print-room" disabled={busy} onclick={room}>{t("reports-room-pdf")}</button>
+                <button id="export-csv" disabled={busy} onclick={csv}>{t("reports-results-csv")}</button>
+                <button id="export-items" disabled={busy} onclick={items}>{t("reports-items-csv")}</button>
+                <button id="export-xlsx" disabled={busy} onclick={xlsx}>{t("reports-workbook-xlsx")}</button>
             </div>
             {line}
         </div>

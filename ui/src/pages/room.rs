@@ -4,6 +4,7 @@
 //! incidents, answer a locked seat's challenge, decide the downtime ledger, and
 //! close the session when everyone is accounted for. Refreshed every second.
 
+use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::pages::bind;
 use crate::state::format_remaining;
@@ -51,25 +52,32 @@ fn call<T: 'static, F: Future<Output = ipc::Res<T>> + 'static>(
     });
 }
 
-fn status_text(s: &SeatView) -> (&'static str, &'static str) {
+fn status_text(s: &SeatView) -> (String, &'static str) {
     match &s.progress {
-        None if s.attendance == Attendance::Absent => ("Absent", "muted"),
-        None => ("Not started", "muted"),
-        Some(p) if p.status != AttemptStatus::InProgress => ("Submitted", "ok"),
-        Some(p) if p.locked => ("Locked", "bad"),
-        Some(p) if p.paused => ("Paused", "warn"),
-        Some(_) => ("In progress", "ok"),
+        None if s.attendance == Attendance::Absent => (t("room-status-absent"), "muted"),
+        None => (t("room-status-not-started"), "muted"),
+        Some(p) if p.status != AttemptStatus::InProgress => (t("room-status-submitted"), "ok"),
+        Some(p) if p.locked => (t("room-status-locked"), "bad"),
+        Some(p) if p.paused => (t("room-status-paused"), "warn"),
+        Some(_) => (t("room-status-in-progress"), "ok"),
     }
 }
 
 fn alert_text(a: &SeatAlert) -> String {
     match a {
-        SeatAlert::Silent { secs } => format!("silent {secs} s"),
-        SeatAlert::FocusLost { count } => format!("left the exam window ×{count}"),
-        SeatAlert::CloseAsked { count } => format!("asked to close the exam ×{count}"),
-        SeatAlert::TimeNearlyUp { secs } => format!("{} min left", (secs + 59) / 60),
-        SeatAlert::Locked => "locked: unlock needed".into(),
-        SeatAlert::Paused => "paused".into(),
+        SeatAlert::Silent { secs } => ta("room-alert-silent", &[("secs", (*secs).into())]),
+        SeatAlert::FocusLost { count } => {
+            ta("room-alert-focus-lost", &[("count", (*count).into())])
+        }
+        SeatAlert::CloseAsked { count } => {
+            ta("room-alert-close-asked", &[("count", (*count).into())])
+        }
+        SeatAlert::TimeNearlyUp { secs } => {
+            let minutes = [("minutes", ((secs + 59) / 60).into())];
+            ta("room-alert-time-nearly-up", &minutes)
+        }
+        SeatAlert::Locked => t("room-alert-locked"),
+        SeatAlert::Paused => t("room-alert-paused"),
     }
 }
 
@@ -82,7 +90,7 @@ pub fn room_console(p: &Props) -> Html {
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
     let new_exam = use_state(String::new);
-    let new_room = use_state(|| "Lab 1".to_owned());
+    let new_room = use_state(|| t("room-default-name"));
     let new_seats = use_state(|| "40".to_owned());
     let new_late = use_state(String::new);
     let reason = use_state(String::new);
@@ -207,10 +215,8 @@ pub fn room_console(p: &Props) -> Html {
                 &error,
                 move |t: String| async move { ipc::create_room_session(&t, req).await },
                 move |s| {
-                    notice.set(Some(format!(
-                        "Session for {} in {} created. Check candidates in, then open it.",
-                        s.exam_title, s.room
-                    )));
+                    let args = [("exam", s.exam_title.into()), ("room", s.room.into())];
+                    notice.set(Some(ta("room-created", &args)));
                     selected.set(Some(s.session_id));
                     reload_sessions.emit(());
                 },
@@ -224,7 +230,7 @@ pub fn room_console(p: &Props) -> Html {
     else {
         return html! {
             <section id="room-console" class="card">
-                <h1>{"Room session"}</h1>
+                <h1>{t("room-title")}</h1>
                 if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
                 { session_picker(&sessions, &selected) }
                 { create_form(&exams, &new_exam, &new_room, &new_seats, &new_late, create) }
@@ -246,13 +252,13 @@ pub fn room_console(p: &Props) -> Html {
         );
         Callback::from(move |(who, kind): (Option<String>, CommandKind)| {
             let default_reason = match kind {
-                CommandKind::Pause => "paused by the invigilator",
-                CommandKind::Resume => "resumed",
-                CommandKind::Extend => "extra time",
-                CommandKind::Unlock => "unlocked from the console",
+                CommandKind::Pause => t("room-reason-pause"),
+                CommandKind::Resume => t("room-reason-resume"),
+                CommandKind::Extend => t("room-reason-extend"),
+                CommandKind::Unlock => t("room-reason-unlock"),
             };
             let why = if reason.trim().is_empty() {
-                default_reason.to_owned()
+                default_reason
             } else {
                 (*reason).clone()
             };
@@ -264,13 +270,14 @@ pub fn room_console(p: &Props) -> Html {
                 reason: why,
             };
             let (notice, reload) = (notice.clone(), reload.clone());
-            let target = who.unwrap_or_else(|| "the whole room".into());
+            let target = who.unwrap_or_else(|| t("room-target-whole-room"));
             call(
                 &nav,
                 &error,
                 move |t: String| async move { ipc::room_action(&t, req).await },
                 move |_| {
-                    notice.set(Some(format!("{} sent to {target}.", kind.as_str())));
+                    let args = [("kind", kind.as_str().into()), ("target", target.into())];
+                    notice.set(Some(ta("room-action-sent", &args)));
                     reload.emit(());
                 },
             );
@@ -302,9 +309,7 @@ pub fn room_console(p: &Props) -> Html {
                 &error,
                 move |t: String| async move { ipc::close_room_session(&t, req).await },
                 move |_| {
-                    notice.set(Some(
-                        "Session closed. Its results are queued for sync.".into(),
-                    ));
+                    notice.set(Some(t("room-closed-notice")));
                     reload.emit(());
                 },
             );
@@ -319,12 +324,7 @@ pub fn room_console(p: &Props) -> Html {
                 &nav,
                 &error,
                 move |t: String| async move { ipc::print_room_report(&t, exam_id).await },
-                move |r| {
-                    notice.set(Some(format!(
-                        "Room report (attendance, times, the room log) saved: {}",
-                        r.path
-                    )))
-                },
+                move |r| notice.set(Some(ta("room-report-saved", &[("path", r.path.into())]))),
             );
         })
     };
@@ -418,9 +418,9 @@ pub fn room_console(p: &Props) -> Html {
 
     // ---- the view -------------------------------------------------------------------
     let state_label = match c.session.state {
-        RoomState::Planned => "Planned: candidates cannot start yet",
-        RoomState::Open => "Open",
-        RoomState::Closed => "Closed",
+        RoomState::Planned => t("room-state-planned"),
+        RoomState::Open => t("room-state-open"),
+        RoomState::Closed => t("room-state-closed"),
     };
     let in_progress = c
         .seats
@@ -486,33 +486,33 @@ pub fn room_console(p: &Props) -> Html {
         let running = s.progress.as_ref().is_some_and(|p| p.status == AttemptStatus::InProgress);
         let paused = s.progress.as_ref().is_some_and(|p| p.paused);
         let locked = s.progress.as_ref().is_some_and(|p| p.locked);
-        let btn = |label: &'static str, kind: CommandKind, id: String| {
+        let btn = |label: String, kind: CommandKind, id: String| {
             let (act, u) = (act.clone(), u.clone());
             html! { <button id={id} disabled={!open_state} onclick={Callback::from(move |_| act.emit((Some(u.clone()), kind)))}>{label}</button> }
         };
         html! {
             <tr id={format!("seat-{u}")} data-username={u.clone()} class={classes!(s.alerts.iter().any(|a| !matches!(a, SeatAlert::Paused)).then_some("alert"))}>
                 <td><strong>{&s.display_name}</strong><br/><span class="muted">{&u}{ if s.time_multiplier > 1.0 { format!(" · ×{}", s.time_multiplier) } else { String::new() } }</span></td>
-                <td><input class="seat-input" aria-label={format!("Seat of {u}")} value={s.seat.clone().unwrap_or_default()} onchange={on_seat} size="4" /></td>
+                <td><input class="seat-input" aria-label={ta("room-seat-of", &[("username", u.clone().into())])} value={s.seat.clone().unwrap_or_default()} onchange={on_seat} size="4" /></td>
                 <td>
-                    <select aria-label={format!("Attendance of {u}")} id={format!("attendance-{u}")} onchange={on_att}>
-                        { for [("expected", "Expected"), ("present", "Present"), ("late", "Late"), ("absent", "Absent")].iter().map(|(v, l)| html! {
-                            <option value={*v} selected={s.attendance.as_str() == *v}>{*l}</option>
+                    <select aria-label={ta("room-attendance-of", &[("username", u.clone().into())])} id={format!("attendance-{u}")} onchange={on_att}>
+                        { for [("expected", t("room-attendance-expected")), ("present", t("room-attendance-present")), ("late", t("room-attendance-late")), ("absent", t("room-attendance-absent"))].iter().map(|(v, l)| html! {
+                            <option value={*v} selected={s.attendance.as_str() == *v}>{l}</option>
                         }) }
                     </select>
-                    <label class="inline"><input type="checkbox" checked={s.id_checked} onchange={on_id} aria-label={format!("ID of {u} checked")} />{" ID"}</label>
+                    <label class="inline"><input type="checkbox" checked={s.id_checked} onchange={on_id} aria-label={ta("room-id-checked-of", &[("username", u.clone().into())])} />{t("room-id-checked")}</label>
                 </td>
                 <td id={format!("seat-status-{u}")} class={classes!("status", class)}>{text}</td>
-                <td>{ s.progress.as_ref().map(|p| format!("{} of {} answered{}", p.answered, p.total, if p.flagged > 0 { format!(", {} flagged", p.flagged) } else { String::new() })).unwrap_or_default() }
-                    <br/><span class="muted">{ s.progress.as_ref().and_then(|p| p.last_saved_at_ms).map(|t| format!("saved {}", time_of_day(t))).unwrap_or_default() }</span></td>
+                <td>{ s.progress.as_ref().map(|p| format!("{}{}", ta("room-progress", &[("answered", p.answered.into()), ("total", p.total.into())]), if p.flagged > 0 { ta("room-progress-flagged", &[("flagged", p.flagged.into())]) } else { String::new() })).unwrap_or_default() }
+                    <br/><span class="muted">{ s.progress.as_ref().and_then(|p| p.last_saved_at_ms).map(|at| ta("room-saved-at", &[("time", time_of_day(at).into())])).unwrap_or_default() }</span></td>
                 <td id={format!("seat-left-{u}")}>{ if running { s.remaining_ms.map(format_remaining).unwrap_or_default() } else { String::new() } }</td>
                 <td class="alerts" id={format!("seat-alerts-{u}")}>{ for s.alerts.iter().map(|a| html! { <span class="pill bad">{alert_text(a)}</span> }) }
-                    <br/><span class="muted">{ s.last_heard_ms.map(|t| format!("heard {}", time_of_day(t))).unwrap_or_default() }</span></td>
+                    <br/><span class="muted">{ s.last_heard_ms.map(|at| ta("room-heard-at", &[("time", time_of_day(at).into())])).unwrap_or_default() }</span></td>
                 <td class="actions">
                     if running {
-                        if paused { { btn("Resume", CommandKind::Resume, format!("resume-{u}")) } } else { { btn("Pause", CommandKind::Pause, format!("pause-{u}")) } }
-                        { btn("Extend", CommandKind::Extend, format!("extend-{u}")) }
-                        if locked { { btn("Unlock", CommandKind::Unlock, format!("unlock-{u}")) } }
+                        if paused { { btn(t("room-seat-resume"), CommandKind::Resume, format!("resume-{u}")) } } else { { btn(t("room-seat-pause"), CommandKind::Pause, format!("pause-{u}")) } }
+                        { btn(t("room-seat-extend"), CommandKind::Extend, format!("extend-{u}")) }
+                        if locked { { btn(t("room-seat-unlock"), CommandKind::Unlock, format!("unlock-{u}")) } }
                     }
                 </td>
             </tr>
@@ -523,15 +523,15 @@ pub fn room_console(p: &Props) -> Html {
         let (a1, a2, g) = (l.attempt_id.clone(), l.attempt_id.clone(), l.gap_seq);
         html! {
             <li class="ledger-item" data-username={l.username.clone()}>
-                {format!("{}: the seat was down for {} s. Credit {} minute{}?", l.username, l.gap_ms / 1000, l.minutes, if l.minutes == 1 { "" } else { "s" })}
+                {ta("room-ledger-item", &[("username", l.username.clone().into()), ("secs", (l.gap_ms / 1000).into()), ("minutes", l.minutes.into())])}
                 if let Some(d) = &l.decision { <strong>{format!(" {d}")}</strong> } else {
-                    <button class="primary" disabled={!open_state} onclick={Callback::from(move |_| d1.emit((a1.clone(), g, true)))}>{"Credit"}</button>
-                    <button onclick={Callback::from(move |_| d2.emit((a2.clone(), g, false)))}>{"Dismiss"}</button>
+                    <button class="primary" disabled={!open_state} onclick={Callback::from(move |_| d1.emit((a1.clone(), g, true)))}>{t("room-ledger-credit")}</button>
+                    <button onclick={Callback::from(move |_| d2.emit((a2.clone(), g, false)))}>{t("room-ledger-dismiss")}</button>
                 }
             </li>
         }
     });
-    let room_btn = |label: &'static str, kind: CommandKind, id: &'static str| {
+    let room_btn = |label: String, kind: CommandKind, id: &'static str| {
         let act = act.clone();
         html! { <button id={id} disabled={!open_state} onclick={Callback::from(move |_| act.emit((None, kind)))}>{label}</button> }
     };
@@ -543,68 +543,68 @@ pub fn room_console(p: &Props) -> Html {
         <section id="room-console" class="card" data-state={c.session.state.as_str()}>
             <h1>{format!("{} · {}", c.session.room, c.session.exam_title)}</h1>
             { session_picker(&sessions, &selected) }
-            <p id="room-state"><strong>{state_label}</strong>{format!(" · {} expected · {} in progress · {} submitted", c.seats.len(), in_progress, submitted)}</p>
+            <p id="room-state"><strong>{state_label}</strong>{ta("room-counts", &[("expected", c.seats.len().into()), ("running", in_progress.into()), ("submitted", submitted.into())])}</p>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             if let Some(n) = &*notice { <p class="notice" role="status">{n}</p> }
             if c.session.state == RoomState::Planned {
-                <p>{"Check the candidates in below, then open the session: the start code appears for you to read out."}</p>
-                <button id="room-open" class="primary" onclick={open}>{"Open the session"}</button>
+                <p>{t("room-planned-help")}</p>
+                <button id="room-open" class="primary" onclick={open}>{t("room-open")}</button>
             }
             if let Some(code) = &c.session.start_code {
-                <p>{"Start code (read it out): "}<strong id="room-start-code" class="code big">{code}</strong></p>
+                <p>{t("room-start-code")}<strong id="room-start-code" class="code big">{code}</strong></p>
             }
-            <p class="muted">{"Invigilator code for locked seats: "}
-                <button class="link-button" id="room-pin-toggle" onclick={toggle_pin}>{ if *show_pin { "hide" } else { "show" } }</button>
+            <p class="muted">{t("room-pin-label")}
+                <button class="link-button" id="room-pin-toggle" onclick={toggle_pin}>{ if *show_pin { t("room-pin-hide") } else { t("room-pin-show") } }</button>
                 if *show_pin { <strong id="room-pin" class="code">{&c.session.invigilator_code}</strong> }
             </p>
             if open_state {
                 <div class="controls room-controls">
-                    <label>{"Reason "}<input id="room-reason" value={(*reason).clone()} oninput={bind(&reason)} placeholder="fire alarm, power cut, …" /></label>
-                    <label>{"Minutes "}<input id="room-minutes" value={(*minutes).clone()} oninput={bind(&minutes)} size="3" /></label>
-                    { room_btn("Pause the room", CommandKind::Pause, "room-pause") }
-                    { room_btn("Resume the room", CommandKind::Resume, "room-resume") }
-                    <button id="room-close" onclick={close}>{"Close the session"}</button>
+                    <label>{t("room-reason")}<input id="room-reason" value={(*reason).clone()} oninput={bind(&reason)} placeholder={t("room-reason-example")} /></label>
+                    <label>{t("room-minutes")}<input id="room-minutes" value={(*minutes).clone()} oninput={bind(&minutes)} size="3" /></label>
+                    { room_btn(t("room-pause-all"), CommandKind::Pause, "room-pause") }
+                    { room_btn(t("room-resume-all"), CommandKind::Resume, "room-resume") }
+                    <button id="room-close" onclick={close}>{t("room-close")}</button>
                 </div>
             }
-            <p><button id="room-print" onclick={print}>{"Print the room report (attendance list and log)"}</button></p>
+            <p><button id="room-print" onclick={print}>{t("room-print")}</button></p>
             <table id="room-seats" class="seats">
-                <thead><tr><th>{"Candidate"}</th><th>{"Seat"}</th><th>{"Check-in"}</th><th>{"Status"}</th><th>{"Progress"}</th><th>{"Time left"}</th><th>{"Alerts"}</th><th>{"Actions"}</th></tr></thead>
+                <thead><tr><th>{t("room-col-candidate")}</th><th>{t("room-col-seat")}</th><th>{t("room-col-check-in")}</th><th>{t("room-col-status")}</th><th>{t("room-col-progress")}</th><th>{t("room-col-time-left")}</th><th>{t("room-col-alerts")}</th><th>{t("room-col-actions")}</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
             if !c.ledger.is_empty() {
-                <h2>{"Downtime ledger"}</h2>
+                <h2>{t("room-ledger")}</h2>
                 <ul id="room-ledger">{ for ledger }</ul>
             }
             <div class="two-col">
-                <form id="offline-unlock" onsubmit={offline} aria-label="Unlock a seat that cannot reach the console">
-                    <h2>{"Unlock a seat offline"}</h2>
-                    <label for="challenge">{"Challenge shown on the seat"}</label>
+                <form id="offline-unlock" onsubmit={offline} aria-label={t("room-offline-unlock-label")}>
+                    <h2>{t("room-offline-unlock")}</h2>
+                    <label for="challenge">{t("room-challenge")}</label>
                     <input id="challenge" class="code" value={(*challenge).clone()} oninput={bind(&challenge)} />
-                    <button type="submit">{"Get the unlock code"}</button>
-                    if let Some(r) = &*response { <p>{"Type at the seat: "}<strong id="unlock-response" class="code big">{r}</strong></p> }
+                    <button type="submit">{t("room-get-unlock-code")}</button>
+                    if let Some(r) = &*response { <p>{t("room-type-at-seat")}<strong id="unlock-response" class="code big">{r}</strong></p> }
                 </form>
                 <form id="incident-form" onsubmit={incident}>
-                    <h2>{"Record an incident"}</h2>
-                    <label for="incident-who">{"Who"}</label>
+                    <h2>{t("room-incident")}</h2>
+                    <label for="incident-who">{t("room-incident-who")}</label>
                     <select id="incident-who" onchange={{ let h = incident_who.clone(); Callback::from(move |e: Event| h.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
-                        <option value="">{"The whole room"}</option>
+                        <option value="">{t("room-incident-whole-room")}</option>
                         { for c.seats.iter().map(|s| html! { <option value={s.username.clone()}>{&s.display_name}</option> }) }
                     </select>
-                    <label for="incident-cat">{"Category"}</label>
+                    <label for="incident-cat">{t("room-incident-category")}</label>
                     <select id="incident-cat" onchange={{ let h = incident_cat.clone(); Callback::from(move |e: Event| h.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
-                        { for [("environment", "Environment"), ("candidate", "Candidate"), ("staff", "Staff"), ("technical", "Technical")].iter().map(|(v, l)| html! { <option value={*v} selected={incident_cat.as_str() == *v}>{*l}</option> }) }
+                        { for [("environment", t("room-category-environment")), ("candidate", t("room-category-candidate")), ("staff", t("room-category-staff")), ("technical", t("room-category-technical"))].iter().map(|(v, l)| html! { <option value={*v} selected={incident_cat.as_str() == *v}>{l}</option> }) }
                     </select>
-                    <label for="incident-text">{"What happened"}</label>
+                    <label for="incident-text">{t("room-incident-text")}</label>
                     <textarea id="incident-text" value={(*incident_text).clone()} oninput={{ let h = incident_text.clone(); Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())) }} />
-                    <button type="submit">{"Record"}</button>
+                    <button type="submit">{t("room-incident-record")}</button>
                 </form>
             </div>
-            <h2>{"Room log"}</h2>
+            <h2>{t("room-log")}</h2>
             <ol id="room-log" class="log">
                 { for c.log.iter().rev().map(|l| html! {
-                    <li data-kind={l.kind.clone()}>{format!("{} · {}{}{}: {}", time_of_day(l.at_ms), l.kind.replace('_', " "),
-                        l.category.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(),
-                        l.username.as_ref().map(|u| format!(" · {u}")).unwrap_or_default(), l.detail)}</li>
+                    <li data-kind={l.kind.clone()}>{ta("room-log-line", &[("time", time_of_day(l.at_ms).into()), ("kind", l.kind.replace('_', " ").into()),
+                        ("category", l.category.as_ref().map(|c| format!(" ({c})")).unwrap_or_default().into()),
+                        ("who", l.username.as_ref().map(|u| format!(" · {u}")).unwrap_or_default().into()), ("detail", l.detail.clone().into())])}</li>
                 }) }
             </ol>
         </section>
@@ -630,9 +630,9 @@ fn session_picker(
         })
     };
     html! {
-        <label>{"Session "}
+        <label>{t("room-session-picker")}
             <select id="room-session-picker" onchange={on}>
-                <option value="">{"— new session —"}</option>
+                <option value="">{t("room-session-new")}</option>
                 { for sessions.iter().map(|s| html! {
                     <option value={s.session_id.to_string()} selected={**selected == Some(s.session_id)}>
                         {format!("{} · {} ({})", s.room, s.exam_title, s.state.as_str())}
@@ -659,18 +659,18 @@ fn create_form(
     };
     html! {
         <form id="new-room-session" onsubmit={onsubmit}>
-            <h2>{"New room session"}</h2>
-            <label for="room-exam">{"Exam"}</label>
+            <h2>{t("room-new-title")}</h2>
+            <label for="room-exam">{t("room-new-exam")}</label>
             <select id="room-exam" onchange={on_exam}>
                 { for exams.iter().map(|x| html! { <option value={x.exam_id.to_string()} selected={**exam == x.exam_id.to_string()}>{&x.title}</option> }) }
             </select>
-            <label for="room-name">{"Room"}</label>
+            <label for="room-name">{t("room-new-room")}</label>
             <input id="room-name" value={(**room).clone()} oninput={bind(room)} />
-            <label for="room-seats-count">{"Seats"}</label>
+            <label for="room-seats-count">{t("room-new-seats")}</label>
             <input id="room-seats-count" value={(**seats).clone()} oninput={bind(seats)} />
-            <label for="room-late">{"Late start allowed for (minutes; empty: always)"}</label>
+            <label for="room-late">{t("room-new-late")}</label>
             <input id="room-late" value={(**late).clone()} oninput={bind(late)} />
-            <button type="submit" id="room-create" class="primary">{"Create the session"}</button>
+            <button type="submit" id="room-create" class="primary">{t("room-create")}</button>
         </form>
     }
 }

@@ -1,3 +1,4 @@
+use crate::i18n::t;
 use crate::ipc;
 use crate::pages::bind;
 use crate::state::Action;
@@ -29,7 +30,7 @@ pub fn setup(p: &Props) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *password != *repeat {
-                error.set(Some("The two passwords differ.".into()));
+                error.set(Some(t("setup-passwords-differ")));
                 return;
             }
             let u = NewUser {
@@ -49,19 +50,19 @@ pub fn setup(p: &Props) -> Html {
     };
     html! {
         <section class="card narrow">
-            <h1>{"Set up this centre"}</h1>
-            <p>{"This computer has no accounts yet. Create the first administrator; they can then add everyone else."}</p>
+            <h1>{t("setup-title")}</h1>
+            <p>{t("setup-intro")}</p>
             <form {onsubmit}>
-                <label for="setup-username">{"Username"}</label>
+                <label for="setup-username">{t("setup-username")}</label>
                 <input id="setup-username" value={(*username).clone()} oninput={bind(&username)} />
-                <label for="setup-display">{"Full name"}</label>
+                <label for="setup-display">{t("setup-display-name")}</label>
                 <input id="setup-display" value={(*display).clone()} oninput={bind(&display)} />
-                <label for="setup-password">{"Password (at least 8 characters)"}</label>
+                <label for="setup-password">{t("setup-password")}</label>
                 <input id="setup-password" type="password" value={(*password).clone()} oninput={bind(&password)} />
-                <label for="setup-repeat">{"Password again"}</label>
+                <label for="setup-repeat">{t("setup-password-again")}</label>
                 <input id="setup-repeat" type="password" value={(*repeat).clone()} oninput={bind(&repeat)} />
                 if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
-                <button class="primary" type="submit">{"Create administrator"}</button>
+                <button class="primary" type="submit">{t("setup-create")}</button>
             </form>
         </section>
     }

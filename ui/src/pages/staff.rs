@@ -1,3 +1,4 @@
+use crate::i18n::{number, t, ta};
 use crate::ipc;
 use crate::state::Screen;
 use crate::Nav;
@@ -35,23 +36,23 @@ pub fn staff(p: &Props) -> Html {
     let body = rows.as_ref().map(|list| {
         let trs = list.iter().map(|r| {
             let status = match r.status {
-                AttemptStatus::InProgress => "in progress",
-                AttemptStatus::Submitted => "submitted, marking",
-                AttemptStatus::Graded => "graded",
+                AttemptStatus::InProgress => t("staff-status-in-progress"),
+                AttemptStatus::Submitted => t("staff-status-submitted"),
+                AttemptStatus::Graded => t("staff-status-graded"),
             };
             html! {
                 <tr>
                     <td>{&r.candidate}</td>
                     <td>{&r.exam_title}</td>
                     <td>{status}</td>
-                    <td class="num">{r.percentage.map(|p| format!("{p:.1}%")).unwrap_or_default()}</td>
-                    <td>{match r.passed { Some(true) => "pass", Some(false) => "not passed", None => "" }}</td>
+                    <td class="num">{r.percentage.map(|p| ta("staff-percent", &[("percent", number(p, 1).into())])).unwrap_or_default()}</td>
+                    <td>{match r.passed { Some(true) => t("staff-pass"), Some(false) => t("staff-not-passed"), None => String::new() }}</td>
                 </tr>
             }
         });
         html! {
             <table class="marks">
-                <thead><tr><th>{"Candidate"}</th><th>{"Exam"}</th><th>{"Status"}</th><th>{"Score"}</th><th>{"Result"}</th></tr></thead>
+                <thead><tr><th>{t("staff-candidate")}</th><th>{t("staff-exam")}</th><th>{t("staff-status")}</th><th>{t("staff-score")}</th><th>{t("staff-result")}</th></tr></thead>
                 <tbody>{ for trs }</tbody>
             </table>
         }
@@ -62,7 +63,7 @@ pub fn staff(p: &Props) -> Html {
             <tr>
                 <td>{&e.title}</td>
                 <td class="num">{e.question_count}</td>
-                <td><button id={format!("stats-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Analysis(id)))}>{"Statistics"}</button></td>
+                <td><button id={format!("stats-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Analysis(id)))}>{t("staff-statistics")}</button></td>
             </tr>
         }
     });
@@ -70,15 +71,15 @@ pub fn staff(p: &Props) -> Html {
         <>
         <crate::pages::marking::EssayMarking nav={p.nav.clone()} />
         <section class="card">
-            <h1>{"Exams"}</h1>
+            <h1>{t("staff-exams")}</h1>
             <table class="marks">
-                <thead><tr><th>{"Exam"}</th><th>{"Questions"}</th><th /></tr></thead>
+                <thead><tr><th>{t("staff-exam")}</th><th>{t("staff-questions")}</th><th /></tr></thead>
                 <tbody>{ for exam_rows }</tbody>
             </table>
-            <h1>{"Attempts"}</h1>
+            <h1>{t("staff-attempts")}</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
-            { body.unwrap_or_else(|| html! { <p class="muted">{"Loading…"}</p> }) }
-            if rows.as_ref().is_some_and(|r| r.is_empty()) { <p class="muted">{"No attempts yet."}</p> }
+            { body.unwrap_or_else(|| html! { <p class="muted">{t("staff-loading")}</p> }) }
+            if rows.as_ref().is_some_and(|r| r.is_empty()) { <p class="muted">{t("staff-no-attempts")}</p> }
         </section>
         <crate::pages::sync::SyncPanel nav={p.nav.clone()} can_enrol=true />
         </>

@@ -2,6 +2,7 @@
 //! to be sent, the last success and the last error, the packages received and,
 //! for an administrator, enrolment and the USB export.
 
+use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::pages::bind;
 use crate::Nav;
@@ -105,7 +106,7 @@ pub fn sync_panel(p: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::enrol_with_hq(&nav.token, req).await {
                     Ok(_) => {
-                        notice.set(Some("Enrolled. Packages arrive with the next sync.".into()));
+                        notice.set(Some(t("sync-enrolled")));
                         reload.emit(());
                     }
                     Err(e) => error.set(Some(e.message)),
@@ -126,10 +127,14 @@ pub fn sync_panel(p: &Props) -> Html {
             );
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::export_results_to_folder(&nav.token, dir).await {
-                    Ok(x) => notice.set(Some(format!(
-                        "Wrote {} attempts to {} (and the manifest {}).",
-                        x.attempts, x.results_file, x.manifest_file
-                    ))),
+                    Ok(x) => {
+                        let args = [
+                            ("attempts", x.attempts.into()),
+                            ("file", x.results_file.into()),
+                            ("manifest", x.manifest_file.into()),
+                        ];
+                        notice.set(Some(ta("sync-exported", &args)))
+                    }
                     Err(e) => error.set(Some(e.message)),
                 }
             });
@@ -153,10 +158,8 @@ pub fn sync_panel(p: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::open_package(&nav.token, req).await {
                     Ok(s) => {
-                        notice.set(Some(format!(
-                            "{} is open: candidates start with code {}.",
-                            s.exam_title, s.start_code
-                        )));
+                        let args = [("exam", s.exam_title.into()), ("code", s.start_code.into())];
+                        notice.set(Some(ta("sync-package-opened", &args)));
                         reload.emit(());
                     }
                     Err(e) => error.set(Some(e.message)),
@@ -166,25 +169,29 @@ pub fn sync_panel(p: &Props) -> Html {
     };
 
     let body = match &*status {
-        None => html! { <p class="muted">{"Loading…"}</p> },
+        None => html! { <p class="muted">{t("sync-loading")}</p> },
         Some(s) if !s.enrolled => html! {
             <>
-            <p id="sync-state" class="muted">{"Not enrolled with HQ: this machine works on its own. An administrator can enrol it with a token from HQ."}</p>
+            <p id="sync-state" class="muted">{t("sync-not-enrolled")}</p>
             if p.can_enrol {
                 <form onsubmit={enrol}>
-                    <label for="sync-server">{"HQ or centre hub address"}</label>
-                    <input id="sync-server" placeholder="http://hq.example:8000" value={(*server_url).clone()} oninput={bind(&server_url)} />
-                    <label for="sync-token">{"Enrolment token"}</label>
+                    <label for="sync-server">{t("sync-server")}</label>
+                    <input id="sync-server" placeholder={t("sync-server-example")} value={(*server_url).clone()} oninput={bind(&server_url)} />
+                    <label for="sync-token">{t("sync-token")}</label>
                     <input id="sync-token" autocomplete="off" value={(*enrol_token).clone()} oninput={bind(&enrol_token)} />
-                    <label for="sync-device-name">{"This machine's name"}</label>
-                    <input id="sync-device-name" placeholder="Lab 1, seat 12" value={(*device_name).clone()} oninput={bind(&device_name)} />
-                    <button id="sync-enrol" type="submit">{"Enrol"}</button>
+                    <label for="sync-device-name">{t("sync-device-name")}</label>
+                    <input id="sync-device-name" placeholder={t("sync-device-name-example")} value={(*device_name).clone()} oninput={bind(&device_name)} />
+                    <button id="sync-enrol" type="submit">{t("sync-enrol")}</button>
                 </form>
             }
             </>
         },
         Some(s) => {
-            let link = if s.online { "online" } else { "offline" };
+            let link = if s.online {
+                t("sync-online")
+            } else {
+                t("sync-offline")
+            };
             let packages = s.packages.iter().map(|pkg| {
                 let id = pkg.package_id.clone();
                 let on_code = {
@@ -204,11 +211,11 @@ pub fn sync_panel(p: &Props) -> Html {
                         <td>{clock(pkg.received_at_ms)}</td>
                         <td>
                             if pkg.exam_id.is_some() {
-                                {"open"}
+                                {t("sync-package-open")}
                             } else {
-                                <label class="inline">{"Start code "}
+                                <label class="inline">{t("sync-start-code")}
                                     <input id={format!("pkg-code-{id}")} size="8" autocomplete="off" oninput={on_code} /></label>
-                                <button id={format!("pkg-open-{id}")} onclick={Callback::from(move |_| open.emit(id2.clone()))}>{"Open"}</button>
+                                <button id={format!("pkg-open-{id}")} onclick={Callback::from(move |_| open.emit(id2.clone()))}>{t("sync-open")}</button>
                             }
                         </td>
                     </tr>
@@ -218,41 +225,44 @@ pub fn sync_panel(p: &Props) -> Html {
                 <>
                 <p id="sync-state">
                     <strong class={classes!("badge", if s.online { "ok" } else { "warn" })}>{link}</strong>
-                    {format!(" · centre {} · {} · device {}",
-                        s.centre.as_deref().unwrap_or("?"),
-                        s.server_url.as_deref().unwrap_or("?"),
-                        s.device_id.as_deref().unwrap_or("?"))}
+                    {ta("sync-details", &[
+                        ("centre", s.centre.as_deref().unwrap_or("?").into()),
+                        ("server", s.server_url.as_deref().unwrap_or("?").into()),
+                        ("device", s.device_id.as_deref().unwrap_or("?").into())])}
                 </p>
-                <table class="marks" aria-label="Results waiting for HQ">
-                    <thead><tr><th>{"Waiting to send"}</th><th>{"Confirmed by HQ"}</th><th>{"Refused by HQ"}</th><th>{"Last success"}</th></tr></thead>
+                <table class="marks" aria-label={t("sync-results-label")}>
+                    <thead><tr><th>{t("sync-col-pending")}</th><th>{t("sync-col-synced")}</th><th>{t("sync-col-conflicts")}</th><th>{t("sync-col-last-success")}</th></tr></thead>
                     <tbody><tr>
                         <td class="num" id="sync-pending">{s.pending}</td>
                         <td class="num" id="sync-synced">{s.synced}</td>
                         <td class="num" id="sync-conflicts">{s.conflicts}</td>
-                        <td>{s.last_success_ms.map(clock).unwrap_or_else(|| "never".into())}</td>
+                        <td>{s.last_success_ms.map(clock).unwrap_or_else(|| t("sync-never"))}</td>
                     </tr></tbody>
                 </table>
                 if let Some(err) = &s.last_error {
-                    <p class="warn" id="sync-last-error">{format!("Last error ({}): {err}",
-                        s.last_error_ms.map(clock).unwrap_or_default())}</p>
+                    <p class="warn" id="sync-last-error">{ta("sync-last-error", &[
+                        ("time", s.last_error_ms.map(clock).unwrap_or_default().into()),
+                        ("error", err.clone().into())])}</p>
                 }
                 if s.relay.pending + s.relay.forwarded + s.relay.refused > 0 {
-                    <p id="sync-relay">{format!("Relay: {} result batches held for HQ, {} forwarded, {} with attempts HQ refused.",
-                        s.relay.pending, s.relay.forwarded, s.relay.refused)}</p>
+                    <p id="sync-relay">{ta("sync-relay", &[
+                        ("pending", s.relay.pending.into()),
+                        ("forwarded", s.relay.forwarded.into()),
+                        ("refused", s.relay.refused.into())])}</p>
                 }
-                <h2>{"Exam packages"}</h2>
+                <h2>{t("sync-packages")}</h2>
                 if s.packages.is_empty() {
-                    <p class="muted">{"None received yet."}</p>
+                    <p class="muted">{t("sync-packages-none")}</p>
                 } else {
                     <table class="marks">
-                        <thead><tr><th>{"Exam"}</th><th>{"Candidates"}</th><th>{"Received"}</th><th /></tr></thead>
+                        <thead><tr><th>{t("sync-col-exam")}</th><th>{t("sync-col-candidates")}</th><th>{t("sync-col-received")}</th><th /></tr></thead>
                         <tbody>{ for packages }</tbody>
                     </table>
                 }
                 <form onsubmit={export}>
-                    <label for="sync-folder">{"Export results to a folder (a USB stick)"}</label>
-                    <input id="sync-folder" placeholder="/media/usb" value={(*folder).clone()} oninput={bind(&folder)} />
-                    <button id="sync-export" type="submit">{"Export results and manifest"}</button>
+                    <label for="sync-folder">{t("sync-folder")}</label>
+                    <input id="sync-folder" placeholder={t("sync-folder-example")} value={(*folder).clone()} oninput={bind(&folder)} />
+                    <button id="sync-export" type="submit">{t("sync-export")}</button>
                 </form>
                 </>
             }
@@ -260,7 +270,7 @@ pub fn sync_panel(p: &Props) -> Html {
     };
     html! {
         <section class="card" id="sync-panel">
-            <h1>{"Sync with HQ"}</h1>
+            <h1>{t("sync-title")}</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             if let Some(n) = &*notice { <p class="notice" role="status">{n}</p> }
             { body }
