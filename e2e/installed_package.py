@@ -7,6 +7,7 @@ Run after `apt-get install ./PATH.deb`. Exits non-zero on any failed check."""
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("EXAMHALL_BIN", "/usr/bin/examhall-desktop")
@@ -35,9 +36,12 @@ def main():
     try:
         s = d.launch()
         s.wait("#login-username", timeout=30)
+        assert "Examhall" in s.text_of(".brand")
+        assert s.js("return document.getElementById('login-submit').getBoundingClientRect().height;") > 0, \
+            "the sign-in button is laid out"
+        time.sleep(1)  # the first paint after the page is built
         os.makedirs(OUT, exist_ok=True)
         s.screenshot(os.path.join(OUT, "installed-login.png"))
-        assert "Examhall" in s.text_of(".brand")
     finally:
         d.close()
     size = os.path.getsize(deb)
