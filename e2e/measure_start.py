@@ -1,6 +1,9 @@
 """Start-up time and idle memory of the desktop app, under a real X display (Xvfb).
 
-  xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/measure_start.py [BIN] [--runs N] [--json]
+  xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/measure_start.py [BIN] [--runs N] [--json] [--baseline]
+
+--baseline also measures the floor, a bare WebKitGTK window showing a static page
+(e2e/baseline_webview.py, Debian's python3-gi), the same way, and prints the ratios.
 
 Start-up: wall clock from spawning the binary to the moment its UI, running in the
 webview, asks for its first screen (`setup_status`; the login screen renders from that
@@ -56,15 +59,21 @@ def drop_caches():
         return False
 
 
-def one_run(binary, data_dir, idle_secs=5.0, timeout=60.0):
+APP_READY = "asked for its first screen"
+BASELINE_READY = "the page is shown"
+
+
+def one_run(binary, data_dir, idle_secs=5.0, timeout=60.0, baseline=False):
     env = dict(os.environ, EXAMHALL_DATA_DIR=data_dir, EXAMHALL_DEMO="1",
                RUST_LOG="warn,examhall::startup=info", NO_COLOR="1")
+    cmd = ["/usr/bin/python3", os.path.join(ROOT, "e2e", "baseline_webview.py")] if baseline else [binary]
+    ready = BASELINE_READY if baseline else APP_READY
     t0 = time.monotonic()
-    proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     own_ms = None
     try:
         for line in proc.stderr:
-            if "asked for its first screen" in line:
+            if ready in line:
                 wall_ms = (time.monotonic() - t0) * 1000
                 m = re.search(r"ms=(\d+)", line)
                 own_ms = int(m.group(1)) if m else None
@@ -72,7 +81,7 @@ def one_run(binary, data_dir, idle_secs=5.0, timeout=60.0):
         else:
             raise SystemExit(f"{binary} exited ({proc.wait()}) before its window asked for a screen")
         if time.monotonic() - t0 > timeout:
-            raise SystemExit("start-up took longer than {timeout} s")
+            raise SystemExit(f"start-up took longer than {timeout} s")
         time.sleep(idle_secs)
         pids = descendants(proc.pid)
         rss = sum(kib(p, "status", "VmRSS") for p in pids)
@@ -96,7 +105,8 @@ def main():
         runs = int(args[i + 1])
         del args[i:i + 2]
     as_json = "--json" in args
-    args = [a for a in args if a != "--json"]
+    with_baseline = "--baseline" in args
+    args = [a for a in args if a not in ("--json", "--baseline")]
     binary = args[0] if args else os.path.join(ROOT, "target", "release", "examhall-desktop")
     data_dir = tempfile.mkdtemp(prefix="examhall-start-")
     try:
@@ -116,6 +126,15 @@ def main():
             "app_process_rss_mib_median": statistics.median(r["app_rss_mib"] for r in results),
             "processes": results[-1]["processes"], "each": results,
         }
+        if with_baseline:
+            base = []
+            for _ in range(runs):
+                drop_caches()
+                base.append(one_run(binary, data_dir, baseline=True))
+            b = {k: statistics.median(r[k] for r in base) for k in ("wall_ms", "rss_mib", "pss_mib")}
+            summary["baseline_webview"] = b
+            summary["start_ratio_to_bare_webview"] = round(summary["start_wall_ms_median"] / b["wall_ms"], 2)
+            summary["pss_ratio_to_bare_webview"] = round(summary["idle_pss_mib_median"] / b["pss_mib"], 2)
         if as_json:
             print(json.dumps(summary))
         else:

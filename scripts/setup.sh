@@ -11,7 +11,7 @@ want_test=0
 pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
       libayatana-appindicator3-dev libxdo-dev libssl-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
       fonts-dejavu-core xvfb xauth)
-[ $want_test = 1 ] && pkgs+=(webkit2gtk-driver sqlite3 procps python3 python3-venv poppler-utils x11-utils)
+[ $want_test = 1 ] && pkgs+=(webkit2gtk-driver sqlite3 procps python3 python3-venv poppler-utils x11-utils python3-gi gir1.2-webkit2-4.1)
 # npm brings the Tauri CLI (cargo tauri build: the .deb) and axe-core (the accessibility check).
 [ $want_test = 1 ] && ! command -v npm >/dev/null && pkgs+=(nodejs npm)
 

@@ -70,4 +70,4 @@ $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "./$
 xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/installed_package.py "$deb"
 
 step "start-up time and idle memory of the installed app (a measurement; docs/benchmarks.md)"
-xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/measure_start.py /usr/bin/examhall-desktop --runs 3
+xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/measure_start.py /usr/bin/examhall-desktop --runs 3 --baseline
