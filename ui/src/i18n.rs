@@ -167,6 +167,20 @@ pub fn number(x: f64, decimals: u32) -> String {
     format!("{x:.prec$}", prec = decimals as usize)
 }
 
+/// A time of day (Unix milliseconds) as the chosen language writes it.
+pub fn time_of_day(ms: i64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        String::from(d.to_locale_time_string(lang()))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let secs = ms.div_euclid(1000).rem_euclid(86_400);
+        format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    }
+}
+
 /// A mark as the language writes it: whole marks without decimals.
 pub fn marks(x: f64) -> String {
     if x.fract() == 0.0 {

@@ -24,10 +24,7 @@ pub struct Props {
     pub nav: Nav,
 }
 
-fn time_of_day(ms: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(d.to_locale_time_string("default"))
-}
+use crate::i18n::time_of_day;
 
 /// Runs an IPC call; its error goes to `error`, its value to `ok`.
 fn call<T: 'static, F: Future<Output = ipc::Res<T>> + 'static>(

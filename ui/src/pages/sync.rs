@@ -20,11 +20,7 @@ pub struct Props {
     pub can_enrol: bool,
 }
 
-/// A time of day for a Unix time in milliseconds, in the machine's locale.
-fn clock(ms: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(d.to_locale_time_string("default"))
-}
+use crate::i18n::time_of_day as clock;
 
 #[function_component(SyncPanel)]
 pub fn sync_panel(p: &Props) -> Html {
