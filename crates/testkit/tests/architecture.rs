@@ -55,6 +55,7 @@ fn internal_dependencies_point_toward_the_domain() {
         ("examhall-protocol", &["examhall-domain"]),
         ("examhall-store", &["examhall-domain"]),
         ("examhall-analytics", &[]),
+        ("examhall-formats", &[]),
         ("examhall-sync", &["examhall-domain", "examhall-protocol"]),
         (
             "examhall-reports",

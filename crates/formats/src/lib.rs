@@ -1,0 +1,5 @@
+//! Question interchange formats, parsed faithfully (what the file says, with its
+//! lines), before anything is mapped onto Examhall's own question types. Pure:
+//! text in, a syntax tree and located errors out.
+
+pub mod gift;

@@ -1,0 +1,351 @@
+//! GIFT, checked against the examples in Moodle's documentation of the format
+//! (docs.moodle.org/en/GIFT_format), one construct at a time, and against
+//! malformed input whose error must name the right line.
+
+use examhall_formats::gift::{parse, Answers, Choice, GiftQuestion, Markup, NumericValue};
+
+fn one(src: &str) -> GiftQuestion {
+    let (qs, errors) = parse(src);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(qs.len(), 1, "{qs:?}");
+    qs.into_iter().next().unwrap()
+}
+
+fn c(text: &str, weight: f64, feedback: Option<&str>) -> Choice {
+    Choice {
+        text: text.into(),
+        weight,
+        feedback: feedback.map(Into::into),
+    }
+}
+
+#[test]
+fn multiple_choice_with_feedback() {
+    let q = one("Who's buried in Grant's tomb?{~Grant ~Jefferson =no one}");
+    assert_eq!(q.text, "Who's buried in Grant's tomb?");
+    assert_eq!(
+        q.answers,
+        Answers::MultipleChoice {
+            choices: vec![
+                c("Grant", 0.0, None),
+                c("Jefferson", 0.0, None),
+                c("no one", 100.0, None)
+            ]
+        }
+    );
+    let q = one("What's the answer to this multiple-choice question? {\n\
+         ~wrong answer#feedback comment on the wrong answer\n\
+         ~another wrong answer#feedback comment on this wrong answer\n\
+         =right answer#Very good!}");
+    match q.answers {
+        Answers::MultipleChoice { choices } => {
+            assert_eq!(
+                choices[0].feedback.as_deref(),
+                Some("feedback comment on the wrong answer")
+            );
+            assert_eq!(choices[2], c("right answer", 100.0, Some("Very good!")));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn weights_give_partial_credit_and_penalties() {
+    let q = one("What two people are entombed in Grant's tomb? {\n\
+            ~%-100%No one\n\
+            ~%50%Grant\n\
+            ~%50%Grant's wife\n\
+            ~%-100%Grant's father\n\
+         }");
+    assert_eq!(
+        q.answers,
+        Answers::MultipleChoice {
+            choices: vec![
+                c("No one", -100.0, None),
+                c("Grant", 50.0, None),
+                c("Grant's wife", 50.0, None),
+                c("Grant's father", -100.0, None),
+            ]
+        }
+    );
+}
+
+#[test]
+fn missing_word_keeps_the_text_on_both_sides() {
+    let q =
+        one("Moodle costs {~lots of money =nothing ~a small amount} to download from moodle.org.");
+    assert_eq!(q.text, "Moodle costs");
+    assert_eq!(
+        q.text_after.as_deref(),
+        Some("to download from moodle.org.")
+    );
+    assert!(matches!(q.answers, Answers::MultipleChoice { ref choices } if choices.len() == 3));
+}
+
+#[test]
+fn true_false_with_feedback_for_wrong_then_right() {
+    assert_eq!(
+        one("Grant is buried in Grant's tomb.{F}").answers,
+        Answers::TrueFalse {
+            correct: false,
+            feedback_wrong: None,
+            feedback_right: None
+        }
+    );
+    assert_eq!(
+        one("The sun rises in the East.{TRUE#Wrong: think of the morning.#Yes.}").answers,
+        Answers::TrueFalse {
+            correct: true,
+            feedback_wrong: Some("Wrong: think of the morning.".into()),
+            feedback_right: Some("Yes.".into()),
+        }
+    );
+}
+
+#[test]
+fn short_answer_accepts_every_right_answer() {
+    let q = one("Who's buried in Grant's tomb?{=no one =nobody}");
+    assert_eq!(
+        q.answers,
+        Answers::ShortAnswer {
+            answers: vec![c("no one", 100.0, None), c("nobody", 100.0, None)]
+        }
+    );
+    let q = one("Two plus two equals {=four =%50%4#Write it in words.}.");
+    assert_eq!(q.text_after.as_deref(), Some("."));
+    assert_eq!(
+        q.answers,
+        Answers::ShortAnswer {
+            answers: vec![
+                c("four", 100.0, None),
+                c("4", 50.0, Some("Write it in words."))
+            ]
+        }
+    );
+}
+
+#[test]
+fn matching_pairs() {
+    let q = one(
+        "Match the following countries with their corresponding capitals. {\n\
+            =Canada -> Ottawa\n\
+            =Italy  -> Rome\n\
+            =Japan  -> Tokyo\n\
+            =India  -> New Delhi\n\
+         }",
+    );
+    assert_eq!(
+        q.answers,
+        Answers::Matching {
+            pairs: vec![
+                ("Canada".into(), "Ottawa".into()),
+                ("Italy".into(), "Rome".into()),
+                ("Japan".into(), "Tokyo".into()),
+                ("India".into(), "New Delhi".into()),
+            ]
+        }
+    );
+}
+
+#[test]
+#[allow(clippy::approx_constant)] // the documentation's own example is pi to three places
+fn numeric_tolerance_range_and_several_answers() {
+    let num = |src: &str| match one(src).answers {
+        Answers::Numeric { answers } => answers,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        num("When was Ulysses S. Grant born?{#1822:5}")[0].value,
+        NumericValue::Tolerance {
+            value: 1822.0,
+            tolerance: 5.0
+        }
+    );
+    assert_eq!(
+        num("What is the value of pi (to 3 decimal places)? {#3.141..3.142}.")[0].value,
+        NumericValue::Range {
+            min: 3.141,
+            max: 3.142
+        }
+    );
+    let several = num("When was Ulysses S. Grant born? {#\n=1822:0      #Correct! Full credit.\n=%50%1822:2 #He was born in 1822. Half credit for being close.\n}");
+    assert_eq!(several.len(), 2);
+    assert_eq!(several[0].weight, 100.0);
+    assert_eq!(
+        several[0].feedback.as_deref(),
+        Some("Correct! Full credit.")
+    );
+    assert_eq!(
+        several[1].value,
+        NumericValue::Tolerance {
+            value: 1822.0,
+            tolerance: 2.0
+        }
+    );
+    assert_eq!(several[1].weight, 50.0);
+}
+
+#[test]
+fn essay_description_titles_markup_categories_comments_and_general_feedback() {
+    let src = "// A comment line, ignored.\n\
+               $CATEGORY: History/US presidents\n\
+               \n\
+               ::Q1 Grant:: [html]Write a short biography of <b>Dag Hammarskjöld</b>. {}\n\
+               \n\
+               ::Intro::You will now answer three questions.\n\
+               \n\
+               $CATEGORY: Maths\n\
+               What is 1 + 1? {=2 ####Addition of small numbers.}\n";
+    let (qs, errors) = parse(src);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(qs.len(), 3);
+    assert_eq!(qs[0].title.as_deref(), Some("Q1 Grant"));
+    assert_eq!(qs[0].markup, Markup::Html);
+    assert_eq!(qs[0].answers, Answers::Essay);
+    assert_eq!(qs[0].category.as_deref(), Some("History/US presidents"));
+    assert_eq!(qs[0].line, 4);
+    assert_eq!(qs[1].answers, Answers::Description);
+    assert_eq!(qs[1].text, "You will now answer three questions.");
+    assert_eq!(qs[2].category.as_deref(), Some("Maths"));
+    assert_eq!(
+        qs[2].general_feedback.as_deref(),
+        Some("Addition of small numbers.")
+    );
+    assert_eq!(qs[2].line, 9);
+}
+
+#[test]
+fn escapes_are_text_not_syntax() {
+    let q = one("Which is a set in maths\\: \\{1, 2\\}? {=\\{a\\} \\= \\{b\\} ~a \\~ b ~a\\#b}");
+    assert_eq!(q.text, "Which is a set in maths: {1, 2}?");
+    match q.answers {
+        Answers::MultipleChoice { choices } => {
+            assert_eq!(choices[0].text, "{a} = {b}");
+            assert_eq!(choices[1].text, "a ~ b");
+            assert_eq!(choices[2].text, "a#b");
+            assert_eq!(choices[2].feedback, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(one("Line one\\nline two{}").text, "Line one\nline two");
+}
+
+#[test]
+fn malformed_questions_are_reported_at_their_line_and_the_rest_still_read() {
+    let src = "Fine one {=yes ~no}\n\
+               \n\
+               // the next question never closes its block\n\
+               Broken {=a ~b\n\
+               \n\
+               \n\
+               Also fine {T}\n\
+               \n\
+               Bad weight {~%abc%x =y}\n\
+               \n\
+               Bad number {#12,5}\n\
+               \n\
+               No right answer {~a ~b}\n\
+               \n\
+               Half a match {=a -> 1 ~b}\n\
+               \n\
+               Two blocks {=a} and {=b}\n\
+               \n\
+               ::Unclosed title\n";
+    let (qs, errors) = parse(src);
+    let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+    assert_eq!(qs.len(), 2, "{qs:?}");
+    assert_eq!(
+        qs[1].answers,
+        Answers::TrueFalse {
+            correct: true,
+            feedback_wrong: None,
+            feedback_right: None
+        }
+    );
+    assert_eq!(lines, vec![4, 9, 11, 13, 15, 17, 19], "{errors:#?}");
+    let msg = |i: usize| errors[i].message.as_str();
+    assert!(msg(0).contains("not closed"), "{}", msg(0));
+    assert!(msg(1).contains("%abc%"), "{}", msg(1));
+    assert!(msg(2).contains("\"12,5\" is not a number"), "{}", msg(2));
+    assert!(msg(3).contains("right answer"), "{}", msg(3));
+    assert!(msg(4).contains("matching"), "{}", msg(4));
+    assert!(msg(5).contains("one answer block"), "{}", msg(5));
+    assert!(msg(6).contains("title"), "{}", msg(6));
+}
+
+#[test]
+fn an_error_inside_a_multi_line_block_names_the_line_of_the_answer() {
+    let src = "Pick the primes. {\n=%50%2\n=%50%3\n~%1000%4\n}";
+    let (_, errors) = parse(src);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line, 4, "{errors:?}");
+    assert!(errors[0].message.contains("-100 to 100"));
+}
+
+/// Until the cargo-fuzz targets exist: 20,000 random files of up to 40 pieces of
+/// GIFT's own syntax, numbers, words and non-ASCII text. The parser must never
+/// panic, and every question and error must point inside the file.
+#[test]
+fn random_input_never_panics_and_errors_point_inside_the_file() {
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "=",
+        "~",
+        "#",
+        "####",
+        "%",
+        "%50%",
+        "%-100%",
+        "->",
+        "::",
+        "\\",
+        "\\{",
+        "\\n",
+        ":",
+        "..",
+        "\n",
+        "\n\n",
+        " ",
+        "T",
+        "FALSE",
+        "[html]",
+        "$CATEGORY:",
+        "//",
+        "1822",
+        "3.14",
+        "-5",
+        "é",
+        "日本",
+        "word",
+        "Grant",
+        "\u{feff}",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut read = 0usize;
+    for _ in 0..20_000 {
+        let n = (next() % 40) as usize;
+        let src: String = (0..n)
+            .map(|_| PIECES[(next() as usize) % PIECES.len()])
+            .collect();
+        let lines = src.lines().count().max(1);
+        let (qs, errors) = parse(&src);
+        read += qs.len();
+        for e in &errors {
+            assert!(e.line >= 1 && e.line <= lines, "{e:?} in {src:?}");
+        }
+        for q in &qs {
+            assert!(q.line >= 1 && q.line <= lines, "{q:?} in {src:?}");
+        }
+    }
+    assert!(
+        read > 100,
+        "the generator makes some valid questions too: {read}"
+    );
+}
