@@ -10,6 +10,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportFormat {
+    /// Moodle's GIFT.
+    Gift,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Time the analytics on a 2-D int8 .npy score matrix (the peer baseline's data set).
@@ -24,6 +30,21 @@ enum Command {
     },
     /// Exam summary, reliability and item analysis of a score matrix CSV.
     Analyse(AnalyseArgs),
+    /// Read a question file and report what it holds: every question, and every
+    /// error with its line. Exit status 1 when the file has errors.
+    Import {
+        /// The file's format.
+        #[arg(long, value_enum)]
+        format: ImportFormat,
+        /// Check and print only; change nothing. (Importing into a question bank
+        /// comes with the authoring work; today only the check exists.)
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the questions and errors as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        file: PathBuf,
+    },
     /// Run the central server: the platform REST API (JWT) and its grading worker.
     Serve(ServeArgs),
     /// Ingest results files (*.exhres) or check manifests (*.exhman) carried on a
@@ -449,6 +470,51 @@ async fn main() -> anyhow::Result<()> {
             if let Err(e) = seat(a).await {
                 eprintln!("examhall seat: {e:#}");
                 std::process::exit(2);
+            }
+        }
+        Command::Import {
+            format: ImportFormat::Gift,
+            dry_run,
+            json,
+            file,
+        } => {
+            if !dry_run {
+                eprintln!(
+                    "examhall import: importing into a question bank is not built yet; \
+                     use --dry-run to check {}",
+                    file.display()
+                );
+                std::process::exit(2);
+            }
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("examhall import: {}: {e}", file.display());
+                    std::process::exit(2);
+                }
+            };
+            let (questions, errors) = examhall_formats::gift::parse(&text);
+            if json {
+                let out = serde_json::json!({
+                    "file": file.display().to_string(),
+                    "format": "gift",
+                    "questions": questions,
+                    "errors": errors,
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!(
+                    "{}: {} question(s) read, {} with errors",
+                    file.display(),
+                    questions.len(),
+                    errors.len()
+                );
+            }
+            for e in &errors {
+                eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+            }
+            if !errors.is_empty() {
+                std::process::exit(1);
             }
         }
         Command::Openapi => println!(

@@ -74,7 +74,10 @@ fn internal_dependencies_point_toward_the_domain() {
         ),
         ("examhall-testkit", &["examhall-domain", "examhall-store"]),
         ("examhall-server", &["examhall-app", "examhall-protocol"]),
-        ("examhall-cli", &["examhall-app", "examhall-server"]),
+        (
+            "examhall-cli",
+            &["examhall-app", "examhall-server", "examhall-formats"],
+        ),
         (
             "examhall-desktop",
             &[
