@@ -14,6 +14,8 @@ struct Cli {
 enum ImportFormat {
     /// Moodle's GIFT.
     Gift,
+    /// Aiken (multiple choice, one question per block).
+    Aiken,
 }
 
 #[derive(Subcommand)]
@@ -473,7 +475,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Import {
-            format: ImportFormat::Gift,
+            format,
             dry_run,
             json,
             file,
@@ -493,25 +495,41 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(2);
                 }
             };
-            let (questions, errors) = examhall_formats::gift::parse(&text);
+            // (format name, questions as JSON, how many, errors as (line, message))
+            let (name, questions, count, errors): (&str, serde_json::Value, usize, Vec<_>) =
+                match format {
+                    ImportFormat::Gift => {
+                        let (q, e) = examhall_formats::gift::parse(&text);
+                        let e = e.into_iter().map(|e| (e.line, e.message)).collect();
+                        ("gift", serde_json::to_value(&q)?, q.len(), e)
+                    }
+                    ImportFormat::Aiken => {
+                        let (q, e) = examhall_formats::aiken::parse(&text);
+                        let e = e.into_iter().map(|e| (e.line, e.message)).collect();
+                        ("aiken", serde_json::to_value(&q)?, q.len(), e)
+                    }
+                };
             if json {
+                let errs: Vec<_> = errors
+                    .iter()
+                    .map(|(line, message)| serde_json::json!({"line": line, "message": message}))
+                    .collect();
                 let out = serde_json::json!({
                     "file": file.display().to_string(),
-                    "format": "gift",
+                    "format": name,
                     "questions": questions,
-                    "errors": errors,
+                    "errors": errs,
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 println!(
-                    "{}: {} question(s) read, {} with errors",
+                    "{}: {count} question(s) read, {} with errors",
                     file.display(),
-                    questions.len(),
                     errors.len()
                 );
             }
-            for e in &errors {
-                eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+            for (line, message) in &errors {
+                eprintln!("{}:{line}: {message}", file.display());
             }
             if !errors.is_empty() {
                 std::process::exit(1);

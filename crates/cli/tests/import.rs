@@ -44,6 +44,26 @@ fn a_dry_run_prints_the_questions_and_names_each_error_by_line() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 question(s) read, 0 with errors"));
 
+    // Aiken, the same way.
+    let aiken = dir.path().join("bank.txt");
+    std::fs::write(
+        &aiken,
+        "Closest planet?\nA. Venus\nB. Mercury\nANSWER: B\n\nBad?\nA. x\nB. y\nANSWER: Z\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "import",
+        "--format",
+        "aiken",
+        "--dry-run",
+        "--json",
+        aiken.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["questions"][0]["answer"], 1);
+    assert_eq!(v["errors"][0]["line"], 9);
+
     // Without --dry-run nothing is imported yet, and it says so; a missing file is named.
     let out = run(&["import", "--format", "gift", path]);
     assert_eq!(out.status.code(), Some(2));

@@ -2,4 +2,5 @@
 //! lines), before anything is mapped onto Examhall's own question types. Pure:
 //! text in, a syntax tree and located errors out.
 
+pub mod aiken;
 pub mod gift;
