@@ -1,5 +1,7 @@
 //! Aiken, checked against the example in Moodle's documentation and malformed input.
 
+mod common;
+
 use examhall_formats::aiken::parse;
 
 #[test]
@@ -96,21 +98,10 @@ fn random_input_never_panics_and_errors_point_inside_the_file() {
         "\u{feff}",
         " ",
     ];
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
     let mut read = 0;
-    for _ in 0..20_000 {
-        let n = (next() % 40) as usize;
-        let src: String = (0..n)
-            .map(|_| PIECES[(next() as usize) % PIECES.len()])
-            .collect();
+    common::random_files(PIECES, 0x2545_F491_4F6C_DD1D, 20_000, |src| {
         let lines = src.lines().count().max(1);
-        let (qs, errors) = parse(&src);
+        let (qs, errors) = parse(src);
         read += qs.len();
         for e in &errors {
             assert!(e.line >= 1 && e.line <= lines, "{e:?} in {src:?}");
@@ -118,6 +109,6 @@ fn random_input_never_panics_and_errors_point_inside_the_file() {
         for q in &qs {
             assert!(q.answer < q.options.len() && q.options.len() >= 2, "{q:?}");
         }
-    }
+    });
     assert!(read > 0, "the generator makes some valid questions too");
 }

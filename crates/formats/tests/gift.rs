@@ -2,6 +2,8 @@
 //! (docs.moodle.org/en/GIFT_format), one construct at a time, and against
 //! malformed input whose error must name the right line.
 
+mod common;
+
 use examhall_formats::gift::{parse, Answers, Choice, GiftQuestion, Markup, NumericValue};
 
 fn one(src: &str) -> GiftQuestion {
@@ -321,21 +323,10 @@ fn random_input_never_panics_and_errors_point_inside_the_file() {
         "Grant",
         "\u{feff}",
     ];
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
     let mut read = 0usize;
-    for _ in 0..20_000 {
-        let n = (next() % 40) as usize;
-        let src: String = (0..n)
-            .map(|_| PIECES[(next() as usize) % PIECES.len()])
-            .collect();
+    common::random_files(PIECES, 0x9E37_79B9_7F4A_7C15, 20_000, |src| {
         let lines = src.lines().count().max(1);
-        let (qs, errors) = parse(&src);
+        let (qs, errors) = parse(src);
         read += qs.len();
         for e in &errors {
             assert!(e.line >= 1 && e.line <= lines, "{e:?} in {src:?}");
@@ -343,7 +334,7 @@ fn random_input_never_panics_and_errors_point_inside_the_file() {
         for q in &qs {
             assert!(q.line >= 1 && q.line <= lines, "{q:?} in {src:?}");
         }
-    }
+    });
     assert!(
         read > 100,
         "the generator makes some valid questions too: {read}"

@@ -91,6 +91,18 @@ async fn kinds(ctx: &Ctx, attempt: &str) -> Vec<AttemptEvent> {
         .collect()
 }
 
+/// The whole-room console view, as the invigilator sees it.
+async fn view_room(
+    ctx: &Ctx,
+    inv: &str,
+    session_id: i64,
+) -> examhall_protocol::room::RoomConsoleDto {
+    ctx.app
+        .room_console(inv, SessionRef { session_id })
+        .await
+        .unwrap()
+}
+
 /// The same database opened by a new process: what a seat sees after kill -9.
 async fn restarted(ctx: &Ctx) -> (App, String) {
     let app = App::new(
@@ -248,16 +260,7 @@ async fn a_pause_stops_the_clock_and_holds_answers_until_resumed() {
         )
         .await
         .unwrap();
-    let console = ctx
-        .app
-        .room_console(
-            &inv,
-            SessionRef {
-                session_id: s.session_id,
-            },
-        )
-        .await
-        .unwrap();
+    let console = view_room(&ctx, &inv, s.session_id).await;
     let seat = console
         .seats
         .iter()
@@ -299,16 +302,7 @@ async fn extensions_add_credited_time_and_accommodations_multiply() {
     );
     let row = ctx.db.store.attempt(&a2).await.unwrap().unwrap();
     assert_eq!((row.time_multiplier, row.credited_ms), (1.25, 600_000));
-    let console = ctx
-        .app
-        .room_console(
-            &inv,
-            SessionRef {
-                session_id: s.session_id,
-            },
-        )
-        .await
-        .unwrap();
+    let console = view_room(&ctx, &inv, s.session_id).await;
     let line = console.log.iter().find(|l| l.kind == "extend").unwrap();
     assert_eq!(line.username.as_deref(), Some("candidate2"));
     assert!(line.detail.starts_with("+10 min"), "{}", line.detail);
@@ -346,16 +340,7 @@ async fn extensions_add_credited_time_and_accommodations_multiply() {
             other => panic!("expected an error on {field}, got {other:?}"),
         }
     }
-    let again = ctx
-        .app
-        .room_console(
-            &inv,
-            SessionRef {
-                session_id: s.session_id,
-            },
-        )
-        .await
-        .unwrap();
+    let again = view_room(&ctx, &inv, s.session_id).await;
     assert_eq!(again.log.len(), n, "refused actions log nothing");
     assert_eq!(remaining(&ctx.app, &c2, &a2).await.allowed_ms, 2_850_000);
 }
@@ -410,16 +395,7 @@ async fn an_unclean_exit_locks_the_seat_until_an_invigilator_unlocks_it() {
         app.open_attempt(&tok, r()).await.unwrap().clock.locked,
         "still locked"
     );
-    let console = ctx
-        .app
-        .room_console(
-            &inv,
-            SessionRef {
-                session_id: s.session_id,
-            },
-        )
-        .await
-        .unwrap();
+    let console = view_room(&ctx, &inv, s.session_id).await;
     assert!(console.log.iter().any(|l| l.kind == "unlock_refused"));
     let me = console
         .seats
@@ -550,16 +526,7 @@ async fn the_downtime_ledger_proposes_the_gap_and_credits_it_once() {
     )
     .await
     .unwrap();
-    let console = ctx
-        .app
-        .room_console(
-            &inv,
-            SessionRef {
-                session_id: s.session_id,
-            },
-        )
-        .await
-        .unwrap();
+    let console = view_room(&ctx, &inv, s.session_id).await;
     assert_eq!(console.ledger.len(), 1, "{:?}", console.ledger);
     let p = &console.ledger[0];
     assert_eq!(
@@ -661,16 +628,7 @@ async fn check_in_incidents_and_closing_account_for_everyone() {
         .await
         .unwrap();
     assert_eq!(closed.state, examhall_domain::room::RoomState::Closed);
-    let console = ctx
-        .app
-        .room_console(
-            &inv,
-            SessionRef {
-                session_id: s.session_id,
-            },
-        )
-        .await
-        .unwrap();
+    let console = view_room(&ctx, &inv, s.session_id).await;
     let kinds: Vec<&str> = console.log.iter().map(|l| l.kind.as_str()).collect();
     assert_eq!(
         kinds,
@@ -805,16 +763,7 @@ async fn closing_the_exam_window_needs_the_invigilators_code_under_a_room() {
         })
         .collect();
     assert_eq!(asked, vec![false, false, false, true]);
-    let console = ctx
-        .app
-        .room_console(
-            &inv,
-            SessionRef {
-                session_id: s.session_id,
-            },
-        )
-        .await
-        .unwrap();
+    let console = view_room(&ctx, &inv, s.session_id).await;
     let lines = console
         .log
         .iter()
