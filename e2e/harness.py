@@ -104,6 +104,20 @@ class Desktop:
             con.close()
         return {q: (json.loads(a) if a else None) for q, a in rows}
 
+    def wait_count(self, sql, what, timeout):
+        """Waits until `sql` (a SELECT count(*)) is non-zero in this desktop's database."""
+        deadline = time.time() + timeout
+        while True:
+            con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
+            try:
+                n = con.execute(sql).fetchone()[0]
+            finally:
+                con.close()
+            if n:
+                return n
+            assert time.time() < deadline, f"{what} within {timeout} s"
+            time.sleep(0.2)
+
     def verify_chains(self):
         """Recomputes every attempt's hash chain independently of the Rust code."""
         con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)

@@ -427,18 +427,8 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         assert "extend" in log and "fire alarm in the corridor" in log and "unlock" in log, log
         assert seat.verify_chains() > 0
         # The seat's result reaches the hub with the sync loop (every 10 s).
-        import sqlite3
-        deadline = time.time() + 40
-        while True:
-            con = sqlite3.connect(f"file:{inv.db}?mode=ro", uri=True)
-            try:
-                held = con.execute("SELECT count(*) FROM attempts WHERE status <> 'in_progress'").fetchone()[0]
-            finally:
-                con.close()
-            if held:
-                break
-            assert time.time() < deadline, "the seat's result did not reach the hub"
-            time.sleep(0.5)
+        inv.wait_count("SELECT count(*) FROM attempts WHERE status <> 'in_progress'",
+                       "the seat's result reaches the hub", 40)
         # The printable room report carries the attendance and the room's log.
         c.click("#room-print")
         deadline = time.time() + 20
@@ -518,18 +508,8 @@ def test_the_exam_window_refuses_the_clipboard_shortcuts_and_the_context_menu():
         wait_saved(s, 0)
         # Leaving the window is an integrity event in the attempt's log.
         s.js("window.dispatchEvent(new Event('blur'));")
-        import sqlite3
-        deadline = time.time() + 10
-        while True:
-            con = sqlite3.connect(f"file:{d.db}?mode=ro", uri=True)
-            try:
-                n = con.execute("SELECT count(*) FROM attempt_events WHERE kind = 'focus_lost'").fetchone()[0]
-            finally:
-                con.close()
-            if n:
-                break
-            assert time.time() < deadline, "no focus_lost event was recorded"
-            time.sleep(0.2)
+        d.wait_count("SELECT count(*) FROM attempt_events WHERE kind = 'focus_lost'",
+                     "a focus_lost event is recorded", 10)
         # Leaving the exam lifts the exam's guards.
         s.click("#submit-open")
         s.click("#submit-confirm")

@@ -83,18 +83,24 @@ fn settings(opts: Options) -> anyhow::Result<Settings> {
         None => config::MachineConfig::default(),
     };
     // Flags and variables are checked as the file is.
-    let mut flags = String::new();
-    if let Some(h) = &opts.hub {
-        flags += &format!("hub = {h:?}\n");
-    }
-    if let Some(c) = &opts.centre {
-        flags += &format!("centre = {c:?}\n");
-    }
-    if let Some(n) = &opts.seat_name {
-        flags += &format!("seat_name = {n:?}\n");
-    }
-    let flags = config::parse("the command line or environment", &flags)?;
-    let hub = flags.hub.or(file.hub);
+    let flag = |name: &str, r: Result<String, String>| {
+        r.map_err(|m| anyhow::anyhow!("the command line or environment: {name}: {m}"))
+    };
+    let hub = match &opts.hub {
+        Some(h) => Some(flag("--hub / EXAMHALL_HUB", config::hub_address(h))?),
+        None => file.hub,
+    };
+    let centre = match &opts.centre {
+        Some(c) => Some(flag("--centre / EXAMHALL_CENTRE", config::centre_id(c))?),
+        None => file.centre,
+    };
+    let seat_name = match &opts.seat_name {
+        Some(n) => Some(flag(
+            "--seat-name / EXAMHALL_SEAT_NAME",
+            config::short_text(n, 100),
+        )?),
+        None => file.seat_name,
+    };
     let enrolment_token = opts.enrolment_token.or(file.enrolment_token);
     if enrolment_token.is_some() && hub.is_none() {
         anyhow::bail!(
@@ -113,11 +119,8 @@ fn settings(opts: Options) -> anyhow::Result<Settings> {
         lab_seat: opts.lab_seat.or(file.lab_seat).unwrap_or(hub.is_some()),
         hub,
         enrolment_token,
-        seat_name: flags
-            .seat_name
-            .or(file.seat_name)
-            .unwrap_or_else(|| "Lab seat".into()),
-        centre: flags.centre.or(file.centre),
+        seat_name: seat_name.unwrap_or_else(|| "Lab seat".into()),
+        centre,
     })
 }
 

@@ -130,73 +130,26 @@ pub fn parse(file: &str, text: &str) -> Result<MachineConfig, ConfigError> {
             }
         }
     };
-    let text_value = |field: &str, v: &Option<Spanned<String>>, max: usize| match v {
-        None => Ok(None),
-        Some(s) => {
-            let t = s.get_ref().trim();
-            if t.is_empty() || t.chars().count() > max {
-                Err(bad(field, s, format!("1 to {max} characters")))
-            } else {
-                Ok(Some(t.to_owned()))
-            }
-        }
+    let text_value = |field: &str, v: &Option<Spanned<String>>, max: usize| {
+        v.as_ref()
+            .map(|s| short_text(s.get_ref(), max).map_err(|m| bad(field, s, m)))
+            .transpose()
     };
-
-    let serve = match &raw.serve {
-        None => None,
-        Some(s) => Some(s.get_ref().trim().parse::<SocketAddr>().map_err(|_| {
-            bad(
-                "serve",
-                s,
-                format!(
-                    "\"{}\" is not an address and port such as 0.0.0.0:8000",
-                    s.get_ref()
-                ),
-            )
-        })?),
-    };
-    let hub = match &raw.hub {
-        None => None,
-        Some(s) => {
-            let v = s.get_ref().trim().trim_end_matches('/');
-            let rest = v
-                .strip_prefix("http://")
-                .or_else(|| v.strip_prefix("https://"));
-            match rest {
-                Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
-                    Some(v.to_owned())
-                }
-                _ => {
-                    return Err(bad(
-                        "hub",
-                        s,
-                        format!(
-                        "\"{}\" is not an http:// or https:// address such as http://10.0.0.2:8000",
-                        s.get_ref()
-                    ),
-                    ))
-                }
-            }
-        }
-    };
-    let centre = match &raw.centre {
-        None => None,
-        Some(s) => {
-            let v = s.get_ref().trim();
-            let ok = !v.is_empty()
-                && v.len() <= 64
-                && v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            if !ok {
-                return Err(bad(
-                    "centre",
-                    s,
-                    "1 to 64 letters, digits, '-' or '_' (the centre id HQ issued)".into(),
-                ));
-            }
-            Some(v.to_owned())
-        }
-    };
+    let serve = raw
+        .serve
+        .as_ref()
+        .map(|s| serve_address(s.get_ref()).map_err(|m| bad("serve", s, m)))
+        .transpose()?;
+    let hub = raw
+        .hub
+        .as_ref()
+        .map(|s| hub_address(s.get_ref()).map_err(|m| bad("hub", s, m)))
+        .transpose()?;
+    let centre = raw
+        .centre
+        .as_ref()
+        .map(|s| centre_id(s.get_ref()).map_err(|m| bad("centre", s, m)))
+        .transpose()?;
     Ok(MachineConfig {
         data_dir: folder("data_dir", &raw.data_dir)?,
         inbox: folder("inbox", &raw.inbox)?,
@@ -209,6 +162,49 @@ pub fn parse(file: &str, text: &str) -> Result<MachineConfig, ConfigError> {
         lab_seat: raw.lab_seat,
         demo: raw.demo,
     })
+}
+
+/// A hub's address: `http://` or `https://` and a host (a trailing `/` dropped).
+/// The same check for the file's `hub` and for `--hub` / `EXAMHALL_HUB`.
+pub fn hub_address(raw: &str) -> Result<String, String> {
+    let v = raw.trim().trim_end_matches('/');
+    match v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"))
+    {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(v.to_owned()),
+        _ => Err(format!(
+            "\"{raw}\" is not an http:// or https:// address such as http://10.0.0.2:8000"
+        )),
+    }
+}
+
+/// An address and port to serve on.
+pub fn serve_address(raw: &str) -> Result<SocketAddr, String> {
+    raw.trim()
+        .parse()
+        .map_err(|_| format!("\"{raw}\" is not an address and port such as 0.0.0.0:8000"))
+}
+
+/// The centre id HQ issued: 1 to 64 letters, digits, '-' or '_'.
+pub fn centre_id(raw: &str) -> Result<String, String> {
+    let v = raw.trim();
+    let ok = !v.is_empty()
+        && v.len() <= 64
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    ok.then(|| v.to_owned())
+        .ok_or_else(|| "1 to 64 letters, digits, '-' or '_' (the centre id HQ issued)".into())
+}
+
+/// Trimmed text of 1 to `max` characters.
+pub fn short_text(raw: &str, max: usize) -> Result<String, String> {
+    let t = raw.trim();
+    if t.is_empty() || t.chars().count() > max {
+        Err(format!("1 to {max} characters"))
+    } else {
+        Ok(t.to_owned())
+    }
 }
 
 #[cfg(test)]
@@ -276,6 +272,20 @@ mod tests {
 
         let (line, field, _) = invalid("a = [\n");
         assert_eq!((line, field), (1, None));
+    }
+
+    #[test]
+    fn flags_get_the_same_checks_as_the_file() {
+        assert_eq!(
+            hub_address(" https://hub.lab/ ").unwrap(),
+            "https://hub.lab"
+        );
+        assert!(hub_address("hub.lab:8000").unwrap_err().contains("http://"));
+        assert!(hub_address("http://").is_err());
+        assert_eq!(centre_id("north_2").unwrap(), "north_2");
+        assert!(centre_id("north lab").is_err());
+        assert!(short_text(&"x".repeat(101), 100).is_err());
+        assert!(serve_address("0.0.0.0:8000").is_ok() && serve_address("8000").is_err());
     }
 
     #[test]

@@ -113,6 +113,19 @@ fn pump(s: Rc<Saver>) {
     });
 }
 
+/// Sends typed values now and waits (up to ~10 s) until every pending answer is
+/// acknowledged: before submitting, and before the window closes.
+async fn drain(s: Rc<Saver>) {
+    s.outbox.borrow_mut().flush_typing();
+    pump(s.clone());
+    for _ in 0..100 {
+        if s.outbox.borrow().is_idle() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(100).await;
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub nav: Nav,
@@ -521,8 +534,6 @@ fn sitting(p: &SittingProps) -> Html {
             token.clone(),
         );
         Callback::from(move |_| {
-            saver.outbox.borrow_mut().flush_typing();
-            pump(saver.clone());
             let (saver, nav, attempt_id, token) = (
                 saver.clone(),
                 nav.clone(),
@@ -530,13 +541,8 @@ fn sitting(p: &SittingProps) -> Html {
                 token.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                // Every pending answer first, then the submission (up to ~10 s).
-                for _ in 0..100 {
-                    if saver.outbox.borrow().is_idle() {
-                        break;
-                    }
-                    gloo_timers::future::TimeoutFuture::new(100).await;
-                }
+                // Every pending answer first, then the submission.
+                drain(saver.clone()).await;
                 match ipc::submit(&token, attempt_id.clone()).await {
                     Ok(_) => nav.go(Screen::Result(attempt_id)),
                     Err(e) if matches!(e.code, ErrorCode::Conflict | ErrorCode::TimeUp) => {
@@ -598,18 +604,25 @@ fn sitting(p: &SittingProps) -> Html {
         })
     };
     let close_window = {
-        let (nav, attempt_id, close_code, close_error) = (
+        let (nav, attempt_id, close_code, close_error, saver) = (
             p.nav.clone(),
             attempt_id.clone(),
             close_code.clone(),
             close_error.clone(),
+            saver.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let code = (*close_code).trim().to_owned();
-            let (nav, attempt_id, close_error) =
-                (nav.clone(), attempt_id.clone(), close_error.clone());
+            let (nav, attempt_id, close_error, saver) = (
+                nav.clone(),
+                attempt_id.clone(),
+                close_error.clone(),
+                saver.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
+                // Nothing typed is left behind when the window closes.
+                drain(saver).await;
                 let code = (!code.is_empty()).then_some(code);
                 if let Err(e) = ipc::close_exam_window(&nav.token, &attempt_id, code).await {
                     nav.check(&e);
