@@ -1,8 +1,14 @@
 //! Presentational components: props in, callbacks out, no IO.
 
 use crate::i18n::{t, ta};
-use examhall_protocol::{Answer, CandidateQuestion, CandidateWidget};
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use crate::state::{map_value, move_item, ordered_items, with_map_value};
+use examhall_protocol::{
+    Answer, CandidateQuestion, CandidateWidget, ClozePartDto, GapInput, OptionDto,
+};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -118,6 +124,236 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
                     })} />
             }
         }
+        CandidateWidget::Matching { items, choices } => html! {
+            <MatchingWidget items={items.clone()} choices={choices.clone()} answer={p.answer.clone()} on_change={p.on_change.clone()} />
+        },
+        CandidateWidget::Ordering { items } => html! {
+            <OrderingWidget items={items.clone()} answer={p.answer.clone()} on_change={p.on_change.clone()} />
+        },
+        CandidateWidget::Cloze { parts } => html! {
+            <ClozeWidget parts={parts.clone()} answer={p.answer.clone()} on_change={p.on_change.clone()} />
+        },
+    }
+}
+
+/// Sets one entry of a map answer (matching item or cloze gap): `(key, value, typed)`.
+type MapSetter = Rc<dyn Fn(&str, String, bool)>;
+
+/// Builds each change on the newest map, even when two changes come before the
+/// page has re-rendered with the first.
+#[hook]
+fn use_map_setter(
+    answer: &Option<Answer>,
+    on_change: &Callback<(Option<Answer>, bool)>,
+) -> MapSetter {
+    let latest: Rc<RefCell<Option<Answer>>> = use_mut_ref(|| None);
+    *latest.borrow_mut() = answer.clone();
+    let on_change = on_change.clone();
+    Rc::new(move |key: &str, value: String, typed: bool| {
+        let next = with_map_value(latest.borrow().as_ref(), key, value);
+        *latest.borrow_mut() = next.clone();
+        on_change.emit((next, typed));
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct MatchingProps {
+    items: Vec<OptionDto>,
+    choices: Vec<String>,
+    answer: Option<Answer>,
+    on_change: Callback<(Option<Answer>, bool)>,
+}
+
+/// One list of answers per item (answer: item id → the chosen answer's text).
+#[function_component(MatchingWidget)]
+fn matching_widget(p: &MatchingProps) -> Html {
+    let set = use_map_setter(&p.answer, &p.on_change);
+    let rows = p.items.iter().map(|item| {
+        let current = map_value(p.answer.as_ref(), &item.id).to_owned();
+        let id = format!("match-{}", item.id);
+        let onchange = {
+            let (set, key) = (set.clone(), item.id.clone());
+            Callback::from(move |e: Event| {
+                set(&key, e.target_unchecked_into::<HtmlSelectElement>().value(), false)
+            })
+        };
+        html! {
+            <div class={classes!("match-row", (!current.is_empty()).then_some("chosen"))}>
+                <label class="match-item" for={id.clone()}>{&item.text}</label>
+                <select class="match-choice" id={id} {onchange}>
+                    <option value="" selected={current.is_empty()}>{t("answer-match-choose")}</option>
+                    { for p.choices.iter().map(|c| html! {
+                        <option value={c.clone()} selected={*c == current}>{c}</option>
+                    }) }
+                </select>
+            </div>
+        }
+    });
+    html! { <fieldset class="matching" aria-label={t("answer-match")}>{ for rows }</fieldset> }
+}
+
+#[derive(Properties, PartialEq)]
+struct OrderingProps {
+    items: Vec<OptionDto>,
+    answer: Option<Answer>,
+    on_change: Callback<(Option<Answer>, bool)>,
+}
+
+fn order_button_id(item: &str, up: bool) -> String {
+    format!("order-{}-{item}", if up { "up" } else { "down" })
+}
+
+/// The items in a numbered list, each with Move up / Move down (answer: the
+/// item ids in order). Nothing is answered until the candidate moves an item.
+#[function_component(OrderingWidget)]
+fn ordering_widget(p: &OrderingProps) -> Html {
+    let order = ordered_items(&p.items, p.answer.as_ref());
+    let announce = use_state(String::new);
+    // The moved item's button keeps the focus, wherever the list put it.
+    let focus_next = use_mut_ref(|| None::<String>);
+    {
+        let focus_next = focus_next.clone();
+        use_effect(move || {
+            let target = focus_next.borrow_mut().take();
+            if let Some(el) = target.and_then(|id| {
+                web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&id))
+            }) {
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    let ids: Vec<String> = order.iter().map(|o| o.id.clone()).collect();
+    let count = order.len();
+    let rows = order.iter().enumerate().map(|(i, item)| {
+        let mover = |up: bool| {
+            let (ids, on_change, announce, focus_next) = (
+                ids.clone(),
+                p.on_change.clone(),
+                announce.clone(),
+                focus_next.clone(),
+            );
+            let (item_id, text) = (item.id.clone(), item.text.clone());
+            Callback::from(move |_: MouseEvent| {
+                let Some(next) = move_item(&ids, i, up) else {
+                    return;
+                };
+                let to = if up { i - 1 } else { i + 1 };
+                // At an end, the button that way is disabled: focus the other one.
+                let keep_up = if up { to > 0 } else { to + 1 == count };
+                *focus_next.borrow_mut() = Some(order_button_id(&item_id, keep_up));
+                announce.set(ta(
+                    "answer-order-moved",
+                    &[
+                        ("item", text.clone().into()),
+                        ("position", (to + 1).into()),
+                        ("count", count.into()),
+                    ],
+                ));
+                on_change.emit((Some(Answer::Choices(next)), false));
+            })
+        };
+        let args = [
+            ("item", item.text.clone().into()),
+            ("position", (i + 1).into()),
+            ("count", count.into()),
+        ];
+        html! {
+            <li key={item.id.clone()} class="order-item" id={format!("order-{}", item.id)}>
+                <span class="order-pos">{i + 1}</span>
+                <span class="order-text">{&item.text}</span>
+                <span class="order-moves">
+                    <button type="button" id={order_button_id(&item.id, true)} disabled={i == 0}
+                        aria-label={ta("answer-order-up-label", &args)} onclick={mover(true)}>
+                        <span aria-hidden="true">{"↑ "}</span>{t("answer-order-up")}
+                    </button>
+                    <button type="button" id={order_button_id(&item.id, false)} disabled={i + 1 == count}
+                        aria-label={ta("answer-order-down-label", &args)} onclick={mover(false)}>
+                        <span aria-hidden="true">{"↓ "}</span>{t("answer-order-down")}
+                    </button>
+                </span>
+            </li>
+        }
+    });
+    html! {
+        <fieldset class="ordering" aria-label={t("answer-order")} aria-describedby="order-hint">
+            <p class="hint muted" id="order-hint">{t("answer-order-hint")}</p>
+            <ol class="order-list" role="list">{ for rows }</ol>
+            <p class="sr-only" id="order-announce" aria-live="polite">{(*announce).clone()}</p>
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ClozeProps {
+    parts: Vec<ClozePartDto>,
+    answer: Option<Answer>,
+    on_change: Callback<(Option<Answer>, bool)>,
+}
+
+/// The text with a field or a list in each gap (answer: gap id → what was
+/// written, or the chosen option's id).
+#[function_component(ClozeWidget)]
+fn cloze_widget(p: &ClozeProps) -> Html {
+    let set = use_map_setter(&p.answer, &p.on_change);
+    let mut number = 0;
+    let parts = p.parts.iter().map(|part| match part {
+        ClozePartDto::Text { text } => html! { <span class="cloze-text">{text}</span> },
+        ClozePartDto::Gap { id, input } => {
+            number += 1;
+            let current = map_value(p.answer.as_ref(), id).to_owned();
+            let dom_id = format!("gap-{id}");
+            match input {
+                GapInput::Text | GapInput::Numeric => {
+                    let numeric = matches!(input, GapInput::Numeric);
+                    let label = if numeric {
+                        ta("answer-gap-number", &[("number", number.into())])
+                    } else {
+                        ta("answer-gap", &[("number", number.into())])
+                    };
+                    let (set_i, set_c) = (set.clone(), set.clone());
+                    let (key_i, key_c) = (id.clone(), id.clone());
+                    html! {
+                        <input class={classes!("gap", if numeric { "gap-number" } else { "gap-text" })}
+                            id={dom_id} type="text" autocomplete="off" spellcheck="false"
+                            inputmode={if numeric { "decimal" } else { "text" }}
+                            aria-label={label} value={current}
+                            oninput={Callback::from(move |e: InputEvent| {
+                                set_i(&key_i, e.target_unchecked_into::<HtmlInputElement>().value(), true)
+                            })}
+                            // Programmatic edits (autofill, automation) may only fire `change`.
+                            onchange={Callback::from(move |e: Event| {
+                                set_c(&key_c, e.target_unchecked_into::<HtmlInputElement>().value(), true)
+                            })} />
+                    }
+                }
+                GapInput::Choice { options } => {
+                    let (set, key) = (set.clone(), id.clone());
+                    html! {
+                        <select class="gap gap-choice" id={dom_id}
+                            aria-label={ta("answer-gap", &[("number", number.into())])}
+                            onchange={Callback::from(move |e: Event| {
+                                set(&key, e.target_unchecked_into::<HtmlSelectElement>().value(), false)
+                            })}>
+                            <option value="" selected={current.is_empty()}>{t("answer-gap-choose")}</option>
+                            { for options.iter().map(|o| html! {
+                                <option value={o.id.clone()} selected={o.id == current}>{&o.text}</option>
+                            }) }
+                        </select>
+                    }
+                }
+            }
+        }
+    });
+    // Collected first: `number` counts the gaps in order.
+    let parts: Vec<Html> = parts.collect();
+    html! {
+        <fieldset class="cloze-box" aria-label={t("answer-cloze")}>
+            <div class="cloze">{ for parts }</div>
+        </fieldset>
     }
 }
 

@@ -1,9 +1,9 @@
 //! App-level and exam-level state as `Reducible`s: plain Rust, tested natively.
 
 use examhall_protocol::{
-    Answer, AttemptStatus, AttemptView, ClockDto, Role, SessionDto, SetupStatus,
+    Answer, AttemptStatus, AttemptView, ClockDto, OptionDto, Role, SessionDto, SetupStatus,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -146,11 +146,10 @@ impl ExamModel {
         }
     }
 
+    /// Answered unless blank (the domain's rule: an empty text or list, or a
+    /// map whose every value is blank, is no answer).
     pub fn is_answered(&self, qid: &str) -> bool {
-        self.view.answers.get(qid).is_some_and(|a| match a {
-            Answer::Text(t) => !t.trim().is_empty(),
-            Answer::Choices(c) => !c.is_empty(),
-        })
+        self.view.answers.get(qid).is_some_and(|a| !a.is_blank())
     }
 
     /// 1-based numbers of unanswered questions.
@@ -231,6 +230,65 @@ impl Reducible for ExamModel {
         }
         Rc::new(m)
     }
+}
+
+/// What a matching item or a cloze gap holds in a map answer ("" when nothing).
+pub fn map_value<'a>(answer: Option<&'a Answer>, key: &str) -> &'a str {
+    match answer {
+        Some(Answer::Map(m)) => m.get(key).map_or("", String::as_str),
+        _ => "",
+    }
+}
+
+/// The map answer after `key` (an item or gap) is set to `value`; an empty
+/// value removes the entry, and a map with no entry left is no answer.
+pub fn with_map_value(answer: Option<&Answer>, key: &str, value: String) -> Option<Answer> {
+    let mut m = match answer {
+        Some(Answer::Map(m)) => m.clone(),
+        _ => BTreeMap::new(),
+    };
+    if value.is_empty() {
+        m.remove(key);
+    } else {
+        m.insert(key.to_owned(), value);
+    }
+    (!m.is_empty()).then_some(Answer::Map(m))
+}
+
+/// The ordering items as the candidate has arranged them: the answer's order,
+/// else the attempt's starting order. Items the answer misses follow in their
+/// starting order; ids that are not items are ignored.
+pub fn ordered_items(items: &[OptionDto], answer: Option<&Answer>) -> Vec<OptionDto> {
+    let given: &[String] = match answer {
+        Some(Answer::Choices(ids)) => ids,
+        _ => &[],
+    };
+    let mut out: Vec<OptionDto> = Vec::with_capacity(items.len());
+    for id in given {
+        if let Some(item) = items.iter().find(|i| &i.id == id) {
+            if !out.iter().any(|o| o.id == item.id) {
+                out.push(item.clone());
+            }
+        }
+    }
+    for item in items {
+        if !out.iter().any(|o| o.id == item.id) {
+            out.push(item.clone());
+        }
+    }
+    out
+}
+
+/// `order` with the entry at `index` moved one place up (towards the start) or
+/// down; `None` when it cannot move that way.
+pub fn move_item(order: &[String], index: usize, up: bool) -> Option<Vec<String>> {
+    let other = if up { index.checked_sub(1)? } else { index + 1 };
+    if index >= order.len() || other >= order.len() {
+        return None;
+    }
+    let mut next = order.to_vec();
+    next.swap(index, other);
+    Some(next)
 }
 
 pub fn format_remaining(ms: i64) -> String {
@@ -366,5 +424,107 @@ mod tests {
             50_000,
             "counts down again once resumed"
         );
+    }
+
+    fn ids(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn items(v: &[&str]) -> Vec<OptionDto> {
+        v.iter()
+            .map(|id| OptionDto {
+                id: (*id).into(),
+                text: format!("text {id}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_ordering_item_moves_one_place_and_not_past_either_end() {
+        let order = ids(&["a", "b", "c"]);
+        assert_eq!(move_item(&order, 1, true), Some(ids(&["b", "a", "c"])));
+        assert_eq!(move_item(&order, 1, false), Some(ids(&["a", "c", "b"])));
+        assert_eq!(move_item(&order, 2, true), Some(ids(&["a", "c", "b"])));
+        assert_eq!(move_item(&order, 0, true), None, "the first cannot go up");
+        assert_eq!(move_item(&order, 2, false), None, "the last cannot go down");
+        assert_eq!(move_item(&order, 3, true), None, "no such item");
+        assert_eq!(move_item(&[], 0, false), None);
+    }
+
+    #[test]
+    fn ordering_items_show_the_answer_order_else_the_starting_order() {
+        let start = items(&["c", "a", "b"]);
+        let shown = |a: Option<Answer>| -> Vec<String> {
+            ordered_items(&start, a.as_ref())
+                .into_iter()
+                .map(|o| o.id)
+                .collect()
+        };
+        assert_eq!(shown(None), ids(&["c", "a", "b"]), "unanswered: as dealt");
+        assert_eq!(
+            shown(Some(Answer::Choices(ids(&["a", "b", "c"])))),
+            ids(&["a", "b", "c"])
+        );
+        assert_eq!(
+            shown(Some(Answer::Choices(ids(&["b", "x", "b"])))),
+            ids(&["b", "c", "a"]),
+            "unknown and repeated ids are dropped, missing items follow in starting order"
+        );
+        assert_eq!(shown(Some(Answer::Text("a".into()))), ids(&["c", "a", "b"]));
+        let moved = move_item(&shown(None), 0, false).map(Answer::Choices);
+        assert_eq!(moved, Some(Answer::Choices(ids(&["a", "c", "b"]))));
+    }
+
+    #[test]
+    fn a_map_answer_is_built_one_entry_at_a_time_and_cleared_when_empty() {
+        let a = with_map_value(None, "g1", "Paris".into());
+        let a = with_map_value(a.as_ref(), "g2", "4.5".into());
+        assert_eq!(
+            a,
+            Some(Answer::Map(
+                [("g1".into(), "Paris".into()), ("g2".into(), "4.5".into())].into()
+            ))
+        );
+        assert_eq!(map_value(a.as_ref(), "g2"), "4.5");
+        assert_eq!(map_value(a.as_ref(), "g3"), "");
+        assert_eq!(map_value(Some(&Answer::Text("x".into())), "g1"), "");
+        let a = with_map_value(a.as_ref(), "g1", "Lyon".into());
+        assert_eq!(map_value(a.as_ref(), "g1"), "Lyon", "a new value replaces");
+        let a = with_map_value(a.as_ref(), "g1", String::new());
+        assert_eq!(a, Some(Answer::Map([("g2".into(), "4.5".into())].into())));
+        assert_eq!(
+            with_map_value(a.as_ref(), "g2", String::new()),
+            None,
+            "nothing left: no answer"
+        );
+        assert_eq!(
+            with_map_value(Some(&Answer::Text("x".into())), "i1", "B".into()),
+            Some(Answer::Map([("i1".into(), "B".into())].into())),
+            "another shape is replaced"
+        );
+    }
+
+    #[test]
+    fn a_map_of_blanks_is_unanswered_and_an_ordering_is_answered_once_moved() {
+        let m = Rc::new(ExamModel::new(view(), 0.0));
+        let m = m.reduce(ExamAction::Edit {
+            question: "q1".into(),
+            answer: Some(Answer::Map(
+                [("g1".into(), "  ".into()), ("g2".into(), String::new())].into(),
+            )),
+        });
+        assert!(!m.is_answered("q1"), "every value blank");
+        let filled = with_map_value(m.view.answers.get("q1"), "g2", "7".into());
+        let m = m.reduce(ExamAction::Edit {
+            question: "q1".into(),
+            answer: filled,
+        });
+        assert!(m.is_answered("q1"), "one gap filled");
+        let m = m.reduce(ExamAction::Edit {
+            question: "q2".into(),
+            answer: Some(Answer::Choices(ids(&["b", "a"]))),
+        });
+        assert!(m.is_answered("q2"));
+        assert_eq!(m.unanswered(), vec![3]);
     }
 }

@@ -112,7 +112,7 @@ impl App {
                     {
                         Some(Answer::Text(t)) => vec![t],
                         Some(Answer::Choices(c)) => c,
-                        None => vec![],
+                        Some(Answer::Map(_)) | None => vec![],
                     }
                 })
                 .collect();

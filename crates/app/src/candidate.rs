@@ -489,7 +489,11 @@ impl App {
             display_preset,
             attempt_id: attempt.id.clone(),
             exam_title: exam.title.clone(),
-            questions: exam.questions.iter().map(CandidateQuestion::from).collect(),
+            questions: exam
+                .questions_for_attempt(&attempt.id)
+                .into_iter()
+                .map(|q| CandidateQuestion::for_attempt(q, &attempt.id, exam.order.shuffle_options))
+                .collect(),
             answers,
             flagged,
             current_index: attempt

@@ -62,6 +62,7 @@ fn q(id: &str, prompt: &str, marks: f64, kind: QuestionKind) -> Question {
 pub fn demo_exam() -> ExamSpec {
     ExamSpec {
         window: Default::default(),
+        order: Default::default(),
         title: "Demo: General Science".into(),
         duration_secs: 30 * 60,
         pass_mark_pct: 50.0,

@@ -136,6 +136,32 @@ async fn sit(app: &App, plan: &SeatPlan, report: &impl Fn(serde_json::Value)) ->
             CandidateWidget::ShortText | CandidateWidget::Essay => {
                 Answer::Text("An answer typed at the seat.".into())
             }
+            CandidateWidget::Matching { items, choices } => Answer::Map(
+                items
+                    .iter()
+                    .map(|i| (i.id.clone(), choices[0].clone()))
+                    .collect(),
+            ),
+            CandidateWidget::Ordering { items } => {
+                Answer::Choices(items.iter().map(|i| i.id.clone()).collect())
+            }
+            CandidateWidget::Cloze { parts } => Answer::Map(
+                parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        examhall_protocol::ClozePartDto::Gap { id, input } => Some((
+                            id.clone(),
+                            match input {
+                                examhall_protocol::GapInput::Choice { options } => {
+                                    options[0].id.clone()
+                                }
+                                _ => "1".into(),
+                            },
+                        )),
+                        examhall_protocol::ClozePartDto::Text { .. } => None,
+                    })
+                    .collect(),
+            ),
         };
         let mut held = None::<&str>;
         loop {

@@ -307,6 +307,7 @@ impl App {
         }
         let spec = ExamSpec {
             window: Default::default(),
+            order: Default::default(),
             title: req.title.trim().to_owned(),
             duration_secs: req.duration_minutes.saturating_mul(60),
             pass_mark_pct: req.pass_mark.unwrap_or(50.0),
@@ -500,6 +501,7 @@ fn api_result(r: examhall_store::ResultListRow) -> ApiResult {
 fn probe_exam(questions: Vec<Question>) -> ExamSpec {
     ExamSpec {
         window: Default::default(),
+        order: Default::default(),
         title: "probe".into(),
         duration_secs: 60,
         pass_mark_pct: 50.0,
@@ -563,6 +565,12 @@ fn to_question(id: QuestionId, q: &NewApiQuestion) -> AppResult<Question> {
             case_sensitive: false,
         },
         ApiQuestionType::Essay => QuestionKind::Essay,
+        ApiQuestionType::Matching | ApiQuestionType::Ordering | ApiQuestionType::Cloze => {
+            return Err(AppError::invalid(
+                "type",
+                "matching, ordering and cloze questions come into the bank by import (examhall import, or the bank's import page)",
+            ))
+        }
     };
     if q.text.trim().is_empty() {
         return Err(AppError::invalid("text", "a question needs its text"));
@@ -622,6 +630,91 @@ fn api_question(id: &str, q: &Question, keys: bool) -> ApiQuestion {
             None,
         ),
         QuestionKind::Essay => (ApiQuestionType::Essay, vec![], None, None),
+        QuestionKind::WeightedChoice { options, multiple } => {
+            let full: Vec<String> = options
+                .iter()
+                .filter(|o| {
+                    if *multiple {
+                        o.credit > 0.0
+                    } else {
+                        o.credit >= 1.0
+                    }
+                })
+                .map(|o| o.id.clone())
+                .collect();
+            (
+                if *multiple {
+                    ApiQuestionType::MultipleChoice
+                } else {
+                    ApiQuestionType::SingleChoice
+                },
+                options
+                    .iter()
+                    .map(|o| ApiOption {
+                        key: o.id.clone(),
+                        text: o.text.clone(),
+                    })
+                    .collect(),
+                Some(full.join(",")),
+                None,
+            )
+        }
+        QuestionKind::NumericSet { answers } => {
+            let best = answers.iter().max_by(|a, b| a.credit.total_cmp(&b.credit));
+            (
+                ApiQuestionType::Numeric,
+                vec![],
+                best.map(|a| a.value.to_string()),
+                best.and_then(|a| match a.tolerance {
+                    Tolerance::Absolute(t) => Some(t),
+                    _ => None,
+                }),
+            )
+        }
+        QuestionKind::TextSet { answers, .. } => (
+            ApiQuestionType::ShortText,
+            vec![],
+            Some(
+                answers
+                    .iter()
+                    .filter(|a| a.credit >= 1.0)
+                    .map(|a| a.pattern.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            ),
+            None,
+        ),
+        QuestionKind::Matching { pairs, .. } => (
+            ApiQuestionType::Matching,
+            pairs
+                .iter()
+                .map(|p| ApiOption {
+                    key: p.id.clone(),
+                    text: p.prompt.clone(),
+                })
+                .collect(),
+            Some(
+                pairs
+                    .iter()
+                    .map(|p| format!("{}={}", p.id, p.answer))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            None,
+        ),
+        QuestionKind::Ordering { items, .. } => (
+            ApiQuestionType::Ordering,
+            opts(items),
+            Some(
+                items
+                    .iter()
+                    .map(|o| o.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            None,
+        ),
+        QuestionKind::Cloze { .. } => (ApiQuestionType::Cloze, vec![], None, None),
     };
     ApiQuestion {
         id: id.to_owned(),
@@ -690,6 +783,50 @@ fn to_answer(q: &Question, raw: &str) -> Result<Answer, String> {
                 .ok_or_else(|| format!("{raw:?} is not a number"))?;
             Answer::Text(raw.to_owned())
         }
-        QuestionKind::ShortText { .. } | QuestionKind::Essay => Answer::Text(raw.to_owned()),
+        QuestionKind::ShortText { .. } | QuestionKind::TextSet { .. } | QuestionKind::Essay => {
+            Answer::Text(raw.to_owned())
+        }
+        QuestionKind::WeightedChoice { options, multiple } => {
+            let plain: Vec<ChoiceOption> = options
+                .iter()
+                .map(|o| ChoiceOption {
+                    id: o.id.clone(),
+                    text: o.text.clone(),
+                })
+                .collect();
+            if *multiple {
+                Answer::Choices(
+                    split_keys(raw)
+                        .iter()
+                        .map(|k| find(&plain, k))
+                        .collect::<Result<_, _>>()?,
+                )
+            } else {
+                Answer::Text(find(&plain, raw)?)
+            }
+        }
+        QuestionKind::NumericSet { .. } => {
+            raw.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("{raw:?} is not a number"))?;
+            Answer::Text(raw.to_owned())
+        }
+        QuestionKind::Ordering { items, .. } => Answer::Choices(
+            split_keys(raw)
+                .iter()
+                .map(|k| find(items, k))
+                .collect::<Result<_, _>>()?,
+        ),
+        QuestionKind::Matching { .. } | QuestionKind::Cloze { .. } => Answer::Map(
+            raw.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    l.split_once('=')
+                        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                        .ok_or_else(|| format!("{l:?}: write one `item=answer` per line"))
+                })
+                .collect::<Result<_, _>>()?,
+        ),
     })
 }

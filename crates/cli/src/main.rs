@@ -16,6 +16,28 @@ enum ImportFormat {
     Gift,
     /// Aiken (multiple choice, one question per block).
     Aiken,
+    /// Moodle XML (`<quiz><question type="…">`).
+    MoodleXml,
+    /// IMS QTI 2.1: an item (.xml) or a content package (.zip with imsmanifest.xml).
+    Qti,
+    /// CSV with Examhall's documented header (see the README).
+    Csv,
+    /// Examhall's own lossless JSON form.
+    Json,
+}
+
+impl From<ImportFormat> for examhall_formats::Format {
+    fn from(f: ImportFormat) -> Self {
+        use examhall_formats::Format;
+        match f {
+            ImportFormat::Gift => Format::Gift,
+            ImportFormat::Aiken => Format::Aiken,
+            ImportFormat::MoodleXml => Format::MoodleXml,
+            ImportFormat::Qti => Format::Qti,
+            ImportFormat::Csv => Format::Csv,
+            ImportFormat::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -32,20 +54,38 @@ enum Command {
     },
     /// Exam summary, reliability and item analysis of a score matrix CSV.
     Analyse(AnalyseArgs),
-    /// Read a question file and report what it holds: every question, and every
-    /// error with its line. Exit status 1 when the file has errors.
+    /// Read a question file and report what it holds: every question as Examhall
+    /// will store it, and every error with its line (or XML element). Exit status 1
+    /// when the file has errors.
     Import {
         /// The file's format.
         #[arg(long, value_enum)]
         format: ImportFormat,
-        /// Check and print only; change nothing. (Importing into a question bank
-        /// comes with the authoring work; today only the check exists.)
+        /// Check and print only; change nothing.
         #[arg(long)]
         dry_run: bool,
         /// Print the questions and errors as JSON on stdout.
         #[arg(long)]
         json: bool,
         file: PathBuf,
+    },
+    /// Print the marks a response earns for one question of a file, under the
+    /// file's own scoring rules (weights, tolerances, partial credit), so a
+    /// teacher can check an imported question before an exam.
+    Score {
+        #[arg(long, value_enum)]
+        format: ImportFormat,
+        file: PathBuf,
+        /// The question's id, as `examhall import --dry-run --json` prints it.
+        #[arg(long)]
+        question: String,
+        /// An option id or text, a number, a text, a JSON list of option ids
+        /// (several picks, an order) or a JSON object (matching: item id → answer;
+        /// cloze: gap id → value).
+        #[arg(long)]
+        response: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Run the central server: the platform REST API (JWT) and its grading worker.
     Serve(ServeArgs),
@@ -490,57 +530,92 @@ async fn main() -> anyhow::Result<()> {
         } => {
             if !dry_run {
                 eprintln!(
-                    "examhall import: importing into a question bank is not built yet; \
-                     use --dry-run to check {}",
+                    "examhall import: importing into a question bank is done from the desktop's \
+                     bank page; use --dry-run to check {}",
                     file.display()
                 );
                 std::process::exit(2);
             }
-            let text = match std::fs::read_to_string(&file) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("examhall import: {}: {e}", file.display());
-                    std::process::exit(2);
-                }
+            let Some(read) = read_questions(format.into(), &file) else {
+                std::process::exit(2);
             };
-            // (format name, questions as JSON, how many, errors as (line, message))
-            let (name, questions, count, errors): (&str, serde_json::Value, usize, Vec<_>) =
-                match format {
-                    ImportFormat::Gift => {
-                        let (q, e) = examhall_formats::gift::parse(&text);
-                        let e = e.into_iter().map(|e| (e.line, e.message)).collect();
-                        ("gift", serde_json::to_value(&q)?, q.len(), e)
-                    }
-                    ImportFormat::Aiken => {
-                        let (q, e) = examhall_formats::aiken::parse(&text);
-                        let e = e.into_iter().map(|e| (e.line, e.message)).collect();
-                        ("aiken", serde_json::to_value(&q)?, q.len(), e)
-                    }
-                };
             if json {
-                let errs: Vec<_> = errors
-                    .iter()
-                    .map(|(line, message)| serde_json::json!({"line": line, "message": message}))
-                    .collect();
                 let out = serde_json::json!({
                     "file": file.display().to_string(),
-                    "format": name,
-                    "questions": questions,
-                    "errors": errs,
+                    "format": examhall_formats::Format::from(format).name(),
+                    "questions": read.items,
+                    "errors": read.errors,
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 println!(
-                    "{}: {count} question(s) read, {} with errors",
+                    "{}: {} question(s) read, {} with errors",
                     file.display(),
-                    errors.len()
+                    read.items.len(),
+                    read.errors.len()
                 );
             }
-            for (line, message) in &errors {
-                eprintln!("{}:{line}: {message}", file.display());
+            for line in read.error_lines(&file.display().to_string()) {
+                eprintln!("{line}");
             }
-            if !errors.is_empty() {
+            if !read.errors.is_empty() {
                 std::process::exit(1);
+            }
+        }
+        Command::Score {
+            format,
+            file,
+            question,
+            response,
+            json,
+        } => {
+            let Some(read) = read_questions(format.into(), &file) else {
+                std::process::exit(2);
+            };
+            let Some(item) = read
+                .items
+                .iter()
+                .find(|i| i.question.id.as_str() == question)
+            else {
+                let known: Vec<&str> = read.items.iter().map(|i| i.question.id.as_str()).collect();
+                eprintln!(
+                    "examhall score: {}: no question {question:?}; its questions are: {}",
+                    file.display(),
+                    known.join(", ")
+                );
+                for line in read.error_lines(&file.display().to_string()) {
+                    eprintln!("{line}");
+                }
+                std::process::exit(2);
+            };
+            let answer = match examhall_formats::items::parse_response(&item.question, &response) {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("examhall score: --response: {e}");
+                    std::process::exit(2);
+                }
+            };
+            let mark = examhall_domain::grade_question(&item.question, Some(&answer), false);
+            let negative = examhall_domain::grade_question(&item.question, Some(&answer), true);
+            if json {
+                let out = serde_json::json!({
+                    "question": question,
+                    "type": item.question.kind.type_name(),
+                    "response": answer,
+                    "awarded": mark.awarded,
+                    "max": mark.max,
+                    "outcome": mark.outcome,
+                    "awarded_with_negative_marking": negative.awarded,
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!(
+                    "{question} ({}): {} of {} ({:?})",
+                    item.question.kind.type_name(),
+                    mark.awarded,
+                    mark.max,
+                    mark.outcome
+                );
             }
         }
         Command::Openapi => println!(
@@ -733,4 +808,19 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A question file read in `format`, or `None` after saying why it could not be
+/// read at all.
+fn read_questions(
+    format: examhall_formats::Format,
+    file: &std::path::Path,
+) -> Option<examhall_formats::Imported> {
+    match std::fs::read(file) {
+        Ok(bytes) => Some(examhall_formats::import_bytes(format, &bytes)),
+        Err(e) => {
+            eprintln!("examhall: {}: {e}", file.display());
+            None
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! An exam as authored: settings plus questions, validated before it is stored.
 
-use crate::question::{MultiScoring, Question, QuestionId, QuestionKind, Tolerance};
+use crate::question::{Question, QuestionId, QuestionKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -28,6 +28,9 @@ pub struct ExamSpec {
     /// How the candidate's window behaves during this exam.
     #[serde(default)]
     pub window: WindowRules,
+    /// Whether questions and options come in an order of the attempt's own.
+    #[serde(default)]
+    pub order: OrderRules,
     pub questions: Vec<Question>,
 }
 
@@ -44,6 +47,32 @@ pub struct WindowRules {
     /// event is recorded and shown to the invigilator either way.
     #[serde(default = "yes")]
     pub warn_on_focus_loss: bool,
+}
+
+/// Shuffling, per attempt and reproducible from it (`crate::shuffle`): the same
+/// attempt always shows the same order, also after a crash.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderRules {
+    #[serde(default)]
+    pub shuffle_questions: bool,
+    /// Choice options, matching answers and choice gaps.
+    #[serde(default)]
+    pub shuffle_options: bool,
+}
+
+impl ExamSpec {
+    /// The questions in the order this attempt shows them.
+    pub fn questions_for_attempt(&self, attempt_id: &str) -> Vec<&Question> {
+        if self.order.shuffle_questions {
+            crate::shuffle::permutation(self.questions.len(), attempt_id, "questions")
+                .into_iter()
+                .map(|i| &self.questions[i])
+                .collect()
+        } else {
+            self.questions.iter().collect()
+        }
+    }
 }
 
 /// A candidate's planned display accommodation: the exam window opens with these
@@ -141,70 +170,8 @@ impl ExamSpec {
             if !seen.insert(q.id.clone()) {
                 return err("id", "appears twice in this exam".into());
             }
-            if q.prompt.trim().is_empty() {
-                return err("prompt", "is empty".into());
-            }
-            if !(q.marks.is_finite() && q.marks > 0.0) {
-                return err(
-                    "marks",
-                    format!("must be a positive number (got {})", q.marks),
-                );
-            }
-            if !(q.penalty.is_finite() && q.penalty >= 0.0 && q.penalty <= q.marks) {
-                return err(
-                    "penalty",
-                    "must be between 0 and the question's marks".into(),
-                );
-            }
-            match &q.kind {
-                QuestionKind::SingleChoice { options, correct } => {
-                    check_options(options.iter().map(|o| (o.id.as_str(), o.text.as_str())))
-                        .or_else(|p| err("options", p))?;
-                    if !options.iter().any(|o| &o.id == correct) {
-                        return err("correct", format!("{correct:?} is not one of the options"));
-                    }
-                }
-                QuestionKind::MultipleResponse {
-                    options,
-                    correct,
-                    scoring,
-                } => {
-                    check_options(options.iter().map(|o| (o.id.as_str(), o.text.as_str())))
-                        .or_else(|p| err("options", p))?;
-                    if correct.is_empty() {
-                        return err("correct", "no option is marked correct".into());
-                    }
-                    if let Some(bad) = correct
-                        .iter()
-                        .find(|c| !options.iter().any(|o| &o.id == *c))
-                    {
-                        return err("correct", format!("{bad:?} is not one of the options"));
-                    }
-                    if *scoring == MultiScoring::Partial && correct.len() == options.len() {
-                        return err(
-                            "correct",
-                            "partial credit needs at least one incorrect option".into(),
-                        );
-                    }
-                }
-                QuestionKind::TrueFalse { .. } | QuestionKind::Essay => {}
-                QuestionKind::Numeric { value, tolerance } => {
-                    if !value.is_finite() {
-                        return err("value", "must be a finite number".into());
-                    }
-                    let t = match tolerance {
-                        Tolerance::Exact => 0.0,
-                        Tolerance::Absolute(t) | Tolerance::Relative(t) => *t,
-                    };
-                    if !(t.is_finite() && t >= 0.0) {
-                        return err("tolerance", "must be a finite, non-negative number".into());
-                    }
-                }
-                QuestionKind::ShortText { accepted, .. } => {
-                    if accepted.iter().all(|a| a.trim().is_empty()) {
-                        return err("accepted", "needs at least one accepted answer".into());
-                    }
-                }
+            if let Err(problem) = q.validate() {
+                return err(problem.field, problem.problem);
             }
         }
         Ok(())
@@ -274,32 +241,15 @@ impl ExamSpec {
     }
 }
 
-fn check_options<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> Result<(), String> {
-    let mut ids = BTreeSet::new();
-    let mut n = 0;
-    for (id, text) in options {
-        n += 1;
-        if id.trim().is_empty() || text.trim().is_empty() {
-            return Err(format!("option {n} needs an id and a text"));
-        }
-        if !ids.insert(id) {
-            return Err(format!("option id {id:?} appears twice"));
-        }
-    }
-    if n < 2 {
-        return Err("a choice question needs at least 2 options".into());
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::question::{ChoiceOption, QuestionId};
+    use crate::question::{ChoiceOption, QuestionId, Tolerance};
 
     fn base() -> ExamSpec {
         ExamSpec {
             window: Default::default(),
+            order: Default::default(),
             title: "Physics".into(),
             duration_secs: 1800,
             pass_mark_pct: 50.0,

@@ -1,7 +1,10 @@
 //! Marking rules. Every rule here is table-tested below.
 
 use crate::exam::ExamSpec;
-use crate::question::{Answer, MultiScoring, Question, QuestionId, QuestionKind, Tolerance};
+use crate::question::{
+    Answer, ClozePart, GapKind, MultiScoring, NumericAnswer, OrderScoring, Question, QuestionId,
+    QuestionKind, ScoredOption, TextAnswer, Tolerance,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -107,6 +110,60 @@ fn numeric_ok(x: f64, value: f64, tol: Tolerance) -> bool {
     (x - value).abs() <= allowed + EPS * value.abs().max(1.0)
 }
 
+/// Whether `given` matches the accepted `pattern` (whitespace collapsed, case
+/// folded unless `case_sensitive`, `*` a wildcard).
+fn text_matches(pattern: &str, given: &str, case_sensitive: bool) -> bool {
+    let fold = |s: &str| {
+        let n = normalise_ws(s);
+        if case_sensitive {
+            n
+        } else {
+            n.to_lowercase()
+        }
+    };
+    let given: Vec<char> = fold(given).chars().collect();
+    let pat: Vec<char> = fold(pattern).chars().collect();
+    wildcard_match(&pat, &given)
+}
+
+/// The best credit among the text answers `given` matches.
+fn text_credit(answers: &[TextAnswer], given: &str, case_sensitive: bool) -> Option<f64> {
+    answers
+        .iter()
+        .filter(|a| text_matches(&a.pattern, given, case_sensitive))
+        .map(|a| a.credit)
+        .reduce(f64::max)
+}
+
+/// The best credit among the numeric answers `given` is within tolerance of.
+fn numeric_credit(answers: &[NumericAnswer], given: &str) -> Option<f64> {
+    let x = parse_number(given)?;
+    answers
+        .iter()
+        .filter(|a| numeric_ok(x, a.value, a.tolerance))
+        .map(|a| a.credit)
+        .reduce(f64::max)
+}
+
+fn option_credit(options: &[ScoredOption], id: &str) -> Option<f64> {
+    options.iter().find(|o| o.id == id.trim()).map(|o| o.credit)
+}
+
+/// A mark from a share of the question's marks. A negative share is a penalty
+/// and counts only when the exam uses negative marking.
+fn credited(share: f64, max: f64, negative_marking: bool) -> Mark {
+    let share = share.clamp(if negative_marking { -1.0 } else { 0.0 }, 1.0);
+    let awarded = round6(max * share);
+    let outcome = if share >= 1.0 - 1e-6 {
+        Outcome::Correct
+    } else if share > 0.0 {
+        Outcome::Partial
+    } else {
+        Outcome::Incorrect
+    };
+    Mark::auto(awarded, max, outcome)
+}
+
 /// Marks one answer. `negative_marking` turns on the question's penalty for a
 /// wrong answer; a blank answer never loses marks.
 pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: bool) -> Mark {
@@ -146,21 +203,83 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
                 case_sensitive,
             },
             Answer::Text(t),
-        ) => {
-            let fold = |s: &str| {
-                let n = normalise_ws(s);
-                if *case_sensitive {
-                    n
-                } else {
-                    n.to_lowercase()
+        ) => verdict(accepted.iter().any(|a| text_matches(a, t, *case_sensitive))),
+        (QuestionKind::WeightedChoice { options, .. }, Answer::Text(t)) => {
+            match option_credit(options, t) {
+                Some(c) if c > 0.0 || (c < 0.0 && negative_marking) => {
+                    credited(c, max, negative_marking)
                 }
-            };
-            let given: Vec<char> = fold(t).chars().collect();
-            let ok = accepted.iter().any(|a| {
-                let pat: Vec<char> = fold(a).chars().collect();
-                wildcard_match(&pat, &given)
-            });
-            verdict(ok)
+                _ => wrong(),
+            }
+        }
+        (QuestionKind::WeightedChoice { options, .. }, Answer::Choices(picked)) => {
+            let picked: BTreeSet<&str> = picked.iter().map(|s| s.as_str()).collect();
+            let sum: f64 = picked
+                .iter()
+                .filter_map(|id| option_credit(options, id))
+                .sum();
+            credited(sum, max, negative_marking)
+        }
+        (QuestionKind::NumericSet { answers }, Answer::Text(t)) => {
+            match numeric_credit(answers, t) {
+                Some(c) if c > 0.0 => credited(c, max, negative_marking),
+                _ => wrong(),
+            }
+        }
+        (
+            QuestionKind::TextSet {
+                answers,
+                case_sensitive,
+            },
+            Answer::Text(t),
+        ) => match text_credit(answers, t, *case_sensitive) {
+            Some(c) if c > 0.0 => credited(c, max, negative_marking),
+            _ => wrong(),
+        },
+        (QuestionKind::Matching { pairs, .. }, Answer::Map(given)) => {
+            let right = pairs
+                .iter()
+                .filter(|p| {
+                    given
+                        .get(&p.id)
+                        .is_some_and(|g| normalise_ws(g) == normalise_ws(&p.answer))
+                })
+                .count();
+            credited(right as f64 / pairs.len().max(1) as f64, max, false)
+        }
+        (QuestionKind::Ordering { items, scoring }, Answer::Choices(order)) => {
+            let in_place = items
+                .iter()
+                .zip(order.iter())
+                .filter(|(item, given)| &item.id == *given)
+                .count();
+            let whole = in_place == items.len() && order.len() == items.len();
+            match scoring {
+                OrderScoring::Exact => verdict(whole),
+                OrderScoring::ByPosition => {
+                    credited(in_place as f64 / items.len().max(1) as f64, max, false)
+                }
+            }
+        }
+        (QuestionKind::Cloze { parts }, Answer::Map(given)) => {
+            let (mut earned, mut weights) = (0.0, 0.0);
+            for part in parts {
+                let ClozePart::Gap(g) = part else { continue };
+                weights += g.weight;
+                let Some(v) = given.get(&g.id).filter(|v| !v.trim().is_empty()) else {
+                    continue;
+                };
+                let credit = match &g.kind {
+                    GapKind::Text {
+                        answers,
+                        case_sensitive,
+                    } => text_credit(answers, v, *case_sensitive),
+                    GapKind::Numeric { answers } => numeric_credit(answers, v),
+                    GapKind::Choice { options } => option_credit(options, v),
+                };
+                earned += g.weight * credit.unwrap_or(0.0).max(0.0);
+            }
+            credited(earned / weights.max(f64::MIN_POSITIVE), max, false)
         }
         (QuestionKind::Essay, Answer::Text(_)) => Mark::auto(0.0, max, Outcome::AwaitingMarking),
         (
@@ -716,6 +835,7 @@ mod tests {
     fn exam(questions: Vec<Question>, negative: bool) -> ExamSpec {
         ExamSpec {
             window: Default::default(),
+            order: Default::default(),
             title: "T".into(),
             duration_secs: 600,
             pass_mark_pct: 50.0,

@@ -11,6 +11,7 @@ pub mod exam;
 pub mod grading;
 pub mod question;
 pub mod room;
+pub mod shuffle;
 pub mod timer;
 
 pub use account::{Password, Role, StartCode, Username};
@@ -18,11 +19,13 @@ pub use clock::{Clock, Timestamp};
 pub use events::{
     verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason,
 };
-pub use exam::{DisplayPreset, ExamError, ExamSpec, ResultRelease, WindowRules};
+pub use exam::{DisplayPreset, ExamError, ExamSpec, OrderRules, ResultRelease, WindowRules};
 pub use grading::{
     grade_question, grade_sheet, regrade_sheet, Mark, MarkingError, Outcome, SheetResult,
 };
 pub use question::{
-    Answer, AnswerError, ChoiceOption, MultiScoring, Question, QuestionId, QuestionKind, Tolerance,
+    Answer, AnswerError, ChoiceOption, ClozePart, Gap, GapKind, MatchPair, MultiScoring,
+    NumericAnswer, OrderScoring, Question, QuestionId, QuestionKind, QuestionProblem, ScoredOption,
+    TextAnswer, Tolerance,
 };
 pub use timer::TimeAllowance;

@@ -6,8 +6,22 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "String", into = "String")]
 pub struct QuestionId(String);
+
+impl TryFrom<String> for QuestionId {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        QuestionId::parse(&raw)
+            .ok_or_else(|| format!("{raw:?} is not a question id (1 to 64 of A-Z a-z 0-9 _ -)"))
+    }
+}
+
+impl From<QuestionId> for String {
+    fn from(id: QuestionId) -> String {
+        id.0
+    }
+}
 
 impl QuestionId {
     /// 1 to 64 characters of `A-Z a-z 0-9 _ -`.
@@ -57,6 +71,89 @@ pub enum Tolerance {
     Relative(f64),
 }
 
+/// One answer of a choice with its own share of the marks: imported weights
+/// (GIFT `%50%`, Moodle XML fractions, QTI `mapResponse`) and per-option feedback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoredOption {
+    pub id: String,
+    pub text: String,
+    /// Share of the question's marks, from -1 (a penalty) to 1.
+    pub credit: f64,
+    /// Shown with the result when the option was chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+}
+
+/// One accepted numeric answer with its share of the marks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumericAnswer {
+    pub value: f64,
+    pub tolerance: Tolerance,
+    /// Share of the question's marks, 0 to 1.
+    pub credit: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+}
+
+/// One accepted text answer (`*` matches any run of characters) with its share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextAnswer {
+    pub pattern: String,
+    /// Share of the question's marks, 0 to 1.
+    pub credit: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+}
+
+/// A matching question's item and the answer that belongs to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchPair {
+    pub id: String,
+    pub prompt: String,
+    pub answer: String,
+}
+
+/// How an ordering question is scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderScoring {
+    /// Full marks only for the whole order.
+    Exact,
+    /// A share of the marks for each item in its right position.
+    ByPosition,
+}
+
+/// A piece of a cloze text: words, or a gap the candidate fills.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "part", rename_all = "snake_case")]
+pub enum ClozePart {
+    Text { text: String },
+    Gap(Gap),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    pub id: String,
+    /// The gap's weight among the question's gaps (its share is weight / sum).
+    pub weight: f64,
+    pub kind: GapKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum GapKind {
+    Text {
+        answers: Vec<TextAnswer>,
+        case_sensitive: bool,
+    },
+    Numeric {
+        answers: Vec<NumericAnswer>,
+    },
+    Choice {
+        options: Vec<ScoredOption>,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuestionKind {
@@ -83,6 +180,39 @@ pub enum QuestionKind {
     },
     /// Marked by a teacher; never auto-graded.
     Essay,
+    /// Choice with a credit per option. One pick (`multiple: false`) earns its
+    /// option's credit; several picks earn the sum of their credits, at most the
+    /// question's marks.
+    WeightedChoice {
+        options: Vec<ScoredOption>,
+        multiple: bool,
+    },
+    /// Numeric with several accepted answers, each with its credit; the best
+    /// matching one counts.
+    NumericSet {
+        answers: Vec<NumericAnswer>,
+    },
+    /// Short text with several accepted answers, each with its credit.
+    TextSet {
+        answers: Vec<TextAnswer>,
+        case_sensitive: bool,
+    },
+    /// Items matched to answers; each right pair earns its share. `distractors`
+    /// are answers that belong to no item.
+    Matching {
+        pairs: Vec<MatchPair>,
+        #[serde(default)]
+        distractors: Vec<String>,
+    },
+    /// Items to put in order; `items` holds them in the right order.
+    Ordering {
+        items: Vec<ChoiceOption>,
+        scoring: OrderScoring,
+    },
+    /// A text with gaps, each numeric, short text or a choice.
+    Cloze {
+        parts: Vec<ClozePart>,
+    },
 }
 
 impl QuestionKind {
@@ -94,7 +224,290 @@ impl QuestionKind {
             QuestionKind::Numeric { .. } => "numeric",
             QuestionKind::ShortText { .. } => "short text",
             QuestionKind::Essay => "essay",
+            QuestionKind::WeightedChoice {
+                multiple: false, ..
+            } => "single choice (weighted)",
+            QuestionKind::WeightedChoice { multiple: true, .. } => "multiple response (weighted)",
+            QuestionKind::NumericSet { .. } => "numeric (several answers)",
+            QuestionKind::TextSet { .. } => "short text (weighted answers)",
+            QuestionKind::Matching { .. } => "matching",
+            QuestionKind::Ordering { .. } => "ordering",
+            QuestionKind::Cloze { .. } => "cloze",
         }
+    }
+
+    /// The answers a matching question offers: every pair's answer once, then the
+    /// distractors, in a fixed order that gives nothing away (sorted).
+    pub fn match_choices(pairs: &[MatchPair], distractors: &[String]) -> Vec<String> {
+        let mut all: Vec<String> = pairs
+            .iter()
+            .map(|p| p.answer.clone())
+            .chain(distractors.iter().cloned())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+/// What is wrong with a question, by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionProblem {
+    pub field: &'static str,
+    pub problem: String,
+}
+
+fn problem<T>(field: &'static str, problem: impl Into<String>) -> Result<T, QuestionProblem> {
+    Err(QuestionProblem {
+        field,
+        problem: problem.into(),
+    })
+}
+
+fn check_options<'a>(
+    field: &'static str,
+    options: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<(), QuestionProblem> {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut n = 0;
+    for (id, text) in options {
+        n += 1;
+        if id.trim().is_empty() || text.trim().is_empty() {
+            return problem(field, format!("option {n} needs an id and a text"));
+        }
+        if !ids.insert(id) {
+            return problem(field, format!("option id {id:?} appears twice"));
+        }
+    }
+    if n < 2 {
+        return problem(field, "needs at least 2 options");
+    }
+    Ok(())
+}
+
+fn check_tolerance(
+    field: &'static str,
+    value: f64,
+    tolerance: Tolerance,
+) -> Result<(), QuestionProblem> {
+    if !value.is_finite() {
+        return problem(field, "the value must be a finite number");
+    }
+    let t = match tolerance {
+        Tolerance::Exact => 0.0,
+        Tolerance::Absolute(t) | Tolerance::Relative(t) => t,
+    };
+    if !(t.is_finite() && t >= 0.0) {
+        return problem(field, "the tolerance must be a finite, non-negative number");
+    }
+    Ok(())
+}
+
+fn check_credit(field: &'static str, credit: f64, min: f64) -> Result<(), QuestionProblem> {
+    if !(credit.is_finite() && (min..=1.0).contains(&credit)) {
+        return problem(
+            field,
+            format!("a credit must be between {min} and 1 (got {credit})"),
+        );
+    }
+    Ok(())
+}
+
+/// Credits are compared with this slack: imported weights like 33.33333 % add up
+/// to 99.99999 %.
+const CREDIT_SLACK: f64 = 1e-4;
+
+fn check_full_credit(field: &'static str, best: f64) -> Result<(), QuestionProblem> {
+    if best < 1.0 - CREDIT_SLACK {
+        return problem(field, "no answer earns full marks");
+    }
+    Ok(())
+}
+
+fn check_text_answers(field: &'static str, answers: &[TextAnswer]) -> Result<(), QuestionProblem> {
+    if answers.is_empty() {
+        return problem(field, "needs at least one accepted answer");
+    }
+    for a in answers {
+        if a.pattern.trim().is_empty() {
+            return problem(field, "an accepted answer is empty");
+        }
+        check_credit(field, a.credit, 0.0)?;
+    }
+    check_full_credit(field, answers.iter().map(|a| a.credit).fold(0.0, f64::max))
+}
+
+fn check_numeric_answers(
+    field: &'static str,
+    answers: &[NumericAnswer],
+) -> Result<(), QuestionProblem> {
+    if answers.is_empty() {
+        return problem(field, "needs at least one accepted value");
+    }
+    for a in answers {
+        check_tolerance(field, a.value, a.tolerance)?;
+        check_credit(field, a.credit, 0.0)?;
+    }
+    check_full_credit(field, answers.iter().map(|a| a.credit).fold(0.0, f64::max))
+}
+
+fn check_scored_options(
+    field: &'static str,
+    options: &[ScoredOption],
+    multiple: bool,
+) -> Result<(), QuestionProblem> {
+    check_options(
+        field,
+        options.iter().map(|o| (o.id.as_str(), o.text.as_str())),
+    )?;
+    for o in options {
+        check_credit(field, o.credit, -1.0)?;
+    }
+    if multiple {
+        let sum: f64 = options.iter().map(|o| o.credit.max(0.0)).sum();
+        if (sum - 1.0).abs() > CREDIT_SLACK {
+            return problem(
+                field,
+                format!(
+                    "the credits of the right options must add up to 100 % (they add up to {} %)",
+                    (sum * 1e4).round() / 1e2
+                ),
+            );
+        }
+        Ok(())
+    } else {
+        check_full_credit(field, options.iter().map(|o| o.credit).fold(-1.0, f64::max))
+    }
+}
+
+impl Question {
+    /// Checks the question on its own: text, marks, and that its key can be
+    /// scored (a choice with no right option, a numeric question without a value
+    /// and the like are refused, naming the field).
+    pub fn validate(&self) -> Result<(), QuestionProblem> {
+        if self.prompt.trim().is_empty() && !matches!(self.kind, QuestionKind::Cloze { .. }) {
+            return problem("prompt", "is empty");
+        }
+        if !(self.marks.is_finite() && self.marks > 0.0) {
+            return problem(
+                "marks",
+                format!("must be a positive number (got {})", self.marks),
+            );
+        }
+        if !(self.penalty.is_finite() && self.penalty >= 0.0 && self.penalty <= self.marks) {
+            return problem("penalty", "must be between 0 and the question's marks");
+        }
+        match &self.kind {
+            QuestionKind::SingleChoice { options, correct } => {
+                check_options(
+                    "options",
+                    options.iter().map(|o| (o.id.as_str(), o.text.as_str())),
+                )?;
+                if !options.iter().any(|o| &o.id == correct) {
+                    return problem("correct", format!("{correct:?} is not one of the options"));
+                }
+            }
+            QuestionKind::MultipleResponse {
+                options,
+                correct,
+                scoring,
+            } => {
+                check_options(
+                    "options",
+                    options.iter().map(|o| (o.id.as_str(), o.text.as_str())),
+                )?;
+                if correct.is_empty() {
+                    return problem("correct", "no option is marked correct");
+                }
+                if let Some(bad) = correct
+                    .iter()
+                    .find(|c| !options.iter().any(|o| &o.id == *c))
+                {
+                    return problem("correct", format!("{bad:?} is not one of the options"));
+                }
+                if *scoring == MultiScoring::Partial && correct.len() == options.len() {
+                    return problem(
+                        "correct",
+                        "partial credit needs at least one incorrect option",
+                    );
+                }
+            }
+            QuestionKind::TrueFalse { .. } | QuestionKind::Essay => {}
+            QuestionKind::Numeric { value, tolerance } => {
+                if !value.is_finite() {
+                    return problem("value", "must be a finite number");
+                }
+                check_tolerance("tolerance", *value, *tolerance)?;
+            }
+            QuestionKind::ShortText { accepted, .. } => {
+                if accepted.iter().all(|a| a.trim().is_empty()) {
+                    return problem("accepted", "needs at least one accepted answer");
+                }
+            }
+            QuestionKind::WeightedChoice { options, multiple } => {
+                check_scored_options("options", options, *multiple)?;
+            }
+            QuestionKind::NumericSet { answers } => check_numeric_answers("answers", answers)?,
+            QuestionKind::TextSet { answers, .. } => check_text_answers("answers", answers)?,
+            QuestionKind::Matching { pairs, distractors } => {
+                if pairs.len() < 2 {
+                    return problem("pairs", "a matching question needs at least 2 pairs");
+                }
+                let mut ids = std::collections::BTreeSet::new();
+                for (i, p) in pairs.iter().enumerate() {
+                    if p.id.trim().is_empty() || !ids.insert(p.id.as_str()) {
+                        return problem("pairs", format!("pair {} needs an id of its own", i + 1));
+                    }
+                    if p.prompt.trim().is_empty() || p.answer.trim().is_empty() {
+                        return problem(
+                            "pairs",
+                            format!("pair {} needs an item and an answer", i + 1),
+                        );
+                    }
+                }
+                if distractors.iter().any(|d| d.trim().is_empty()) {
+                    return problem("distractors", "an extra answer is empty");
+                }
+            }
+            QuestionKind::Ordering { items, .. } => {
+                check_options(
+                    "items",
+                    items.iter().map(|o| (o.id.as_str(), o.text.as_str())),
+                )?;
+            }
+            QuestionKind::Cloze { parts } => {
+                let mut ids = std::collections::BTreeSet::new();
+                let mut gaps = 0;
+                for part in parts {
+                    let ClozePart::Gap(g) = part else { continue };
+                    gaps += 1;
+                    if g.id.trim().is_empty() || !ids.insert(g.id.as_str()) {
+                        return problem("parts", format!("gap {gaps} needs an id of its own"));
+                    }
+                    if !(g.weight.is_finite() && g.weight > 0.0) {
+                        return problem(
+                            "parts",
+                            format!("gap {gaps}: the weight must be positive"),
+                        );
+                    }
+                    match &g.kind {
+                        GapKind::Text { answers, .. } => check_text_answers("parts", answers),
+                        GapKind::Numeric { answers } => check_numeric_answers("parts", answers),
+                        GapKind::Choice { options } => {
+                            check_scored_options("parts", options, false)
+                        }
+                    }
+                    .map_err(|p| QuestionProblem {
+                        field: p.field,
+                        problem: format!("gap {gaps}: {}", p.problem),
+                    })?;
+                }
+                if gaps == 0 {
+                    return problem("parts", "a cloze question needs at least one gap");
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -115,8 +528,12 @@ pub struct Question {
 pub enum Answer {
     /// Single choice (option id), true/false ("true"/"false"), numeric, short text, essay.
     Text(String),
-    /// Multiple response: the ids of the ticked options.
+    /// Multiple response: the ids of the ticked options. Ordering: the item ids
+    /// in the candidate's order.
     Choices(Vec<String>),
+    /// Matching: item id → the chosen answer. Cloze: gap id → what was written in
+    /// it (a choice gap: the option id).
+    Map(std::collections::BTreeMap<String, String>),
 }
 
 impl Answer {
@@ -127,6 +544,7 @@ impl Answer {
         match self {
             Answer::Text(t) => t.trim().is_empty(),
             Answer::Choices(c) => c.is_empty(),
+            Answer::Map(m) => m.values().all(|v| v.trim().is_empty()),
         }
     }
 }
@@ -147,6 +565,23 @@ impl Question {
     /// the grader's business; this only keeps nonsense out of the log.
     pub fn check_answer(&self, answer: &Answer) -> Result<(), AnswerError> {
         let is_option = |opts: &[ChoiceOption], id: &str| opts.iter().any(|o| o.id == id);
+        let is_scored = |opts: &[ScoredOption], id: &str| opts.iter().any(|o| o.id == id);
+        let text_len = |t: &str| {
+            if t.len() > Answer::MAX_TEXT_BYTES {
+                Err(AnswerError::TooLong)
+            } else {
+                Ok(())
+            }
+        };
+        let list = AnswerError::WrongShape {
+            expected: "a list of option ids",
+        };
+        let single = AnswerError::WrongShape {
+            expected: "a single text value",
+        };
+        let map = AnswerError::WrongShape {
+            expected: "a value for each item or gap",
+        };
         match (&self.kind, answer) {
             (QuestionKind::MultipleResponse { options, .. }, Answer::Choices(ids)) => {
                 match ids.iter().find(|id| !is_option(options, id)) {
@@ -154,17 +589,84 @@ impl Question {
                     None => Ok(()),
                 }
             }
-            (QuestionKind::MultipleResponse { .. }, Answer::Text(_)) => {
-                Err(AnswerError::WrongShape {
-                    expected: "a list of option ids",
-                })
+            (
+                QuestionKind::WeightedChoice {
+                    options,
+                    multiple: true,
+                },
+                Answer::Choices(ids),
+            ) => match ids.iter().find(|id| !is_scored(options, id)) {
+                Some(bad) => Err(AnswerError::UnknownOption(bad.clone())),
+                None => Ok(()),
+            },
+            (QuestionKind::Ordering { items, .. }, Answer::Choices(ids)) => {
+                let mut seen = std::collections::BTreeSet::new();
+                match ids
+                    .iter()
+                    .find(|id| !is_option(items, id) || !seen.insert(id.as_str()))
+                {
+                    Some(bad) => Err(AnswerError::UnknownOption(bad.clone())),
+                    None => Ok(()),
+                }
             }
-            (_, Answer::Choices(_)) => Err(AnswerError::WrongShape {
-                expected: "a single text value",
-            }),
+            (QuestionKind::Matching { pairs, distractors }, Answer::Map(m)) => {
+                let choices = QuestionKind::match_choices(pairs, distractors);
+                for (item, chosen) in m {
+                    if !pairs.iter().any(|p| &p.id == item) {
+                        return Err(AnswerError::UnknownOption(item.clone()));
+                    }
+                    if !chosen.is_empty() && !choices.contains(chosen) {
+                        return Err(AnswerError::UnknownOption(chosen.clone()));
+                    }
+                }
+                Ok(())
+            }
+            (QuestionKind::Cloze { parts }, Answer::Map(m)) => {
+                for (gap, given) in m {
+                    let Some(g) = parts.iter().find_map(|p| match p {
+                        ClozePart::Gap(g) if &g.id == gap => Some(g),
+                        _ => None,
+                    }) else {
+                        return Err(AnswerError::UnknownOption(gap.clone()));
+                    };
+                    match &g.kind {
+                        GapKind::Choice { options } => {
+                            if !given.is_empty() && !is_scored(options, given) {
+                                return Err(AnswerError::UnknownOption(given.clone()));
+                            }
+                        }
+                        GapKind::Numeric { .. } if given.len() > 64 => {
+                            return Err(AnswerError::TooLong)
+                        }
+                        _ => text_len(given)?,
+                    }
+                }
+                Ok(())
+            }
+            (
+                QuestionKind::MultipleResponse { .. }
+                | QuestionKind::WeightedChoice { multiple: true, .. }
+                | QuestionKind::Ordering { .. },
+                _,
+            ) => Err(list),
+            (QuestionKind::Matching { .. } | QuestionKind::Cloze { .. }, _) => Err(map),
+            (_, Answer::Choices(_) | Answer::Map(_)) => Err(single),
             (_, Answer::Text(t)) if t.len() > Answer::MAX_TEXT_BYTES => Err(AnswerError::TooLong),
             (QuestionKind::SingleChoice { options, .. }, Answer::Text(t)) => {
                 if t.is_empty() || is_option(options, t) {
+                    Ok(())
+                } else {
+                    Err(AnswerError::UnknownOption(t.clone()))
+                }
+            }
+            (
+                QuestionKind::WeightedChoice {
+                    options,
+                    multiple: false,
+                },
+                Answer::Text(t),
+            ) => {
+                if t.is_empty() || is_scored(options, t) {
                     Ok(())
                 } else {
                     Err(AnswerError::UnknownOption(t.clone()))
@@ -178,11 +680,17 @@ impl Question {
                     }),
                 }
             }
-            (QuestionKind::Numeric { .. }, Answer::Text(t)) if t.len() > 64 => {
+            (QuestionKind::Numeric { .. } | QuestionKind::NumericSet { .. }, Answer::Text(t))
+                if t.len() > 64 =>
+            {
                 Err(AnswerError::TooLong)
             }
             (
-                QuestionKind::Numeric { .. } | QuestionKind::ShortText { .. } | QuestionKind::Essay,
+                QuestionKind::Numeric { .. }
+                | QuestionKind::NumericSet { .. }
+                | QuestionKind::ShortText { .. }
+                | QuestionKind::TextSet { .. }
+                | QuestionKind::Essay,
                 Answer::Text(_),
             ) => Ok(()),
         }

@@ -3,4 +3,10 @@
 //! text in, a syntax tree and located errors out.
 
 pub mod aiken;
+pub mod export;
 pub mod gift;
+pub mod items;
+
+pub use items::{
+    import, import_bytes, Format, ImportError, Imported, ImportedItem, Location, TextFormat,
+};

@@ -120,12 +120,45 @@ pub struct OptionDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CandidateWidget {
-    SingleChoice { options: Vec<OptionDto> },
-    MultipleResponse { options: Vec<OptionDto> },
+    SingleChoice {
+        options: Vec<OptionDto>,
+    },
+    MultipleResponse {
+        options: Vec<OptionDto>,
+    },
     TrueFalse,
     Numeric,
     ShortText,
     Essay,
+    /// Pick an answer from `choices` for each item (answer: item id → choice).
+    Matching {
+        items: Vec<OptionDto>,
+        choices: Vec<String>,
+    },
+    /// Put the items in order (answer: the item ids in order); `items` come in
+    /// the attempt's starting order, never the right one.
+    Ordering {
+        items: Vec<OptionDto>,
+    },
+    /// Text with gaps (answer: gap id → text, or option id for a choice gap).
+    Cloze {
+        parts: Vec<ClozePartDto>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "part", rename_all = "snake_case")]
+pub enum ClozePartDto {
+    Text { text: String },
+    Gap { id: String, input: GapInput },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum GapInput {
+    Text,
+    Numeric,
+    Choice { options: Vec<OptionDto> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,40 +169,123 @@ pub struct CandidateQuestion {
     pub widget: CandidateWidget,
 }
 
-impl From<&Question> for CandidateQuestion {
-    fn from(q: &Question) -> Self {
-        let opts = |o: &[examhall_domain::ChoiceOption]| {
+fn option_dto(id: &str, text: &str) -> OptionDto {
+    OptionDto {
+        id: id.to_owned(),
+        text: text.to_owned(),
+    }
+}
+
+impl CandidateQuestion {
+    /// What a candidate's attempt shows of `q`: no key, no credits, no feedback.
+    /// Orders come from the attempt (`examhall_domain::shuffle`): ordering items
+    /// always, choice options and matching answers when `shuffle_options`.
+    pub fn for_attempt(q: &Question, attempt_id: &str, shuffle_options: bool) -> Self {
+        use examhall_domain::shuffle::shuffled;
+        let salt = |what: &str| format!("{what}:{}", q.id);
+        let arrange = |opts: Vec<OptionDto>, what: &str| {
+            if shuffle_options {
+                shuffled(&opts, attempt_id, &salt(what))
+            } else {
+                opts
+            }
+        };
+        let plain = |o: &[examhall_domain::ChoiceOption]| {
             o.iter()
-                .map(|o| OptionDto {
-                    id: o.id.clone(),
-                    text: o.text.clone(),
-                })
-                .collect()
+                .map(|o| option_dto(&o.id, &o.text))
+                .collect::<Vec<_>>()
+        };
+        let scored = |o: &[examhall_domain::ScoredOption]| {
+            o.iter()
+                .map(|o| option_dto(&o.id, &o.text))
+                .collect::<Vec<_>>()
         };
         let widget = match &q.kind {
             QuestionKind::SingleChoice {
                 options,
                 correct: _,
             } => CandidateWidget::SingleChoice {
-                options: opts(options),
+                options: arrange(plain(options), "options"),
             },
             QuestionKind::MultipleResponse {
                 options,
                 correct: _,
                 scoring: _,
             } => CandidateWidget::MultipleResponse {
-                options: opts(options),
+                options: arrange(plain(options), "options"),
+            },
+            QuestionKind::WeightedChoice {
+                options,
+                multiple: false,
+            } => CandidateWidget::SingleChoice {
+                options: arrange(scored(options), "options"),
+            },
+            QuestionKind::WeightedChoice {
+                options,
+                multiple: true,
+            } => CandidateWidget::MultipleResponse {
+                options: arrange(scored(options), "options"),
             },
             QuestionKind::TrueFalse { correct: _ } => CandidateWidget::TrueFalse,
             QuestionKind::Numeric {
                 value: _,
                 tolerance: _,
-            } => CandidateWidget::Numeric,
+            }
+            | QuestionKind::NumericSet { answers: _ } => CandidateWidget::Numeric,
             QuestionKind::ShortText {
                 accepted: _,
                 case_sensitive: _,
+            }
+            | QuestionKind::TextSet {
+                answers: _,
+                case_sensitive: _,
             } => CandidateWidget::ShortText,
             QuestionKind::Essay => CandidateWidget::Essay,
+            QuestionKind::Matching { pairs, distractors } => {
+                let choices = QuestionKind::match_choices(pairs, distractors);
+                CandidateWidget::Matching {
+                    items: pairs.iter().map(|p| option_dto(&p.id, &p.prompt)).collect(),
+                    choices: if shuffle_options {
+                        shuffled(&choices, attempt_id, &salt("choices"))
+                    } else {
+                        choices
+                    },
+                }
+            }
+            QuestionKind::Ordering { items, scoring: _ } => {
+                let right = plain(items);
+                // Shuffled from the items sorted by text, never from the right
+                // order: the attempt id is no secret, so a shuffle of the key
+                // could be undone by anyone who knows the algorithm.
+                let mut canonical = right.clone();
+                canonical.sort_by(|a, b| a.text.cmp(&b.text).then(a.id.cmp(&b.id)));
+                let mut order = shuffled(&canonical, attempt_id, &salt("order"));
+                // Opening in the right order would hand out the marks.
+                if order == right && order.len() > 1 {
+                    order.rotate_left(1);
+                }
+                CandidateWidget::Ordering { items: order }
+            }
+            QuestionKind::Cloze { parts } => CandidateWidget::Cloze {
+                parts: parts
+                    .iter()
+                    .map(|p| match p {
+                        examhall_domain::ClozePart::Text { text } => {
+                            ClozePartDto::Text { text: text.clone() }
+                        }
+                        examhall_domain::ClozePart::Gap(g) => ClozePartDto::Gap {
+                            id: g.id.clone(),
+                            input: match &g.kind {
+                                examhall_domain::GapKind::Text { .. } => GapInput::Text,
+                                examhall_domain::GapKind::Numeric { .. } => GapInput::Numeric,
+                                examhall_domain::GapKind::Choice { options } => GapInput::Choice {
+                                    options: arrange(scored(options), &format!("gap:{}", g.id)),
+                                },
+                            },
+                        },
+                    })
+                    .collect(),
+            },
         };
         CandidateQuestion {
             id: q.id.to_string(),
@@ -547,6 +663,62 @@ mod tests {
             text: t.into(),
         };
         let opts = || vec![o("a", "x"), o("b", "y"), o("c", "z")];
+        let scored = |credits: &[f64]| {
+            credits
+                .iter()
+                .enumerate()
+                .map(|(i, c)| examhall_domain::ScoredOption {
+                    id: ["a", "b", "c"][i].into(),
+                    text: ["A", "B", "C"][i].into(),
+                    credit: *c,
+                    feedback: Some("correct feedback".into()),
+                })
+                .collect::<Vec<_>>()
+        };
+        let matching = |answers: &[&str]| QuestionKind::Matching {
+            pairs: ["France", "Italy", "Norway"]
+                .iter()
+                .zip(answers)
+                .enumerate()
+                .map(|(i, (p, a))| examhall_domain::MatchPair {
+                    id: format!("p{i}"),
+                    prompt: (*p).into(),
+                    answer: (*a).into(),
+                })
+                .collect(),
+            distractors: vec!["Lima".into()],
+        };
+        let cloze = |word: &str, value: f64| QuestionKind::Cloze {
+            parts: vec![
+                examhall_domain::ClozePart::Text {
+                    text: "Fill ".into(),
+                },
+                examhall_domain::ClozePart::Gap(examhall_domain::Gap {
+                    id: "g1".into(),
+                    weight: 1.0,
+                    kind: examhall_domain::GapKind::Text {
+                        answers: vec![examhall_domain::TextAnswer {
+                            pattern: word.into(),
+                            credit: 1.0,
+                            feedback: None,
+                        }],
+                        case_sensitive: false,
+                    },
+                }),
+                examhall_domain::ClozePart::Gap(examhall_domain::Gap {
+                    id: "g2".into(),
+                    weight: 2.0,
+                    kind: examhall_domain::GapKind::Numeric {
+                        answers: vec![examhall_domain::NumericAnswer {
+                            value,
+                            tolerance: Tolerance::Exact,
+                            credit: 1.0,
+                            feedback: None,
+                        }],
+                    },
+                }),
+            ],
+        };
         let pairs = [
             (
                 QuestionKind::SingleChoice {
@@ -594,14 +766,115 @@ mod tests {
                     case_sensitive: true,
                 },
             ),
+            (
+                QuestionKind::WeightedChoice {
+                    options: scored(&[1.0, 0.0, -0.5]),
+                    multiple: false,
+                },
+                QuestionKind::WeightedChoice {
+                    options: scored(&[0.0, 0.5, 1.0]),
+                    multiple: false,
+                },
+            ),
+            (
+                QuestionKind::NumericSet {
+                    answers: vec![examhall_domain::NumericAnswer {
+                        value: 98765.0,
+                        tolerance: Tolerance::Absolute(1.0),
+                        credit: 1.0,
+                        feedback: Some("SECRETWORD".into()),
+                    }],
+                },
+                QuestionKind::NumericSet {
+                    answers: vec![examhall_domain::NumericAnswer {
+                        value: 2.0,
+                        tolerance: Tolerance::Exact,
+                        credit: 1.0,
+                        feedback: None,
+                    }],
+                },
+            ),
+            (
+                QuestionKind::TextSet {
+                    answers: vec![examhall_domain::TextAnswer {
+                        pattern: "SECRETWORD".into(),
+                        credit: 1.0,
+                        feedback: None,
+                    }],
+                    case_sensitive: false,
+                },
+                QuestionKind::TextSet {
+                    answers: vec![examhall_domain::TextAnswer {
+                        pattern: "x".into(),
+                        credit: 1.0,
+                        feedback: None,
+                    }],
+                    case_sensitive: true,
+                },
+            ),
+            (
+                matching(&["Paris", "Rome", "Oslo"]),
+                matching(&["Oslo", "Paris", "Rome"]),
+            ),
+            (cloze("SECRETWORD", 98765.0), cloze("other", 1.0)),
         ];
         for (k1, k2) in pairs {
-            let j1 = serde_json::to_string(&CandidateQuestion::from(&q(k1))).unwrap();
-            let j2 = serde_json::to_string(&CandidateQuestion::from(&q(k2))).unwrap();
+            let j1 =
+                serde_json::to_string(&CandidateQuestion::for_attempt(&q(k1), "a1", true)).unwrap();
+            let j2 =
+                serde_json::to_string(&CandidateQuestion::for_attempt(&q(k2), "a1", true)).unwrap();
             assert_eq!(j1, j2, "the candidate view must not depend on the key");
-            for secret in ["SECRETWORD", "98765", "penalty", "correct", "accepted"] {
+            for secret in [
+                "SECRETWORD",
+                "98765",
+                "penalty",
+                "correct",
+                "accepted",
+                "credit",
+                "feedback",
+                "weight",
+            ] {
                 assert!(!j1.contains(secret), "{j1} leaks {secret:?}");
             }
         }
+    }
+
+    /// An ordering question never opens in its right order, and its starting
+    /// order is the attempt's own (the same on every view of the attempt).
+    #[test]
+    fn ordering_items_never_start_in_the_right_order() {
+        let items: Vec<ChoiceOption> = ["w", "x", "y"]
+            .iter()
+            .map(|t| ChoiceOption {
+                id: format!("id-{t}"),
+                text: (*t).into(),
+            })
+            .collect();
+        let q = Question {
+            id: QuestionId::parse("q1").unwrap(),
+            prompt: "Order".into(),
+            marks: 1.0,
+            penalty: 0.0,
+            kind: QuestionKind::Ordering {
+                items: items.clone(),
+                scoring: examhall_domain::OrderScoring::Exact,
+            },
+        };
+        let shown = |attempt: &str| match CandidateQuestion::for_attempt(&q, attempt, false).widget
+        {
+            CandidateWidget::Ordering { items } => {
+                items.into_iter().map(|o| o.text).collect::<Vec<_>>()
+            }
+            other => panic!("{other:?}"),
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for i in 0..200 {
+            let attempt = format!("attempt-{i}");
+            let order = shown(&attempt);
+            assert_ne!(order, ["w", "x", "y"], "{attempt} starts solved");
+            assert_eq!(order, shown(&attempt), "{attempt} is stable");
+            seen.insert(order);
+        }
+        assert_eq!(seen.len(), 5, "every unsolved order of 3 occurs: {seen:?}");
     }
 }

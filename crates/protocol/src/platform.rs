@@ -72,6 +72,13 @@ pub enum ApiQuestionType {
     Numeric,
     ShortText,
     Essay,
+    /// Listed only: matching questions come into the bank by import. The answer
+    /// key is `item=answer` per line.
+    Matching,
+    /// Listed only; the key is the option keys in order, comma-separated.
+    Ordering,
+    /// Listed only (several gaps); no single-string key.
+    Cloze,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -55,7 +55,7 @@ fn internal_dependencies_point_toward_the_domain() {
         ("examhall-protocol", &["examhall-domain"]),
         ("examhall-store", &["examhall-domain"]),
         ("examhall-analytics", &[]),
-        ("examhall-formats", &[]),
+        ("examhall-formats", &["examhall-domain"]),
         ("examhall-sync", &["examhall-domain", "examhall-protocol"]),
         (
             "examhall-reports",
@@ -70,13 +70,19 @@ fn internal_dependencies_point_toward_the_domain() {
                 "examhall-analytics",
                 "examhall-reports",
                 "examhall-sync",
+                "examhall-formats",
             ],
         ),
         ("examhall-testkit", &["examhall-domain", "examhall-store"]),
         ("examhall-server", &["examhall-app", "examhall-protocol"]),
         (
             "examhall-cli",
-            &["examhall-app", "examhall-server", "examhall-formats"],
+            &[
+                "examhall-app",
+                "examhall-server",
+                "examhall-formats",
+                "examhall-domain",
+            ],
         ),
         (
             "examhall-desktop",

@@ -89,6 +89,19 @@ answer-false = False
 answer-number = Your answer (a number)
 answer-text = Your answer
 answer-essay = Your essay
+answer-match = Match each item with an answer
+answer-match-choose = — Choose —
+answer-order = Put the items in order
+answer-order-hint = Use Move up and Move down to put the items in order, first at the top. Your order counts as an answer once you have moved an item.
+answer-order-up = Move up
+answer-order-down = Move down
+answer-order-up-label = Move up: { $item } (position { $position } of { $count })
+answer-order-down-label = Move down: { $item } (position { $position } of { $count })
+answer-order-moved = “{ $item }” is now at position { $position } of { $count }.
+answer-cloze = Fill in the gaps
+answer-gap = Gap { $number }
+answer-gap-number = Gap { $number } (a number)
+answer-gap-choose = — choose —
 
 ## The locked seat
 lock-title = This seat is locked

@@ -88,6 +88,19 @@ answer-false = Faux
 answer-number = Votre réponse (un nombre)
 answer-text = Votre réponse
 answer-essay = Votre rédaction
+answer-match = Associez chaque élément à une réponse
+answer-match-choose = — Choisir —
+answer-order = Mettez les éléments dans l'ordre
+answer-order-hint = Utilisez Monter et Descendre pour mettre les éléments dans l'ordre, le premier en haut. Votre ordre compte comme réponse dès que vous avez déplacé un élément.
+answer-order-up = Monter
+answer-order-down = Descendre
+answer-order-up-label = Monter : { $item } (position { $position } sur { $count })
+answer-order-down-label = Descendre : { $item } (position { $position } sur { $count })
+answer-order-moved = « { $item } » est maintenant en position { $position } sur { $count }.
+answer-cloze = Complétez le texte
+answer-gap = Trou { $number }
+answer-gap-number = Trou { $number } (un nombre)
+answer-gap-choose = — choisir —
 
 ## Le poste verrouillé
 lock-title = Ce poste est verrouillé

@@ -8,7 +8,9 @@ use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::state::{format_remaining, ExamAction, ExamModel, Screen};
 use crate::Nav;
-use examhall_protocol::{Answer, AttemptStatus, ErrorCode, Navigate, SetAnswer, SetFlag};
+use examhall_protocol::{
+    Answer, AttemptStatus, CandidateWidget, ErrorCode, Navigate, SetAnswer, SetFlag,
+};
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -431,6 +433,13 @@ fn sitting(p: &SittingProps) -> Html {
     }
     let count = m.view.questions.len();
     let q = m.view.questions[m.current].clone();
+    // A text with gaps may come without a prompt: its heading says what to do.
+    let prompt = if q.prompt.trim().is_empty() && matches!(q.widget, CandidateWidget::Cloze { .. })
+    {
+        t("answer-cloze")
+    } else {
+        q.prompt.clone()
+    };
     let answered: Vec<bool> = m
         .view
         .questions
@@ -467,7 +476,12 @@ fn sitting(p: &SittingProps) -> Html {
                     .typing
                     .insert(qid.clone(), (answer, timer));
             } else {
-                saver.outbox.borrow_mut().queued.insert(qid.clone(), answer);
+                let mut ob = saver.outbox.borrow_mut();
+                // This value already holds what was typed (a text with gaps mixes
+                // typed gaps and lists): the older typed value must not follow it.
+                ob.typing.remove(&qid);
+                ob.queued.insert(qid.clone(), answer);
+                drop(ob);
                 pump(saver.clone());
             }
         })
@@ -676,7 +690,7 @@ fn sitting(p: &SittingProps) -> Html {
             <Navigator count={count} current={m.current} answered={answered} flagged={flagged.clone()} on_go={go.clone()} />
             <section class="card question" aria-labelledby="question-prompt" data-question={q.id.clone()}>
                 <p class="qnum">{ta("exam-question-of", &[("number", (m.current + 1).into()), ("count", count.into()), ("n", q.marks.into()), ("marks", crate::i18n::marks(q.marks).into())])}</p>
-                <h2 id="question-prompt">{&q.prompt}</h2>
+                <h2 id="question-prompt">{prompt}</h2>
                 <AnswerWidget key={q.id.clone()} question={q.clone()} answer={m.view.answers.get(&q.id).cloned()} on_change={on_change} />
                 <div class="controls">
                     <button id="prev" onclick={prev} disabled={m.current == 0}>{t("exam-previous")}</button>

@@ -85,7 +85,8 @@ pub fn result_page(p: &Props) -> Html {
                     html! {
                         <tr>
                             <td>{i + 1}</td>
-                            <td>{&q.prompt}</td>
+                            // Only a text with gaps may have no prompt.
+                            <td>{ if q.prompt.trim().is_empty() { t("answer-cloze") } else { q.prompt.clone() } }</td>
                             <td class="num">{format!("{} / {}", marks(q.awarded), marks(q.max))}</td>
                             <td>
                             {outcome_text(q.outcome)}

@@ -37,6 +37,10 @@ fn with_keys(variant: u8) -> examhall_domain::ExamSpec {
                 *case_sensitive = variant == 0;
             }
             QuestionKind::Essay => {}
+            other => panic!(
+                "the demo exam gained a {} question: give it two keys here",
+                other.type_name()
+            ),
         }
     }
     spec

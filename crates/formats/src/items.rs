@@ -1,0 +1,620 @@
+//! A file's questions as Examhall questions. Each format's parser reads the file
+//! faithfully; this maps what it read onto the domain's question types, checks
+//! every question as the exam builder would (`Question::validate`), and keeps
+//! each error with its place in the file. Nothing here decides whether to import:
+//! the caller sees every item and every error and chooses.
+
+use crate::{aiken, gift};
+use examhall_domain::{
+    ChoiceOption, MatchPair, NumericAnswer, Question, QuestionId, QuestionKind, ScoredOption,
+    TextAnswer, Tolerance,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// The formats Examhall reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Gift,
+    Aiken,
+    MoodleXml,
+    Qti,
+    Csv,
+    /// Examhall's own lossless JSON form.
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Gift,
+        Format::Aiken,
+        Format::MoodleXml,
+        Format::Qti,
+        Format::Csv,
+        Format::Json,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Gift => "gift",
+            Format::Aiken => "aiken",
+            Format::MoodleXml => "moodle-xml",
+            Format::Qti => "qti",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == raw)
+    }
+}
+
+/// The text format a question's wording is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextFormat {
+    #[default]
+    Plain,
+    Html,
+    Markdown,
+    /// Moodle's own auto-format (plain text with line breaks kept).
+    Moodle,
+}
+
+/// Where something is in its file: a line, an XML element path, or both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl Location {
+    pub fn line(line: usize) -> Location {
+        Location {
+            line: Some(line),
+            path: None,
+        }
+    }
+    pub fn path(path: impl Into<String>) -> Location {
+        Location {
+            line: None,
+            path: Some(path.into()),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.line, &self.path) {
+            (Some(l), Some(p)) => write!(f, "{l}: {p}"),
+            (Some(l), None) => write!(f, "{l}"),
+            (None, Some(p)) => write!(f, "{p}"),
+            (None, None) => f.write_str("?"),
+        }
+    }
+}
+
+/// One question read from a file, ready for the bank.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedItem {
+    pub location: Location,
+    /// The bank category, outermost first (`$CATEGORY: a/b` is `["a", "b"]`).
+    #[serde(default)]
+    pub category: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub text_format: TextFormat,
+    /// Shown with the result, whatever was answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general_feedback: Option<String>,
+    pub question: Question,
+}
+
+/// Something in the file that is not imported, with where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportError {
+    pub location: Location,
+    pub message: String,
+}
+
+impl ImportError {
+    pub fn new(location: Location, message: impl Into<String>) -> ImportError {
+        ImportError {
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything a file holds: the questions that can be imported and the errors.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Imported {
+    pub items: Vec<ImportedItem>,
+    pub errors: Vec<ImportError>,
+}
+
+impl Imported {
+    /// `FILE:LINE: message` (or `FILE: path: message`) per error, as compilers
+    /// print them.
+    pub fn error_lines(&self, file: &str) -> Vec<String> {
+        self.errors
+            .iter()
+            .map(|e| match e.location.line {
+                Some(_) => format!("{file}:{}: {}", e.location, e.message),
+                None => format!("{file}: {}: {}", e.location, e.message),
+            })
+            .collect()
+    }
+
+    /// Validates each item as a question of an exam would be, turning failures
+    /// into errors at the item's place; gives questions distinct ids.
+    pub(crate) fn checked(items: Vec<ImportedItem>, mut errors: Vec<ImportError>) -> Imported {
+        let mut ids = BTreeSet::new();
+        let mut kept = Vec::with_capacity(items.len());
+        for mut item in items {
+            match item.question.validate() {
+                Ok(()) => {
+                    item.question.id = distinct_id(&item.question.id, &mut ids);
+                    kept.push(item);
+                }
+                Err(p) => errors.push(ImportError::new(
+                    item.location.clone(),
+                    format!("{}: {}", p.field, p.problem),
+                )),
+            }
+        }
+        errors.sort_by_key(|e| e.location.line.unwrap_or(0));
+        Imported {
+            items: kept,
+            errors,
+        }
+    }
+}
+
+fn distinct_id(id: &QuestionId, taken: &mut BTreeSet<String>) -> QuestionId {
+    let base = id.as_str().to_owned();
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.clone()) {
+        let suffix = format!("-{n}");
+        let keep = base.len().min(64 - suffix.len());
+        candidate = format!("{}{suffix}", &base[..keep]);
+        n += 1;
+    }
+    QuestionId::parse(&candidate).expect("ids are made of valid characters")
+}
+
+/// A question id from a title (`Sun` → `sun`), else from where it is (`q12`).
+pub(crate) fn make_id(title: Option<&str>, fallback: &str) -> QuestionId {
+    let slug: String = title
+        .unwrap_or("")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(48).collect();
+    QuestionId::parse(slug.trim_end_matches('-'))
+        .or_else(|| QuestionId::parse(fallback))
+        .expect("the fallback id is valid")
+}
+
+/// Option ids by position: `a` … `z`, then `o27`, `o28` ….
+pub fn option_id(i: usize) -> String {
+    if i < 26 {
+        ((b'a' + i as u8) as char).to_string()
+    } else {
+        format!("o{}", i + 1)
+    }
+}
+
+pub(crate) fn question(id: QuestionId, prompt: String, kind: QuestionKind) -> Question {
+    Question {
+        id,
+        prompt,
+        marks: 1.0,
+        penalty: 0.0,
+        kind,
+    }
+}
+
+/// Choices with percentage weights as the simplest question type that scores
+/// them the same way: one right answer and no feedback is a plain single
+/// choice; otherwise weighted, several right ones making it multiple-response.
+pub(crate) fn choice_kind(choices: &[(String, f64, Option<String>)]) -> QuestionKind {
+    let plain = choices
+        .iter()
+        .all(|(_, w, f)| f.is_none() && (*w == 0.0 || *w == 100.0))
+        && choices.iter().filter(|(_, w, _)| *w == 100.0).count() == 1;
+    if plain {
+        let options: Vec<ChoiceOption> = choices
+            .iter()
+            .enumerate()
+            .map(|(i, (text, _, _))| ChoiceOption {
+                id: option_id(i),
+                text: text.clone(),
+            })
+            .collect();
+        let correct = choices
+            .iter()
+            .position(|(_, w, _)| *w == 100.0)
+            .map(option_id)
+            .unwrap_or_default();
+        return QuestionKind::SingleChoice { options, correct };
+    }
+    let full = choices.iter().any(|(_, w, _)| *w >= 100.0 - 1e-4);
+    let positive = choices.iter().filter(|(_, w, _)| *w > 0.0).count();
+    QuestionKind::WeightedChoice {
+        options: choices
+            .iter()
+            .enumerate()
+            .map(|(i, (text, w, f))| ScoredOption {
+                id: option_id(i),
+                text: text.clone(),
+                credit: w / 100.0,
+                feedback: f.clone(),
+            })
+            .collect(),
+        multiple: !full && positive > 1,
+    }
+}
+
+fn gift_format(m: gift::Markup) -> TextFormat {
+    match m {
+        gift::Markup::Moodle => TextFormat::Moodle,
+        gift::Markup::Html => TextFormat::Html,
+        gift::Markup::Markdown => TextFormat::Markdown,
+        gift::Markup::Plain => TextFormat::Plain,
+    }
+}
+
+/// `$course$`, `$system$` and the like: Moodle's context roots, not categories.
+fn is_moodle_root(s: &str) -> bool {
+    s.len() > 1 && s.starts_with('$') && s.ends_with('$')
+}
+
+/// The category path of `$CATEGORY: a/b/c`, without Moodle's `$course$` or
+/// `$system$` root.
+pub(crate) fn category_path(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or("")
+        .split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !is_moodle_root(s))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A GIFT file's questions.
+pub fn from_gift(src: &str) -> Imported {
+    let (parsed, errs) = gift::parse(src);
+    let mut errors: Vec<ImportError> = errs
+        .into_iter()
+        .map(|e| ImportError::new(Location::line(e.line), e.message))
+        .collect();
+    let mut items = Vec::new();
+    for g in parsed {
+        let here = Location::line(g.line);
+        let prompt = match &g.text_after {
+            Some(after) => format!("{} _____ {}", g.text.trim_end(), after.trim_start())
+                .trim()
+                .to_owned(),
+            None => g.text.clone(),
+        };
+        let kind = match &g.answers {
+            gift::Answers::Description => {
+                errors.push(ImportError::new(
+                    here,
+                    "a description (text without an answer block) is not a question; Examhall does not import it",
+                ));
+                continue;
+            }
+            gift::Answers::Essay => QuestionKind::Essay,
+            gift::Answers::TrueFalse { correct, .. } => {
+                QuestionKind::TrueFalse { correct: *correct }
+            }
+            gift::Answers::MultipleChoice { choices } => choice_kind(
+                &choices
+                    .iter()
+                    .map(|c| (c.text.clone(), c.weight, c.feedback.clone()))
+                    .collect::<Vec<_>>(),
+            ),
+            gift::Answers::ShortAnswer { answers } => {
+                if answers
+                    .iter()
+                    .all(|a| a.weight == 100.0 && a.feedback.is_none())
+                {
+                    QuestionKind::ShortText {
+                        accepted: answers.iter().map(|a| a.text.clone()).collect(),
+                        case_sensitive: false,
+                    }
+                } else {
+                    QuestionKind::TextSet {
+                        answers: answers
+                            .iter()
+                            .map(|a| TextAnswer {
+                                pattern: a.text.clone(),
+                                credit: a.weight / 100.0,
+                                feedback: a.feedback.clone(),
+                            })
+                            .collect(),
+                        case_sensitive: false,
+                    }
+                }
+            }
+            gift::Answers::Matching { pairs } => QuestionKind::Matching {
+                pairs: pairs
+                    .iter()
+                    .filter(|(q, _)| !q.trim().is_empty())
+                    .enumerate()
+                    .map(|(i, (q, a))| MatchPair {
+                        id: format!("m{}", i + 1),
+                        prompt: q.clone(),
+                        answer: a.clone(),
+                    })
+                    .collect(),
+                distractors: pairs
+                    .iter()
+                    .filter(|(q, _)| q.trim().is_empty())
+                    .map(|(_, a)| a.clone())
+                    .collect(),
+            },
+            gift::Answers::Numeric { answers } => numeric_kind(
+                &answers
+                    .iter()
+                    .map(|a| {
+                        let (value, tolerance) = match a.value {
+                            gift::NumericValue::Tolerance { value, tolerance } => {
+                                (value, tolerance)
+                            }
+                            gift::NumericValue::Range { min, max } => {
+                                ((min + max) / 2.0, (max - min) / 2.0)
+                            }
+                        };
+                        (value, tolerance, a.weight, a.feedback.clone())
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        };
+        items.push(ImportedItem {
+            location: here,
+            category: category_path(g.category.as_deref()),
+            title: g.title.clone(),
+            tags: vec![],
+            text_format: gift_format(g.markup),
+            general_feedback: g.general_feedback.clone(),
+            question: question(
+                make_id(g.title.as_deref(), &format!("q{}", g.line)),
+                prompt,
+                kind,
+            ),
+        });
+    }
+    Imported::checked(items, errors)
+}
+
+/// Numeric answers `(value, absolute tolerance, weight %, feedback)` as the
+/// simplest type that scores them the same way.
+pub(crate) fn numeric_kind(answers: &[(f64, f64, f64, Option<String>)]) -> QuestionKind {
+    let tol = |t: f64| {
+        if t == 0.0 {
+            Tolerance::Exact
+        } else {
+            Tolerance::Absolute(t)
+        }
+    };
+    match answers {
+        [(value, t, w, None)] if *w == 100.0 => QuestionKind::Numeric {
+            value: *value,
+            tolerance: tol(*t),
+        },
+        _ => QuestionKind::NumericSet {
+            answers: answers
+                .iter()
+                .map(|(value, t, w, f)| NumericAnswer {
+                    value: *value,
+                    tolerance: tol(*t),
+                    credit: w / 100.0,
+                    feedback: f.clone(),
+                })
+                .collect(),
+        },
+    }
+}
+
+/// An Aiken file's questions: each a single choice.
+pub fn from_aiken(src: &str) -> Imported {
+    let (parsed, errs) = aiken::parse(src);
+    let errors = errs
+        .into_iter()
+        .map(|e| ImportError::new(Location::line(e.line), e.message))
+        .collect();
+    let items = parsed
+        .into_iter()
+        .map(|a| ImportedItem {
+            location: Location::line(a.line),
+            category: vec![],
+            title: None,
+            tags: vec![],
+            text_format: TextFormat::Plain,
+            general_feedback: None,
+            question: question(
+                make_id(None, &format!("q{}", a.line)),
+                a.text,
+                QuestionKind::SingleChoice {
+                    options: a
+                        .options
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| ChoiceOption {
+                            id: option_id(i),
+                            text: t.clone(),
+                        })
+                        .collect(),
+                    correct: option_id(a.answer),
+                },
+            ),
+        })
+        .collect();
+    Imported::checked(items, errors)
+}
+
+/// Examhall's own JSON form (`export::to_json`).
+pub fn from_json(src: &str) -> Imported {
+    let file: crate::export::BankFile = match serde_json::from_str(src) {
+        Ok(f) => f,
+        Err(e) => {
+            return Imported {
+                items: vec![],
+                errors: vec![ImportError::new(
+                    Location::line(e.line().max(1)),
+                    format!("column {}: {e}", e.column()),
+                )],
+            }
+        }
+    };
+    if file.format != crate::export::BANK_FORMAT || file.version != 1 {
+        return Imported {
+            items: vec![],
+            errors: vec![ImportError::new(
+                Location::path("format"),
+                format!(
+                    "expected format \"{}\" version 1, got {:?} version {}",
+                    crate::export::BANK_FORMAT,
+                    file.format,
+                    file.version
+                ),
+            )],
+        };
+    }
+    let items = file
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| ImportedItem {
+            location: Location::path(format!("items[{i}]")),
+            category: b.category,
+            title: b.title,
+            tags: b.tags,
+            text_format: b.text_format,
+            general_feedback: b.general_feedback,
+            question: b.question,
+        })
+        .collect();
+    Imported::checked(items, vec![])
+}
+
+/// Reads a file's bytes: text formats must be UTF-8 (a byte-order mark is
+/// skipped); a QTI content package may be a zip.
+pub fn import_bytes(format: Format, bytes: &[u8]) -> Imported {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => import(format, text),
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            Imported {
+                items: vec![],
+                errors: vec![ImportError::new(
+                    Location::line(line),
+                    format!(
+                        "the file is not UTF-8 text (byte {} is not); save it as UTF-8",
+                        e.valid_up_to() + 1
+                    ),
+                )],
+            }
+        }
+    }
+}
+
+/// A response typed by a teacher (`examhall score --response`) as an answer to
+/// `q`: a JSON list (several picks, an order) or object (matching, cloze), else
+/// the text itself; an option may be named by its id or its exact text.
+pub fn parse_response(q: &Question, raw: &str) -> Result<examhall_domain::Answer, String> {
+    use examhall_domain::Answer;
+    let option_ids: Vec<(String, String)> = match &q.kind {
+        QuestionKind::SingleChoice { options, .. }
+        | QuestionKind::MultipleResponse { options, .. }
+        | QuestionKind::Ordering { items: options, .. } => options
+            .iter()
+            .map(|o| (o.id.clone(), o.text.clone()))
+            .collect(),
+        QuestionKind::WeightedChoice { options, .. } => options
+            .iter()
+            .map(|o| (o.id.clone(), o.text.clone()))
+            .collect(),
+        _ => vec![],
+    };
+    let by_text = |v: String| {
+        option_ids
+            .iter()
+            .find(|(id, text)| *id != v && *text == v)
+            .map(|(id, _)| id.clone())
+            .unwrap_or(v)
+    };
+    let answer = match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(serde_json::Value::Array(xs)) => Answer::Choices(
+            xs.into_iter()
+                .map(|x| match x {
+                    serde_json::Value::String(s) => Ok(by_text(s)),
+                    other => Err(format!("{other} is not an option id (a string)")),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        Ok(serde_json::Value::Object(m)) => Answer::Map(
+            m.into_iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(s) => Ok((k, s)),
+                    serde_json::Value::Number(n) => Ok((k, n.to_string())),
+                    other => Err(format!("{k}: {other} is not a text or a number")),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        _ => match &q.kind {
+            QuestionKind::MultipleResponse { .. }
+            | QuestionKind::WeightedChoice { multiple: true, .. }
+            | QuestionKind::Ordering { .. } => Answer::Choices(
+                raw.split(',')
+                    .map(|s| by_text(s.trim().to_owned()))
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ),
+            _ => Answer::Text(by_text(raw.to_owned())),
+        },
+    };
+    q.check_answer(&answer).map_err(|e| e.to_string())?;
+    Ok(answer)
+}
+
+/// Reads a file of the given format.
+pub fn import(format: Format, src: &str) -> Imported {
+    match format {
+        Format::Gift => from_gift(src),
+        Format::Aiken => from_aiken(src),
+        Format::Json => from_json(src),
+        Format::MoodleXml | Format::Qti | Format::Csv => Imported {
+            items: vec![],
+            errors: vec![ImportError::new(
+                Location::line(1),
+                format!("the {} format is not read yet", format.name()),
+            )],
+        },
+    }
+}
