@@ -156,7 +156,7 @@ impl Imported {
 
     /// Validates each item as a question of an exam would be, turning failures
     /// into errors at the item's place; gives questions distinct ids.
-    pub(crate) fn checked(items: Vec<ImportedItem>, mut errors: Vec<ImportError>) -> Imported {
+    pub fn checked(items: Vec<ImportedItem>, mut errors: Vec<ImportError>) -> Imported {
         let mut ids = BTreeSet::new();
         let mut kept = Vec::with_capacity(items.len());
         for mut item in items {
@@ -193,7 +193,7 @@ fn distinct_id(id: &QuestionId, taken: &mut BTreeSet<String>) -> QuestionId {
 }
 
 /// A question id from a title (`Sun` → `sun`), else from where it is (`q12`).
-pub(crate) fn make_id(title: Option<&str>, fallback: &str) -> QuestionId {
+pub fn make_id(title: Option<&str>, fallback: &str) -> QuestionId {
     let slug: String = title
         .unwrap_or("")
         .chars()
@@ -224,7 +224,7 @@ pub fn option_id(i: usize) -> String {
     }
 }
 
-pub(crate) fn question(id: QuestionId, prompt: String, kind: QuestionKind) -> Question {
+pub fn question(id: QuestionId, prompt: String, kind: QuestionKind) -> Question {
     Question {
         id,
         prompt,
@@ -237,7 +237,7 @@ pub(crate) fn question(id: QuestionId, prompt: String, kind: QuestionKind) -> Qu
 /// Choices with percentage weights as the simplest question type that scores
 /// them the same way: one right answer and no feedback is a plain single
 /// choice; otherwise weighted, several right ones making it multiple-response.
-pub(crate) fn choice_kind(choices: &[(String, f64, Option<String>)]) -> QuestionKind {
+pub fn choice_kind(choices: &[(String, f64, Option<String>)]) -> QuestionKind {
     let plain = choices
         .iter()
         .all(|(_, w, f)| f.is_none() && (*w == 0.0 || *w == 100.0))
@@ -291,7 +291,7 @@ fn is_moodle_root(s: &str) -> bool {
 
 /// The category path of `$CATEGORY: a/b/c`, without Moodle's `$course$` or
 /// `$system$` root.
-pub(crate) fn category_path(raw: Option<&str>) -> Vec<String> {
+pub fn category_path(raw: Option<&str>) -> Vec<String> {
     raw.unwrap_or("")
         .split('/')
         .map(str::trim)
@@ -391,12 +391,17 @@ pub fn from_gift(src: &str) -> Imported {
                     .collect::<Vec<_>>(),
             ),
         };
+        // HTML is stored as plain text (see `html_to_text`).
+        let (prompt, text_format) = match g.markup {
+            gift::Markup::Html => (html_to_text(&prompt), TextFormat::Plain),
+            m => (prompt, gift_format(m)),
+        };
         items.push(ImportedItem {
             location: here,
             category: category_path(g.category.as_deref()),
             title: g.title.clone(),
             tags: vec![],
-            text_format: gift_format(g.markup),
+            text_format,
             general_feedback: g.general_feedback.clone(),
             question: question(
                 make_id(g.title.as_deref(), &format!("q{}", g.line)),
@@ -410,7 +415,7 @@ pub fn from_gift(src: &str) -> Imported {
 
 /// Numeric answers `(value, absolute tolerance, weight %, feedback)` as the
 /// simplest type that scores them the same way.
-pub(crate) fn numeric_kind(answers: &[(f64, f64, f64, Option<String>)]) -> QuestionKind {
+pub fn numeric_kind(answers: &[(f64, f64, f64, Option<String>)]) -> QuestionKind {
     let tol = |t: f64| {
         if t == 0.0 {
             Tolerance::Exact
@@ -522,6 +527,9 @@ pub fn from_json(src: &str) -> Imported {
 /// Reads a file's bytes: text formats must be UTF-8 (a byte-order mark is
 /// skipped); a QTI content package may be a zip.
 pub fn import_bytes(format: Format, bytes: &[u8]) -> Imported {
+    if format == Format::Qti && bytes.starts_with(b"PK\x03\x04") {
+        return crate::qti::from_package(bytes);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => import(format, text),
@@ -609,12 +617,118 @@ pub fn import(format: Format, src: &str) -> Imported {
         Format::Gift => from_gift(src),
         Format::Aiken => from_aiken(src),
         Format::Json => from_json(src),
-        Format::MoodleXml | Format::Qti | Format::Csv => Imported {
-            items: vec![],
-            errors: vec![ImportError::new(
-                Location::line(1),
-                format!("the {} format is not read yet", format.name()),
-            )],
-        },
+        Format::MoodleXml => crate::moodle_xml::from_text(src),
+        Format::Qti => crate::qti::from_text(src),
+        Format::Csv => crate::csv_format::from_text(src),
     }
+}
+
+/// HTML as readable plain text: paragraphs, headings, divs and table rows become
+/// paragraphs, `<br>` a line break, list items `• ` lines; other tags are
+/// dropped and entities decoded. Imported HTML (Moodle's usual format) is
+/// stored this way, so a candidate never sees markup.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            let Some(end) = rest.find('>') else {
+                out.push_str(rest);
+                rest = "";
+                break;
+            };
+            let raw_tag = rest[1..end].trim();
+            let tag = raw_tag.to_ascii_lowercase();
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            match name.as_str() {
+                "br" => out.push('\n'),
+                "li" if !tag.starts_with('/') => out.push_str("\n• "),
+                "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "tr"
+                | "pre" | "blockquote" | "table" => out.push_str("\n\n"),
+                "td" | "th" if tag.starts_with('/') => out.push(' '),
+                "img" => {
+                    let alt = raw_tag
+                        .split("alt=")
+                        .nth(1)
+                        .and_then(|a| {
+                            let q = a.chars().next()?;
+                            a[1..].split(q).next()
+                        })
+                        .unwrap_or("");
+                    out.push_str(&format!(
+                        "[image{}{}]",
+                        if alt.is_empty() { "" } else { ": " },
+                        alt
+                    ));
+                }
+                _ => {}
+            }
+            rest = &rest[end + 1..];
+        } else {
+            let end = rest[..rest.len().min(12)].find(';');
+            let decoded = end.and_then(|e| {
+                let ent = &rest[1..e];
+                let c = match ent {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "nbsp" => Some(' '),
+                    _ => ent
+                        .strip_prefix("#x")
+                        .or_else(|| ent.strip_prefix("#X"))
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32),
+                };
+                c.map(|c| (c, e))
+            });
+            match decoded {
+                Some((c, e)) => {
+                    out.push(c);
+                    rest = &rest[e + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    // Tidy: no trailing spaces, at most one blank line in a row.
+    let mut tidy = String::with_capacity(out.len());
+    let mut blank = 0;
+    for line in out
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+    {
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !tidy.is_empty() {
+            tidy.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        tidy.push_str(&line);
+    }
+    tidy
+}
+
+/// An ordering item's id that does not give its position away (FNV-1a of the
+/// item's place, so the same file always gives the same ids).
+pub fn opaque_id(path: &str, i: usize) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in format!("{path}#{i}").bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    format!("i{h:08x}")
 }

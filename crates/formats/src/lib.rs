@@ -3,9 +3,12 @@
 //! text in, a syntax tree and located errors out.
 
 pub mod aiken;
+pub mod csv_format;
 pub mod export;
 pub mod gift;
 pub mod items;
+pub mod moodle_xml;
+pub mod qti;
 
 pub use items::{
     import, import_bytes, Format, ImportError, Imported, ImportedItem, Location, TextFormat,

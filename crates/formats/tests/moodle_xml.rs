@@ -1,0 +1,229 @@
+//! Moodle XML, from the examples in Moodle's documentation
+//! (<https://docs.moodle.org/en/Moodle_XML_format>), and malformed files with the
+//! exact place of each error.
+
+use examhall_domain::{ClozePart, GapKind, OrderScoring, QuestionKind, Tolerance};
+use examhall_formats::moodle_xml::from_text;
+use examhall_formats::TextFormat;
+
+fn golden(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/golden/moodle/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[test]
+fn every_supported_type_reads_as_its_examhall_question() {
+    let read = from_text(&golden("all_types.xml"));
+    assert_eq!(read.errors, vec![], "no errors");
+    let ids: Vec<&str> = read.items.iter().map(|i| i.question.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "grant-s-tomb",
+            "two-presidents",
+            "sun",
+            "capital",
+            "born",
+            "reflection",
+            "capitals",
+            "planets",
+            "fill"
+        ]
+    );
+    for item in &read.items {
+        assert_eq!(item.category, ["Top", "History"], "{}", item.question.id);
+    }
+
+    let tomb = &read.items[0];
+    assert_eq!(tomb.title.as_deref(), Some("Grant's tomb"));
+    assert_eq!(tomb.question.prompt, "Who is buried in Grant's tomb?");
+    assert_eq!(
+        tomb.text_format,
+        TextFormat::Plain,
+        "HTML is stored as text"
+    );
+    assert_eq!(tomb.question.marks, 2.0);
+    assert_eq!(tomb.tags, ["presidents", "easy"]);
+    assert_eq!(
+        tomb.general_feedback.as_deref(),
+        Some("Grant and his wife.")
+    );
+    assert_eq!(tomb.location.line, Some(9));
+    assert_eq!(tomb.location.path.as_deref(), Some("quiz/question[2]"));
+    let QuestionKind::WeightedChoice { options, multiple } = &tomb.question.kind else {
+        panic!("{:?}", tomb.question.kind)
+    };
+    assert!(!multiple);
+    let credits: Vec<f64> = options.iter().map(|o| o.credit).collect();
+    assert_eq!(credits, [1.0, 0.0, 0.5]);
+    assert_eq!(options[1].feedback.as_deref(), Some("Ooops!"));
+
+    let QuestionKind::WeightedChoice { options, multiple } = &read.items[1].question.kind else {
+        panic!()
+    };
+    assert!(multiple);
+    assert_eq!(
+        options.iter().map(|o| o.credit).collect::<Vec<_>>(),
+        [0.5, 0.5, -1.0]
+    );
+
+    assert_eq!(
+        read.items[2].question.kind,
+        QuestionKind::TrueFalse { correct: true }
+    );
+    assert_eq!(read.items[2].text_format, TextFormat::Moodle);
+
+    let QuestionKind::TextSet {
+        answers,
+        case_sensitive,
+    } = &read.items[3].question.kind
+    else {
+        panic!()
+    };
+    assert!(case_sensitive, "usecase 1");
+    assert_eq!(answers[1].pattern, "Par*");
+    assert_eq!(answers[1].credit, 0.5);
+
+    let QuestionKind::NumericSet { answers } = &read.items[4].question.kind else {
+        panic!()
+    };
+    assert_eq!(answers[0].tolerance, Tolerance::Exact);
+    assert_eq!(answers[1].tolerance, Tolerance::Absolute(2.0));
+    assert_eq!(answers[1].credit, 0.5);
+
+    assert_eq!(read.items[5].question.kind, QuestionKind::Essay);
+    assert_eq!(read.items[5].question.prompt, "• Why?\n• How?");
+
+    let QuestionKind::Matching { pairs, distractors } = &read.items[6].question.kind else {
+        panic!()
+    };
+    assert_eq!(
+        pairs
+            .iter()
+            .map(|p| (p.prompt.as_str(), p.answer.as_str()))
+            .collect::<Vec<_>>(),
+        [("France", "Paris"), ("Italy", "Rome")]
+    );
+    assert_eq!(distractors, &["Lima"]);
+
+    let QuestionKind::Ordering { items, scoring } = &read.items[7].question.kind else {
+        panic!()
+    };
+    assert_eq!(*scoring, OrderScoring::ByPosition);
+    assert_eq!(
+        items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
+        ["Mercury", "Venus", "Earth"]
+    );
+    let mut sorted: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    let as_read = sorted.clone();
+    sorted.sort();
+    assert_ne!(sorted, as_read, "ids do not sort into the right order");
+
+    let QuestionKind::Cloze { parts } = &read.items[8].question.kind else {
+        panic!()
+    };
+    let gaps: Vec<_> = parts
+        .iter()
+        .filter_map(|p| match p {
+            ClozePart::Gap(g) => Some(g),
+            ClozePart::Text { .. } => None,
+        })
+        .collect();
+    assert_eq!(gaps.len(), 3);
+    assert_eq!(gaps[1].weight, 2.0);
+    let GapKind::Text { answers, .. } = &gaps[0].kind else {
+        panic!()
+    };
+    assert_eq!(answers[0].pattern, "France");
+    assert_eq!(answers[0].feedback.as_deref(), Some("Yes"));
+    assert_eq!(answers[1].credit, 0.5);
+    let GapKind::Numeric { answers } = &gaps[1].kind else {
+        panic!()
+    };
+    assert_eq!(answers[0].tolerance, Tolerance::Absolute(0.1));
+    let GapKind::Choice { options } = &gaps[2].kind else {
+        panic!()
+    };
+    assert_eq!(options[1].text, "blue");
+    assert_eq!(options[1].credit, 1.0);
+    assert_eq!(
+        parts[0],
+        ClozePart::Text {
+            text: "Paris is in".into()
+        }
+    );
+}
+
+#[test]
+fn errors_name_the_line_and_the_element() {
+    let xml = r#"<?xml version="1.0"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>Bad fraction</text></name>
+    <questiontext><text>Pick</text></questiontext>
+    <answer fraction="lots"><text>A</text></answer>
+    <answer fraction="0"><text>B</text></answer>
+  </question>
+  <question type="calculated">
+    <name><text>Calc</text></name>
+    <questiontext><text>{a} + {b}?</text></questiontext>
+  </question>
+  <question type="multichoice">
+    <name><text>No right answer</text></name>
+    <questiontext><text>Pick</text></questiontext>
+    <answer fraction="0"><text>A</text></answer>
+    <answer fraction="0"><text>B</text></answer>
+  </question>
+  <question type="truefalse">
+    <name><text>Fine</text></name>
+    <questiontext><text>Fine?</text></questiontext>
+    <answer fraction="100"><text>false</text></answer>
+    <answer fraction="0"><text>true</text></answer>
+  </question>
+</quiz>
+"#;
+    let read = from_text(xml);
+    let errs: Vec<(Option<usize>, Option<&str>, &str)> = read
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.location.line,
+                e.location.path.as_deref(),
+                e.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert_eq!(errs[0].0, Some(6));
+    assert_eq!(errs[0].1, Some("quiz/question[1]/answer[1]"));
+    assert!(errs[0].2.contains("fraction") && errs[0].2.contains("lots"));
+    assert_eq!(errs[1].0, Some(9));
+    assert_eq!(errs[1].1, Some("quiz/question[2]"));
+    assert!(errs[1]
+        .2
+        .contains("\"calculated\" is not one Examhall supports"));
+    assert_eq!(errs[2].0, Some(13));
+    assert!(
+        errs[2].2.contains("no answer earns full marks"),
+        "{}",
+        errs[2].2
+    );
+    // The good question is still read.
+    assert_eq!(read.items.len(), 1);
+    assert_eq!(
+        read.items[0].question.kind,
+        QuestionKind::TrueFalse { correct: false }
+    );
+
+    let broken = from_text("<quiz>\n  <question type=\"essay\">\n</quiz>\n");
+    assert_eq!(broken.items.len(), 0);
+    assert_eq!(broken.errors[0].location.line, Some(3));
+    assert!(broken.errors[0].message.starts_with("not well-formed XML"));
+
+    let other = from_text("<assessmentItem/>");
+    assert!(other.errors[0].message.contains("expected a <quiz>"));
+}
