@@ -53,6 +53,19 @@ impl App {
                 exam.title
             )));
         }
+        let total = exam.total_marks();
+        // Item analysis needs every attempt's mark for an item: questions drawn at
+        // random for some attempts only are left out of it (their marks still
+        // count in the totals).
+        let exam = {
+            let mut e = (*exam).clone();
+            e.questions.retain(|q| {
+                results
+                    .iter()
+                    .all(|r| r.marks.iter().any(|(id, _)| id == &q.id))
+            });
+            e
+        };
         let mut columns = vec![Vec::with_capacity(results.len()); exam.questions.len()];
         for r in &results {
             for (k, q) in exam.questions.iter().enumerate() {
@@ -70,7 +83,6 @@ impl App {
         let matrix =
             examhall_analytics::ScoreMatrix::new(items, max, ids, columns).map_err(invalid)?;
         let pass_mark = exam.pass_mark_pct;
-        let total = exam.total_marks();
         // One bar per mark when totals are whole and few; otherwise ten equal bins.
         let bins = if total.fract() == 0.0 && (1.0..=40.0).contains(&total) {
             total as usize

@@ -79,7 +79,7 @@ impl App {
             cards.push(ExamCard {
                 exam_id: exam.id,
                 title: exam.spec.title.clone(),
-                question_count: exam.spec.questions.len() as u32,
+                question_count: exam.spec.questions_per_attempt() as u32,
                 allowed_secs: allow.allowed_ms() / 1000,
                 sitting_open: self.store().open_sitting_for(exam.id).await?.is_some(),
                 state,
@@ -176,6 +176,7 @@ impl App {
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
+        let exam = exam.for_attempt(&req.attempt_id);
         let question = find_question(&exam, &req.question_id)?;
         let answer = req.answer.filter(|a| !a.is_blank());
         if let Some(a) = &answer {
@@ -195,7 +196,9 @@ impl App {
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
-        let question = find_question(&exam, &req.question_id)?.id.clone();
+        let question = find_question(&exam.for_attempt(&req.attempt_id), &req.question_id)?
+            .id
+            .clone();
         self.append_checked(
             &actor,
             &req.attempt_id,
@@ -212,10 +215,11 @@ impl App {
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
-        if req.index as usize >= exam.questions.len() {
+        let count = exam.questions_per_attempt();
+        if req.index as usize >= count {
             return Err(AppError::invalid(
                 "index",
-                format!("this exam has {} questions", exam.questions.len()),
+                format!("this exam has {count} questions"),
             ));
         }
         self.append_checked(
@@ -485,20 +489,20 @@ impl App {
             .display_preset(attempt.exam_id, attempt.user_id)
             .await?
             .and_then(|j| serde_json::from_str(&j).ok());
+        let (questions, sections) = exam.attempt_layout(&attempt.id);
+        let count = questions.len();
         Ok(AttemptView {
+            sections,
             display_preset,
             attempt_id: attempt.id.clone(),
             exam_title: exam.title.clone(),
-            questions: exam
-                .questions_for_attempt(&attempt.id)
+            questions: questions
                 .into_iter()
                 .map(|q| CandidateQuestion::for_attempt(q, &attempt.id, exam.order.shuffle_options))
                 .collect(),
             answers,
             flagged,
-            current_index: attempt
-                .current_index
-                .min(exam.questions.len().saturating_sub(1) as u32),
+            current_index: attempt.current_index.min(count.saturating_sub(1) as u32),
             clock: clock_dto(&attempt, self.now()),
             window: exam.window,
         })

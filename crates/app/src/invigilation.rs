@@ -55,7 +55,7 @@ impl App {
             out.push(ExamSummaryDto {
                 exam_id: exam.id,
                 title: exam.spec.title.clone(),
-                question_count: exam.spec.questions.len() as u32,
+                question_count: exam.spec.questions_per_attempt() as u32,
                 duration_secs: exam.spec.duration_secs,
                 open_sitting,
             });

@@ -7,6 +7,7 @@ mod accounts;
 pub mod analysis;
 mod auth;
 mod authoring;
+pub mod bank;
 pub mod bench;
 mod candidate;
 pub mod config;

@@ -64,7 +64,7 @@ impl App {
         for r in rows {
             let previous = SheetResult::from_marks(r.result.marks.clone(), corrected.pass_mark_pct);
             let sheet = answer_map(answers.remove(&r.attempt_id).unwrap_or_default());
-            let new = regrade_sheet(&corrected, &sheet, &previous);
+            let new = regrade_sheet(&corrected.for_attempt(&r.attempt_id), &sheet, &previous);
             out.push(RegradeRowDto {
                 attempt_id: r.attempt_id,
                 candidate: format!("{} ({})", r.display_name, r.username),
@@ -164,7 +164,7 @@ impl App {
             })?;
         let previous = SheetResult::from_marks(row.marks, exam.pass_mark_pct);
         let answers = answer_map(self.store().answers(&attempt.id).await?);
-        let new = regrade_sheet(&exam, &answers, &previous);
+        let new = regrade_sheet(&exam.for_attempt(&attempt.id), &answers, &previous);
         let question = QuestionId::parse(&p.question_id)
             .ok_or_else(|| anyhow::anyhow!("bad question id {:?}", p.question_id))?;
         let event = AttemptEvent::Regraded {

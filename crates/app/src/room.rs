@@ -769,7 +769,7 @@ impl App {
         let s = self.session_row(r.session_id).await?;
         let now = self.now();
         let exam = self.exam(s.exam_id).await?;
-        let total = exam.questions.len() as u32;
+        let total = exam.questions_per_attempt() as u32;
         // This machine's own attempts (a desktop that is both console and seat).
         let mut local: HashMap<String, (SeatAttempt, i64)> = HashMap::new();
         for p in self.store().local_progress(s.exam_id).await? {
@@ -1008,7 +1008,7 @@ impl App {
             let Some(exam_id) = self.store().exam_for_package(&m.package_id).await? else {
                 continue;
             };
-            let total = self.exam(exam_id).await?.questions.len() as u32;
+            let total = self.exam(exam_id).await?.questions_per_attempt() as u32;
             for p in self.store().local_progress(exam_id).await? {
                 attempts.push(seat_attempt(&p, &m.package_id, total, now));
             }

@@ -130,7 +130,8 @@ impl Worker {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let answers = answer_map(answers.unwrap_or_default());
-        Ok((attempt.id.clone(), grade_sheet(&exam, &answers)))
+        let sat = exam.for_attempt(&attempt.id);
+        Ok((attempt.id.clone(), grade_sheet(&sat, &answers)))
     }
 
     /// Runs until `shutdown` turns true, sleeping when idle and waking on new jobs.

@@ -31,6 +31,10 @@ pub struct ExamSpec {
     /// Whether questions and options come in an order of the attempt's own.
     #[serde(default)]
     pub order: OrderRules,
+    /// The exam's sections, in order, with fixed questions and random draws from
+    /// `questions`. Without sections every question is asked, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
     pub questions: Vec<Question>,
 }
 
@@ -61,17 +65,207 @@ pub struct OrderRules {
     pub shuffle_options: bool,
 }
 
+/// A part of an exam with its own title and instructions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub instructions: String,
+    pub items: Vec<SectionItem>,
+}
+
+/// What a section asks: one given question, or `count` drawn at random for each
+/// attempt from a pool (e.g. "5 from category X with tag Y", resolved to the
+/// pool's questions when the exam is built).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SectionItem {
+    Fixed {
+        question: QuestionId,
+    },
+    Draw {
+        count: u32,
+        from: Vec<QuestionId>,
+        /// How the pool was chosen, for people ("category Physics, tag easy").
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        label: String,
+    },
+}
+
+/// One section as an attempt sees it: positions `first .. first + count` of the
+/// attempt's questions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptSection {
+    pub title: String,
+    pub instructions: String,
+    pub first: usize,
+    pub count: usize,
+}
+
 impl ExamSpec {
+    fn question(&self, id: &QuestionId) -> Option<&Question> {
+        self.questions.iter().find(|q| &q.id == id)
+    }
+
+    /// The attempt's questions in the order it shows them, with its sections.
+    /// Draws and shuffles come from the attempt id (`crate::shuffle`), so the same
+    /// attempt always gets the same questions in the same order. Sections keep
+    /// their order; shuffling happens inside each.
+    pub fn attempt_layout<'a>(
+        &'a self,
+        attempt_id: &str,
+    ) -> (Vec<&'a Question>, Vec<AttemptSection>) {
+        let shuffle = |qs: Vec<&'a Question>, salt: &str| -> Vec<&'a Question> {
+            if self.order.shuffle_questions {
+                crate::shuffle::shuffled(&qs, attempt_id, salt)
+            } else {
+                qs
+            }
+        };
+        if self.sections.is_empty() {
+            return (
+                shuffle(self.questions.iter().collect(), "questions"),
+                vec![],
+            );
+        }
+        let mut all = Vec::new();
+        let mut sections = Vec::new();
+        for (s, section) in self.sections.iter().enumerate() {
+            let mut here = Vec::new();
+            for (i, item) in section.items.iter().enumerate() {
+                match item {
+                    SectionItem::Fixed { question } => here.extend(self.question(question)),
+                    SectionItem::Draw { count, from, .. } => {
+                        let picked = crate::shuffle::draw(
+                            from.len(),
+                            (*count as usize).min(from.len()),
+                            attempt_id,
+                            &format!("draw:{s}:{i}"),
+                        );
+                        here.extend(picked.into_iter().filter_map(|k| self.question(&from[k])));
+                    }
+                }
+            }
+            let here = shuffle(here, &format!("section:{s}"));
+            sections.push(AttemptSection {
+                title: section.title.clone(),
+                instructions: section.instructions.clone(),
+                first: all.len(),
+                count: here.len(),
+            });
+            all.extend(here);
+        }
+        (all, sections)
+    }
+
     /// The questions in the order this attempt shows them.
     pub fn questions_for_attempt(&self, attempt_id: &str) -> Vec<&Question> {
-        if self.order.shuffle_questions {
-            crate::shuffle::permutation(self.questions.len(), attempt_id, "questions")
-                .into_iter()
-                .map(|i| &self.questions[i])
-                .collect()
-        } else {
-            self.questions.iter().collect()
+        self.attempt_layout(attempt_id).0
+    }
+
+    /// The exam as one attempt sits it: only the attempt's questions. Grading an
+    /// attempt grades this.
+    pub fn for_attempt(&self, attempt_id: &str) -> ExamSpec {
+        if self.sections.is_empty() {
+            return self.clone();
         }
+        let mut spec = self.clone();
+        spec.questions = self
+            .questions_for_attempt(attempt_id)
+            .into_iter()
+            .cloned()
+            .collect();
+        spec
+    }
+
+    /// How many questions every attempt gets.
+    pub fn questions_per_attempt(&self) -> usize {
+        if self.sections.is_empty() {
+            return self.questions.len();
+        }
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .map(|i| match i {
+                SectionItem::Fixed { .. } => 1,
+                SectionItem::Draw { count, .. } => *count as usize,
+            })
+            .sum()
+    }
+
+    /// Checks the sections against the questions: every reference exists, no
+    /// question can come up twice, a draw asks for no more than its pool holds and
+    /// its pool's questions carry the same marks (so every attempt is out of the
+    /// same total).
+    fn validate_sections(&self) -> Result<(), ExamError> {
+        let mut used = BTreeSet::new();
+        for (s, section) in self.sections.iter().enumerate() {
+            let err = |field: &'static str, problem: String| ExamError::Exam {
+                field,
+                problem: format!("section {} ({}): {problem}", s + 1, section.title),
+            };
+            if section.title.trim().is_empty() || section.title.len() > 200 {
+                return Err(ExamError::Exam {
+                    field: "sections",
+                    problem: format!("section {}: the title must be 1 to 200 characters", s + 1),
+                });
+            }
+            if section.items.is_empty() {
+                return Err(err("sections", "has no questions".into()));
+            }
+            for (i, item) in section.items.iter().enumerate() {
+                let ids: Vec<&QuestionId> = match item {
+                    SectionItem::Fixed { question } => vec![question],
+                    SectionItem::Draw { count, from, .. } => {
+                        if *count == 0 {
+                            return Err(err(
+                                "sections",
+                                format!("draw {} asks for no questions", i + 1),
+                            ));
+                        }
+                        if *count as usize > from.len() {
+                            return Err(err(
+                                "sections",
+                                format!(
+                                    "draw {} asks for {count} questions but its pool holds {}",
+                                    i + 1,
+                                    from.len()
+                                ),
+                            ));
+                        }
+                        from.iter().collect()
+                    }
+                };
+                let mut marks = None;
+                for id in ids {
+                    let Some(q) = self.question(id) else {
+                        return Err(err("sections", format!("question {id} is not in the exam")));
+                    };
+                    if !used.insert(id.clone()) {
+                        return Err(err(
+                            "sections",
+                            format!("question {id} is used twice (a candidate could get it twice)"),
+                        ));
+                    }
+                    match marks {
+                        None => marks = Some(q.marks),
+                        Some(m) if (m - q.marks).abs() > 1e-9 => {
+                            return Err(err(
+                                "sections",
+                                format!(
+                                    "draw {}: question {id} is worth {} but the others {m}; a draw's questions must be worth the same",
+                                    i + 1,
+                                    q.marks
+                                ),
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -174,11 +368,27 @@ impl ExamSpec {
                 return err(problem.field, problem.problem);
             }
         }
-        Ok(())
+        self.validate_sections()
     }
 
+    /// The marks every attempt is out of.
     pub fn total_marks(&self) -> f64 {
-        self.questions.iter().map(|q| q.marks).sum()
+        if self.sections.is_empty() {
+            return self.questions.iter().map(|q| q.marks).sum();
+        }
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .map(|i| match i {
+                SectionItem::Fixed { question } => self.question(question).map_or(0.0, |q| q.marks),
+                SectionItem::Draw { count, from, .. } => {
+                    from.first()
+                        .and_then(|id| self.question(id))
+                        .map_or(0.0, |q| q.marks)
+                        * f64::from(*count)
+                }
+            })
+            .sum()
     }
 
     /// The exam with one question's answer key replaced. Only the key may change:
@@ -250,6 +460,7 @@ mod tests {
         ExamSpec {
             window: Default::default(),
             order: Default::default(),
+            sections: vec![],
             title: "Physics".into(),
             duration_secs: 1800,
             pass_mark_pct: 50.0,

@@ -836,6 +836,7 @@ mod tests {
         ExamSpec {
             window: Default::default(),
             order: Default::default(),
+            sections: vec![],
             title: "T".into(),
             duration_secs: 600,
             pass_mark_pct: 50.0,

@@ -19,7 +19,10 @@ pub use clock::{Clock, Timestamp};
 pub use events::{
     verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason,
 };
-pub use exam::{DisplayPreset, ExamError, ExamSpec, OrderRules, ResultRelease, WindowRules};
+pub use exam::{
+    AttemptSection, DisplayPreset, ExamError, ExamSpec, OrderRules, ResultRelease, Section,
+    SectionItem, WindowRules,
+};
 pub use grading::{
     grade_question, grade_sheet, regrade_sheet, Mark, MarkingError, Outcome, SheetResult,
 };

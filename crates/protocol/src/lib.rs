@@ -4,6 +4,7 @@
 //! built from a domain [`Question`] by an exhaustive match and has no field in which
 //! a key could travel: a key cannot leak by forgetting to skip a field.
 
+pub mod bank;
 pub mod platform;
 pub mod room;
 pub mod sync;
@@ -325,6 +326,9 @@ pub struct AttemptView {
     /// The candidate's planned display accommodation, if any.
     #[serde(default)]
     pub display_preset: Option<examhall_domain::DisplayPreset>,
+    /// The exam's sections, as positions in `questions` (empty: no sections).
+    #[serde(default)]
+    pub sections: Vec<examhall_domain::AttemptSection>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

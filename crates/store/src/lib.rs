@@ -23,7 +23,7 @@ mod sync;
 mod users;
 
 pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
-pub use bank::BankQuestionRow;
+pub use bank::{BankQuestionRow, NewBankQuestion};
 pub use error::StoreError;
 pub use exams::{ExamRow, SittingRow};
 pub use jobs::{JobRow, NewJob};

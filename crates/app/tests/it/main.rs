@@ -3,6 +3,7 @@
 
 mod analytics;
 mod attempt_flow;
+mod bank;
 mod grading_queue;
 mod keys;
 mod marking;

@@ -1,0 +1,337 @@
+//! The question bank and the exam builder: importing with a dry run and "import
+//! the valid ones", searching, versions, archiving, and building an exam with a
+//! section and a random draw that candidates then sit.
+
+use crate::Ctx;
+use examhall_domain::{Answer, OrderRules, ResultRelease};
+use examhall_protocol::bank::{
+    BankEdit, BankFilter, DraftItem, ExamDraft, ImportMode, ImportRequest, SectionDraft,
+};
+use examhall_protocol::{CandidateWidget, ErrorCode};
+
+const GIFT: &str = "$CATEGORY: $course$/Physics/Mechanics\n\n\
+// Comments are skipped.\n::g::Acceleration due to gravity in m/s²?{#9.81:0.05}\n\n\
+::Newton::Who wrote the Principia?{=Newton =Isaac Newton ~%50%Leibniz}\n\n\
+::Broken::A question with {=an unclosed block\n\n\
+$CATEGORY: $course$/Physics/Optics\n\n\
+::Lens::A converging lens has a positive focal length.{T}\n\n\
+::Light::Light is a wave.{T}\n\n\
+::Colour::White light holds every colour.{T}\n";
+
+fn import(mode: ImportMode) -> ImportRequest {
+    ImportRequest {
+        format: "gift".into(),
+        file_name: "/home/teacher/physics.gift".into(),
+        content: GIFT.into(),
+        base64: false,
+        mode,
+    }
+}
+
+fn all() -> BankFilter {
+    BankFilter::default()
+}
+
+#[tokio::test]
+async fn a_file_with_an_error_imports_nothing_unless_the_valid_ones_are_chosen() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let before = ctx.app.bank(&teacher, all()).await.unwrap().len();
+
+    let dry = ctx
+        .app
+        .import_questions(&teacher, import(ImportMode::Check))
+        .await
+        .unwrap();
+    assert_eq!((dry.items.len(), dry.imported, dry.skipped), (5, 0, 1));
+    assert_eq!(dry.file_name, "physics.gift", "no folders in what is shown");
+    assert_eq!(dry.errors[0].location, "physics.gift:8");
+    assert!(
+        dry.errors[0].message.contains("not closed"),
+        "{:?}",
+        dry.errors
+    );
+    assert_eq!(dry.items[0].category, ["Physics", "Mechanics"]);
+    assert!(matches!(
+        dry.items[0].preview.widget,
+        CandidateWidget::Numeric
+    ));
+    assert_eq!(
+        ctx.app.bank(&teacher, all()).await.unwrap().len(),
+        before,
+        "a dry run changes nothing"
+    );
+
+    let refused = ctx
+        .app
+        .import_questions(&teacher, import(ImportMode::All))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Invalid);
+    assert!(
+        refused
+            .to_string()
+            .contains("1 error(s); nothing was imported"),
+        "{refused}"
+    );
+    assert_eq!(ctx.app.bank(&teacher, all()).await.unwrap().len(), before);
+
+    let done = ctx
+        .app
+        .import_questions(&teacher, import(ImportMode::ValidOnly))
+        .await
+        .unwrap();
+    assert_eq!((done.imported, done.skipped), (5, 1));
+    assert!(done.items.iter().all(|i| i.id > 0));
+    let bank = ctx.app.bank(&teacher, all()).await.unwrap();
+    assert_eq!(bank.len(), before + 5);
+
+    // Search and filters.
+    let optics = ctx
+        .app
+        .bank(
+            &teacher,
+            BankFilter {
+                category: vec!["Physics".into(), "Optics".into()],
+                ..all()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(optics.len(), 3);
+    let physics = BankFilter {
+        category: vec!["Physics".into()],
+        ..all()
+    };
+    assert_eq!(ctx.app.bank(&teacher, physics).await.unwrap().len(), 5);
+    let principia = BankFilter {
+        text: "PRINCIPIA".into(),
+        ..all()
+    };
+    let found = ctx.app.bank(&teacher, principia).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].location.as_deref(), Some("physics.gift:6"));
+    let numeric = BankFilter {
+        type_name: Some("numeric".into()),
+        ..all()
+    };
+    assert!(ctx
+        .app
+        .bank(&teacher, numeric)
+        .await
+        .unwrap()
+        .iter()
+        .all(|i| i.type_name == "numeric"));
+
+    // Candidates and invigilators have no bank.
+    let candidate = ctx.login("candidate").await;
+    assert_eq!(
+        ctx.app.bank(&candidate, all()).await.unwrap_err().code(),
+        ErrorCode::Forbidden
+    );
+    let bad = ImportRequest {
+        format: "docx".into(),
+        ..import(ImportMode::Check)
+    };
+    let e = ctx.app.import_questions(&teacher, bad).await.unwrap_err();
+    assert!(e.to_string().contains("\"docx\" is not one of"), "{e}");
+}
+
+fn draft(sections: Vec<SectionDraft>) -> ExamDraft {
+    ExamDraft {
+        title: "Physics mock".into(),
+        duration_minutes: 30,
+        pass_mark_pct: 50.0,
+        negative_marking: false,
+        release: ResultRelease::Immediately,
+        question_marks: true,
+        order: OrderRules {
+            shuffle_questions: true,
+            shuffle_options: true,
+        },
+        window: Default::default(),
+        sections,
+    }
+}
+
+#[tokio::test]
+async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let admin = ctx.login("admin").await;
+    let done = ctx
+        .app
+        .import_questions(&teacher, import(ImportMode::ValidOnly))
+        .await
+        .unwrap();
+    let newton = done
+        .items
+        .iter()
+        .find(|i| i.question.id.as_str() == "newton")
+        .unwrap()
+        .id;
+    let sections = vec![
+        SectionDraft {
+            title: "Mechanics".into(),
+            instructions: "Answer both.".into(),
+            items: vec![
+                DraftItem::Fixed { bank_id: newton },
+                DraftItem::Fixed {
+                    bank_id: done.items[0].id,
+                },
+            ],
+        },
+        SectionDraft {
+            title: "Optics".into(),
+            instructions: String::new(),
+            items: vec![DraftItem::Draw {
+                count: 2,
+                category: vec!["Physics".into(), "Optics".into()],
+                tag: None,
+            }],
+        },
+    ];
+
+    // Too many drawn: refused, naming the section and the pool.
+    let mut greedy = draft(sections.clone());
+    greedy.sections[1].items[0] = DraftItem::Draw {
+        count: 4,
+        category: vec!["Physics".into(), "Optics".into()],
+        tag: None,
+    };
+    let e = ctx.app.publish_exam(&teacher, greedy).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("section 2 (Optics), item 1: the draw asks for 4 questions from category Physics/Optics but the bank has 3"),
+        "{e}"
+    );
+
+    let preview = ctx
+        .app
+        .preview_exam(&teacher, draft(sections.clone()), 1)
+        .await
+        .unwrap();
+    assert_eq!(preview.questions.len(), 4);
+    assert_eq!(preview.total_marks, 4.0);
+    assert_eq!(preview.sections[0].title, "Mechanics");
+    assert_eq!(preview.sections[1].count, 2);
+
+    let exam_id = ctx
+        .app
+        .publish_exam(&teacher, draft(sections))
+        .await
+        .unwrap();
+    // The bank remembers the versions used: editing one now makes a new version.
+    let mut edited = ctx.app.bank(&teacher, all()).await.unwrap();
+    let row = edited.iter_mut().find(|i| i.id == newton).unwrap();
+    assert!(row.used);
+    let edit = BankEdit {
+        id: Some(newton),
+        question: {
+            let mut q = row.question.clone();
+            q.prompt = "Who wrote the Principia Mathematica?".into();
+            q
+        },
+        category: row.category.clone(),
+        tags: vec!["history".into()],
+        title: row.title.clone(),
+    };
+    let v2 = ctx.app.save_bank_question(&teacher, edit).await.unwrap();
+    assert_ne!(v2.id, newton);
+    assert_eq!(v2.version, 2);
+    assert_eq!(v2.tags, ["history"]);
+    let exam = ctx.app.exam_with_keys(&teacher, exam_id).await.unwrap();
+    assert_eq!(
+        exam.questions
+            .iter()
+            .find(|q| q.id.as_str() == "newton")
+            .unwrap()
+            .prompt,
+        "Who wrote the Principia?",
+        "the published exam keeps the version it was built with"
+    );
+    let archived = ctx.app.bank(&teacher, all()).await.unwrap();
+    assert!(
+        !archived.iter().any(|i| i.id == newton),
+        "the old version is archived"
+    );
+
+    // Two candidates sit it: each gets the fixed two and two of the three optics
+    // questions, the same ones on every view, and is graded on those four.
+    let code = ctx
+        .app
+        .open_sitting(&admin, exam_id)
+        .await
+        .unwrap()
+        .start_code;
+    let mut drawn = std::collections::BTreeSet::new();
+    let mut sat = vec![];
+    for name in ["ann", "bob", "cyd", "dee"] {
+        let (token, view) = ctx
+            .new_candidate_started(&admin, &teacher, name, exam_id, &code)
+            .await;
+        assert_eq!(view.questions.len(), 4);
+        assert_eq!(view.sections.len(), 2);
+        let again = ctx
+            .app
+            .open_attempt(
+                &token,
+                examhall_protocol::AttemptRef {
+                    attempt_id: view.attempt_id.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(again.questions, view.questions, "stable across views");
+        let optics: Vec<String> = view.questions[2..].iter().map(|q| q.id.clone()).collect();
+        drawn.extend(optics.clone());
+        // A question this attempt did not draw is refused.
+        let other = ["lens", "light", "colour"]
+            .into_iter()
+            .find(|q| !optics.iter().any(|o| o == q))
+            .unwrap();
+        let e = ctx
+            .app
+            .set_answer(
+                &token,
+                examhall_protocol::SetAnswer {
+                    attempt_id: view.attempt_id.clone(),
+                    question_id: other.into(),
+                    answer: Some(Answer::Text("true".into())),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Invalid);
+        let answers: Vec<(&str, Answer)> = optics
+            .iter()
+            .map(|q| (q.as_str(), Answer::Text("true".into())))
+            .chain([
+                ("newton", Answer::Text("a".into())),
+                ("g", Answer::Text("9.8".into())),
+            ])
+            .collect();
+        ctx.answer_and_submit(&token, &view.attempt_id, &answers)
+            .await;
+        sat.push((token, view.attempt_id.clone()));
+    }
+    assert!(drawn.len() >= 2);
+    assert_eq!(ctx.drain().await, 4);
+    for (token, attempt_id) in sat {
+        let r = ctx
+            .app
+            .attempt_result(&token, examhall_protocol::AttemptRef { attempt_id })
+            .await
+            .unwrap();
+        let examhall_protocol::ResultState::Released {
+            total,
+            max,
+            questions,
+            ..
+        } = r.result
+        else {
+            panic!("{:?}", r.result)
+        };
+        assert_eq!((total, max, questions.len()), (4.0, 4.0, 4));
+    }
+}

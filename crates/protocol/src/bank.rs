@@ -1,0 +1,164 @@
+//! The question bank and the exam builder, as the staff screens see them.
+
+use crate::CandidateQuestion;
+use examhall_domain::{OrderRules, Question, ResultRelease, WindowRules};
+use serde::{Deserialize, Serialize};
+
+/// What to do with a question file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    /// Read and report; change nothing (the dry run).
+    Check,
+    /// Import every question, or none if the file has any error.
+    All,
+    /// Import the questions without errors and skip the rest.
+    ValidOnly,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// `gift`, `aiken`, `moodle-xml`, `qti`, `csv` or `json`.
+    pub format: String,
+    /// Named in errors.
+    pub file_name: String,
+    /// The file: UTF-8 text, or base64 when `base64` (a QTI zip package).
+    pub content: String,
+    #[serde(default)]
+    pub base64: bool,
+    pub mode: ImportMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportIssueDto {
+    /// `bank.gift:12`, or `bank.xml:40: quiz/question[3]/answer[2]`.
+    pub location: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportReportDto {
+    pub file_name: String,
+    pub format: String,
+    /// Every question the file holds without errors (ids are 0 in a dry run).
+    pub items: Vec<BankItemDto>,
+    pub errors: Vec<ImportIssueDto>,
+    /// Questions stored (0 in a dry run).
+    pub imported: u32,
+    /// Questions left out because of their errors.
+    pub skipped: u32,
+}
+
+/// A bank question with what the author sees: key, category, tags, version, and
+/// the candidate's rendering for the preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BankItemDto {
+    pub id: i64,
+    pub version: i64,
+    pub title: Option<String>,
+    pub category: Vec<String>,
+    pub tags: Vec<String>,
+    pub type_name: String,
+    pub marks: f64,
+    pub archived: bool,
+    /// An exam has been built with this version: editing makes a new version.
+    pub used: bool,
+    /// Where it came from in an imported file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    pub question: Question,
+    /// Exactly what a candidate's window is given.
+    pub preview: CandidateQuestion,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankFilter {
+    /// Words in the prompt, title, options or id (case-insensitive).
+    #[serde(default)]
+    pub text: String,
+    /// A type name as `BankItemDto::type_name` gives it.
+    #[serde(default)]
+    pub type_name: Option<String>,
+    /// This category and those inside it.
+    #[serde(default)]
+    pub category: Vec<String>,
+    #[serde(default)]
+    pub tag: Option<String>,
+    #[serde(default)]
+    pub include_archived: bool,
+}
+
+/// A question written or edited on the bank page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankEdit {
+    /// None for a new question.
+    pub id: Option<i64>,
+    pub question: Question,
+    #[serde(default)]
+    pub category: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// An exam being built from the bank.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamDraft {
+    pub title: String,
+    pub duration_minutes: u32,
+    pub pass_mark_pct: f64,
+    #[serde(default)]
+    pub negative_marking: bool,
+    pub release: ResultRelease,
+    #[serde(default = "yes")]
+    pub question_marks: bool,
+    #[serde(default)]
+    pub order: OrderRules,
+    #[serde(default)]
+    pub window: WindowRules,
+    pub sections: Vec<SectionDraft>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDraft {
+    pub title: String,
+    #[serde(default)]
+    pub instructions: String,
+    pub items: Vec<DraftItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DraftItem {
+    /// One bank question.
+    Fixed { bank_id: i64 },
+    /// `count` questions drawn per attempt from the bank's questions in
+    /// `category` (and those inside it) carrying `tag`.
+    Draw {
+        count: u32,
+        #[serde(default)]
+        category: Vec<String>,
+        #[serde(default)]
+        tag: Option<String>,
+    },
+}
+
+/// A built exam as one candidate would get it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExamPreviewDto {
+    pub title: String,
+    pub duration_minutes: u32,
+    pub total_marks: f64,
+    pub questions: Vec<CandidateQuestion>,
+    pub sections: Vec<examhall_domain::AttemptSection>,
+}
