@@ -160,6 +160,16 @@ authed!(mark_essay => mark_essay(MarkEssay) -> ResultView);
 authed!(preview_regrade => preview_regrade(KeyCorrection) -> RegradePreviewDto);
 authed!(apply_regrade => apply_regrade(KeyCorrection) -> RegradeStartedDto);
 
+// The question bank and the exam builder.
+authed!(import_questions => import_questions(bank::ImportRequest) -> bank::ImportReportDto);
+authed!(bank => bank(bank::BankFilter) -> Vec<bank::BankItemDto>);
+authed!(save_bank_question => save_bank_question(bank::BankEdit) -> bank::BankItemDto);
+authed!(duplicate_bank_question => duplicate_bank_question(i64) -> bank::BankItemDto);
+authed!(archive_bank_question => archive_bank_question(bank::ArchiveBankQuestion) -> ());
+authed!(preview_exam => preview_exam(bank::PreviewExam) -> bank::ExamPreviewDto);
+authed!(publish_exam => publish_exam(bank::PublishExam) -> bank::PublishedExamDto);
+authed!(candidates => candidates() -> Vec<UserDto>);
+
 // The room session: the console, and the candidate's side of a locked seat.
 authed!(room_sessions => room_sessions() -> Vec<RoomSessionDto>);
 authed!(create_room_session => create_room_session(CreateRoomSession) -> RoomSessionDto);
@@ -265,6 +275,14 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         unlock_seat,
         focus_lost,
         exam_mode,
-        close_exam_window
+        close_exam_window,
+        import_questions,
+        bank,
+        save_bank_question,
+        duplicate_bank_question,
+        archive_bank_question,
+        preview_exam,
+        publish_exam,
+        candidates
     ]
 }

@@ -7,8 +7,9 @@ use crate::{App, AppError, AppResult};
 use examhall_domain::{ExamError, ExamSpec, Question, QuestionId, Role, Section, SectionItem};
 use examhall_formats::{Format, Imported};
 use examhall_protocol::bank::{
-    BankEdit, BankFilter, BankItemDto, DraftItem, ExamDraft, ExamPreviewDto, ImportIssueDto,
-    ImportMode, ImportReportDto, ImportRequest,
+    ArchiveBankQuestion, BankEdit, BankFilter, BankItemDto, DraftItem, ExamDraft, ExamPreviewDto,
+    ImportIssueDto, ImportMode, ImportReportDto, ImportRequest, PreviewExam, PublishExam,
+    PublishedExamDto,
 };
 use examhall_protocol::CandidateQuestion;
 use examhall_store::{BankQuestionRow, NewBankQuestion};
@@ -331,20 +332,6 @@ impl App {
         self.bank_item(new[0]).await
     }
 
-    pub async fn archive_bank_question(
-        &self,
-        token: &str,
-        id: i64,
-        archived: bool,
-    ) -> AppResult<()> {
-        let actor = self.actor(token)?;
-        actor.require(AUTHORS, "archive questions")?;
-        if !self.store().set_bank_archived(id, archived).await? {
-            return Err(AppError::NotFound(format!("Bank question {id}")));
-        }
-        Ok(())
-    }
-
     /// The exam a draft describes, with the bank versions it uses. Every
     /// problem is refused with a message naming the section, draw or question.
     async fn resolve_draft(&self, draft: &ExamDraft) -> AppResult<(ExamSpec, Vec<i64>)> {
@@ -460,12 +447,8 @@ impl App {
 
     /// The draft as one candidate would get it (a preview attempt of its own:
     /// `seed` picks which draw and order to show).
-    pub async fn preview_exam(
-        &self,
-        token: &str,
-        draft: ExamDraft,
-        seed: u32,
-    ) -> AppResult<ExamPreviewDto> {
+    pub async fn preview_exam(&self, token: &str, req: PreviewExam) -> AppResult<ExamPreviewDto> {
+        let (draft, seed) = (req.draft, req.seed);
         let actor = self.actor(token)?;
         actor.require(AUTHORS, "preview exams")?;
         let (spec, _) = self.resolve_draft(&draft).await?;
@@ -483,18 +466,63 @@ impl App {
         })
     }
 
-    /// Publishes the draft as an exam (validated first); the bank versions it
-    /// uses are marked used, so later edits make new versions.
-    pub async fn publish_exam(&self, token: &str, draft: ExamDraft) -> AppResult<i64> {
+    /// Publishes the draft as an exam (validated first) and assigns it to the
+    /// chosen candidates; the bank versions it uses are marked used, so later
+    /// edits make new versions.
+    pub async fn publish_exam(&self, token: &str, req: PublishExam) -> AppResult<PublishedExamDto> {
         let actor = self.actor(token)?;
         actor.require(AUTHORS, "create exams")?;
-        let (spec, used) = self.resolve_draft(&draft).await?;
-        let id = self
+        let (spec, used) = self.resolve_draft(&req.draft).await?;
+        // Every candidate is checked before anything is stored.
+        for (i, id) in req.candidates.iter().enumerate() {
+            let user = self.store().user_by_id(*id).await?;
+            if user.is_none_or(|u| u.role != Role::Candidate) {
+                return Err(AppError::invalid(
+                    format!("candidates[{i}]"),
+                    format!("user {id} is not a candidate"),
+                ));
+            }
+        }
+        let exam_id = self
             .store()
             .insert_exam(&spec, Some(actor.user_id), self.now())
             .await?;
         self.store().mark_bank_used(&used).await?;
-        Ok(id)
+        for id in &req.candidates {
+            self.store().assign(exam_id, *id, 1.0).await?;
+        }
+        Ok(PublishedExamDto {
+            exam_id,
+            assigned: req.candidates.len() as u32,
+        })
+    }
+
+    /// The candidates an author may assign exams to.
+    pub async fn candidates(&self, token: &str) -> AppResult<Vec<examhall_protocol::UserDto>> {
+        let actor = self.actor(token)?;
+        actor.require(AUTHORS, "assign exams")?;
+        Ok(self
+            .store()
+            .list_users()
+            .await?
+            .iter()
+            .filter(|u| u.role == Role::Candidate)
+            .map(crate::accounts::user_dto)
+            .collect())
+    }
+
+    /// Archives or restores a bank question.
+    pub async fn archive_bank_question(
+        &self,
+        token: &str,
+        req: ArchiveBankQuestion,
+    ) -> AppResult<()> {
+        let actor = self.actor(token)?;
+        actor.require(AUTHORS, "archive questions")?;
+        if !self.store().set_bank_archived(req.id, req.archived).await? {
+            return Err(AppError::NotFound(format!("Bank question {}", req.id)));
+        }
+        Ok(())
     }
 }
 

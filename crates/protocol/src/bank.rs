@@ -162,3 +162,35 @@ pub struct ExamPreviewDto {
     pub questions: Vec<CandidateQuestion>,
     pub sections: Vec<examhall_domain::AttemptSection>,
 }
+
+/// Publishing a draft: the exam, and the candidates who may sit it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishExam {
+    pub draft: ExamDraft,
+    /// User ids of candidates to assign (time multiplier 1; change it later).
+    #[serde(default)]
+    pub candidates: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewExam {
+    pub draft: ExamDraft,
+    /// Which preview attempt: another seed shows another draw and order.
+    #[serde(default)]
+    pub seed: u32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveBankQuestion {
+    pub id: i64,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedExamDto {
+    pub exam_id: i64,
+    pub assigned: u32,
+}

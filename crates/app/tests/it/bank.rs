@@ -5,7 +5,8 @@
 use crate::Ctx;
 use examhall_domain::{Answer, OrderRules, ResultRelease};
 use examhall_protocol::bank::{
-    BankEdit, BankFilter, DraftItem, ExamDraft, ImportMode, ImportRequest, SectionDraft,
+    BankEdit, BankFilter, DraftItem, ExamDraft, ImportMode, ImportRequest, PreviewExam,
+    PublishExam, SectionDraft,
 };
 use examhall_protocol::{CandidateWidget, ErrorCode};
 
@@ -199,7 +200,15 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
         category: vec!["Physics".into(), "Optics".into()],
         tag: None,
     };
-    let e = ctx.app.publish_exam(&teacher, greedy).await.unwrap_err();
+    let publish = |draft| PublishExam {
+        draft,
+        candidates: vec![],
+    };
+    let e = ctx
+        .app
+        .publish_exam(&teacher, publish(greedy))
+        .await
+        .unwrap_err();
     assert!(
         e.to_string()
             .contains("section 2 (Optics), item 1: the draw asks for 4 questions from category Physics/Optics but the bank has 3"),
@@ -208,7 +217,13 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
 
     let preview = ctx
         .app
-        .preview_exam(&teacher, draft(sections.clone()), 1)
+        .preview_exam(
+            &teacher,
+            PreviewExam {
+                draft: draft(sections.clone()),
+                seed: 1,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(preview.questions.len(), 4);
@@ -216,11 +231,35 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
     assert_eq!(preview.sections[0].title, "Mechanics");
     assert_eq!(preview.sections[1].count, 2);
 
-    let exam_id = ctx
+    // Only candidates can be assigned, checked before anything is stored.
+    let users = ctx.app.list_users(&admin).await.unwrap();
+    let staff = users.iter().find(|u| u.username == "teacher").unwrap().id;
+    let e = ctx
         .app
-        .publish_exam(&teacher, draft(sections))
+        .publish_exam(
+            &teacher,
+            PublishExam {
+                draft: draft(sections.clone()),
+                candidates: vec![staff],
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("is not a candidate"), "{e}");
+    let demo_candidate = ctx.app.candidates(&teacher).await.unwrap()[0].id;
+    let published = ctx
+        .app
+        .publish_exam(
+            &teacher,
+            PublishExam {
+                draft: draft(sections),
+                candidates: vec![demo_candidate],
+            },
+        )
         .await
         .unwrap();
+    assert_eq!(published.assigned, 1);
+    let exam_id = published.exam_id;
     // The bank remembers the versions used: editing one now makes a new version.
     let mut edited = ctx.app.bank(&teacher, all()).await.unwrap();
     let row = edited.iter_mut().find(|i| i.id == newton).unwrap();
