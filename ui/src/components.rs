@@ -389,3 +389,69 @@ pub fn navigator(p: &NavigatorProps) -> Html {
     });
     html! { <nav class="navigator" aria-label={t("exam-questions-nav")}>{ for items }</nav> }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct PreviewQuestionProps {
+    pub question: CandidateQuestion,
+    /// Its number in an exam preview (from 1), if it has one.
+    #[prop_or_default]
+    pub number: Option<usize>,
+}
+
+/// A question exactly as the candidate's window renders it, read-only: the
+/// same answer widget, inside a disabled fieldset.
+#[function_component(PreviewQuestion)]
+pub fn preview_question(p: &PreviewQuestionProps) -> Html {
+    let q = &p.question;
+    let marks = crate::i18n::marks(q.marks);
+    let head = match p.number {
+        Some(n) => ta(
+            "preview-number",
+            &[
+                ("number", n.into()),
+                ("n", q.marks.into()),
+                ("marks", marks.into()),
+            ],
+        ),
+        None => ta(
+            "preview-marks",
+            &[("n", q.marks.into()), ("marks", marks.into())],
+        ),
+    };
+    let prompt = if q.prompt.trim().is_empty() && matches!(q.widget, CandidateWidget::Cloze { .. })
+    {
+        t("answer-cloze")
+    } else {
+        q.prompt.clone()
+    };
+    html! {
+        <article class="preview-question question" data-question={q.id.clone()}>
+            <p class="qnum">{head}</p>
+            <h3 class="preview-prompt">{prompt}</h3>
+            <fieldset class="preview-inert" disabled=true aria-label={t("preview-read-only")}>
+                <AnswerWidget question={q.clone()} answer={None::<Answer>} on_change={Callback::noop()} />
+            </fieldset>
+        </article>
+    }
+}
+
+/// A question type as the backend names it (`BankItemDto::type_name`), in the
+/// chosen language.
+pub fn type_label(type_name: &str) -> String {
+    match type_name {
+        "single choice" => t("qtype-single-choice"),
+        "multiple response" => t("qtype-multiple-response"),
+        "true/false" => t("qtype-true-false"),
+        "numeric" => t("qtype-numeric"),
+        "short text" => t("qtype-short-text"),
+        "essay" => t("qtype-essay"),
+        "single choice (weighted)" => t("qtype-weighted-single"),
+        "multiple response (weighted)" => t("qtype-weighted-multiple"),
+        "numeric (several answers)" => t("qtype-numeric-set"),
+        "short text (weighted answers)" => t("qtype-text-set"),
+        "matching" => t("qtype-matching"),
+        "ordering" => t("qtype-ordering"),
+        "cloze" => t("qtype-cloze"),
+        other => other.to_owned(),
+    }
+}

@@ -258,6 +258,60 @@ mod tests {
     }
 
     #[test]
+    fn the_texts_the_end_to_end_tests_read_keep_their_english_form() {
+        set_lang("en", false);
+        assert_eq!(
+            ta(
+                "import-summary",
+                &[("questions", 12.into()), ("errors", 2.into())]
+            ),
+            "12 questions read, 2 errors"
+        );
+        assert_eq!(
+            ta(
+                "import-valid",
+                &[("valid", 12.into()), ("skipped", 2.into())]
+            ),
+            "Import the 12 valid questions (2 skipped)"
+        );
+        assert_eq!(
+            ta(
+                "import-done",
+                &[("imported", 12.into()), ("skipped", 2.into())]
+            ),
+            "Imported 12 questions (2 skipped)"
+        );
+        assert_eq!(
+            ta(
+                "import-summary",
+                &[("questions", 1.into()), ("errors", 1.into())]
+            ),
+            "1 question read, 1 error"
+        );
+        assert_eq!(ta("builder-pool", &[("count", 5.into())]), "pool: 5");
+        assert_eq!(
+            ta(
+                "exam-section",
+                &[
+                    ("number", 1.into()),
+                    ("count", 2.into()),
+                    ("title", "Algebra".into())
+                ]
+            ),
+            "Section 1 of 2: Algebra"
+        );
+        set_lang("fr", false);
+        assert_eq!(
+            ta(
+                "import-summary",
+                &[("questions", 1.into()), ("errors", 3.into())]
+            ),
+            "1 question lue, 3 erreurs"
+        );
+        set_lang("en", false);
+    }
+
+    #[test]
     fn messages_format_with_plurals_and_fall_back_to_english() {
         set_lang("fr-CA", false);
         assert_eq!(lang(), "fr");

@@ -206,6 +206,38 @@ pub async fn apply_regrade(token: &str, c: KeyCorrection) -> Res<RegradeStartedD
     authed("apply_regrade", token, c).await
 }
 
+// ---- the question bank and the exam builder -------------------------------------
+
+pub async fn import_questions(token: &str, r: bank::ImportRequest) -> Res<bank::ImportReportDto> {
+    authed("import_questions", token, r).await
+}
+pub async fn bank(token: &str, f: bank::BankFilter) -> Res<Vec<bank::BankItemDto>> {
+    authed("bank", token, f).await
+}
+pub async fn save_bank_question(token: &str, e: bank::BankEdit) -> Res<bank::BankItemDto> {
+    authed("save_bank_question", token, e).await
+}
+pub async fn duplicate_bank_question(token: &str, id: i64) -> Res<bank::BankItemDto> {
+    authed("duplicate_bank_question", token, id).await
+}
+pub async fn archive_bank_question(token: &str, id: i64, archived: bool) -> Res<()> {
+    authed(
+        "archive_bank_question",
+        token,
+        bank::ArchiveBankQuestion { id, archived },
+    )
+    .await
+}
+pub async fn preview_exam(token: &str, r: bank::PreviewExam) -> Res<bank::ExamPreviewDto> {
+    authed("preview_exam", token, r).await
+}
+pub async fn publish_exam(token: &str, r: bank::PublishExam) -> Res<bank::PublishedExamDto> {
+    authed("publish_exam", token, r).await
+}
+pub async fn candidates(token: &str) -> Res<Vec<UserDto>> {
+    token_only("candidates", token).await
+}
+
 pub async fn sync_status(token: &str) -> Res<sync::SyncStatusDto> {
     token_only("sync_status", token).await
 }

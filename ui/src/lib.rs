@@ -1,6 +1,7 @@
 //! The Examhall UI (Yew, compiled to wasm32, embedded in the Tauri window).
 //! Pages own IPC calls; components take props and callbacks and do no IO.
 
+pub mod authoring;
 pub mod comfort;
 mod components;
 pub mod i18n;
@@ -88,7 +89,40 @@ fn root() -> Html {
         (Screen::Analysis(id), Some(nav)) => {
             html! { <pages::analysis::AnalysisPage {nav} exam_id={*id} /> }
         }
+        (Screen::Bank, Some(nav)) => html! { <pages::bank::BankPage {nav} /> },
+        (Screen::Builder, Some(nav)) => html! { <pages::builder::ExamBuilder {nav} /> },
     };
+    // Teachers and administrators move between their pages from here.
+    let staff_nav = model
+        .session
+        .as_ref()
+        .filter(|_| {
+            matches!(
+                model.screen,
+                Screen::Staff | Screen::Bank | Screen::Builder | Screen::Analysis(_)
+            )
+        })
+        .map(|s| state::staff_pages(s.user.role))
+        .filter(|pages| !pages.is_empty())
+        .map(|pages| {
+            let items = pages.into_iter().map(|page| {
+                let (id, text) = match page {
+                    Screen::Bank => ("nav-bank", i18n::t("staffnav-bank")),
+                    Screen::Builder => ("nav-builder", i18n::t("staffnav-builder")),
+                    _ => ("nav-staff", i18n::t("staffnav-results")),
+                };
+                let current = model.screen == page;
+                let dispatch = dispatch.clone();
+                html! {
+                    <button type="button" {id} class={classes!("staff-tab", current.then_some("current"))}
+                        aria-current={current.then_some("page")}
+                        onclick={Callback::from(move |_: MouseEvent| dispatch.emit(Action::Open(page.clone())))}>
+                        {text}
+                    </button>
+                }
+            });
+            html! { <nav class="staff-nav" aria-label={i18n::t("staffnav-label")}>{ for items }</nav> }
+        });
     let in_exam = matches!(model.screen, Screen::Exam(_));
     let lang = use_state(i18n::lang);
     let on_lang = {
@@ -123,7 +157,7 @@ fn root() -> Html {
                     }
                 }
             </header>
-            <main key={*lang}>{body}</main>
+            <main key={*lang}>{ staff_nav.unwrap_or_default() }{body}</main>
         </div>
     }
 }

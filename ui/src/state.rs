@@ -18,6 +18,10 @@ pub enum Screen {
     Invigilator,
     Staff,
     Analysis(i64),
+    /// The question bank: import, search, write and edit (teachers, admins).
+    Bank,
+    /// Building an exam from the bank and publishing it (teachers, admins).
+    Builder,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +57,14 @@ pub fn home_for(role: Role) -> Screen {
         Role::Candidate => Screen::Candidate,
         Role::Invigilator => Screen::Invigilator,
         Role::Teacher | Role::Admin => Screen::Staff,
+    }
+}
+
+/// The pages a role's staff navigation offers (none for candidates and invigilators).
+pub fn staff_pages(role: Role) -> Vec<Screen> {
+    match role {
+        Role::Teacher | Role::Admin => vec![Screen::Staff, Screen::Bank, Screen::Builder],
+        Role::Candidate | Role::Invigilator => Vec::new(),
     }
 }
 
@@ -329,6 +341,7 @@ mod tests {
             },
             window: Default::default(),
             display_preset: None,
+            sections: Vec::new(),
         }
     }
 
@@ -351,6 +364,20 @@ mod tests {
             (m.screen.clone(), m.session.is_none(), m.flash.as_deref()),
             (Screen::Login, true, Some("expired"))
         );
+    }
+
+    #[test]
+    fn teachers_and_admins_get_the_bank_and_the_builder() {
+        for role in [Role::Teacher, Role::Admin] {
+            assert_eq!(
+                staff_pages(role),
+                vec![Screen::Staff, Screen::Bank, Screen::Builder]
+            );
+        }
+        assert!(staff_pages(Role::Candidate).is_empty());
+        assert!(staff_pages(Role::Invigilator).is_empty());
+        let m = Rc::new(Model::default()).reduce(Action::Open(Screen::Bank));
+        assert_eq!(m.screen, Screen::Bank);
     }
 
     #[test]

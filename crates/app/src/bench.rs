@@ -1160,3 +1160,126 @@ pub async fn room_load(
         raw_sqlite,
     })
 }
+
+/// What `examhall bench-import` measures.
+#[derive(Debug, Serialize)]
+pub struct ImportBench {
+    pub questions: usize,
+    pub bytes: usize,
+    pub reps: usize,
+    /// GIFT syntax only (`formats::gift::parse`).
+    pub parse_ms_median: f64,
+    /// Parsed and mapped onto Examhall's questions, each validated.
+    pub normalise_ms_median: f64,
+    /// The whole import a teacher runs: `App::import_questions` (valid ones) from
+    /// the file's text to the questions committed in the bank of a real SQLite
+    /// file, in one transaction.
+    pub import_ms_median: f64,
+    pub import_ms_max: f64,
+    /// The floor it is compared with: the same questions' JSON inserted into the
+    /// same table in one transaction with plain SQL, no parsing or checking.
+    pub baseline_insert_ms_median: f64,
+    pub import_to_baseline_ratio: f64,
+}
+
+/// A GIFT file of `n` questions of every kind GIFT has.
+pub fn gift_file(n: usize) -> String {
+    let kinds = [
+        "::Q{i}:: Who is buried in tomb {i}?{~Grant ~Jefferson =no one#Right.}",
+        "Tomb {i}: pick two.{~%50%Grant ~%50%his wife ~%-100%nobody}",
+        "Grant is buried in tomb {i}.{F#No.#Yes.}",
+        "Two plus {i} is {=four =%50%4} exactly.",
+        "Match set {i}.{=Canada -> Ottawa =Italy -> Rome =Japan -> Tokyo}",
+        "When was Grant born ({i})?{#=1822:0 =%50%1822:2#Close.}",
+        "[markdown]Explain **item {i}** in a paragraph.{}",
+    ];
+    let mut text = String::from("$CATEGORY: Bench/Generated\n\n");
+    for i in 0..n {
+        text.push_str(&kinds[i % kinds.len()].replace("{i}", &i.to_string()));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+/// Times importing a generated GIFT file of `questions` questions, `reps` times,
+/// each into a fresh database in `dir`.
+pub async fn import(dir: &Path, questions: usize, reps: usize) -> anyhow::Result<ImportBench> {
+    use examhall_protocol::bank::{ImportMode, ImportRequest};
+    anyhow::ensure!(questions >= 1 && reps >= 1, "--questions >= 1, --reps >= 1");
+    std::fs::create_dir_all(dir)?;
+    let text = gift_file(questions);
+    let (mut parse, mut normalise, mut import, mut baseline) = (vec![], vec![], vec![], vec![]);
+    for rep in 0..reps {
+        let t0 = Instant::now();
+        let (qs, errors) = examhall_formats::gift::parse(&text);
+        parse.push(t0.elapsed().as_secs_f64() * 1e3);
+        anyhow::ensure!(
+            errors.is_empty() && qs.len() == questions,
+            "the generated file has errors: {errors:?}"
+        );
+        let t0 = Instant::now();
+        let read = examhall_formats::items::from_gift(&text);
+        normalise.push(t0.elapsed().as_secs_f64() * 1e3);
+        anyhow::ensure!(read.errors.is_empty(), "{:?}", read.errors);
+
+        let fresh = |name: String| {
+            let db = dir.join(name);
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+            }
+            db
+        };
+        // The baseline: the same rows, pre-serialised, straight into a table.
+        let rows: Vec<String> = read
+            .items
+            .iter()
+            .map(|i| serde_json::to_string(&i.question))
+            .collect::<Result<_, _>>()?;
+        baseline.push(
+            examhall_store::baseline::raw_bulk_insert(
+                &fresh(format!("baseline-{rep}.sqlite")),
+                &rows,
+            )
+            .await?,
+        );
+
+        let db = fresh(format!("import-{rep}.sqlite"));
+        let app = App::open(&db, Arc::new(SystemClock)).await?;
+        let (admin, _) = seed_hq(&app, 0).await?;
+        let t0 = Instant::now();
+        let report = app
+            .import_questions(
+                &admin,
+                ImportRequest {
+                    format: "gift".into(),
+                    file_name: "bench.gift".into(),
+                    content: text.clone(),
+                    base64: false,
+                    mode: ImportMode::ValidOnly,
+                },
+            )
+            .await?;
+        import.push(t0.elapsed().as_secs_f64() * 1e3);
+        anyhow::ensure!(
+            report.imported as usize == questions,
+            "imported {}",
+            report.imported
+        );
+        let stored = app.store().bank_questions().await?.len();
+        anyhow::ensure!(stored == questions, "the bank holds {stored}");
+        app.shutdown().await;
+    }
+    let import_max = import.iter().copied().fold(0.0, f64::max);
+    let (i, b) = (median(import), median(baseline));
+    Ok(ImportBench {
+        questions,
+        bytes: text.len(),
+        reps,
+        parse_ms_median: median(parse),
+        normalise_ms_median: median(normalise),
+        import_ms_median: i,
+        import_ms_max: import_max,
+        baseline_insert_ms_median: b,
+        import_to_baseline_ratio: i / b,
+    })
+}

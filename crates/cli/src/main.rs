@@ -154,6 +154,9 @@ enum Command {
         questions: usize,
         #[arg(long, default_value_t = 5)]
         reps: usize,
+        /// Where the benchmark's databases go (each repetition starts afresh).
+        #[arg(long, default_value = "target/bench-import")]
+        dir: PathBuf,
     },
     /// Measure answer-save latency and grading throughput against raw baselines on this disk.
     Bench {
@@ -706,38 +709,13 @@ async fn main() -> anyhow::Result<()> {
                 report.verified
             );
         }
-        Command::BenchImport { questions, reps } => {
-            anyhow::ensure!(questions >= 1 && reps >= 1, "--questions >= 1, --reps >= 1");
-            let kinds = [
-                "::Q{i}:: Who is buried in tomb {i}?{~Grant ~Jefferson =no one#Right.}",
-                "Tomb {i}: pick two.{~%50%Grant ~%50%his wife ~%-100%nobody}",
-                "Grant is buried in tomb {i}.{F#No.#Yes.}",
-                "Two plus {i} is {=four =%50%4} exactly.",
-                "Match set {i}.{=Canada -> Ottawa =Italy -> Rome =Japan -> Tokyo}",
-                "When was Grant born ({i})?{#=1822:0 =%50%1822:2#Close.}",
-                "[markdown]Explain **item {i}** in a paragraph.{}",
-            ];
-            let mut text = String::from("$CATEGORY: Bench/Generated\n\n");
-            for i in 0..questions {
-                text.push_str(&kinds[i % kinds.len()].replace("{i}", &i.to_string()));
-                text.push_str("\n\n");
-            }
-            let mut best = f64::INFINITY;
-            let mut read = 0;
-            for _ in 0..reps {
-                let t0 = std::time::Instant::now();
-                let (qs, errors) = examhall_formats::gift::parse(&text);
-                best = best.min(t0.elapsed().as_secs_f64() * 1000.0);
-                anyhow::ensure!(
-                    errors.is_empty(),
-                    "the generated file has errors: {errors:?}"
-                );
-                read = qs.len();
-            }
-            println!(
-                "{}",
-                serde_json::json!({"questions": read, "bytes": text.len(), "reps": reps, "parse_ms_best": best})
-            );
+        Command::BenchImport {
+            questions,
+            reps,
+            dir,
+        } => {
+            let report = examhall_app::bench::import(&dir, questions, reps).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::BenchRoom {
             dir,

@@ -40,3 +40,35 @@ pub async fn raw_commit_loop(path: &Path, n: usize) -> crate::Result<Vec<f64>> {
     conn.close().await?;
     Ok(lat)
 }
+
+/// The floor for importing questions: `rows` (questions already as JSON) inserted
+/// into a fresh file's table in one transaction, one prepared INSERT each, with
+/// the same durability settings as the store. Returns the milliseconds taken.
+pub async fn raw_bulk_insert(path: &Path, rows: &[String]) -> crate::Result<f64> {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .connect()
+        .await?;
+    sqlx::query("CREATE TABLE bank (id INTEGER PRIMARY KEY, question TEXT NOT NULL, created_at INTEGER NOT NULL)")
+        .execute(&mut conn)
+        .await?;
+    let a = Instant::now();
+    let mut tx = conn.begin().await?;
+    for (i, r) in rows.iter().enumerate() {
+        sqlx::query("INSERT INTO bank (question, created_at) VALUES ($1, $2)")
+            .bind(r)
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    let ms = a.elapsed().as_secs_f64() * 1e3;
+    conn.close().await?;
+    Ok(ms)
+}

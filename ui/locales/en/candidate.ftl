@@ -52,6 +52,7 @@ exam-high-contrast = High contrast
 exam-reading-guide = Reading guide
 exam-shortcuts = Keys: Alt+N next · Alt+P previous · Alt+F flag · Alt+S submit · Tab moves
 exam-left-window = You left the exam window. This is recorded and shown to the invigilator.
+exam-section = Section { $number } of { $count }: { $title }
 exam-back-to-exam = Back to the exam
 exam-warning-10 = 10 minutes left or less.
 exam-warning-5 = 5 minutes left or less: make sure your answers are in.

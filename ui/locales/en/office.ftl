@@ -111,3 +111,190 @@ analysis-distractors-title = Options chosen by the top and bottom 27% ({ $count 
     [one] { $count } candidate
    *[other] { $count } candidates
   } each)
+
+## Staff navigation
+staffnav-label = Staff pages
+staffnav-results = Results
+staffnav-bank = Question bank
+staffnav-builder = Exam builder
+
+## The question bank: import
+bank-title = Question bank
+import-title = Import questions
+import-file = Question file
+import-format = Format
+import-format-gift = GIFT
+import-format-aiken = Aiken
+import-format-moodle = Moodle XML
+import-format-qti = QTI package (zip)
+import-format-csv = CSV
+import-format-json = JSON (Examhall)
+import-reading = Reading the file…
+import-checking = Checking the file…
+import-importing = Importing…
+import-unreadable = { $file } could not be read: { $reason }
+# Kept in this exact form in English: the end-to-end tests read it.
+import-summary = { $questions ->
+        [one] 1 question read
+       *[other] { $questions } questions read
+    }, { $errors ->
+        [one] 1 error
+       *[other] { $errors } errors
+    }
+import-error-line = { $location }: { $message }
+import-items = Questions read from the file
+import-all = Import all
+import-valid = Import the { $valid ->
+        [one] valid question
+       *[other] { $valid } valid questions
+    } ({ $skipped } skipped)
+import-done = Imported { $imported ->
+        [one] 1 question
+       *[other] { $imported } questions
+    } ({ $skipped } skipped)
+
+## The question bank: the list
+bank-list-title = Questions in the bank
+bank-new = New question
+bank-search = Search
+bank-type = Type
+bank-all-types = All types
+bank-tag = Tag
+bank-all-tags = All tags
+bank-show-archived = Show archived
+bank-categories = Categories
+bank-all-categories = All categories
+bank-no-category = (no category)
+bank-empty = No question matches.
+bank-col-question = Question
+bank-col-type = Type
+bank-col-category = Category
+bank-col-tags = Tags
+bank-col-marks = Marks
+bank-col-version = Version
+bank-version = v{ $version }
+bank-archived = archived
+bank-preview = Preview
+bank-hide-preview = Hide preview
+bank-duplicate = Duplicate
+bank-archive = Archive
+bank-restore = Restore
+bank-edit = Edit
+bank-duplicated = Copied as { $label }.
+bank-archived-done = { $label } is archived: new exams cannot use it.
+bank-restored-done = { $label } is back in the bank.
+bank-error-field = { $field }: { $message }
+
+## The question bank: writing and editing
+bank-new-title = New question
+bank-edit-title = Edit question { $id }
+bank-field-id = Question id
+bank-field-title = Title
+bank-field-category = Category (levels separated by /)
+bank-field-tags = Tags (separated by commas)
+bank-field-marks = Marks
+bank-field-prompt = Question text
+bank-field-key = Answer key (JSON)
+bank-key-hint = The question type and its answer key, as JSON. Editing a question an exam already uses makes a new version; that exam keeps the old one.
+bank-template-first = First option
+bank-template-second = Second option
+bank-save = Save question
+bank-cancel = Cancel
+bank-saved = Saved { $label }.
+bank-saved-new-version = Saved { $label } as version { $version }; exams built before keep the earlier version.
+bank-bad-id = { $text } is not a question id: use 1 to 64 letters, digits, - or _.
+bank-bad-marks = { $text } is not a number of marks.
+bank-bad-kind = The answer key is not a question type in JSON: { $reason }
+
+## Question types
+qtype-single-choice = Single choice
+qtype-multiple-response = Multiple response
+qtype-true-false = True/false
+qtype-numeric = Numeric
+qtype-short-text = Short text
+qtype-essay = Essay
+qtype-weighted-single = Single choice (weighted)
+qtype-weighted-multiple = Multiple response (weighted)
+qtype-numeric-set = Numeric (several answers)
+qtype-text-set = Short text (weighted answers)
+qtype-matching = Matching
+qtype-ordering = Ordering
+qtype-cloze = Text with gaps
+
+## A question as the candidate sees it
+preview-read-only = Preview (read-only)
+preview-marks = { $n ->
+    [one] { $marks } mark
+   *[other] { $marks } marks
+  }
+preview-number = Question { $number } · { $n ->
+    [one] { $marks } mark
+   *[other] { $marks } marks
+  }
+
+## The exam builder
+builder-title = Exam builder
+builder-settings = Settings
+builder-exam-title = Title
+builder-duration = Duration (minutes)
+builder-pass = Pass mark (%)
+builder-release = Results
+builder-release-immediately = Shown as soon as graded
+builder-release-after-review = Released after review
+builder-negative = Negative marking
+builder-shuffle-questions = Shuffle questions
+builder-shuffle-options = Shuffle options
+builder-allow-paste = Allow pasting
+builder-warn-focus = Warn candidates who leave the exam window
+builder-sections = Sections
+builder-section = Section { $number }
+builder-section-title = Section title
+builder-section-instructions = Instructions
+builder-section-empty = No question in this section yet.
+builder-no-sections = No section yet: add one, then its questions.
+builder-bank-empty = The question bank is empty: import or write questions first.
+builder-add-section = Add a section
+builder-remove-section = Remove this section
+builder-add-fixed = Add a question…
+builder-add-draw = Add a random draw
+builder-remove = Remove
+builder-fixed-label = Question:
+builder-missing = bank question { $id } (not in the bank, or archived)
+builder-draw-label = Random draw:
+builder-draw-count = How many
+builder-draw-category = from
+builder-all-categories = All categories
+builder-draw-tag = tag
+builder-any-tag = Any tag
+builder-pool = pool: { $count }
+builder-pool-short = fewer questions than the draw asks for
+builder-picker = Questions from the bank
+builder-picker-search = Search the bank
+builder-picker-none = No question matches.
+builder-picker-more = { $count } more: narrow the search.
+builder-picker-done = Done
+builder-pick = Add
+builder-in-section = in this section
+builder-candidates = Candidates
+builder-no-candidates = No candidate accounts yet.
+builder-choose-all = Select all
+builder-choose-none = Select none
+builder-chosen = { $count ->
+    [one] 1 candidate selected
+   *[other] { $count } candidates selected
+  }
+builder-preview-title = Preview as a candidate
+builder-preview = Preview as candidate
+builder-redraw = Another draw
+builder-preview-summary = { $questions } questions · { $minutes } minutes · { $n ->
+    [one] { $marks } mark
+   *[other] { $marks } marks
+  }
+builder-publish = Publish
+builder-published = Published as exam { $id }; { $count ->
+    [one] 1 candidate assigned
+   *[other] { $count } candidates assigned
+  }.
+builder-bad-duration = { $text } is not a whole number of minutes.
+builder-bad-pass = { $text } is not a pass mark: type a percentage.
+builder-bad-count = Section { $section }, item { $item }: { $text } is not a whole number of questions to draw.

@@ -51,6 +51,7 @@ exam-high-contrast = Contraste élevé
 exam-reading-guide = Règle de lecture
 exam-shortcuts = Touches : Alt+N suivante · Alt+P précédente · Alt+F marquer · Alt+S rendre · Tab pour se déplacer
 exam-left-window = Vous avez quitté la fenêtre d'examen. C'est enregistré et signalé au surveillant.
+exam-section = Section { $number } sur { $count } : { $title }
 exam-back-to-exam = Retour à l'examen
 exam-warning-10 = 10 minutes ou moins restantes.
 exam-warning-5 = 5 minutes ou moins restantes : vérifiez que vos réponses sont saisies.

@@ -134,3 +134,192 @@ analysis-distractors-title = Options choisies par les 27 % supérieurs et infér
     [one] { $count } candidat
    *[other] { $count } candidats
   } par groupe)
+
+## Navigation du personnel
+staffnav-label = Pages du personnel
+staffnav-results = Résultats
+staffnav-bank = Banque de questions
+staffnav-builder = Création d'examen
+
+## Banque de questions : import
+bank-title = Banque de questions
+import-title = Importer des questions
+import-file = Fichier de questions
+import-format = Format
+import-format-gift = GIFT
+import-format-aiken = Aiken
+import-format-moodle = Moodle XML
+import-format-qti = Paquet QTI (zip)
+import-format-csv = CSV
+import-format-json = JSON (Examhall)
+import-reading = Lecture du fichier…
+import-checking = Vérification du fichier…
+import-importing = Import en cours…
+import-unreadable = Impossible de lire { $file } : { $reason }
+import-summary = { $questions ->
+    [one] { $questions } question lue
+   *[other] { $questions } questions lues
+  }, { $errors ->
+    [one] { $errors } erreur
+   *[other] { $errors } erreurs
+  }
+import-error-line = { $location } : { $message }
+import-items = Questions lues dans le fichier
+import-all = Tout importer
+import-valid = Importer les { $valid } questions valides ({ $skipped ->
+    [one] { $skipped } ignorée
+   *[other] { $skipped } ignorées
+  })
+import-done = { $imported ->
+    [one] { $imported } question importée
+   *[other] { $imported } questions importées
+  } ({ $skipped ->
+    [one] { $skipped } ignorée
+   *[other] { $skipped } ignorées
+  })
+
+## Banque de questions : la liste
+bank-list-title = Questions de la banque
+bank-new = Nouvelle question
+bank-search = Rechercher
+bank-type = Type
+bank-all-types = Tous les types
+bank-tag = Étiquette
+bank-all-tags = Toutes les étiquettes
+bank-show-archived = Afficher les archivées
+bank-categories = Catégories
+bank-all-categories = Toutes les catégories
+bank-no-category = (sans catégorie)
+bank-empty = Aucune question ne correspond.
+bank-col-question = Question
+bank-col-type = Type
+bank-col-category = Catégorie
+bank-col-tags = Étiquettes
+bank-col-marks = Points
+bank-col-version = Version
+bank-version = v{ $version }
+bank-archived = archivée
+bank-preview = Aperçu
+bank-hide-preview = Masquer l'aperçu
+bank-duplicate = Dupliquer
+bank-archive = Archiver
+bank-restore = Restaurer
+bank-edit = Modifier
+bank-duplicated = Copiée sous le nom { $label }.
+bank-archived-done = { $label } est archivée : les nouveaux examens ne peuvent plus l'utiliser.
+bank-restored-done = { $label } est de retour dans la banque.
+bank-error-field = { $field } : { $message }
+
+## Banque de questions : rédaction et modification
+bank-new-title = Nouvelle question
+bank-edit-title = Modifier la question { $id }
+bank-field-id = Identifiant de la question
+bank-field-title = Titre
+bank-field-category = Catégorie (niveaux séparés par /)
+bank-field-tags = Étiquettes (séparées par des virgules)
+bank-field-marks = Points
+bank-field-prompt = Énoncé
+bank-field-key = Corrigé (JSON)
+bank-key-hint = Le type de question et son corrigé, en JSON. Modifier une question déjà utilisée par un examen crée une nouvelle version ; l'examen garde l'ancienne.
+bank-template-first = Première option
+bank-template-second = Deuxième option
+bank-save = Enregistrer la question
+bank-cancel = Annuler
+bank-saved = { $label } enregistrée.
+bank-saved-new-version = { $label } enregistrée en version { $version } ; les examens déjà créés gardent la version précédente.
+bank-bad-id = { $text } n'est pas un identifiant de question : utilisez 1 à 64 lettres, chiffres, - ou _.
+bank-bad-marks = { $text } n'est pas un nombre de points.
+bank-bad-kind = Le corrigé n'est pas un type de question en JSON : { $reason }
+
+## Types de question
+qtype-single-choice = Choix unique
+qtype-multiple-response = Réponses multiples
+qtype-true-false = Vrai/faux
+qtype-numeric = Numérique
+qtype-short-text = Réponse courte
+qtype-essay = Rédaction
+qtype-weighted-single = Choix unique (pondéré)
+qtype-weighted-multiple = Réponses multiples (pondérées)
+qtype-numeric-set = Numérique (plusieurs réponses)
+qtype-text-set = Réponse courte (réponses pondérées)
+qtype-matching = Association
+qtype-ordering = Classement
+qtype-cloze = Texte à trous
+
+## Une question telle que le candidat la voit
+preview-read-only = Aperçu (lecture seule)
+preview-marks = { $n ->
+    [one] { $marks } point
+   *[other] { $marks } points
+  }
+preview-number = Question { $number } · { $n ->
+    [one] { $marks } point
+   *[other] { $marks } points
+  }
+
+## Création d'examen
+builder-title = Création d'examen
+builder-settings = Paramètres
+builder-exam-title = Titre
+builder-duration = Durée (minutes)
+builder-pass = Seuil de réussite (%)
+builder-release = Résultats
+builder-release-immediately = Affichés dès la correction
+builder-release-after-review = Publiés après relecture
+builder-negative = Points négatifs
+builder-shuffle-questions = Mélanger les questions
+builder-shuffle-options = Mélanger les options
+builder-allow-paste = Autoriser le collage
+builder-warn-focus = Avertir les candidats qui quittent la fenêtre d'examen
+builder-sections = Sections
+builder-section = Section { $number }
+builder-section-title = Titre de la section
+builder-section-instructions = Consignes
+builder-section-empty = Aucune question dans cette section pour l'instant.
+builder-no-sections = Aucune section pour l'instant : ajoutez-en une, puis ses questions.
+builder-bank-empty = La banque de questions est vide : importez ou rédigez d'abord des questions.
+builder-add-section = Ajouter une section
+builder-remove-section = Supprimer cette section
+builder-add-fixed = Ajouter une question…
+builder-add-draw = Ajouter un tirage aléatoire
+builder-remove = Retirer
+builder-fixed-label = Question :
+builder-missing = question { $id } de la banque (absente ou archivée)
+builder-draw-label = Tirage aléatoire :
+builder-draw-count = Combien
+builder-draw-category = parmi
+builder-all-categories = Toutes les catégories
+builder-draw-tag = étiquette
+builder-any-tag = Toute étiquette
+builder-pool = réserve : { $count }
+builder-pool-short = moins de questions que le tirage n'en demande
+builder-picker = Questions de la banque
+builder-picker-search = Rechercher dans la banque
+builder-picker-none = Aucune question ne correspond.
+builder-picker-more = { $count } de plus : affinez la recherche.
+builder-picker-done = Terminé
+builder-pick = Ajouter
+builder-in-section = dans cette section
+builder-candidates = Candidats
+builder-no-candidates = Aucun compte candidat pour l'instant.
+builder-choose-all = Tout sélectionner
+builder-choose-none = Tout désélectionner
+builder-chosen = { $count ->
+    [one] { $count } candidat sélectionné
+   *[other] { $count } candidats sélectionnés
+  }
+builder-preview-title = Aperçu côté candidat
+builder-preview = Aperçu côté candidat
+builder-redraw = Autre tirage
+builder-preview-summary = { $questions } questions · { $minutes } minutes · { $n ->
+    [one] { $marks } point
+   *[other] { $marks } points
+  }
+builder-publish = Publier
+builder-published = Publié comme examen { $id } ; { $count ->
+    [one] { $count } candidat inscrit
+   *[other] { $count } candidats inscrits
+  }.
+builder-bad-duration = { $text } n'est pas un nombre entier de minutes.
+builder-bad-pass = { $text } n'est pas un seuil de réussite : saisissez un pourcentage.
+builder-bad-count = Section { $section }, élément { $item } : { $text } n'est pas un nombre entier de questions à tirer.

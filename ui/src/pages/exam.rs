@@ -440,6 +440,21 @@ fn sitting(p: &SittingProps) -> Html {
     } else {
         q.prompt.clone()
     };
+    // The section this question is in; its instructions show at its first question.
+    let parts = crate::authoring::attempt_parts(&m.view);
+    let section = crate::authoring::part_at(&parts, m.current).map(|(n, part)| {
+        let at_start = part.first == m.current && !part.instructions.trim().is_empty();
+        html! {
+            <div class="section-head" id="section-head">
+                <h2 class="section-title" id="section-title">
+                    {ta("exam-section", &[("number", (n + 1).into()), ("count", parts.len().into()), ("title", part.title.clone().into())])}
+                </h2>
+                if at_start {
+                    <p class="section-instructions" id="section-instructions">{&part.instructions}</p>
+                }
+            </div>
+        }
+    });
     let answered: Vec<bool> = m
         .view
         .questions
@@ -688,6 +703,7 @@ fn sitting(p: &SittingProps) -> Html {
                 <div id="reading-guide" aria-hidden="true" />
             }
             <Navigator count={count} current={m.current} answered={answered} flagged={flagged.clone()} on_go={go.clone()} />
+            { section.unwrap_or_default() }
             <section class="card question" aria-labelledby="question-prompt" data-question={q.id.clone()}>
                 <p class="qnum">{ta("exam-question-of", &[("number", (m.current + 1).into()), ("count", count.into()), ("n", q.marks.into()), ("marks", crate::i18n::marks(q.marks).into())])}</p>
                 <h2 id="question-prompt">{prompt}</h2>

@@ -1,4 +1,6 @@
 pub mod analysis;
+pub mod bank;
+pub mod builder;
 pub mod candidate;
 pub mod exam;
 pub mod invigilator;
