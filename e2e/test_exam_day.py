@@ -679,6 +679,140 @@ def test_a_candidate_sits_the_exam_in_french():
         d.close()
 
 
+PHYSICS_GIFT = """$CATEGORY: $course$/Physics/Mechanics
+
+// Comments are skipped.
+::g::Acceleration due to gravity in m/s²?{#9.81:0.05}
+
+::Newton::Who wrote the Principia?{=Newton =Isaac Newton ~%50%Leibniz}
+
+::Broken::A question with {=an unclosed block
+
+$CATEGORY: $course$/Physics/Optics
+
+::Lens::A converging lens has a positive focal length.{T}
+
+::Light::Light is a wave.{T}
+
+::Colour::White light holds every colour.{T}
+"""
+
+
+def sql_one(d, sql):
+    import sqlite3
+    con = sqlite3.connect(f"file:{d.db}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def choose(s, css, value):
+    """Picks an option of a <select> as a person would (the page hears `change`)."""
+    s.js("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+         "e.dispatchEvent(new Event('input', {bubbles: true}));"
+         "e.dispatchEvent(new Event('change', {bubbles: true}));", css, value)
+
+
+def test_a_teacher_imports_gift_builds_an_exam_with_a_draw_and_a_candidate_sits_it():
+    """Issue 4's path in the real window: the teacher imports a GIFT file through
+    the bank page, sees the dry run with its one error, imports the valid
+    questions, builds an exam with a fixed section and a random draw of two
+    from a category, previews it as a candidate and publishes it to the demo
+    candidate; the candidate sits it (section headings shown) and is graded on
+    the questions the attempt drew."""
+    d = Desktop(4484)
+    try:
+        s = d.launch()
+        os.makedirs(OUT, exist_ok=True)
+        gift = os.path.join(d.dir, "physics.gift")
+        with open(gift, "w", encoding="utf-8") as f:
+            f.write(PHYSICS_GIFT)
+        login(s, "teacher", "demo-teacher-pass")
+        s.click("#nav-bank")
+        s.type("#import-file", gift)
+        summary = s.text(s.wait("#import-summary", timeout=30, pred=lambda t: "read" in t))
+        assert summary == "5 questions read, 1 error", summary
+        errors = s.text_of("#import-errors")
+        assert "physics.gift:8" in errors and "not closed" in errors, errors
+        assert s.prop("#import-all", "disabled") is True, "a file with an error is not imported whole"
+        assert sql_one(d, "SELECT count(*) FROM bank_questions") == 0, "the dry run stored nothing"
+        s.js("document.getElementById('import-errors').scrollIntoView({block: 'center'})")
+        time.sleep(0.3)
+        s.screenshot(os.path.join(OUT, "bank-import-dry-run.png"))
+        assert s.text_of("#import-valid").startswith("Import the 5 valid questions (1 skipped)")
+        s.click("#import-valid")
+        done = s.text(s.wait("#import-done", timeout=30, pred=lambda t: "Imported" in t))
+        assert done == "Imported 5 questions (1 skipped)", done
+        assert sql_one(d, "SELECT count(*) FROM bank_questions") == 5
+        s.wait("#bank-list .bank-row")
+        newton = sql_one(d, "SELECT id FROM bank_questions WHERE title = 'Newton'")
+        s.screenshot(os.path.join(OUT, "bank-list.png"))
+
+        s.click("#nav-builder")
+        s.type("#builder-title", "Physics mock", clear=True)
+        s.type("#builder-duration", "20", clear=True)
+        s.type("#builder-pass", "50", clear=True)
+        s.click("#builder-add-section")
+        s.type("#section-title-0", "Mechanics", clear=True)
+        s.type("#section-instructions-0", "Answer the question.", clear=True)
+        s.click("#section-add-fixed-0")
+        s.click(f"#pick-0-{newton}")
+        s.click("#builder-add-section")
+        s.type("#section-title-1", "Optics", clear=True)
+        s.click("#section-add-draw-1")
+        choose(s, "#draw-category-1-0", "Physics/Optics")
+        s.type("#draw-count-1-0", "2", clear=True)
+        pool = s.text(s.wait("#draw-pool-1-0", pred=lambda t: "3" in t))
+        assert pool == "pool: 3", pool
+        candidate = sql_one(d, "SELECT id FROM users WHERE username = 'candidate'")
+        s.click(f"#cand-{candidate}")
+        s.click("#builder-preview")
+        s.wait("#preview-pane .preview-question", timeout=30)
+        assert len(s.find_all("#preview-pane .preview-question")) == 3, "one fixed and two drawn"
+        s.screenshot(os.path.join(OUT, "builder-preview.png"))
+        s.click("#builder-publish")
+        s.wait("#publish-result", timeout=30, pred=lambda t: t.strip() != "")
+        exam_id = sql_one(d, "SELECT max(id) FROM exams")
+        assert exam_id == 2, f"the demo exam is 1; the new one is {exam_id}"
+        assert sql_one(d, f"SELECT count(*) FROM assignments WHERE exam_id = {exam_id}") == 1
+        assert sql_one(d, "SELECT count(*) FROM bank_questions WHERE used = 1") == 4, \
+            "the fixed question and the draw's pool are marked used"
+        logout(s)
+
+        login(s, *INVIGILATOR)
+        s.click(f"#open-sitting-{exam_id}")
+        code = s.text(s.wait(f"#code-{exam_id}", pred=lambda t: bool(t and t.strip())))
+        logout(s)
+
+        login(s, *CANDIDATE)
+        s.type(f"#start-code-{exam_id}", code)
+        s.click(f"#start-{exam_id}")
+        s.wait("#question-prompt", pred=lambda t: "Principia" in t)
+        heading = s.text_of("#section-title")
+        assert heading == "Section 1 of 2: Mechanics", heading
+        assert s.text_of("#section-instructions") == "Answer the question."
+        s.click("#opt-a")
+        s.screenshot(os.path.join(OUT, "sections-exam.png"))
+        for n in (2, 3):
+            s.click(f"#nav-{n}")
+            s.wait("#section-title", pred=lambda t: "Optics" in t)
+            s.click("#opt-true")
+            s.wait("#save-status", pred=lambda t: "Saved" in t)
+        s.click("#submit-open")
+        s.click("#submit-confirm")
+        score = s.text(s.wait("#result-score", timeout=30))
+        assert score == "3 / 3 marks (100.0%)", score
+        drawn = sql_one(
+            d,
+            "SELECT count(DISTINCT question_id) FROM attempt_answers a JOIN attempts t ON t.id = a.attempt_id "
+            f"WHERE t.exam_id = {exam_id}",
+        )
+        assert drawn == 3, f"answers for the three questions the attempt drew ({drawn})"
+    finally:
+        d.close()
+
+
 def main():
     tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
     only = sys.argv[1:]

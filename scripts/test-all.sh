@@ -44,7 +44,7 @@ grep -q '"verified": true' target/bench-sync-smoke.json
 cargo run -q -p examhall-cli -- bench-room --dir target/bench-room --seats 20 --secs 8 > target/bench-room-smoke.json
 grep -q '"heartbeat_errors": 0' target/bench-room-smoke.json
 cargo run -q -p examhall-cli -- bench-import --questions 700 --reps 1 > target/bench-import-smoke.json
-grep -q '"questions":700' target/bench-import-smoke.json
+grep -q '"questions": 700' target/bench-import-smoke.json
 
 step "analytics cross-check against an independent numpy implementation"
 [ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv
