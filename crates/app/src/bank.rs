@@ -430,6 +430,7 @@ impl App {
             question_marks: draft.question_marks,
             window: draft.window,
             order: draft.order,
+            navigation: draft.navigation,
             sections,
             questions,
         };
@@ -483,13 +484,28 @@ impl App {
                 ));
             }
         }
+        for (id, m) in &req.time_multipliers {
+            if !req.candidates.contains(id) {
+                return Err(AppError::invalid(
+                    "time_multipliers",
+                    format!("user {id} has a time multiplier but is not among the candidates"),
+                ));
+            }
+            if !(m.is_finite() && (1.0..=4.0).contains(m)) {
+                return Err(AppError::invalid(
+                    "time_multipliers",
+                    format!("user {id}: a time multiplier is between 1.0 and 4.0 (got {m})"),
+                ));
+            }
+        }
         let exam_id = self
             .store()
             .insert_exam(&spec, Some(actor.user_id), self.now())
             .await?;
         self.store().mark_bank_used(&used).await?;
         for id in &req.candidates {
-            self.store().assign(exam_id, *id, 1.0).await?;
+            let m = req.time_multipliers.get(id).copied().unwrap_or(1.0);
+            self.store().assign(exam_id, *id, m).await?;
         }
         Ok(PublishedExamDto {
             exam_id,

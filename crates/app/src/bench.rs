@@ -95,6 +95,7 @@ fn bench_exam() -> ExamSpec {
     ExamSpec {
         window: Default::default(),
         order: Default::default(),
+        navigation: Default::default(),
         sections: vec![],
         title: "Bench".into(),
         duration_secs: 3 * 3600,

@@ -5,8 +5,8 @@ use crate::auth::{random_hex, Actor};
 use crate::{App, AppError, AppResult};
 use examhall_domain::timer::{check_clock, excluded_at, ClockCheck};
 use examhall_domain::{
-    Answer, AttemptEvent, AttemptStatus, ExamSpec, QuestionId, Role, StartCode, SubmitReason,
-    TimeAllowance, Timestamp,
+    Answer, AttemptEvent, AttemptStatus, ExamSpec, Navigation, QuestionId, Role, StartCode,
+    SubmitReason, TimeAllowance, Timestamp,
 };
 use examhall_protocol::{
     AttemptRef, AttemptView, CandidateQuestion, ClockDto, ExamCard, ExamCardState, Navigate,
@@ -178,6 +178,8 @@ impl App {
             .await?;
         let exam = exam.for_attempt(&req.attempt_id);
         let question = find_question(&exam, &req.question_id)?;
+        self.check_forward(&exam, &req.attempt_id, &question.id)
+            .await?;
         let answer = req.answer.filter(|a| !a.is_blank());
         if let Some(a) = &answer {
             question
@@ -196,9 +198,10 @@ impl App {
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
-        let question = find_question(&exam.for_attempt(&req.attempt_id), &req.question_id)?
-            .id
-            .clone();
+        let exam = exam.for_attempt(&req.attempt_id);
+        let question = find_question(&exam, &req.question_id)?.id.clone();
+        self.check_forward(&exam, &req.attempt_id, &question)
+            .await?;
         self.append_checked(
             &actor,
             &req.attempt_id,
@@ -221,6 +224,18 @@ impl App {
                 "index",
                 format!("this exam has {count} questions"),
             ));
+        }
+        if exam.navigation == Navigation::ForwardOnly {
+            let current = self.forward_position(&req.attempt_id).await?;
+            if (req.index as usize) < current {
+                return Err(AppError::invalid(
+                    "index",
+                    format!(
+                        "this exam goes forward only: question {} is behind you",
+                        req.index + 1
+                    ),
+                ));
+            }
         }
         self.append_checked(
             &actor,
@@ -300,6 +315,44 @@ impl App {
 
     /// The exam of one of the candidate's own attempts. Which exam and which
     /// candidate an attempt belongs to never change, so the answer is cached.
+    /// Where a forward-only attempt stands (the furthest it may not go back from).
+    async fn forward_position(&self, attempt_id: &str) -> AppResult<usize> {
+        let a = self
+            .store()
+            .attempt(attempt_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Attempt {attempt_id}")))?;
+        Ok(a.current_index as usize)
+    }
+
+    /// In a forward-only exam, a question behind the candidate can no longer be
+    /// answered or flagged. `exam` is the attempt's own (`for_attempt`).
+    async fn check_forward(
+        &self,
+        exam: &ExamSpec,
+        attempt_id: &str,
+        question: &QuestionId,
+    ) -> AppResult<()> {
+        if exam.navigation != Navigation::ForwardOnly {
+            return Ok(());
+        }
+        let position = exam
+            .questions_for_attempt(attempt_id)
+            .iter()
+            .position(|q| &q.id == question)
+            .unwrap_or(usize::MAX);
+        if position < self.forward_position(attempt_id).await? {
+            return Err(AppError::invalid(
+                "question_id",
+                format!(
+                    "this exam goes forward only: question {} is behind you",
+                    position + 1
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     async fn attempt_exam(&self, actor: &Actor, attempt_id: &str) -> AppResult<i64> {
         actor.require(&[Role::Candidate], "sit exams")?;
         let cached = self
@@ -492,6 +545,7 @@ impl App {
         let (questions, sections) = exam.attempt_layout(&attempt.id);
         let count = questions.len();
         Ok(AttemptView {
+            navigation: exam.navigation,
             sections,
             display_preset,
             attempt_id: attempt.id.clone(),

@@ -63,6 +63,7 @@ pub fn demo_exam() -> ExamSpec {
     ExamSpec {
         window: Default::default(),
         order: Default::default(),
+        navigation: Default::default(),
         sections: vec![],
         title: "Demo: General Science".into(),
         duration_secs: 30 * 60,

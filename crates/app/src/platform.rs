@@ -308,6 +308,7 @@ impl App {
         let spec = ExamSpec {
             window: Default::default(),
             order: Default::default(),
+            navigation: Default::default(),
             sections: vec![],
             title: req.title.trim().to_owned(),
             duration_secs: req.duration_minutes.saturating_mul(60),
@@ -503,6 +504,7 @@ fn probe_exam(questions: Vec<Question>) -> ExamSpec {
     ExamSpec {
         window: Default::default(),
         order: Default::default(),
+        navigation: Default::default(),
         sections: vec![],
         title: "probe".into(),
         duration_secs: 60,

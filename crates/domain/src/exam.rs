@@ -31,6 +31,9 @@ pub struct ExamSpec {
     /// Whether questions and options come in an order of the attempt's own.
     #[serde(default)]
     pub order: OrderRules,
+    /// Whether candidates may go back to earlier questions.
+    #[serde(default)]
+    pub navigation: Navigation,
     /// The exam's sections, in order, with fixed questions and random draws from
     /// `questions`. Without sections every question is asked, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -51,6 +54,17 @@ pub struct WindowRules {
     /// event is recorded and shown to the invigilator either way.
     #[serde(default = "yes")]
     pub warn_on_focus_loss: bool,
+}
+
+/// How a candidate may move through the exam.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Navigation {
+    /// Any question, in any order, as often as they like.
+    #[default]
+    Free,
+    /// Forward only: once past a question, it cannot be seen or changed again.
+    ForwardOnly,
 }
 
 /// Shuffling, per attempt and reproducible from it (`crate::shuffle`): the same
@@ -460,6 +474,7 @@ mod tests {
         ExamSpec {
             window: Default::default(),
             order: Default::default(),
+            navigation: Default::default(),
             sections: vec![],
             title: "Physics".into(),
             duration_secs: 1800,

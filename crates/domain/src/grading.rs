@@ -836,6 +836,7 @@ mod tests {
         ExamSpec {
             window: Default::default(),
             order: Default::default(),
+            navigation: Default::default(),
             sections: vec![],
             title: "T".into(),
             duration_secs: 600,

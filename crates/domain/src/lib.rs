@@ -20,8 +20,8 @@ pub use events::{
     verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason,
 };
 pub use exam::{
-    AttemptSection, DisplayPreset, ExamError, ExamSpec, OrderRules, ResultRelease, Section,
-    SectionItem, WindowRules,
+    AttemptSection, DisplayPreset, ExamError, ExamSpec, Navigation, OrderRules, ResultRelease,
+    Section, SectionItem, WindowRules,
 };
 pub use grading::{
     grade_question, grade_sheet, regrade_sheet, Mark, MarkingError, Outcome, SheetResult,

@@ -32,6 +32,7 @@ fn exam() -> ExamSpec {
         question_marks: true,
         window: Default::default(),
         order: OrderRules::default(),
+        navigation: Default::default(),
         sections: vec![
             Section {
                 title: "Part A".into(),

@@ -671,7 +671,12 @@ pub fn html_to_text(html: &str) -> String {
             }
             rest = &rest[end + 1..];
         } else {
-            let end = rest[..rest.len().min(12)].find(';');
+            // An entity is short: look for its `;` among the next few characters.
+            let end = rest
+                .char_indices()
+                .take(12)
+                .find(|&(_, c)| c == ';')
+                .map(|(i, _)| i);
             let decoded = end.and_then(|e| {
                 let ent = &rest[1..e];
                 let c = match ent {

@@ -227,3 +227,19 @@ fn errors_name_the_line_and_the_element() {
     let other = from_text("<assessmentItem/>");
     assert!(other.errors[0].message.contains("expected a <quiz>"));
 }
+
+/// Found by the fuzzer: an `&` followed by multi-byte characters where an
+/// entity's `;` would be looked for.
+#[test]
+fn html_with_an_ampersand_before_multibyte_text_is_read() {
+    use examhall_formats::items::html_to_text;
+    assert_eq!(
+        html_to_text("a &bc\u{73d}\u{73d}\u{73d}\u{73d}\u{73d}"),
+        "a &bc\u{73d}\u{73d}\u{73d}\u{73d}\u{73d}"
+    );
+    assert_eq!(html_to_text("&amp;&#233;&#xE9;&nbsp;x"), "&éé x");
+    assert_eq!(
+        html_to_text("<p>a</p><ul><li>b</li></ul><img alt=\"Fig 1\" src=x>"),
+        "a\n\n• b\n\n[image: Fig 1]"
+    );
+}

@@ -121,6 +121,8 @@ pub struct ExamDraft {
     pub order: OrderRules,
     #[serde(default)]
     pub window: WindowRules,
+    #[serde(default)]
+    pub navigation: examhall_domain::Navigation,
     pub sections: Vec<SectionDraft>,
 }
 
@@ -168,9 +170,13 @@ pub struct ExamPreviewDto {
 #[serde(deny_unknown_fields)]
 pub struct PublishExam {
     pub draft: ExamDraft,
-    /// User ids of candidates to assign (time multiplier 1; change it later).
+    /// User ids of candidates to assign.
     #[serde(default)]
     pub candidates: Vec<i64>,
+    /// Planned extra time for some of them: user id → time multiplier (1.0 to
+    /// 4.0; 1.25 is 25 % more). Others get 1.0.
+    #[serde(default)]
+    pub time_multipliers: std::collections::BTreeMap<i64, f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

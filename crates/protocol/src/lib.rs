@@ -329,6 +329,9 @@ pub struct AttemptView {
     /// The exam's sections, as positions in `questions` (empty: no sections).
     #[serde(default)]
     pub sections: Vec<examhall_domain::AttemptSection>,
+    /// Free, or forward only (no going back to earlier questions).
+    #[serde(default)]
+    pub navigation: examhall_domain::Navigation,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

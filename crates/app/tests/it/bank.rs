@@ -151,6 +151,7 @@ fn draft(sections: Vec<SectionDraft>) -> ExamDraft {
             shuffle_options: true,
         },
         window: Default::default(),
+        navigation: Default::default(),
         sections,
     }
 }
@@ -203,6 +204,7 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
     let publish = |draft| PublishExam {
         draft,
         candidates: vec![],
+        time_multipliers: Default::default(),
     };
     let e = ctx
         .app
@@ -241,6 +243,7 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
             PublishExam {
                 draft: draft(sections.clone()),
                 candidates: vec![staff],
+                time_multipliers: Default::default(),
             },
         )
         .await
@@ -254,6 +257,7 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
             PublishExam {
                 draft: draft(sections),
                 candidates: vec![demo_candidate],
+                time_multipliers: [(demo_candidate, 1.5)].into(),
             },
         )
         .await
@@ -373,4 +377,99 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
         };
         assert_eq!((total, max, questions.len()), (4.0, 4.0, 4));
     }
+}
+
+#[tokio::test]
+async fn a_forward_only_exam_does_not_let_a_candidate_go_back() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let admin = ctx.login("admin").await;
+    let done = ctx
+        .app
+        .import_questions(&teacher, import(ImportMode::ValidOnly))
+        .await
+        .unwrap();
+    let mut d = draft(vec![SectionDraft {
+        title: "All".into(),
+        instructions: String::new(),
+        items: done
+            .items
+            .iter()
+            .take(3)
+            .map(|i| DraftItem::Fixed { bank_id: i.id })
+            .collect(),
+    }]);
+    d.order.shuffle_questions = false;
+    d.navigation = examhall_domain::Navigation::ForwardOnly;
+    let bad = PublishExam {
+        draft: d.clone(),
+        candidates: vec![],
+        time_multipliers: [(99, 1.5)].into(),
+    };
+    let e = ctx.app.publish_exam(&teacher, bad).await.unwrap_err();
+    assert!(e.to_string().contains("not among the candidates"), "{e}");
+    let exam_id = ctx
+        .app
+        .publish_exam(
+            &teacher,
+            PublishExam {
+                draft: d,
+                candidates: vec![],
+                time_multipliers: Default::default(),
+            },
+        )
+        .await
+        .unwrap()
+        .exam_id;
+    let code = ctx
+        .app
+        .open_sitting(&admin, exam_id)
+        .await
+        .unwrap()
+        .start_code;
+    let (token, view) = ctx
+        .new_candidate_started(&admin, &teacher, "fwd", exam_id, &code)
+        .await;
+    assert_eq!(view.navigation, examhall_domain::Navigation::ForwardOnly);
+    let first = view.questions[0].id.clone();
+    let nav = |index| examhall_protocol::Navigate {
+        attempt_id: view.attempt_id.clone(),
+        index,
+    };
+    ctx.app.navigate(&token, nav(2)).await.unwrap();
+    let back = ctx.app.navigate(&token, nav(1)).await.unwrap_err();
+    assert!(
+        back.to_string()
+            .contains("forward only: question 2 is behind you"),
+        "{back}"
+    );
+    let late = ctx
+        .app
+        .set_answer(
+            &token,
+            examhall_protocol::SetAnswer {
+                attempt_id: view.attempt_id.clone(),
+                question_id: first,
+                answer: Some(Answer::Text("1".into())),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(late.code(), ErrorCode::Invalid);
+    assert!(
+        late.to_string().contains("question 1 is behind you"),
+        "{late}"
+    );
+    // The current question is still open.
+    ctx.app
+        .set_answer(
+            &token,
+            examhall_protocol::SetAnswer {
+                attempt_id: view.attempt_id.clone(),
+                question_id: view.questions[2].id.clone(),
+                answer: Some(Answer::Text("true".into())),
+            },
+        )
+        .await
+        .unwrap();
 }
