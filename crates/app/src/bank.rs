@@ -542,6 +542,61 @@ impl App {
     }
 }
 
+impl App {
+    /// The bank's questions (not archived; in `category` and below) written as
+    /// `format`: GIFT, the lossless JSON form, or a QTI 2.1 content package. For
+    /// the operator's command line, which reads the database file directly.
+    pub async fn export_bank_file(
+        &self,
+        format: Format,
+        category: &[String],
+    ) -> AppResult<Vec<u8>> {
+        let rows = self.store().bank_questions().await?;
+        let items: Vec<examhall_formats::ImportedItem> = rows
+            .iter()
+            .filter(|r| !r.archived && r.category.starts_with(category))
+            .map(|r| {
+                let meta: Meta = r
+                    .meta
+                    .as_deref()
+                    .and_then(|m| serde_json::from_str(m).ok())
+                    .unwrap_or_default();
+                examhall_formats::ImportedItem {
+                    location: examhall_formats::Location::default(),
+                    category: r.category.clone(),
+                    title: r.title.clone(),
+                    tags: r.tags.clone(),
+                    text_format: meta.text_format,
+                    general_feedback: meta.general_feedback,
+                    question: r.question.clone(),
+                }
+            })
+            .collect();
+        let refused = |e: examhall_formats::export::ExportError| {
+            AppError::invalid(format!("question {}", e.id), e.to_string())
+        };
+        match format {
+            Format::Json => Ok(examhall_formats::export::to_json(&items).into_bytes()),
+            Format::Gift => {
+                // GIFT sets categories as it goes: keep each category's questions together.
+                let mut items = items;
+                items.sort_by(|a, b| a.category.cmp(&b.category));
+                examhall_formats::export::to_gift(&items)
+                    .map(String::into_bytes)
+                    .map_err(refused)
+            }
+            Format::Qti => examhall_formats::qti::to_qti_package(&items).map_err(refused),
+            other => Err(AppError::invalid(
+                "format",
+                format!(
+                    "the bank is exported as gift, json or qti, not {}",
+                    other.name()
+                ),
+            )),
+        }
+    }
+}
+
 /// The text a bank search looks in.
 fn searchable(r: &BankQuestionRow) -> String {
     let mut s = format!(

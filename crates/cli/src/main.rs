@@ -91,6 +91,21 @@ enum Command {
     Serve(ServeArgs),
     /// Ingest results files (*.exhres) or check manifests (*.exhman) carried on a
     /// USB stick into a server's database, exactly as the network upload would.
+    /// Write the question bank (not archived questions) to a file: GIFT, the
+    /// lossless JSON form, or a QTI 2.1 content package (.zip). A question the
+    /// format cannot express is refused, by id, and nothing is written.
+    Export {
+        #[arg(long, value_enum)]
+        format: ImportFormat,
+        /// The data directory holding examhall.sqlite.
+        #[arg(long, env = "EXAMHALL_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        /// Only this category and those inside it, as a/b/c.
+        #[arg(long)]
+        category: Option<String>,
+        /// The file to write.
+        out: PathBuf,
+    },
     ImportResults {
         /// The server's data directory (holding examhall.sqlite).
         #[arg(long, env = "EXAMHALL_DATA_DIR")]
@@ -625,6 +640,39 @@ async fn main() -> anyhow::Result<()> {
             "{}",
             serde_json::to_string_pretty(&examhall_server::openapi())?
         ),
+        Command::Export {
+            format,
+            data_dir,
+            category,
+            out,
+        } => {
+            let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
+            let db = dir.join("examhall.sqlite");
+            anyhow::ensure!(db.exists(), "{}: no database here", db.display());
+            let app = examhall_app::App::connect(
+                &db.display().to_string(),
+                std::sync::Arc::new(examhall_app::SystemClock),
+            )
+            .await?;
+            let category: Vec<String> = category
+                .unwrap_or_default()
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let written = app.export_bank_file(format.into(), &category).await;
+            app.shutdown().await;
+            match written {
+                Ok(bytes) => {
+                    std::fs::write(&out, &bytes)?;
+                    println!("{}: {} bytes", out.display(), bytes.len());
+                }
+                Err(e) => {
+                    eprintln!("examhall export: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::ImportResults {
             data_dir,
             database,

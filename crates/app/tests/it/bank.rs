@@ -473,3 +473,55 @@ async fn a_forward_only_exam_does_not_let_a_candidate_go_back() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_bank_exports_to_gift_json_and_qti_and_reads_back_the_same() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    ctx.app
+        .import_questions(&teacher, import(ImportMode::ValidOnly))
+        .await
+        .unwrap();
+    let physics = vec!["Physics".to_owned()];
+    let stored: Vec<_> = ctx
+        .app
+        .bank(
+            &teacher,
+            BankFilter {
+                category: physics.clone(),
+                ..all()
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .rev()
+        .map(|i| (i.question.prompt, i.question.kind))
+        .collect();
+    assert_eq!(stored.len(), 5);
+    for format in [
+        examhall_formats::Format::Json,
+        examhall_formats::Format::Gift,
+        examhall_formats::Format::Qti,
+    ] {
+        let bytes = ctx.app.export_bank_file(format, &physics).await.unwrap();
+        let back = examhall_formats::import_bytes(format, &bytes);
+        assert_eq!(back.errors, vec![], "{format:?}");
+        let mut got: Vec<_> = back
+            .items
+            .into_iter()
+            .map(|i| (i.question.prompt, i.question.kind))
+            .collect();
+        let mut want = stored.clone();
+        // GIFT groups by category; compare as sets.
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(got, want, "{format:?}");
+    }
+    let e = ctx
+        .app
+        .export_bank_file(examhall_formats::Format::Csv, &physics)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("gift, json or qti"), "{e}");
+}
