@@ -355,6 +355,18 @@ impl App {
             used.push(r.id);
             id
         };
+        // A bank question comes up at most once per attempt: draws leave out the
+        // questions the exam asks as fixed ones, and two draws may not share one.
+        let fixed: std::collections::BTreeSet<i64> = draft
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter_map(|i| match i {
+                DraftItem::Fixed { bank_id } => Some(*bank_id),
+                DraftItem::Draw { .. } => None,
+            })
+            .collect();
+        let mut drawn_in: std::collections::BTreeMap<i64, String> = Default::default();
         for (s, sd) in draft.sections.iter().enumerate() {
             let mut items = Vec::new();
             for (i, item) in sd.items.iter().enumerate() {
@@ -388,7 +400,17 @@ impl App {
                             .iter()
                             .filter(|r| !r.archived && r.category.starts_with(category))
                             .filter(|r| tag.as_ref().is_none_or(|t| r.tags.contains(t)))
+                            .filter(|r| !fixed.contains(&r.id))
                             .collect();
+                        let here_name = format!("section {} ({}), item {}", s + 1, sd.title, i + 1);
+                        for r in &pool {
+                            if let Some(other) = drawn_in.insert(r.id, here_name.clone()) {
+                                return Err(here(format!(
+                                    "this draw and {other} share question {} (bank {}); a candidate could get it twice",
+                                    r.question.id, r.id
+                                )));
+                            }
+                        }
                         let label = format!(
                             "category {}{}",
                             if category.is_empty() {

@@ -4,8 +4,12 @@ use crate::CandidateQuestion;
 use examhall_domain::{OrderRules, Question, ResultRelease, WindowRules};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
 /// What to do with a question file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportMode {
     /// Read and report; change nothing (the dry run).
@@ -17,6 +21,7 @@ pub enum ImportMode {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
     /// `gift`, `aiken`, `moodle-xml`, `qti`, `csv` or `json`.
@@ -31,6 +36,7 @@ pub struct ImportRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ImportIssueDto {
     /// `bank.gift:12`, or `bank.xml:40: quiz/question[3]/answer[2]`.
     pub location: String,
@@ -38,6 +44,7 @@ pub struct ImportIssueDto {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ImportReportDto {
     pub file_name: String,
     pub format: String,
@@ -53,6 +60,7 @@ pub struct ImportReportDto {
 /// A bank question with what the author sees: key, category, tags, version, and
 /// the candidate's rendering for the preview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BankItemDto {
     pub id: i64,
     pub version: i64,
@@ -67,12 +75,15 @@ pub struct BankItemDto {
     /// Where it came from in an imported file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub question: Question,
     /// Exactly what a candidate's window is given.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub preview: CandidateQuestion,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BankFilter {
     /// Words in the prompt, title, options or id (case-insensitive).
@@ -92,10 +103,12 @@ pub struct BankFilter {
 
 /// A question written or edited on the bank page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BankEdit {
     /// None for a new question.
     pub id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub question: Question,
     #[serde(default)]
     pub category: Vec<String>,
@@ -107,6 +120,7 @@ pub struct BankEdit {
 
 /// An exam being built from the bank.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExamDraft {
     pub title: String,
@@ -114,14 +128,18 @@ pub struct ExamDraft {
     pub pass_mark_pct: f64,
     #[serde(default)]
     pub negative_marking: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub release: ResultRelease,
     #[serde(default = "yes")]
     pub question_marks: bool,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub order: OrderRules,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub window: WindowRules,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub navigation: examhall_domain::Navigation,
     pub sections: Vec<SectionDraft>,
 }
@@ -131,6 +149,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SectionDraft {
     pub title: String,
@@ -140,6 +159,7 @@ pub struct SectionDraft {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DraftItem {
     /// One bank question.
@@ -157,16 +177,20 @@ pub enum DraftItem {
 
 /// A built exam as one candidate would get it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ExamPreviewDto {
     pub title: String,
     pub duration_minutes: u32,
     pub total_marks: f64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub questions: Vec<CandidateQuestion>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub sections: Vec<examhall_domain::AttemptSection>,
 }
 
 /// Publishing a draft: the exam, and the candidates who may sit it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PublishExam {
     pub draft: ExamDraft,
@@ -180,6 +204,7 @@ pub struct PublishExam {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PreviewExam {
     pub draft: ExamDraft,
@@ -189,6 +214,7 @@ pub struct PreviewExam {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ArchiveBankQuestion {
     pub id: i64,
@@ -196,6 +222,7 @@ pub struct ArchiveBankQuestion {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PublishedExamDto {
     pub exam_id: i64,
     pub assigned: u32,

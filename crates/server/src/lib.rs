@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use examhall_app::{App, AppError};
+use examhall_protocol::bank::*;
 use examhall_protocol::platform::*;
 use examhall_protocol::room::*;
 use examhall_protocol::sync::*;
@@ -389,6 +390,65 @@ async fn room_heartbeat(
     Ok(Json(app.room_heartbeat(&t, req).await?))
 }
 
+#[utoipa::path(post, path = "/api/bank/import/", request_body = ImportRequest,
+    responses((status = 200, body = ImportReportDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Reads a question file (mode `check` is a dry run) and imports it into the bank:
+/// all or nothing, or the valid questions only.
+async fn bank_import(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<ImportRequest>,
+) -> Reply<Json<ImportReportDto>> {
+    Ok(Json(app.import_questions(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/bank/search/", request_body = BankFilter,
+    responses((status = 200, body = Vec<BankItemDto>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn bank_search(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<BankFilter>,
+) -> Reply<Json<Vec<BankItemDto>>> {
+    Ok(Json(app.bank(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/bank/questions/", request_body = BankEdit,
+    responses((status = 200, body = BankItemDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Writes a new bank question or edits one (a new version once an exam used it).
+async fn bank_save(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<BankEdit>,
+) -> Reply<Json<BankItemDto>> {
+    Ok(Json(app.save_bank_question(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/bank/exams/preview/", request_body = PreviewExam,
+    responses((status = 200, body = ExamPreviewDto), (status = 400, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn bank_preview(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<PreviewExam>,
+) -> Reply<Json<ExamPreviewDto>> {
+    Ok(Json(app.preview_exam(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/bank/exams/", request_body = PublishExam,
+    responses((status = 201, body = PublishedExamDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Publishes an exam built from the bank (sections, fixed questions, random draws).
+async fn bank_publish(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<PublishExam>,
+) -> Reply<(StatusCode, Json<PublishedExamDto>)> {
+    Ok((StatusCode::CREATED, Json(app.publish_exam(&t, req).await?)))
+}
+
 #[utoipa::path(post, path = "/api/room/sessions/", request_body = CreateRoomSession,
     responses((status = 201, body = RoomSessionDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -533,7 +593,8 @@ impl utoipa::Modify for BearerScheme {
     paths(register, login, profile, users, approve, add_question, questions, create_exam, exams, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, manifest, incidents, open_package, room_heartbeat, create_room, list_rooms, room_console, open_room,
-          room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room),
+          room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
+          bank_import, bank_search, bank_save, bank_preview, bank_publish),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
 )]
@@ -630,6 +691,17 @@ pub fn router(app: App) -> Router {
         .route("/api/room/unlock-code/", post(room_unlock_code))
         .route("/api/room/credits/", post(room_credit))
         .route("/api/room/close/", post(close_room))
+        .route(
+            "/api/bank/import/",
+            post(bank_import).layer(DefaultBodyLimit::max(
+                // base64 of the largest accepted file, and the JSON around it
+                examhall_app::bank::MAX_IMPORT_BYTES / 3 * 4 + 64 * 1024,
+            )),
+        )
+        .route("/api/bank/search/", post(bank_search))
+        .route("/api/bank/questions/", post(bank_save))
+        .route("/api/bank/exams/preview/", post(bank_preview))
+        .route("/api/bank/exams/", post(bank_publish))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs/", get(docs))
         .fallback(not_found)

@@ -13,7 +13,8 @@ on_both_backends!(
     the_platform_flow_from_registration_to_analytics,
     bad_input_gets_a_clear_4xx_and_stores_nothing,
     tokens_are_checked_and_expire,
-    the_openapi_document_and_offline_docs_page_are_served
+    the_openapi_document_and_offline_docs_page_are_served,
+    the_bank_imports_searches_and_publishes_over_http
 );
 
 struct Server {
@@ -522,4 +523,89 @@ async fn the_openapi_document_and_offline_docs_page_are_served(backend: TestBack
         !html.contains("src=\"http") && !html.contains("href=\"http"),
         "no remote assets"
     );
+}
+
+/// The bank's use cases over HTTP: a dry run, "all" refused for a file with an
+/// error, the valid ones imported, a search, a draw too big refused naming the
+/// section, then an exam published with a section and a draw.
+async fn the_bank_imports_searches_and_publishes_over_http(backend: TestBackend) {
+    let srv = Server::start(backend).await;
+    let admin = srv.login("admin", "admin-password-1").await;
+    let file = "$CATEGORY: Maths\n\n::Two::1 + 1?{#2}\n\n::Bad::{=unclosed\n\n\
+                ::Odd::3 is odd.{T}\n\n::Even::4 is even.{T}\n";
+    let import = |mode: &str| json!({"format": "gift", "file_name": "maths.gift", "content": file, "mode": mode});
+    let (s, v) = srv
+        .post("/api/bank/import/", Some(&admin), import("check"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["items"].as_array().unwrap().len(), v["imported"].as_u64()),
+        (3, Some(0))
+    );
+    assert_eq!(v["errors"][0]["location"], "maths.gift:5");
+    let (s, v) = srv
+        .post("/api/bank/import/", Some(&admin), import("all"))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = srv
+        .post("/api/bank/import/", Some(&admin), import("valid_only"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["imported"].as_u64(), v["skipped"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let two = v["items"][0]["id"].as_i64().unwrap();
+    let (s, v) = srv
+        .post("/api/bank/search/", Some(&admin), json!({"text": "odd"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let draft = |count: u32| {
+        json!({"draft": {
+        "title": "Maths quiz", "duration_minutes": 10, "pass_mark_pct": 50,
+        "release": "immediately",
+        "sections": [
+            {"title": "Sums", "items": [{"kind": "fixed", "bank_id": two}]},
+            {"title": "Parity", "items": [{"kind": "draw", "count": count, "category": ["Maths"], "tag": null}]}
+        ]}})
+    };
+    let (s, v) = srv.post("/api/bank/exams/", Some(&admin), draft(5)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v.to_string().contains("section 2 (Parity)"), "{v}");
+    // The pool is the category's questions without the one asked as fixed.
+    let (s, v) = srv
+        .post("/api/bank/exams/preview/", Some(&admin), draft(2))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = srv
+        .post("/api/bank/exams/preview/", Some(&admin), draft(3))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v.to_string().contains("but the bank has 2"), "{v}");
+    let (s, v) = srv
+        .post(
+            "/api/bank/questions/",
+            Some(&admin),
+            json!({"id": two, "question": {
+            "id": "two", "prompt": "1 + 1?", "marks": 1,
+            "kind": {"type": "numeric", "value": 2.0, "tolerance": {"kind": "exact"}}},
+            "category": ["Arithmetic"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = srv
+        .post("/api/bank/exams/preview/", Some(&admin), draft(2))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["questions"].as_array().unwrap().len(), 3);
+    let (s, v) = srv.post("/api/bank/exams/", Some(&admin), draft(2)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(v["exam_id"].as_i64().unwrap() > 0);
+    // Students have no bank.
+    let (_, student) = srv.student("pupil").await;
+    let (s, _) = srv
+        .post("/api/bank/search/", Some(&student), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }

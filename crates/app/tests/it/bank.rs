@@ -525,3 +525,75 @@ async fn the_bank_exports_to_gift_json_and_qti_and_reads_back_the_same() {
         .unwrap_err();
     assert!(e.to_string().contains("gift, json or qti"), "{e}");
 }
+
+#[tokio::test]
+async fn a_bank_question_never_comes_up_twice_in_an_attempt() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let done = ctx
+        .app
+        .import_questions(&teacher, import(ImportMode::ValidOnly))
+        .await
+        .unwrap();
+    let lens = done
+        .items
+        .iter()
+        .find(|i| i.question.id.as_str() == "lens")
+        .unwrap()
+        .id;
+    let optics = || DraftItem::Draw {
+        count: 2,
+        category: vec!["Physics".into(), "Optics".into()],
+        tag: None,
+    };
+    // Fixed in one section, in the pool of a draw in another: the draw leaves it out.
+    let d = draft(vec![
+        SectionDraft {
+            title: "A".into(),
+            instructions: String::new(),
+            items: vec![DraftItem::Fixed { bank_id: lens }],
+        },
+        SectionDraft {
+            title: "B".into(),
+            instructions: String::new(),
+            items: vec![optics()],
+        },
+    ]);
+    for seed in 0..20 {
+        let p = ctx
+            .app
+            .preview_exam(
+                &teacher,
+                PreviewExam {
+                    draft: d.clone(),
+                    seed,
+                },
+            )
+            .await
+            .unwrap();
+        let ids: std::collections::BTreeSet<_> = p.questions.iter().map(|q| &q.id).collect();
+        assert_eq!(ids.len(), 3, "three different questions: {ids:?}");
+    }
+    // Two draws over the same pool are refused, naming both.
+    let twice = draft(vec![SectionDraft {
+        title: "C".into(),
+        instructions: String::new(),
+        items: vec![optics(), optics()],
+    }]);
+    let e = ctx
+        .app
+        .preview_exam(
+            &teacher,
+            PreviewExam {
+                draft: twice,
+                seed: 0,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("section 1 (C), item 2: this draw and section 1 (C), item 1 share question"),
+        "{e}"
+    );
+}
