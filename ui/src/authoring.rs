@@ -4,9 +4,10 @@
 //! Plain Rust, tested natively.
 
 use examhall_protocol::bank::{
-    BankEdit, BankItemDto, DraftItem, ExamDraft, ExamPreviewDto, SectionDraft,
+    BankEdit, BankItemDto, DraftItem, ExamDraft, ExamPreviewDto, PublishExam, SectionDraft,
 };
 use examhall_protocol::{AttemptView, WindowRules};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The import formats, as the backend names them, in the order the select shows.
 pub const FORMATS: &[&str] = &["gift", "aiken", "moodle-xml", "qti", "csv", "json"];
@@ -311,6 +312,8 @@ pub struct BuilderForm {
     pub shuffle_options: bool,
     pub allow_paste: bool,
     pub warn_on_focus_loss: bool,
+    /// No going back to earlier questions.
+    pub forward_only: bool,
     pub sections: Vec<SectionForm>,
 }
 
@@ -326,6 +329,7 @@ impl Default for BuilderForm {
             shuffle_options: false,
             allow_paste: false,
             warn_on_focus_loss: true,
+            forward_only: false,
             sections: Vec::new(),
         }
     }
@@ -372,7 +376,13 @@ pub enum FormProblem {
     PassMark(String),
     /// A draw's count is not a whole number: (section, item) from 1, and the text.
     DrawCount(usize, usize, String),
+    /// A chosen candidate's extra time is not a factor from 1 to 4: their user
+    /// id, and the text.
+    Multiplier(i64, String),
 }
+
+/// The lowest and highest time multiplier the backend accepts.
+pub const MULTIPLIER_RANGE: (f64, f64) = (1.0, 4.0);
 
 fn number(text: &str) -> Option<f64> {
     text.trim()
@@ -437,12 +447,57 @@ impl BuilderForm {
                 allow_paste: self.allow_paste,
                 warn_on_focus_loss: self.warn_on_focus_loss,
             },
+            navigation: serde_json::from_value(serde_json::Value::from(if self.forward_only {
+                "forward_only"
+            } else {
+                "free"
+            }))
+            .expect("the protocol names both navigations"),
             sections,
         };
         draft.order.shuffle_questions = self.shuffle_questions;
         draft.order.shuffle_options = self.shuffle_options;
         Ok(draft)
     }
+
+    /// What publishing sends: the draft, the chosen candidates, and the extra
+    /// time typed for them (`typed`: user id → factor as typed; a candidate
+    /// without one gets 1).
+    pub fn to_publish(
+        &self,
+        chosen: &BTreeSet<i64>,
+        typed: &BTreeMap<i64, String>,
+    ) -> Result<PublishExam, FormProblem> {
+        let draft = self.to_draft()?;
+        Ok(PublishExam {
+            draft,
+            candidates: chosen.iter().copied().collect(),
+            time_multipliers: time_multipliers(chosen, typed)?,
+        })
+    }
+}
+
+/// The chosen candidates' time multipliers other than 1, from what was typed
+/// (a decimal comma is fine). Each must be a number from 1 to 4; what is typed
+/// for a candidate who is not chosen is left out.
+pub fn time_multipliers(
+    chosen: &BTreeSet<i64>,
+    typed: &BTreeMap<i64, String>,
+) -> Result<BTreeMap<i64, f64>, FormProblem> {
+    let (low, high) = MULTIPLIER_RANGE;
+    let mut out = BTreeMap::new();
+    for id in chosen {
+        let Some(text) = typed.get(id) else {
+            continue;
+        };
+        let x = number(text)
+            .filter(|x| (low..=high).contains(x))
+            .ok_or_else(|| FormProblem::Multiplier(*id, text.clone()))?;
+        if x != 1.0 {
+            out.insert(*id, x);
+        }
+    }
+    Ok(out)
 }
 
 // ---- sections of an attempt ------------------------------------------------------
@@ -712,6 +767,7 @@ mod tests {
             shuffle_options: false,
             allow_paste: true,
             warn_on_focus_loss: false,
+            forward_only: true,
             sections: vec![
                 SectionForm {
                     title: "Part A".into(),
@@ -740,6 +796,7 @@ mod tests {
                 "negative_marking": true, "release": "after_review", "question_marks": true,
                 "order": {"shuffle_questions": true, "shuffle_options": false},
                 "window": {"allow_paste": true, "warn_on_focus_loss": false},
+                "navigation": "forward_only",
                 "sections": [
                     {"title": "Part A", "instructions": "Answer all.", "items": [
                         {"kind": "fixed", "bank_id": 7},
@@ -754,6 +811,54 @@ mod tests {
         let d = BuilderForm::default().to_draft().unwrap();
         assert_eq!(serde_json::to_value(&d).unwrap()["release"], "immediately");
         assert!(d.window.warn_on_focus_loss && !d.window.allow_paste);
+        assert_eq!(serde_json::to_value(&d).unwrap()["navigation"], "free");
+    }
+
+    #[test]
+    fn publishing_sends_the_chosen_candidates_and_their_extra_time() {
+        let chosen: BTreeSet<i64> = [3, 5, 8].into();
+        let typed: BTreeMap<i64, String> = [
+            (3, "1.25".to_owned()),
+            (5, " 1 ".to_owned()),
+            (8, "2,5".to_owned()),
+            (9, "3".to_owned()),
+        ]
+        .into();
+        let req = BuilderForm::default()
+            .to_publish(&chosen, &typed)
+            .expect("a request");
+        assert_eq!(req.candidates, vec![3, 5, 8]);
+        assert_eq!(
+            serde_json::to_value(&req.time_multipliers).unwrap(),
+            json!({"3": 1.25, "8": 2.5}),
+            "1 is the default and 9 is not chosen"
+        );
+        let none = BuilderForm::default()
+            .to_publish(&chosen, &BTreeMap::new())
+            .unwrap();
+        assert!(none.time_multipliers.is_empty());
+        assert_eq!(
+            time_multipliers(&chosen, &[(8, "4".to_owned()), (3, "1".to_owned())].into()),
+            Ok([(8, 4.0)].into())
+        );
+        for bad in ["0.5", "4.25", "", "fast", "NaN", "-1"] {
+            assert_eq!(
+                BuilderForm::default()
+                    .to_publish(&chosen, &[(5, bad.to_owned())].into())
+                    .unwrap_err(),
+                FormProblem::Multiplier(5, bad.to_owned()),
+                "{bad:?}"
+            );
+        }
+        let bad_form = BuilderForm {
+            duration: "soon".into(),
+            ..BuilderForm::default()
+        };
+        assert_eq!(
+            bad_form.to_publish(&chosen, &typed).unwrap_err(),
+            FormProblem::Duration("soon".into()),
+            "the draft is checked first"
+        );
     }
 
     #[test]

@@ -364,6 +364,10 @@ pub struct NavigatorProps {
     pub answered: Vec<bool>,
     pub flagged: Vec<bool>,
     pub on_go: Callback<usize>,
+    /// The first question the candidate may still go to (forward-only exams):
+    /// the buttons before it are disabled.
+    #[prop_or_default]
+    pub earliest: usize,
 }
 
 /// Numbered buttons showing answered / flagged / current.
@@ -372,16 +376,19 @@ pub fn navigator(p: &NavigatorProps) -> Html {
     let items = (0..p.count).map(|i| {
         let on_go = p.on_go.clone();
         let (answered, flagged, current) = (p.answered[i], p.flagged[i], i == p.current);
+        let behind = i < p.earliest;
         let label = format!(
-            "{}{}{}{}",
+            "{}{}{}{}{}",
             ta("exam-nav-question", &[("number", (i + 1).into())]),
             if answered { t("exam-nav-answered") } else { t("exam-nav-not-answered") },
             if flagged { t("exam-nav-flagged") } else { String::new() },
-            if current { t("exam-nav-current") } else { String::new() }
+            if current { t("exam-nav-current") } else { String::new() },
+            if behind { t("exam-nav-behind") } else { String::new() }
         );
         html! {
             <button id={format!("nav-{}", i + 1)} aria-label={label} aria-current={current.then_some("step")}
-                class={classes!("nav", answered.then_some("answered"), flagged.then_some("flagged"), current.then_some("current"))}
+                class={classes!("nav", answered.then_some("answered"), flagged.then_some("flagged"), current.then_some("current"), behind.then_some("behind"))}
+                disabled={behind}
                 onclick={Callback::from(move |_| on_go.emit(i))}>
                 {i + 1}{ if flagged { "⚑" } else { "" } }
             </button>

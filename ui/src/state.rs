@@ -143,6 +143,35 @@ pub enum ExamAction {
     Confirm(bool),
 }
 
+/// How a candidate may move through the exam: the attempt's `navigation`, read by
+/// its wire name ("free" | "forward_only"), as the UI depends on the protocol only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Navigation {
+    #[default]
+    Free,
+    /// No going back: the backend refuses moving to, answering or flagging a
+    /// question behind the current one.
+    ForwardOnly,
+}
+
+impl Navigation {
+    pub fn of(view: &AttemptView) -> Navigation {
+        match serde_json::to_value(view.navigation) {
+            Ok(v) if v == "forward_only" => Navigation::ForwardOnly,
+            _ => Navigation::Free,
+        }
+    }
+}
+
+/// Whether question `index` may be shown from question `current`: any question
+/// when navigation is free; in a forward-only exam this one or a later one.
+pub fn can_visit(index: usize, current: usize, navigation: Navigation) -> bool {
+    match navigation {
+        Navigation::Free => true,
+        Navigation::ForwardOnly => index >= current,
+    }
+}
+
 impl ExamModel {
     pub fn new(view: AttemptView, at: f64) -> ExamModel {
         ExamModel {
@@ -156,6 +185,15 @@ impl ExamModel {
             confirming: false,
             view,
         }
+    }
+
+    pub fn navigation(&self) -> Navigation {
+        Navigation::of(&self.view)
+    }
+
+    /// Whether the candidate may go to question `index` from here.
+    pub fn can_go(&self, index: usize) -> bool {
+        index < self.view.questions.len() && can_visit(index, self.current, self.navigation())
     }
 
     /// Answered unless blank (the domain's rule: an empty text or list, or a
@@ -233,7 +271,12 @@ impl Reducible for ExamModel {
                     m.flagged.remove(&question);
                 }
             }
-            ExamAction::Go(i) => m.current = i.min(m.view.questions.len().saturating_sub(1)),
+            ExamAction::Go(i) => {
+                let i = i.min(m.view.questions.len().saturating_sub(1));
+                if can_visit(i, m.current, m.navigation()) {
+                    m.current = i;
+                }
+            }
             ExamAction::Clock { clock, at } => {
                 m.clock = clock;
                 m.clock_at = at;
@@ -342,6 +385,7 @@ mod tests {
             window: Default::default(),
             display_preset: None,
             sections: Vec::new(),
+            navigation: Default::default(),
         }
     }
 
@@ -553,5 +597,38 @@ mod tests {
         });
         assert!(m.is_answered("q2"));
         assert_eq!(m.unanswered(), vec![3]);
+    }
+
+    #[test]
+    fn a_forward_only_exam_never_goes_back() {
+        use Navigation::{ForwardOnly, Free};
+        assert!(can_visit(0, 2, Free) && can_visit(3, 2, Free));
+        assert!(!can_visit(0, 2, ForwardOnly) && !can_visit(1, 2, ForwardOnly));
+        assert!(can_visit(2, 2, ForwardOnly) && can_visit(3, 2, ForwardOnly));
+
+        let free = Rc::new(ExamModel::new(view(), 0.0));
+        assert_eq!(
+            free.navigation(),
+            Free,
+            "free unless the exam says otherwise"
+        );
+        assert!(free.can_go(0) && free.can_go(2) && !free.can_go(3));
+        assert_eq!(free.reduce(ExamAction::Go(0)).current, 0);
+
+        let v: AttemptView = serde_json::from_value({
+            let mut j = serde_json::to_value(view()).unwrap();
+            j["navigation"] = "forward_only".into();
+            j
+        })
+        .expect("a forward-only view");
+        let m = Rc::new(ExamModel::new(v, 0.0));
+        assert_eq!((m.navigation(), m.current), (ForwardOnly, 1));
+        assert!(!m.can_go(0) && m.can_go(1) && m.can_go(2) && !m.can_go(3));
+        let m = m.reduce(ExamAction::Go(0));
+        assert_eq!(m.current, 1, "going back is refused");
+        let m = m.reduce(ExamAction::Go(2));
+        assert_eq!(m.current, 2);
+        assert!(!m.can_go(1));
+        assert_eq!(m.reduce(ExamAction::Go(1)).current, 2);
     }
 }

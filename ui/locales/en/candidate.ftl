@@ -51,6 +51,8 @@ exam-text-size = Text { $percent } %
 exam-high-contrast = High contrast
 exam-reading-guide = Reading guide
 exam-shortcuts = Keys: Alt+N next · Alt+P previous · Alt+F flag · Alt+S submit · Tab moves
+exam-shortcuts-forward = Keys: Alt+N next · Alt+F flag · Alt+S submit · Tab moves
+exam-forward-only = This exam goes forward only: you cannot return to a question once you leave it.
 exam-left-window = You left the exam window. This is recorded and shown to the invigilator.
 exam-section = Section { $number } of { $count }: { $title }
 exam-back-to-exam = Back to the exam
@@ -80,6 +82,7 @@ exam-nav-answered = , answered
 exam-nav-not-answered = , not answered
 exam-nav-flagged = , flagged
 exam-nav-current = , current
+exam-nav-behind = , already passed
 
 ## Answer controls
 answer-choose-one = Choose one answer

@@ -246,6 +246,7 @@ builder-shuffle-questions = Shuffle questions
 builder-shuffle-options = Shuffle options
 builder-allow-paste = Allow pasting
 builder-warn-focus = Warn candidates who leave the exam window
+builder-forward-only = Forward only (no going back)
 builder-sections = Sections
 builder-section = Section { $number }
 builder-section-title = Section title
@@ -283,6 +284,7 @@ builder-chosen = { $count ->
     [one] 1 candidate selected
    *[other] { $count } candidates selected
   }
+builder-extra-time = Extra time ×
 builder-preview-title = Preview as a candidate
 builder-preview = Preview as candidate
 builder-redraw = Another draw
@@ -298,3 +300,4 @@ builder-published = Published as exam { $id }; { $count ->
 builder-bad-duration = { $text } is not a whole number of minutes.
 builder-bad-pass = { $text } is not a pass mark: type a percentage.
 builder-bad-count = Section { $section }, item { $item }: { $text } is not a whole number of questions to draw.
+builder-bad-multiplier = { $name }: { $text } is not an extra-time factor: type a number from 1 to 4 (1.25 is 25 % more time).

@@ -50,6 +50,8 @@ exam-text-size = Texte { $percent } %
 exam-high-contrast = Contraste élevé
 exam-reading-guide = Règle de lecture
 exam-shortcuts = Touches : Alt+N suivante · Alt+P précédente · Alt+F marquer · Alt+S rendre · Tab pour se déplacer
+exam-shortcuts-forward = Touches : Alt+N suivante · Alt+F marquer · Alt+S rendre · Tab pour se déplacer
+exam-forward-only = Cet examen se fait dans l'ordre : vous ne pouvez pas revenir à une question une fois que vous l'avez quittée.
 exam-left-window = Vous avez quitté la fenêtre d'examen. C'est enregistré et signalé au surveillant.
 exam-section = Section { $number } sur { $count } : { $title }
 exam-back-to-exam = Retour à l'examen
@@ -79,6 +81,7 @@ exam-nav-answered = , répondue
 exam-nav-not-answered = , sans réponse
 exam-nav-flagged = , marquée
 exam-nav-current = , en cours
+exam-nav-behind = , déjà passée
 
 ## Réponses
 answer-choose-one = Choisissez une réponse

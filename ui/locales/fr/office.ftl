@@ -271,6 +271,7 @@ builder-shuffle-questions = Mélanger les questions
 builder-shuffle-options = Mélanger les options
 builder-allow-paste = Autoriser le collage
 builder-warn-focus = Avertir les candidats qui quittent la fenêtre d'examen
+builder-forward-only = Dans l'ordre uniquement (pas de retour en arrière)
 builder-sections = Sections
 builder-section = Section { $number }
 builder-section-title = Titre de la section
@@ -308,6 +309,7 @@ builder-chosen = { $count ->
     [one] { $count } candidat sélectionné
    *[other] { $count } candidats sélectionnés
   }
+builder-extra-time = Temps supplémentaire ×
 builder-preview-title = Aperçu côté candidat
 builder-preview = Aperçu côté candidat
 builder-redraw = Autre tirage
@@ -323,3 +325,4 @@ builder-published = Publié comme examen { $id } ; { $count ->
 builder-bad-duration = { $text } n'est pas un nombre entier de minutes.
 builder-bad-pass = { $text } n'est pas un seuil de réussite : saisissez un pourcentage.
 builder-bad-count = Section { $section }, élément { $item } : { $text } n'est pas un nombre entier de questions à tirer.
+builder-bad-multiplier = { $name } : { $text } n'est pas un coefficient de temps : tapez un nombre de 1 à 4 (1,25 donne 25 % de temps en plus).

@@ -10,9 +10,9 @@ use crate::components::{type_label, PreviewQuestion};
 use crate::i18n::{marks, t, ta};
 use crate::ipc;
 use crate::Nav;
-use examhall_protocol::bank::{BankFilter, BankItemDto, ExamPreviewDto, PreviewExam, PublishExam};
+use examhall_protocol::bank::{BankFilter, BankItemDto, ExamPreviewDto, PreviewExam};
 use examhall_protocol::UserDto;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -32,6 +32,8 @@ pub struct Props {
 struct Builder {
     form: BuilderForm,
     chosen: BTreeSet<i64>,
+    /// Extra time per candidate, as typed (absent: 1).
+    multipliers: BTreeMap<i64, String>,
     seed: u32,
     /// The section whose question picker is open.
     picker: Option<usize>,
@@ -71,7 +73,8 @@ fn checked_of(e: &Event) -> bool {
     e.target_unchecked_into::<HtmlInputElement>().checked()
 }
 
-fn problem_text(p: FormProblem) -> String {
+/// What is wrong in the form, in words; `people` name a candidate.
+fn problem_text(p: FormProblem, people: &[UserDto]) -> String {
     match p {
         FormProblem::Duration(x) => ta("builder-bad-duration", &[("text", x.into())]),
         FormProblem::PassMark(x) => ta("builder-bad-pass", &[("text", x.into())]),
@@ -83,6 +86,16 @@ fn problem_text(p: FormProblem) -> String {
                 ("text", x.into()),
             ],
         ),
+        FormProblem::Multiplier(id, x) => {
+            let name = people
+                .iter()
+                .find(|u| u.id == id)
+                .map_or_else(|| id.to_string(), |u| u.display_name.clone());
+            ta(
+                "builder-bad-multiplier",
+                &[("name", name.into()), ("text", x.into())],
+            )
+        }
     }
 }
 
@@ -354,12 +367,31 @@ pub fn exam_builder(p: &Props) -> Html {
                 }));
             })
         };
+        let chosen = b.chosen.contains(&id);
+        let multiplier = b
+            .multipliers
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| "1".to_owned());
+        let set_multiplier = Rc::new(move |b: &mut Builder, v: String| {
+            b.multipliers.insert(id, v);
+        }) as Setter;
         html! {
-            <label class="inline-check cand-row" for={format!("cand-{id}")}>
-                <input type="checkbox" class="cand" id={format!("cand-{id}")} data-user-id={id.to_string()}
-                    checked={b.chosen.contains(&id)} onchange={toggle} />
-                {format!("{} ({})", u.display_name, u.username)}
-            </label>
+            <div class="cand-line">
+                <label class="inline-check cand-row" for={format!("cand-{id}")}>
+                    <input type="checkbox" class="cand" id={format!("cand-{id}")} data-user-id={id.to_string()}
+                        checked={chosen} onchange={toggle} />
+                    {format!("{} ({})", u.display_name, u.username)}
+                </label>
+                if chosen {
+                    <label class="inline-check mult" for={format!("mult-{id}")}>
+                        {t("builder-extra-time")}
+                        <input type="number" class="mult-input" id={format!("mult-{id}")} data-user-id={id.to_string()}
+                            min="1" max="4" step="0.25" value={multiplier}
+                            onchange={on_value(set_multiplier)} />
+                    </label>
+                }
+            </div>
         }
     });
     let choose_all = {
@@ -381,12 +413,13 @@ pub fn exam_builder(p: &Props) -> Html {
 
     // Preview with `seed`: the draft as one candidate would get it.
     let run_preview = {
-        let (nav, preview, busy) = (p.nav.clone(), preview.clone(), busy.clone());
+        let (nav, preview, busy, people) =
+            (p.nav.clone(), preview.clone(), busy.clone(), people.clone());
         move |form: BuilderForm, seed: u32| {
             let draft = match form.to_draft() {
                 Ok(d) => d,
                 Err(problem) => {
-                    preview.set(Some(Err(problem_text(problem))));
+                    preview.set(Some(Err(problem_text(problem, &people))));
                     return;
                 }
             };
@@ -418,26 +451,24 @@ pub fn exam_builder(p: &Props) -> Html {
         })
     };
     let on_publish = {
-        let (nav, published, busy, form, chosen) = (
+        let (nav, published, busy, form, chosen, multipliers, people) = (
             p.nav.clone(),
             published.clone(),
             busy.clone(),
             form.clone(),
-            b.chosen.iter().copied().collect::<Vec<i64>>(),
+            b.chosen.clone(),
+            b.multipliers.clone(),
+            people.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let draft = match form.to_draft() {
-                Ok(d) => d,
+            let req = match form.to_publish(&chosen, &multipliers) {
+                Ok(r) => r,
                 Err(problem) => {
-                    published.set(Some(Err(problem_text(problem))));
+                    published.set(Some(Err(problem_text(problem, &people))));
                     return;
                 }
             };
             let (nav, published, busy) = (nav.clone(), published.clone(), busy.clone());
-            let req = PublishExam {
-                draft,
-                candidates: chosen.clone(),
-            };
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let res = ipc::publish_exam(&nav.token, req).await;
@@ -498,6 +529,10 @@ pub fn exam_builder(p: &Props) -> Html {
                 <label class="inline-check" for="builder-warn-focus">
                     <input type="checkbox" id="builder-warn-focus" checked={form.warn_on_focus_loss} onchange={on_check(|f, v| f.warn_on_focus_loss = v)} />
                     {t("builder-warn-focus")}
+                </label>
+                <label class="inline-check" for="builder-forward-only">
+                    <input type="checkbox" id="builder-forward-only" checked={form.forward_only} onchange={on_check(|f, v| f.forward_only = v)} />
+                    {t("builder-forward-only")}
                 </label>
             </div>
         </section>

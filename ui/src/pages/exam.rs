@@ -6,7 +6,7 @@ use crate::comfort::Comfort;
 use crate::components::{AnswerWidget, Navigator};
 use crate::i18n::{t, ta};
 use crate::ipc;
-use crate::state::{format_remaining, ExamAction, ExamModel, Screen};
+use crate::state::{can_visit, format_remaining, ExamAction, ExamModel, Navigation, Screen};
 use crate::Nav;
 use examhall_protocol::{
     Answer, AttemptStatus, CandidateWidget, ErrorCode, Navigate, SetAnswer, SetFlag,
@@ -41,6 +41,10 @@ struct Outbox {
 impl Outbox {
     fn is_dirty(&self, q: &str) -> bool {
         self.queued.contains_key(q) || self.typing.contains_key(q)
+    }
+    /// Not yet acknowledged: typed, queued or in flight.
+    fn is_pending(&self, q: &str) -> bool {
+        self.is_dirty(q) || self.in_flight.as_deref() == Some(q)
     }
     fn is_idle(&self) -> bool {
         self.queued.is_empty() && self.typing.is_empty() && self.in_flight.is_none()
@@ -501,19 +505,48 @@ fn sitting(p: &SittingProps) -> Html {
             }
         })
     };
+    let navigation = m.navigation();
+    let forward_only = navigation == Navigation::ForwardOnly;
     let go = {
-        let (model, saver, attempt_id, token) = (
+        let (model, saver, attempt_id, token, current) = (
             model.clone(),
             saver.clone(),
             attempt_id.clone(),
             token.clone(),
+            m.current,
         );
+        let ids: Vec<String> = m.view.questions.iter().map(|q| q.id.clone()).collect();
         Callback::from(move |i: usize| {
+            if !can_visit(i, current, navigation) {
+                return;
+            }
             saver.outbox.borrow_mut().flush_typing();
             pump(saver.clone());
             model.dispatch(ExamAction::Go(i));
-            let (attempt_id, token) = (attempt_id.clone(), token.clone());
+            let (attempt_id, token, saver) = (attempt_id.clone(), token.clone(), saver.clone());
+            // Forward only: once the backend has moved on, the questions behind
+            // can no longer be saved, so their answers go first.
+            let behind = if forward_only {
+                ids[..i.min(ids.len())].to_vec()
+            } else {
+                Vec::new()
+            };
+            // (Still unsaved after 10 minutes: the backend stays where it is, and
+            // the next move tries again.)
             wasm_bindgen_futures::spawn_local(async move {
+                let waiting = || {
+                    let ob = saver.outbox.borrow();
+                    behind.iter().any(|q| ob.is_pending(q))
+                };
+                for _ in 0..6000 {
+                    if !waiting() {
+                        break;
+                    }
+                    gloo_timers::future::TimeoutFuture::new(100).await;
+                }
+                if waiting() {
+                    return;
+                }
                 let _ = ipc::navigate(
                     &token,
                     Navigate {
@@ -598,11 +631,12 @@ fn sitting(p: &SittingProps) -> Html {
         let model = model.clone();
         Callback::from(move |_| model.dispatch(ExamAction::Confirm(false)))
     };
+    // Forward only: no Previous, and Alt+P does nothing.
     let prev = {
         let go = go.clone();
         let c = m.current;
         Callback::from(move |_| {
-            if c > 0 {
+            if c > 0 && !forward_only {
                 go.emit(c - 1)
             }
         })
@@ -681,13 +715,16 @@ fn sitting(p: &SittingProps) -> Html {
                 <div class={classes!(save_class)} id="save-status" role="status" aria-live="polite"
                     data-unsaved={m.unsaved.len().to_string()} data-seq={m.last_seq.to_string()}>{save_text}</div>
             </div>
+            if forward_only {
+                <p class="notice" id="forward-only-notice">{t("exam-forward-only")}</p>
+            }
             <div class="comfort" role="toolbar" aria-label={t("exam-display")}>
                 <button id="text-smaller" disabled={c.text == 0} onclick={set_comfort(Comfort::smaller)}>{t("exam-text-smaller")}</button>
                 <span id="text-size" aria-live="polite">{ta("exam-text-size", &[("percent", c.percent().into())])}</span>
                 <button id="text-larger" disabled={c.text + 1 >= crate::comfort::TEXT_STEPS} onclick={set_comfort(Comfort::larger)}>{t("exam-text-larger")}</button>
                 <button id="high-contrast" aria-pressed={c.contrast.to_string()} onclick={set_comfort(|c| Comfort { contrast: !c.contrast, ..c })}>{t("exam-high-contrast")}</button>
                 <button id="reading-guide-toggle" aria-pressed={c.guide.to_string()} onclick={set_comfort(|c| Comfort { guide: !c.guide, ..c })}>{t("exam-reading-guide")}</button>
-                <span class="shortcuts muted" id="shortcuts">{t("exam-shortcuts")}</span>
+                <span class="shortcuts muted" id="shortcuts">{ if forward_only { t("exam-shortcuts-forward") } else { t("exam-shortcuts") } }</span>
             </div>
             if *left_window {
                 <div class="time-warning" id="focus-warning" role="alert">
@@ -702,14 +739,17 @@ fn sitting(p: &SittingProps) -> Html {
             if c.guide {
                 <div id="reading-guide" aria-hidden="true" />
             }
-            <Navigator count={count} current={m.current} answered={answered} flagged={flagged.clone()} on_go={go.clone()} />
+            <Navigator count={count} current={m.current} answered={answered} flagged={flagged.clone()} on_go={go.clone()}
+                earliest={if forward_only { m.current } else { 0 }} />
             { section.unwrap_or_default() }
             <section class="card question" aria-labelledby="question-prompt" data-question={q.id.clone()}>
                 <p class="qnum">{ta("exam-question-of", &[("number", (m.current + 1).into()), ("count", count.into()), ("n", q.marks.into()), ("marks", crate::i18n::marks(q.marks).into())])}</p>
                 <h2 id="question-prompt">{prompt}</h2>
                 <AnswerWidget key={q.id.clone()} question={q.clone()} answer={m.view.answers.get(&q.id).cloned()} on_change={on_change} />
                 <div class="controls">
-                    <button id="prev" onclick={prev} disabled={m.current == 0}>{t("exam-previous")}</button>
+                    if !forward_only {
+                        <button id="prev" onclick={prev} disabled={m.current == 0}>{t("exam-previous")}</button>
+                    }
                     <button id="flag-toggle" class={classes!(flagged[m.current].then_some("flag-on"))} aria-pressed={flagged[m.current].to_string()} onclick={toggle_flag}>
                         { if flagged[m.current] { t("exam-flagged") } else { t("exam-flag") } }
                     </button>
