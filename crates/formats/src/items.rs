@@ -628,6 +628,43 @@ pub fn import(format: Format, src: &str) -> Imported {
 /// dropped and entities decoded. Imported HTML (Moodle's usual format) is
 /// stored this way, so a candidate never sees markup.
 pub fn html_to_text(html: &str) -> String {
+    html_to_text_with(html, &|_| None)
+}
+
+/// A `data:` URL of an image type a webview shows safely (not SVG, which can
+/// hold scripts).
+pub fn is_image_data_url(s: &str) -> bool {
+    ["png", "jpeg", "gif", "webp"]
+        .iter()
+        .any(|t| s.starts_with(&format!("data:image/{t};base64,")))
+}
+
+/// The value of `name="…"` (or `'…'`) in a tag's text.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before_ok = at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace();
+        let rest = tag[at + name.len()..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let rest = rest[1..].trim_start();
+        let q = rest.chars().next()?;
+        if q == '"' || q == '\'' {
+            return rest[1..].split(q).next().map(str::to_owned);
+        }
+        return rest.split_whitespace().next().map(str::to_owned);
+    }
+    None
+}
+
+/// Like `html_to_text`, with images kept as `![alt](data:…)` when `image` turns
+/// their `src` into a data URL (the file came with the question), or when the
+/// `src` already is one.
+pub fn html_to_text_with(html: &str, image: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(['<', '&']) {
@@ -653,19 +690,25 @@ pub fn html_to_text(html: &str) -> String {
                 | "pre" | "blockquote" | "table" => out.push_str("\n\n"),
                 "td" | "th" if tag.starts_with('/') => out.push(' '),
                 "img" => {
-                    let alt = raw_tag
-                        .split("alt=")
-                        .nth(1)
-                        .and_then(|a| {
-                            let q = a.chars().next()?;
-                            a[1..].split(q).next()
-                        })
-                        .unwrap_or("");
-                    out.push_str(&format!(
-                        "[image{}{}]",
-                        if alt.is_empty() { "" } else { ": " },
-                        alt
-                    ));
+                    let alt: String = attribute(raw_tag, "alt")
+                        .unwrap_or_default()
+                        .chars()
+                        .filter(|c| !matches!(c, '[' | ']' | '\n'))
+                        .collect();
+                    let src = attribute(raw_tag, "src").unwrap_or_default();
+                    let data = if is_image_data_url(&src) {
+                        Some(src)
+                    } else {
+                        image(&src)
+                    };
+                    match data {
+                        Some(url) => out.push_str(&format!("![{alt}]({url})")),
+                        None => out.push_str(&format!(
+                            "[image{}{}]",
+                            if alt.is_empty() { "" } else { ": " },
+                            alt
+                        )),
+                    }
                 }
                 _ => {}
             }

@@ -18,8 +18,8 @@
 //! text (`items::html_to_text`).
 
 use crate::items::{
-    category_path, choice_kind, html_to_text, make_id, numeric_kind, option_id, question,
-    ImportError, Imported, ImportedItem, Location, TextFormat,
+    category_path, choice_kind, html_to_text, html_to_text_with, make_id, numeric_kind, option_id,
+    question, ImportError, Imported, ImportedItem, Location, TextFormat,
 };
 use examhall_domain::{
     ChoiceOption, ClozePart, Gap, GapKind, MatchPair, NumericAnswer, OrderScoring, QuestionKind,
@@ -62,11 +62,76 @@ fn text_of(n: Node) -> String {
         .collect::<String>()
 }
 
-/// Text in the element's declared format, as stored (HTML becomes plain text).
+/// The largest image kept from a question file (base64 characters, ~2 MB).
+const MAX_IMAGE_BASE64: usize = 2_800_000;
+
+/// The images that come with a text element (`<file name="…" encoding="base64">`),
+/// as data URLs for its `@@PLUGINFILE@@/name` references.
+fn files(n: Node) -> Vec<(String, String)> {
+    children(n, "file")
+        .filter(|f| f.attribute("encoding") == Some("base64"))
+        .filter_map(|f| {
+            let name = f.attribute("name")?.to_owned();
+            let ext = name.rsplit('.').next()?.to_ascii_lowercase();
+            let mime = match ext.as_str() {
+                "png" => "png",
+                "jpg" | "jpeg" => "jpeg",
+                "gif" => "gif",
+                "webp" => "webp",
+                _ => return None,
+            };
+            let data: String = f
+                .text()
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let ok = !data.is_empty()
+                && data.len() <= MAX_IMAGE_BASE64
+                && data
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+            ok.then(|| (name, format!("data:image/{mime};base64,{data}")))
+        })
+        .collect()
+}
+
+/// `%20` and friends in a file reference.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Text in the element's declared format, as stored (HTML becomes plain text,
+/// with the images that came with it).
 fn formatted(n: Node) -> (String, TextFormat) {
     let raw = text_of(n);
     match n.attribute("format").unwrap_or("html") {
-        "html" => (html_to_text(&raw), TextFormat::Plain),
+        "html" => {
+            let files = files(n);
+            let image = |src: &str| {
+                let name = percent_decode(src.strip_prefix("@@PLUGINFILE@@/")?);
+                files
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, url)| url.clone())
+            };
+            (html_to_text_with(&raw, &image), TextFormat::Plain)
+        }
         "markdown" => (raw.trim().to_owned(), TextFormat::Markdown),
         "moodle_auto_format" => (raw.trim().to_owned(), TextFormat::Moodle),
         _ => (raw.trim().to_owned(), TextFormat::Plain),

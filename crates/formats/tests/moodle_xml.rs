@@ -243,3 +243,25 @@ fn html_with_an_ampersand_before_multibyte_text_is_read() {
         "a\n\n• b\n\n[image: Fig 1]"
     );
 }
+
+/// Images that come with a question (`<file … encoding="base64">`, referenced as
+/// `@@PLUGINFILE@@/name`) are kept as data URLs; SVG and missing files are not.
+#[test]
+fn embedded_images_are_kept_as_data_urls() {
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let xml = format!(
+        r#"<quiz><question type="truefalse"><name><text>Pic</text></name>
+<questiontext format="html"><text><![CDATA[<p>Is this a dot? <img src="@@PLUGINFILE@@/a%20dot.png" alt="a [red] dot"> <img src="@@PLUGINFILE@@/x.svg" alt="vector"> <img src="@@PLUGINFILE@@/gone.png"></p>]]></text>
+<file name="a dot.png" path="/" encoding="base64">{png}</file>
+<file name="x.svg" path="/" encoding="base64">PHN2Zy8+</file>
+</questiontext>
+<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+</question></quiz>"#
+    );
+    let read = from_text(&xml);
+    assert_eq!(read.errors, vec![]);
+    assert_eq!(
+        read.items[0].question.prompt,
+        format!("Is this a dot? ![a red dot](data:image/png;base64,{png}) [image: vector] [image]")
+    );
+}
