@@ -102,7 +102,7 @@ type R<T> = Result<T, ImportError>;
 /// One `assessmentItem` document (an `assessmentTest` or a manifest is an error
 /// saying to import the package instead).
 pub fn from_text(src: &str) -> Imported {
-    let (items, errors) = read_file(src, None, "q1");
+    let (items, errors) = read_file(src, None, "q1", &|_| None);
     Imported::checked(items, errors)
 }
 
@@ -227,6 +227,7 @@ fn read_package(
     let mf = File {
         doc: &doc,
         name: Some(&manifest_name),
+        images: &|_| None,
     };
     let root = doc.root_element();
     if local(root) != "manifest" {
@@ -307,11 +308,69 @@ fn read_package(
             .unwrap_or(&name)
             .trim_end_matches(".xml");
         let fallback = make_id(Some(stem), &format!("q{file_index}"));
-        let (mut got, mut errs) = read_file(&src, Some(&name), fallback.as_str());
+        // The item's images, read from the package within the same budget.
+        let dir = name.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        let mut images: std::collections::BTreeMap<String, String> = Default::default();
+        if let Ok(doc) = parse_xml(&src) {
+            for img in doc.descendants().filter(|n| local(*n) == "img") {
+                let Some(href) = img.attribute("src") else {
+                    continue;
+                };
+                if images.contains_key(href) {
+                    continue;
+                }
+                let Ok(path) = resolve_href(&dir, href) else {
+                    continue;
+                };
+                if let Some(url) = read_image(&mut zip, &path, &mut budget) {
+                    images.insert(href.to_owned(), url);
+                }
+            }
+        }
+        let resolve = |src: &str| images.get(src).cloned();
+        let (mut got, mut errs) = read_file(&src, Some(&name), fallback.as_str(), &resolve);
         errs.sort_by_key(|e| e.location.line.unwrap_or(0));
         items.append(&mut got);
         errors.extend(errs.into_iter().map(|e| (file_index, e)));
     }
+}
+
+/// The largest image kept from a package (bytes).
+const MAX_IMAGE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A package's image (PNG, JPEG, GIF, WebP; not SVG, which can hold scripts) as a
+/// data URL, or None if it is missing, of another type or too large.
+fn read_image(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    budget: &mut u64,
+) -> Option<String> {
+    use base64::Engine;
+    let ext = name.rsplit('.').next()?.to_ascii_lowercase();
+    let mime = match ext.as_str() {
+        "png" => "png",
+        "jpg" | "jpeg" => "jpeg",
+        "gif" => "gif",
+        "webp" => "webp",
+        _ => return None,
+    };
+    let entry = zip.by_name(name).ok()?;
+    if entry.size() > MAX_IMAGE_BYTES || entry.size() > *budget {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    entry
+        .take(MAX_IMAGE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return None;
+    }
+    *budget = budget.saturating_sub(bytes.len() as u64);
+    Some(format!(
+        "data:image/{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    ))
 }
 
 /// A package file's name from a manifest href: relative to the manifest,
@@ -326,7 +385,11 @@ fn resolve_href(base: &str, href: &str) -> Result<String, String> {
     for p in base.split('/').chain(decoded.split('/')) {
         match p {
             "" | "." => {}
-            ".." => return Err("the path leaves the package (..); refused".into()),
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("the path leaves the package (..); refused".into());
+                }
+            }
             p => parts.push(p),
         }
     }
@@ -403,6 +466,9 @@ fn parse_xml(src: &str) -> Result<Document<'_>, roxmltree::Error> {
 struct File<'a> {
     doc: &'a Document<'a>,
     name: Option<&'a str>,
+    /// An image's `src` (relative to this file) as a data URL, when the package
+    /// holds it.
+    images: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl File<'_> {
@@ -481,6 +547,7 @@ fn read_file(
     src: &str,
     name: Option<&str>,
     fallback: &str,
+    images: &dyn Fn(&str) -> Option<String>,
 ) -> (Vec<ImportedItem>, Vec<ImportError>) {
     let src = src.strip_prefix('\u{FEFF}').unwrap_or(src);
     let doc = match parse_xml(src) {
@@ -498,7 +565,11 @@ fn read_file(
             )
         }
     };
-    let f = File { doc: &doc, name };
+    let f = File {
+        doc: &doc,
+        name,
+        images,
+    };
     let root = doc.root_element();
     match local(root) {
         "assessmentItem" => match read_item(&f, root, fallback) {
@@ -594,7 +665,7 @@ fn read_item<'a>(
                 .map(str::trim)
                 .filter(|t| !t.is_empty() && *t != identifier)
                 .map(str::to_owned);
-            let mut q = question(id, prompt_text(body), kind);
+            let mut q = question(id, prompt_text(f, body), kind);
             q.marks = marks;
             ImportedItem {
                 location: f.loc(item),
@@ -1173,7 +1244,7 @@ fn choices<'a>(f: &File<'a>, parent: N<'a>, name: &str) -> R<Vec<Choice<'a>>> {
                 .ok_or_else(|| f.err(c, "expected an identifier attribute"))?;
             Ok(Choice {
                 id: id.to_owned(),
-                text: flow_text(c),
+                text: flow_text(f, c),
                 node: c,
             })
         })
@@ -1780,15 +1851,15 @@ fn matching<'a>(
 }
 
 /// The plain text of a question's body: see the module documentation.
-fn prompt_text(body: N) -> String {
+fn prompt_text(f: &File, body: N) -> String {
     let mut flow = Flow::default();
-    flow.walk(body, false);
+    flow.walk(f, body, false);
     flow.finish()
 }
 
 /// The plain text of a choice or other piece of flow.
-fn flow_text(n: N) -> String {
-    prompt_text(n)
+fn flow_text(f: &File, n: N) -> String {
+    prompt_text(f, n)
 }
 
 #[derive(Default)]
@@ -1865,7 +1936,7 @@ impl Flow {
         self.blocks.push((text.replace(GAP_MARK, GAP), tight));
     }
 
-    fn walk(&mut self, n: N, pre: bool) {
+    fn walk(&mut self, f: &File, n: N, pre: bool) {
         for c in n.children() {
             if c.is_text() {
                 self.text(c.text().unwrap_or(""), pre);
@@ -1883,7 +1954,24 @@ impl Flow {
                 }
                 "img" => {
                     let alt = c.attribute("alt").map(str::trim).filter(|a| !a.is_empty());
-                    let s = alt.map_or("[image]".to_owned(), |a| format!("[image: {a}]"));
+                    let data = c.attribute("src").and_then(|src| {
+                        if crate::items::is_image_data_url(src) {
+                            Some(src.to_owned())
+                        } else {
+                            (f.images)(src)
+                        }
+                    });
+                    let s = match data {
+                        Some(url) => {
+                            let alt: String = alt
+                                .unwrap_or("")
+                                .chars()
+                                .filter(|c| !matches!(c, '[' | ']' | '\n'))
+                                .collect();
+                            format!("![{alt}]({url})")
+                        }
+                        None => alt.map_or("[image]".to_owned(), |a| format!("[image: {a}]")),
+                    };
                     self.text(&s, false);
                 }
                 "feedbackBlock" | "feedbackInline" | "modalFeedback" | "rubricBlock"
@@ -1898,7 +1986,7 @@ impl Flow {
                 name if name.ends_with("Interaction") => {
                     self.flush();
                     if let Some(p) = child(c, "prompt") {
-                        self.walk(p, pre);
+                        self.walk(f, p, pre);
                     }
                     self.flush();
                 }
@@ -1915,27 +2003,27 @@ impl Flow {
                     } else {
                         self.cur.push_str("- ");
                     }
-                    self.walk(c, pre);
+                    self.walk(f, c, pre);
                     self.flush();
                 }
                 "tr" => {
                     self.flush();
                     self.tight = true;
-                    self.walk(c, pre);
+                    self.walk(f, c, pre);
                     self.flush();
                 }
                 "td" | "th" => {
                     if !self.cur.trim().is_empty() {
                         self.cur.push_str(" | ");
                     }
-                    self.walk(c, pre);
+                    self.walk(f, c, pre);
                 }
                 name if BLOCKS.contains(&name) => {
                     self.flush();
-                    self.walk(c, pre || name == "pre");
+                    self.walk(f, c, pre || name == "pre");
                     self.flush();
                 }
-                _ => self.walk(c, pre),
+                _ => self.walk(f, c, pre),
             }
         }
     }

@@ -1302,3 +1302,51 @@ fn damaged_packages_never_panic() {
         }
     }
 }
+
+/// An item's image in its package (relative to the item) is kept in the text as a
+/// data URL; an SVG or a missing image stays `[image: alt]`.
+#[test]
+fn package_images_are_kept_as_data_urls() {
+    use base64::Engine;
+    let png: &[u8] = b"\x89PNG\r\n\x1a\nnot really a png but bytes";
+    let item = r#"<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="pic" title="Pic" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
+    <correctResponse><value>A</value></correctResponse>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody>
+    <p>Which shape? <img src="../img/shape.png" alt="a shape"/> <img src="../img/v.svg" alt="vector"/> <img src="../img/gone.png" alt="gone"/></p>
+    <choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="1">
+      <simpleChoice identifier="A">Square</simpleChoice>
+      <simpleChoice identifier="B">Circle</simpleChoice>
+    </choiceInteraction>
+  </itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>"#;
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="M1">
+  <organizations/>
+  <resources>
+    <resource identifier="R1" type="imsqti_item_xmlv2p1" href="items/pic.xml">
+      <file href="items/pic.xml"/>
+    </resource>
+  </resources>
+</manifest>"#;
+    let bytes = zip_of(&[
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("items/pic.xml", item.as_bytes()),
+        ("img/shape.png", png),
+        ("img/v.svg", b"<svg/>"),
+    ]);
+    let read = from_package(&bytes);
+    assert_eq!(read.errors, vec![]);
+    let url = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png)
+    );
+    assert_eq!(
+        read.items[0].question.prompt,
+        format!("Which shape? ![a shape]({url}) [image: vector] [image: gone]")
+    );
+}
