@@ -1,6 +1,7 @@
 //! Presentational components: props in, callbacks out, no IO.
 
 use crate::i18n::{t, ta};
+use crate::richtext::{plain, Flow, RichText};
 use crate::state::{map_value, move_item, ordered_items, with_map_value};
 use examhall_protocol::{
     Answer, CandidateQuestion, CandidateWidget, ClozePartDto, GapInput, OptionDto,
@@ -45,7 +46,7 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
                     <label class={classes!("option", checked.then_some("chosen"))} for={format!("opt-{}", o.id)}>
                         <input type="radio" name={qid.clone()} id={format!("opt-{}", o.id)} checked={checked}
                             onclick={Callback::from(move |_| on_change.emit((Some(Answer::Text(value.clone())), false)))} />
-                        <span>{&o.text}</span>
+                        <span class="option-text rich"><RichText text={o.text.clone()} flow={Flow::Inline} /></span>
                     </label>
                 }
             });
@@ -69,7 +70,7 @@ pub fn answer_widget(p: &AnswerWidgetProps) -> Html {
                                 next.sort();
                                 on_change.emit(((!next.is_empty()).then_some(Answer::Choices(next)), false));
                             })} />
-                        <span>{&o.text}</span>
+                        <span class="option-text rich"><RichText text={o.text.clone()} flow={Flow::Inline} /></span>
                     </label>
                 }
             });
@@ -179,11 +180,11 @@ fn matching_widget(p: &MatchingProps) -> Html {
         };
         html! {
             <div class={classes!("match-row", (!current.is_empty()).then_some("chosen"))}>
-                <label class="match-item" for={id.clone()}>{&item.text}</label>
+                <label class="match-item rich" for={id.clone()}><RichText text={item.text.clone()} flow={Flow::Inline} /></label>
                 <select class="match-choice" id={id} {onchange}>
                     <option value="" selected={current.is_empty()}>{t("answer-match-choose")}</option>
                     { for p.choices.iter().map(|c| html! {
-                        <option value={c.clone()} selected={*c == current}>{c}</option>
+                        <option value={c.clone()} selected={*c == current}>{plain(c)}</option>
                     }) }
                 </select>
             </div>
@@ -236,7 +237,7 @@ fn ordering_widget(p: &OrderingProps) -> Html {
                 announce.clone(),
                 focus_next.clone(),
             );
-            let (item_id, text) = (item.id.clone(), item.text.clone());
+            let (item_id, text) = (item.id.clone(), plain(&item.text));
             Callback::from(move |_: MouseEvent| {
                 let Some(next) = move_item(&ids, i, up) else {
                     return;
@@ -257,14 +258,14 @@ fn ordering_widget(p: &OrderingProps) -> Html {
             })
         };
         let args = [
-            ("item", item.text.clone().into()),
+            ("item", plain(&item.text).into()),
             ("position", (i + 1).into()),
             ("count", count.into()),
         ];
         html! {
             <li key={item.id.clone()} class="order-item" id={format!("order-{}", item.id)}>
                 <span class="order-pos">{i + 1}</span>
-                <span class="order-text">{&item.text}</span>
+                <span class="order-text rich"><RichText text={item.text.clone()} flow={Flow::Inline} /></span>
                 <span class="order-moves">
                     <button type="button" id={order_button_id(&item.id, true)} disabled={i == 0}
                         aria-label={ta("answer-order-up-label", &args)} onclick={mover(true)}>
@@ -301,7 +302,9 @@ fn cloze_widget(p: &ClozeProps) -> Html {
     let set = use_map_setter(&p.answer, &p.on_change);
     let mut number = 0;
     let parts = p.parts.iter().map(|part| match part {
-        ClozePartDto::Text { text } => html! { <span class="cloze-text">{text}</span> },
+        ClozePartDto::Text { text } => html! {
+            <span class="cloze-text rich"><RichText text={text.clone()} flow={Flow::Cloze} /></span>
+        },
         ClozePartDto::Gap { id, input } => {
             number += 1;
             let current = map_value(p.answer.as_ref(), id).to_owned();
@@ -340,7 +343,7 @@ fn cloze_widget(p: &ClozeProps) -> Html {
                             })}>
                             <option value="" selected={current.is_empty()}>{t("answer-gap-choose")}</option>
                             { for options.iter().map(|o| html! {
-                                <option value={o.id.clone()} selected={o.id == current}>{&o.text}</option>
+                                <option value={o.id.clone()} selected={o.id == current}>{plain(&o.text)}</option>
                             }) }
                         </select>
                     }
@@ -434,7 +437,7 @@ pub fn preview_question(p: &PreviewQuestionProps) -> Html {
     html! {
         <article class="preview-question question" data-question={q.id.clone()}>
             <p class="qnum">{head}</p>
-            <h3 class="preview-prompt">{prompt}</h3>
+            <div class="preview-prompt rich" role="heading" aria-level="3"><RichText text={prompt} /></div>
             <fieldset class="preview-inert" disabled=true aria-label={t("preview-read-only")}>
                 <AnswerWidget question={q.clone()} answer={None::<Answer>} on_change={Callback::noop()} />
             </fieldset>

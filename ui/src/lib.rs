@@ -8,6 +8,7 @@ pub mod i18n;
 mod ipc;
 pub mod lockdown;
 mod pages;
+pub mod richtext;
 pub mod state;
 
 use state::{Action, Model, Screen};

@@ -2,6 +2,7 @@ use crate::i18n::{number, t, ta};
 use crate::ipc;
 use crate::pages::regrade::KeyCorrectionPanel;
 use crate::pages::reports::ReportsPanel;
+use crate::richtext::{plain, Flow, RichText};
 use crate::state::Screen;
 use crate::Nav;
 use examhall_protocol::ExamAnalysisDto;
@@ -133,7 +134,7 @@ pub fn analysis_page(p: &Props) -> Html {
                 html! {
                     <tr class={classes!((!it.flags.is_empty()).then_some("flagged-row"))}>
                         <td>{i + 1}</td>
-                        <td>{&it.prompt}</td>
+                        <td class="rich"><RichText text={it.prompt.clone()} flow={Flow::Inline} /></td>
                         <td class="num">{pct(it.facility, 1)}</td>
                         <td class="num">{pct(it.sd, 1)}</td>
                         <td class="num">{opt(it.discrimination_index, 1)}</td>
@@ -146,7 +147,7 @@ pub fn analysis_page(p: &Props) -> Html {
                 let rows = it.distractors.as_ref()?;
                 let trs = rows.iter().map(|r| html! {
                     <tr class={classes!(r.is_key.then_some("key-row"))}>
-                        <td>{&r.option_text}{ if r.is_key { " ✓" } else { "" } }</td>
+                        <td class="rich"><RichText text={r.option_text.clone()} flow={Flow::Inline} />{ if r.is_key { " ✓" } else { "" } }</td>
                         <td class="num">{pct(r.top_pct, 0)}</td>
                         <td class="num">{pct(r.bottom_pct, 0)}</td>
                         <td class="num">{pct(r.all_pct, 0)}</td>
@@ -154,7 +155,7 @@ pub fn analysis_page(p: &Props) -> Html {
                 });
                 Some(html! {
                     <table class="marks distractor">
-                        <caption>{format!("{}. {}", i + 1, it.prompt)}</caption>
+                        <caption>{format!("{}. {}", i + 1, plain(&it.prompt))}</caption>
                         <thead><tr><th>{t("analysis-option-key")}</th><th>{t("analysis-top-group")}</th><th>{t("analysis-bottom-group")}</th><th>{t("analysis-everyone")}</th></tr></thead>
                         <tbody>{ for trs }</tbody>
                     </table>

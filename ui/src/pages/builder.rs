@@ -9,6 +9,7 @@ use crate::authoring::{
 use crate::components::{type_label, PreviewQuestion};
 use crate::i18n::{marks, t, ta};
 use crate::ipc;
+use crate::richtext::RichText;
 use crate::Nav;
 use examhall_protocol::bank::{BankFilter, BankItemDto, ExamPreviewDto, PreviewExam};
 use examhall_protocol::UserDto;
@@ -110,7 +111,7 @@ fn preview_html(pv: &ExamPreviewDto) -> Html {
                     {ta("exam-section", &[("number", (n + 1).into()), ("count", count.into()), ("title", p.title.clone().into())])}
                 </h3>
                 if !p.instructions.trim().is_empty() {
-                    <p class="section-instructions">{&p.instructions}</p>
+                    <div class="section-instructions rich"><RichText text={p.instructions.clone()} /></div>
                 }
                 </>
             }

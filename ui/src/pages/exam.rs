@@ -6,6 +6,7 @@ use crate::comfort::Comfort;
 use crate::components::{AnswerWidget, Navigator};
 use crate::i18n::{t, ta};
 use crate::ipc;
+use crate::richtext::RichText;
 use crate::state::{can_visit, format_remaining, ExamAction, ExamModel, Navigation, Screen};
 use crate::Nav;
 use examhall_protocol::{
@@ -454,7 +455,7 @@ fn sitting(p: &SittingProps) -> Html {
                     {ta("exam-section", &[("number", (n + 1).into()), ("count", parts.len().into()), ("title", part.title.clone().into())])}
                 </h2>
                 if at_start {
-                    <p class="section-instructions" id="section-instructions">{&part.instructions}</p>
+                    <div class="section-instructions rich" id="section-instructions"><RichText text={part.instructions.clone()} /></div>
                 }
             </div>
         }
@@ -744,7 +745,8 @@ fn sitting(p: &SittingProps) -> Html {
             { section.unwrap_or_default() }
             <section class="card question" aria-labelledby="question-prompt" data-question={q.id.clone()}>
                 <p class="qnum">{ta("exam-question-of", &[("number", (m.current + 1).into()), ("count", count.into()), ("n", q.marks.into()), ("marks", crate::i18n::marks(q.marks).into())])}</p>
-                <h2 id="question-prompt">{prompt}</h2>
+                // A heading that may hold paragraphs, lists and formulas (crate::richtext).
+                <div id="question-prompt" class="prompt rich" role="heading" aria-level="2"><RichText text={prompt} /></div>
                 <AnswerWidget key={q.id.clone()} question={q.clone()} answer={m.view.answers.get(&q.id).cloned()} on_change={on_change} />
                 <div class="controls">
                     if !forward_only {

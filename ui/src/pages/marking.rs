@@ -1,5 +1,6 @@
 use crate::i18n::{t, ta};
 use crate::ipc;
+use crate::richtext::RichText;
 use crate::Nav;
 use examhall_protocol::{EssayToMarkDto, MarkEssay};
 use std::collections::HashMap;
@@ -69,7 +70,7 @@ pub fn essay_marking(p: &Props) -> Html {
         html! {
             <article class="card essay-card" id={format!("essay-{k}")}>
                 <p class="muted">{ta("marking-essay-info", &[("candidate", e.candidate.clone().into()), ("exam", e.exam_title.clone().into()), ("max", e.max.to_string().into()), ("n", e.max.into())])}</p>
-                <h2>{&e.prompt}</h2>
+                <div class="prompt rich" role="heading" aria-level="2"><RichText text={e.prompt.clone()} /></div>
                 <blockquote class="essay-answer">{ if e.answer.is_empty() { t("marking-no-answer") } else { e.answer.clone() } }</blockquote>
                 <div class="controls">
                     <label for={format!("mark-{k}")}>{t("marking-mark")}</label>

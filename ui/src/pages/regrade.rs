@@ -4,6 +4,7 @@
 
 use crate::i18n::{t, ta};
 use crate::ipc;
+use crate::richtext::plain;
 use crate::Nav;
 use examhall_protocol::{
     ChoiceOption, ItemStatsDto, KeyCorrection, QuestionKind, RegradePreviewDto,
@@ -190,7 +191,7 @@ pub fn key_correction_panel(p: &Props) -> Html {
                 <label for="regrade-question">{t("regrade-question")}</label>
                 <select id="regrade-question" onchange={on_question}>
                     { for items.iter().map(|i| html! {
-                        <option value={i.question_id.clone()} selected={i.question_id == *question}>{format!("{}: {}", i.question_id, i.prompt)}</option>
+                        <option value={i.question_id.clone()} selected={i.question_id == *question}>{format!("{}: {}", i.question_id, plain(&i.prompt))}</option>
                     }) }
                 </select>
                 <label for="regrade-option">{t("regrade-correct-option")}</label>
@@ -198,7 +199,7 @@ pub fn key_correction_panel(p: &Props) -> Html {
                     <option value="" selected={option.is_empty()}>{t("regrade-choose")}</option>
                     { for item.distractors.iter().flatten().map(|r| html! {
                         <option value={r.option_id.clone()} selected={r.option_id == *option}>
-                            { if r.is_key { ta("regrade-current-key", &[("option", r.option_text.clone().into())]) } else { r.option_text.clone() } }
+                            { if r.is_key { ta("regrade-current-key", &[("option", plain(&r.option_text).into())]) } else { plain(&r.option_text) } }
                         </option>
                     }) }
                 </select>

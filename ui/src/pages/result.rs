@@ -1,5 +1,6 @@
 use crate::i18n::{marks, number, t, ta};
 use crate::ipc;
+use crate::richtext::{Flow, RichText};
 use crate::state::Screen;
 use crate::Nav;
 use examhall_protocol::{Outcome, ResultState, ResultView};
@@ -86,7 +87,10 @@ pub fn result_page(p: &Props) -> Html {
                         <tr>
                             <td>{i + 1}</td>
                             // Only a text with gaps may have no prompt.
-                            <td>{ if q.prompt.trim().is_empty() { t("answer-cloze") } else { q.prompt.clone() } }</td>
+                            <td class="rich">
+                                if q.prompt.trim().is_empty() { {t("answer-cloze")} }
+                                else { <RichText text={q.prompt.clone()} flow={Flow::Inline} /> }
+                            </td>
                             <td class="num">{format!("{} / {}", marks(q.awarded), marks(q.max))}</td>
                             <td>
                             {outcome_text(q.outcome)}
