@@ -180,9 +180,11 @@ impl ExamSpec {
 
     /// The exam as one attempt sits it: only the attempt's questions. Grading an
     /// attempt grades this.
-    pub fn for_attempt(&self, attempt_id: &str) -> ExamSpec {
+    /// Without sections that is the exam itself, borrowed: the answer path calls
+    /// this on every save.
+    pub fn for_attempt(&self, attempt_id: &str) -> std::borrow::Cow<'_, ExamSpec> {
         if self.sections.is_empty() {
-            return self.clone();
+            return std::borrow::Cow::Borrowed(self);
         }
         let mut spec = self.clone();
         spec.questions = self
@@ -190,7 +192,7 @@ impl ExamSpec {
             .into_iter()
             .cloned()
             .collect();
-        spec
+        std::borrow::Cow::Owned(spec)
     }
 
     /// How many questions every attempt gets.
