@@ -126,14 +126,10 @@ impl App {
                 .await
                 .map_err(|e| AppError::Internal(e.into()))?;
         let errors: Vec<ImportIssueDto> = read
-            .error_lines(&file_name)
-            .into_iter()
-            .zip(&read.errors)
-            .map(|(line, e)| ImportIssueDto {
-                location: line
-                    .strip_suffix(&format!(": {}", e.message))
-                    .unwrap_or(&line)
-                    .to_owned(),
+            .errors
+            .iter()
+            .map(|e| ImportIssueDto {
+                location: e.place(&file_name),
                 message: e.message.clone(),
             })
             .collect();

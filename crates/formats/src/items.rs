@@ -126,6 +126,14 @@ pub struct ImportError {
 }
 
 impl ImportError {
+    /// Where the error is, for people: `FILE:LINE`, `FILE:LINE: path` or `FILE: path`.
+    pub fn place(&self, file: &str) -> String {
+        match self.location.line {
+            Some(_) => format!("{file}:{}", self.location),
+            None => format!("{file}: {}", self.location),
+        }
+    }
+
     pub fn new(location: Location, message: impl Into<String>) -> ImportError {
         ImportError {
             location,
@@ -147,10 +155,7 @@ impl Imported {
     pub fn error_lines(&self, file: &str) -> Vec<String> {
         self.errors
             .iter()
-            .map(|e| match e.location.line {
-                Some(_) => format!("{file}:{}: {}", e.location, e.message),
-                None => format!("{file}: {}: {}", e.location, e.message),
-            })
+            .map(|e| format!("{}: {}", e.place(file), e.message))
             .collect()
     }
 
