@@ -145,12 +145,34 @@ pub fn all_types(items: &[BankItemDto]) -> Vec<String> {
 
 /// The questions a draw picks from, as the backend counts them: not archived,
 /// in `category` or inside it, carrying `tag` when one is given.
-pub fn pool_size(items: &[BankItemDto], category: &[String], tag: Option<&str>) -> usize {
+/// The questions a draw picks from: `fixed` are the bank ids the exam asks as
+/// fixed questions, which every draw leaves out (as the backend does).
+pub fn pool_size(
+    items: &[BankItemDto],
+    category: &[String],
+    tag: Option<&str>,
+    fixed: &[i64],
+) -> usize {
     items
         .iter()
         .filter(|i| !i.archived && i.category.starts_with(category))
         .filter(|i| tag.is_none_or(|t| i.tags.iter().any(|x| x == t)))
+        .filter(|i| !fixed.contains(&i.id))
         .count()
+}
+
+impl BuilderForm {
+    /// The bank ids asked as fixed questions anywhere in the exam.
+    pub fn fixed_ids(&self) -> Vec<i64> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter_map(|i| match i {
+                ItemForm::Fixed { bank_id } => Some(*bank_id),
+                ItemForm::Draw { .. } => None,
+            })
+            .collect()
+    }
 }
 
 /// Whether a bank question matches the picker's search (title, id, prompt,
@@ -662,21 +684,23 @@ mod tests {
             item(5, &["Mathematics"], &[], false),
         ];
         assert_eq!(
-            pool_size(&items, &[], None),
+            pool_size(&items, &[], None, &[]),
             4,
             "the whole bank, archived left out"
         );
         assert_eq!(
-            pool_size(&items, &path(&["Maths"]), None),
+            pool_size(&items, &path(&["Maths"]), None, &[]),
             2,
             "not Mathematics"
         );
-        assert_eq!(pool_size(&items, &path(&["Maths"]), Some("easy")), 1);
+        assert_eq!(pool_size(&items, &path(&["Maths"]), Some("easy"), &[]), 1);
         assert_eq!(
-            pool_size(&items, &path(&["Maths", "Algebra", "Linear"]), None),
+            pool_size(&items, &path(&["Maths", "Algebra", "Linear"]), None, &[]),
             1
         );
-        assert_eq!(pool_size(&items, &path(&["Chemistry"]), None), 0);
+        assert_eq!(pool_size(&items, &path(&["Chemistry"]), None, &[]), 0);
+        // A question the exam asks as a fixed one is not drawn as well.
+        assert_eq!(pool_size(&items, &path(&["Maths"]), None, &[1]), 1);
         assert_eq!(all_tags(&items), path(&["easy", "hard"]));
         assert_eq!(all_types(&items), path(&["essay"]));
         assert!(matches_search(&items[0], "prompt 1"));

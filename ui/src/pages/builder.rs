@@ -204,6 +204,7 @@ pub fn exam_builder(p: &Props) -> Html {
     let tags = all_tags(&bank);
     let b = &*state;
     let form = &b.form;
+    let fixed = form.fixed_ids();
 
     let sections = form.sections.iter().enumerate().map(|(i, s)| {
         let items = s.items.iter().enumerate().map(|(j, item)| {
@@ -239,7 +240,7 @@ pub fn exam_builder(p: &Props) -> Html {
                 ItemForm::Draw { count, category, tag } => {
                     let path = parse_path(category);
                     let tag_opt = Some(tag.as_str()).filter(|t| !t.is_empty());
-                    let pool = pool_size(&bank, &path, tag_opt);
+                    let pool = pool_size(&bank, &path, tag_opt, &fixed);
                     let short = count.trim().parse::<usize>().is_ok_and(|c| c > pool);
                     let set_draw = |f: fn(&mut String, &mut String, &mut String, String)| {
                         Rc::new(move |b: &mut Builder, v: String| {
