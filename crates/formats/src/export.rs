@@ -109,6 +109,16 @@ fn tol(t: Tolerance, id: &str) -> Result<String, ExportError> {
     }
 }
 
+/// GIFT numbers options itself (a, b, c… on import): other ids would not survive.
+fn lettered<'a>(ids: impl Iterator<Item = &'a str>) -> Result<(), &'static str> {
+    for (i, id) in ids.enumerate() {
+        if id != option_id(i) {
+            return Err("option ids are not a, b, c…: GIFT would renumber them");
+        }
+    }
+    Ok(())
+}
+
 /// Writes the items as GIFT. Marks, penalties and tags are not part of GIFT and
 /// are left out; every other difference is an error naming the question.
 pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
@@ -144,13 +154,7 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
             QuestionKind::Essay => String::new(),
             QuestionKind::TrueFalse { correct } => if *correct { "TRUE" } else { "FALSE" }.into(),
             QuestionKind::SingleChoice { options, correct } => {
-                for (i, o) in options.iter().enumerate() {
-                    if o.id != option_id(i) {
-                        return Err(fail(
-                            "option ids are not a, b, c…: GIFT would renumber them",
-                        ));
-                    }
-                }
+                lettered(options.iter().map(|o| o.id.as_str())).map_err(&fail)?;
                 options
                     .iter()
                     .map(|o| {
@@ -164,13 +168,7 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
                     .join(" ")
             }
             QuestionKind::WeightedChoice { options, .. } => {
-                for (i, o) in options.iter().enumerate() {
-                    if o.id != option_id(i) {
-                        return Err(fail(
-                            "option ids are not a, b, c…: GIFT would renumber them",
-                        ));
-                    }
-                }
+                lettered(options.iter().map(|o| o.id.as_str())).map_err(&fail)?;
                 options
                     .iter()
                     .map(|o| {

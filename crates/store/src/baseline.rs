@@ -8,19 +8,24 @@ use sqlx::{ConnectOptions as _, Connection as _};
 use std::path::Path;
 use std::time::Instant;
 
-/// Runs `n` single-row commits into a fresh file at `path`; returns each commit's
-/// latency in microseconds.
-pub async fn raw_commit_loop(path: &Path, n: usize) -> crate::Result<Vec<f64>> {
+/// One connection to a new, empty file at `path` (WAL, synchronous=FULL).
+async fn fresh(path: &Path) -> crate::Result<sqlx::SqliteConnection> {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    let mut conn = SqliteConnectOptions::new()
+    Ok(SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .connect()
-        .await?;
+        .await?)
+}
+
+/// Runs `n` single-row commits into a fresh file at `path`; returns each commit's
+/// latency in microseconds.
+pub async fn raw_commit_loop(path: &Path, n: usize) -> crate::Result<Vec<f64>> {
+    let mut conn = fresh(path).await?;
     sqlx::query("CREATE TABLE grade_result (id INTEGER PRIMARY KEY, sheet_id INTEGER, candidate TEXT, total INTEGER)")
         .execute(&mut conn)
         .await?;
@@ -45,16 +50,7 @@ pub async fn raw_commit_loop(path: &Path, n: usize) -> crate::Result<Vec<f64>> {
 /// into a fresh file's table in one transaction, one prepared INSERT each, with
 /// the same durability settings as the store. Returns the milliseconds taken.
 pub async fn raw_bulk_insert(path: &Path, rows: &[String]) -> crate::Result<f64> {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let mut conn = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .connect()
-        .await?;
+    let mut conn = fresh(path).await?;
     sqlx::query("CREATE TABLE bank (id INTEGER PRIMARY KEY, question TEXT NOT NULL, created_at INTEGER NOT NULL)")
         .execute(&mut conn)
         .await?;
