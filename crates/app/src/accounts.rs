@@ -1,8 +1,8 @@
-use crate::auth::{block_for_ms, hash_password, verify_password, Actor};
+use crate::auth::{block_for_ms, verify_password, Actor};
 use crate::{App, AppError, AppResult};
 use examhall_domain::{Password, Role, Username};
 use examhall_protocol::{LoginRequest, NewUser, SessionDto, SetupStatus, UserDto};
-use examhall_store::{NewUserRow, ThrottleRow, UserRow};
+use examhall_store::{LoginGate, NewUserRow, UserRow};
 
 pub(crate) fn user_dto(u: &UserRow) -> UserDto {
     UserDto {
@@ -57,7 +57,7 @@ impl App {
     /// Creates the first administrator of an empty database. Refused once any user exists.
     pub async fn create_first_admin(&self, u: NewUser) -> AppResult<SessionDto> {
         let v = validate_new_user(&u)?;
-        let hash = hash_password(v.password.expose())?;
+        let hash = self.hash_password(v.password.expose()).await?;
         let now = self.now();
         let row = NewUserRow {
             username: v.username.as_str(),
@@ -81,8 +81,9 @@ impl App {
         .await
     }
 
+    /// Signs in on this machine (the desktop's own window).
     pub async fn login(&self, req: LoginRequest) -> AppResult<SessionDto> {
-        let u = self.authenticate(req).await?;
+        let u = self.authenticate(req, LOCAL_SOURCE).await?;
         if !u.approved {
             return Err(AppError::Conflict(
                 "This teacher account waits for an administrator's approval.".into(),
@@ -102,54 +103,67 @@ impl App {
         })
     }
 
-    /// Checks a username and password, with throttling; the user on success.
-    pub(crate) async fn authenticate(&self, req: LoginRequest) -> AppResult<UserRow> {
+    /// Checks a username and password from `source` (a network address, or
+    /// this machine), with throttling; the user on success.
+    ///
+    /// Failures are counted per source and name, before the password is checked
+    /// and in one transaction, so parallel guesses each count and at most a few
+    /// ever reach argon2. Someone elsewhere who knows a username cannot keep its
+    /// owner out: the block holds for the source that earned it.
+    pub(crate) async fn authenticate(&self, req: LoginRequest, source: &str) -> AppResult<UserRow> {
         let now = self.now();
         // Throttle by the name as typed (normalised), whether or not the account exists.
-        let key = req.username.trim().to_lowercase();
-        if key.is_empty() || key.len() > 64 || req.password.len() > 1024 {
+        let name = req.username.trim().to_lowercase();
+        if name.is_empty() || name.len() > 64 || req.password.len() > 1024 {
             return Err(AppError::BadCredentials);
         }
-        let throttle = self.store().throttle(&key).await?;
-        if let Some(t) = throttle {
-            if t.blocked_until > now {
-                return Err(AppError::Throttled {
-                    retry_after_secs: (t.blocked_until.since(now) + 999) / 1000,
-                });
-            }
+        let key = throttle_key(source, &name);
+        if let LoginGate::Blocked { until } = self
+            .store()
+            .count_login_attempt(&key, now, block_for_ms)
+            .await?
+        {
+            tracing::warn!(username = %name, source, "sign-in refused while blocked");
+            return Err(AppError::Throttled {
+                retry_after_secs: (until.since(now) + 999) / 1000,
+            });
         }
-        let user = self.store().user_by_username(&key).await?;
-        let ok = match &user {
-            Some(u) => verify_password(&req.password, &u.password_hash),
-            None => {
-                // Spend the same time as a real check, so timing does not reveal names.
-                let _ = verify_password(&req.password, DUMMY_HASH);
-                false
-            }
-        };
-        match (ok, user) {
-            (true, Some(u)) => {
-                if throttle.is_some() {
-                    self.store().clear_throttle(&key).await?;
-                }
+        let user = self.store().user_by_username(&name).await?;
+        // Unknown names cost the same argon2 time, so timing reveals nothing.
+        let phc = user
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+        let password = req.password;
+        let ok = self
+            .argon2(move || verify_password(&password, &phc))
+            .await?
+            && user.is_some();
+        match user {
+            Some(u) if ok => {
+                self.store().clear_throttle(&key).await?;
                 Ok(u)
             }
             _ => {
-                let failures = throttle.map_or(0, |t| t.failures) + 1;
-                let blocked_until = now.plus_millis(block_for_ms(failures));
-                self.store()
-                    .set_throttle(
-                        &key,
-                        ThrottleRow {
-                            failures,
-                            blocked_until,
-                        },
-                    )
-                    .await?;
-                tracing::warn!(username = %key, failures, "failed sign-in");
+                tracing::warn!(username = %name, source, "failed sign-in");
                 Err(AppError::BadCredentials)
             }
         }
+    }
+
+    /// An administrator lifts every sign-in block on a username, from any source.
+    pub async fn lift_login_block(&self, token: &str, username: &str) -> AppResult<u64> {
+        let actor = self.actor(token)?;
+        actor.require(&[Role::Admin], "lift sign-in blocks")?;
+        let name = username.trim().to_lowercase();
+        if name.is_empty() || name.len() > 64 {
+            return Err(AppError::invalid("username", "1 to 64 characters"));
+        }
+        let n = self
+            .store()
+            .lift_login_blocks(&throttle_key("", &name))
+            .await?;
+        tracing::info!(username = %name, lifted = n, by = actor.user_id, "sign-in block lifted");
+        Ok(n)
     }
 
     pub async fn logout(&self, token: &str) -> AppResult<()> {
@@ -161,7 +175,7 @@ impl App {
         let actor = self.actor(token)?;
         actor.require(&[Role::Admin], "create user accounts")?;
         let v = validate_new_user(&u)?;
-        let hash = hash_password(v.password.expose())?;
+        let hash = self.hash_password(v.password.expose()).await?;
         let row = NewUserRow {
             username: v.username.as_str(),
             display_name: &v.display_name,
@@ -191,6 +205,16 @@ impl App {
 }
 
 /// An argon2id hash of a random string nobody knows, with the real parameters.
+/// The source of a sign-in made in this machine's own window.
+pub(crate) const LOCAL_SOURCE: &str = "this machine";
+
+/// The throttle's key: the source, a tab, the name as typed. A tab appears in
+/// neither (names are trimmed; sources are addresses), so a key's suffix
+/// `\t<name>` names every source's block on that name.
+fn throttle_key(source: &str, name: &str) -> String {
+    format!("{source}\t{name}")
+}
+
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3mFhQvWbzpN1l2i1Yx5y3s0r0P1cE3tq7m9r6pWJt1c";
 

@@ -3,7 +3,6 @@
 
 use crate::{App, AppError, AppResult};
 pub use examhall_analytics::{Analysis, CsvOptions};
-use examhall_domain::Role;
 use examhall_domain::{Answer, QuestionKind};
 use examhall_protocol::{
     DistractorRowDto, ExamAnalysisDto, HistogramBinDto, ItemStatsDto, TrendPointDto,
@@ -42,7 +41,8 @@ impl App {
     /// item analysis with flags. Teachers and admins only.
     pub async fn exam_analysis(&self, token: &str, exam_id: i64) -> AppResult<ExamAnalysisDto> {
         let actor = self.actor(token)?;
-        actor.require(&[Role::Teacher, Role::Admin], "see exam statistics")?;
+        self.managed_exam(&actor, exam_id, "see exam statistics")
+            .await?;
         let exam = self.exam(exam_id).await?;
         // One read: each graded attempt with its sitting (for the trend).
         let graded = self.store().sheet_rows(exam_id).await?;

@@ -36,6 +36,35 @@ pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
     }
 }
 
+/// Password hashes computed at once (each takes ~19 MiB and tens of ms of one
+/// core): the rest wait their turn off the async threads.
+pub(crate) const ARGON2_AT_ONCE: usize = 2;
+
+impl crate::App {
+    /// Runs an argon2 computation on the blocking pool, behind the semaphore.
+    pub(crate) async fn argon2<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> AppResult<T> {
+        let _permit = self
+            .inner
+            .argon2_permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))
+    }
+
+    /// Hashes a new password off the async threads.
+    pub(crate) async fn hash_password(&self, password: &str) -> AppResult<String> {
+        let password = password.to_owned();
+        self.argon2(move || hash_password(&password)).await?
+    }
+}
+
 /// After this many consecutive failures a username is blocked, for 30 s, doubling
 /// with every further failure, up to 15 minutes.
 pub(crate) const FREE_FAILURES: i64 = 5;

@@ -15,7 +15,7 @@ use examhall_protocol::CandidateQuestion;
 use examhall_store::{BankQuestionRow, NewBankQuestion};
 use serde::{Deserialize, Serialize};
 
-const AUTHORS: &[Role] = &[Role::Teacher, Role::Admin];
+use crate::access::AUTHORS;
 
 /// The largest question file accepted (a 5,000-question GIFT file is ~1 MB).
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
@@ -209,9 +209,8 @@ impl App {
     /// The bank, filtered: newest first, without archived questions unless asked.
     pub async fn bank(&self, token: &str, filter: BankFilter) -> AppResult<Vec<BankItemDto>> {
         let actor = self.actor(token)?;
-        actor.require(AUTHORS, "see the question bank")?;
         let text = filter.text.trim().to_lowercase();
-        let rows = self.store().bank_questions().await?;
+        let rows = self.visible_bank(&actor, "see the question bank").await?;
         Ok(rows
             .iter()
             .rev()
@@ -264,11 +263,7 @@ impl App {
                     .await?[0]
             }
             Some(id) => {
-                let row = self
-                    .store()
-                    .bank_question(id)
-                    .await?
-                    .ok_or_else(|| AppError::NotFound(format!("Bank question {id}")))?;
+                let row = self.managed_question(&actor, id, "write questions").await?;
                 if row.used {
                     self.store()
                         .new_bank_version(
@@ -301,12 +296,7 @@ impl App {
     /// A copy of a bank question, as a new question of its own.
     pub async fn duplicate_bank_question(&self, token: &str, id: i64) -> AppResult<BankItemDto> {
         let actor = self.actor(token)?;
-        actor.require(AUTHORS, "write questions")?;
-        let row = self
-            .store()
-            .bank_question(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("Bank question {id}")))?;
+        let row = self.managed_question(&actor, id, "write questions").await?;
         let mut q = row.question.clone();
         let copy_id = format!("{}-copy", q.id);
         q.id = QuestionId::parse(&copy_id).unwrap_or_else(|| q.id.clone());
@@ -330,8 +320,13 @@ impl App {
 
     /// The exam a draft describes, with the bank versions it uses. Every
     /// problem is refused with a message naming the section, draw or question.
-    async fn resolve_draft(&self, draft: &ExamDraft) -> AppResult<(ExamSpec, Vec<i64>)> {
-        let rows = self.store().bank_questions().await?;
+    async fn resolve_draft(
+        &self,
+        actor: &crate::Actor,
+        draft: &ExamDraft,
+    ) -> AppResult<(ExamSpec, Vec<i64>)> {
+        // Only what the author may use: their own questions and those shared with them.
+        let rows = self.visible_bank(actor, "build exams").await?;
         let mut questions: Vec<Question> = Vec::new();
         let mut used = Vec::new();
         let mut sections = Vec::new();
@@ -470,7 +465,7 @@ impl App {
         let (draft, seed) = (req.draft, req.seed);
         let actor = self.actor(token)?;
         actor.require(AUTHORS, "preview exams")?;
-        let (spec, _) = self.resolve_draft(&draft).await?;
+        let (spec, _) = self.resolve_draft(&actor, &draft).await?;
         let attempt = format!("preview-{seed}");
         let (qs, sections) = spec.attempt_layout(&attempt);
         Ok(ExamPreviewDto {
@@ -491,7 +486,7 @@ impl App {
     pub async fn publish_exam(&self, token: &str, req: PublishExam) -> AppResult<PublishedExamDto> {
         let actor = self.actor(token)?;
         actor.require(AUTHORS, "create exams")?;
-        let (spec, used) = self.resolve_draft(&req.draft).await?;
+        let (spec, used) = self.resolve_draft(&actor, &req.draft).await?;
         // Every candidate is checked before anything is stored.
         for (i, id) in req.candidates.iter().enumerate() {
             let user = self.store().user_by_id(*id).await?;
@@ -552,7 +547,8 @@ impl App {
         req: ArchiveBankQuestion,
     ) -> AppResult<()> {
         let actor = self.actor(token)?;
-        actor.require(AUTHORS, "archive questions")?;
+        self.managed_question(&actor, req.id, "archive questions")
+            .await?;
         if !self.store().set_bank_archived(req.id, req.archived).await? {
             return Err(AppError::NotFound(format!("Bank question {}", req.id)));
         }

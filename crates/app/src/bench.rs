@@ -932,10 +932,13 @@ pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::
     )
     .await?;
     let jwt = app
-        .login_jwt(examhall_protocol::platform::ApiLogin {
-            username: "admin".into(),
-            password: "bench-admin-pass".into(),
-        })
+        .login_jwt(
+            examhall_protocol::platform::ApiLogin {
+                username: "admin".into(),
+                password: "bench-admin-pass".into(),
+            },
+            "bench",
+        )
         .await?
         .access;
     app.shutdown().await;

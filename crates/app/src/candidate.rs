@@ -30,6 +30,11 @@ fn allowance(a: &AttemptRow) -> TimeAllowance {
     }
 }
 
+/// Whether a change arriving `now` comes later than the deadline plus `grace_ms`.
+pub(crate) fn past_deadline(a: &AttemptRow, now: Timestamp, grace_ms: i64) -> bool {
+    now.since(allowance(a).deadline(a.started_at, a.excluded_ms)) > grace_ms
+}
+
 /// Time consumed and left, for an attempt that may be paused.
 pub(crate) fn remaining_now(a: &AttemptRow, now: Timestamp) -> i64 {
     allowance(a).remaining_ms(
@@ -419,7 +424,7 @@ impl App {
                     Err(Refusal::Locked)
                 } else if a.paused_at.is_some() {
                     Err(Refusal::Paused)
-                } else if now.since(allowance(a).deadline(a.started_at, a.excluded_ms)) > grace {
+                } else if past_deadline(a, now, grace) {
                     Err(Refusal::PastDeadline)
                 } else {
                     Ok(vec![ev])

@@ -3,6 +3,7 @@
 //! nothing below them. Each use case resolves the session, checks the role,
 //! validates its input, then talks to the store.
 
+mod access;
 mod accounts;
 pub mod analysis;
 mod auth;
@@ -121,6 +122,9 @@ struct Inner {
     /// Attempts this process has seen running: one it has not seen before, under
     /// a room session, was interrupted by an unclean exit and gets locked.
     live_attempts: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Password hashing runs on the blocking pool, at most this many at once,
+    /// so a sign-in flood never stalls heartbeats, saves or the exam window.
+    argon2_permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for App {
@@ -147,6 +151,7 @@ impl App {
                 ingestor: std::sync::OnceLock::new(),
                 sync_cache: Default::default(),
                 live_attempts: Default::default(),
+                argon2_permits: Arc::new(tokio::sync::Semaphore::new(auth::ARGON2_AT_ONCE)),
             }),
         }
     }

@@ -3,6 +3,7 @@
 use crate::{App, AppError, AppResult};
 use examhall_domain::{Answer, AttemptEvent, Outcome, QuestionKind, Role, SheetResult};
 use examhall_protocol::{AttemptRef, EssayToMarkDto, MarkEssay, ResultView};
+use examhall_store::AppendError;
 
 const MARKERS: &[Role] = &[Role::Teacher, Role::Admin];
 const MAX_COMMENT_CHARS: usize = 2000;
@@ -84,25 +85,39 @@ impl App {
                 format!("at most {MAX_COMMENT_CHARS} characters"),
             ));
         }
-        let row =
-            self.store().result(&attempt.id).await?.ok_or_else(|| {
-                AppError::Conflict("This attempt has not been graded yet.".into())
-            })?;
-        let sheet = SheetResult::from_marks(row.marks, exam.pass_mark_pct)
-            .with_manual_mark(&question.id, req.mark, comment.clone(), exam.pass_mark_pct)
-            .map_err(|e| AppError::invalid("mark", e.to_string()))?;
-        let event = AttemptEvent::EssayMarked {
-            question: question.id.clone(),
-            mark: req.mark,
-            comment,
-            by_user: actor.user_id(),
-            total: sheet.total,
-            percentage: sheet.percentage,
-            passed: sheet.passed,
-        };
+        enum Refused {
+            NotGraded,
+            Mark(String),
+        }
+        let by_user = actor.user_id();
+        let pass_mark = exam.pass_mark_pct;
+        // The result is read inside the transaction that rewrites it: another
+        // marker's mark or a regrade committed meanwhile is never lost.
         self.store()
-            .record_manual_mark(&attempt.id, &event, &sheet, self.now())
-            .await?;
+            .record_manual_mark(&attempt.id, self.now(), |row| {
+                let row = row.ok_or(Refused::NotGraded)?;
+                let sheet = SheetResult::from_marks(row.marks, pass_mark)
+                    .with_manual_mark(&question.id, req.mark, comment.clone(), pass_mark)
+                    .map_err(|e| Refused::Mark(e.to_string()))?;
+                let event = AttemptEvent::EssayMarked {
+                    question: question.id.clone(),
+                    mark: req.mark,
+                    comment,
+                    by_user,
+                    total: sheet.total,
+                    percentage: sheet.percentage,
+                    passed: sheet.passed,
+                };
+                Ok((event, sheet))
+            })
+            .await
+            .map_err(|e| match e {
+                AppendError::Refused(Refused::NotGraded) => {
+                    AppError::Conflict("This attempt has not been graded yet.".into())
+                }
+                AppendError::Refused(Refused::Mark(m)) => AppError::invalid("mark", m),
+                AppendError::Store(e) => e.into(),
+            })?;
         tracing::info!(attempt = %attempt.id, question = %question.id, mark = req.mark, by = actor.user_id(), "essay marked");
         self.attempt_result(
             token,

@@ -4,12 +4,13 @@
 //! analytics. Same rules as everywhere else: role checks here, keys never reach
 //! a student.
 
-use crate::auth::{hash_password, Actor};
+use crate::auth::Actor;
 use crate::candidate::{GradePayload, GRADE_JOB};
 use crate::{App, AppError, AppResult};
 use examhall_domain::{
-    Answer, AttemptEvent, ChoiceOption, ExamSpec, MultiScoring, Password, Question, QuestionId,
-    QuestionKind, ResultRelease, Role, SubmitReason, Tolerance, Username,
+    Answer, AttemptEvent, AttemptStatus, ChoiceOption, ExamSpec, MultiScoring, Password, Question,
+    QuestionId, QuestionKind, ResultRelease, Role, SubmitReason, TimeAllowance, Tolerance,
+    Username,
 };
 use examhall_protocol::platform::*;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -119,18 +120,22 @@ impl App {
         Some(Ok(Actor { user_id, role }))
     }
 
-    /// Signs in and returns a JWT (requires [`App::enable_jwt`]).
-    pub async fn login_jwt(&self, req: ApiLogin) -> AppResult<TokenResponse> {
+    /// Signs in from `source` (the client's address, for throttling) and
+    /// returns a JWT (requires [`App::enable_jwt`]).
+    pub async fn login_jwt(&self, req: ApiLogin, source: &str) -> AppResult<TokenResponse> {
         let keys = self
             .inner
             .jwt
             .get()
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("JWT is not enabled")))?;
         let user = self
-            .authenticate(examhall_protocol::LoginRequest {
-                username: req.username,
-                password: req.password,
-            })
+            .authenticate(
+                examhall_protocol::LoginRequest {
+                    username: req.username,
+                    password: req.password,
+                },
+                source,
+            )
             .await?;
         if !user.approved {
             return Err(AppError::Conflict(
@@ -184,7 +189,7 @@ impl App {
         if display.chars().count() > 100 {
             return Err(AppError::invalid("display_name", "at most 100 characters"));
         }
-        let hash = hash_password(password.expose())?;
+        let hash = self.hash_password(password.expose()).await?;
         let approved = role == Role::Candidate;
         let id = self
             .store()
@@ -270,24 +275,22 @@ impl App {
         Ok(api_question(&format!("q{id}"), &question, true))
     }
 
-    /// The bank. Teachers and admins get the keys; students never do.
+    /// The bank, for staff only: a teacher sees their own questions and those
+    /// shared with them (with keys), an administrator all of them.
     pub async fn list_bank_questions(&self, token: &str) -> AppResult<Vec<ApiQuestion>> {
         let actor = self.actor(token)?;
-        let keys = STAFF_KEYS.contains(&actor.role);
         Ok(self
-            .store()
-            .bank_questions()
+            .visible_bank(&actor, "read the question bank")
             .await?
             .iter()
-            .map(|r| api_question(&format!("q{}", r.id), &r.question, keys))
+            .map(|r| api_question(&format!("q{}", r.id), &r.question, true))
             .collect())
     }
 
     /// Builds an exam from bank questions and opens it for online submission.
     pub async fn create_api_exam(&self, token: &str, req: NewApiExam) -> AppResult<ApiExam> {
         let actor = self.actor(token)?;
-        actor.require(STAFF_KEYS, "create exams")?;
-        let bank = self.store().bank_questions().await?;
+        let bank = self.visible_bank(&actor, "create exams").await?;
         let mut questions = Vec::with_capacity(req.questions.len());
         for (i, qid) in req.questions.iter().enumerate() {
             let row = qid
@@ -314,11 +317,24 @@ impl App {
             duration_secs: req.duration_minutes.saturating_mul(60),
             pass_mark_pct: req.pass_mark.unwrap_or(50.0),
             negative_marking: false,
-            release: ResultRelease::Immediately,
+            release: match req.release {
+                Some(ApiRelease::AfterReview) => ResultRelease::AfterReview,
+                Some(ApiRelease::Immediately) | None => ResultRelease::Immediately,
+            },
             question_marks: true,
             questions,
         };
+        // Every student is checked before anything is stored.
+        for (i, id) in req.candidates.iter().enumerate() {
+            self.student(*id, format!("candidates[{i}]")).await?;
+        }
         let exam_id = self.create_exam(token, spec.clone()).await?;
+        if req.open_to_students {
+            self.store().set_exam_open_online(exam_id, true).await?;
+        }
+        for id in &req.candidates {
+            self.store().assign(exam_id, *id, 1.0).await?;
+        }
         // Online submission goes into a sitting of its own, opened now.
         let mut bytes = [0u8; examhall_domain::StartCode::LEN];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
@@ -326,23 +342,190 @@ impl App {
         self.store()
             .open_sitting(exam_id, code.as_str(), actor.user_id, self.now())
             .await?;
-        Ok(api_exam(exam_id, &spec))
+        Ok(api_exam(exam_id, &spec, true))
     }
 
-    /// Every exam, as a student sees it (no keys).
+    /// The exams the caller may reach. A student: those assigned to them or open
+    /// to all students for online sitting, never one packaged for centres, and
+    /// without questions (they come with the attempt, from `start`). Staff: the
+    /// exams they own or that were shared with them (administrators: all), with
+    /// questions but never keys.
     pub async fn list_api_exams(&self, token: &str) -> AppResult<Vec<ApiExam>> {
-        self.actor(token)?;
-        Ok(self
-            .store()
-            .list_exams()
-            .await?
-            .iter()
-            .map(|e| api_exam(e.id, &e.spec))
-            .collect())
+        let actor = self.actor(token)?;
+        let access = self.store().exams_access().await?;
+        if actor.role == Role::Candidate {
+            let assigned: std::collections::BTreeSet<i64> = self
+                .store()
+                .assigned_exams(actor.user_id)
+                .await?
+                .into_iter()
+                .map(|(e, _)| e.id)
+                .collect();
+            let mut out = Vec::new();
+            for a in access.iter().filter(|a| !a.packaged) {
+                if assigned.contains(&a.id) || a.open_online {
+                    let exam = self.exam(a.id).await?;
+                    out.push(api_exam(a.id, &exam, false));
+                }
+            }
+            return Ok(out);
+        }
+        let reach = self.reach(&actor, "list exams").await?;
+        let mut out = Vec::new();
+        for a in access.iter().filter(|a| reach.exam(a)) {
+            let exam = self.exam(a.id).await?;
+            out.push(api_exam(a.id, &exam, true));
+        }
+        Ok(out)
     }
 
-    /// A student hands in a whole answer sheet at once; grading runs as a job.
-    /// Every answer is checked first: a bad one is refused and nothing is stored.
+    /// Assigns students to an exam the caller manages. An exam packaged for
+    /// centres is sat there, never online at HQ.
+    pub async fn assign_api_exam(
+        &self,
+        token: &str,
+        exam_id: i64,
+        req: ApiAssign,
+    ) -> AppResult<ApiAssigned> {
+        let actor = self.actor(token)?;
+        let exam = self
+            .managed_exam(&actor, exam_id, "assign exams to students")
+            .await?;
+        if exam.packaged {
+            return Err(AppError::Conflict(
+                "This exam is packaged for centres: candidates sit it there, not online.".into(),
+            ));
+        }
+        let m = req.time_multiplier.unwrap_or(1.0);
+        if !(m.is_finite() && (1.0..=4.0).contains(&m)) {
+            return Err(AppError::invalid(
+                "time_multiplier",
+                "must be between 1.0 and 4.0",
+            ));
+        }
+        for (i, id) in req.user_ids.iter().enumerate() {
+            self.student(*id, format!("user_ids[{i}]")).await?;
+        }
+        for id in &req.user_ids {
+            self.store().assign(exam_id, *id, m).await?;
+        }
+        Ok(ApiAssigned {
+            exam_id,
+            assigned: req.user_ids.len() as u32,
+        })
+    }
+
+    /// Checks that `id` names a student; otherwise an error naming `field`.
+    async fn student(&self, id: i64, field: String) -> AppResult<()> {
+        match self.store().user_by_id(id).await? {
+            Some(u) if u.role == Role::Candidate => Ok(()),
+            Some(u) => Err(AppError::invalid(
+                field,
+                format!("{} is not a student", u.username),
+            )),
+            None => Err(AppError::invalid(
+                field,
+                format!("user {id} does not exist"),
+            )),
+        }
+    }
+
+    /// The exam a student may sit online, with their time multiplier: assigned
+    /// (or open to all students, which assigns them now), not packaged for
+    /// centres, with an open sitting. Anything else is "not found", as for an
+    /// exam that does not exist.
+    async fn sittable(&self, actor: &Actor, exam_id: i64) -> AppResult<f64> {
+        actor.require(&[Role::Candidate], "sit exams")?;
+        let not_found = || AppError::NotFound(format!("Exam {exam_id}"));
+        let access = self
+            .store()
+            .exam_access(exam_id)
+            .await?
+            .filter(|a| !a.packaged)
+            .ok_or_else(not_found)?;
+        match self.store().assignment(exam_id, actor.user_id).await? {
+            Some(m) => Ok(m),
+            None if access.open_online => {
+                self.store().assign(exam_id, actor.user_id, 1.0).await?;
+                Ok(1.0)
+            }
+            None => Err(not_found()),
+        }
+    }
+
+    /// Starts the student's attempt (or returns the one in progress): the
+    /// deadline is fixed here, by the backend's clock, and the questions come in
+    /// this attempt's own order without keys.
+    pub async fn start_api_attempt(&self, token: &str, exam_id: i64) -> AppResult<ApiAttempt> {
+        let actor = self.actor(token)?;
+        let multiplier = self.sittable(&actor, exam_id).await?;
+        let exam = self.exam(exam_id).await?;
+        let attempt = match self.store().attempt_for(exam_id, actor.user_id).await? {
+            Some(a) if a.status == AttemptStatus::InProgress => a,
+            Some(_) => {
+                return Err(AppError::Conflict(
+                    "You have already submitted this exam.".into(),
+                ))
+            }
+            None => {
+                let sitting = self
+                    .store()
+                    .open_sitting_for(exam_id)
+                    .await?
+                    .ok_or(AppError::SittingClosed)?;
+                let id = crate::auth::random_hex(16);
+                let allow = TimeAllowance {
+                    duration_secs: exam.duration_secs,
+                    multiplier,
+                    credited_ms: 0,
+                };
+                let started = AttemptEvent::Started {
+                    exam_id,
+                    sitting_id: sitting.id,
+                    allowed_ms: allow.allowed_ms(),
+                };
+                let new = examhall_store::NewAttempt {
+                    id: &id,
+                    exam_id,
+                    sitting_id: sitting.id,
+                    user_id: actor.user_id,
+                    duration_secs: exam.duration_secs,
+                    time_multiplier: multiplier,
+                };
+                match self.store().create_attempt(new, &started, self.now()).await {
+                    Ok(a) => a,
+                    // Two requests raced: the other one's attempt stands.
+                    Err(examhall_store::StoreError::Conflict(_)) => self
+                        .store()
+                        .attempt_for(exam_id, actor.user_id)
+                        .await?
+                        .ok_or_else(|| AppError::Conflict("attempt vanished".into()))?,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        };
+        let now = self.now();
+        let remaining = crate::candidate::remaining_now(&attempt, now);
+        let questions = exam
+            .questions_for_attempt(&attempt.id)
+            .into_iter()
+            .map(|q| student_question(q, &attempt.id, exam.order.shuffle_options))
+            .collect();
+        Ok(ApiAttempt {
+            deadline_at: now.0 + remaining,
+            remaining_seconds: remaining / 1000,
+            started_at: attempt.started_at.0,
+            attempt_id: attempt.id,
+            exam_id,
+            title: exam.title.clone(),
+            questions,
+        })
+    }
+
+    /// A student hands in the whole answer sheet of the attempt they started;
+    /// grading runs as a job. Every answer is checked first, and the deadline
+    /// (plus the grace for a request in flight) is checked in the same
+    /// transaction that writes: a bad or late sheet stores nothing.
     pub async fn submit_answers(
         &self,
         token: &str,
@@ -350,20 +533,24 @@ impl App {
         sub: ApiSubmission,
     ) -> AppResult<SubmissionAccepted> {
         let actor = self.actor(token)?;
-        actor.require(&[Role::Candidate], "submit answers")?;
-        let exam = self.exam(exam_id).await?;
-        let mut events = Vec::with_capacity(sub.answers.len() + 2);
-        let sitting = self
+        self.sittable(&actor, exam_id).await?;
+        let attempt = self
             .store()
-            .open_sitting_for(exam_id)
+            .attempt_for(exam_id, actor.user_id)
             .await?
-            .ok_or(AppError::SittingClosed)?;
-        let now = self.now();
-        events.push(AttemptEvent::Started {
-            exam_id,
-            sitting_id: sitting.id,
-            allowed_ms: i64::from(exam.duration_secs) * 1000,
-        });
+            .ok_or_else(|| {
+                AppError::Conflict(format!(
+                    "Start the exam first (POST /api/exams/{exam_id}/start/): the time runs from the start."
+                ))
+            })?;
+        if attempt.status != AttemptStatus::InProgress {
+            return Err(AppError::Conflict(
+                "You have already submitted this exam.".into(),
+            ));
+        }
+        let exam = self.exam(exam_id).await?;
+        let exam = exam.for_attempt(&attempt.id);
+        let mut events = Vec::with_capacity(sub.answers.len() + 1);
         for (qid, raw) in &sub.answers {
             let field = format!("answers.{qid}");
             let q = exam
@@ -380,40 +567,60 @@ impl App {
         events.push(AttemptEvent::Submitted {
             reason: SubmitReason::Candidate,
         });
-        let attempt_id = crate::auth::random_hex(16);
         let payload = serde_json::to_string(&GradePayload {
-            attempt_id: attempt_id.clone(),
+            attempt_id: attempt.id.clone(),
         })
         .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
-        let task_id = self
+        enum Late {
+            Closed,
+            PastDeadline,
+        }
+        let now = self.now();
+        let grace = self.settings().save_grace_ms;
+        let res = self
             .store()
-            .record_whole_attempt(
-                examhall_store::NewAttempt {
-                    id: &attempt_id,
-                    exam_id,
-                    sitting_id: sitting.id,
-                    user_id: actor.user_id,
-                    duration_secs: exam.duration_secs,
-                    time_multiplier: 1.0,
+            .append_and_enqueue_if(
+                &attempt.id,
+                now,
+                |a| {
+                    if a.status != AttemptStatus::InProgress {
+                        Err(Late::Closed)
+                    } else if crate::candidate::past_deadline(a, now, grace) {
+                        Err(Late::PastDeadline)
+                    } else {
+                        Ok(events)
+                    }
                 },
-                &events,
                 &examhall_store::NewJob {
                     kind: GRADE_JOB,
                     payload,
                 },
-                now,
             )
-            .await
-            .map_err(|e| match e {
-                examhall_store::StoreError::Conflict(_) => {
-                    AppError::Conflict("You have already submitted this exam.".into())
-                }
-                other => other.into(),
-            })?;
+            .await;
+        let task_id = match res {
+            Ok(id) => id,
+            Err(examhall_store::AppendError::Refused(Late::Closed)) => {
+                return Err(AppError::Conflict(
+                    "You have already submitted this exam.".into(),
+                ))
+            }
+            Err(examhall_store::AppendError::Refused(Late::PastDeadline)) => {
+                // The attempt ends as time-up, with what it held: nothing.
+                tracing::warn!(attempt = %attempt.id, "a sheet arrived after the deadline");
+                self.submit_now(&attempt.id, SubmitReason::TimeUp)
+                    .await
+                    .or_else(|e| match e {
+                        AppError::Conflict(_) => Ok(0),
+                        e => Err(e),
+                    })?;
+                return Err(AppError::TimeUp);
+            }
+            Err(examhall_store::AppendError::Store(e)) => return Err(e.into()),
+        };
         self.inner.jobs_ready.notify_one();
         Ok(SubmissionAccepted {
             task_id,
-            attempt_id,
+            attempt_id: attempt.id,
             status: "pending".into(),
         })
     }
@@ -431,14 +638,21 @@ impl App {
         })
     }
 
-    /// Results of an exam: staff see everyone's, a student only their own.
+    /// Results of an exam: staff who manage it see everyone's, a student only
+    /// their own, and only once the exam releases them.
     pub async fn api_results_for_exam(
         &self,
         token: &str,
         exam_id: i64,
     ) -> AppResult<Vec<ApiResult>> {
         let actor = self.actor(token)?;
-        self.exam(exam_id).await?;
+        if actor.role != Role::Candidate {
+            self.managed_exam(&actor, exam_id, "read results").await?;
+        }
+        let exam = self.exam(exam_id).await?;
+        if actor.role == Role::Candidate && exam.release == ResultRelease::AfterReview {
+            return Ok(vec![]);
+        }
         let rows = self.store().result_list(Some(exam_id), None).await?;
         Ok(rows
             .into_iter()
@@ -447,7 +661,8 @@ impl App {
             .collect())
     }
 
-    /// One user's results: a student may only ask for their own.
+    /// One user's results: a student may only ask for their own, and sees only
+    /// released ones; a teacher sees those of the exams they manage.
     pub async fn api_results_for_user(
         &self,
         token: &str,
@@ -460,13 +675,24 @@ impl App {
                 action: "read another user's results",
             });
         }
-        Ok(self
-            .store()
-            .result_list(None, Some(user_id))
-            .await?
-            .into_iter()
-            .map(api_result)
-            .collect())
+        let rows = self.store().result_list(None, Some(user_id)).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        if actor.role == Role::Candidate {
+            for r in rows {
+                if self.exam(r.exam_id).await?.release != ResultRelease::AfterReview {
+                    out.push(api_result(r));
+                }
+            }
+        } else {
+            let reach = self.reach(&actor, "read results").await?;
+            let access = self.store().exams_access().await?;
+            for r in rows {
+                if access.iter().any(|a| a.id == r.exam_id && reach.exam(a)) {
+                    out.push(api_result(r));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The platform's analytics shape, from the same polars analysis.
@@ -731,18 +957,51 @@ fn api_question(id: &str, q: &Question, keys: bool) -> ApiQuestion {
     }
 }
 
-fn api_exam(id: i64, spec: &ExamSpec) -> ApiExam {
+/// An exam without keys; with its questions for staff only (a student gets
+/// them inside an attempt, in that attempt's order).
+fn api_exam(id: i64, spec: &ExamSpec, with_questions: bool) -> ApiExam {
     ApiExam {
         id,
         title: spec.title.clone(),
         duration_minutes: spec.duration_secs / 60,
         pass_mark: spec.pass_mark_pct,
-        questions: spec
-            .questions
-            .iter()
-            .map(|q| api_question(q.id.as_str(), q, false))
-            .collect(),
+        questions: if with_questions {
+            spec.questions
+                .iter()
+                .map(|q| api_question(q.id.as_str(), q, false))
+                .collect()
+        } else {
+            vec![]
+        },
     }
+}
+
+/// A question as a student's attempt shows it: no key, and every option list
+/// in the attempt's own order (ordering items always, never the right order;
+/// choices when the exam shuffles them), taken from the candidate view.
+fn student_question(q: &Question, attempt_id: &str, shuffle_options: bool) -> ApiQuestion {
+    use examhall_protocol::{CandidateQuestion, CandidateWidget};
+    let mut out = api_question(q.id.as_str(), q, false);
+    let shown = CandidateQuestion::for_attempt(q, attempt_id, shuffle_options);
+    let options = match shown.widget {
+        CandidateWidget::SingleChoice { options }
+        | CandidateWidget::MultipleResponse { options }
+        | CandidateWidget::Ordering { items: options }
+        | CandidateWidget::Matching { items: options, .. } => options,
+        CandidateWidget::TrueFalse
+        | CandidateWidget::Numeric
+        | CandidateWidget::ShortText
+        | CandidateWidget::Essay
+        | CandidateWidget::Cloze { .. } => vec![],
+    };
+    out.options = options
+        .into_iter()
+        .map(|o| ApiOption {
+            key: o.id,
+            text: o.text,
+        })
+        .collect();
+    out
 }
 
 /// A platform answer string as a domain answer, or what is wrong with it.

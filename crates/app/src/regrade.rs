@@ -158,24 +158,25 @@ impl App {
             .load_exam(attempt.exam_id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let row =
-            self.store().result(&attempt.id).await?.ok_or_else(|| {
-                anyhow::anyhow!("attempt {} has no result to regrade", attempt.id)
-            })?;
-        let previous = SheetResult::from_marks(row.marks, exam.pass_mark_pct);
         let answers = answer_map(self.store().answers(&attempt.id).await?);
-        let new = regrade_sheet(&exam.for_attempt(&attempt.id), &answers, &previous);
         let question = QuestionId::parse(&p.question_id)
             .ok_or_else(|| anyhow::anyhow!("bad question id {:?}", p.question_id))?;
-        let event = AttemptEvent::Regraded {
-            correction: p.correction,
-            question,
-            total: new.total,
-            percentage: new.percentage,
-            passed: new.passed,
-        };
+        let sat = exam.for_attempt(&attempt.id);
+        // The result is read inside the transaction that rewrites it: a hand mark
+        // committed since the job was claimed is kept.
         self.store()
-            .record_regrade(job_id, &attempt.id, &event, &new, self.now())
+            .record_regrade(job_id, &attempt.id, self.now(), |row| {
+                let previous = SheetResult::from_marks(row.marks, exam.pass_mark_pct);
+                let new = regrade_sheet(&sat, &answers, &previous);
+                let event = AttemptEvent::Regraded {
+                    correction: p.correction,
+                    question,
+                    total: new.total,
+                    percentage: new.percentage,
+                    passed: new.passed,
+                };
+                (event, new)
+            })
             .await?;
         Ok(())
     }

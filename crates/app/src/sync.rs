@@ -1024,7 +1024,7 @@ impl App {
         let r = self.sync_round_inner().await;
         let now = self.now();
         let note = match &r {
-            Ok(_) => None,
+            Ok(round) => round.package_error.clone(),
             Err(e) => Some(e.to_string()),
         };
         self.store().set_sync_result(note.as_deref(), now).await?;
@@ -1035,21 +1035,7 @@ impl App {
         let enr = self.enrolled().await?;
         let client = self.client(&enr.server_url)?;
         let mut round = SyncRound::default();
-        let listing = client
-            .packages(&enr.device_secret)
-            .await
-            .map_err(unavailable)?;
-        for p in listing {
-            if self.store().package(&p.package_id).await?.is_some() {
-                continue;
-            }
-            let bytes = client
-                .package(&enr.device_secret, &p.package_id)
-                .await
-                .map_err(unavailable)?;
-            self.receive_package(&bytes).await?;
-            round.packages_received += 1;
-        }
+        // Results first: nothing about packages may keep them on this disk.
         if let Some((ids, env)) = self.upload_batch(&enr).await? {
             round.attempts_sent = ids.len() as u32;
             let receipts = client.push_results(&env).await.map_err(unavailable)?;
@@ -1060,6 +1046,33 @@ impl App {
         }
         let (relayed, more) = self.forward_relayed(&client).await?;
         round.relayed = relayed;
+        // Then packages: a listing error stops the pull, a bad package is
+        // skipped (the others still come), and either is reported.
+        let mut problems = Vec::new();
+        match client.packages(&enr.device_secret).await {
+            Err(e) => problems.push(format!("listing packages: {e}")),
+            Ok(listing) => {
+                for p in listing {
+                    if self.store().package(&p.package_id).await?.is_some() {
+                        continue;
+                    }
+                    let got = match client.package(&enr.device_secret, &p.package_id).await {
+                        Ok(bytes) => self.receive_package(&bytes).await.map(|_| ()),
+                        Err(e) => Err(unavailable(e)),
+                    };
+                    match got {
+                        Ok(()) => round.packages_received += 1,
+                        Err(e) => {
+                            tracing::warn!(package = %p.package_id, error = %e, "package refused");
+                            problems.push(format!("package {}: {e}", p.package_id));
+                        }
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            round.package_error = Some(problems.join("; "));
+        }
         round.more |= more;
         Ok(round)
     }

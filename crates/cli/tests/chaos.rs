@@ -107,12 +107,27 @@ async fn pipe(
     let _ = to.shutdown().await;
 }
 
+/// A POST that, like a well-behaved client, waits out the server's per-source
+/// limit (429 with Retry-After) a bounded number of times.
 async fn call(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut req = http.post(url).json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.unwrap();
+    let mut tries = 0;
+    let resp = loop {
+        let mut req = http.post(url.clone()).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        if resp.status() != reqwest::StatusCode::TOO_MANY_REQUESTS || tries == 30 {
+            break resp;
+        }
+        tries += 1;
+        let wait = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()?.parse().ok())
+            .unwrap_or(1u64);
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    };
     let status = resp.status();
     let v: Value = resp.json().await.unwrap();
     assert!(status.is_success(), "{status}: {v}");

@@ -112,14 +112,29 @@ async fn call(
     token: Option<&str>,
     body: Value,
 ) -> Value {
-    let mut req = match method {
-        "GET" => http.get(url),
-        _ => http.post(url).json(&body),
+    // Waits out the server's per-source limit (429 with Retry-After), as a
+    // well-behaved client does, a bounded number of times.
+    let mut tries = 0;
+    let resp = loop {
+        let mut req = match method {
+            "GET" => http.get(url.clone()),
+            _ => http.post(url.clone()).json(&body),
+        };
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        if resp.status() != reqwest::StatusCode::TOO_MANY_REQUESTS || tries == 30 {
+            break resp;
+        }
+        tries += 1;
+        let wait = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()?.parse().ok())
+            .unwrap_or(1u64);
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
     };
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.unwrap();
     let status = resp.status();
     let v: Value = resp.json().await.unwrap();
     assert!(status.is_success(), "{status}: {v}");

@@ -178,7 +178,10 @@ async fn two_servers_share_one_postgres_database() {
         &b,
         "/api/exams/create/",
         Some(&teacher),
-        Some(json!({"title": "Science", "duration_minutes": 30, "questions": ["q1", "q2"]})),
+        Some(
+            json!({"title": "Science", "duration_minutes": 30, "questions": ["q1", "q2"],
+            "open_to_students": true}),
+        ),
     )
     .await;
     assert_eq!(s, 201, "{exam}");
@@ -207,6 +210,16 @@ async fn two_servers_share_one_postgres_database() {
         )
         .await;
         let token = v["access"].as_str().unwrap().to_owned();
+        // The attempt starts on one server and is handed in on the other.
+        let (s, v) = call(
+            &http,
+            there,
+            &format!("/api/exams/{exam}/start/"),
+            Some(&token),
+            Some(json!({})),
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
         // Half answer both questions right (3 marks), half only the first (1 mark).
         let answers = if i < 6 {
             json!({"q1": "B", "q2": "42"})

@@ -9,6 +9,7 @@ pub mod gift;
 pub mod items;
 pub mod moodle_xml;
 pub mod qti;
+mod xml;
 
 pub use items::{
     import, import_bytes, Format, ImportError, Imported, ImportedItem, Location, TextFormat,

@@ -174,15 +174,12 @@ fn fraction(ctx: &Ctx, n: Node, path: &str) -> Res<f64> {
 }
 
 pub fn from_text(src: &str) -> Imported {
-    let doc = match Document::parse(src) {
+    let doc = match crate::xml::parse(src, "not well-formed XML") {
         Ok(d) => d,
         Err(e) => {
             return Imported {
                 items: vec![],
-                errors: vec![ImportError::new(
-                    Location::line(e.pos().row as usize),
-                    format!("not well-formed XML: {e}"),
-                )],
+                errors: vec![ImportError::new(Location::line(e.line), e.message)],
             }
         }
     };

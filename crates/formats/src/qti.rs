@@ -67,7 +67,7 @@ use examhall_domain::{
     ChoiceOption, MatchPair, MultiScoring, NumericAnswer, OrderScoring, QuestionId, QuestionKind,
     ScoredOption, TextAnswer, Tolerance,
 };
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::{Document, Node};
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read, Write};
 
@@ -75,8 +75,6 @@ use std::io::{Cursor, Read, Write};
 pub const MAX_PACKAGE_BYTES: u64 = 50 * 1024 * 1024;
 /// The most files a package may hold.
 pub const MAX_PACKAGE_ENTRIES: usize = 10_000;
-/// The most XML nodes one file may have.
-const MAX_NODES: u32 = 1_000_000;
 
 const NS_QTI: &str = "http://www.imsglobal.org/xsd/imsqti_v2p1";
 const TEMPLATE_MATCH: &str = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct";
@@ -215,10 +213,10 @@ fn read_package(
                 0,
                 ImportError::new(
                     Location {
-                        line: Some(e.pos().row as usize),
+                        line: Some(e.line),
                         path: Some(manifest_name.clone()),
                     },
-                    format!("the XML is malformed: {e}"),
+                    e.message,
                 ),
             ));
             return;
@@ -451,15 +449,8 @@ fn read_entry(
     })
 }
 
-fn parse_xml(src: &str) -> Result<Document<'_>, roxmltree::Error> {
-    Document::parse_with_options(
-        src,
-        ParsingOptions {
-            allow_dtd: true,
-            nodes_limit: MAX_NODES,
-            ..ParsingOptions::default()
-        },
-    )
+fn parse_xml(src: &str) -> Result<Document<'_>, crate::xml::XmlRefusal> {
+    crate::xml::parse(src, "the XML is malformed")
 }
 
 /// A parsed file, to locate its elements by line and path.
@@ -557,10 +548,10 @@ fn read_file(
                 vec![],
                 vec![ImportError::new(
                     Location {
-                        line: Some(e.pos().row as usize),
+                        line: Some(e.line),
                         path: name.map(str::to_owned),
                     },
-                    format!("the XML is malformed: {e}"),
+                    e.message,
                 )],
             )
         }

@@ -265,3 +265,32 @@ fn embedded_images_are_kept_as_data_urls() {
         format!("Is this a dot? ![a red dot](data:image/png;base64,{png}) [image: vector] [image]")
     );
 }
+
+#[test]
+fn dtds_entities_and_deep_nesting_are_refused_with_their_place() {
+    let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE quiz [\n<!ENTITY a \"aaaaaaaaaa\">\n<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n]>\n<quiz><question type=\"essay\"><name><text>&b;</text></name><questiontext><text>x</text></questiontext></question></quiz>";
+    let got = from_text(laughs);
+    assert!(got.items.is_empty());
+    assert_eq!(got.errors.len(), 1, "{:#?}", got.errors);
+    assert_eq!(got.errors[0].location.line, Some(3), "{:?}", got.errors[0]);
+    assert!(
+        got.errors[0].message.contains("entity"),
+        "{:?}",
+        got.errors[0]
+    );
+
+    let depth = 50_000;
+    let deep = format!(
+        "<quiz><question type=\"essay\"><name><text>n</text></name><questiontext><text>{}{}</text></questiontext></question></quiz>",
+        "<b>".repeat(depth),
+        "</b>".repeat(depth)
+    );
+    let got = from_text(&deep);
+    assert!(got.items.is_empty());
+    assert_eq!(got.errors.len(), 1, "{:#?}", got.errors);
+    assert!(
+        got.errors[0].message.contains("deep"),
+        "{:?}",
+        got.errors[0]
+    );
+}

@@ -1350,3 +1350,64 @@ fn package_images_are_kept_as_data_urls() {
         format!("Which shape? ![a shape]({url}) [image: vector] [image: gone]")
     );
 }
+
+/// An entity bomb: a 1 KB entity, one of fifty of those, referenced `refs`
+/// times where `LAUGH` stands (wide rather than deep, so the parser's loop
+/// detection does not notice). Before the fix roxmltree expanded it: a 260 KB
+/// variant grew `examhall import` to 4.7 GB. Now the internal subset is refused
+/// before parsing, naming the line of the first declaration.
+fn laughs(root: &str, refs: usize) -> String {
+    let mut s = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE r [\n");
+    s.push_str(&format!("<!ENTITY a \"{}\">\n", "ha".repeat(500)));
+    s.push_str(&format!("<!ENTITY b \"{}\">\n", "&a;".repeat(50)));
+    s.push_str("]>\n");
+    s.push_str(&root.replace("LAUGH", &"&b;".repeat(refs)));
+    s
+}
+
+#[test]
+fn entity_declarations_are_refused_before_anything_expands() {
+    let src = laughs(
+        r#"<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="x"><itemBody><p>LAUGH</p></itemBody></assessmentItem>"#,
+        200,
+    );
+    let got = from_text(&src);
+    assert!(got.items.is_empty());
+    assert_eq!(got.errors.len(), 1, "{:#?}", got.errors);
+    let e = &got.errors[0];
+    assert_eq!(
+        e.location.line,
+        Some(3),
+        "the first declaration's line: {e:?}"
+    );
+    assert!(e.message.contains("entity"), "{e:?}");
+    // A plain DOCTYPE naming the QTI DTD (as real files carry) still reads.
+    let plain = golden("choice.xml").replacen(
+        "<assessmentItem",
+        "<!DOCTYPE assessmentItem SYSTEM \"imsqti_v2p1.dtd\">\n<assessmentItem",
+        1,
+    );
+    assert!(
+        from_text(&plain).errors.is_empty(),
+        "{:#?}",
+        from_text(&plain).errors
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_by_depth_not_by_the_stack() {
+    let depth = 50_000;
+    let src = format!(
+        "<assessmentItem xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\" identifier=\"x\"><itemBody>{}{}</itemBody></assessmentItem>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let got = from_text(&src);
+    assert!(got.items.is_empty());
+    assert_eq!(got.errors.len(), 1, "{:#?}", got.errors);
+    assert!(
+        got.errors[0].message.contains("deep"),
+        "{:?}",
+        got.errors[0]
+    );
+}

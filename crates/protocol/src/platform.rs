@@ -142,6 +142,83 @@ pub struct NewApiExam {
     pub pass_mark: Option<f64>,
     /// Bank question ids (`q1`, `q2`, …) in exam order.
     pub questions: Vec<String>,
+    /// Any student may start it online (a practice test). Otherwise only the
+    /// students assigned to it see it. Default: false.
+    #[serde(default)]
+    pub open_to_students: bool,
+    /// When a student sees the result (default: as soon as it is graded).
+    #[serde(default)]
+    pub release: Option<ApiRelease>,
+    /// Students (user ids) to assign at once.
+    #[serde(default)]
+    pub candidates: Vec<i64>,
+}
+
+/// When students see their results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApiRelease {
+    Immediately,
+    /// Held until a teacher has reviewed them.
+    AfterReview,
+}
+
+/// A username whose sign-in blocks an administrator lifts (from every source).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiUnblock {
+    pub username: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiUnblocked {
+    pub username: String,
+    /// How many blocks (one per source) were lifted.
+    pub lifted: u64,
+}
+
+/// Students to assign to an exam.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiAssign {
+    pub user_ids: Vec<i64>,
+    /// Extra time (1.0 to 4.0; 1.25 is 25 % more). Default 1.0.
+    #[serde(default)]
+    pub time_multiplier: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiAssigned {
+    pub exam_id: i64,
+    pub assigned: u32,
+}
+
+/// A teacher to share an exam or a bank question with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiShare {
+    pub user_id: i64,
+}
+
+/// A student's started attempt: the questions in this attempt's own order, and
+/// the time left by the backend's clock. Submit before `deadline_at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiAttempt {
+    pub attempt_id: String,
+    pub exam_id: i64,
+    pub title: String,
+    pub started_at: i64,
+    /// Milliseconds since the Unix epoch.
+    pub deadline_at: i64,
+    pub remaining_seconds: i64,
+    pub questions: Vec<ApiQuestion>,
 }
 
 /// An exam as students see it: no keys.

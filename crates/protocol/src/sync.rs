@@ -298,6 +298,10 @@ pub struct SyncRound {
     /// On a hub: desktops' envelopes forwarded to HQ this round.
     #[serde(default)]
     pub relayed: u32,
+    /// Packages could not be listed or one was refused (results went up first
+    /// all the same); the next round tries again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_error: Option<String>,
 }
 
 /// Files written by a results export (for a USB stick).

@@ -4,7 +4,9 @@
 //! and a JSON body `{code, message, field}`.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, State,
+};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -17,6 +19,7 @@ use examhall_protocol::room::*;
 use examhall_protocol::sync::*;
 use examhall_protocol::{ErrorCode, ErrorDto, SittingDto};
 use serde::Deserialize;
+use std::net::SocketAddr;
 use utoipa::OpenApi;
 
 /// Request bodies larger than this are refused with 413.
@@ -126,6 +129,88 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
     }
 }
 
+/// Where a request came from, for throttling: the peer's address, as the
+/// listener saw it (forwarding headers are not trusted), or "unknown" when the
+/// router is served without connection info.
+pub struct Source(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Source(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// Requests one source may make to the routes that check a secret (sign-in,
+/// registration, enrolment, start codes): a burst, then one more every
+/// `SOURCE_REFILL_MS`. A lab behind one NAT address still signs in together.
+pub const SOURCE_BURST: u32 = 30;
+pub const SOURCE_REFILL_MS: u64 = 500;
+
+/// The governor's key: the peer address, or one shared key without connection info.
+#[derive(Debug, Clone, Copy)]
+struct PeerKey;
+
+impl tower_governor::key_extractor::KeyExtractor for PeerKey {
+    type Key = std::net::IpAddr;
+    fn extract<T>(
+        &self,
+        req: &axum::http::Request<T>,
+    ) -> Result<Self::Key, tower_governor::GovernorError> {
+        Ok(req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip()))
+    }
+}
+
+/// The per-source limit, answering with the API's JSON error and `Retry-After`.
+fn source_limit() -> tower_governor::GovernorLayer<
+    PeerKey,
+    ::governor::middleware::NoOpMiddleware<::governor::clock::QuantaInstant>,
+    axum::body::Body,
+> {
+    let config = tower_governor::governor::GovernorConfigBuilder::default()
+        .per_millisecond(SOURCE_REFILL_MS)
+        .burst_size(SOURCE_BURST)
+        .key_extractor(PeerKey)
+        .finish()
+        .expect("a non-zero burst and period");
+    let config = std::sync::Arc::new(config);
+    // Forget sources that have been quiet, so memory stays bounded.
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        let limiter = std::sync::Arc::downgrade(config.limiter());
+        rt.spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                match limiter.upgrade() {
+                    Some(l) => l.retain_recent(),
+                    None => return,
+                }
+            }
+        });
+    }
+    tower_governor::GovernorLayer::new(config).error_handler(|e| {
+        let wait = match &e {
+            tower_governor::GovernorError::TooManyRequests { wait_time, .. } => *wait_time,
+            _ => 1,
+        };
+        let mut resp = ApiError::from(AppError::Throttled {
+            retry_after_secs: wait.max(1) as i64,
+        })
+        .into_response();
+        if let Ok(v) = wait.max(1).to_string().parse() {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    })
+}
+
 /// A path parameter, with rejections as API errors.
 pub struct Param<T>(pub T);
 
@@ -164,8 +249,27 @@ async fn register(
 
 #[utoipa::path(post, path = "/api/users/login/", request_body = ApiLogin,
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn login(State(app): State<App>, Body(req): Body<ApiLogin>) -> Reply<Json<TokenResponse>> {
-    Ok(Json(app.login_jwt(req).await?))
+async fn login(
+    State(app): State<App>,
+    Source(source): Source,
+    Body(req): Body<ApiLogin>,
+) -> Reply<Json<TokenResponse>> {
+    Ok(Json(app.login_jwt(req, &source).await?))
+}
+
+#[utoipa::path(post, path = "/api/users/unblock/", request_body = ApiUnblock,
+    responses((status = 200, body = ApiUnblocked), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn unblock(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<ApiUnblock>,
+) -> Reply<Json<ApiUnblocked>> {
+    let lifted = app.lift_login_block(&t, &req.username).await?;
+    Ok(Json(ApiUnblocked {
+        username: req.username,
+        lifted,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/users/profile/", responses((status = 200, body = ApiUser), (status = 401, body = ErrorBody)),
@@ -240,6 +344,68 @@ async fn submit(
         StatusCode::ACCEPTED,
         Json(app.submit_answers(&t, exam_id, s).await?),
     ))
+}
+
+#[utoipa::path(post, path = "/api/exams/{exam_id}/start/", params(("exam_id" = i64, Path)),
+    responses((status = 200, body = ApiAttempt), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn start(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(exam_id): Param<i64>,
+) -> Reply<Json<ApiAttempt>> {
+    Ok(Json(app.start_api_attempt(&t, exam_id).await?))
+}
+
+#[utoipa::path(post, path = "/api/exams/{exam_id}/assign/", params(("exam_id" = i64, Path)), request_body = ApiAssign,
+    responses((status = 200, body = ApiAssigned), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn assign(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(exam_id): Param<i64>,
+    Body(req): Body<ApiAssign>,
+) -> Reply<Json<ApiAssigned>> {
+    Ok(Json(app.assign_api_exam(&t, exam_id, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/exams/{exam_id}/share/", params(("exam_id" = i64, Path)), request_body = ApiShare,
+    responses((status = 200, body = ApiShare), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn share_exam(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(exam_id): Param<i64>,
+    Body(req): Body<ApiShare>,
+) -> Reply<Json<ApiShare>> {
+    app.share_exam(&t, exam_id, req.user_id).await?;
+    Ok(Json(req))
+}
+
+#[utoipa::path(post, path = "/api/exams/questions/{question_id}/share/", params(("question_id" = String, Path, description = "`q<number>`")),
+    request_body = ApiShare,
+    responses((status = 200, body = ApiShare), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn share_question(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(question_id): Param<String>,
+    Body(req): Body<ApiShare>,
+) -> Reply<Json<ApiShare>> {
+    let id = question_id
+        .strip_prefix('q')
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| {
+            ApiError::from(AppError::invalid(
+                "question_id",
+                format!("{question_id:?} is not a question id (q<number>)"),
+            ))
+        })?;
+    app.share_bank_question(&t, id, req.user_id).await?;
+    Ok(Json(req))
 }
 
 #[utoipa::path(get, path = "/api/tasks/status/{task_id}/", params(("task_id" = i64, Path)),
@@ -590,7 +756,8 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
-    paths(register, login, profile, users, approve, add_question, questions, create_exam, exams, submit, task,
+    paths(register, login, unblock, profile, users, approve, add_question, questions, create_exam, exams, start, assign,
+          share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, manifest, incidents, open_package, room_heartbeat, create_room, list_rooms, room_console, open_room,
           room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
@@ -653,22 +820,36 @@ async fn not_found() -> ApiError {
 
 /// Every route, with the body limit, over `app`.
 pub fn router(app: App) -> Router {
-    Router::new()
+    // The routes that check a secret get a per-source limit on top of the
+    // per-name sign-in throttle.
+    let guarded = Router::new()
         .route("/api/users/register/", post(register))
         .route("/api/users/login/", post(login))
+        .route("/api/sync/enrol/", post(enrol))
+        .route("/api/sync/open-package/", post(open_package))
+        .layer(source_limit());
+    Router::new()
+        .merge(guarded)
+        .route("/api/users/unblock/", post(unblock))
         .route("/api/users/profile/", get(profile))
         .route("/api/users/", get(users))
         .route("/api/users/{user_id}/approve/", post(approve))
         .route("/api/exams/questions/", post(add_question).get(questions))
         .route("/api/exams/create/", post(create_exam))
         .route("/api/exams/", get(exams))
+        .route("/api/exams/{exam_id}/start/", post(start))
+        .route("/api/exams/{exam_id}/assign/", post(assign))
+        .route("/api/exams/{exam_id}/share/", post(share_exam))
+        .route(
+            "/api/exams/questions/{question_id}/share/",
+            post(share_question),
+        )
         .route("/api/exams/{exam_id}/submit/", post(submit))
         .route("/api/tasks/status/{task_id}/", get(task))
         .route("/api/results/analytics/", get(analytics))
         .route("/api/results/user/{user_id}/", get(user_results))
         .route("/api/results/{exam_id}/", get(exam_results))
         .route("/api/sync/enrolments/", post(new_enrolment))
-        .route("/api/sync/enrol/", post(enrol))
         .route("/api/sync/packages/", post(publish).get(packages))
         .route("/api/sync/packages/{package_id}/", get(package_bytes))
         .route(
@@ -680,7 +861,6 @@ pub fn router(app: App) -> Router {
             post(manifest).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
         )
         .route("/api/sync/incidents/", get(incidents))
-        .route("/api/sync/open-package/", post(open_package))
         .route("/api/sync/room/", post(room_heartbeat))
         .route("/api/room/sessions/", post(create_room).get(list_rooms))
         .route("/api/room/sessions/{session_id}/", get(room_console))
@@ -719,9 +899,12 @@ pub async fn serve_api(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     tracing::info!(addr = ?listener.local_addr().ok(), "serving the API");
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 pub async fn serve(

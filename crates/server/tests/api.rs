@@ -14,7 +14,8 @@ on_both_backends!(
     bad_input_gets_a_clear_4xx_and_stores_nothing,
     tokens_are_checked_and_expire,
     the_openapi_document_and_offline_docs_page_are_served,
-    the_bank_imports_searches_and_publishes_over_http
+    the_bank_imports_searches_and_publishes_over_http,
+    login_throttles_hold_under_concurrency_and_follow_the_source
 );
 
 struct Server {
@@ -178,6 +179,27 @@ impl Server {
         (teacher, v["id"].as_i64().unwrap())
     }
 
+    /// The teacher assigns the students; each starts the exam (the clock runs
+    /// from there).
+    async fn assign_and_start(&self, teacher: &str, exam: i64, students: &[(i64, &str)]) {
+        let ids: Vec<i64> = students.iter().map(|s| s.0).collect();
+        let (s, v) = self
+            .post(
+                &format!("/api/exams/{exam}/assign/"),
+                Some(teacher),
+                json!({"user_ids": ids}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        for (_, token) in students {
+            let (s, v) = self
+                .post(&format!("/api/exams/{exam}/start/"), Some(token), json!({}))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            assert!(!has_key_anywhere(&v, "answer"), "{v}");
+        }
+    }
+
     async fn wait_task(&self, token: &str, task: i64) -> Value {
         for _ in 0..200 {
             let (s, v) = self.get(&format!("/api/tasks/status/{task}/"), token).await;
@@ -204,16 +226,18 @@ async fn the_platform_flow_from_registration_to_analytics(backend: TestBackend) 
     let admin = srv.login("admin", "admin-password-1").await;
     let (teacher, exam) = srv.exam(&admin).await;
     let (ann_id, ann) = srv.student("ann").await;
-    let (_, bob) = srv.student("bob").await;
+    let (bob_id, bob) = srv.student("bob").await;
 
-    // Keys: teachers see them, students never do.
+    // Keys: teachers see them; students read no bank, and get questions only
+    // inside an attempt they started (never with keys).
     let (_, staff_view) = srv.get("/api/exams/questions/", &teacher).await;
     assert_eq!(staff_view[0]["answer"], "B");
-    let (s, student_view) = srv.get("/api/exams/questions/", &ann).await;
-    assert_eq!(s, StatusCode::OK);
-    assert!(!has_key_anywhere(&student_view, "answer"), "{student_view}");
+    let (s, _) = srv.get("/api/exams/questions/", &ann).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    srv.assign_and_start(&teacher, exam, &[(ann_id, &ann), (bob_id, &bob)])
+        .await;
     let (_, exams) = srv.get("/api/exams/", &ann).await;
-    assert_eq!(exams[0]["questions"].as_array().unwrap().len(), 3);
+    assert_eq!(exams[0]["id"], exam, "{exams}");
     assert!(!has_key_anywhere(&exams, "answer"), "{exams}");
 
     // Submit: 202 with a task; grading runs in the background.
@@ -300,7 +324,9 @@ async fn bad_input_gets_a_clear_4xx_and_stores_nothing(backend: TestBackend) {
     let srv = Server::start(backend).await;
     let admin = srv.login("admin", "admin-password-1").await;
     let (teacher, exam) = srv.exam(&admin).await;
-    let (_, ann) = srv.student("ann").await;
+    let (ann_id, ann) = srv.student("ann").await;
+    srv.assign_and_start(&teacher, exam, &[(ann_id, &ann)])
+        .await;
 
     // Nobody registers as an administrator.
     let (s, v) = srv
@@ -608,4 +634,149 @@ async fn the_bank_imports_searches_and_publishes_over_http(backend: TestBackend)
         .post("/api/bank/search/", Some(&student), json!({}))
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+/// A client whose connections come from `ip` (any address of 127.0.0.0/8).
+fn client_from(ip: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(ip))
+        .build()
+        .unwrap()
+}
+
+async fn login_status(
+    srv: &Server,
+    http: &reqwest::Client,
+    user: &str,
+    password: &str,
+) -> StatusCode {
+    login_at(&srv.base, http, user, password).await
+}
+
+async fn login_token(http: &reqwest::Client, base: &str, user: &str, password: &str) -> String {
+    let resp = http
+        .post(format!("{base}/api/users/login/"))
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    resp.json::<Value>().await.unwrap()["access"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn login_at(base: &str, http: &reqwest::Client, user: &str, password: &str) -> StatusCode {
+    http.post(format!("{base}/api/users/login/"))
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Issue 16, point 3. Before the fix, failures were read and written back in
+/// two steps (twenty parallel wrong guesses counted a handful), the block
+/// followed the username wherever the attempt came from (anyone knowing a staff
+/// username could keep that person out), and nothing limited one source.
+async fn login_throttles_hold_under_concurrency_and_follow_the_source(backend: TestBackend) {
+    let srv = Server::start(backend).await;
+    let attacker = client_from([127, 0, 0, 1]);
+    let guesses: Vec<_> = (0..20)
+        .map(|i| {
+            let (base, http) = (srv.base.clone(), attacker.clone());
+            tokio::spawn(async move {
+                login_at(&base, &http, "admin", &format!("guess-{i}-wrong")).await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for g in guesses {
+        statuses.push(g.await.unwrap());
+    }
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        srv.db.count("login_throttle", "failures = 20").await,
+        1,
+        "twenty parallel guesses count twenty"
+    );
+    // The attacker's source is blocked, even with the right password...
+    assert_eq!(
+        login_status(&srv, &attacker, "admin", "admin-password-1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...but the administrator, elsewhere, is not kept out.
+    let elsewhere = client_from([127, 0, 0, 2]);
+    let admin = login_token(&elsewhere, &srv.base, "admin", "admin-password-1").await;
+    // An administrator lifts the block; only administrators may.
+    let (s, _) = srv
+        .post(
+            "/api/users/register/",
+            None,
+            json!({"username": "sam", "password": "student-pass-1"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let student = login_token(&elsewhere, &srv.base, "sam", "student-pass-1").await;
+    let (s, v) = srv
+        .post(
+            "/api/users/unblock/",
+            Some(&student),
+            json!({"username": "admin"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = srv
+        .post(
+            "/api/users/unblock/",
+            Some(&admin),
+            json!({"username": "admin"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["lifted"], 1, "{v}");
+    assert_eq!(
+        login_status(&srv, &attacker, "admin", "admin-password-1").await,
+        StatusCode::OK
+    );
+
+    // One source flooding registration is limited, with the API's JSON error.
+    let flood = client_from([127, 0, 0, 3]);
+    let mut limited = None;
+    for i in 0..60 {
+        let resp = flood
+            .post(format!("{}/api/users/register/", srv.base))
+            .json(&json!({"username": format!("x{i}"), "password": "short"}))
+            .send()
+            .await
+            .unwrap();
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some((i, resp.json::<Value>().await.unwrap()));
+            break;
+        }
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    }
+    let (after, body) = limited.expect("a flood from one source is limited");
+    assert!(
+        after >= 10,
+        "a burst is allowed first (limited after {after})"
+    );
+    assert_eq!(body["code"], "throttled", "{body}");
+    // Another source is unaffected.
+    assert_eq!(
+        elsewhere
+            .post(format!("{}/api/users/register/", srv.base))
+            .json(&json!({"username": "x", "password": "short"}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Desk, Hq};
+use common::{Desk, Fault, FaultyLink, Hq};
 use examhall_app::sync::IngestedFile;
 use examhall_app::AppError;
 use examhall_protocol::sync::{EnrolDesktop, OpenPackage, ReceiptStatus, SignedEnvelope};
@@ -17,7 +17,8 @@ on_both_backends!(
     a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts,
     tampered_foreign_and_misdirected_packages_are_refused_and_change_nothing,
     the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing,
-    the_same_attempt_from_a_second_device_is_an_incident_never_a_merge
+    the_same_attempt_from_a_second_device_is_an_incident_never_a_merge,
+    results_go_up_first_and_no_package_trouble_keeps_them_down
 );
 
 async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts(
@@ -642,4 +643,94 @@ async fn the_same_attempt_from_a_second_device_is_an_incident_never_a_merge(back
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(v["field"], "device_public_key");
+}
+
+/// Issue 16, point 9. Before the fix a round pulled packages first and stopped
+/// at the first error, so a broken listing or one bad package kept every result
+/// on the desktop.
+async fn results_go_up_first_and_no_package_trouble_keeps_them_down(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    hq.student("bob").await;
+    let pkg = hq.publish(exam, "north", &["ann", "bob"]).await;
+    let enrol = hq.enrolment("north").await;
+    let link = FaultyLink::to(&hq.base).await;
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: link.base.clone(),
+                token: enrol.token.clone(),
+                device_name: "Lab 1, seat 1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(desk.app.sync_round().await.unwrap().packages_received, 1);
+    let sitting = desk
+        .app
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let held = || async { hq.db.count("attempts", "device_id IS NOT NULL").await };
+
+    // The listing fails: Ann's result goes up all the same.
+    desk.sit("ann", sitting.exam_id, &pkg.start_code, "42")
+        .await;
+    desk.grade_all().await;
+    link.set(Fault::ListingFails);
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(
+        (round.attempts_sent, round.receipts_recorded),
+        (1, 1),
+        "{round:?}"
+    );
+    assert!(round.package_error.is_some(), "{round:?}");
+    assert_eq!(held().await, 1);
+
+    // A bad package: Bob's result goes up, the package is refused by name.
+    let second = hq.publish(exam, "north", &["ann", "bob"]).await;
+    desk.sit("bob", sitting.exam_id, &pkg.start_code, "41")
+        .await;
+    desk.grade_all().await;
+    link.set(Fault::CorruptPackages);
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(
+        (round.attempts_sent, round.packages_received),
+        (1, 0),
+        "{round:?}"
+    );
+    let why = round.package_error.clone().unwrap_or_default();
+    assert!(why.contains(&second.package_id), "names the package: {why}");
+    assert_eq!(held().await, 2);
+    assert!(
+        desk.db
+            .store
+            .package(&second.package_id)
+            .await
+            .unwrap()
+            .is_none(),
+        "the bad copy is not kept"
+    );
+    // The status screen shows the trouble.
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert!(
+        st.last_error
+            .as_ref()
+            .is_some_and(|e| e.contains(&second.package_id)),
+        "{st:?}"
+    );
+
+    // Once the link is sound, the package arrives.
+    link.set(Fault::None);
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.packages_received, 1, "{round:?}");
+    assert_eq!(round.package_error, None);
 }

@@ -522,6 +522,26 @@ impl Store {
         Ok((head, seq))
     }
 
+    /// Reads the attempt, appends what `decide` returns for it and enqueues `job`,
+    /// in one transaction (the platform API's whole-sheet submit on a started
+    /// attempt: the deadline check and the write see the same state). Returns the
+    /// job's id.
+    pub async fn append_and_enqueue_if<E>(
+        &self,
+        attempt_id: &str,
+        now: Timestamp,
+        decide: impl FnOnce(&AttemptRow) -> std::result::Result<Vec<AttemptEvent>, E>,
+        job: &NewJob<'_>,
+    ) -> std::result::Result<i64, AppendError<E>> {
+        let mut tx = self.begin_write().await?;
+        let head = attempt_in(&mut tx, attempt_id).await?;
+        let events = decide(&head).map_err(AppendError::Refused)?;
+        append_in(&mut tx, &head, &events, now).await?;
+        let job_id = enqueue_in(&mut tx, job, now).await?;
+        tx.commit().await?;
+        Ok(job_id)
+    }
+
     /// Appends `Submitted` and enqueues its grading job atomically.
     pub async fn submit(
         &self,
@@ -746,21 +766,24 @@ impl Store {
         result_in(&mut conn, attempt_id).await
     }
 
-    /// Appends a teacher's `EssayMarked` event and stores the recomputed result, in
-    /// one transaction.
-    pub async fn record_manual_mark(
+    /// Reads the attempt's result, and appends the teacher's `EssayMarked` event
+    /// with the result `decide` recomputes from it, in one transaction: a mark
+    /// given or a regrade committed meanwhile is never overwritten. `decide` sees
+    /// `None` for an attempt not graded yet.
+    pub async fn record_manual_mark<E>(
         &self,
         attempt_id: &str,
-        event: &AttemptEvent,
-        result: &SheetResult,
         now: Timestamp,
-    ) -> Result<()> {
+        decide: impl FnOnce(Option<ResultRow>) -> std::result::Result<(AttemptEvent, SheetResult), E>,
+    ) -> std::result::Result<SheetResult, AppendError<E>> {
         let mut tx = self.begin_write().await?;
         let head = attempt_in(&mut tx, attempt_id).await?;
-        append_in(&mut tx, &head, std::slice::from_ref(event), now).await?;
-        update_result_in(&mut tx, attempt_id, result).await?;
+        let current = result_in(&mut tx, attempt_id).await?;
+        let (event, result) = decide(current).map_err(AppendError::Refused)?;
+        append_in(&mut tx, &head, std::slice::from_ref(&event), now).await?;
+        update_result_in(&mut tx, attempt_id, &result).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(result)
     }
 
     /// Graded attempts with an essay still unmarked: (attempt, exam, candidate).

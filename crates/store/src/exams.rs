@@ -173,3 +173,127 @@ impl Store {
         .await?)
     }
 }
+
+/// Who may reach an exam: its author, whether any student may start it online,
+/// and whether it travels to centres in a package (sealed at HQ until exam day).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamAccessRow {
+    pub id: i64,
+    /// `None` for an exam that came from a package (made by HQ, not on this machine).
+    pub created_by: Option<i64>,
+    pub open_online: bool,
+    /// Received from HQ in a package, or published from here in one.
+    pub packaged: bool,
+}
+
+/// What an owner can share with another teacher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareKind {
+    Exam,
+    Question,
+}
+
+impl ShareKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ShareKind::Exam => "exam",
+            ShareKind::Question => "question",
+        }
+    }
+}
+
+macro_rules! access_select {
+    ($rest:literal) => {
+        concat!(
+            "SELECT e.id, e.created_by, e.open_online, \
+             CAST(CASE WHEN e.package_id IS NOT NULL OR EXISTS \
+               (SELECT 1 FROM packages p WHERE p.exam_id = e.id AND p.origin = 'published') \
+               THEN 1 ELSE 0 END AS BIGINT) \
+             FROM exams e ",
+            $rest
+        )
+    };
+}
+
+type AccessRaw = (i64, Option<i64>, crate::Flag, crate::Flag);
+
+fn access_row((id, created_by, open, packaged): AccessRaw) -> ExamAccessRow {
+    ExamAccessRow {
+        id,
+        created_by,
+        open_online: open.0,
+        packaged: packaged.0,
+    }
+}
+
+impl Store {
+    pub async fn exam_access(&self, exam_id: i64) -> Result<Option<ExamAccessRow>> {
+        let raw: Option<AccessRaw> = sqlx::query_as(access_select!("WHERE e.id = $1"))
+            .bind(exam_id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(raw.map(access_row))
+    }
+
+    /// Every exam's access facts, by id.
+    pub async fn exams_access(&self) -> Result<Vec<ExamAccessRow>> {
+        let raw: Vec<AccessRaw> = sqlx::query_as(access_select!("ORDER BY e.id"))
+            .fetch_all(&self.read)
+            .await?;
+        Ok(raw.into_iter().map(access_row).collect())
+    }
+
+    pub async fn set_exam_open_online(&self, exam_id: i64, open: bool) -> Result<()> {
+        sqlx::query("UPDATE exams SET open_online = $2 WHERE id = $1")
+            .bind(exam_id)
+            .bind(i64::from(open))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Shares an exam or a bank question with a user (again: nothing changes).
+    pub async fn share(
+        &self,
+        kind: ShareKind,
+        object_id: i64,
+        user_id: i64,
+        by: i64,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO shares (object_kind, object_id, user_id, shared_by, shared_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (object_kind, object_id, user_id) DO NOTHING",
+        )
+        .bind(kind.as_str())
+        .bind(object_id)
+        .bind(user_id)
+        .bind(by)
+        .bind(now.0)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The ids of what was shared with a user.
+    pub async fn shared_with(&self, kind: ShareKind, user_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT object_id FROM shares WHERE object_kind = $1 AND user_id = $2 ORDER BY object_id",
+        )
+        .bind(kind.as_str())
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Rows of `table` matching `filter`. For tests and diagnostics only: both
+    /// are SQL written by the caller, never user input.
+    #[doc(hidden)]
+    pub async fn count_rows(&self, table: &str, filter: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT count(*) FROM {table} WHERE {filter}"
+        )))
+        .fetch_one(&self.read)
+        .await?)
+    }
+}

@@ -25,7 +25,7 @@ mod users;
 pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
 pub use bank::{BankQuestionRow, NewBankQuestion};
 pub use error::StoreError;
-pub use exams::{ExamRow, SittingRow};
+pub use exams::{ExamAccessRow, ExamRow, ShareKind, SittingRow};
 pub use jobs::{JobRow, NewJob};
 pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
 pub use relay::{RelayAttempt, RelayCounts, RelayOutcome, RelayRow};
@@ -39,7 +39,7 @@ pub use sync::{
     NewDevice, NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome, SyncStateRow,
     UploadHead,
 };
-pub use users::{NewUserRow, ThrottleRow, UserRow};
+pub use users::{LoginGate, NewUserRow, UserRow};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor as _};

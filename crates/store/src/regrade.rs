@@ -1,6 +1,6 @@
 //! Answer-key corrections and the regrade jobs they start.
 
-use crate::attempts::{append_in, attempt_in, update_result_in};
+use crate::attempts::{append_in, attempt_in, result_in, update_result_in, ResultRow};
 use crate::jobs::{enqueue_in, NewJob};
 use crate::{Result, Store, StoreError};
 use examhall_domain::{AttemptEvent, QuestionKind, SheetResult, Timestamp};
@@ -102,15 +102,17 @@ impl Store {
     }
 
     /// Records one attempt's regrade: its `Regraded` event, the new result and the
-    /// job's completion, in one transaction. A job finished already (claimed twice
-    /// after a lease ran out) changes nothing and returns `false`.
+    /// job's completion, in one transaction. The new result is computed by
+    /// `regrade` from the result as it stands inside that transaction, so a hand
+    /// mark committed meanwhile is kept. A job finished already (claimed twice
+    /// after a lease ran out) changes nothing and returns `false`. An attempt
+    /// without a result is `NotFound` (the job fails and is retried).
     pub async fn record_regrade(
         &self,
         job_id: i64,
         attempt_id: &str,
-        event: &AttemptEvent,
-        result: &SheetResult,
         now: Timestamp,
+        regrade: impl FnOnce(ResultRow) -> (AttemptEvent, SheetResult),
     ) -> Result<bool> {
         let mut tx = self.begin_write().await?;
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
@@ -121,8 +123,12 @@ impl Store {
             return Ok(false);
         }
         let head = attempt_in(&mut tx, attempt_id).await?;
-        append_in(&mut tx, &head, std::slice::from_ref(event), now).await?;
-        update_result_in(&mut tx, attempt_id, result).await?;
+        let current = result_in(&mut tx, attempt_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("the result of attempt {attempt_id}")))?;
+        let (event, result) = regrade(current);
+        append_in(&mut tx, &head, std::slice::from_ref(&event), now).await?;
+        update_result_in(&mut tx, attempt_id, &result).await?;
         sqlx::query(
             "UPDATE jobs SET status = 'done', finished_at = $2, lease_until = NULL, error = NULL WHERE id = $1",
         )

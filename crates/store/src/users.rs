@@ -21,12 +21,6 @@ pub struct NewUserRow<'a> {
     pub password_hash: &'a str,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct ThrottleRow {
-    pub failures: i64,
-    pub blocked_until: Timestamp,
-}
-
 #[derive(sqlx::FromRow)]
 struct RawUser {
     id: i64,
@@ -159,32 +153,6 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
-    pub async fn throttle(&self, username: &str) -> Result<Option<ThrottleRow>> {
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT failures, blocked_until FROM login_throttle WHERE username = $1",
-        )
-        .bind(username)
-        .fetch_optional(&self.write)
-        .await?;
-        Ok(row.map(|(failures, until)| ThrottleRow {
-            failures,
-            blocked_until: Timestamp(until),
-        }))
-    }
-
-    pub async fn set_throttle(&self, username: &str, t: ThrottleRow) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO login_throttle (username, failures, blocked_until) VALUES ($1, $2, $3) \
-             ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until",
-        )
-        .bind(username)
-        .bind(t.failures)
-        .bind(t.blocked_until.0)
-        .execute(&self.write)
-        .await?;
-        Ok(())
-    }
-
     pub async fn clear_throttle(&self, username: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_throttle WHERE username = $1")
             .bind(username)
@@ -192,4 +160,73 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Counts one sign-in attempt for `key` before its password is checked, in
+    /// one transaction, so parallel attempts each count. An attempt while the
+    /// key is blocked counts too, and is refused. Otherwise the attempt may go
+    /// ahead, and the key is blocked for `block_ms(failures)` from now should
+    /// it fail (a success clears the row).
+    pub async fn count_login_attempt(
+        &self,
+        key: &str,
+        now: Timestamp,
+        block_ms: impl Fn(i64) -> i64,
+    ) -> Result<LoginGate> {
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT failures, blocked_until FROM login_throttle WHERE username = $1",
+        )
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (before, until) = row.unwrap_or((0, 0));
+        let failures = before + 1;
+        let (gate, blocked_until) = if until > now.0 {
+            (
+                LoginGate::Blocked {
+                    until: Timestamp(until),
+                },
+                until,
+            )
+        } else {
+            (LoginGate::Proceed, now.0 + block_ms(failures))
+        };
+        sqlx::query(
+            "INSERT INTO login_throttle (username, failures, blocked_until) VALUES ($1, $2, $3) \
+             ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until",
+        )
+        .bind(key)
+        .bind(failures)
+        .bind(blocked_until)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(gate)
+    }
+
+    /// Lifts every block on keys ending in `suffix` (one username, from any
+    /// source); returns how many were lifted.
+    pub async fn lift_login_blocks(&self, suffix: &str) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let keys: Vec<String> = sqlx::query_scalar("SELECT username FROM login_throttle")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut n = 0;
+        for k in keys.iter().filter(|k| k.ends_with(suffix)) {
+            n += sqlx::query("DELETE FROM login_throttle WHERE username = $1")
+                .bind(k)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// Whether a sign-in attempt may check its password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginGate {
+    Proceed,
+    Blocked { until: Timestamp },
 }

@@ -78,6 +78,14 @@ impl TestBackend {
 }
 
 impl TempDb {
+    /// Rows of `table` matching the SQL `filter` (what a test checks was stored).
+    pub async fn count(&self, table: &str, filter: &str) -> i64 {
+        self.store
+            .count_rows(table, filter)
+            .await
+            .unwrap_or_else(|e| panic!("counting {table} where {filter}: {e}"))
+    }
+
     /// A fresh SQLite file.
     pub async fn new() -> TempDb {
         let dir = tempfile::tempdir().expect("temp dir");

@@ -310,3 +310,108 @@ async fn corrections_survive_a_restart() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Issue 16, point 8: two markers and a regrade racing on the same attempts
+/// lose nothing. Before the fix each read the result outside the transaction
+/// that rewrote it, so the last writer erased the others' changes (a hand mark
+/// gone from the total while its `essay_marked` event stood in the chain).
+#[tokio::test]
+async fn markers_and_a_regrade_racing_lose_no_update() {
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let teacher = ctx.login("teacher").await;
+    let t = |s: &str| Answer::Text(s.into());
+    let mut attempts = Vec::new();
+    for i in 0..8 {
+        attempts.push(
+            sit(
+                &ctx,
+                &admin,
+                &teacher,
+                &format!("racer{i}"),
+                &[("q1", t("c")), ("q7", t("Rayleigh scattering."))],
+            )
+            .await,
+        );
+    }
+    ctx.drain().await;
+    ctx.app
+        .apply_regrade(&teacher, correction("c", "Mars was printed first"))
+        .await
+        .unwrap();
+    // The teacher gives 2, the administrator 3, and the worker regrades, all at once.
+    let mark = |token: String, attempt: String, mark: f64| {
+        let app = ctx.app.clone();
+        async move {
+            app.mark_essay(
+                &token,
+                MarkEssay {
+                    attempt_id: attempt,
+                    question_id: "q7".into(),
+                    mark,
+                    comment: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+    };
+    let markers: Vec<_> = attempts
+        .iter()
+        .flat_map(|a| {
+            [
+                tokio::spawn(mark(teacher.clone(), a.clone(), 2.0)),
+                tokio::spawn(mark(admin.clone(), a.clone(), 3.0)),
+            ]
+        })
+        .collect();
+    ctx.drain().await;
+    for m in markers {
+        m.await.unwrap();
+    }
+    ctx.drain().await;
+
+    for a in &attempts {
+        let events = ctx.db.store.events(a).await.unwrap();
+        let last_mark: f64 = events
+            .iter()
+            .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
+            .filter(|v| v["type"] == "essay_marked")
+            .map(|v| v["mark"].as_f64().unwrap())
+            .next_back()
+            .expect("both marks are in the chain");
+        let view = ctx
+            .app
+            .attempt_result(
+                &teacher,
+                AttemptRef {
+                    attempt_id: a.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        let ResultState::Released {
+            total, questions, ..
+        } = view.result
+        else {
+            panic!("graded: {:?}", view.result)
+        };
+        let awarded = |q: &str| {
+            questions
+                .iter()
+                .find(|m| m.question_id == q)
+                .map(|m| m.awarded)
+        };
+        assert_eq!(
+            awarded("q7"),
+            Some(last_mark),
+            "{a}: the result holds the chain's last hand mark"
+        );
+        assert_eq!(
+            awarded("q1"),
+            Some(1.0),
+            "{a}: the regrade (c is now right) survived the markers"
+        );
+        assert_eq!(total, 1.0 + last_mark, "{a}: the total adds up");
+    }
+}

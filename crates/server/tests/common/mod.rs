@@ -330,3 +330,93 @@ impl Hub {
         }
     }
 }
+
+/// What a [`FaultyLink`] does to package traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Fault {
+    /// Everything passes.
+    None = 0,
+    /// The package listing answers 500.
+    ListingFails = 1,
+    /// Package downloads arrive with one byte flipped (a bad signature).
+    CorruptPackages = 2,
+}
+
+/// A link between a desktop and HQ that forwards every request, except that
+/// it can break the package half of the sync protocol on demand: the one
+/// fault a real HQ cannot be made to produce.
+pub struct FaultyLink {
+    pub base: String,
+    fault: Arc<std::sync::atomic::AtomicU8>,
+}
+
+impl FaultyLink {
+    pub async fn to(upstream: &str) -> FaultyLink {
+        use axum::body::Bytes;
+        use axum::extract::State;
+        use axum::http::{HeaderMap, Method, Uri};
+        use axum::response::IntoResponse;
+        use std::sync::atomic::Ordering;
+        let fault = Arc::new(std::sync::atomic::AtomicU8::new(Fault::None as u8));
+        let state = (upstream.to_owned(), fault.clone(), reqwest::Client::new());
+        async fn forward(
+            State((up, fault, http)): State<(
+                String,
+                Arc<std::sync::atomic::AtomicU8>,
+                reqwest::Client,
+            )>,
+            method: Method,
+            uri: Uri,
+            headers: HeaderMap,
+            body: Bytes,
+        ) -> axum::response::Response {
+            let path = uri.path().to_owned();
+            let packages = path.starts_with("/api/sync/packages/") && method == Method::GET;
+            let listing = packages && path == "/api/sync/packages/";
+            let mode = fault.load(Ordering::SeqCst);
+            if listing && mode == Fault::ListingFails as u8 {
+                return (
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "listing broke",
+                )
+                    .into_response();
+            }
+            let mut req = http.request(
+                reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap(),
+                format!("{up}{}", uri.path_and_query().map_or("", |p| p.as_str())),
+            );
+            for (k, v) in &headers {
+                if k != "host" && k != "content-length" {
+                    req = req.header(k.as_str(), v.as_bytes());
+                }
+            }
+            let resp = req.body(body.to_vec()).send().await.unwrap();
+            let status = axum::http::StatusCode::from_u16(resp.status().as_u16()).unwrap();
+            let ctype = resp
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap_or("").to_owned());
+            let mut bytes = resp.bytes().await.unwrap().to_vec();
+            if packages && !listing && mode == Fault::CorruptPackages as u8 && !bytes.is_empty() {
+                let mid = bytes.len() / 2;
+                bytes[mid] ^= 0x55;
+            }
+            let mut out = (status, bytes).into_response();
+            if let Some(c) = ctype {
+                out.headers_mut().insert("content-type", c.parse().unwrap());
+            }
+            out
+        }
+        let router = axum::Router::new().fallback(forward).with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        FaultyLink { base, fault }
+    }
+
+    pub fn set(&self, f: Fault) {
+        self.fault
+            .store(f as u8, std::sync::atomic::Ordering::SeqCst);
+    }
+}
