@@ -155,8 +155,11 @@ pub fn run() -> anyhow::Result<()> {
         .init();
     let opts = settings(Options::parse())?;
     let dir = opts.data_dir.clone();
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating the data directory {}", dir.display()))?;
+    if let Some(w) = examhall_app::files::private_dir(&dir)
+        .with_context(|| format!("creating the data directory {}", dir.display()))?
+    {
+        tracing::warn!("{w}");
+    }
     let db_path = dir.join("examhall.sqlite");
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         anyhow::bail!(

@@ -48,3 +48,51 @@ pub fn read_or_create_secret(
         Err(e) => Err(e),
     }
 }
+
+/// Creates the data directory (and its parents) readable by its owner only
+/// (0700), before any database, key or secret is written into it. A directory
+/// that exists already is left as it is (it may be shared, like /tmp), and a
+/// warning is returned when others can reach into it.
+pub fn private_dir(dir: &Path) -> std::io::Result<Option<String>> {
+    if dir.is_dir() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(dir)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                return Ok(Some(format!(
+                    "{} is readable by other accounts (mode {:o}); keep Examhall's data in a directory only its own account can open",
+                    dir.display(),
+                    mode & 0o777
+                )));
+            }
+        }
+        return Ok(None);
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)?;
+    Ok(None)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn a_new_data_directory_is_owner_only_and_a_shared_one_is_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a/examhall");
+        assert_eq!(super::private_dir(&dir).unwrap(), None);
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{:o}", mode & 0o777);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let warning = super::private_dir(&dir).unwrap();
+        assert!(
+            warning.as_deref().is_some_and(|w| w.contains("755")),
+            "{warning:?}"
+        );
+    }
+}

@@ -378,8 +378,11 @@ async fn seat(a: SeatArgs) -> anyhow::Result<()> {
         .init();
     let password = std::env::var(&a.password_env)
         .with_context(|| format!("the candidate's password in ${}", a.password_env))?;
-    std::fs::create_dir_all(&a.data_dir)
-        .with_context(|| format!("creating {}", a.data_dir.display()))?;
+    if let Some(w) = examhall_app::files::private_dir(&a.data_dir)
+        .with_context(|| format!("creating {}", a.data_dir.display()))?
+    {
+        eprintln!("warning: {w}");
+    }
     let app = examhall_app::App::open(
         &a.data_dir.join("examhall.sqlite"),
         std::sync::Arc::new(examhall_app::SystemClock),
@@ -416,7 +419,11 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let dir = a.data_dir.unwrap_or_else(examhall_app::default_data_dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    if let Some(w) = examhall_app::files::private_dir(&dir)
+        .with_context(|| format!("creating {}", dir.display()))?
+    {
+        eprintln!("warning: {w}");
+    }
     let db = a
         .database
         .unwrap_or_else(|| dir.join("examhall.sqlite").display().to_string());

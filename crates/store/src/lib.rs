@@ -97,6 +97,43 @@ pub struct Store {
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                               PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
+/// Creates the database file readable by its owner only (0600), or tightens an
+/// existing one, before SQLite opens it. SQLite gives its `-wal` and `-shm`
+/// files the database file's permissions, so they follow.
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let io = |e: std::io::Error| StoreError::File(format!("{}: {e}", path.display()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let mode = std::fs::metadata(path).map_err(io)?.permissions().mode();
+                if mode & 0o077 != 0 {
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))
+                        .map_err(io)?;
+                    for side in ["-wal", "-shm"] {
+                        let mut p = path.as_os_str().to_owned();
+                        p.push(side);
+                        let p = std::path::PathBuf::from(p);
+                        if p.exists() {
+                            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+                                .map_err(io)?;
+                        }
+                    }
+                }
+            }
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating if needed) the SQLite database file and applies pending
     /// migrations.
@@ -106,6 +143,7 @@ impl Store {
     /// writers never race each other for the lock; reads use a small read-only pool.
     pub async fn open(path: &Path) -> Result<Store> {
         sqlx::any::install_default_drivers();
+        owner_only(path)?;
         let url = sqlite_url(path, "rwc");
         let write = AnyPoolOptions::new()
             .max_connections(1)

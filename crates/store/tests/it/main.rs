@@ -196,3 +196,30 @@ async fn every_migration_applies_to_a_fresh_file_and_reopening_is_idempotent() {
     let s = Store::open(&path).await.unwrap();
     assert_eq!(s.user_count().await.unwrap(), 0);
 }
+
+/// Issue 16, point 6. Before the fix the database (and its WAL) were created
+/// with the process umask (0644 here): any account on a lab PC could copy every
+/// answer, key and device secret.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_and_its_journal_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite");
+    let store = Store::open(&path).await.unwrap();
+    store.set_centre_name("North", T0).await.unwrap();
+    for name in ["new.sqlite", "new.sqlite-wal", "new.sqlite-shm"] {
+        let p = dir.path().join(name);
+        let mode = std::fs::metadata(&p)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name} is {:o}", mode & 0o777);
+    }
+    drop(store);
+    // A file made readable by someone else is tightened when opened again.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _store = Store::open(&path).await.unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
