@@ -14,3 +14,9 @@ CREATE TABLE shares (
     PRIMARY KEY (object_kind, object_id, user_id)
 );
 CREATE INDEX shares_user ON shares (user_id, object_kind);
+
+-- A seat speaks only for its own candidates: the device that first reported a
+-- candidate in a room session holds that line. The longest silence the hub
+-- observed from it caps any downtime it claims.
+ALTER TABLE room_seats ADD COLUMN device_id TEXT;
+ALTER TABLE room_seats ADD COLUMN longest_silence_ms INTEGER NOT NULL DEFAULT 0;

@@ -10,3 +10,6 @@ CREATE TABLE shares (
     PRIMARY KEY (object_kind, object_id, user_id)
 );
 CREATE INDEX shares_user ON shares (user_id, object_kind);
+
+ALTER TABLE room_seats ADD COLUMN device_id TEXT;
+ALTER TABLE room_seats ADD COLUMN longest_silence_ms BIGINT NOT NULL DEFAULT 0;

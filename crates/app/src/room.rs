@@ -34,6 +34,9 @@ use std::time::Duration;
 
 /// A seat silent for longer than this is flagged on the console.
 const SILENT_MS: i64 = 30_000;
+/// What the hub adds to the silence it observed before capping a seat's claimed
+/// downtime: two heartbeats, for reports in flight.
+const SILENCE_SLACK_MS: i64 = 5_000;
 /// Time left below which the console flags a seat.
 const NEARLY_UP_MS: i64 = 5 * 60_000;
 /// Wrong codes a locked seat accepts before only the console can unlock it.
@@ -783,8 +786,15 @@ impl App {
             );
         }
         let mut remote: HashMap<String, (SeatAttempt, String, i64, i64)> = HashMap::new();
+        // The hub believes a seat's downtime only as far as it saw the seat
+        // silent (plus a heartbeat's slack).
+        let mut observed: HashMap<String, i64> = HashMap::new();
         for row in self.store().room_seats(s.id).await? {
             if let Ok(rep) = serde_json::from_str::<SeatAttempt>(&row.report) {
+                observed.insert(
+                    row.username.clone(),
+                    row.longest_silence_ms + SILENCE_SLACK_MS,
+                );
                 remote.insert(
                     row.username.clone(),
                     (rep, row.device, row.received_at, row.applied_command),
@@ -855,14 +865,16 @@ impl App {
                     });
                 }
                 for g in &p.gaps {
-                    if let Some(minutes) =
-                        credit_minutes(g.gap_ms, self.settings().gap_threshold_ms)
+                    let gap_ms = observed
+                        .get(&c.username)
+                        .map_or(g.gap_ms, |cap| g.gap_ms.min(*cap));
+                    if let Some(minutes) = credit_minutes(gap_ms, self.settings().gap_threshold_ms)
                     {
                         ledger.push(CreditProposal {
                             username: c.username.clone(),
                             attempt_id: p.attempt_id.clone(),
                             gap_seq: g.seq,
-                            gap_ms: g.gap_ms,
+                            gap_ms,
                             minutes,
                             decision: credits.get(&(p.attempt_id.clone(), g.seq)).cloned(),
                         });
@@ -971,10 +983,21 @@ impl App {
         for a in &report.attempts {
             if let Some(s) = by_package.get(&a.package_id) {
                 let json = serde_json::to_string(a).map_err(anyhow::Error::from)?;
-                rows.push((s.id, a.username.clone(), d.name.clone(), json, cursor(s.id)));
+                rows.push(examhall_store::NewSeatReport {
+                    session_id: s.id,
+                    username: a.username.clone(),
+                    device_name: d.name.clone(),
+                    device_id: d.id.clone(),
+                    report: json,
+                    applied: cursor(s.id),
+                    silence_before_ms: s.opened_at.map_or(0, |o| now.since(o)),
+                });
             }
         }
-        self.store().record_seat_reports(&rows, now).await?;
+        // A seat speaks only for the candidates it reported first.
+        for username in self.store().record_seat_reports(&rows, now).await? {
+            tracing::warn!(device = %d.id, %username, "a seat reported for a candidate another seat holds; ignored");
+        }
         let mut out = Vec::new();
         for (package_id, s) in by_package {
             let commands = self.store().room_commands_after(s.id, cursor(s.id)).await?;

@@ -589,6 +589,14 @@ impl App {
                 up.username
             )));
         };
+        // Only a candidate on the package's roster (assigned here when it was
+        // published) may have an attempt at it.
+        let Some(multiplier) = self.store().assignment(exam_id, user_id).await? else {
+            return Ok(Err(format!(
+                "attempt {id}: `{}` is not on the roster of package {}",
+                up.username, up.package_id
+            )));
+        };
         let stored: Vec<StoredEvent> = up.events.iter().map(stored_event).collect();
         let events = match verify_chain(id, &stored) {
             Ok(e) => e,
@@ -607,6 +615,24 @@ impl App {
                 )));
             }
         }
+        // HQ believes the device's events, never its arithmetic: a graded
+        // attempt is graded again here, with HQ's own keys (and corrections).
+        let exam = self.exam(exam_id).await?;
+        let (result, notice) = match &up.result {
+            None => (None, None),
+            Some(claimed) => match examhall_domain::grade_log(&exam, id, &events) {
+                Err(e) => return Ok(Err(format!("attempt {id}: {e}"))),
+                Ok(ours) => {
+                    let notice = ((ours.total - claimed.total).abs() > 1e-6).then(|| {
+                        format!(
+                            "the device reported {} of {}; HQ's grading of the same answers gives {}",
+                            claimed.total, claimed.max, ours.total
+                        )
+                    });
+                    (Some(ours), notice)
+                }
+            },
+        };
         Ok(Ok(IngestAttempt {
             attempt_id: id.clone(),
             device_id: device.id.clone(),
@@ -614,10 +640,11 @@ impl App {
             sitting_id,
             user_id,
             started_at: Timestamp(up.started_at_ms),
-            duration_secs: up.duration_secs,
-            time_multiplier: up.time_multiplier,
+            duration_secs: exam.duration_secs,
+            time_multiplier: multiplier,
             events: stored.into_iter().zip(events).collect(),
-            result: up.result.clone(),
+            result,
+            notice,
         }))
     }
 

@@ -333,6 +333,41 @@ pub fn grade_sheet(exam: &ExamSpec, answers: &BTreeMap<QuestionId, Answer>) -> S
     SheetResult::from_marks(marks, exam.pass_mark_pct)
 }
 
+/// The result an attempt's event log earns under `exam` (with its keys as they
+/// stand now), by this machine's own arithmetic: the last answer set for each
+/// question, graded afresh, then every marker's essay mark in the log's order.
+/// Only the events are believed; any total the log carries is ignored.
+pub fn grade_log(
+    exam: &ExamSpec,
+    attempt_id: &str,
+    events: &[crate::events::AttemptEvent],
+) -> Result<SheetResult, MarkingError> {
+    use crate::events::AttemptEvent;
+    let sat = exam.for_attempt(attempt_id);
+    let mut answers = BTreeMap::new();
+    for e in events {
+        if let AttemptEvent::AnswerSet { question, answer } = e {
+            match answer {
+                Some(a) => answers.insert(question.clone(), a.clone()),
+                None => answers.remove(question),
+            };
+        }
+    }
+    let mut sheet = grade_sheet(&sat, &answers);
+    for e in events {
+        if let AttemptEvent::EssayMarked {
+            question,
+            mark,
+            comment,
+            ..
+        } = e
+        {
+            sheet = sheet.with_manual_mark(question, *mark, comment.clone(), sat.pass_mark_pct)?;
+        }
+    }
+    Ok(sheet)
+}
+
 /// Grades a sheet again (after a key correction), keeping every mark a teacher
 /// gave by hand: those answers are not auto-graded, so no key can change them.
 pub fn regrade_sheet(

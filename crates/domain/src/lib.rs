@@ -24,7 +24,7 @@ pub use exam::{
     Section, SectionItem, WindowRules,
 };
 pub use grading::{
-    grade_question, grade_sheet, regrade_sheet, Mark, MarkingError, Outcome, SheetResult,
+    grade_log, grade_question, grade_sheet, regrade_sheet, Mark, MarkingError, Outcome, SheetResult,
 };
 pub use question::{
     Answer, AnswerError, ChoiceOption, ClozePart, Gap, GapKind, MatchPair, MultiScoring,

@@ -18,7 +18,8 @@ use serde_json::json;
 
 on_both_backends!(
     a_desktop_follows_the_hubs_room_session,
-    a_relay_hub_runs_the_room_and_forwards_its_results
+    a_relay_hub_runs_the_room_and_forwards_its_results,
+    a_seat_speaks_only_for_its_own_attempt_and_credits_are_capped_by_what_the_hub_saw
 );
 
 async fn candidate(app: &App) -> String {
@@ -459,4 +460,102 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
     hub.app.sync_round().await.unwrap();
     let at_hq = hq.db.store.attempt(&view.attempt_id).await.unwrap();
     assert!(at_hq.is_some(), "HQ holds the room's attempt");
+}
+
+/// A seat's heartbeat report for `ann`, as the seat would send it.
+fn report(
+    package: &str,
+    attempt: &str,
+    status: &str,
+    gaps: serde_json::Value,
+) -> serde_json::Value {
+    json!({"attempts": [{
+        "package_id": package, "username": "ann", "attempt_id": attempt, "status": status,
+        "answered": 1, "total": 3, "flagged": 0, "last_saved_at_ms": null,
+        "remaining_ms": 1_000_000, "paused": false, "locked": false, "focus_lost": 0,
+        "close_asked": 0, "gaps": gaps
+    }], "cursors": []})
+}
+
+/// Issue 16, point 2 (the room). Before the fix any enrolled seat of the centre
+/// could overwrite another candidate's line on the console, and a seat claiming
+/// an hour of downtime was offered an hour of credit, whatever the hub had seen.
+async fn a_seat_speaks_only_for_its_own_attempt_and_credits_are_capped_by_what_the_hub_saw(
+    backend: TestBackend,
+) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let mut tokens = Vec::new();
+    for name in ["Lab 2, seat 1", "Lab 2, seat 2"] {
+        let d = Desk::new().await;
+        d.app
+            .enrol_with_hq(
+                &d.admin,
+                EnrolDesktop {
+                    server_url: hq.base.clone(),
+                    token: hq.enrolment("north").await.token,
+                    device_name: name.into(),
+                },
+            )
+            .await
+            .unwrap();
+        tokens.push(d.db.store.enrolment().await.unwrap().unwrap().device_secret);
+    }
+    let (st, s) = hq
+        .post(
+            "/api/room/sessions/",
+            Some(&hq.admin),
+            json!({"exam_id": exam, "room": "Lab 2", "seats": 30}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{s}");
+    let sid = s["session_id"].as_i64().unwrap();
+    let (st, v) = hq
+        .post(
+            "/api/room/open/",
+            Some(&hq.admin),
+            json!({"session_id": sid}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let beat = |token: &str, body: serde_json::Value| {
+        let (hq, token) = (&hq, token.to_owned());
+        async move {
+            let (st, v) = hq.post("/api/sync/room/", Some(&token), body).await;
+            assert_eq!(st, StatusCode::OK, "{v}");
+        }
+    };
+    let p = pkg.package_id.as_str();
+    beat(&tokens[0], report(p, "att-ann", "in_progress", json!([]))).await;
+    // Two minutes of silence seen by the hub, then the seat claims an hour.
+    hq.clock.advance_secs(120);
+    beat(
+        &tokens[0],
+        report(
+            p,
+            "att-ann",
+            "in_progress",
+            json!([{"seq": 5, "gap_ms": 3_600_000}]),
+        ),
+    )
+    .await;
+    // Another seat speaks for Ann: it is not heard.
+    beat(&tokens[1], report(p, "att-forged", "submitted", json!([]))).await;
+
+    let (_, c) = hq
+        .get(&format!("/api/room/sessions/{sid}/"), &hq.admin)
+        .await;
+    let seat = &c["seats"][0];
+    assert_eq!(seat["device"], "Lab 2, seat 1", "{c}");
+    assert_eq!(seat["progress"]["attempt_id"], "att-ann", "{c}");
+    assert_eq!(seat["progress"]["status"], "in_progress", "{c}");
+    let proposal = &c["ledger"][0];
+    assert_eq!(proposal["attempt_id"], "att-ann", "{c}");
+    let gap = proposal["gap_ms"].as_i64().unwrap();
+    assert!(
+        gap <= 125_000,
+        "capped by the 120 s the hub heard nothing (plus a heartbeat's slack): {gap}"
+    );
+    assert!(proposal["minutes"].as_i64().unwrap() <= 3, "{proposal}");
 }

@@ -18,7 +18,8 @@ on_both_backends!(
     tampered_foreign_and_misdirected_packages_are_refused_and_change_nothing,
     the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing,
     the_same_attempt_from_a_second_device_is_an_incident_never_a_merge,
-    results_go_up_first_and_no_package_trouble_keeps_them_down
+    results_go_up_first_and_no_package_trouble_keeps_them_down,
+    hq_grades_uploads_itself_and_takes_only_the_roster
 );
 
 async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts(
@@ -733,4 +734,125 @@ async fn results_go_up_first_and_no_package_trouble_keeps_them_down(backend: Tes
     let round = desk.app.sync_round().await.unwrap();
     assert_eq!(round.packages_received, 1, "{round:?}");
     assert_eq!(round.package_error, None);
+}
+
+/// Rewrites an upload's chain so that its grading event and result claim
+/// `total`, re-hashing every event: what the holder of a seat's key can do.
+fn forge_total(up: &mut examhall_protocol::sync::AttemptUpload, total: f64) {
+    use examhall_domain::{EventHash, Timestamp};
+    let mut prev = EventHash::genesis();
+    for e in &mut up.events {
+        let mut v: serde_json::Value = serde_json::from_str(&e.payload).unwrap();
+        if v["type"] == "graded" {
+            v["total"] = json!(total);
+            v["percentage"] = json!(100.0);
+            v["passed"] = json!(true);
+            e.payload = v.to_string();
+        }
+        e.prev_hash = prev.0.clone();
+        prev = EventHash::link(&prev, &up.attempt_id, e.seq, Timestamp(e.at_ms), &e.payload);
+        e.hash = prev.0.clone();
+    }
+    let r = up.result.as_mut().expect("a graded upload");
+    r.total = total;
+    r.percentage = 100.0;
+    r.passed = true;
+}
+
+/// Issue 16, point 2. Before the fix HQ stored the total a device computed
+/// (checked only against the device's own grading event) and took an attempt
+/// for any student it knew, on the roster or not.
+async fn hq_grades_uploads_itself_and_takes_only_the_roster(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    hq.student("bob").await;
+    hq.student("carl").await;
+    let pkg = hq.publish(exam, "north", &["ann", "bob"]).await;
+    let desk = Desk::new().await;
+    let enrol = hq.enrolment("north").await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: enrol.token.clone(),
+                device_name: "Lab 1, seat 1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.sync_round().await.unwrap();
+    let sitting = desk
+        .app
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    // Ann gets q3 wrong: 2 of 4 marks.
+    desk.sit("ann", sitting.exam_id, &pkg.start_code, "41")
+        .await;
+    desk.grade_all().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = desk
+        .app
+        .export_results_to(&desk.admin, dir.path())
+        .await
+        .unwrap();
+    let env: SignedEnvelope =
+        serde_json::from_str(&std::fs::read_to_string(out.results_file).unwrap()).unwrap();
+    let batch: examhall_protocol::sync::ResultBatch = serde_json::from_str(&env.payload).unwrap();
+    let honest = batch.attempts[0].clone();
+    assert_eq!(honest.result.as_ref().unwrap().total, 2.0);
+
+    let mut forged = honest.clone();
+    forge_total(&mut forged, 4.0);
+    // Carl was never on the roster; his attempt is refused by name.
+    let mut stranger = honest.clone();
+    stranger.attempt_id = "carl-attempt".into();
+    stranger.username = "carl".into();
+    forge_total(&mut stranger, 2.0);
+    let enr = desk.db.store.enrolment().await.unwrap().unwrap();
+    let key = examhall_sync::SigningKey::from_hex(&enr.device_key).unwrap();
+    let env = examhall_sync::envelope::seal(
+        &key,
+        &enr.device_id,
+        "results",
+        &examhall_protocol::sync::ResultBatch {
+            attempts: vec![stranger, forged],
+        },
+    );
+    let r = hq.app.ingest_results(env).await.unwrap();
+    assert_eq!(r.receipts[0].outcome, ReceiptStatus::Rejected, "{r:?}");
+    let why = r.receipts[0].message.clone().unwrap_or_default();
+    assert!(why.contains("roster"), "{why}");
+    assert!(hq.db.store.attempt("carl-attempt").await.unwrap().is_none());
+    // Ann's attempt is taken (its events are hers), but graded by HQ: 2, not 4.
+    assert_eq!(r.receipts[1].outcome, ReceiptStatus::Stored, "{r:?}");
+    let held = hq
+        .db
+        .store
+        .result(&honest.attempt_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        held.total, 2.0,
+        "HQ's own arithmetic, from the chain's answers"
+    );
+    assert_eq!(held.percentage, 50.0, "not the 100 % the device claimed");
+    // ...and the disagreement is on the administrator's list.
+    let (_, v) = hq.get("/api/sync/incidents/", &hq.admin).await;
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "device_total_differs"
+                && i["attempt_id"] == honest.attempt_id.as_str()),
+        "{v}"
+    );
 }

@@ -31,7 +31,7 @@ pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
 pub use relay::{RelayAttempt, RelayCounts, RelayOutcome, RelayRow};
 pub use reports::{ResultListRow, RoomEventData, RoomRowData, SheetRow, SittingInfo};
 pub use room::{
-    CheckInRow, CreditDecision, CreditRow, LocalProgress, LogLine, NewRoomSession,
+    CheckInRow, CreditDecision, CreditRow, LocalProgress, LogLine, NewRoomSession, NewSeatReport,
     RoomCandidateRow, RoomLogRow, RoomSeatRow, RoomSessionRow, SeatRoomRow,
 };
 pub use sync::{

@@ -108,6 +108,23 @@ pub struct RoomSeatRow {
     pub report: String,
     pub applied_command: i64,
     pub received_at: i64,
+    /// The longest the hub heard nothing from this seat (between its reports,
+    /// or from the session's opening to its first one).
+    pub longest_silence_ms: i64,
+}
+
+/// One seat's report on one candidate, as the hub stores it.
+#[derive(Debug, Clone)]
+pub struct NewSeatReport {
+    pub session_id: i64,
+    pub username: String,
+    pub device_name: String,
+    pub device_id: String,
+    /// The seat's `SeatAttempt`, as JSON.
+    pub report: String,
+    pub applied: i64,
+    /// For a first report: how long since the session opened.
+    pub silence_before_ms: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -615,38 +632,52 @@ impl Store {
     }
 
     /// Stores seat reports (the newest per candidate), in one transaction.
+    /// Stores seats' reports. A line (session, candidate) belongs to the device
+    /// that reported it first: another device's report for it changes nothing
+    /// and is returned, for the caller to log. Each report also keeps the longest
+    /// silence the hub observed between that device's reports.
     pub async fn record_seat_reports(
         &self,
-        reports: &[(i64, String, String, String, i64)],
+        reports: &[NewSeatReport],
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<Vec<String>> {
         if reports.is_empty() {
-            return Ok(());
+            return Ok(vec![]);
         }
+        let mut refused = Vec::new();
         let mut tx = self.begin_write().await?;
-        for (session_id, username, device, report, applied) in reports {
-            sqlx::query(
-                "INSERT INTO room_seats (session_id, username, device, report, applied_command, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT(session_id, username) DO UPDATE SET \
-                 device = excluded.device, report = excluded.report, applied_command = excluded.applied_command, \
-                 received_at = excluded.received_at",
+        for r in reports {
+            let done = sqlx::query(
+                "INSERT INTO room_seats (session_id, username, device, device_id, report, applied_command, \
+                 received_at, longest_silence_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT(session_id, username) DO UPDATE SET \
+                 device = excluded.device, device_id = excluded.device_id, report = excluded.report, \
+                 applied_command = excluded.applied_command, received_at = excluded.received_at, \
+                 longest_silence_ms = CASE WHEN excluded.received_at - room_seats.received_at > room_seats.longest_silence_ms \
+                   THEN excluded.received_at - room_seats.received_at ELSE room_seats.longest_silence_ms END \
+                 WHERE room_seats.device_id IS NULL OR room_seats.device_id = excluded.device_id",
             )
-            .bind(session_id)
-            .bind(username)
-            .bind(device)
-            .bind(report)
-            .bind(applied)
+            .bind(r.session_id)
+            .bind(&r.username)
+            .bind(&r.device_name)
+            .bind(&r.device_id)
+            .bind(&r.report)
+            .bind(r.applied)
             .bind(now.0)
+            .bind(r.silence_before_ms.max(0))
             .execute(&mut *tx)
             .await?;
+            if done.rows_affected() == 0 {
+                refused.push(r.username.clone());
+            }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(refused)
     }
 
     pub async fn room_seats(&self, session_id: i64) -> Result<Vec<RoomSeatRow>> {
         Ok(sqlx::query_as(
-            "SELECT username, device, report, applied_command, received_at FROM room_seats WHERE session_id = $1",
+            "SELECT username, device, report, applied_command, received_at, longest_silence_ms FROM room_seats WHERE session_id = $1",
         )
         .bind(session_id)
         .fetch_all(&self.read)

@@ -131,6 +131,11 @@ pub struct IngestAttempt {
     pub time_multiplier: f64,
     pub events: Vec<(StoredEvent, AttemptEvent)>,
     pub result: Option<SheetResult>,
+    /// Something the administrator should see even though the attempt is
+    /// taken (the device's own total differs from HQ's): recorded as a
+    /// `device_total_differs` incident in the same transaction when new events
+    /// are stored.
+    pub notice: Option<String>,
 }
 
 /// What HQ holds of an attempt listed in a manifest.
@@ -298,6 +303,9 @@ async fn ingest_in(
         stored_any = true;
     }
     if stored_any {
+        if let Some(n) = &a.notice {
+            incident(conn, a, "device_total_differs", n, now).await?;
+        }
         if let Some(r) = &a.result {
             let marks =
                 serde_json::to_string(&r.marks).map_err(|e| StoreError::corrupt("marks", e))?;
@@ -818,6 +826,9 @@ impl Store {
                     sp.commit().await?;
                     for (i, _) in &fast {
                         let a = &batch[*i];
+                        if let Some(n) = &a.notice {
+                            incident(&mut tx, a, "device_total_differs", n, now).await?;
+                        }
                         let (last, _) = a.events.last().expect("projection needs events");
                         out[*i] = Some(IngestReceipt {
                             attempt_id: a.attempt_id.clone(),
