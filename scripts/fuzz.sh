@@ -25,7 +25,7 @@ for t in "${TARGETS[@]}"; do
   seed "$t"
   echo "==> $t: $RUNS runs"
   status=0
-  cargo +nightly fuzz run "$t" "corpus/$t" -- -runs="$RUNS" -max_len=65536 -print_final_stats=1 \
+  cargo +nightly fuzz run "$t" "corpus/$t" -- -runs="$RUNS" -max_len=65536 -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 \
     > "fuzz-$t.log" 2>&1 || status=$?
   grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" "fuzz-$t.log" || true
   if [ "$status" -ne 0 ]; then tail -40 "fuzz-$t.log"; echo "fuzz target $t failed"; exit 1; fi

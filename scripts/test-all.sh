@@ -57,6 +57,9 @@ target/pyenv/bin/python -c "import openapi_spec_validator" 2>/dev/null || target
 target/debug/examhall openapi > target/openapi.json
 target/pyenv/bin/openapi-spec-validator target/openapi.json
 
+step "schemathesis against the OpenAPI document, as a student and as a teacher (no 5xx, every response documented)"
+bash scripts/schemathesis.sh target/debug/examhall target/pyenv 20
+
 step "building the desktop app"
 cargo build -p examhall-desktop
 

@@ -771,8 +771,23 @@ pub struct ApiDoc;
 /// a description (OpenAPI requires one): the status's own words where the path
 /// declares none.
 pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     let mut api = ApiDoc::openapi();
-    for item in api.paths.paths.values_mut() {
+    let error = |why: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(why)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in api.paths.paths.iter_mut() {
+        let has_path_params = path.contains('{');
         for op in [
             &mut item.get,
             &mut item.post,
@@ -783,6 +798,35 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .into_iter()
         .flatten()
         {
+            // Every operation may answer with the API's JSON errors that do not
+            // depend on the handler: a malformed request, a missing or stale
+            // token, a body too large or not JSON, a per-source limit.
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let has_body = op.request_body.is_some();
+            let mut defaults = vec![
+                ("400", "The request is malformed (the field is named)."),
+                (
+                    "429",
+                    "Too many requests from this source, or too many failed sign-ins.",
+                ),
+            ];
+            if secured {
+                defaults.push(("401", "Not signed in, or the token has expired."));
+                defaults.push(("403", "The role may not do this."));
+            }
+            if has_body {
+                defaults.push(("413", "The request body is too large."));
+                defaults.push(("415", "The body must be application/json."));
+            }
+            if has_path_params || secured {
+                defaults.push(("404", "Not found, or not the caller's to see."));
+            }
+            for (code, why) in defaults {
+                op.responses
+                    .responses
+                    .entry(code.to_owned())
+                    .or_insert_with(|| error(why));
+            }
             for (status, resp) in op.responses.responses.iter_mut() {
                 if let utoipa::openapi::RefOr::T(r) = resp {
                     if r.description.is_empty() {
