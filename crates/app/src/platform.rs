@@ -432,9 +432,10 @@ impl App {
 
     /// The exam a student may sit online, with their time multiplier: assigned
     /// (or open to all students, which assigns them now), not packaged for
-    /// centres, with an open sitting. Anything else is "not found", as for an
-    /// exam that does not exist.
-    async fn sittable(&self, actor: &Actor, exam_id: i64) -> AppResult<f64> {
+    /// centres. Anything else is "not found", as for an exam that does not
+    /// exist. Only starting (`assign_if_open`) assigns; a refused submit stores
+    /// nothing.
+    async fn sittable(&self, actor: &Actor, exam_id: i64, assign_if_open: bool) -> AppResult<f64> {
         actor.require(&[Role::Candidate], "sit exams")?;
         let not_found = || AppError::NotFound(format!("Exam {exam_id}"));
         let access = self
@@ -446,7 +447,9 @@ impl App {
         match self.store().assignment(exam_id, actor.user_id).await? {
             Some(m) => Ok(m),
             None if access.open_online => {
-                self.store().assign(exam_id, actor.user_id, 1.0).await?;
+                if assign_if_open {
+                    self.store().assign(exam_id, actor.user_id, 1.0).await?;
+                }
                 Ok(1.0)
             }
             None => Err(not_found()),
@@ -458,7 +461,7 @@ impl App {
     /// this attempt's own order without keys.
     pub async fn start_api_attempt(&self, token: &str, exam_id: i64) -> AppResult<ApiAttempt> {
         let actor = self.actor(token)?;
-        let multiplier = self.sittable(&actor, exam_id).await?;
+        let multiplier = self.sittable(&actor, exam_id, true).await?;
         let exam = self.exam(exam_id).await?;
         let attempt = match self.store().attempt_for(exam_id, actor.user_id).await? {
             Some(a) if a.status == AttemptStatus::InProgress => a,
@@ -533,7 +536,7 @@ impl App {
         sub: ApiSubmission,
     ) -> AppResult<SubmissionAccepted> {
         let actor = self.actor(token)?;
-        self.sittable(&actor, exam_id).await?;
+        self.sittable(&actor, exam_id, false).await?;
         let attempt = self
             .store()
             .attempt_for(exam_id, actor.user_id)

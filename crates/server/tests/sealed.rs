@@ -126,12 +126,34 @@ async fn a_student_sees_and_sits_only_assigned_exams(backend: TestBackend) {
     let (_, list) = hq.get("/api/exams/", &eve).await;
     assert_eq!(exam_ids(&list), vec![open], "eve is still not assigned");
 
+    // Submitting to the open exam without starting is refused and assigns nothing.
+    let (s, v) = hq
+        .post(
+            &format!("/api/exams/{open}/submit/"),
+            Some(&eve),
+            json!({"answers": {}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(
+        hq.db
+            .count("assignments", &format!("exam_id = {open}"))
+            .await,
+        0,
+        "a refused submit stores nothing"
+    );
     // The open exam: starting it is what assigns a student to it.
     let (s, v) = hq
         .post(&format!("/api/exams/{open}/start/"), Some(&eve), json!({}))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["questions"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(
+        hq.db
+            .count("assignments", &format!("exam_id = {open}"))
+            .await,
+        1
+    );
 }
 
 async fn attempts_of(hq: &Hq, exam: i64) -> i64 {
