@@ -56,6 +56,12 @@ pub struct Options {
     /// exams (Tauri capabilities); staff use the invigilator's machine.
     #[arg(long, env = "EXAMHALL_LAB_SEAT", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub lab_seat: Option<bool>,
+    /// Plain HTTP on this machine's links: the hub it follows may be http://, and
+    /// --serve serves plain HTTP. Only on a closed lab LAN; logged. Without it a hub
+    /// is reached over HTTPS pinned to the fingerprint in the enrolment token, and
+    /// --serve serves HTTPS with a certificate kept in the data directory.
+    #[arg(long, env = "EXAMHALL_ALLOW_PLAIN_HTTP", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub allow_plain_http: Option<bool>,
 }
 
 /// The options after the configuration file filled what flags and variables left out.
@@ -71,6 +77,7 @@ struct Settings {
     seat_name: String,
     centre: Option<String>,
     lab_seat: bool,
+    allow_plain_http: bool,
 }
 
 fn settings(opts: Options) -> anyhow::Result<Settings> {
@@ -121,6 +128,10 @@ fn settings(opts: Options) -> anyhow::Result<Settings> {
         enrolment_token,
         seat_name: seat_name.unwrap_or_else(|| "Lab seat".into()),
         centre,
+        allow_plain_http: opts
+            .allow_plain_http
+            .or(file.allow_plain_http)
+            .unwrap_or(false),
     })
 }
 
@@ -178,6 +189,32 @@ pub fn run() -> anyhow::Result<()> {
         if opts.demo && app.seed_demo().await? {
             tracing::info!("seeded the demo centre");
         }
+        if opts.allow_plain_http {
+            app.allow_plain_http();
+        }
+        if let Some(outbox) = &opts.outbox {
+            app.set_outbox(outbox.clone());
+        }
+        let mut tls = None;
+        if let Some(addr) = opts.serve {
+            app.enable_jwt(&examhall_app::platform::jwt_secret_in(&dir)?)?;
+            app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(
+                &dir.join("hq_ed25519.key"),
+            )?);
+            if !opts.allow_plain_http {
+                let identity = examhall_server::tls::TlsIdentity::load_or_create(
+                    &dir,
+                    &[addr.ip().to_string()],
+                )?;
+                tracing::info!(
+                    fingerprint = identity.fingerprint(),
+                    "the room hub serves HTTPS; its enrolment tokens carry this fingerprint"
+                );
+                app.serve_tls_with(identity.fingerprint());
+                tls = Some(identity);
+            }
+        }
+        // After the serving certificate is known: a hub tells HQ its fingerprint.
         if let (Some(hub), Some(token)) = (&opts.hub, &opts.enrolment_token) {
             app.enrol_machine(hub, token, &opts.seat_name)
                 .await
@@ -186,17 +223,9 @@ pub fn run() -> anyhow::Result<()> {
         if let Some(centre) = &opts.centre {
             app.check_centre(centre).await?;
         }
-        if let Some(outbox) = &opts.outbox {
-            app.set_outbox(outbox.clone());
-        }
-        if opts.serve.is_some() {
-            app.enable_jwt(&examhall_app::platform::jwt_secret_in(&dir)?)?;
-            app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(
-                &dir.join("hq_ed25519.key"),
-            )?);
-        }
-        anyhow::Ok(app)
+        anyhow::Ok((app, tls))
     })?;
+    let (app, tls) = app;
     tracing::info!(db = %db_path.display(), lab_seat = opts.lab_seat, "database open");
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -223,7 +252,14 @@ pub fn run() -> anyhow::Result<()> {
                     let shutdown = async move {
                         let _ = stop.changed().await;
                     };
-                    if let Err(e) = examhall_server::serve_api(app, listener, shutdown).await {
+                    let served = match &tls {
+                        Some(t) => examhall_server::serve_api_tls(app, listener, t, shutdown).await,
+                        None => {
+                            tracing::warn!(%addr, "the room hub serves plain HTTP (allowed): a closed lab LAN only");
+                            examhall_server::serve_api(app, listener, shutdown).await
+                        }
+                    };
+                    if let Err(e) = served {
                         tracing::error!(error = %e, "the room hub stopped");
                     }
                 }

@@ -659,6 +659,8 @@ where
     }
     // Devices and their pre-signed uploads (one attempt per request).
     let mut bodies: Vec<Vec<SignedEnvelope>> = Vec::with_capacity(uploaders);
+    // Each uploader checks its receipts under its own enrolment secret.
+    let mut answer_keys: Vec<[u8; 32]> = Vec::with_capacity(uploaders);
     let mut heads = Vec::with_capacity(uploaders * per_uploader);
     let mut events_per_attempt = 0;
     for (u, name) in names.iter().enumerate() {
@@ -667,6 +669,7 @@ where
                 &admin,
                 NewEnrolment {
                     centre: "bench".into(),
+                    via_hub: None,
                 },
             )
             .await?;
@@ -676,8 +679,12 @@ where
                 token: t.token,
                 device_public_key: key.public().to_hex(),
                 device_name: format!("seat {u}"),
+                tls_fingerprint: None,
             })
             .await?;
+        answer_keys.push(crate::transport::answer_key_from_secret(
+            dev.device_token.split_once('.').map_or("", |(_, s)| s),
+        ));
         let mut mine = Vec::with_capacity(per_uploader);
         for (p, (package_id, exam_id, sitting_id)) in papers.iter().enumerate() {
             let attempt_id = random_hex(16);
@@ -764,13 +771,19 @@ where
 
     let raw_sqlite = raw_sqlite_loop(dir, 2000).await?;
     let base = serve(app.clone()).await?;
-    let client = HqClient::new(&base, std::time::Duration::from_secs(30))?;
+    // Loopback, plain HTTP: the bench measures the server, not TLS.
+    let client = HqClient::new(
+        &base,
+        std::time::Duration::from_secs(30),
+        &crate::transport::Transport::PlainAllowed,
+    )?;
     let t0 = Instant::now();
     let start = tokio::time::Instant::now();
     let interval = rate.map(|r| std::time::Duration::from_secs_f64(uploaders as f64 / r));
     let mut tasks = Vec::with_capacity(uploaders);
     for (u, mine) in bodies.into_iter().enumerate() {
         let client = client.clone();
+        let answer_key = answer_keys[u];
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(mine.len());
             let mut errors = 0usize;
@@ -784,7 +797,7 @@ where
                     }
                     None => Instant::now(),
                 };
-                match client.push_results(&env).await {
+                match client.push_results(&env, &answer_key).await {
                     Ok(r) => receipts.extend(r.receipts),
                     Err(_) => errors += 1,
                 }
@@ -901,6 +914,7 @@ pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::
                 &admin,
                 NewEnrolment {
                     centre: "bench".into(),
+                    via_hub: None,
                 },
             )
             .await?;
@@ -909,6 +923,7 @@ pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::
                 token: t.token,
                 device_public_key: SigningKey::generate().public().to_hex(),
                 device_name: format!("seat {u}"),
+                tls_fingerprint: None,
             })
             .await?;
         devices.push(dev.device_token);
@@ -990,7 +1005,11 @@ pub async fn room_load(
 
     let raw_sqlite = raw_sqlite_loop(dir, 2000).await?;
     let seats = setup.devices.len();
-    let client = HqClient::new(base, Duration::from_secs(10))?;
+    let client = HqClient::new(
+        base,
+        Duration::from_secs(10),
+        &crate::transport::Transport::PlainAllowed,
+    )?;
     let t0 = Instant::now();
     let end = t0 + Duration::from_secs(secs);
     // (seat, answered) -> when the seat sent it; command id -> when it was issued.

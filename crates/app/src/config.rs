@@ -38,6 +38,8 @@ pub struct MachineConfig {
     pub lab_seat: Option<bool>,
     /// Seed the demo centre into an empty database.
     pub demo: Option<bool>,
+    /// Plain HTTP for the hub link and the served hub: a closed lab LAN only.
+    pub allow_plain_http: Option<bool>,
 }
 
 /// A configuration file that cannot be used, with where and why.
@@ -68,6 +70,7 @@ struct Raw {
     centre: Option<Spanned<String>>,
     lab_seat: Option<bool>,
     demo: Option<bool>,
+    allow_plain_http: Option<bool>,
 }
 
 /// Reads and checks a configuration file.
@@ -161,6 +164,7 @@ pub fn parse(file: &str, text: &str) -> Result<MachineConfig, ConfigError> {
         centre,
         lab_seat: raw.lab_seat,
         demo: raw.demo,
+        allow_plain_http: raw.allow_plain_http,
     })
 }
 
@@ -232,12 +236,13 @@ mod tests {
             "lab.toml",
             "# lab 3\ndata_dir = \"/var/lib/examhall\"\ninbox = \"/media/usb/in\"\noutbox = \"/media/usb/out\"\n\
              hub = \"http://10.0.0.2:8000/\"\nenrolment_token = \"abc\"\nseat_name = \"Lab 3 seat 14\"\n\
-             centre = \"north-lab\"\nlab_seat = true\nserve = \"0.0.0.0:8000\"\n",
+             centre = \"north-lab\"\nlab_seat = true\nserve = \"0.0.0.0:8000\"\nallow_plain_http = true\n",
         )
         .unwrap();
         assert_eq!(c.data_dir, Some(PathBuf::from("/var/lib/examhall")));
         assert_eq!(c.outbox, Some(PathBuf::from("/media/usb/out")));
         assert_eq!(c.hub.as_deref(), Some("http://10.0.0.2:8000"));
+        assert_eq!(c.allow_plain_http, Some(true));
         assert_eq!(c.seat_name.as_deref(), Some("Lab 3 seat 14"));
         assert_eq!(c.centre.as_deref(), Some("north-lab"));
         assert_eq!(c.lab_seat, Some(true));

@@ -30,6 +30,8 @@ pub mod worker;
 pub use auth::Actor;
 pub use error::{AppError, AppResult};
 pub use examhall_protocol as protocol;
+/// Certificate pinning, fingerprints and answer MACs, for the server and the desktop.
+pub use examhall_sync::tls as transport;
 pub use worker::{Outcome, Worker};
 
 use examhall_domain::{Clock, Timestamp};
@@ -125,6 +127,18 @@ struct Inner {
     /// Password hashing runs on the blocking pool, at most this many at once,
     /// so a sign-in flood never stalls heartbeats, saves or the exam window.
     argon2_permits: Arc<tokio::sync::Semaphore>,
+    /// How this machine's links to other machines are secured.
+    link: std::sync::Mutex<LinkPolicy>,
+}
+
+/// How this machine's links are secured: see [`App::allow_plain_http`] and
+/// [`App::serve_tls_with`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LinkPolicy {
+    /// Plain HTTP to an upstream server is allowed (a closed lab LAN).
+    pub allow_plain_http: bool,
+    /// This machine serves HTTPS with the certificate of this fingerprint.
+    pub serving_fingerprint: Option<String>,
 }
 
 impl std::fmt::Debug for App {
@@ -152,8 +166,35 @@ impl App {
                 sync_cache: Default::default(),
                 live_attempts: Default::default(),
                 argon2_permits: Arc::new(tokio::sync::Semaphore::new(auth::ARGON2_AT_ONCE)),
+                link: Default::default(),
             }),
         }
+    }
+
+    /// Allows this machine's links to other machines (HQ, a hub) to use plain
+    /// HTTP. Only for a closed lab LAN; it is logged, and every enrolment or
+    /// sync over plain HTTP logs it again.
+    pub fn allow_plain_http(&self) {
+        self.inner
+            .link
+            .lock()
+            .expect("link policy")
+            .allow_plain_http = true;
+        tracing::warn!("plain HTTP is allowed on this machine's links: a closed lab LAN only");
+    }
+
+    /// This machine serves HTTPS with the certificate of `fingerprint`: the
+    /// enrolment tokens it issues carry it, so devices pin it.
+    pub fn serve_tls_with(&self, fingerprint: &str) {
+        self.inner
+            .link
+            .lock()
+            .expect("link policy")
+            .serving_fingerprint = Some(fingerprint.to_owned());
+    }
+
+    pub(crate) fn link(&self) -> LinkPolicy {
+        self.inner.link.lock().expect("link policy").clone()
     }
 
     pub(crate) fn store(&self) -> &Store {

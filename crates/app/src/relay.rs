@@ -60,7 +60,7 @@ impl App {
         PublicKey::from_hex(&key, "device_public_key")
             .map_err(|e| AppError::invalid("device_public_key", e.to_string()))?;
         let enr = self.enrolled().await?;
-        let client = self.client(&enr.server_url)?;
+        let client = self.upstream(&enr)?;
         let e = client.enrol(&req).await.map_err(unavailable)?;
         if e.hq_public_key != enr.hq_public_key || e.centre != enr.centre {
             return Err(AppError::Unavailable(format!(
@@ -182,7 +182,11 @@ impl App {
         for row in &rows {
             let env: SignedEnvelope = serde_json::from_str(&row.envelope)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("relay_queue {}: {e}", row.id)))?;
-            let receipts = client.push_results(&env).await.map_err(unavailable)?;
+            // HQ authenticates its receipts to the desktop whose envelope this is;
+            // the hub holds that desktop's secret hash, so it can check them.
+            let (device, _) = self.device_key_of(&env.device_id).await?;
+            let key = crate::transport::answer_key_from_hash(&device.secret_hash);
+            let receipts = client.push_results(&env, &key).await.map_err(unavailable)?;
             let refused: Vec<&Receipt> = receipts
                 .receipts
                 .iter()

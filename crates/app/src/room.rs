@@ -1043,7 +1043,7 @@ impl App {
     /// commands down. Returns how many attempts the commands changed.
     pub async fn room_round(&self) -> AppResult<u32> {
         let enr = self.enrolled().await?;
-        let client = self.client(&enr.server_url)?;
+        let client = self.upstream(&enr)?;
         let report = self.seat_report().await?;
         let update = client
             .room_heartbeat(&enr.device_secret, &report)

@@ -10,6 +10,7 @@
 //! receipts, and exporting results and a manifest to a folder (a USB stick).
 
 use crate::auth::random_hex;
+use crate::transport::{self, EnrolmentTokenParts, Transport};
 use crate::{App, AppError, AppResult};
 use examhall_domain::events::{verify_chain, StoredEvent};
 use examhall_domain::{AttemptEvent, EventHash, Role, StartCode, Timestamp};
@@ -170,6 +171,32 @@ impl App {
         if centre.is_empty() || centre.len() > 100 {
             return Err(AppError::invalid("centre", "1 to 100 characters"));
         }
+        // The token carries the fingerprint of the server the device will talk
+        // to: this one, or the centre's hub it enrols through.
+        let fingerprint = match req.via_hub.as_deref().map(str::trim) {
+            None | Some("") => self.link().serving_fingerprint,
+            Some(hub) => match self.store().device_tls_fingerprint(hub).await? {
+                Some((c, Some(fp))) if c == centre => Some(fp),
+                Some((c, Some(_))) => {
+                    return Err(AppError::invalid(
+                        "via_hub",
+                        format!("hub `{hub}` serves centre `{c}`, not `{centre}`"),
+                    ))
+                }
+                Some((_, None)) => {
+                    return Err(AppError::invalid(
+                        "via_hub",
+                        format!("`{hub}` did not enrol as a hub serving HTTPS"),
+                    ))
+                }
+                None => {
+                    return Err(AppError::invalid(
+                        "via_hub",
+                        format!("`{hub}` is not an enrolled device"),
+                    ))
+                }
+            },
+        };
         let secret = random_hex(16);
         let now = self.now();
         let expires = Timestamp(now.0 + ENROLMENT_TTL_MS);
@@ -177,7 +204,11 @@ impl App {
             .insert_enrolment_token(&sha256_hex(&secret), centre, actor.user_id, now, expires)
             .await?;
         Ok(EnrolmentToken {
-            token: secret,
+            token: EnrolmentTokenParts {
+                secret,
+                fingerprint,
+            }
+            .to_string(),
             centre: centre.to_owned(),
             expires_at_ms: expires.0,
         })
@@ -196,17 +227,27 @@ impl App {
         if name.is_empty() || name.len() > 100 {
             return Err(AppError::invalid("device_name", "1 to 100 characters"));
         }
+        let parts =
+            EnrolmentTokenParts::parse(&req.token).map_err(|m| AppError::invalid("token", m))?;
+        let tls_fingerprint = match req.tls_fingerprint.as_deref() {
+            None => None,
+            Some(f) => Some(hex::encode(
+                transport::parse_fingerprint(f)
+                    .map_err(|m| AppError::invalid("tls_fingerprint", m))?,
+            )),
+        };
         let new_id = format!("dev-{}", random_hex(8));
         let secret = random_hex(32);
         let (centre, device_id) = self
             .store()
             .enrol_device(
-                &sha256_hex(req.token.trim()),
+                &sha256_hex(&parts.secret),
                 NewDevice {
                     id: &new_id,
                     name,
                     public_key: &req.device_public_key.trim().to_lowercase(),
                     secret_hash: &sha256_hex(&secret),
+                    tls_fingerprint: tls_fingerprint.as_deref(),
                 },
                 self.now(),
             )
@@ -734,12 +775,62 @@ impl App {
     // Desktop
     // ======================================================================
 
-    pub(crate) fn client(&self, url: &str) -> AppResult<HqClient> {
+    /// A client to `url`, pinned to `pin` when it is HTTPS; plain HTTP only when
+    /// this machine allows it (and then logged).
+    pub(crate) fn client(&self, url: &str, pin: Option<&str>) -> AppResult<HqClient> {
+        let link = self.link();
+        let transport = Transport::for_address(url.trim(), pin, link.allow_plain_http);
+        if transport == Transport::PlainAllowed {
+            tracing::warn!(%url, "plain HTTP link (allowed by configuration)");
+        }
         HqClient::new(
             url,
             Duration::from_millis(self.settings().sync_timeout_ms as u64),
+            &transport,
         )
         .map_err(|e| AppError::invalid("server_url", e.to_string()))
+    }
+
+    /// The client to the server this machine enrolled with, pinned as enrolled.
+    pub(crate) fn upstream(&self, enr: &EnrolmentRow) -> AppResult<HqClient> {
+        self.client(&enr.server_url, enr.server_fingerprint.as_deref())
+    }
+
+    /// The key under which the server's answers to this machine are authenticated.
+    pub(crate) fn own_answer_key(enr: &EnrolmentRow) -> [u8; 32] {
+        let secret = enr.device_secret.split_once('.').map_or("", |(_, s)| s);
+        transport::answer_key_from_secret(secret)
+    }
+
+    /// The MAC for an answer to a device (see [`transport::answer_mac`]): the
+    /// device is named by its token (room heartbeats) or by the id in its signed
+    /// envelope (results, manifests).
+    pub async fn device_answer_mac(
+        &self,
+        device: DeviceRef<'_>,
+        path: &str,
+        nonce: &str,
+        body: &[u8],
+    ) -> AppResult<String> {
+        if nonce.is_empty()
+            || nonce.len() > 128
+            || !nonce.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(AppError::invalid(
+                transport::NONCE_HEADER,
+                "1 to 128 letters and digits",
+            ));
+        }
+        let hash = match device {
+            DeviceRef::Token(t) => self.device_by_token(t).await?.secret_hash,
+            DeviceRef::Id(id) => self.device_key_of(id).await?.0.secret_hash,
+        };
+        Ok(transport::answer_mac(
+            &transport::answer_key_from_hash(&hash),
+            path,
+            nonce,
+            body,
+        ))
     }
 
     pub(crate) async fn enrolled(&self) -> AppResult<EnrolmentRow> {
@@ -770,12 +861,15 @@ impl App {
         token: &str,
         device_name: String,
     ) -> AppResult<()> {
-        let client = self.client(server_url)?;
+        // The pin comes with the token, never from whoever answers first.
+        let parts = EnrolmentTokenParts::parse(token).map_err(|m| AppError::invalid("token", m))?;
+        let client = self.client(server_url, parts.fingerprint.as_deref())?;
         let key = SigningKey::generate();
         let req = EnrolRequest {
             token: token.trim().to_owned(),
             device_public_key: key.public().to_hex(),
             device_name,
+            tls_fingerprint: self.link().serving_fingerprint,
         };
         // A lost answer is retried with the same key, which HQ recognises.
         let mut delays = examhall_sync::client::backoff(Duration::from_secs(2)).take(3);
@@ -800,6 +894,7 @@ impl App {
                 device_key: key.to_hex(),
                 device_secret: e.device_token,
                 enrolled_at: self.now().0,
+                server_fingerprint: parts.fingerprint.clone(),
             })
             .await?;
         self.inner.sync_cache.lock().expect("sync cache").relaying = None;
@@ -1060,12 +1155,15 @@ impl App {
 
     async fn sync_round_inner(&self) -> AppResult<SyncRound> {
         let enr = self.enrolled().await?;
-        let client = self.client(&enr.server_url)?;
+        let client = self.upstream(&enr)?;
         let mut round = SyncRound::default();
         // Results first: nothing about packages may keep them on this disk.
         if let Some((ids, env)) = self.upload_batch(&enr).await? {
             round.attempts_sent = ids.len() as u32;
-            let receipts = client.push_results(&env).await.map_err(unavailable)?;
+            let receipts = client
+                .push_results(&env, &Self::own_answer_key(&enr))
+                .await
+                .map_err(unavailable)?;
             let (n, bad) = self.record(&receipts).await?;
             round.receipts_recorded = n;
             round.conflicts = bad;
@@ -1325,6 +1423,15 @@ async fn group_commit(
 }
 
 /// What reading a USB file did.
+/// The device an answer goes to, for [`App::device_answer_mac`].
+#[derive(Debug, Clone, Copy)]
+pub enum DeviceRef<'a> {
+    /// Its device token (`<id>.<secret>`), as it authenticated the request.
+    Token(&'a str),
+    /// Its id, from the signed envelope it sent.
+    Id(&'a str),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum IngestedFile {
     Results(Receipts),

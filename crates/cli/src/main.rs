@@ -216,6 +216,23 @@ struct ServeArgs {
     /// This hub's name, as HQ's administrators see it.
     #[arg(long, default_value = "Centre hub")]
     hub_name: String,
+    /// The server's certificate (PEM, leaf first). Without it the server creates a
+    /// self-signed one in its data directory (tls/) and keeps it; either way it
+    /// prints the certificate's fingerprint, which its enrolment tokens carry.
+    #[arg(
+        long,
+        env = "EXAMHALL_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "plain_http"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, env = "EXAMHALL_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve plain HTTP instead of HTTPS, and allow plain HTTP to --upstream: only
+    /// on a closed lab LAN. Logged at start.
+    #[arg(long)]
+    plain_http: bool,
 }
 
 #[derive(clap::Args)]
@@ -244,6 +261,9 @@ struct SeatArgs {
     min_secs: u64,
     #[arg(long, default_value_t = 2000)]
     heartbeat_ms: u64,
+    /// Allow a plain-HTTP hub address (a closed lab LAN only; logged).
+    #[arg(long)]
+    allow_plain_http: bool,
 }
 
 #[derive(clap::Args)]
@@ -388,6 +408,9 @@ async fn seat(a: SeatArgs) -> anyhow::Result<()> {
         std::sync::Arc::new(examhall_app::SystemClock),
     )
     .await?;
+    if a.allow_plain_http {
+        app.allow_plain_http();
+    }
     let plan = examhall_app::headless::SeatPlan {
         hub: a.hub,
         enrolment_token: a.enrolment_token,
@@ -434,6 +457,21 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(
         &dir.join("hq_ed25519.key"),
     )?);
+    let tls = if a.plain_http {
+        app.allow_plain_http();
+        None
+    } else {
+        let identity = match (&a.tls_cert, &a.tls_key) {
+            (Some(cert), Some(key)) => {
+                examhall_server::tls::TlsIdentity::from_pem_files(cert, key)?
+            }
+            _ => {
+                examhall_server::tls::TlsIdentity::load_or_create(&dir, &[a.addr.ip().to_string()])?
+            }
+        };
+        app.serve_tls_with(identity.fingerprint());
+        Some(identity)
+    };
     if let (Some(upstream), Some(token)) = (&a.upstream, &a.enrolment_token) {
         app.enrol_machine(upstream, token, &a.hub_name)
             .await
@@ -456,11 +494,26 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(a.addr)
         .await
         .with_context(|| format!("listening on {}", a.addr))?;
-    eprintln!(
-        "Examhall server on http://{}/api/docs/",
-        listener.local_addr()?
-    );
-    examhall_server::serve(app, listener, async {
+    match &tls {
+        Some(t) => {
+            eprintln!(
+                "TLS certificate {} (SHA-256 fingerprint {})",
+                t.cert_path().display(),
+                t.fingerprint()
+            );
+            eprintln!(
+                "Examhall server on https://{}/api/docs/",
+                listener.local_addr()?
+            );
+        }
+        None => {
+            eprintln!(
+                "Examhall server on http://{}/api/docs/ (warning: plain HTTP, as --plain-http asks: a closed lab LAN only)",
+                listener.local_addr()?
+            );
+        }
+    }
+    examhall_server::serve_with(app, listener, tls, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
@@ -792,6 +845,7 @@ async fn main() -> anyhow::Result<()> {
                 .arg(&dir)
                 .arg("--addr")
                 .arg(addr.to_string())
+                .arg("--plain-http") // loopback: the bench measures the hub, not TLS
                 .env("RUST_LOG", "warn")
                 .stderr(std::process::Stdio::piped())
                 .spawn()?;

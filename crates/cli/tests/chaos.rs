@@ -11,7 +11,6 @@ use examhall_protocol::{Answer, AttemptRef, LoginRequest, NewUser, SetAnswer, St
 use examhall_testkit::{FakeClock, TempDb, TestBackend};
 use rand::Rng;
 use serde_json::{json, Value};
-use std::io::BufRead;
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -25,7 +24,9 @@ const PER_DESK: usize = 10; // candidates per desktop
 const EXAMS: usize = 50; // 4 × 10 × 50 = 2,000 attempts
 const PASSWORD: &str = "student-pass-1";
 
-fn start_hq(dir: &std::path::Path, addr: SocketAddr, database: &str) -> Child {
+/// HQ as a process over HTTPS (its self-signed certificate, kept in `dir`, so
+/// every restart has the same fingerprint); returns it and that fingerprint.
+fn start_hq(dir: &std::path::Path, addr: SocketAddr, database: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_examhall"))
         .args(["serve", "--init-admin", "admin", "--addr"])
         .arg(addr.to_string())
@@ -37,16 +38,12 @@ fn start_hq(dir: &std::path::Path, addr: SocketAddr, database: &str) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("HQ starts").unwrap();
-        if line.starts_with("Examhall server on http://") {
-            break;
-        }
-    }
-    // Keep draining so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines.by_ref() {});
-    child
+    let banner = examhall_testkit::server_banner(child.stderr.take().unwrap());
+    assert!(banner.base.starts_with("https://"), "{banner:?}");
+    (
+        child,
+        banner.fingerprint.expect("HQ prints its fingerprint"),
+    )
 }
 
 /// Forwards connections to HQ; cuts about one in five, at a random byte, in
@@ -73,9 +70,17 @@ async fn proxy(listener: TcpListener, upstream: SocketAddr, cuts: Arc<AtomicU64>
             if fault < 2 {
                 cuts.fetch_add(1, Ordering::Relaxed);
             }
-            let a = tokio::spawn(pipe(cr, sw, up_limit));
-            let b = tokio::spawn(pipe(sr, cw, down_limit));
-            let _ = tokio::join!(a, b);
+            let mut a = tokio::spawn(pipe(cr, sw, up_limit));
+            let mut b = tokio::spawn(pipe(sr, cw, down_limit));
+            // A cut is a cut both ways: once one direction is cut the other is
+            // dropped too, so the desktop never receives HQ's answer to a
+            // request HQ only half read (a half-close would hand it HQ's 400
+            // "failed to buffer the request body", which is not what a dead
+            // link does).
+            tokio::select! {
+                cut = &mut a => if matches!(cut, Ok(true)) { b.abort() } else { let _ = b.await; },
+                cut = &mut b => if matches!(cut, Ok(true)) { a.abort() } else { let _ = a.await; },
+            }
         });
     }
 }
@@ -84,7 +89,7 @@ async fn pipe(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     limit: Option<usize>,
-) {
+) -> bool {
     let mut buf = vec![0u8; 8192];
     let mut sent = 0usize;
     loop {
@@ -95,7 +100,7 @@ async fn pipe(
         let n = match limit {
             Some(l) if sent + n >= l => {
                 let _ = to.write_all(&buf[..l.saturating_sub(sent)]).await;
-                break; // cut: both halves drop, the peer sees a reset or EOF
+                return true; // cut: the caller drops the other direction too
             }
             _ => n,
         };
@@ -105,6 +110,7 @@ async fn pipe(
         sent += n;
     }
     let _ = to.shutdown().await;
+    false
 }
 
 /// A POST that, like a well-behaved client, waits out the server's per-source
@@ -184,16 +190,24 @@ async fn chaos(backend: TestBackend) {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap()
     };
-    let hq = Arc::new(Mutex::new(start_hq(hq_dir.path(), hq_addr, &database)));
+    let (child, fingerprint) = start_hq(hq_dir.path(), hq_addr, &database);
+    let hq = Arc::new(Mutex::new(child));
     let _guard = KillOnDrop(hq.clone());
+    // HTTPS end to end: the proxy cuts TCP under TLS, and every desktop pins HQ's
+    // certificate from its enrolment token.
     let proxy_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let proxy_url = format!("http://{}", proxy_listener.local_addr().unwrap());
+    let proxy_url = format!("https://{}", proxy_listener.local_addr().unwrap());
     let cuts = Arc::new(AtomicU64::new(0));
     tokio::spawn(proxy(proxy_listener, hq_addr, cuts.clone()));
 
     // Set-up goes straight to HQ: students, a question bank, 50 exams, packages.
-    let http = reqwest::Client::new();
-    let direct = format!("http://{hq_addr}");
+    let http = reqwest::Client::builder()
+        .tls_backend_preconfigured(
+            examhall_app::transport::pinned_client_config(&fingerprint).unwrap(),
+        )
+        .build()
+        .unwrap();
+    let direct = format!("https://{hq_addr}");
     let admin = call(
         &http,
         format!("{direct}/api/users/login/"),
@@ -462,6 +476,7 @@ async fn chaos(backend: TestBackend) {
         let done = sitting_done.clone();
         let dir = hq_dir.path().to_owned();
         let database = database.clone();
+        let fingerprint = fingerprint.clone();
         tokio::task::spawn_blocking(move || {
             let mut kills = 0;
             while !done.load(Ordering::Relaxed) || kills < 3 {
@@ -471,7 +486,12 @@ async fn chaos(backend: TestBackend) {
                 child.wait().unwrap();
                 kills += 1;
                 std::thread::sleep(Duration::from_millis(400));
-                *child = start_hq(&dir, hq_addr, &database);
+                let (restarted, again) = start_hq(&dir, hq_addr, &database);
+                assert_eq!(
+                    again, fingerprint,
+                    "HQ keeps its certificate across restarts"
+                );
+                *child = restarted;
                 if kills >= 6 {
                     break;
                 }

@@ -18,7 +18,8 @@ const SEATS: usize = 20;
 const KILLED: [usize; 2] = [3, 11];
 const PASSWORD: &str = "student-pass-1";
 
-fn start_hub(dir: &std::path::Path, addr: SocketAddr) -> Child {
+/// The room hub as a process over HTTPS; returns it and its fingerprint.
+fn start_hub(dir: &std::path::Path, addr: SocketAddr) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_examhall"))
         .args(["serve", "--init-admin", "admin", "--addr"])
         .arg(addr.to_string())
@@ -29,15 +30,8 @@ fn start_hub(dir: &std::path::Path, addr: SocketAddr) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("the hub starts").unwrap();
-        if line.starts_with("Examhall server on http://") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines.by_ref() {});
-    child
+    let banner = examhall_testkit::server_banner(child.stderr.take().unwrap());
+    (child, banner.fingerprint.expect("the hub serves HTTPS"))
 }
 
 /// A seat process; its JSON milestones are collected as they come.
@@ -187,9 +181,16 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
         .unwrap();
     let procs = Arc::new(Mutex::new(Vec::new()));
     let _reaper = Reaper(procs.clone());
-    procs.lock().unwrap().push(start_hub(&hub_dir, addr));
-    let hub = format!("http://{addr}");
-    let http = reqwest::Client::new();
+    let (child, fingerprint) = start_hub(&hub_dir, addr);
+    procs.lock().unwrap().push(child);
+    // The seats reach the hub over HTTPS, pinned by the fingerprint in their tokens.
+    let hub = format!("https://{addr}");
+    let http = reqwest::Client::builder()
+        .tls_backend_preconfigured(
+            examhall_app::transport::pinned_client_config(&fingerprint).unwrap(),
+        )
+        .build()
+        .unwrap();
 
     // ---- the exam, its package, and an enrolment token per seat ------------------
     let admin = call(
@@ -387,7 +388,12 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
         seat_procs[i] = start_seat(dir.path(), &hub, &tokens[i], i, &code, 0);
     }
     tokio::time::sleep(Duration::from_secs(60).saturating_sub(down.elapsed())).await;
-    procs.lock().unwrap()[0] = start_hub(&hub_dir, addr);
+    let (restarted, again) = start_hub(&hub_dir, addr);
+    assert_eq!(
+        again, fingerprint,
+        "the hub keeps its certificate across restarts"
+    );
+    procs.lock().unwrap()[0] = restarted;
     eprintln!("hub back after {:?}", down.elapsed());
 
     // ---- the killed seats report locked, with their gaps ------------------------

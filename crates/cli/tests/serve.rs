@@ -12,43 +12,175 @@ fn http(addr: &str, request: &str) -> String {
     out
 }
 
-#[test]
-fn serve_starts_answers_and_keeps_its_secret_private() {
+/// Issue 16, point 4: `examhall serve` speaks HTTPS by default, with a
+/// self-signed certificate it creates once (key 0600) and whose fingerprint it
+/// prints. A client pinned to that fingerprint signs in; a plain-HTTP request
+/// gets no answer; a client pinned to another certificate is refused in the
+/// handshake; a restart keeps the same certificate.
+#[tokio::test]
+async fn serve_speaks_https_with_the_certificate_it_prints_and_keeps_secrets_private() {
     let dir = tempfile::tempdir().unwrap();
-    let server = replica(dir.path(), None);
+    let server = replica(dir.path(), None, &[]);
+    assert!(server.base.starts_with("https://"), "{}", server.base);
+    let fp = server
+        .fingerprint
+        .clone()
+        .expect("the fingerprint is printed");
+    let addr = server.base.trim_start_matches("https://").to_owned();
+
+    // Plain HTTP on the same port: no HTTP answer comes back.
+    let plain = http(
+        &addr,
+        "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(!plain.starts_with("HTTP/1.1 200"), "{plain}");
+
+    let pinned = pinned(&fp);
+    let (status, v) = call(
+        &pinned,
+        &server,
+        "/api/users/login/",
+        None,
+        Some(serde_json::json!({"username": "root", "password": "root-password-1"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert!(v["access"].is_string());
+
+    // Pinned to someone else's certificate: the handshake fails, nothing is sent.
+    let other = "00".repeat(32);
+    let err = pinned_client(&other)
+        .get(format!("{}/api/openapi.json", server.base))
+        .send()
+        .await
+        .unwrap_err();
+    let chain = format!("{err:?}");
+    assert!(chain.contains("not the pinned one"), "{chain}");
+
+    drop(server);
+    // The same certificate after a restart: every device's pin still holds.
+    let again = replica(dir.path(), None, &[]);
+    assert_eq!(again.fingerprint.as_deref(), Some(fp.as_str()));
+    drop(again);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let secret = dir.path().join("jwt.secret");
+        assert_eq!(std::fs::read(&secret).unwrap().len(), 32);
+        assert_eq!(
+            mode(&secret),
+            0o600,
+            "the JWT secret is readable by its owner only"
+        );
+        assert_eq!(
+            mode(&dir.path().join("tls/key.pem")),
+            0o600,
+            "the TLS key too"
+        );
+        assert_eq!(mode(&dir.path().join("tls")), 0o700);
+    }
+}
+
+/// Plain HTTP only when asked for, and then said so at start.
+#[test]
+fn plain_http_is_served_only_when_asked_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = replica(dir.path(), None, &["--plain-http"]);
+    assert!(server.base.starts_with("http://"), "{}", server.base);
+    assert!(server.fingerprint.is_none());
+    assert!(server.banner.contains("plain HTTP"), "{}", server.banner);
     let addr = server.base.trim_start_matches("http://").to_owned();
     let doc = http(
         &addr,
         "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     );
     assert!(doc.starts_with("HTTP/1.1 200"), "{doc}");
-    let body = r#"{"username":"root","password":"root-password-1"}"#;
-    let login = http(
-        &addr,
-        &format!(
-            "POST /api/users/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    );
     assert!(
-        login.starts_with("HTTP/1.1 200") && login.contains("\"access\""),
-        "{login}"
+        !dir.path().join("tls").exists(),
+        "no certificate is made for plain HTTP"
     );
-    drop(server);
-    let secret = dir.path().join("jwt.secret");
-    assert_eq!(std::fs::read(&secret).unwrap().len(), 32);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&secret).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "the JWT secret is readable by its owner only");
-    }
+}
+
+/// The operator's own certificate (--tls-cert/--tls-key) is served as given.
+#[tokio::test]
+async fn the_operators_certificate_is_served_and_its_fingerprint_printed() {
+    let made = tempfile::tempdir().unwrap();
+    // A certificate made elsewhere: the self-signed one of another server.
+    drop(replica(made.path(), None, &[]));
+    let (cert, key) = (
+        made.path().join("tls/cert.pem"),
+        made.path().join("tls/key.pem"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let server = replica(
+        dir.path(),
+        None,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let fp = server.fingerprint.clone().unwrap();
+    // The fingerprint is what openssl reports for the certificate (SHA-256 of its DER).
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian's package) is installed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let theirs: String = text
+        .split('=')
+        .nth(1)
+        .unwrap_or_default()
+        .trim()
+        .replace(':', "")
+        .to_lowercase();
+    assert_eq!(fp, theirs, "{text}");
+    let (status, _) = call(&pinned(&fp), &server, "/api/openapi.json", None, None).await;
+    assert_eq!(status, 200);
+    assert!(
+        !dir.path().join("tls").exists(),
+        "no certificate of its own is made"
+    );
+    // A key that is not PEM stops the start, naming the file.
+    std::fs::write(dir.path().join("bad.pem"), "not a key").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_examhall"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .args(["--tls-cert", cert.to_str().unwrap(), "--tls-key"])
+        .arg(dir.path().join("bad.pem"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.pem") && err.contains("private key"),
+        "{err}"
+    );
+}
+
+fn pinned_client(fp: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(examhall_app::transport::pinned_client_config(fp).unwrap())
+        .build()
+        .unwrap()
+}
+
+fn pinned(fp: &str) -> reqwest::Client {
+    pinned_client(fp)
 }
 
 /// A running `examhall serve`, killed when dropped.
 struct Replica {
     child: std::process::Child,
     base: String,
+    fingerprint: Option<String>,
+    /// The line announcing the address.
+    banner: String,
 }
 
 impl Drop for Replica {
@@ -60,11 +192,12 @@ impl Drop for Replica {
 
 /// `examhall serve` on a free port, creating the administrator `root`; on the
 /// data directory's SQLite file unless `database` names another.
-fn replica(dir: &std::path::Path, database: Option<&str>) -> Replica {
+fn replica(dir: &std::path::Path, database: Option<&str>, extra: &[&str]) -> Replica {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_examhall"));
     cmd.args(["serve", "--addr", "127.0.0.1:0", "--init-admin", "root"])
         .arg("--data-dir")
-        .arg(dir);
+        .arg(dir)
+        .args(extra);
     if let Some(db) = database {
         cmd.args(["--database", db]);
     }
@@ -75,18 +208,28 @@ fn replica(dir: &std::path::Path, database: Option<&str>) -> Replica {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = loop {
+    let mut fingerprint = None;
+    let (base, banner) = loop {
         let line = lines
             .next()
             .expect("the server prints its address")
             .unwrap();
+        if let Some(fp) = line.split("SHA-256 fingerprint ").nth(1) {
+            fingerprint = Some(fp.trim_end_matches(')').to_owned());
+        }
         if let Some(rest) = line.strip_prefix("Examhall server on ") {
-            break rest.trim_end_matches("/api/docs/").to_owned();
+            let url = rest.split_whitespace().next().unwrap_or_default();
+            break (url.trim_end_matches("/api/docs/").to_owned(), line.clone());
         }
     };
     // Keep draining the log so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines.by_ref() {});
-    Replica { child, base }
+    Replica {
+        child,
+        base,
+        fingerprint,
+        banner,
+    }
 }
 
 async fn call(
@@ -123,9 +266,10 @@ async fn two_servers_share_one_postgres_database() {
     let db = TempDb::on(TestBackend::Postgres).await;
     let url = db.path.display().to_string();
     let dir = tempfile::tempdir().unwrap();
-    let a = replica(dir.path(), Some(&url));
-    let b = replica(dir.path(), Some(&url)); // shares a's jwt.secret through the data dir
-    let http = reqwest::Client::new();
+    let a = replica(dir.path(), Some(&url), &[]);
+    let b = replica(dir.path(), Some(&url), &[]); // shares a's jwt.secret and certificate
+    assert_eq!(a.fingerprint, b.fingerprint);
+    let http = pinned(a.fingerprint.as_deref().unwrap());
 
     let login = |r: &'static str, who: &'static str, pw: &'static str| {
         let (http, srv) = (http.clone(), if r == "a" { &a } else { &b });

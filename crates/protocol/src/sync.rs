@@ -15,6 +15,10 @@ use utoipa::ToSchema;
 pub struct NewEnrolment {
     /// The centre the enrolled desktops belong to (packages are published per centre).
     pub centre: String,
+    /// The device id of that centre's hub the desktop will enrol through, if any:
+    /// the token then carries the hub's certificate fingerprint instead of HQ's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via_hub: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +39,10 @@ pub struct EnrolRequest {
     pub device_public_key: String,
     /// A name for the machine, shown to administrators ("Lab 2, seat 14").
     pub device_name: String,
+    /// The fingerprint of the enrolling machine's own serving certificate, when it
+    /// is a hub that serves HTTPS to desktops.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

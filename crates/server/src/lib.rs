@@ -3,6 +3,8 @@
 //! bearer token and the body, call one `App` method, map the error to a status
 //! and a JSON body `{code, message, field}`.
 
+pub mod tls;
+
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{
     ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, State,
@@ -144,6 +146,47 @@ impl<S: Send + Sync> FromRequestParts<S> for Source {
                 .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
         ))
     }
+}
+
+/// The nonce a device sent with a request whose answer it will act on (room
+/// heartbeats, result uploads, manifest checks); see [`device_answer`].
+pub struct Nonce(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Nonce {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Nonce(
+            parts
+                .headers
+                .get(examhall_app::transport::NONCE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim().to_owned()),
+        ))
+    }
+}
+
+/// A JSON answer to a device, with a MAC under that device's enrolment secret
+/// over the request's nonce, the route and the exact bytes, when it sent a nonce.
+async fn device_answer<T: serde::Serialize>(
+    app: &App,
+    device: examhall_app::sync::DeviceRef<'_>,
+    path: &str,
+    nonce: Nonce,
+    value: &T,
+) -> Reply<Response> {
+    let body = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
+    let mac = match nonce.0 {
+        Some(n) => Some(app.device_answer_mac(device, path, &n, &body).await?),
+        None => None,
+    };
+    let mut resp = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if let Some(mac) = mac {
+        resp.headers_mut().insert(
+            examhall_app::transport::MAC_HEADER,
+            header::HeaderValue::from_str(&mac).expect("hex is a valid header value"),
+        );
+    }
+    Ok(resp)
 }
 
 /// Requests one source may make to the routes that check a secret (sign-in,
@@ -515,18 +558,38 @@ async fn package_bytes(
     responses((status = 200, body = Receipts), (status = 400, body = ErrorBody)))]
 async fn results_up(
     State(app): State<App>,
+    nonce: Nonce,
     Body(env): Body<SignedEnvelope>,
-) -> Reply<Json<Receipts>> {
-    Ok(Json(app.ingest_results(env).await?))
+) -> Reply<Response> {
+    let device = env.device_id.clone();
+    let receipts = app.ingest_results(env).await?;
+    device_answer(
+        &app,
+        examhall_app::sync::DeviceRef::Id(&device),
+        "/api/sync/results/",
+        nonce,
+        &receipts,
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/api/sync/manifest/", request_body = SignedEnvelope,
     responses((status = 200, body = ManifestCheck), (status = 400, body = ErrorBody)))]
 async fn manifest(
     State(app): State<App>,
+    nonce: Nonce,
     Body(env): Body<SignedEnvelope>,
-) -> Reply<Json<ManifestCheck>> {
-    Ok(Json(app.check_manifest(env).await?))
+) -> Reply<Response> {
+    let device = env.device_id.clone();
+    let check = app.check_manifest(env).await?;
+    device_answer(
+        &app,
+        examhall_app::sync::DeviceRef::Id(&device),
+        "/api/sync/manifest/",
+        nonce,
+        &check,
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/sync/incidents/",
@@ -551,9 +614,18 @@ async fn open_package(
 async fn room_heartbeat(
     State(app): State<App>,
     Bearer(t): Bearer,
+    nonce: Nonce,
     Body(req): Body<SeatReport>,
-) -> Reply<Json<RoomUpdate>> {
-    Ok(Json(app.room_heartbeat(&t, req).await?))
+) -> Reply<Response> {
+    let update = app.room_heartbeat(&t, req).await?;
+    device_answer(
+        &app,
+        examhall_app::sync::DeviceRef::Token(&t),
+        "/api/sync/room/",
+        nonce,
+        &update,
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/api/bank/import/", request_body = ImportRequest,
@@ -956,6 +1028,38 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(app, listener, None, shutdown).await
+}
+
+/// Serves the API over HTTPS with `tls` (see [`tls::TlsIdentity`]).
+pub async fn serve_api_tls(
+    app: App,
+    listener: tokio::net::TcpListener,
+    tls: &tls::TlsIdentity,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    tracing::info!(addr = ?listener.local_addr().ok(), fingerprint = tls.fingerprint(), "serving the API over HTTPS");
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    let config = axum_server::tls_rustls::RustlsConfig::from_config(tls.server_config());
+    axum_server::from_tcp_rustls(listener.into_std()?, config)?
+        .handle(handle)
+        .serve(router(app).into_make_service_with_connect_info::<SocketAddr>())
+        .await
+}
+
+/// The server (API, grading worker, relay loop) over HTTPS when `tls` is given,
+/// else over plain HTTP (which the caller has been told to allow, and logs).
+pub async fn serve_with(
+    app: App,
+    listener: tokio::net::TcpListener,
+    tls: Option<tls::TlsIdentity>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(app.worker().run(stop_rx.clone()));
     // A hub (a server enrolled with an upstream) relays to it: every 10 s when
@@ -965,7 +1069,10 @@ pub async fn serve(
         std::time::Duration::from_secs(60),
         stop_rx,
     ));
-    let result = serve_api(app, listener, shutdown).await;
+    let result = match tls {
+        Some(t) => serve_api_tls(app, listener, &t, shutdown).await,
+        None => serve_api(app, listener, shutdown).await,
+    };
     let _ = stop_tx.send(true);
     let _ = worker.await;
     let _ = relay.await;

@@ -23,7 +23,16 @@ struct Server {
     http: reqwest::Client,
     clock: Arc<FakeClock>,
     db: TempDb,
+    fingerprint: String,
+    _tls_dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+fn pinned(fp: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(examhall_app::transport::pinned_client_config(fp).unwrap())
+        .build()
+        .unwrap()
 }
 
 impl Server {
@@ -42,15 +51,25 @@ impl Server {
         })
         .await
         .unwrap();
+        // Served over HTTPS, as `examhall serve` does by default.
+        let tls_dir = tempfile::tempdir().unwrap();
+        let tls = examhall_server::tls::TlsIdentity::load_or_create(tls_dir.path(), &[]).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let base = format!("https://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(examhall_server::serve(app, listener, async {
-            let _ = rx.await;
-        }));
+        tokio::spawn(examhall_server::serve_with(
+            app,
+            listener,
+            Some(tls.clone()),
+            async {
+                let _ = rx.await;
+            },
+        ));
         Server {
             base,
-            http: reqwest::Client::new(),
+            http: pinned(tls.fingerprint()),
+            fingerprint: tls.fingerprint().to_owned(),
+            _tls_dir: tls_dir,
             clock,
             db,
             _stop: tx,
@@ -637,8 +656,11 @@ async fn the_bank_imports_searches_and_publishes_over_http(backend: TestBackend)
 }
 
 /// A client whose connections come from `ip` (any address of 127.0.0.0/8).
-fn client_from(ip: [u8; 4]) -> reqwest::Client {
+fn client_from(srv: &Server, ip: [u8; 4]) -> reqwest::Client {
     reqwest::Client::builder()
+        .tls_backend_preconfigured(
+            examhall_app::transport::pinned_client_config(&srv.fingerprint).unwrap(),
+        )
         .local_address(std::net::IpAddr::from(ip))
         .build()
         .unwrap()
@@ -682,7 +704,7 @@ async fn login_at(base: &str, http: &reqwest::Client, user: &str, password: &str
 /// username could keep that person out), and nothing limited one source.
 async fn login_throttles_hold_under_concurrency_and_follow_the_source(backend: TestBackend) {
     let srv = Server::start(backend).await;
-    let attacker = client_from([127, 0, 0, 1]);
+    let attacker = client_from(&srv, [127, 0, 0, 1]);
     let guesses: Vec<_> = (0..20)
         .map(|i| {
             let (base, http) = (srv.base.clone(), attacker.clone());
@@ -712,7 +734,7 @@ async fn login_throttles_hold_under_concurrency_and_follow_the_source(backend: T
         StatusCode::TOO_MANY_REQUESTS
     );
     // ...but the administrator, elsewhere, is not kept out.
-    let elsewhere = client_from([127, 0, 0, 2]);
+    let elsewhere = client_from(&srv, [127, 0, 0, 2]);
     let admin = login_token(&elsewhere, &srv.base, "admin", "admin-password-1").await;
     // An administrator lifts the block; only administrators may.
     let (s, _) = srv
@@ -747,7 +769,7 @@ async fn login_throttles_hold_under_concurrency_and_follow_the_source(backend: T
     );
 
     // One source flooding registration is limited, with the API's JSON error.
-    let flood = client_from([127, 0, 0, 3]);
+    let flood = client_from(&srv, [127, 0, 0, 3]);
     let mut limited = None;
     for i in 0..60 {
         let resp = flood

@@ -32,7 +32,7 @@ async fn a_hub_relays_packages_down_and_results_up_across_an_hq_outage(backend: 
             &desk.admin,
             EnrolDesktop {
                 server_url: hub.base.clone(),
-                token: hq.enrolment("north").await.token,
+                token: hq.enrolment_via("north", &hub).await.token,
                 device_name: "Lab 1, seat 1".into(),
             },
         )
@@ -81,7 +81,7 @@ async fn a_hub_relays_packages_down_and_results_up_across_an_hq_outage(backend: 
     desk.grade_all().await;
 
     // HQ goes away. The hub takes custody: the desktop's results are receipted.
-    let hq_addr = hq.base.trim_start_matches("http://").to_owned();
+    let hq_addr = hq.base.trim_start_matches("https://").to_owned();
     hq.stop().await;
     let round = desk.app.sync_round().await.unwrap();
     assert_eq!((round.attempts_sent, round.receipts_recorded), (2, 2));
@@ -102,7 +102,7 @@ async fn a_hub_relays_packages_down_and_results_up_across_an_hq_outage(backend: 
         .unwrap();
     let env: SignedEnvelope =
         serde_json::from_str(&std::fs::read_to_string(&out.results_file).unwrap()).unwrap();
-    let resp = reqwest::Client::new()
+    let resp = common::pinned_http(hub.tls.fingerprint())
         .post(format!("{}/api/sync/results/", hub.base))
         .json(&env)
         .send()
@@ -169,7 +169,7 @@ async fn a_hub_relays_packages_down_and_results_up_across_an_hq_outage(backend: 
             &desk2.admin,
             EnrolDesktop {
                 server_url: hub.base.clone(),
-                token: hq.enrolment("north").await.token,
+                token: hq.enrolment_via("north", &hub).await.token,
                 device_name: "Lab 1, seat 2".into(),
             },
         )

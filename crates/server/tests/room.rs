@@ -394,7 +394,7 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
             &desk.admin,
             EnrolDesktop {
                 server_url: hub.base.clone(),
-                token: hq.enrolment("north").await.token,
+                token: hq.enrolment_via("north", &hub).await.token,
                 device_name: "Hall A, seat 1".into(),
             },
         )

@@ -655,8 +655,9 @@ async fn results_go_up_first_and_no_package_trouble_keeps_them_down(backend: Tes
     hq.student("bob").await;
     let pkg = hq.publish(exam, "north", &["ann", "bob"]).await;
     let enrol = hq.enrolment("north").await;
-    let link = FaultyLink::to(&hq.base).await;
+    let link = FaultyLink::to(&hq).await;
     let desk = Desk::new().await;
+    desk.app.allow_plain_http(); // the faulty link is plain HTTP on loopback
     desk.app
         .enrol_with_hq(
             &desk.admin,

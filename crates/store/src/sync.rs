@@ -23,6 +23,8 @@ pub struct NewDevice<'a> {
     pub name: &'a str,
     pub public_key: &'a str,
     pub secret_hash: &'a str,
+    /// A hub's own serving certificate's fingerprint, if it serves HTTPS.
+    pub tls_fingerprint: Option<&'a str>,
 }
 
 /// Why an enrolment token did not enrol.
@@ -64,6 +66,8 @@ pub struct EnrolmentRow {
     pub device_key: String,
     pub device_secret: String,
     pub enrolled_at: i64,
+    /// The pinned certificate fingerprint of `server_url` (None: plain HTTP).
+    pub server_fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
@@ -587,11 +591,14 @@ impl Store {
                 let Some(id) = same else {
                     return Ok(Err(EnrolRefusal::Used));
                 };
-                sqlx::query("UPDATE devices SET secret_hash = $2 WHERE id = $1")
-                    .bind(&id)
-                    .bind(d.secret_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE devices SET secret_hash = $2, tls_fingerprint = $3 WHERE id = $1",
+                )
+                .bind(&id)
+                .bind(d.secret_hash)
+                .bind(d.tls_fingerprint)
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 return Ok(Ok((centre, id)));
             }
@@ -604,7 +611,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO devices (id, centre, name, public_key, secret_hash, enrolled_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO devices (id, centre, name, public_key, secret_hash, enrolled_at, tls_fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(d.id)
         .bind(&centre)
@@ -612,11 +619,26 @@ impl Store {
         .bind(d.public_key)
         .bind(d.secret_hash)
         .bind(now.0)
+        .bind(d.tls_fingerprint)
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e, "a device with this public key"))?;
         tx.commit().await?;
         Ok(Ok((centre, d.id.to_owned())))
+    }
+
+    /// An enrolled device's centre and its serving certificate's fingerprint
+    /// (a hub that serves HTTPS has one).
+    pub async fn device_tls_fingerprint(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        Ok(
+            sqlx::query_as("SELECT centre, tls_fingerprint FROM devices WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?,
+        )
     }
 
     pub async fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
@@ -910,8 +932,8 @@ impl Store {
 
     pub async fn enrolment(&self) -> Result<Option<EnrolmentRow>> {
         Ok(sqlx::query_as(
-            "SELECT server_url, device_id, centre, hq_public_key, device_key, device_secret, enrolled_at \
-             FROM enrolment WHERE id = 1",
+            "SELECT server_url, device_id, centre, hq_public_key, device_key, device_secret, enrolled_at, \
+             server_fingerprint FROM enrolment WHERE id = 1",
         )
         .fetch_optional(&self.read)
         .await?)
@@ -919,8 +941,8 @@ impl Store {
 
     pub async fn save_enrolment(&self, e: &EnrolmentRow) -> Result<()> {
         sqlx::query(
-            "INSERT INTO enrolment (id, server_url, device_id, centre, hq_public_key, device_key, device_secret, enrolled_at) \
-             VALUES (1, $1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO enrolment (id, server_url, device_id, centre, hq_public_key, device_key, device_secret, enrolled_at, server_fingerprint) \
+             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&e.server_url)
         .bind(&e.device_id)
@@ -929,6 +951,7 @@ impl Store {
         .bind(&e.device_key)
         .bind(&e.device_secret)
         .bind(e.enrolled_at)
+        .bind(&e.server_fingerprint)
         .execute(&self.write)
         .await
         .map_err(|e| conflict_on_unique(e, "an enrolment"))?;

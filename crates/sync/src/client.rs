@@ -1,6 +1,7 @@
 //! The desktop's (or hub's) HTTP client to HQ. Every call has a timeout; callers
 //! decide about retrying with [`SyncError::is_retryable`] and [`backoff`].
 
+use crate::tls::{verify_answer_mac, Transport, MAC_HEADER, NONCE_HEADER};
 use examhall_protocol::sync::{
     EnrolRequest, Enrolled, ManifestCheck, PackageListing, Receipts, SignedEnvelope,
 };
@@ -21,16 +22,23 @@ pub enum SyncError {
     },
     #[error("HQ's answer is unreadable: {0}")]
     BadResponse(String),
-    /// The configured server address is not usable.
+    /// The configured server address is not usable (or its transport is not
+    /// allowed: see [`crate::tls::Transport`]).
     #[error("{0}")]
     BadAddress(String),
+    /// An answer the device would act on did not carry a valid MAC under its
+    /// enrolment secret: something else answered in the server's place.
+    #[error("{0}")]
+    Unauthenticated(String),
 }
 
 impl SyncError {
     /// Whether trying again later may succeed (no answer, or a server-side failure).
     pub fn is_retryable(&self) -> bool {
         match self {
-            SyncError::Unreachable(_) | SyncError::BadResponse(_) => true,
+            SyncError::Unreachable(_)
+            | SyncError::BadResponse(_)
+            | SyncError::Unauthenticated(_) => true,
             SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
             SyncError::BadAddress(_) => false,
         }
@@ -64,19 +72,35 @@ struct ErrorBody {
 }
 
 impl HqClient {
-    /// `base` is the server's root, e.g. `http://hq.example:8080`.
-    pub fn new(base: &str, timeout: Duration) -> Result<HqClient, SyncError> {
+    /// `base` is the server's root, e.g. `https://hq.example:8443`. `transport`
+    /// says how it may be reached: HTTPS trusting only a pinned certificate, or
+    /// plain HTTP where this machine allows it; anything else is refused here.
+    pub fn new(
+        base: &str,
+        timeout: Duration,
+        transport: &Transport,
+    ) -> Result<HqClient, SyncError> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(SyncError::BadAddress(format!(
                 "server address `{base}` must start with http:// or https://"
             )));
         }
-        let http = reqwest::Client::builder()
+        transport.check(&base).map_err(SyncError::BadAddress)?;
+        let mut builder = reqwest::Client::builder()
             .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .connect_timeout(timeout.min(Duration::from_secs(5)));
+        builder = match transport {
+            Transport::Pinned(pin) => builder
+                .tls_backend_preconfigured(
+                    crate::tls::pinned_client_config(pin).map_err(SyncError::BadAddress)?,
+                )
+                .https_only(true),
+            _ => builder.tls_backend_preconfigured(crate::tls::no_tls_client_config()),
+        };
+        let http = builder
             .build()
-            .map_err(|e| SyncError::BadAddress(e.to_string()))?;
+            .map_err(|e| SyncError::BadAddress(error_chain(&e)))?;
         Ok(HqClient { base, http })
     }
 
@@ -124,6 +148,44 @@ impl HqClient {
         serde_json::from_slice(&body).map_err(|e| SyncError::BadResponse(e.to_string()))
     }
 
+    /// A request whose answer the device acts on: it carries a fresh nonce, and
+    /// the answer must carry a MAC over that nonce, the path and its exact bytes
+    /// under the key from the device's enrolment secret.
+    async fn authenticated<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+        path: &str,
+        key: &[u8; 32],
+    ) -> Result<T, SyncError> {
+        let nonce = hex::encode(crate::random::<16>());
+        let resp = self.send(req.header(NONCE_HEADER, &nonce)).await?;
+        let mac = resp
+            .headers()
+            .get(MAC_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Unreachable(error_chain(&e)))?;
+        match mac {
+            Some(m) if verify_answer_mac(key, path, &nonce, &body, &m) => {}
+            found => {
+                return Err(SyncError::Unauthenticated(format!(
+                    "the answer from {} to {path} is {} under this device's enrolment secret; \
+                     it was not acted on",
+                    self.base,
+                    if found.is_some() {
+                        "not authenticated"
+                    } else {
+                        "unsigned"
+                    }
+                )))
+            }
+        }
+        serde_json::from_slice(&body).map_err(|e| SyncError::BadResponse(e.to_string()))
+    }
+
     pub async fn enrol(&self, req: &EnrolRequest) -> Result<Enrolled, SyncError> {
         self.json(
             self.http
@@ -157,11 +219,20 @@ impl HqClient {
             .to_vec())
     }
 
-    pub async fn push_results(&self, env: &SignedEnvelope) -> Result<Receipts, SyncError> {
-        self.json(
-            self.http
-                .post(format!("{}/api/sync/results/", self.base))
-                .json(env),
+    /// Uploads a signed result batch. The receipts must be authenticated under
+    /// `answer_key`, the key of the device whose envelope this is
+    /// ([`crate::tls::answer_key_from_secret`]): a forged receipt would make the
+    /// device believe results are safe that are not.
+    pub async fn push_results(
+        &self,
+        env: &SignedEnvelope,
+        answer_key: &[u8; 32],
+    ) -> Result<Receipts, SyncError> {
+        const PATH: &str = "/api/sync/results/";
+        self.authenticated(
+            self.http.post(format!("{}{PATH}", self.base)).json(env),
+            PATH,
+            answer_key,
         )
         .await
     }
@@ -173,11 +244,15 @@ impl HqClient {
         device_token: &str,
         report: &examhall_protocol::room::SeatReport,
     ) -> Result<examhall_protocol::room::RoomUpdate, SyncError> {
-        self.json(
+        const PATH: &str = "/api/sync/room/";
+        let secret = device_token.split_once('.').map_or("", |(_, s)| s);
+        self.authenticated(
             self.http
-                .post(format!("{}/api/sync/room/", self.base))
+                .post(format!("{}{PATH}", self.base))
                 .bearer_auth(device_token)
                 .json(report),
+            PATH,
+            &crate::tls::answer_key_from_secret(secret),
         )
         .await
     }
@@ -211,11 +286,18 @@ impl HqClient {
         .await
     }
 
-    pub async fn check_manifest(&self, env: &SignedEnvelope) -> Result<ManifestCheck, SyncError> {
-        self.json(
-            self.http
-                .post(format!("{}/api/sync/manifest/", self.base))
-                .json(env),
+    /// Asks the server to check a signed manifest; the answer is authenticated
+    /// like receipts are.
+    pub async fn check_manifest(
+        &self,
+        env: &SignedEnvelope,
+        answer_key: &[u8; 32],
+    ) -> Result<ManifestCheck, SyncError> {
+        const PATH: &str = "/api/sync/manifest/";
+        self.authenticated(
+            self.http.post(format!("{}{PATH}", self.base)).json(env),
+            PATH,
+            answer_key,
         )
         .await
     }
@@ -251,11 +333,26 @@ mod tests {
     #[tokio::test]
     async fn an_unreachable_server_is_a_retryable_error() {
         // Nothing listens on port 9 of loopback (discard, never started here).
-        let c = HqClient::new("http://127.0.0.1:9", Duration::from_secs(2)).unwrap();
+        let c = HqClient::new(
+            "http://127.0.0.1:9",
+            Duration::from_secs(2),
+            &Transport::PlainAllowed,
+        )
+        .unwrap();
         let e = c.packages("x").await.unwrap_err();
         assert!(matches!(e, SyncError::Unreachable(_)), "{e:?}");
         assert!(e.is_retryable());
-        let bad = HqClient::new("ftp://x", Duration::from_secs(1)).unwrap_err();
+        let bad =
+            HqClient::new("ftp://x", Duration::from_secs(1), &Transport::PlainAllowed).unwrap_err();
         assert!(matches!(bad, SyncError::BadAddress(_)) && !bad.is_retryable());
+        // Plain HTTP that the machine does not allow, and HTTPS without a pin.
+        for (url, t) in [
+            ("http://127.0.0.1:9", Transport::Refused),
+            ("https://127.0.0.1:9", Transport::Refused),
+            ("https://127.0.0.1:9", Transport::PlainAllowed),
+        ] {
+            let e = HqClient::new(url, Duration::from_secs(1), &t).unwrap_err();
+            assert!(matches!(e, SyncError::BadAddress(_)), "{url} {t:?}: {e:?}");
+        }
     }
 }

@@ -5,6 +5,8 @@
 //!   key that is itself sealed under a key derived (argon2id) from the start code.
 //! - [`envelope`]: device-signed result batches and manifests.
 //! - [`client`]: the HTTP client to HQ (reqwest) with backoff and jitter.
+//! - [`tls`]: certificates pinned by fingerprint (rustls), plain HTTP only where
+//!   allowed, and answers authenticated under a device's enrolment secret.
 //! - [`watch`]: the watched USB inbox folder (notify).
 //!
 //! Everything here except `client` and `watch` is pure: bytes in, bytes out.
@@ -13,6 +15,7 @@ pub mod client;
 pub mod envelope;
 pub mod keys;
 pub mod package;
+pub mod tls;
 pub mod watch;
 
 pub use client::{HqClient, SyncError};

@@ -168,3 +168,35 @@ macro_rules! on_both_backends {
         )*
     };
 }
+
+/// What a started `examhall serve` process printed about itself.
+#[derive(Debug, Clone)]
+pub struct ServerBanner {
+    /// `https://addr` (or `http://addr` with `--plain-http`).
+    pub base: String,
+    /// The certificate's SHA-256 fingerprint, when it serves HTTPS.
+    pub fingerprint: Option<String>,
+}
+
+/// Reads a starting `examhall serve`'s stderr until it prints its address, then
+/// keeps draining it on a thread so the server never blocks on a full pipe.
+pub fn server_banner(stderr: std::process::ChildStderr) -> ServerBanner {
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let mut fingerprint = None;
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .expect("stderr is text");
+        if let Some(rest) = line.split("SHA-256 fingerprint ").nth(1) {
+            fingerprint = Some(rest.trim_end_matches(')').trim().to_owned());
+        }
+        if let Some(rest) = line.strip_prefix("Examhall server on ") {
+            let url = rest.split_whitespace().next().unwrap_or_default();
+            break url.trim_end_matches("/api/docs/").to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    ServerBanner { base, fingerprint }
+}

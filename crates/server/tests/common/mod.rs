@@ -11,9 +11,21 @@ use std::sync::Arc;
 
 pub const STUDENT_PASSWORD: &str = "student-pass-1";
 
+/// A reqwest client that trusts only the certificate with fingerprint `fp`.
+pub fn pinned_http(fp: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(examhall_app::transport::pinned_client_config(fp).unwrap())
+        .build()
+        .unwrap()
+}
+
 pub struct Hq {
     pub base: String,
     pub http: reqwest::Client,
+    /// HQ serves HTTPS with this certificate (self-signed, as `examhall serve`
+    /// makes one); its enrolment tokens carry the fingerprint.
+    pub tls: examhall_server::tls::TlsIdentity,
+    _tls_dir: tempfile::TempDir,
     pub app: App,
     pub clock: Arc<FakeClock>,
     pub db: TempDb,
@@ -32,6 +44,9 @@ impl Hq {
         app.enable_jwt(b"0123456789abcdef0123456789abcdef-test-secret")
             .unwrap();
         app.enable_hq_signing(examhall_sync::SigningKey::generate());
+        let tls_dir = tempfile::tempdir().unwrap();
+        let tls = examhall_server::tls::TlsIdentity::load_or_create(tls_dir.path(), &[]).unwrap();
+        app.serve_tls_with(tls.fingerprint());
         app.create_first_admin(NewUser {
             username: "admin".into(),
             display_name: "Ada Admin".into(),
@@ -42,7 +57,9 @@ impl Hq {
         .unwrap();
         let mut hq = Hq {
             base: String::new(),
-            http: reqwest::Client::new(),
+            http: pinned_http(tls.fingerprint()),
+            tls,
+            _tls_dir: tls_dir,
             app,
             clock,
             db,
@@ -59,11 +76,12 @@ impl Hq {
     /// Serves on `addr` (port 0: any free port).
     pub async fn listen(&mut self, addr: &str) {
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-        self.base = format!("http://{}", listener.local_addr().unwrap());
+        self.base = format!("https://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        self.task = Some(tokio::spawn(examhall_server::serve(
+        self.task = Some(tokio::spawn(examhall_server::serve_with(
             self.app.clone(),
             listener,
+            Some(self.tls.clone()),
             async {
                 let _ = rx.await;
             },
@@ -154,6 +172,20 @@ impl Hq {
                 "/api/sync/enrolments/",
                 Some(&self.admin),
                 json!({"centre": centre}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// A token for a desktop that enrols through `hub` (it carries the hub's
+    /// certificate fingerprint, which the hub gave HQ when it enrolled).
+    pub async fn enrolment_via(&self, centre: &str, hub: &Hub) -> EnrolmentToken {
+        let (s, v) = self
+            .post(
+                "/api/sync/enrolments/",
+                Some(&self.admin),
+                json!({"centre": centre, "via_hub": hub.device_id().await}),
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -289,12 +321,15 @@ impl Desk {
     }
 }
 
-/// A centre hub: a server on its own SQLite file, enrolled with HQ.
+/// A centre hub: a server on its own SQLite file, enrolled with HQ, serving its
+/// desktops over HTTPS with its own certificate.
 pub struct Hub {
     pub app: App,
     pub base: String,
     /// An administrator session on the hub (its status screen needs one).
     pub admin: String,
+    pub tls: examhall_server::tls::TlsIdentity,
+    _tls_dir: tempfile::TempDir,
     _db: TempDb,
 }
 
@@ -315,19 +350,37 @@ impl Hub {
             .await
             .unwrap()
             .token;
+        let tls_dir = tempfile::tempdir().unwrap();
+        let tls = examhall_server::tls::TlsIdentity::load_or_create(tls_dir.path(), &[]).unwrap();
+        app.serve_tls_with(tls.fingerprint());
         app.enrol_machine(&hq.base, token, "North hub")
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = examhall_server::router(app.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        let base = format!("https://{}", listener.local_addr().unwrap());
+        let (served, identity) = (app.clone(), tls.clone());
+        tokio::spawn(async move {
+            examhall_server::serve_api_tls(served, listener, &identity, std::future::pending())
+                .await
+        });
         Hub {
             app,
             base,
             admin,
+            tls,
+            _tls_dir: tls_dir,
             _db: db,
         }
+    }
+
+    /// The hub's device id at HQ.
+    pub async fn device_id(&self) -> String {
+        self.app
+            .sync_status(&self.admin)
+            .await
+            .unwrap()
+            .device_id
+            .expect("the hub is enrolled")
     }
 }
 
@@ -352,14 +405,16 @@ pub struct FaultyLink {
 }
 
 impl FaultyLink {
-    pub async fn to(upstream: &str) -> FaultyLink {
+    /// A plain-HTTP link in front of HQ (desktops behind it must allow plain HTTP).
+    pub async fn to(hq: &Hq) -> FaultyLink {
+        let upstream = hq.base.as_str();
         use axum::body::Bytes;
         use axum::extract::State;
         use axum::http::{HeaderMap, Method, Uri};
         use axum::response::IntoResponse;
         use std::sync::atomic::Ordering;
         let fault = Arc::new(std::sync::atomic::AtomicU8::new(Fault::None as u8));
-        let state = (upstream.to_owned(), fault.clone(), reqwest::Client::new());
+        let state = (upstream.to_owned(), fault.clone(), hq.http.clone());
         async fn forward(
             State((up, fault, http)): State<(
                 String,
@@ -397,14 +452,23 @@ impl FaultyLink {
                 .headers()
                 .get("content-type")
                 .map(|v| v.to_str().unwrap_or("").to_owned());
+            let resp_mac = resp
+                .headers()
+                .get(examhall_app::transport::MAC_HEADER)
+                .map(|v| v.to_str().unwrap_or("").to_owned());
             let mut bytes = resp.bytes().await.unwrap().to_vec();
             if packages && !listing && mode == Fault::CorruptPackages as u8 && !bytes.is_empty() {
                 let mid = bytes.len() / 2;
                 bytes[mid] ^= 0x55;
             }
+            let mac = resp_mac;
             let mut out = (status, bytes).into_response();
             if let Some(c) = ctype {
                 out.headers_mut().insert("content-type", c.parse().unwrap());
+            }
+            if let Some(m) = mac {
+                out.headers_mut()
+                    .insert(examhall_app::transport::MAC_HEADER, m.parse().unwrap());
             }
             out
         }
