@@ -262,17 +262,28 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         d.close()
 
 
-def http(method, url, token=None, body=None):
-    """A JSON request to the hub's API (standard library only)."""
+def http(method, url, token=None, body=None, cafile=None):
+    """A JSON request to the hub's API (standard library only); over HTTPS it
+    trusts only the certificate in `cafile` (the hub's own, from its data dir)."""
     import json
+    import ssl
     import urllib.request
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header("Content-Type", "application/json")
     if token:
         req.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(req, timeout=10) as r:
+    ctx = ssl.create_default_context(cafile=cafile) if cafile else None
+    with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
         return json.loads(r.read() or b"null")
+
+
+def cert_fingerprint(pem_path):
+    """SHA-256 of a PEM certificate's DER bytes, computed here independently."""
+    import hashlib
+    import ssl
+    with open(pem_path) as f:
+        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(f.read())).hexdigest()
 
 
 def free_port():
@@ -309,17 +320,26 @@ def test_invigilator_console_and_a_seat_in_two_windows():
     shows on the seat's timer, the seat is killed and comes back locked, the
     console unlocks it, the candidate submits and the console shows it."""
     hub_port = free_port()
-    hub = f"http://127.0.0.1:{hub_port}"
+    hub = f"https://127.0.0.1:{hub_port}"
     inv = Desktop(4474, env={"EXAMHALL_SERVE": f"127.0.0.1:{hub_port}"})
     seat = None
     try:
         c = inv.launch()
         login(c, *INVIGILATOR)
+        # The hub serves HTTPS with the certificate it made in its data directory.
+        cert = os.path.join(inv.dir, "tls", "cert.pem")
+        for _ in range(100):
+            if os.path.exists(cert):
+                break
+            time.sleep(0.1)
         # The hub's administrator enrols the seat and publishes the demo exam for it.
-        admin = http("POST", f"{hub}/api/users/login/", body={"username": "admin", "password": "demo-admin-pass"})["access"]
-        token = http("POST", f"{hub}/api/sync/enrolments/", admin, {"centre": "demo"})["token"]
+        admin = http("POST", f"{hub}/api/users/login/", body={"username": "admin", "password": "demo-admin-pass"},
+                     cafile=cert)["access"]
+        token = http("POST", f"{hub}/api/sync/enrolments/", admin, {"centre": "demo"}, cafile=cert)["token"]
+        # The token carries the hub's certificate fingerprint, which the seat pins.
+        assert token.split("-")[1] == cert_fingerprint(cert), token
         pkg = http("POST", f"{hub}/api/sync/packages/", admin,
-                   {"exam_id": 1, "centre": "demo", "candidates": ["candidate"]})
+                   {"exam_id": 1, "centre": "demo", "candidates": ["candidate"]}, cafile=cert)
         seat = Desktop(4484, demo=False, env={"EXAMHALL_HUB": hub, "EXAMHALL_ENROLMENT_TOKEN": token,
                                               "EXAMHALL_SEAT_NAME": "Lab 2 seat 7"})
         s = seat.launch()

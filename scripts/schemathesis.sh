@@ -12,8 +12,10 @@ fi
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
+# Plain HTTP on loopback: this checks the API against its document; the transport
+# (HTTPS with a pinned certificate) has its own tests (crates/cli/tests/serve.rs).
 EXAMHALL_ADMIN_PASSWORD=admin-password-1 "$bin" serve --data-dir "$dir/data" --addr "127.0.0.1:$port" \
-  --init-admin admin > "$dir/serve.log" 2>&1 &
+  --init-admin admin --plain-http > "$dir/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do curl -sf "$base/api/openapi.json" > /dev/null && break; sleep 0.1; done

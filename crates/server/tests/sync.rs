@@ -19,7 +19,9 @@ on_both_backends!(
     the_usb_path_inbox_to_results_file_to_manifest_reports_what_is_missing,
     the_same_attempt_from_a_second_device_is_an_incident_never_a_merge,
     results_go_up_first_and_no_package_trouble_keeps_them_down,
-    hq_grades_uploads_itself_and_takes_only_the_roster
+    hq_grades_uploads_itself_and_takes_only_the_roster,
+    enrolment_pins_the_certificate_in_the_token_and_plain_http_needs_permission,
+    a_machine_answering_in_hqs_place_cannot_make_results_look_safe
 );
 
 async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts(
@@ -856,4 +858,154 @@ async fn hq_grades_uploads_itself_and_takes_only_the_roster(backend: TestBackend
                 && i["attempt_id"] == honest.attempt_id.as_str()),
         "{v}"
     );
+}
+
+/// Issue 16, point 4. A desktop trusts exactly the certificate whose fingerprint
+/// its enrolment token carries: another server at the address (someone on the LAN
+/// answering first) is refused in the handshake and nothing is stored; a token
+/// without a fingerprint cannot enrol over HTTPS; plain HTTP needs the machine's
+/// permission.
+async fn enrolment_pins_the_certificate_in_the_token_and_plain_http_needs_permission(
+    backend: TestBackend,
+) {
+    let (hq, _) = Hq::start(backend).await;
+    let token = hq.enrolment("north").await.token;
+    let (secret, fp) = token
+        .split_once('-')
+        .expect("the token carries a fingerprint");
+    assert_eq!(fp, hq.tls.fingerprint());
+
+    // An impostor: a real Examhall server with its own certificate.
+    let (impostor, _) = Hq::start(TestBackend::Sqlite).await;
+    let desk = Desk::new().await;
+    let enrol = |url: &str, token: &str| EnrolDesktop {
+        server_url: url.to_owned(),
+        token: token.to_owned(),
+        device_name: "Lab 1, seat 1".into(),
+    };
+    let e = desk
+        .app
+        .enrol_with_hq(&desk.admin, enrol(&impostor.base, &token))
+        .await
+        .unwrap_err();
+    assert!(format!("{e}").contains("not the pinned one"), "{e}");
+    assert!(desk.db.store.enrolment().await.unwrap().is_none());
+    assert_eq!(impostor.db.count("devices", "1 = 1").await, 0);
+
+    // The bare secret (the fingerprint cut off): no pin, no HTTPS enrolment.
+    let e = desk
+        .app
+        .enrol_with_hq(&desk.admin, enrol(&hq.base, secret))
+        .await
+        .unwrap_err();
+    assert!(format!("{e}").contains("fingerprint"), "{e}");
+    // Plain HTTP is refused unless this machine allows it.
+    let link = FaultyLink::to(&hq).await;
+    let e = desk
+        .app
+        .enrol_with_hq(&desk.admin, enrol(&link.base, &token))
+        .await
+        .unwrap_err();
+    assert!(format!("{e}").contains("plain HTTP"), "{e}");
+    assert_eq!(
+        hq.db.count("devices", "1 = 1").await,
+        0,
+        "nothing reached HQ"
+    );
+
+    // The real server, with the token as issued: enrolled, and the pin kept.
+    desk.app
+        .enrol_with_hq(&desk.admin, enrol(&hq.base, &token))
+        .await
+        .unwrap();
+    let enr = desk.db.store.enrolment().await.unwrap().unwrap();
+    assert_eq!(
+        enr.server_fingerprint.as_deref(),
+        Some(hq.tls.fingerprint())
+    );
+    // The token worked once: replayed (by another machine), it is refused.
+    let other = Desk::new().await;
+    let e = other
+        .app
+        .enrol_with_hq(&other.admin, enrol(&hq.base, &token))
+        .await
+        .unwrap_err();
+    assert!(format!("{e}").contains("already enrolled"), "{e}");
+    assert_eq!(hq.db.count("devices", "1 = 1").await, 1);
+    // Later rounds keep the pin: the desktop syncs with HQ over HTTPS.
+    desk.app.sync_round().await.unwrap();
+}
+
+/// Issue 16, point 4. Something between a desktop and HQ (here a plain-HTTP
+/// link the desktop was allowed to use) answers result uploads itself with
+/// receipts that look right: the attempt, its chain head, "stored". Before
+/// answers were authenticated the desktop recorded them, and the result never
+/// left its disk while the status said it had. Now the desktop acts only on an
+/// answer whose MAC verifies under its enrolment secret, so the attempt stays
+/// pending and goes up once the link is honest. An answer with its MAC
+/// stripped is refused the same way.
+async fn a_machine_answering_in_hqs_place_cannot_make_results_look_safe(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let enrol = hq.enrolment("north").await;
+    let link = FaultyLink::to(&hq).await;
+    let desk = Desk::new().await;
+    desk.app.allow_plain_http();
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: link.base.clone(),
+                token: enrol.token.clone(),
+                device_name: "Lab 1, seat 1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.sync_round().await.unwrap();
+    let sitting = desk
+        .app
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let ann = desk
+        .sit("ann", sitting.exam_id, &pkg.start_code, "42")
+        .await;
+    desk.grade_all().await;
+    let events = desk.db.store.events(&ann).await.unwrap();
+    let head = events.last().unwrap();
+    link.forge_receipts(
+        json!({"receipts": [{"attempt_id": ann, "head_seq": head.seq,
+                              "head_hash": head.hash.0, "outcome": "stored"}]})
+        .to_string(),
+    );
+    link.set(Fault::ForgeReceipts);
+    let e = desk.app.sync_round().await.unwrap_err();
+    assert!(format!("{e}").contains("not authenticated"), "{e}");
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert_eq!((st.pending, st.synced), (1, 0), "{st:?}");
+    assert_eq!(hq.db.count("attempts", "device_id IS NOT NULL").await, 0);
+
+    // HQ's own answer without its MAC: not acted on either (HQ holds the
+    // attempt now; the desktop resends it later and HQ says it already has it).
+    link.set(Fault::StripMac);
+    let e = desk.app.sync_round().await.unwrap_err();
+    assert!(format!("{e}").contains("unsigned"), "{e}");
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert_eq!((st.pending, st.synced), (1, 0), "{st:?}");
+
+    // An honest link: the receipt is recorded.
+    link.set(Fault::None);
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.receipts_recorded, 1, "{round:?}");
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert_eq!((st.pending, st.synced), (0, 1), "{st:?}");
+    assert_eq!(hq.db.count("attempts", "device_id IS NOT NULL").await, 1);
 }

@@ -394,6 +394,12 @@ pub enum Fault {
     ListingFails = 1,
     /// Package downloads arrive with one byte flipped (a bad signature).
     CorruptPackages = 2,
+    /// Every answer is passed on without its MAC header (someone in between who
+    /// cannot sign answers).
+    StripMac = 3,
+    /// Result uploads are not passed on: the link answers with the body set by
+    /// [`FaultyLink::forge_receipts`] itself, as a machine answering in HQ's place.
+    ForgeReceipts = 4,
 }
 
 /// A link between a desktop and HQ that forwards every request, except that
@@ -402,6 +408,7 @@ pub enum Fault {
 pub struct FaultyLink {
     pub base: String,
     fault: Arc<std::sync::atomic::AtomicU8>,
+    forged: Arc<std::sync::Mutex<String>>,
 }
 
 impl FaultyLink {
@@ -414,12 +421,19 @@ impl FaultyLink {
         use axum::response::IntoResponse;
         use std::sync::atomic::Ordering;
         let fault = Arc::new(std::sync::atomic::AtomicU8::new(Fault::None as u8));
-        let state = (upstream.to_owned(), fault.clone(), hq.http.clone());
+        let forged = Arc::new(std::sync::Mutex::new(String::new()));
+        let state = (
+            upstream.to_owned(),
+            fault.clone(),
+            hq.http.clone(),
+            forged.clone(),
+        );
         async fn forward(
-            State((up, fault, http)): State<(
+            State((up, fault, http, forged)): State<(
                 String,
                 Arc<std::sync::atomic::AtomicU8>,
                 reqwest::Client,
+                Arc<std::sync::Mutex<String>>,
             )>,
             method: Method,
             uri: Uri,
@@ -430,6 +444,18 @@ impl FaultyLink {
             let packages = path.starts_with("/api/sync/packages/") && method == Method::GET;
             let listing = packages && path == "/api/sync/packages/";
             let mode = fault.load(Ordering::SeqCst);
+            if path == "/api/sync/results/" && mode == Fault::ForgeReceipts as u8 {
+                let body = forged.lock().unwrap().clone();
+                let mut out = (axum::http::StatusCode::OK, body).into_response();
+                out.headers_mut()
+                    .insert("content-type", "application/json".parse().unwrap());
+                // A MAC it cannot compute: any 64 hex digits.
+                out.headers_mut().insert(
+                    examhall_app::transport::MAC_HEADER,
+                    "ab".repeat(32).parse().unwrap(),
+                );
+                return out;
+            }
             if listing && mode == Fault::ListingFails as u8 {
                 return (
                     axum::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -461,7 +487,7 @@ impl FaultyLink {
                 let mid = bytes.len() / 2;
                 bytes[mid] ^= 0x55;
             }
-            let mac = resp_mac;
+            let mac = resp_mac.filter(|_| mode != Fault::StripMac as u8);
             let mut out = (status, bytes).into_response();
             if let Some(c) = ctype {
                 out.headers_mut().insert("content-type", c.parse().unwrap());
@@ -476,7 +502,16 @@ impl FaultyLink {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, router).await });
-        FaultyLink { base, fault }
+        FaultyLink {
+            base,
+            fault,
+            forged,
+        }
+    }
+
+    /// The body the link answers result uploads with under [`Fault::ForgeReceipts`].
+    pub fn forge_receipts(&self, body: String) {
+        *self.forged.lock().unwrap() = body;
     }
 
     pub fn set(&self, f: Fault) {
