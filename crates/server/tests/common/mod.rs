@@ -411,6 +411,15 @@ pub struct FaultyLink {
     forged: Arc<std::sync::Mutex<String>>,
 }
 
+/// What the link's handler holds: HQ's address, the fault, a client pinned to
+/// HQ, and the body of forged receipts.
+type LinkState = (
+    String,
+    Arc<std::sync::atomic::AtomicU8>,
+    reqwest::Client,
+    Arc<std::sync::Mutex<String>>,
+);
+
 impl FaultyLink {
     /// A plain-HTTP link in front of HQ (desktops behind it must allow plain HTTP).
     pub async fn to(hq: &Hq) -> FaultyLink {
@@ -429,12 +438,7 @@ impl FaultyLink {
             forged.clone(),
         );
         async fn forward(
-            State((up, fault, http, forged)): State<(
-                String,
-                Arc<std::sync::atomic::AtomicU8>,
-                reqwest::Client,
-                Arc<std::sync::Mutex<String>>,
-            )>,
+            State((up, fault, http, forged)): State<LinkState>,
             method: Method,
             uri: Uri,
             headers: HeaderMap,
