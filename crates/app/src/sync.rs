@@ -56,6 +56,21 @@ fn package_error(e: package::PackageError) -> AppError {
     }
 }
 
+/// The centre's roster key this device received when it enrolled.
+fn centre_key_of(enr: &EnrolmentRow) -> AppResult<[u8; 32]> {
+    enr.centre_key
+        .as_deref()
+        .and_then(|k| hex::decode(k).ok())
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "This machine enrolled before package rosters were sealed to the centre's \
+                 devices: enrol it again to read new packages."
+                    .into(),
+            )
+        })
+}
+
 pub(crate) fn unavailable(e: SyncError) -> AppError {
     match e {
         SyncError::Refused {
@@ -254,12 +269,24 @@ impl App {
             .await?
             .map_err(enrol_refused)?;
         tracing::info!(device = %device_id, %centre, "device enrolled");
+        let centre_key = self.centre_roster_key(&centre).await?;
         Ok(Enrolled {
             device_token: format!("{device_id}.{secret}"),
             device_id,
             centre,
             hq_public_key: hq.public().to_hex(),
+            centre_key: hex::encode(centre_key),
         })
+    }
+
+    /// The key `centre`'s package rosters are sealed under (made on first use).
+    pub(crate) async fn centre_roster_key(&self, centre: &str) -> AppResult<[u8; 32]> {
+        let fresh = random_hex(32);
+        let k = self.store().centre_key(centre, &fresh, self.now()).await?;
+        hex::decode(&k)
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored roster key of {centre}")))
     }
 
     /// An administrator publishes an exam as a package for a centre: a sitting is
@@ -326,12 +353,14 @@ impl App {
             spec: (*spec).clone(),
         };
         let roster_size = roster.len() as i64;
+        let centre_key = self.centre_roster_key(centre).await?;
         let bytes = package::build(
             &package::PackageInput {
                 package_id: &package_id,
                 centre,
                 created_at_ms: now.0,
                 roster,
+                centre_key: &centre_key,
                 content: &content,
                 start_code: &code,
             },
@@ -885,6 +914,11 @@ impl App {
         };
         PublicKey::from_hex(&e.hq_public_key, "hq_public_key")
             .map_err(|err| AppError::Unavailable(format!("HQ's answer: {err}")))?;
+        if hex::decode(&e.centre_key).map_or(true, |k| k.len() != 32) {
+            return Err(AppError::Unavailable(
+                "HQ's answer: centre_key is not 64 hex digits".into(),
+            ));
+        }
         self.store()
             .save_enrolment(&EnrolmentRow {
                 server_url: client.base().to_owned(),
@@ -895,6 +929,7 @@ impl App {
                 device_secret: e.device_token,
                 enrolled_at: self.now().0,
                 server_fingerprint: parts.fingerprint.clone(),
+                centre_key: Some(e.centre_key),
             })
             .await?;
         self.inner.sync_cache.lock().expect("sync cache").relaying = None;
@@ -918,8 +953,8 @@ impl App {
                 ),
             ));
         }
-        let roster: Vec<NewUserRow<'_>> = h
-            .roster
+        let entries = v.roster(&centre_key_of(&enr)?).map_err(package_error)?;
+        let roster: Vec<NewUserRow<'_>> = entries
             .iter()
             .map(|r| NewUserRow {
                 username: &r.username,
@@ -936,7 +971,7 @@ impl App {
                     id: &h.package_id,
                     centre: &h.centre,
                     title: &h.exam_title,
-                    roster_size: h.roster.len() as i64,
+                    roster_size: entries.len() as i64,
                     bytes,
                 },
                 &roster,
@@ -1021,6 +1056,7 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("Package {package_id}")))?;
         // Checked again: the file at rest may have been changed since it arrived.
         let v = package::verify(&bytes, &hq).map_err(package_error)?;
+        let entries = v.roster(&centre_key_of(&enr)?).map_err(package_error)?;
         let opened = tokio::task::spawn_blocking(move || v.open(&code).map(|o| (o, code)))
             .await
             .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?
@@ -1030,9 +1066,7 @@ impl App {
             .spec
             .validate()
             .map_err(|e| AppError::invalid("package", e.to_string()))?;
-        let roster: Vec<(&str, f64, Option<String>)> = o
-            .header
-            .roster
+        let roster: Vec<(&str, f64, Option<String>)> = entries
             .iter()
             .map(|r| {
                 let display = r

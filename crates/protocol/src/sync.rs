@@ -55,6 +55,9 @@ pub struct Enrolled {
     /// Bearer token for the device's package pulls, `<device id>.<secret>`
     /// (result uploads are signed with the device key as well).
     pub device_token: String,
+    /// The centre's roster key (64 hex characters): package rosters are sealed
+    /// under it, so a package file alone gives away no password hash.
+    pub centre_key: String,
 }
 
 /// An administrator publishes an exam's sitting as a package for a centre.
@@ -113,7 +116,12 @@ pub struct PackageHeader {
     pub exam_title: String,
     pub duration_secs: u32,
     pub created_at_ms: i64,
-    pub roster: Vec<RosterEntry>,
+    /// The roster (JSON `[RosterEntry]`: names, password hashes, accommodations),
+    /// sealed under the centre's key, which only that centre's enrolled devices
+    /// hold: nonce ‖ XChaCha20-Poly1305 ciphertext, hex.
+    pub sealed_roster: String,
+    /// How many candidates the sealed roster holds.
+    pub roster_size: u32,
     /// argon2id salt (hex) for deriving the key-wrapping key from the start code.
     pub kdf_salt: String,
     pub kdf_m_cost: u32,

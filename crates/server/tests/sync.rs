@@ -21,7 +21,8 @@ on_both_backends!(
     results_go_up_first_and_no_package_trouble_keeps_them_down,
     hq_grades_uploads_itself_and_takes_only_the_roster,
     enrolment_pins_the_certificate_in_the_token_and_plain_http_needs_permission,
-    a_machine_answering_in_hqs_place_cannot_make_results_look_safe
+    a_machine_answering_in_hqs_place_cannot_make_results_look_safe,
+    a_package_file_carries_no_credential_and_tokens_expire
 );
 
 async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts(
@@ -1008,4 +1009,106 @@ async fn a_machine_answering_in_hqs_place_cannot_make_results_look_safe(backend:
     let st = desk.app.sync_status(&desk.admin).await.unwrap();
     assert_eq!((st.pending, st.synced), (0, 1), "{st:?}");
     assert_eq!(hq.db.count("attempts", "device_id IS NOT NULL").await, 1);
+}
+
+/// Issue 16, point 5. Before, every rostered candidate's argon2 hash travelled
+/// in the package header in clear: whoever copied the file (a USB stick left in
+/// a lab) could try the passwords offline. The roster is now sealed under the
+/// centre's key, which HQ hands only to that centre's devices when they enrol;
+/// the file shows neither the hashes nor the names. An enrolment token that was
+/// never used stops working after a week.
+async fn a_package_file_carries_no_credential_and_tokens_expire(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("annabel").await;
+    let pkg = hq.publish(exam, "north", &["annabel"]).await;
+    let desk = Desk::new().await;
+    let south = Desk::new().await;
+    for (d, centre) in [(&desk, "north"), (&south, "south")] {
+        d.app
+            .enrol_with_hq(
+                &d.admin,
+                EnrolDesktop {
+                    server_url: hq.base.clone(),
+                    token: hq.enrolment(centre).await.token,
+                    device_name: format!("{centre} seat"),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let enr = desk.db.store.enrolment().await.unwrap().unwrap();
+    let (s, bytes) = {
+        let resp = hq
+            .http
+            .get(format!("{}/api/sync/packages/{}/", hq.base, pkg.package_id))
+            .bearer_auth(&enr.device_secret)
+            .send()
+            .await
+            .unwrap();
+        (resp.status(), resp.bytes().await.unwrap().to_vec())
+    };
+    assert_eq!(s, StatusCode::OK);
+    for clear in ["$argon2id", "annabel"] {
+        assert!(
+            !bytes.windows(clear.len()).any(|w| w == clear.as_bytes()),
+            "`{clear}` is readable in the package file"
+        );
+    }
+    // The centre's own device reads the roster; another centre's key does not.
+    let hq_key = examhall_sync::PublicKey::from_hex(&enr.hq_public_key, "hq").unwrap();
+    let v = examhall_sync::package::verify(&bytes, &hq_key).unwrap();
+    let key = |k: &Option<String>| -> [u8; 32] {
+        hex::decode(k.as_deref().unwrap())
+            .unwrap()
+            .try_into()
+            .unwrap()
+    };
+    assert_eq!(
+        v.roster(&key(&enr.centre_key)).unwrap()[0].username,
+        "annabel"
+    );
+    let south_enr = south.db.store.enrolment().await.unwrap().unwrap();
+    assert_ne!(south_enr.centre_key, enr.centre_key);
+    assert_eq!(
+        v.roster(&key(&south_enr.centre_key)).unwrap_err(),
+        examhall_sync::PackageError::WrongCentreKey
+    );
+    // The desk receives and opens it: its candidate can sign in there.
+    assert_eq!(desk.app.sync_round().await.unwrap().packages_received, 1);
+    desk.app
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app
+        .login(examhall_protocol::LoginRequest {
+            username: "annabel".into(),
+            password: common::STUDENT_PASSWORD.into(),
+        })
+        .await
+        .unwrap();
+
+    // A token left unused for longer than a week is refused, and enrols nothing.
+    let stale = hq.enrolment("north").await.token;
+    hq.clock.advance_secs(7 * 24 * 3600 + 1);
+    let late = Desk::new().await;
+    let e = late
+        .app
+        .enrol_with_hq(
+            &late.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: stale,
+                device_name: "late seat".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(format!("{e}").contains("expired"), "{e}");
+    assert!(late.db.store.enrolment().await.unwrap().is_none());
 }

@@ -68,6 +68,8 @@ pub struct EnrolmentRow {
     pub enrolled_at: i64,
     /// The pinned certificate fingerprint of `server_url` (None: plain HTTP).
     pub server_fingerprint: Option<String>,
+    /// The centre's roster key (hex), from the enrolment answer.
+    pub centre_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
@@ -627,6 +629,28 @@ impl Store {
         Ok(Ok((centre, d.id.to_owned())))
     }
 
+    /// The centre's roster key (hex), made from `fresh` if the centre has none
+    /// yet; one key per centre, whoever asks first.
+    pub async fn centre_key(&self, centre: &str, fresh: &str, now: Timestamp) -> Result<String> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO centre_keys (centre, roster_key, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (centre) DO NOTHING",
+        )
+        .bind(centre)
+        .bind(fresh)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?;
+        let key: String =
+            sqlx::query_scalar("SELECT roster_key FROM centre_keys WHERE centre = $1")
+                .bind(centre)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+
     /// An enrolled device's centre and its serving certificate's fingerprint
     /// (a hub that serves HTTPS has one).
     pub async fn device_tls_fingerprint(
@@ -933,7 +957,7 @@ impl Store {
     pub async fn enrolment(&self) -> Result<Option<EnrolmentRow>> {
         Ok(sqlx::query_as(
             "SELECT server_url, device_id, centre, hq_public_key, device_key, device_secret, enrolled_at, \
-             server_fingerprint FROM enrolment WHERE id = 1",
+             server_fingerprint, centre_key FROM enrolment WHERE id = 1",
         )
         .fetch_optional(&self.read)
         .await?)
@@ -941,8 +965,8 @@ impl Store {
 
     pub async fn save_enrolment(&self, e: &EnrolmentRow) -> Result<()> {
         sqlx::query(
-            "INSERT INTO enrolment (id, server_url, device_id, centre, hq_public_key, device_key, device_secret, enrolled_at, server_fingerprint) \
-             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO enrolment (id, server_url, device_id, centre, hq_public_key, device_key, device_secret, enrolled_at, server_fingerprint, centre_key) \
+             VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&e.server_url)
         .bind(&e.device_id)
@@ -952,6 +976,7 @@ impl Store {
         .bind(&e.device_secret)
         .bind(e.enrolled_at)
         .bind(&e.server_fingerprint)
+        .bind(&e.centre_key)
         .execute(&self.write)
         .await
         .map_err(|e| conflict_on_unique(e, "an enrolment"))?;

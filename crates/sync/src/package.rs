@@ -5,7 +5,7 @@
 //! ```text
 //! "EXHPKG01"                  8 bytes, magic and format version
 //! header length               u32
-//! header                      JSON (PackageHeader): roster, KDF salt, wrapped key …
+//! header                      JSON (PackageHeader): sealed roster, KDF salt, wrapped key …
 //! content                     24-byte nonce ‖ XChaCha20-Poly1305(content key, JSON PackageContent)
 //! signature                   64 bytes, Ed25519 by HQ over every byte before it
 //! ```
@@ -13,7 +13,10 @@
 //! The content key is random per package. It is sealed under a key derived with
 //! argon2id from the sitting's start code (`wrapped_key` = nonce ‖ ciphertext).
 //! Both seals use the package id as associated data, so parts cannot be moved
-//! between packages. The signature is checked before anything is parsed.
+//! between packages. The roster (password hashes among it) is sealed under the
+//! centre's key, which HQ gives only to the centre's enrolled devices
+//! (`sealed_roster`, associated data: the package id and the centre). The
+//! signature is checked before anything is parsed.
 
 use crate::keys::{PublicKey, SigningKey};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -22,6 +25,8 @@ use examhall_domain::StartCode;
 use examhall_protocol::sync::{PackageContent, PackageHeader, RosterEntry};
 
 pub const MAGIC: &[u8; 8] = b"EXHPKG01";
+/// The header format this build writes and reads (2: the roster is sealed).
+pub const FORMAT: u32 = 2;
 const SIG_LEN: usize = 64;
 const NONCE_LEN: usize = 24;
 /// Packages above this size are refused before any work is done.
@@ -46,6 +51,8 @@ pub enum PackageError {
     WrongStartCode,
     #[error("the package content is unreadable: {0}")]
     BadContent(String),
+    #[error("the package's roster is sealed to another centre's devices, or this device enrolled before rosters were sealed (enrol it again)")]
+    WrongCentreKey,
 }
 
 /// A package whose signature has been checked. Its content is still sealed.
@@ -70,8 +77,18 @@ pub struct PackageInput<'a> {
     pub centre: &'a str,
     pub created_at_ms: i64,
     pub roster: Vec<RosterEntry>,
+    /// The centre's roster key (see [`examhall_protocol::sync::Enrolled::centre_key`]).
+    pub centre_key: &'a [u8; 32],
     pub content: &'a PackageContent,
     pub start_code: &'a StartCode,
+}
+
+fn roster_aad(package_id: &str, centre: &str) -> Vec<u8> {
+    let mut aad = b"examhall roster\0".to_vec();
+    aad.extend_from_slice(package_id.as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(centre.as_bytes());
+    aad
 }
 
 fn kek(code: &StartCode, salt: &[u8], m: u32, t: u32) -> Result<[u8; 32], PackageError> {
@@ -114,14 +131,20 @@ pub fn build(input: &PackageInput<'_>, hq: &SigningKey) -> Vec<u8> {
     let kek = kek(input.start_code, &salt, KDF_M_COST, KDF_T_COST)
         .expect("constant argon2 parameters are valid");
     let aad = input.package_id.as_bytes();
+    let roster = serde_json::to_vec(&input.roster).expect("rosters serialise");
     let header = PackageHeader {
-        format: 1,
+        format: FORMAT,
         package_id: input.package_id.to_owned(),
         centre: input.centre.to_owned(),
         exam_title: input.content.spec.title.clone(),
         duration_secs: input.content.spec.duration_secs,
         created_at_ms: input.created_at_ms,
-        roster: input.roster.clone(),
+        sealed_roster: hex::encode(seal(
+            input.centre_key,
+            &roster_aad(input.package_id, input.centre),
+            &roster,
+        )),
+        roster_size: input.roster.len() as u32,
         kdf_salt: hex::encode(salt),
         kdf_m_cost: KDF_M_COST,
         kdf_t_cost: KDF_T_COST,
@@ -165,9 +188,9 @@ pub fn verify(bytes: &[u8], hq: &PublicKey) -> Result<VerifiedPackage, PackageEr
         .ok_or_else(|| PackageError::BadHeader("header length runs past the end".into()))?;
     let header: PackageHeader = serde_json::from_slice(&signed[header_start..content_start])
         .map_err(|e| PackageError::BadHeader(e.to_string()))?;
-    if header.format != 1 {
+    if header.format != FORMAT {
         return Err(PackageError::BadHeader(format!(
-            "format {} is not supported (this build reads format 1)",
+            "format {} is not supported (this build reads format {FORMAT})",
             header.format
         )));
     }
@@ -184,6 +207,25 @@ pub fn verify(bytes: &[u8], hq: &PublicKey) -> Result<VerifiedPackage, PackageEr
 }
 
 impl VerifiedPackage {
+    /// Unseals the roster with the centre's key.
+    pub fn roster(&self, centre_key: &[u8; 32]) -> Result<Vec<RosterEntry>, PackageError> {
+        let h = &self.header;
+        let sealed = hex::decode(&h.sealed_roster)
+            .map_err(|_| PackageError::BadHeader("sealed_roster is not hex".into()))?;
+        let bytes = unseal(centre_key, &roster_aad(&h.package_id, &h.centre), &sealed)
+            .ok_or(PackageError::WrongCentreKey)?;
+        let roster: Vec<RosterEntry> = serde_json::from_slice(&bytes)
+            .map_err(|e| PackageError::BadHeader(format!("roster: {e}")))?;
+        if roster.len() != h.roster_size as usize {
+            return Err(PackageError::BadHeader(format!(
+                "the roster holds {} candidates, the header says {}",
+                roster.len(),
+                h.roster_size
+            )));
+        }
+        Ok(roster)
+    }
+
     /// Opens the sealed content with the start code.
     pub fn open(&self, code: &StartCode) -> Result<OpenedPackage, PackageError> {
         let h = &self.header;
@@ -228,6 +270,8 @@ mod tests {
         .expect("spec json")
     }
 
+    const CENTRE_KEY: [u8; 32] = [7; 32];
+
     fn build_one(hq: &SigningKey, code: &StartCode) -> Vec<u8> {
         let content = PackageContent { spec: spec() };
         build(
@@ -235,12 +279,43 @@ mod tests {
                 package_id: "pkg-1",
                 centre: "north",
                 created_at_ms: 1,
-                roster: vec![],
+                roster: vec![RosterEntry {
+                    username: "ann".into(),
+                    display_name: "Ann Archer".into(),
+                    password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+                    time_multiplier: 1.25,
+                    display_preset: None,
+                }],
+                centre_key: &CENTRE_KEY,
                 content: &content,
                 start_code: code,
             },
             hq,
         )
+    }
+
+    /// Issue 16, point 5: a package file alone gives away no credential. Before,
+    /// the header carried every candidate's argon2 hash in clear.
+    #[test]
+    fn the_roster_is_sealed_to_the_centres_key() {
+        let hq = SigningKey::generate();
+        let bytes = build_one(&hq, &StartCode::parse("ABC234").unwrap());
+        for secret in [&b"argon2id"[..], b"Ann Archer", b"c2FsdHNhbHQ"] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret),
+                "{} is readable in the file",
+                String::from_utf8_lossy(secret)
+            );
+        }
+        let v = verify(&bytes, &hq.public()).unwrap();
+        assert_eq!(v.header.roster_size, 1);
+        let roster = v.roster(&CENTRE_KEY).unwrap();
+        assert_eq!(roster[0].username, "ann");
+        assert_eq!(roster[0].time_multiplier, 1.25);
+        assert_eq!(
+            v.roster(&[8; 32]).unwrap_err(),
+            PackageError::WrongCentreKey
+        );
     }
 
     #[test]
