@@ -1390,6 +1390,10 @@ impl App {
             packages,
             relay: self.relay_status().await?,
             outbox: self.inner.outbox.get().map(|p| p.display().to_string()),
+            server_fingerprint: enr
+                .as_ref()
+                .filter(|e| e.server_url.starts_with("https://"))
+                .and_then(|e| e.server_fingerprint.clone()),
         })
     }
 }

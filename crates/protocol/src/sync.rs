@@ -270,6 +270,10 @@ pub struct SyncStatusDto {
     /// The configured export folder for results on a USB stick, if any.
     #[serde(default)]
     pub outbox: Option<String>,
+    /// The certificate fingerprint this machine pinned for its server (from the
+    /// enrolment token); `None` on a plain-HTTP link.
+    #[serde(default)]
+    pub server_fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

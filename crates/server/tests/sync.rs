@@ -924,6 +924,9 @@ async fn enrolment_pins_the_certificate_in_the_token_and_plain_http_needs_permis
         enr.server_fingerprint.as_deref(),
         Some(hq.tls.fingerprint())
     );
+    // The sync screen says which certificate this machine trusts.
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert_eq!(st.server_fingerprint.as_deref(), Some(hq.tls.fingerprint()));
     // The token worked once: replayed (by another machine), it is refused.
     let other = Desk::new().await;
     let e = other
@@ -965,6 +968,9 @@ async fn a_machine_answering_in_hqs_place_cannot_make_results_look_safe(backend:
         .await
         .unwrap();
     desk.app.sync_round().await.unwrap();
+    // Over the plain link the sync screen names no pinned certificate.
+    let st = desk.app.sync_status(&desk.admin).await.unwrap();
+    assert_eq!(st.server_fingerprint, None);
     let sitting = desk
         .app
         .open_package(

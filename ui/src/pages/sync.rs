@@ -226,6 +226,12 @@ pub fn sync_panel(p: &Props) -> Html {
                         ("server", s.server_url.as_deref().unwrap_or("?").into()),
                         ("device", s.device_id.as_deref().unwrap_or("?").into())])}
                 </p>
+                if s.enrolled {
+                    <p id="sync-transport">{match &s.server_fingerprint {
+                        Some(fp) => ta("sync-transport-pinned", &[("fingerprint", fp.clone().into())]),
+                        None => t("sync-transport-plain"),
+                    }}</p>
+                }
                 <table class="marks" aria-label={t("sync-results-label")}>
                     <thead><tr><th>{t("sync-col-pending")}</th><th>{t("sync-col-synced")}</th><th>{t("sync-col-conflicts")}</th><th>{t("sync-col-last-success")}</th></tr></thead>
                     <tbody><tr>
