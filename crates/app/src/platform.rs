@@ -50,6 +50,7 @@ fn api_user(u: &examhall_store::UserRow) -> ApiUser {
         display_name: u.display_name.clone(),
         role: api_role(u.role),
         approved: u.approved,
+        email: u.email.clone(),
     }
 }
 
@@ -161,6 +162,30 @@ impl App {
 
     /// Self-registration: students are active at once, teachers wait for an
     /// administrator; nobody registers as an administrator or invigilator.
+    /// An administrator creates an account of any role, approved at once.
+    pub async fn api_create_user(&self, token: &str, req: ApiNewUser) -> AppResult<ApiUser> {
+        self.actor(token)?
+            .require(&[Role::Admin], "create user accounts")?;
+        let role = match req.role {
+            ApiRole::Student => Role::Candidate,
+            ApiRole::Teacher => Role::Teacher,
+            ApiRole::Invigilator => Role::Invigilator,
+            ApiRole::Admin => Role::Admin,
+        };
+        self.add_account(
+            RegisterRequest {
+                username: req.username,
+                password: req.password,
+                display_name: req.display_name,
+                role: None,
+                email: req.email,
+            },
+            role,
+            true,
+        )
+        .await
+    }
+
     pub async fn register(&self, req: RegisterRequest) -> AppResult<ApiUser> {
         let role = match req.role.unwrap_or(ApiRole::Student) {
             ApiRole::Student => Role::Candidate,
@@ -177,6 +202,17 @@ impl App {
                 ))
             }
         };
+        let approved = role == Role::Candidate;
+        self.add_account(req, role, approved).await
+    }
+
+    /// Checks and stores a new account (registration or an administrator's).
+    async fn add_account(
+        &self,
+        req: RegisterRequest,
+        role: Role,
+        approved: bool,
+    ) -> AppResult<ApiUser> {
         let username = Username::parse(&req.username)
             .map_err(|e| AppError::invalid("username", e.to_string()))?;
         let password = Password::parse(&req.password)
@@ -189,8 +225,14 @@ impl App {
         if display.chars().count() > 100 {
             return Err(AppError::invalid("display_name", "at most 100 characters"));
         }
+        let email = match req.email.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(e) => Some(
+                examhall_domain::Email::parse(e)
+                    .map_err(|err| AppError::invalid("email", err.to_string()))?,
+            ),
+        };
         let hash = self.hash_password(password.expose()).await?;
-        let approved = role == Role::Candidate;
         let id = self
             .store()
             .register_user(
@@ -201,6 +243,7 @@ impl App {
                     password_hash: &hash,
                 },
                 approved,
+                email.as_ref().map(examhall_domain::Email::as_str),
                 self.now(),
             )
             .await?;
@@ -211,6 +254,7 @@ impl App {
             display_name: display,
             role: api_role(role),
             approved,
+            email: email.map(|e| e.as_str().to_owned()),
         })
     }
 

@@ -53,6 +53,37 @@ pub enum AccountError {
     UnknownRole(String),
     #[error("a start code is 6 characters from A-Z and 2-9 (got {0:?})")]
     BadStartCode(String),
+    #[error("{0:?} is not an email address (name@domain, at most 254 characters, no spaces)")]
+    BadEmail(String),
+}
+
+/// An email address as accounts carry it: trimmed, domain lower-cased, one `@`
+/// between a local part of 1 to 64 characters and a domain of dot-separated
+/// labels, at most 254 characters, no spaces or control characters. Whether it
+/// receives mail is not checked (lab candidates often have none at all).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, AccountError> {
+        let bad = || AccountError::BadEmail(raw.to_owned());
+        let s = raw.trim();
+        if s.chars().count() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad());
+        }
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        let labels_ok = domain
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && !l.contains('@'));
+        if local.is_empty() || local.chars().count() > 64 || domain.is_empty() || !labels_ok {
+            return Err(bad());
+        }
+        Ok(Email(format!("{local}@{}", domain.to_lowercase())))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// A login name: lower-cased, 3 to 32 characters of `a-z 0-9 . _ -`.
@@ -188,5 +219,41 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()).unwrap(), r);
         }
         assert!(Role::parse("root").is_err());
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::Email;
+
+    #[test]
+    fn emails_are_checked_at_the_edge() {
+        assert_eq!(
+            Email::parse(" Ann.Archer@Lycee.EXAMPLE.fr ")
+                .unwrap()
+                .as_str(),
+            "Ann.Archer@lycee.example.fr"
+        );
+        for bad in [
+            "",
+            "ann",
+            "@lycee.fr",
+            "ann@",
+            "ann@@lycee.fr",
+            "ann@lycee..fr",
+            "ann@-lycee.fr",
+            "ann archer@lycee.fr",
+            "ann@ly\u{7}cee.fr",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?}");
+        }
+        let long = format!("{}@{}.fr", "a".repeat(64), "b".repeat(185));
+        assert!(Email::parse(&long).is_ok());
+        assert!(
+            Email::parse(&format!("a{long}")).is_err(),
+            "local part over 64"
+        );
+        let too_long = format!("a@{}.fr", "b".repeat(260));
+        assert!(Email::parse(&too_long).is_err());
     }
 }

@@ -31,6 +31,25 @@ pub struct RegisterRequest {
     /// `student` (default) or `teacher`; a teacher waits for an administrator's approval.
     #[serde(default)]
     pub role: Option<ApiRole>,
+    /// An email address, optional (as the original platform's clients send it).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// An administrator creates an account of any role (approved at once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiNewUser {
+    pub username: String,
+    /// The initial password, which the administrator gives the user.
+    pub password: String,
+    pub role: ApiRole,
+    /// The name printed on result sheets; defaults to the username.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +61,9 @@ pub struct ApiUser {
     pub role: ApiRole,
     /// False while a self-registered teacher waits for approval.
     pub approved: bool,
+    /// The account's email address, if it has one.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

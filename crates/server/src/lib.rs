@@ -327,6 +327,22 @@ async fn users(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<ApiU
     Ok(Json(app.api_users(&t).await?))
 }
 
+#[utoipa::path(post, path = "/api/users/", request_body = ApiNewUser,
+    responses((status = 201, body = ApiUser), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// An administrator creates an account of any role (approved at once).
+async fn create_user(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<ApiNewUser>,
+) -> Reply<(StatusCode, Json<ApiUser>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.api_create_user(&t, req).await?),
+    ))
+}
+
 #[utoipa::path(post, path = "/api/users/{user_id}/approve/", params(("user_id" = i64, Path)),
     responses((status = 200, body = ApiUser), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -828,7 +844,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
-    paths(register, login, unblock, profile, users, approve, add_question, questions, create_exam, exams, start, assign,
+    paths(register, login, unblock, profile, users, create_user, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, manifest, incidents, open_package, room_heartbeat, create_room, list_rooms, room_console, open_room,
@@ -948,7 +964,7 @@ pub fn router(app: App) -> Router {
         .merge(guarded)
         .route("/api/users/unblock/", post(unblock))
         .route("/api/users/profile/", get(profile))
-        .route("/api/users/", get(users))
+        .route("/api/users/", get(users).post(create_user))
         .route("/api/users/{user_id}/approve/", post(approve))
         .route("/api/exams/questions/", post(add_question).get(questions))
         .route("/api/exams/create/", post(create_exam))

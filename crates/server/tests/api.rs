@@ -15,7 +15,8 @@ on_both_backends!(
     tokens_are_checked_and_expire,
     the_openapi_document_and_offline_docs_page_are_served,
     the_bank_imports_searches_and_publishes_over_http,
-    login_throttles_hold_under_concurrency_and_follow_the_source
+    login_throttles_hold_under_concurrency_and_follow_the_source,
+    an_administrator_creates_accounts_of_every_role
 );
 
 struct Server {
@@ -376,6 +377,40 @@ async fn bad_input_gets_a_clear_4xx_and_stores_nothing(backend: TestBackend) {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["message"].as_str().unwrap().contains("is_admin"), "{v}");
+
+    // Issue 15: a client of the original platform sends `email`; before, it was
+    // refused as an unknown field. It is kept and shown; a malformed one is
+    // refused by name and creates nobody.
+    let (s, v) = srv
+        .post(
+            "/api/users/register/",
+            None,
+            json!({"username": "erin", "password": "password-123", "email": "Erin@Lycee.EXAMPLE"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["email"], "Erin@lycee.example");
+    let erin = srv.login("erin", "password-123").await;
+    let (_, me) = srv.get("/api/users/profile/", &erin).await;
+    assert_eq!(me["email"], "Erin@lycee.example", "{me}");
+    let (s, v) = srv
+        .post(
+            "/api/users/register/",
+            None,
+            json!({"username": "frank", "password": "password-123", "email": "frank at home"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("email")),
+        "{v}"
+    );
+    let (_, users) = srv.get("/api/users/", &admin).await;
+    assert!(!users
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["username"] == "frank"));
 
     // An unknown question id: 400 naming it, and no attempt is stored.
     let (s, v) = srv
@@ -801,4 +836,85 @@ async fn login_throttles_hold_under_concurrency_and_follow_the_source(backend: T
             .status(),
         StatusCode::BAD_REQUEST
     );
+}
+
+/// Issue 15, accounts: before, a centre started without `--demo` had no way at
+/// all to create an invigilator or a candidate (`App::create_user` was called
+/// only by tests). `POST /api/users/` lets an administrator create an account of
+/// any role, approved at once, with an optional email; nobody else may.
+async fn an_administrator_creates_accounts_of_every_role(backend: TestBackend) {
+    let srv = Server::start(backend).await;
+    let admin = srv.login("admin", "admin-password-1").await;
+    for (name, role) in [
+        ("ivan", "invigilator"),
+        ("tess", "teacher"),
+        ("cand01", "student"),
+        ("ada2", "admin"),
+    ] {
+        let (s, v) = srv
+            .post(
+                "/api/users/",
+                Some(&admin),
+                json!({"username": name, "password": "initial-pass-1", "role": role,
+                       "display_name": format!("{name} (lab 2)"), "email": format!("{name}@centre.example")}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{name}: {v}");
+        assert_eq!(
+            (v["role"].as_str(), v["approved"].as_bool()),
+            (Some(role), Some(true))
+        );
+        // The account works at once, with its role (a teacher needs no approval).
+        let t = srv.login(name, "initial-pass-1").await;
+        let (_, me) = srv.get("/api/users/profile/", &t).await;
+        assert_eq!(me["role"], role, "{me}");
+        assert_eq!(me["email"], format!("{name}@centre.example"));
+    }
+    // The same name again: a conflict, and still one account.
+    let (s, _) = srv
+        .post(
+            "/api/users/",
+            Some(&admin),
+            json!({"username": "ivan", "password": "initial-pass-1", "role": "student"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // Bad input is named by field.
+    let (s, v) = srv
+        .post(
+            "/api/users/",
+            Some(&admin),
+            json!({"username": "x", "password": "initial-pass-1", "role": "student"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("username")),
+        "{v}"
+    );
+    // A teacher and a student may not create accounts.
+    let teacher = srv.login("tess", "initial-pass-1").await;
+    let (_, pupil) = srv.student("pupil").await;
+    for who in [&teacher, &pupil] {
+        let (s, _) = srv
+            .post(
+                "/api/users/",
+                Some(who),
+                json!({"username": "sneaky", "password": "initial-pass-1", "role": "admin"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (_, users) = srv.get("/api/users/", &admin).await;
+    let names: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.contains(&"sneaky") && !names.contains(&"x"),
+        "{names:?}"
+    );
+    assert_eq!(names.iter().filter(|n| **n == "ivan").count(), 1);
 }

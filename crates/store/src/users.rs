@@ -11,6 +11,8 @@ pub struct UserRow {
     pub password_hash: String,
     /// False for a self-registered teacher until an administrator approves them.
     pub approved: bool,
+    /// An optional email address (labs have candidates without one).
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -30,6 +32,7 @@ struct RawUser {
     password_hash: String,
     #[sqlx(try_from = "crate::Flag")]
     approved: bool,
+    email: Option<String>,
 }
 
 impl TryFrom<RawUser> for UserRow {
@@ -43,6 +46,7 @@ impl TryFrom<RawUser> for UserRow {
             display_name: r.display_name,
             password_hash: r.password_hash,
             approved: r.approved,
+            email: r.email,
         })
     }
 }
@@ -92,7 +96,7 @@ impl Store {
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
         sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash, approved FROM users WHERE username = $1",
+            "SELECT id, username, display_name, role, password_hash, approved, email FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.read)
@@ -103,7 +107,7 @@ impl Store {
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
         sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash, approved FROM users WHERE id = $1",
+            "SELECT id, username, display_name, role, password_hash, approved, email FROM users WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.read)
@@ -114,7 +118,7 @@ impl Store {
 
     pub async fn list_users(&self) -> Result<Vec<UserRow>> {
         sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash, approved FROM users ORDER BY id",
+            "SELECT id, username, display_name, role, password_hash, approved, email FROM users ORDER BY id",
         )
         .fetch_all(&self.read)
         .await?
@@ -128,10 +132,11 @@ impl Store {
         &self,
         u: NewUserRow<'_>,
         approved: bool,
+        email: Option<&str>,
         now: Timestamp,
     ) -> Result<i64> {
         sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at, approved) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO users (username, display_name, role, password_hash, created_at, approved, email) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -139,6 +144,7 @@ impl Store {
         .bind(u.password_hash)
         .bind(now.0)
         .bind(i64::from(approved))
+        .bind(email)
         .fetch_one(&self.write)
         .await
         .map_err(|e| conflict_on_unique(e, &format!("user {:?}", u.username)))
