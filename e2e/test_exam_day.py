@@ -252,6 +252,35 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         s.click("button[type=submit]")
         who = s.text_of("#who")
         assert who == "Head of Centre · admin", who
+        # Issue 15: the administrator creates the centre's accounts on the Accounts
+        # screen (before, nothing in the app could create a single candidate).
+        s.click("#nav-users")
+        s.wait("#users-table")
+        for role, username, name in [("invigilator", "ivan", "Ivan Invigilator"),
+                                     ("candidate", "cand01", "Chloé Candidate")]:
+            select(s, "#user-role", role)
+            s.type("#user-username", username, clear=True)
+            s.type("#user-display", name, clear=True)
+            s.type("#user-password", f"{username}-initial-pass", clear=True)
+            s.click("#user-create")
+            s.wait("#users-notice", pred=lambda t, u=username: u in t)
+        # A bad username is refused with the reason, and nothing is added.
+        s.type("#user-username", "x", clear=True)
+        s.type("#user-password", "long enough pass", clear=True)
+        s.click("#user-create")
+        err = s.text_of("#users-error")
+        assert "username" in err, err
+        s.wait("#users-table", pred=lambda t: "Chloé Candidate" in t)
+        rows = s.text_of("#users-table tbody")
+        assert "Ivan Invigilator" in rows and "Invigilator" in rows and "Chloé Candidate" in rows, rows
+        s.screenshot(os.path.join(OUT, "accounts-screen.png"))
+        logout(s)
+        # The new accounts work at once, each with its own home screen.
+        login(s, "ivan", "ivan-initial-pass")
+        assert s.text_of("#who") == "Ivan Invigilator · invigilator"
+        logout(s)
+        login(s, "cand01", "cand01-initial-pass")
+        assert s.text_of("#who") == "Chloé Candidate · candidate"
         logout(s)
         s.type("#login-username", "admin")
         s.type("#login-password", "demo-admin-pass")

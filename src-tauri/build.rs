@@ -48,6 +48,8 @@ const COMMANDS: &[&str] = &[
     "print_job",
     "cancel_print_job",
     "sync_status",
+    "list_users",
+    "create_user",
     "enrol_with_hq",
     "open_package",
     "export_results_to_folder",

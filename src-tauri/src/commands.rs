@@ -100,6 +100,8 @@ pub fn cancel_print_job(app: State<'_, App>, token: String, args: u64) -> Res<()
 }
 
 authed!(sync_status => sync_status() -> sync::SyncStatusDto);
+authed!(list_users => list_users() -> Vec<UserDto>);
+authed!(create_user => create_user(NewUser) -> UserDto);
 
 authed!(enrol_with_hq => enrol_with_hq(sync::EnrolDesktop) -> sync::SyncStatusDto);
 authed!(open_package => open_package(sync::OpenPackage) -> SittingDto);
@@ -258,6 +260,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         print_job,
         cancel_print_job,
         sync_status,
+        list_users,
+        create_user,
         enrol_with_hq,
         open_package,
         export_results_to_folder,

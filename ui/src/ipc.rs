@@ -163,6 +163,12 @@ pub async fn submit(token: &str, attempt_id: String) -> Res<SubmitAck> {
 pub async fn attempt_result(token: &str, attempt_id: String) -> Res<ResultView> {
     authed("attempt_result", token, AttemptRef { attempt_id }).await
 }
+pub async fn list_users(token: &str) -> Res<Vec<UserDto>> {
+    token_only("list_users", token).await
+}
+pub async fn create_user(token: &str, u: NewUser) -> Res<UserDto> {
+    authed("create_user", token, u).await
+}
 pub async fn list_exams(token: &str) -> Res<Vec<ExamSummaryDto>> {
     token_only("list_exams", token).await
 }

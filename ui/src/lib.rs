@@ -92,6 +92,7 @@ fn root() -> Html {
         }
         (Screen::Bank, Some(nav)) => html! { <pages::bank::BankPage {nav} /> },
         (Screen::Builder, Some(nav)) => html! { <pages::builder::ExamBuilder {nav} /> },
+        (Screen::Users, Some(nav)) => html! { <pages::users::UsersPage {nav} /> },
     };
     // Teachers and administrators move between their pages from here.
     let staff_nav = model
@@ -100,7 +101,7 @@ fn root() -> Html {
         .filter(|_| {
             matches!(
                 model.screen,
-                Screen::Staff | Screen::Bank | Screen::Builder | Screen::Analysis(_)
+                Screen::Staff | Screen::Bank | Screen::Builder | Screen::Users | Screen::Analysis(_)
             )
         })
         .map(|s| state::staff_pages(s.user.role))
@@ -110,6 +111,7 @@ fn root() -> Html {
                 let (id, text) = match page {
                     Screen::Bank => ("nav-bank", i18n::t("staffnav-bank")),
                     Screen::Builder => ("nav-builder", i18n::t("staffnav-builder")),
+                    Screen::Users => ("nav-users", i18n::t("staffnav-users")),
                     _ => ("nav-staff", i18n::t("staffnav-results")),
                 };
                 let current = model.screen == page;

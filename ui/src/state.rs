@@ -22,6 +22,8 @@ pub enum Screen {
     Bank,
     /// Building an exam from the bank and publishing it (teachers, admins).
     Builder,
+    /// The centre's accounts: list them and create one of any role (admins).
+    Users,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +65,8 @@ pub fn home_for(role: Role) -> Screen {
 /// The pages a role's staff navigation offers (none for candidates and invigilators).
 pub fn staff_pages(role: Role) -> Vec<Screen> {
     match role {
-        Role::Teacher | Role::Admin => vec![Screen::Staff, Screen::Bank, Screen::Builder],
+        Role::Teacher => vec![Screen::Staff, Screen::Bank, Screen::Builder],
+        Role::Admin => vec![Screen::Staff, Screen::Bank, Screen::Builder, Screen::Users],
         Role::Candidate | Role::Invigilator => Vec::new(),
     }
 }
@@ -411,13 +414,15 @@ mod tests {
     }
 
     #[test]
-    fn teachers_and_admins_get_the_bank_and_the_builder() {
-        for role in [Role::Teacher, Role::Admin] {
-            assert_eq!(
-                staff_pages(role),
-                vec![Screen::Staff, Screen::Bank, Screen::Builder]
-            );
-        }
+    fn teachers_and_admins_get_the_bank_and_the_builder_and_admins_the_accounts() {
+        assert_eq!(
+            staff_pages(Role::Teacher),
+            vec![Screen::Staff, Screen::Bank, Screen::Builder]
+        );
+        assert_eq!(
+            staff_pages(Role::Admin),
+            vec![Screen::Staff, Screen::Bank, Screen::Builder, Screen::Users]
+        );
         assert!(staff_pages(Role::Candidate).is_empty());
         assert!(staff_pages(Role::Invigilator).is_empty());
         let m = Rc::new(Model::default()).reduce(Action::Open(Screen::Bank));

@@ -117,6 +117,21 @@ staffnav-label = Staff pages
 staffnav-results = Results
 staffnav-bank = Question bank
 staffnav-builder = Exam builder
+staffnav-users = Accounts
+users-new = New account
+users-intro = Create an account for a candidate, an invigilator, a teacher or another administrator. Give the person their username and initial password.
+users-role = Role
+users-username = Username
+users-display-name = Name shown and printed
+users-initial-password = Initial password
+users-create = Create account
+users-created = Created { $username } ({ $role }).
+users-list = Accounts at this centre
+users-loading = Loading…
+users-role-candidate = Candidate
+users-role-invigilator = Invigilator
+users-role-teacher = Teacher
+users-role-admin = Administrator
 
 ## The question bank: import
 bank-title = Question bank

@@ -140,6 +140,21 @@ staffnav-label = Pages du personnel
 staffnav-results = Résultats
 staffnav-bank = Banque de questions
 staffnav-builder = Création d'examen
+staffnav-users = Comptes
+users-new = Nouveau compte
+users-intro = Créez un compte pour un candidat, un surveillant, un enseignant ou un autre administrateur. Donnez à la personne son identifiant et son mot de passe initial.
+users-role = Rôle
+users-username = Identifiant
+users-display-name = Nom affiché et imprimé
+users-initial-password = Mot de passe initial
+users-create = Créer le compte
+users-created = { $username } créé ({ $role }).
+users-list = Comptes de ce centre
+users-loading = Chargement…
+users-role-candidate = Candidat
+users-role-invigilator = Surveillant
+users-role-teacher = Enseignant
+users-role-admin = Administrateur
 
 ## Banque de questions : import
 bank-title = Banque de questions

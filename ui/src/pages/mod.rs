@@ -13,6 +13,7 @@ pub mod room;
 pub mod setup;
 pub mod staff;
 pub mod sync;
+pub mod users;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
