@@ -273,6 +273,7 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         s.wait("#users-table", pred=lambda t: "Chloé Candidate" in t)
         rows = s.text_of("#users-table tbody")
         assert "Ivan Invigilator" in rows and "Invigilator" in rows and "Chloé Candidate" in rows, rows
+        os.makedirs(OUT, exist_ok=True)
         s.screenshot(os.path.join(OUT, "accounts-screen.png"))
         logout(s)
         # The new accounts work at once, each with its own home screen.
