@@ -682,8 +682,8 @@ where
                 tls_fingerprint: None,
             })
             .await?;
-        answer_keys.push(crate::transport::answer_key_from_secret(
-            dev.device_token.split_once('.').map_or("", |(_, s)| s),
+        answer_keys.push(crate::transport::answer_key_from_device_token(
+            &dev.device_token,
         ));
         let mut mine = Vec::with_capacity(per_uploader);
         for (p, (package_id, exam_id, sitting_id)) in papers.iter().enumerate() {

@@ -827,8 +827,7 @@ impl App {
 
     /// The key under which the server's answers to this machine are authenticated.
     pub(crate) fn own_answer_key(enr: &EnrolmentRow) -> [u8; 32] {
-        let secret = enr.device_secret.split_once('.').map_or("", |(_, s)| s);
-        transport::answer_key_from_secret(secret)
+        transport::answer_key_from_device_token(&enr.device_secret)
     }
 
     /// The MAC for an answer to a device (see [`transport::answer_mac`]): the

@@ -201,12 +201,7 @@ async fn chaos(backend: TestBackend) {
     tokio::spawn(proxy(proxy_listener, hq_addr, cuts.clone()));
 
     // Set-up goes straight to HQ: students, a question bank, 50 exams, packages.
-    let http = reqwest::Client::builder()
-        .tls_backend_preconfigured(
-            examhall_app::transport::pinned_client_config(&fingerprint).unwrap(),
-        )
-        .build()
-        .unwrap();
+    let http = examhall_app::transport::pinned_http_client(&fingerprint).unwrap();
     let direct = format!("https://{hq_addr}");
     let admin = call(
         &http,

@@ -185,12 +185,7 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
     procs.lock().unwrap().push(child);
     // The seats reach the hub over HTTPS, pinned by the fingerprint in their tokens.
     let hub = format!("https://{addr}");
-    let http = reqwest::Client::builder()
-        .tls_backend_preconfigured(
-            examhall_app::transport::pinned_client_config(&fingerprint).unwrap(),
-        )
-        .build()
-        .unwrap();
+    let http = examhall_app::transport::pinned_http_client(&fingerprint).unwrap();
 
     // ---- the exam, its package, and an enrolment token per seat ------------------
     let admin = call(

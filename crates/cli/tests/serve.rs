@@ -35,9 +35,9 @@ async fn serve_speaks_https_with_the_certificate_it_prints_and_keeps_secrets_pri
     );
     assert!(!plain.starts_with("HTTP/1.1 200"), "{plain}");
 
-    let pinned = pinned(&fp);
+    let client = pinned(&fp);
     let (status, v) = call(
-        &pinned,
+        &client,
         &server,
         "/api/users/login/",
         None,
@@ -49,7 +49,7 @@ async fn serve_speaks_https_with_the_certificate_it_prints_and_keeps_secrets_pri
 
     // Pinned to someone else's certificate: the handshake fails, nothing is sent.
     let other = "00".repeat(32);
-    let err = pinned_client(&other)
+    let err = pinned(&other)
         .get(format!("{}/api/openapi.json", server.base))
         .send()
         .await
@@ -163,15 +163,8 @@ async fn the_operators_certificate_is_served_and_its_fingerprint_printed() {
     );
 }
 
-fn pinned_client(fp: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(examhall_app::transport::pinned_client_config(fp).unwrap())
-        .build()
-        .unwrap()
-}
-
 fn pinned(fp: &str) -> reqwest::Client {
-    pinned_client(fp)
+    examhall_app::transport::pinned_http_client(fp).unwrap()
 }
 
 /// A running `examhall serve`, killed when dropped.

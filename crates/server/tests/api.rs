@@ -29,13 +29,6 @@ struct Server {
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
-fn pinned(fp: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(examhall_app::transport::pinned_client_config(fp).unwrap())
-        .build()
-        .unwrap()
-}
-
 impl Server {
     /// A server with one administrator (`admin` / `admin-password-1`).
     async fn start(backend: TestBackend) -> Server {
@@ -68,7 +61,7 @@ impl Server {
         ));
         Server {
             base,
-            http: pinned(tls.fingerprint()),
+            http: examhall_app::transport::pinned_http_client(tls.fingerprint()).unwrap(),
             fingerprint: tls.fingerprint().to_owned(),
             _tls_dir: tls_dir,
             clock,

@@ -245,14 +245,13 @@ impl HqClient {
         report: &examhall_protocol::room::SeatReport,
     ) -> Result<examhall_protocol::room::RoomUpdate, SyncError> {
         const PATH: &str = "/api/sync/room/";
-        let secret = device_token.split_once('.').map_or("", |(_, s)| s);
         self.authenticated(
             self.http
                 .post(format!("{}{PATH}", self.base))
                 .bearer_auth(device_token)
                 .json(report),
             PATH,
-            &crate::tls::answer_key_from_secret(secret),
+            &crate::tls::answer_key_from_device_token(device_token),
         )
         .await
     }

@@ -81,21 +81,16 @@ impl Transport {
     /// Why `base` cannot be reached this way, if it cannot.
     pub fn check(&self, base: &str) -> Result<(), String> {
         let https = base.starts_with("https://");
-        match self {
-            Transport::Pinned(_) if https => Ok(()),
-            Transport::Pinned(_) => Err(format!(
+        match (self, https) {
+            (Transport::Pinned(_), true) | (Transport::PlainAllowed, false) => Ok(()),
+            (Transport::Pinned(_), false) => Err(format!(
                 "`{base}` is plain HTTP, but this server's certificate is pinned: use https://"
             )),
-            Transport::PlainAllowed if !https => Ok(()),
-            Transport::PlainAllowed => Err(format!(
+            (_, true) => Err(format!(
                 "`{base}` is HTTPS, but no certificate fingerprint is known for it \
                  (it comes with the enrolment token)"
             )),
-            Transport::Refused if https => Err(format!(
-                "`{base}` is HTTPS, but no certificate fingerprint is known for it \
-                 (it comes with the enrolment token)"
-            )),
-            Transport::Refused => Err(format!(
+            (Transport::Refused, false) => Err(format!(
                 "`{base}` is plain HTTP, which this machine does not allow; use https:// \
                  (or allow plain HTTP in the configuration, on a closed lab LAN only)"
             )),
@@ -256,28 +251,43 @@ pub fn answer_key_from_hash(secret_hash_hex: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
+fn mac_over(key: &[u8; 32], path: &str, nonce: &str, body: &[u8]) -> Hmac<Sha256> {
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    for part in [path.as_bytes(), nonce.as_bytes(), body] {
+        m.update(&(part.len() as u64).to_be_bytes());
+        m.update(part);
+    }
+    m
+}
+
 /// HMAC-SHA256 over the request's path and nonce and the answer's exact bytes,
 /// each length-prefixed; lowercase hex.
 pub fn answer_mac(key: &[u8; 32], path: &str, nonce: &str, body: &[u8]) -> String {
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
-    for part in [path.as_bytes(), nonce.as_bytes(), body] {
-        m.update(&(part.len() as u64).to_be_bytes());
-        m.update(part);
-    }
-    hex::encode(m.finalize().into_bytes())
+    hex::encode(mac_over(key, path, nonce, body).finalize().into_bytes())
 }
 
-/// Whether `mac` authenticates `body` as the answer to the request with `nonce`.
+/// Whether `mac` authenticates `body` as the answer to the request with `nonce`
+/// (compared in constant time).
 pub fn verify_answer_mac(key: &[u8; 32], path: &str, nonce: &str, body: &[u8], mac: &str) -> bool {
-    let Ok(given) = hex::decode(mac.trim()) else {
-        return false;
-    };
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
-    for part in [path.as_bytes(), nonce.as_bytes(), body] {
-        m.update(&(part.len() as u64).to_be_bytes());
-        m.update(part);
-    }
-    m.verify_slice(&given).is_ok()
+    hex::decode(mac.trim()).is_ok_and(|given| {
+        mac_over(key, path, nonce, body)
+            .verify_slice(&given)
+            .is_ok()
+    })
+}
+
+/// The answer key of the device holding `device_token` (`<device id>.<secret>`).
+pub fn answer_key_from_device_token(device_token: &str) -> [u8; 32] {
+    answer_key_from_secret(device_token.split_once('.').map_or("", |(_, s)| s))
+}
+
+/// A reqwest client that trusts only the certificate with fingerprint `pin`
+/// (for tools and tests that call a server's API directly).
+pub fn pinned_http_client(pin: &str) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(pinned_client_config(pin)?)
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -13,10 +13,7 @@ pub const STUDENT_PASSWORD: &str = "student-pass-1";
 
 /// A reqwest client that trusts only the certificate with fingerprint `fp`.
 pub fn pinned_http(fp: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(examhall_app::transport::pinned_client_config(fp).unwrap())
-        .build()
-        .unwrap()
+    examhall_app::transport::pinned_http_client(fp).unwrap()
 }
 
 pub struct Hq {
