@@ -89,19 +89,17 @@ pub async fn start_printing_sheets(
         .map_err(|e| e.to_dto())
 }
 
-#[tauri::command]
-pub fn print_job(app: State<'_, App>, token: String, args: u64) -> Res<PrintJobDto> {
-    app.print_job(&token, args).map_err(|e| e.to_dto())
-}
-
-#[tauri::command]
-pub fn cancel_print_job(app: State<'_, App>, token: String, args: u64) -> Res<()> {
-    app.cancel_print_job(&token, args).map_err(|e| e.to_dto())
-}
+authed!(print_job => print_job(u64) -> PrintJobDto);
+authed!(cancel_print_job => cancel_print_job(u64) -> ());
 
 authed!(sync_status => sync_status() -> sync::SyncStatusDto);
-authed!(list_users => list_users() -> Vec<UserDto>);
+authed!(list_users => list_users(examhall_app::protocol::UserQuery) -> Vec<UserDto>);
 authed!(create_user => create_user(NewUser) -> UserDto);
+authed!(update_user => update_user(examhall_app::protocol::EditUser) -> UserDto);
+authed!(reset_password => reset_password(i64) -> examhall_app::protocol::OneTimePassword);
+authed!(change_own_password => change_own_password(examhall_app::protocol::PasswordChange) -> SessionDto);
+authed!(account_changes => account_changes(i64) -> Vec<examhall_app::protocol::AccountChangeDto>);
+authed!(lift_login_block => lift_login_block(String) -> u64);
 
 authed!(enrol_with_hq => enrol_with_hq(sync::EnrolDesktop) -> sync::SyncStatusDto);
 authed!(open_package => open_package(sync::OpenPackage) -> SittingDto);
@@ -262,6 +260,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         sync_status,
         list_users,
         create_user,
+        update_user,
+        reset_password,
+        change_own_password,
+        account_changes,
+        lift_login_block,
         enrol_with_hq,
         open_package,
         export_results_to_folder,

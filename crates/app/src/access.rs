@@ -117,7 +117,7 @@ impl App {
 
     /// The owner (or an administrator) shares an exam with another teacher.
     pub async fn share_exam(&self, token: &str, exam_id: i64, user_id: i64) -> AppResult<()> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let exam = self.managed_exam(&actor, exam_id, "share exams").await?;
         if actor.role != Role::Admin && exam.created_by != Some(actor.user_id) {
             return Err(AppError::Forbidden {
@@ -136,7 +136,7 @@ impl App {
         question_id: i64,
         user_id: i64,
     ) -> AppResult<()> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let row = self
             .managed_question(&actor, question_id, "share questions")
             .await?;

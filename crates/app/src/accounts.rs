@@ -1,8 +1,11 @@
 use crate::auth::{block_for_ms, verify_password, Actor};
 use crate::{App, AppError, AppResult};
-use examhall_domain::{Password, Role, Username};
-use examhall_protocol::{LoginRequest, NewUser, SessionDto, SetupStatus, UserDto};
-use examhall_store::{LoginGate, NewUserRow, UserRow};
+use examhall_domain::{Email, Password, Role, Username};
+use examhall_protocol::{
+    AccountChangeDto, EditUser, LoginRequest, NewUser, OneTimePassword, PasswordChange, SessionDto,
+    SetupStatus, UserDto, UserQuery,
+};
+use examhall_store::{LoginGate, NewUserRow, UserEdit, UserRow};
 
 pub(crate) fn user_dto(u: &UserRow) -> UserDto {
     UserDto {
@@ -10,32 +13,101 @@ pub(crate) fn user_dto(u: &UserRow) -> UserDto {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
         role: u.role,
+        email: u.email.clone(),
+        candidate_number: u.candidate_number.clone(),
+        disabled: u.disabled,
+        must_change_password: u.must_change_password,
     }
 }
 
-struct ValidUser {
-    username: Username,
-    display_name: String,
-    password: Password,
+/// A new account as any path (the first administrator, an administrator's
+/// form, registration, an import) hands it in, checked field by field.
+pub(crate) struct AccountInput {
+    pub username: String,
+    /// Defaults to the username.
+    pub display_name: Option<String>,
+    pub password: String,
+    pub role: Role,
+    pub approved: bool,
+    pub email: Option<String>,
+    pub candidate_number: Option<String>,
 }
 
-fn validate_new_user(u: &NewUser) -> AppResult<ValidUser> {
-    let username =
-        Username::parse(&u.username).map_err(|e| AppError::invalid("username", e.to_string()))?;
-    let display_name = u.display_name.trim().to_owned();
-    if display_name.is_empty() || display_name.chars().count() > 100 {
+pub(crate) struct ValidAccount {
+    pub username: Username,
+    pub display_name: String,
+    pub password: Password,
+    pub email: Option<Email>,
+    pub candidate_number: Option<String>,
+}
+
+pub(crate) fn display_name(raw: Option<&str>, username: &Username) -> AppResult<String> {
+    let name = raw
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .unwrap_or(username.as_str());
+    if name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::invalid(
             "display_name",
-            "must be 1 to 100 characters",
+            "at most 100 characters, no control characters",
         ));
     }
+    Ok(name.to_owned())
+}
+
+/// An optional email: empty means none.
+pub(crate) fn optional_email(raw: Option<&str>) -> AppResult<Option<Email>> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(e) => Email::parse(e)
+            .map(Some)
+            .map_err(|err| AppError::invalid("email", err.to_string())),
+    }
+}
+
+/// A candidate number: 1 to 32 characters of letters, digits, `-`, `_`, `/`
+/// and `.`; empty means none.
+pub(crate) fn optional_candidate_number(raw: Option<&str>) -> AppResult<Option<String>> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n)
+            if n.chars().count() <= 32
+                && n.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')) =>
+        {
+            Ok(Some(n.to_owned()))
+        }
+        Some(_) => Err(AppError::invalid(
+            "candidate_number",
+            "1 to 32 letters, digits, '-', '_', '/' or '.'",
+        )),
+    }
+}
+
+pub(crate) fn validate_account(a: &AccountInput) -> AppResult<ValidAccount> {
+    let username =
+        Username::parse(&a.username).map_err(|e| AppError::invalid("username", e.to_string()))?;
     let password =
-        Password::parse(&u.password).map_err(|e| AppError::invalid("password", e.to_string()))?;
-    Ok(ValidUser {
+        Password::parse(&a.password).map_err(|e| AppError::invalid("password", e.to_string()))?;
+    Ok(ValidAccount {
+        display_name: display_name(a.display_name.as_deref(), &username)?,
+        email: optional_email(a.email.as_deref())?,
+        candidate_number: optional_candidate_number(a.candidate_number.as_deref())?,
         username,
-        display_name,
         password,
     })
+}
+
+/// One-time passwords: ten characters without look-alikes, in two groups of
+/// five (about 49 bits; sign-in throttling limits guessing).
+pub(crate) fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let bytes = crate::auth::random_bytes::<10>();
+    let chars: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
 }
 
 impl App {
@@ -56,7 +128,15 @@ impl App {
 
     /// Creates the first administrator of an empty database. Refused once any user exists.
     pub async fn create_first_admin(&self, u: NewUser) -> AppResult<SessionDto> {
-        let v = validate_new_user(&u)?;
+        let v = validate_account(&AccountInput {
+            username: u.username.clone(),
+            display_name: Some(u.display_name.clone()),
+            password: u.password.clone(),
+            role: Role::Admin,
+            approved: true,
+            email: u.email.clone(),
+            candidate_number: None,
+        })?;
         let hash = self.hash_password(v.password.expose()).await?;
         let now = self.now();
         let row = NewUserRow {
@@ -93,12 +173,14 @@ impl App {
             Actor {
                 user_id: u.id,
                 role: u.role,
+                version: u.credential_version,
             },
             self.now(),
         );
         tracing::info!(user = u.id, role = %u.role, "signed in");
         Ok(SessionDto {
             token,
+            must_change_password: u.must_change_password,
             user: user_dto(&u),
         })
     }
@@ -141,6 +223,12 @@ impl App {
         match user {
             Some(u) if ok => {
                 self.store().clear_throttle(&key).await?;
+                if u.disabled {
+                    tracing::warn!(user = u.id, source, "sign-in to a disabled account");
+                    return Err(AppError::Conflict(
+                        "This account is disabled. Ask an administrator.".into(),
+                    ));
+                }
                 Ok(u)
             }
             _ => {
@@ -151,8 +239,8 @@ impl App {
     }
 
     /// An administrator lifts every sign-in block on a username, from any source.
-    pub async fn lift_login_block(&self, token: &str, username: &str) -> AppResult<u64> {
-        let actor = self.actor(token)?;
+    pub async fn lift_login_block(&self, token: &str, username: String) -> AppResult<u64> {
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Admin], "lift sign-in blocks")?;
         let name = username.trim().to_lowercase();
         if name.is_empty() || name.len() > 64 {
@@ -171,35 +259,332 @@ impl App {
         Ok(())
     }
 
+    /// An administrator creates an account of any role, approved at once.
     pub async fn create_user(&self, token: &str, u: NewUser) -> AppResult<UserDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Admin], "create user accounts")?;
-        let v = validate_new_user(&u)?;
-        let hash = self.hash_password(v.password.expose()).await?;
-        let row = NewUserRow {
-            username: v.username.as_str(),
-            display_name: &v.display_name,
-            role: u.role,
-            password_hash: &hash,
-        };
-        let id = self.store().insert_user(row, self.now()).await?;
-        Ok(UserDto {
-            id,
-            username: v.username.to_string(),
-            display_name: v.display_name,
-            role: u.role,
-        })
+        let row = self
+            .insert_account(
+                AccountInput {
+                    username: u.username,
+                    display_name: Some(u.display_name),
+                    password: u.password,
+                    role: u.role,
+                    approved: true,
+                    email: u.email,
+                    candidate_number: u.candidate_number,
+                },
+                Some(actor.user_id),
+            )
+            .await?;
+        Ok(user_dto(&row))
     }
 
-    pub async fn list_users(&self, token: &str) -> AppResult<Vec<UserDto>> {
-        let actor = self.actor(token)?;
+    /// Checks and stores a new account (every path that makes one comes here).
+    pub(crate) async fn insert_account(
+        &self,
+        a: AccountInput,
+        by: Option<i64>,
+    ) -> AppResult<UserRow> {
+        let v = validate_account(&a)?;
+        let hash = self.hash_password(v.password.expose()).await?;
+        let id = self
+            .store()
+            .register_user(
+                NewUserRow {
+                    username: v.username.as_str(),
+                    display_name: &v.display_name,
+                    role: a.role,
+                    password_hash: &hash,
+                },
+                a.approved,
+                v.email.as_ref().map(Email::as_str),
+                v.candidate_number.as_deref(),
+                by,
+                self.now(),
+            )
+            .await?;
+        tracing::info!(user = id, role = %a.role, approved = a.approved, by, "account created");
+        self.store()
+            .user_by_id(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("User {id}")))
+    }
+
+    /// Administrators list accounts: searched (username, name, candidate
+    /// number, email; case-insensitive), filtered by role, disabled ones only
+    /// when asked.
+    pub async fn list_users(&self, token: &str, q: UserQuery) -> AppResult<Vec<UserDto>> {
+        Ok(self
+            .find_users(token, q)
+            .await?
+            .iter()
+            .map(user_dto)
+            .collect())
+    }
+
+    pub(crate) async fn find_users(&self, token: &str, q: UserQuery) -> AppResult<Vec<UserRow>> {
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Admin], "list user accounts")?;
+        let needle = q
+            .search
+            .as_deref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty());
         Ok(self
             .store()
             .list_users()
             .await?
             .iter()
-            .map(user_dto)
+            .filter(|u| q.include_disabled || !u.disabled)
+            .filter(|u| q.role.is_none_or(|r| r == u.role))
+            .filter(|u| {
+                needle.as_deref().is_none_or(|n| {
+                    u.username.contains(n)
+                        || u.display_name.to_lowercase().contains(n)
+                        || u.candidate_number
+                            .as_deref()
+                            .is_some_and(|c| c.to_lowercase().contains(n))
+                        || u.email
+                            .as_deref()
+                            .is_some_and(|e| e.to_lowercase().contains(n))
+                })
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// An administrator edits an account: name, role, email, candidate number,
+    /// disabled. A role change or disabling ends the account's sessions and
+    /// tokens at once. Nobody disables or demotes themselves, and the last
+    /// enabled administrator stays one.
+    pub async fn update_user(&self, token: &str, edit: EditUser) -> AppResult<UserDto> {
+        let EditUser { user_id, patch } = edit;
+        let actor = self.actor(token).await?;
+        actor.require(&[Role::Admin], "edit user accounts")?;
+        let user = self
+            .store()
+            .user_by_id(user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("User {user_id}")))?;
+        let username = Username::parse(&user.username)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored username: {e}")))?;
+        let name = patch
+            .display_name
+            .as_deref()
+            .map(|d| {
+                if d.trim().is_empty() {
+                    Err(AppError::invalid("display_name", "must not be empty"))
+                } else {
+                    display_name(Some(d), &username)
+                }
+            })
+            .transpose()?;
+        let email = patch
+            .email
+            .as_deref()
+            .map(|e| optional_email(Some(e)))
+            .transpose()?;
+        let number = patch
+            .candidate_number
+            .as_deref()
+            .map(|n| optional_candidate_number(Some(n)))
+            .transpose()?;
+        let demoted = patch.role.is_some_and(|r| r != Role::Admin) && user.role == Role::Admin;
+        let disabling = patch.disabled == Some(true) && !user.disabled;
+        if user_id == actor.user_id && (demoted || disabling) {
+            return Err(AppError::Conflict(
+                "You cannot disable your own account or take away your own administrator role; \
+                 another administrator can."
+                    .into(),
+            ));
+        }
+        if (demoted || disabling)
+            && user.role == Role::Admin
+            && !user.disabled
+            && self.store().active_admin_count().await? <= 1
+        {
+            return Err(AppError::Conflict(
+                "This is the centre's last enabled administrator: make another one first.".into(),
+            ));
+        }
+        let mut changes = Vec::new();
+        if let Some(n) = &name {
+            if *n != user.display_name {
+                changes.push(format!("display name {:?} -> {n:?}", user.display_name));
+            }
+        }
+        if let Some(r) = patch.role.filter(|r| *r != user.role) {
+            changes.push(format!("role {} -> {r}", user.role));
+        }
+        if let Some(e) = &email {
+            let new = e.as_ref().map(Email::as_str);
+            if new != user.email.as_deref() {
+                changes.push(format!("email {:?} -> {:?}", user.email, new));
+            }
+        }
+        if let Some(n) = &number {
+            if n.as_deref() != user.candidate_number.as_deref() {
+                changes.push(format!(
+                    "candidate number {:?} -> {:?}",
+                    user.candidate_number, n
+                ));
+            }
+        }
+        let now = self.now();
+        if !changes.is_empty() {
+            let edit = UserEdit {
+                display_name: name.as_deref(),
+                role: patch.role,
+                email: email.as_ref().map(|e| e.as_ref().map(Email::as_str)),
+                candidate_number: number.as_ref().map(Option::as_deref),
+            };
+            self.store()
+                .edit_user(user_id, &edit, actor.user_id, &changes.join("; "), now)
+                .await?;
+        }
+        if let Some(disabled) = patch.disabled.filter(|d| *d != user.disabled) {
+            self.store()
+                .set_user_disabled(user_id, disabled, actor.user_id, now)
+                .await?;
+            tracing::info!(
+                user = user_id,
+                disabled,
+                by = actor.user_id,
+                "account state changed"
+            );
+        }
+        if patch.role.is_some_and(|r| r != user.role) || patch.disabled == Some(true) {
+            self.inner.sessions.remove_user(user_id);
+        }
+        let row = self
+            .store()
+            .user_by_id(user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("User {user_id}")))?;
+        Ok(user_dto(&row))
+    }
+
+    /// An administrator resets a password: a one-time password, shown once,
+    /// which the user must replace at their next sign-in. The account's
+    /// sessions and tokens end, and its sign-in blocks are lifted.
+    pub async fn reset_password(&self, token: &str, user_id: i64) -> AppResult<OneTimePassword> {
+        let actor = self.actor(token).await?;
+        actor.require(&[Role::Admin], "reset passwords")?;
+        let user = self
+            .store()
+            .user_by_id(user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("User {user_id}")))?;
+        let password = one_time_password();
+        let hash = self.hash_password(&password).await?;
+        self.store()
+            .set_password(user_id, &hash, true, Some(actor.user_id), self.now())
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("User {user_id}")))?;
+        self.inner.sessions.remove_user(user_id);
+        self.store()
+            .lift_login_blocks(&throttle_key("", &user.username))
+            .await?;
+        tracing::info!(user = user_id, by = actor.user_id, "password reset");
+        Ok(OneTimePassword {
+            user_id,
+            username: user.username,
+            display_name: user.display_name,
+            candidate_number: user.candidate_number,
+            password,
+        })
+    }
+
+    /// Users change their own password (also the way out of a one-time
+    /// password). Every other session and token of the account ends; the
+    /// caller gets a fresh session on this machine.
+    pub async fn change_own_password(
+        &self,
+        token: &str,
+        change: PasswordChange,
+    ) -> AppResult<SessionDto> {
+        let actor = self.checked_actor(token, true).await?;
+        let user = self.verify_own_password(&actor, change).await?;
+        self.inner.sessions.remove_user(user.id);
+        let token = self.inner.sessions.create(
+            Actor {
+                user_id: user.id,
+                role: user.role,
+                version: user.credential_version,
+            },
+            self.now(),
+        );
+        Ok(SessionDto {
+            token,
+            must_change_password: false,
+            user: user_dto(&user),
+        })
+    }
+
+    /// Checks the current password, stores the new one; the account as it is
+    /// afterwards.
+    pub(crate) async fn verify_own_password(
+        &self,
+        actor: &Actor,
+        change: PasswordChange,
+    ) -> AppResult<UserRow> {
+        let user = self
+            .store()
+            .user_by_id(actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let new = Password::parse(&change.new_password)
+            .map_err(|e| AppError::invalid("new_password", e.to_string()))?;
+        if change.new_password == change.current_password {
+            return Err(AppError::invalid(
+                "new_password",
+                "must differ from the current password",
+            ));
+        }
+        let (current, phc) = (change.current_password, user.password_hash.clone());
+        if !self.argon2(move || verify_password(&current, &phc)).await? {
+            return Err(AppError::invalid(
+                "current_password",
+                "is not this account's current password",
+            ));
+        }
+        let hash = self.hash_password(new.expose()).await?;
+        self.store()
+            .set_password(user.id, &hash, false, None, self.now())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        tracing::info!(user = user.id, "password changed by its owner");
+        self.store()
+            .user_by_id(user.id)
+            .await?
+            .ok_or(AppError::Unauthenticated)
+    }
+
+    /// An account's recorded changes (administrators).
+    pub async fn account_changes(
+        &self,
+        token: &str,
+        user_id: i64,
+    ) -> AppResult<Vec<AccountChangeDto>> {
+        let actor = self.actor(token).await?;
+        actor.require(&[Role::Admin], "read account changes")?;
+        let users = self.store().list_users().await?;
+        let name = |id: Option<i64>| {
+            id.and_then(|id| users.iter().find(|u| u.id == id))
+                .map(|u| u.username.clone())
+        };
+        Ok(self
+            .store()
+            .account_changes(user_id)
+            .await?
+            .into_iter()
+            .map(|c| AccountChangeDto {
+                at_ms: c.at,
+                by: name(c.by_user),
+                action: c.action,
+                detail: c.detail,
+            })
             .collect())
     }
 }
@@ -211,7 +596,7 @@ pub(crate) const LOCAL_SOURCE: &str = "this machine";
 /// The throttle's key: the source, a tab, the name as typed. A tab appears in
 /// neither (names are trimmed; sources are addresses), so a key's suffix
 /// `\t<name>` names every source's block on that name.
-fn throttle_key(source: &str, name: &str) -> String {
+pub(crate) fn throttle_key(source: &str, name: &str) -> String {
     format!("{source}\t{name}")
 }
 

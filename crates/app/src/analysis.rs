@@ -40,7 +40,7 @@ impl App {
     /// Statistics of an exam's graded attempts: summary, reliability, histogram and
     /// item analysis with flags. Teachers and admins only.
     pub async fn exam_analysis(&self, token: &str, exam_id: i64) -> AppResult<ExamAnalysisDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         self.managed_exam(&actor, exam_id, "see exam statistics")
             .await?;
         let exam = self.exam(exam_id).await?;

@@ -41,6 +41,36 @@ pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
 pub(crate) const ARGON2_AT_ONCE: usize = 2;
 
 impl crate::App {
+    /// The holder of `token`, checked against the account as it is now: a
+    /// disabled account, or a token older than the account's last credential
+    /// change, is refused; an account that signed in with a one-time password
+    /// may only change it (`password_change`).
+    pub(crate) async fn checked_actor(
+        &self,
+        token: &str,
+        password_change: bool,
+    ) -> AppResult<Actor> {
+        let held = match self.jwt_actor(token) {
+            Some(jwt) => jwt?,
+            None => self.inner.sessions.resolve(token, self.now())?,
+        };
+        let Some(gate) = self.store().user_gate(held.user_id).await? else {
+            self.inner.sessions.remove(token);
+            return Err(AppError::Unauthenticated);
+        };
+        if gate.disabled || gate.credential_version != held.version {
+            self.inner.sessions.remove(token);
+            return Err(AppError::Unauthenticated);
+        }
+        if gate.must_change_password && !password_change {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        Ok(Actor {
+            role: gate.role,
+            ..held
+        })
+    }
+
     /// Runs an argon2 computation on the blocking pool, behind the semaphore.
     pub(crate) async fn argon2<T: Send + 'static>(
         &self,
@@ -82,6 +112,10 @@ pub(crate) fn block_for_ms(failures: i64) -> i64 {
 pub struct Actor {
     pub(crate) user_id: i64,
     pub(crate) role: Role,
+    /// The account's credential version when the session or token was made:
+    /// once the account's moves on (disabled, password changed or reset, role
+    /// changed), the session or token stops working.
+    pub(crate) version: i64,
 }
 
 impl Actor {
@@ -115,6 +149,15 @@ pub(crate) struct Sessions {
 const SESSION_IDLE_MS: i64 = 12 * 3600 * 1000;
 
 impl Sessions {
+    /// Ends every session of one user on this machine (its tokens are refused
+    /// anyway once the account's credential version moves).
+    pub(crate) fn remove_user(&self, user_id: i64) {
+        self.by_token
+            .lock()
+            .expect("session map")
+            .retain(|_, (a, _)| a.user_id != user_id);
+    }
+
     pub(crate) fn create(&self, actor: Actor, now: Timestamp) -> String {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);

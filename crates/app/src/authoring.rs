@@ -4,7 +4,7 @@ use examhall_domain::{ExamSpec, Role};
 impl App {
     /// Stores a new exam after validating it; errors name the question and field.
     pub async fn create_exam(&self, token: &str, spec: ExamSpec) -> AppResult<i64> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Teacher, Role::Admin], "create exams")?;
         spec.validate().map_err(|e| {
             let field = match &e {
@@ -23,7 +23,7 @@ impl App {
 
     /// The exam with its answer keys: for the people who write and mark it.
     pub async fn exam_with_keys(&self, token: &str, exam_id: i64) -> AppResult<ExamSpec> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Teacher, Role::Admin], "see answer keys")?;
         let exam = self
             .store()
@@ -41,7 +41,7 @@ impl App {
         user_id: i64,
         time_multiplier: f64,
     ) -> AppResult<()> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Teacher, Role::Admin], "assign exams to candidates")?;
         if !(time_multiplier.is_finite() && (1.0..=4.0).contains(&time_multiplier)) {
             return Err(AppError::invalid(
@@ -80,7 +80,7 @@ impl App {
         user_id: i64,
         preset: Option<examhall_domain::DisplayPreset>,
     ) -> AppResult<()> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Teacher, Role::Admin], "set accommodations")?;
         if let Some(p) = &preset {
             p.validate()

@@ -86,7 +86,7 @@ impl App {
         token: &str,
         req: ImportRequest,
     ) -> AppResult<ImportReportDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(AUTHORS, "import questions")?;
         let format = Format::parse(&req.format).ok_or_else(|| {
             AppError::invalid(
@@ -208,7 +208,7 @@ impl App {
 
     /// The bank, filtered: newest first, without archived questions unless asked.
     pub async fn bank(&self, token: &str, filter: BankFilter) -> AppResult<Vec<BankItemDto>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let text = filter.text.trim().to_lowercase();
         let rows = self.visible_bank(&actor, "see the question bank").await?;
         Ok(rows
@@ -232,7 +232,7 @@ impl App {
     /// been built with makes a new version (the exam, and every result, keep the
     /// one candidates saw); otherwise the version is changed in place.
     pub async fn save_bank_question(&self, token: &str, edit: BankEdit) -> AppResult<BankItemDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(AUTHORS, "write questions")?;
         edit.question
             .validate()
@@ -295,7 +295,7 @@ impl App {
 
     /// A copy of a bank question, as a new question of its own.
     pub async fn duplicate_bank_question(&self, token: &str, id: i64) -> AppResult<BankItemDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let row = self.managed_question(&actor, id, "write questions").await?;
         let mut q = row.question.clone();
         let copy_id = format!("{}-copy", q.id);
@@ -463,7 +463,7 @@ impl App {
     /// `seed` picks which draw and order to show).
     pub async fn preview_exam(&self, token: &str, req: PreviewExam) -> AppResult<ExamPreviewDto> {
         let (draft, seed) = (req.draft, req.seed);
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(AUTHORS, "preview exams")?;
         let (spec, _) = self.resolve_draft(&actor, &draft).await?;
         let attempt = format!("preview-{seed}");
@@ -484,7 +484,7 @@ impl App {
     /// chosen candidates; the bank versions it uses are marked used, so later
     /// edits make new versions.
     pub async fn publish_exam(&self, token: &str, req: PublishExam) -> AppResult<PublishedExamDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(AUTHORS, "create exams")?;
         let (spec, used) = self.resolve_draft(&actor, &req.draft).await?;
         // Every candidate is checked before anything is stored.
@@ -528,7 +528,7 @@ impl App {
 
     /// The candidates an author may assign exams to.
     pub async fn candidates(&self, token: &str) -> AppResult<Vec<examhall_protocol::UserDto>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(AUTHORS, "assign exams")?;
         Ok(self
             .store()
@@ -546,7 +546,7 @@ impl App {
         token: &str,
         req: ArchiveBankQuestion,
     ) -> AppResult<()> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         self.managed_question(&actor, req.id, "archive questions")
             .await?;
         if !self.store().set_bank_archived(req.id, req.archived).await? {

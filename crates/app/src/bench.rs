@@ -569,6 +569,8 @@ async fn seed_hq(app: &App, n: usize) -> anyhow::Result<(String, Vec<String>)> {
             display_name: "Admin".into(),
             password: "bench-admin-pass".into(),
             role: Role::Admin,
+            email: None,
+            candidate_number: None,
         })
         .await?
         .token;

@@ -62,7 +62,7 @@ pub(crate) fn clock_dto(a: &AttemptRow, now: Timestamp) -> ClockDto {
 impl App {
     /// The candidate's assigned exams and where each one stands.
     pub async fn my_exams(&self, token: &str) -> AppResult<Vec<ExamCard>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Candidate], "list a candidate's exams")?;
         let mut cards = Vec::new();
         for (exam, multiplier) in self.store().assigned_exams(actor.user_id).await? {
@@ -96,7 +96,7 @@ impl App {
     /// Starts an attempt with the sitting's start code. A candidate who already has
     /// an attempt in progress at this exam simply gets it back.
     pub async fn start_attempt(&self, token: &str, req: StartAttempt) -> AppResult<AttemptView> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Candidate], "sit exams")?;
         let multiplier = self
             .store()
@@ -169,7 +169,7 @@ impl App {
     /// Reopens the candidate's attempt (after a restart, or on every page load).
     /// Silence longer than the gap threshold is recorded as a `Resumed` event.
     pub async fn open_attempt(&self, token: &str, r: AttemptRef) -> AppResult<AttemptView> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
         let attempt = self.observe(attempt).await?;
         let exam = self.exam(attempt.exam_id).await?;
@@ -177,7 +177,7 @@ impl App {
     }
 
     pub async fn set_answer(&self, token: &str, req: SetAnswer) -> AppResult<SaveAck> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
@@ -199,7 +199,7 @@ impl App {
     }
 
     pub async fn set_flag(&self, token: &str, req: SetFlag) -> AppResult<SaveAck> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
@@ -219,7 +219,7 @@ impl App {
     }
 
     pub async fn navigate(&self, token: &str, req: Navigate) -> AppResult<SaveAck> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let exam = self
             .exam(self.attempt_exam(&actor, &req.attempt_id).await?)
             .await?;
@@ -253,14 +253,14 @@ impl App {
     /// Called by the exam window every few seconds: returns the backend's clock,
     /// records liveness, and submits the attempt when time is up.
     pub async fn heartbeat(&self, token: &str, r: AttemptRef) -> AppResult<ClockDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
         let attempt = self.observe(attempt).await?;
         Ok(clock_dto(&attempt, self.now()))
     }
 
     pub async fn submit(&self, token: &str, r: AttemptRef) -> AppResult<SubmitAck> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
         if attempt.status != AttemptStatus::InProgress {
             return Err(AppError::Conflict(
@@ -293,7 +293,7 @@ impl App {
         token: &str,
         req: examhall_protocol::room::FocusLost,
     ) -> AppResult<SaveAck> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         self.attempt_exam(&actor, &req.attempt_id).await?;
         self.append_checked(
             &actor,

@@ -36,6 +36,8 @@ pub enum AppError {
     Locked,
     #[error("{0}")]
     Unavailable(String),
+    #[error("Choose a new password before you go on: the one you signed in with was a one-time password.")]
+    PasswordChangeRequired,
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -66,6 +68,7 @@ impl AppError {
             AppError::Paused => ErrorCode::Paused,
             AppError::Locked => ErrorCode::Locked,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
+            AppError::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             AppError::Internal(_) => ErrorCode::Internal,
         }
     }

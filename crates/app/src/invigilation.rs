@@ -7,7 +7,7 @@ impl App {
     /// Opens a sitting of an exam and returns its new start code. Any sitting already
     /// open for the exam is closed (its code stops working; started attempts go on).
     pub async fn open_sitting(&self, token: &str, exam_id: i64) -> AppResult<SittingDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Invigilator, Role::Admin], "open exam sittings")?;
         let exam = self
             .store()
@@ -34,7 +34,7 @@ impl App {
 
     /// Exams with their open sitting (and its code), for the invigilator's screen.
     pub async fn list_exams(&self, token: &str) -> AppResult<Vec<ExamSummaryDto>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(
             &[Role::Invigilator, Role::Teacher, Role::Admin],
             "list exams",

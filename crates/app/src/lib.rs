@@ -206,12 +206,11 @@ impl App {
     pub(crate) fn settings(&self) -> &Settings {
         &self.inner.settings
     }
-    /// Who holds `token`: a JWT (when enabled) or a desktop session.
-    pub(crate) fn actor(&self, token: &str) -> AppResult<Actor> {
-        if let Some(jwt) = self.jwt_actor(token) {
-            return jwt;
-        }
-        self.inner.sessions.resolve(token, self.now())
+    /// Who holds `token`: a JWT (when enabled) or a desktop session, as long
+    /// as the account is enabled, has not changed credentials since, and needs
+    /// no new password first.
+    pub(crate) async fn actor(&self, token: &str) -> AppResult<Actor> {
+        self.checked_actor(token, false).await
     }
 
     /// The exam as it grades now: its stored spec with any answer-key corrections

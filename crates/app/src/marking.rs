@@ -11,7 +11,7 @@ const MAX_COMMENT_CHARS: usize = 2000;
 impl App {
     /// Every essay answer on a graded attempt that still waits for a mark.
     pub async fn essays_to_mark(&self, token: &str) -> AppResult<Vec<EssayToMarkDto>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(MARKERS, "mark essays")?;
         let mut out = Vec::new();
         for (attempt_id, exam_id, candidate) in self.store().awaiting_marking().await? {
@@ -54,7 +54,7 @@ impl App {
     /// percentage and verdict are recomputed, and an `essay_marked` event records
     /// who gave which mark, in the same transaction.
     pub async fn mark_essay(&self, token: &str, req: MarkEssay) -> AppResult<ResultView> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(MARKERS, "mark essays")?;
         let attempt = self
             .store()

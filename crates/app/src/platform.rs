@@ -8,9 +8,8 @@ use crate::auth::Actor;
 use crate::candidate::{GradePayload, GRADE_JOB};
 use crate::{App, AppError, AppResult};
 use examhall_domain::{
-    Answer, AttemptEvent, AttemptStatus, ChoiceOption, ExamSpec, MultiScoring, Password, Question,
+    Answer, AttemptEvent, AttemptStatus, ChoiceOption, ExamSpec, MultiScoring, Question,
     QuestionId, QuestionKind, ResultRelease, Role, SubmitReason, TimeAllowance, Tolerance,
-    Username,
 };
 use examhall_protocol::platform::*;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -32,6 +31,9 @@ struct Claims {
     role: String,
     iat: i64,
     exp: i64,
+    /// The account's credential version when the token was issued.
+    #[serde(default)]
+    ver: i64,
 }
 
 fn api_role(r: Role) -> ApiRole {
@@ -51,6 +53,18 @@ fn api_user(u: &examhall_store::UserRow) -> ApiUser {
         role: api_role(u.role),
         approved: u.approved,
         email: u.email.clone(),
+        candidate_number: u.candidate_number.clone(),
+        disabled: u.disabled,
+        must_change_password: u.must_change_password,
+    }
+}
+
+fn domain_role(r: ApiRole) -> Role {
+    match r {
+        ApiRole::Student => Role::Candidate,
+        ApiRole::Teacher => Role::Teacher,
+        ApiRole::Invigilator => Role::Invigilator,
+        ApiRole::Admin => Role::Admin,
     }
 }
 
@@ -118,7 +132,11 @@ impl App {
         if claims.exp <= now_s {
             return Some(Err(AppError::Unauthenticated));
         }
-        Some(Ok(Actor { user_id, role }))
+        Some(Ok(Actor {
+            user_id,
+            role,
+            version: claims.ver,
+        }))
     }
 
     /// Signs in from `source` (the client's address, for throttling) and
@@ -143,12 +161,21 @@ impl App {
                 "This teacher account waits for an administrator's approval.".into(),
             ));
         }
+        self.issue_jwt(keys, &user)
+    }
+
+    fn issue_jwt(
+        &self,
+        keys: &JwtKeys,
+        user: &examhall_store::UserRow,
+    ) -> AppResult<TokenResponse> {
         let now_s = self.now().0 / 1000;
         let claims = Claims {
             sub: user.id.to_string(),
             role: user.role.as_str().to_owned(),
             iat: now_s,
             exp: now_s + JWT_TTL_SECS,
+            ver: user.credential_version,
         };
         let access = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.enc)
             .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
@@ -156,7 +183,8 @@ impl App {
             access,
             token_type: "Bearer".into(),
             expires_in: JWT_TTL_SECS,
-            user: api_user(&user),
+            must_change_password: user.must_change_password,
+            user: api_user(user),
         })
     }
 
@@ -164,14 +192,9 @@ impl App {
     /// administrator; nobody registers as an administrator or invigilator.
     /// An administrator creates an account of any role, approved at once.
     pub async fn api_create_user(&self, token: &str, req: ApiNewUser) -> AppResult<ApiUser> {
-        self.actor(token)?
-            .require(&[Role::Admin], "create user accounts")?;
-        let role = match req.role {
-            ApiRole::Student => Role::Candidate,
-            ApiRole::Teacher => Role::Teacher,
-            ApiRole::Invigilator => Role::Invigilator,
-            ApiRole::Admin => Role::Admin,
-        };
+        let actor = self.actor(token).await?;
+        actor.require(&[Role::Admin], "create user accounts")?;
+        let role = domain_role(req.role);
         self.add_account(
             RegisterRequest {
                 username: req.username,
@@ -182,6 +205,7 @@ impl App {
             },
             role,
             true,
+            Some(actor.user_id),
         )
         .await
     }
@@ -203,64 +227,37 @@ impl App {
             }
         };
         let approved = role == Role::Candidate;
-        self.add_account(req, role, approved).await
+        self.add_account(req, role, approved, None).await
     }
 
-    /// Checks and stores a new account (registration or an administrator's).
+    /// Stores a registration or an administrator's new account.
     async fn add_account(
         &self,
         req: RegisterRequest,
         role: Role,
         approved: bool,
+        by: Option<i64>,
     ) -> AppResult<ApiUser> {
-        let username = Username::parse(&req.username)
-            .map_err(|e| AppError::invalid("username", e.to_string()))?;
-        let password = Password::parse(&req.password)
-            .map_err(|e| AppError::invalid("password", e.to_string()))?;
-        let display = req
-            .display_name
-            .map(|d| d.trim().to_owned())
-            .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| username.as_str().to_owned());
-        if display.chars().count() > 100 {
-            return Err(AppError::invalid("display_name", "at most 100 characters"));
-        }
-        let email = match req.email.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(e) => Some(
-                examhall_domain::Email::parse(e)
-                    .map_err(|err| AppError::invalid("email", err.to_string()))?,
-            ),
-        };
-        let hash = self.hash_password(password.expose()).await?;
-        let id = self
-            .store()
-            .register_user(
-                examhall_store::NewUserRow {
-                    username: username.as_str(),
-                    display_name: &display,
+        let row = self
+            .insert_account(
+                crate::accounts::AccountInput {
+                    username: req.username,
+                    display_name: req.display_name,
+                    password: req.password,
                     role,
-                    password_hash: &hash,
+                    approved,
+                    email: req.email,
+                    candidate_number: None,
                 },
-                approved,
-                email.as_ref().map(examhall_domain::Email::as_str),
-                self.now(),
+                by,
             )
             .await?;
-        tracing::info!(user = id, role = %role, approved, "registered");
-        Ok(ApiUser {
-            id,
-            username: username.as_str().to_owned(),
-            display_name: display,
-            role: api_role(role),
-            approved,
-            email: email.map(|e| e.as_str().to_owned()),
-        })
+        Ok(api_user(&row))
     }
 
     /// An administrator approves a waiting teacher.
     pub async fn approve_user(&self, token: &str, user_id: i64) -> AppResult<ApiUser> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Admin], "approve accounts")?;
         if !self.store().approve_user(user_id).await? {
             return Err(AppError::NotFound(format!("User {user_id}")));
@@ -278,20 +275,94 @@ impl App {
     }
 
     pub async fn profile(&self, token: &str) -> AppResult<ApiUser> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         self.profile_of(actor.user_id).await
     }
 
-    pub async fn api_users(&self, token: &str) -> AppResult<Vec<ApiUser>> {
-        let actor = self.actor(token)?;
-        actor.require(&[Role::Admin], "list users")?;
+    /// Administrators list accounts (see [`App::list_users`]).
+    pub async fn api_users(
+        &self,
+        token: &str,
+        search: Option<String>,
+        role: Option<ApiRole>,
+        include_disabled: bool,
+    ) -> AppResult<Vec<ApiUser>> {
         Ok(self
-            .store()
-            .list_users()
+            .find_users(
+                token,
+                examhall_protocol::UserQuery {
+                    search,
+                    role: role.map(domain_role),
+                    include_disabled,
+                },
+            )
             .await?
             .iter()
             .map(api_user)
             .collect())
+    }
+
+    /// `PATCH /api/users/{id}/` (see [`App::update_user`]).
+    pub async fn api_update_user(
+        &self,
+        token: &str,
+        user_id: i64,
+        patch: ApiUserPatch,
+    ) -> AppResult<ApiUser> {
+        self.update_user(
+            token,
+            examhall_protocol::EditUser {
+                user_id,
+                patch: examhall_protocol::UserPatch {
+                    display_name: patch.display_name,
+                    role: patch.role.map(domain_role),
+                    email: patch.email,
+                    candidate_number: patch.candidate_number,
+                    disabled: patch.disabled,
+                },
+            },
+        )
+        .await?;
+        self.profile_of(user_id).await
+    }
+
+    /// `POST /api/users/{id}/reset-password/` (see [`App::reset_password`]).
+    pub async fn api_reset_password(
+        &self,
+        token: &str,
+        user_id: i64,
+    ) -> AppResult<ApiOneTimePassword> {
+        let otp = self.reset_password(token, user_id).await?;
+        Ok(ApiOneTimePassword {
+            user_id: otp.user_id,
+            username: otp.username,
+            password: otp.password,
+        })
+    }
+
+    /// `POST /api/users/me/password/`: the caller's own password; every older
+    /// token of the account stops working, and a new one is returned.
+    pub async fn api_change_own_password(
+        &self,
+        token: &str,
+        change: ApiPasswordChange,
+    ) -> AppResult<TokenResponse> {
+        let keys = self
+            .inner
+            .jwt
+            .get()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("JWT is not enabled")))?;
+        let actor = self.checked_actor(token, true).await?;
+        let user = self
+            .verify_own_password(
+                &actor,
+                examhall_protocol::PasswordChange {
+                    current_password: change.current_password,
+                    new_password: change.new_password,
+                },
+            )
+            .await?;
+        self.issue_jwt(keys, &user)
     }
 
     /// Adds a question to the bank (teachers and admins).
@@ -300,7 +371,7 @@ impl App {
         token: &str,
         q: NewApiQuestion,
     ) -> AppResult<ApiQuestion> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(STAFF_KEYS, "write questions")?;
         // Validate with the domain's own rules, under a placeholder id.
         let question = to_question(QuestionId::parse("q0").expect("a valid id"), &q)?;
@@ -322,7 +393,7 @@ impl App {
     /// The bank, for staff only: a teacher sees their own questions and those
     /// shared with them (with keys), an administrator all of them.
     pub async fn list_bank_questions(&self, token: &str) -> AppResult<Vec<ApiQuestion>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         Ok(self
             .visible_bank(&actor, "read the question bank")
             .await?
@@ -333,7 +404,7 @@ impl App {
 
     /// Builds an exam from bank questions and opens it for online submission.
     pub async fn create_api_exam(&self, token: &str, req: NewApiExam) -> AppResult<ApiExam> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let bank = self.visible_bank(&actor, "create exams").await?;
         let mut questions = Vec::with_capacity(req.questions.len());
         for (i, qid) in req.questions.iter().enumerate() {
@@ -395,7 +466,7 @@ impl App {
     /// exams they own or that were shared with them (administrators: all), with
     /// questions but never keys.
     pub async fn list_api_exams(&self, token: &str) -> AppResult<Vec<ApiExam>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let access = self.store().exams_access().await?;
         if actor.role == Role::Candidate {
             let assigned: std::collections::BTreeSet<i64> = self
@@ -431,7 +502,7 @@ impl App {
         exam_id: i64,
         req: ApiAssign,
     ) -> AppResult<ApiAssigned> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let exam = self
             .managed_exam(&actor, exam_id, "assign exams to students")
             .await?;
@@ -504,7 +575,7 @@ impl App {
     /// deadline is fixed here, by the backend's clock, and the questions come in
     /// this attempt's own order without keys.
     pub async fn start_api_attempt(&self, token: &str, exam_id: i64) -> AppResult<ApiAttempt> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let multiplier = self.sittable(&actor, exam_id, true).await?;
         let exam = self.exam(exam_id).await?;
         let attempt = match self.store().attempt_for(exam_id, actor.user_id).await? {
@@ -579,7 +650,7 @@ impl App {
         exam_id: i64,
         sub: ApiSubmission,
     ) -> AppResult<SubmissionAccepted> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         self.sittable(&actor, exam_id, false).await?;
         let attempt = self
             .store()
@@ -692,7 +763,7 @@ impl App {
         token: &str,
         exam_id: i64,
     ) -> AppResult<Vec<ApiResult>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         if actor.role != Role::Candidate {
             self.managed_exam(&actor, exam_id, "read results").await?;
         }
@@ -715,7 +786,7 @@ impl App {
         token: &str,
         user_id: i64,
     ) -> AppResult<Vec<ApiResult>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         if actor.role == Role::Candidate && actor.user_id != user_id {
             return Err(AppError::Forbidden {
                 role: actor.role,

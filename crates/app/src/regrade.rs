@@ -54,7 +54,7 @@ impl App {
         token: &str,
         c: KeyCorrection,
     ) -> AppResult<RegradePreviewDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(CORRECTORS, "correct answer keys")?;
         let (corrected, _, _) = self.corrected(&c).await?;
         let rows = self.store().sheet_rows(c.exam_id).await?;
@@ -96,7 +96,7 @@ impl App {
         token: &str,
         c: KeyCorrection,
     ) -> AppResult<RegradeStartedDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(CORRECTORS, "correct answer keys")?;
         let (corrected, qid, reason) = self.corrected(&c).await?;
         let key = corrected

@@ -155,7 +155,7 @@ impl App {
 
     /// One candidate's result sheet (teachers and admins).
     pub async fn result_sheet_pdf(&self, token: &str, attempt_id: &str) -> AppResult<Report> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(PRINTERS, "print result sheets")?;
         let attempt = self
             .store()
@@ -184,7 +184,7 @@ impl App {
         exam_id: i64,
         mut progress: impl FnMut(usize, usize) -> ControlFlow<()> + Send + 'static,
     ) -> AppResult<Report> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(PRINTERS, "print result sheets")?;
         let exam = self.exam(exam_id).await?;
         let sheets = self.sheets(exam_id, None).await?;
@@ -221,7 +221,7 @@ impl App {
 
     /// Attendance, timing, accommodations and restarts for an exam's room.
     pub async fn room_report_pdf(&self, token: &str, exam_id: i64) -> AppResult<Report> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(ROOM_STAFF, "print the room report")?;
         let exam = self.exam(exam_id).await?;
         let sittings = self.store().sittings_of(exam_id).await?;
@@ -506,7 +506,7 @@ impl App {
         exam_id: i64,
         out_dir: PathBuf,
     ) -> AppResult<u64> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(PRINTERS, "print result sheets")?;
         self.exam(exam_id).await?;
         let job = Arc::new(PrintJob::default());
@@ -547,8 +547,8 @@ impl App {
     }
 
     /// Progress of a background print job.
-    pub fn print_job(&self, token: &str, id: u64) -> AppResult<PrintJobDto> {
-        let actor = self.actor(token)?;
+    pub async fn print_job(&self, token: &str, id: u64) -> AppResult<PrintJobDto> {
+        let actor = self.actor(token).await?;
         actor.require(PRINTERS, "print result sheets")?;
         let job = self.find_print_job(id)?;
         let state = job.state.lock().expect("print job").clone();
@@ -561,8 +561,8 @@ impl App {
     }
 
     /// Asks a running print job to stop after the sheet it is drawing.
-    pub fn cancel_print_job(&self, token: &str, id: u64) -> AppResult<()> {
-        let actor = self.actor(token)?;
+    pub async fn cancel_print_job(&self, token: &str, id: u64) -> AppResult<()> {
+        let actor = self.actor(token).await?;
         actor.require(PRINTERS, "print result sheets")?;
         self.find_print_job(id)?
             .cancel

@@ -12,7 +12,7 @@ impl App {
     /// A graded result. Candidates see only their own, and only once the exam
     /// releases it; staff see any.
     pub async fn attempt_result(&self, token: &str, r: AttemptRef) -> AppResult<ResultView> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let attempt = self
             .store()
             .attempt(&r.attempt_id)
@@ -70,7 +70,7 @@ impl App {
     /// Status of a background task (as the platform's `/api/tasks/status/{id}`).
     /// A candidate may only ask about the grading of their own attempt.
     pub async fn task_status(&self, token: &str, task_id: i64) -> AppResult<TaskStatusDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let not_found = || AppError::NotFound(format!("Task {task_id}"));
         let job = self.store().job(task_id).await?.ok_or_else(not_found)?;
         if actor.role == Role::Candidate {
@@ -106,7 +106,7 @@ impl App {
 
     /// Every attempt at this centre with its result, newest first (staff only).
     pub async fn attempt_summaries(&self, token: &str) -> AppResult<Vec<AttemptSummaryDto>> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(STAFF, "see all attempts")?;
         Ok(self
             .store()
@@ -126,7 +126,7 @@ impl App {
 
     /// Re-checks an attempt's hash chain; returns the number of events (staff only).
     pub async fn verify_attempt(&self, token: &str, attempt_id: &str) -> AppResult<usize> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(STAFF, "verify attempt logs")?;
         let events = self.store().events(attempt_id).await?;
         if events.is_empty() {

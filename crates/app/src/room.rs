@@ -168,7 +168,7 @@ impl App {
 
     /// What the locked screen shows: the challenge for an offline unlock.
     pub async fn lock_info(&self, token: &str, r: AttemptRef) -> AppResult<LockDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let a = self.own_attempt(&actor, &r.attempt_id).await?;
         let a = self.observe(a).await?;
         let Some(lock_seq) = a.locked_seq else {
@@ -189,7 +189,7 @@ impl App {
     /// response to the seat's challenge. A wrong code is refused and kept in the
     /// attempt's log; after 10, only the console can unlock.
     pub async fn unlock_seat(&self, token: &str, req: UnlockSeat) -> AppResult<LockDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let a = self.own_attempt(&actor, &req.attempt_id).await?;
         let ctx = self
             .room_ctx(a.exam_id)
@@ -276,7 +276,7 @@ impl App {
     /// means the window may close: the attempt stays running, and the next start
     /// meets it as an unclean exit (locked until an invigilator unlocks it).
     pub async fn close_exam_window(&self, token: &str, req: CloseExamWindow) -> AppResult<()> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         let a = self.own_attempt(&actor, &req.attempt_id).await?;
         if a.status != AttemptStatus::InProgress {
             return Ok(());
@@ -338,8 +338,8 @@ impl App {
 
     // ---- the console ------------------------------------------------------------
 
-    fn staff(&self, token: &str, action: &'static str) -> AppResult<Actor> {
-        let actor = self.actor(token)?;
+    async fn staff(&self, token: &str, action: &'static str) -> AppResult<Actor> {
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Invigilator, Role::Admin], action)?;
         Ok(actor)
     }
@@ -376,7 +376,7 @@ impl App {
         token: &str,
         req: CreateRoomSession,
     ) -> AppResult<RoomSessionDto> {
-        let actor = self.staff(token, "run room sessions")?;
+        let actor = self.staff(token, "run room sessions").await?;
         let room = text_field("room", &req.room, 64)?;
         if !(1..=500).contains(&req.seats) {
             return Err(AppError::invalid("seats", "between 1 and 500"));
@@ -441,7 +441,7 @@ impl App {
     }
 
     pub async fn room_sessions(&self, token: &str) -> AppResult<Vec<RoomSessionDto>> {
-        self.staff(token, "run room sessions")?;
+        self.staff(token, "run room sessions").await?;
         let mut out = Vec::new();
         for s in self.store().room_sessions().await? {
             out.push(self.session_dto(&s).await?);
@@ -452,7 +452,7 @@ impl App {
     /// Opens the session: the start code (the exam's open sitting's, or a new
     /// one) is shown for the invigilator to read out, and seats may start.
     pub async fn open_room_session(&self, token: &str, r: SessionRef) -> AppResult<RoomSessionDto> {
-        let actor = self.staff(token, "run room sessions")?;
+        let actor = self.staff(token, "run room sessions").await?;
         let s = self.session_row(r.session_id).await?;
         if s.state != RoomState::Planned {
             return Err(AppError::Conflict(format!(
@@ -481,7 +481,7 @@ impl App {
     }
 
     pub async fn check_in(&self, token: &str, req: CheckIn) -> AppResult<RoomConsoleDto> {
-        let actor = self.staff(token, "check candidates in")?;
+        let actor = self.staff(token, "check candidates in").await?;
         let s = self.session_row(req.session_id).await?;
         if s.state == RoomState::Closed {
             return Err(AppError::Conflict("The session is closed.".into()));
@@ -547,7 +547,9 @@ impl App {
 
     /// Pause, resume, extend or unlock one candidate or the whole room.
     pub async fn room_action(&self, token: &str, req: RoomAction) -> AppResult<RoomActionAck> {
-        let actor = self.staff(token, "pause, extend or unlock candidates")?;
+        let actor = self
+            .staff(token, "pause, extend or unlock candidates")
+            .await?;
         let s = self.session_row(req.session_id).await?;
         if s.state != RoomState::Open {
             return Err(AppError::Conflict(format!(
@@ -604,7 +606,7 @@ impl App {
         token: &str,
         req: RecordIncident,
     ) -> AppResult<RoomConsoleDto> {
-        let actor = self.staff(token, "record incidents")?;
+        let actor = self.staff(token, "record incidents").await?;
         let s = self.session_row(req.session_id).await?;
         let text = text_field("text", &req.text, 2000)?;
         if let Some(u) = &req.username {
@@ -633,7 +635,7 @@ impl App {
         token: &str,
         req: OfflineUnlock,
     ) -> AppResult<UnlockCodeDto> {
-        let actor = self.staff(token, "unlock seats")?;
+        let actor = self.staff(token, "unlock seats").await?;
         let s = self.session_row(req.session_id).await?;
         let challenge = StartCode::parse(&req.challenge).map_err(|_| {
             AppError::invalid("challenge", "the 6 characters shown on the locked seat")
@@ -653,7 +655,7 @@ impl App {
     /// Accepts (an extension with reason "downtime") or dismisses a gap the
     /// ledger proposed.
     pub async fn decide_credit(&self, token: &str, req: DecideCredit) -> AppResult<RoomConsoleDto> {
-        let actor = self.staff(token, "credit downtime")?;
+        let actor = self.staff(token, "credit downtime").await?;
         let s = self.session_row(req.session_id).await?;
         let console = self
             .room_console(token, SessionRef { session_id: s.id })
@@ -713,7 +715,7 @@ impl App {
         token: &str,
         req: CloseRoomSession,
     ) -> AppResult<RoomSessionDto> {
-        let actor = self.staff(token, "run room sessions")?;
+        let actor = self.staff(token, "run room sessions").await?;
         let console = self
             .room_console(
                 token,
@@ -768,7 +770,7 @@ impl App {
     /// The room at a glance: every expected candidate with their seat's newest
     /// report (or this machine's own attempt), alerts, the ledger and the log.
     pub async fn room_console(&self, token: &str, r: SessionRef) -> AppResult<RoomConsoleDto> {
-        self.staff(token, "run room sessions")?;
+        self.staff(token, "run room sessions").await?;
         let s = self.session_row(r.session_id).await?;
         let now = self.now();
         let exam = self.exam(s.exam_id).await?;

@@ -180,7 +180,7 @@ impl App {
         token: &str,
         req: NewEnrolment,
     ) -> AppResult<EnrolmentToken> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Admin], "enrol desktops")?;
         let centre = req.centre.trim();
         if centre.is_empty() || centre.len() > 100 {
@@ -296,7 +296,7 @@ impl App {
         token: &str,
         req: NewPackage,
     ) -> AppResult<PublishedPackage> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Admin], "publish exam packages")?;
         let hq = self.hq_key()?;
         let centre = req.centre.trim();
@@ -782,7 +782,8 @@ impl App {
 
     /// What HQ refused to merge.
     pub async fn sync_incidents(&self, token: &str) -> AppResult<Vec<SyncIncident>> {
-        self.actor(token)?
+        self.actor(token)
+            .await?
             .require(&[Role::Admin], "see sync incidents")?;
         Ok(self
             .store()
@@ -869,7 +870,8 @@ impl App {
 
     /// An administrator enrols this desktop with HQ using a one-time token.
     pub async fn enrol_with_hq(&self, token: &str, req: EnrolDesktop) -> AppResult<SyncStatusDto> {
-        self.actor(token)?
+        self.actor(token)
+            .await?
             .require(&[Role::Admin], "enrol this desktop")?;
         if self.store().enrolment().await?.is_some() {
             return Err(AppError::Conflict(
@@ -1012,7 +1014,7 @@ impl App {
     /// the package opens, its exam and candidates are set up, and a sitting opens
     /// under that same code. A wrong code changes nothing.
     pub async fn open_package(&self, token: &str, req: OpenPackage) -> AppResult<SittingDto> {
-        let actor = self.actor(token)?;
+        let actor = self.actor(token).await?;
         actor.require(&[Role::Invigilator, Role::Admin], "open exam packages")?;
         self.open_package_as(&req.package_id, &req.start_code, actor.user_id)
             .await
@@ -1309,7 +1311,8 @@ impl App {
     /// and a manifest of them, into `dir` (a USB stick). HQ ingests the results
     /// file like an upload and checks the manifest for anything missing.
     pub async fn export_results_to(&self, token: &str, dir: &Path) -> AppResult<ExportedResults> {
-        self.actor(token)?
+        self.actor(token)
+            .await?
             .require(&[Role::Invigilator, Role::Admin], "export results")?;
         let enr = self.enrolled().await?;
         let rows = self.store().all_outbox().await?;
@@ -1357,7 +1360,8 @@ impl App {
 
     /// The link's state for the admin and invigilator screens.
     pub async fn sync_status(&self, token: &str) -> AppResult<SyncStatusDto> {
-        self.actor(token)?
+        self.actor(token)
+            .await?
             .require(&[Role::Invigilator, Role::Admin], "see the sync status")?;
         let enr = self.store().enrolment().await?;
         let counts = self.store().outbox_counts().await?;

@@ -487,6 +487,8 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
                 username,
                 password,
                 role: examhall_app::protocol::Role::Admin,
+                email: None,
+                candidate_number: None,
             })
             .await?;
         }

@@ -272,6 +272,8 @@ async fn chaos(backend: TestBackend) {
                 display_name: "Lab Admin".into(),
                 password: "lab-admin-pass-1".into(),
                 role: examhall_protocol::Role::Admin,
+                email: None,
+                candidate_number: None,
             })
             .await
             .unwrap()

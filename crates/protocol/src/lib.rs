@@ -37,6 +37,9 @@ pub enum ErrorCode {
     Locked,
     /// Another machine (HQ, the hub) could not be reached; try again later.
     Unavailable,
+    /// The account signed in with a one-time password: it must choose a new
+    /// password before anything else.
+    PasswordChangeRequired,
     Internal,
 }
 
@@ -55,6 +58,82 @@ pub struct UserDto {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub candidate_number: Option<String>,
+    /// A disabled account cannot sign in.
+    #[serde(default)]
+    pub disabled: bool,
+    /// The account holds a one-time password it must change at its next sign-in.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// Which accounts an administrator lists: a search over username, name,
+/// candidate number and email, a role, and whether disabled ones are shown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserQuery {
+    #[serde(default)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub include_disabled: bool,
+}
+
+/// An administrator's change to an account; absent fields stay as they are.
+/// An empty email or candidate number clears it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub candidate_number: Option<String>,
+    /// Disable (true) or enable (false) the account.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+/// An administrator's change to one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditUser {
+    pub user_id: i64,
+    pub patch: UserPatch,
+}
+
+/// A one-time password made by a reset, shown once to the administrator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OneTimePassword {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub candidate_number: Option<String>,
+    pub password: String,
+}
+
+/// A user changes their own password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// One recorded change to an account: what, when, by whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountChangeDto {
+    pub at_ms: i64,
+    /// The administrator's username, or None when the user made it themselves.
+    pub by: Option<String>,
+    pub action: String,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -67,6 +146,10 @@ pub struct LoginRequest {
 pub struct SessionDto {
     pub token: String,
     pub user: UserDto,
+    /// The user signed in with a one-time password: until they choose a new
+    /// one, every other call is refused with `password_change_required`.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,6 +165,10 @@ pub struct NewUser {
     pub display_name: String,
     pub password: String,
     pub role: Role,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub candidate_number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

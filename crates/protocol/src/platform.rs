@@ -64,6 +64,51 @@ pub struct ApiUser {
     /// The account's email address, if it has one.
     #[serde(default)]
     pub email: Option<String>,
+    #[serde(default)]
+    pub candidate_number: Option<String>,
+    /// A disabled account cannot sign in; its tokens are refused.
+    #[serde(default)]
+    pub disabled: bool,
+    /// The account holds a one-time password it must change before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// An administrator's change to an account (`PATCH /api/users/{id}/`); absent
+/// fields stay as they are, an empty email or candidate number clears it.
+/// Disabling, or changing the role, ends the account's tokens at once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiUserPatch {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub role: Option<ApiRole>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub candidate_number: Option<String>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+/// The one-time password a reset made: shown once, changed at the next sign-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiOneTimePassword {
+    pub user_id: i64,
+    pub username: String,
+    pub password: String,
+}
+
+/// A user changes their own password (`POST /api/users/me/password/`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiPasswordChange {
+    pub current_password: String,
+    pub new_password: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,6 +127,10 @@ pub struct TokenResponse {
     pub token_type: String,
     pub expires_in: i64,
     pub user: ApiUser,
+    /// Signed in with a one-time password: every call but
+    /// `POST /api/users/me/password/` is refused until a new one is chosen.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,7 +54,7 @@ impl From<AppError> for ApiError {
         let status = match &e {
             AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Forbidden { .. } | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid { .. } | AppError::WrongStartCode => StatusCode::BAD_REQUEST,
             AppError::Conflict(_)
@@ -308,7 +308,7 @@ async fn unblock(
     Bearer(t): Bearer,
     Body(req): Body<ApiUnblock>,
 ) -> Reply<Json<ApiUnblocked>> {
-    let lifted = app.lift_login_block(&t, &req.username).await?;
+    let lifted = app.lift_login_block(&t, req.username.clone()).await?;
     Ok(Json(ApiUnblocked {
         username: req.username,
         lifted,
@@ -321,10 +321,77 @@ async fn profile(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<ApiUse
     Ok(Json(app.profile(&t).await?))
 }
 
-#[utoipa::path(get, path = "/api/users/", responses((status = 200, body = Vec<ApiUser>), (status = 403, body = ErrorBody)),
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UsersQuery {
+    /// Part of a username, name, candidate number or email (case-insensitive).
+    pub search: Option<String>,
+    /// Only accounts of this role.
+    pub role: Option<ApiRole>,
+    /// Include disabled accounts (default: only enabled ones).
+    #[serde(default)]
+    pub include_disabled: bool,
+}
+
+#[utoipa::path(get, path = "/api/users/", params(UsersQuery),
+    responses((status = 200, body = Vec<ApiUser>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn users(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<ApiUser>>> {
-    Ok(Json(app.api_users(&t).await?))
+async fn users(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    q: Result<Query<UsersQuery>, QueryRejection>,
+) -> Reply<Json<Vec<ApiUser>>> {
+    let Query(q) = q.map_err(|r| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::Invalid,
+            r.body_text(),
+            Some("query".into()),
+        )
+    })?;
+    Ok(Json(
+        app.api_users(&t, q.search, q.role, q.include_disabled)
+            .await?,
+    ))
+}
+
+#[utoipa::path(patch, path = "/api/users/{user_id}/", params(("user_id" = i64, Path)), request_body = ApiUserPatch,
+    responses((status = 200, body = ApiUser), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// An administrator edits an account, or disables or enables it.
+async fn update_user(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(id): Param<i64>,
+    Body(patch): Body<ApiUserPatch>,
+) -> Reply<Json<ApiUser>> {
+    Ok(Json(app.api_update_user(&t, id, patch).await?))
+}
+
+#[utoipa::path(post, path = "/api/users/{user_id}/reset-password/", params(("user_id" = i64, Path)),
+    responses((status = 200, body = ApiOneTimePassword), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// An administrator resets a password to a one-time password (shown once).
+async fn reset_password(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(id): Param<i64>,
+) -> Reply<Json<ApiOneTimePassword>> {
+    Ok(Json(app.api_reset_password(&t, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/users/me/password/", request_body = ApiPasswordChange,
+    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Users change their own password; older tokens stop working and a new one is returned.
+async fn change_own_password(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(change): Body<ApiPasswordChange>,
+) -> Reply<Json<TokenResponse>> {
+    Ok(Json(app.api_change_own_password(&t, change).await?))
 }
 
 #[utoipa::path(post, path = "/api/users/", request_body = ApiNewUser,
@@ -844,7 +911,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
-    paths(register, login, unblock, profile, users, create_user, approve, add_question, questions, create_exam, exams, start, assign,
+    paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, manifest, incidents, open_package, room_heartbeat, create_room, list_rooms, room_console, open_room,
@@ -966,6 +1033,9 @@ pub fn router(app: App) -> Router {
         .route("/api/users/profile/", get(profile))
         .route("/api/users/", get(users).post(create_user))
         .route("/api/users/{user_id}/approve/", post(approve))
+        .route("/api/users/{user_id}/", axum::routing::patch(update_user))
+        .route("/api/users/{user_id}/reset-password/", post(reset_password))
+        .route("/api/users/me/password/", post(change_own_password))
         .route("/api/exams/questions/", post(add_question).get(questions))
         .route("/api/exams/create/", post(create_exam))
         .route("/api/exams/", get(exams))

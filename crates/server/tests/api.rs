@@ -42,6 +42,8 @@ impl Server {
             display_name: "Ada Admin".into(),
             password: "admin-password-1".into(),
             role: examhall_protocol::Role::Admin,
+            email: None,
+            candidate_number: None,
         })
         .await
         .unwrap();

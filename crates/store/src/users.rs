@@ -13,6 +13,13 @@ pub struct UserRow {
     pub approved: bool,
     /// An optional email address (labs have candidates without one).
     pub email: Option<String>,
+    /// A disabled account cannot sign in, and its sessions and tokens stop working.
+    pub disabled: bool,
+    /// Set by a password reset: the next sign-in must choose a new password.
+    pub must_change_password: bool,
+    /// Moves on every change that must end existing sessions and tokens.
+    pub credential_version: i64,
+    pub candidate_number: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +40,12 @@ struct RawUser {
     #[sqlx(try_from = "crate::Flag")]
     approved: bool,
     email: Option<String>,
+    #[sqlx(try_from = "crate::Flag")]
+    disabled: bool,
+    #[sqlx(try_from = "crate::Flag")]
+    must_change_password: bool,
+    credential_version: i64,
+    candidate_number: Option<String>,
 }
 
 impl TryFrom<RawUser> for UserRow {
@@ -47,8 +60,23 @@ impl TryFrom<RawUser> for UserRow {
             password_hash: r.password_hash,
             approved: r.approved,
             email: r.email,
+            disabled: r.disabled,
+            must_change_password: r.must_change_password,
+            credential_version: r.credential_version,
+            candidate_number: r.candidate_number,
         })
     }
+}
+
+/// `SELECT <every column of RawUser> FROM users <rest>`, as one literal.
+macro_rules! select_users {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, username, display_name, role, password_hash, approved, email, disabled, \
+             must_change_password, credential_version, candidate_number FROM users ",
+            $rest
+        )
+    };
 }
 
 impl Store {
@@ -95,59 +123,50 @@ impl Store {
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
-        sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash, approved, email FROM users WHERE username = $1",
-        )
-        .bind(username)
-        .fetch_optional(&self.read)
-        .await?
-        .map(UserRow::try_from)
-        .transpose()
+        sqlx::query_as::<_, RawUser>(select_users!("WHERE username = $1"))
+            .bind(username)
+            .fetch_optional(&self.read)
+            .await?
+            .map(UserRow::try_from)
+            .transpose()
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
-        sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash, approved, email FROM users WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?
-        .map(UserRow::try_from)
-        .transpose()
+        sqlx::query_as::<_, RawUser>(select_users!("WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .map(UserRow::try_from)
+            .transpose()
     }
 
     pub async fn list_users(&self) -> Result<Vec<UserRow>> {
-        sqlx::query_as::<_, RawUser>(
-            "SELECT id, username, display_name, role, password_hash, approved, email FROM users ORDER BY id",
-        )
-        .fetch_all(&self.read)
-        .await?
-        .into_iter()
-        .map(UserRow::try_from)
-        .collect()
+        sqlx::query_as::<_, RawUser>(select_users!("ORDER BY id"))
+            .fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .map(UserRow::try_from)
+            .collect()
     }
 
-    /// Inserts a self-registered user, approved or waiting for approval.
+    /// Inserts an account, approved or waiting for approval, and records who
+    /// made it (`by`: an administrator; None: the user registered).
+    #[allow(clippy::too_many_arguments)]
     pub async fn register_user(
         &self,
         u: NewUserRow<'_>,
         approved: bool,
         email: Option<&str>,
+        candidate_number: Option<&str>,
+        by: Option<i64>,
         now: Timestamp,
     ) -> Result<i64> {
-        sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at, approved, email) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(u.username)
-        .bind(u.display_name)
-        .bind(u.role.as_str())
-        .bind(u.password_hash)
-        .bind(now.0)
-        .bind(i64::from(approved))
-        .bind(email)
-        .fetch_one(&self.write)
-        .await
-        .map_err(|e| conflict_on_unique(e, &format!("user {:?}", u.username)))
+        let mut tx = self.begin_write().await?;
+        let id = insert_account(&mut tx, &u, approved, email, candidate_number, now).await?;
+        let how = if by.is_some() { "" } else { "registered" };
+        record_change(&mut tx, id, by, "created", how, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Approves a waiting account; false if there is no such user.
@@ -235,4 +254,249 @@ impl Store {
 pub enum LoginGate {
     Proceed,
     Blocked { until: Timestamp },
+}
+
+/// What every authenticated call checks against the account as it is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserGate {
+    pub role: Role,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub credential_version: i64,
+}
+
+/// One recorded change to an account.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AccountChangeRow {
+    pub at: i64,
+    pub by_user: Option<i64>,
+    pub action: String,
+    pub detail: String,
+}
+
+/// An administrator's edit of an account's descriptive fields (None: unchanged).
+#[derive(Debug, Clone, Default)]
+pub struct UserEdit<'a> {
+    pub display_name: Option<&'a str>,
+    pub role: Option<Role>,
+    /// Some(None) clears it.
+    pub email: Option<Option<&'a str>>,
+    pub candidate_number: Option<Option<&'a str>>,
+}
+
+impl Store {
+    /// The account's current role and state, for the check every call makes.
+    pub async fn user_gate(&self, id: i64) -> Result<Option<UserGate>> {
+        let row: Option<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT role, disabled, must_change_password, credential_version FROM users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|(role, disabled, must, version)| {
+            Ok(UserGate {
+                role: Role::parse(&role)
+                    .map_err(|e| StoreError::corrupt(format!("users.role of {id}"), e))?,
+                disabled: disabled != 0,
+                must_change_password: must != 0,
+                credential_version: version,
+            })
+        })
+        .transpose()
+    }
+
+    /// Applies an edit and records it, in one transaction; a role change moves
+    /// the credential version (the user signs in again with the new role).
+    /// False if there is no such user.
+    pub async fn edit_user(
+        &self,
+        id: i64,
+        edit: &UserEdit<'_>,
+        by: i64,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let current: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(current) = current else {
+            return Ok(false);
+        };
+        if let Some(name) = edit.display_name {
+            sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+                .bind(name)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(role) = edit.role.filter(|r| r.as_str() != current) {
+            sqlx::query(
+                "UPDATE users SET role = $1, credential_version = credential_version + 1 WHERE id = $2",
+            )
+            .bind(role.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(email) = edit.email {
+            sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+                .bind(email)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(number) = edit.candidate_number {
+            sqlx::query("UPDATE users SET candidate_number = $1 WHERE id = $2")
+                .bind(number)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    conflict_on_unique(e, &format!("candidate number {:?}", number.unwrap_or("")))
+                })?;
+        }
+        record_change(&mut tx, id, Some(by), "edited", detail, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Disables or enables an account; either way its sessions and tokens end.
+    /// False if there is no such user.
+    pub async fn set_user_disabled(
+        &self,
+        id: i64,
+        disabled: bool,
+        by: i64,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE users SET disabled = $1, credential_version = credential_version + 1 WHERE id = $2",
+        )
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
+        let action = if disabled { "disabled" } else { "enabled" };
+        record_change(&mut tx, id, Some(by), action, "", now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores a new password hash and ends the account's sessions and tokens.
+    /// `must_change`: it is a one-time password (a reset). `by`: the
+    /// administrator, or None when users change their own. Returns the new
+    /// credential version, or None if there is no such user.
+    pub async fn set_password(
+        &self,
+        id: i64,
+        hash: &str,
+        must_change: bool,
+        by: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Option<i64>> {
+        let mut tx = self.begin_write().await?;
+        let version: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, \
+             credential_version = credential_version + 1 WHERE id = $3 RETURNING credential_version",
+        )
+        .bind(hash)
+        .bind(i64::from(must_change))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if version.is_none() {
+            return Ok(None);
+        }
+        let action = if must_change {
+            "password reset"
+        } else {
+            "password changed"
+        };
+        record_change(&mut tx, id, by, action, "", now).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// An account's recorded changes, oldest first.
+    pub async fn account_changes(&self, user_id: i64) -> Result<Vec<AccountChangeRow>> {
+        Ok(sqlx::query_as(
+            "SELECT at, by_user, action, detail FROM account_changes WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// How many enabled administrators there are.
+    pub async fn active_admin_count(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0")
+                .fetch_one(&self.read)
+                .await?,
+        )
+    }
+}
+
+async fn record_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+    by: Option<i64>,
+    action: &str,
+    detail: &str,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO account_changes (user_id, at, by_user, action, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(now.0)
+    .bind(by)
+    .bind(action)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_account(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    u: &NewUserRow<'_>,
+    approved: bool,
+    email: Option<&str>,
+    candidate_number: Option<&str>,
+    now: Timestamp,
+) -> Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, role, password_hash, created_at, approved, email, candidate_number) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(u.username)
+    .bind(u.display_name)
+    .bind(u.role.as_str())
+    .bind(u.password_hash)
+    .bind(now.0)
+    .bind(i64::from(approved))
+    .bind(email)
+    .bind(candidate_number)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| {
+        let what = match candidate_number {
+            Some(n) if is_unique_on(&e, "candidate_number") => format!("candidate number {n:?}"),
+            _ => format!("user {:?}", u.username),
+        };
+        conflict_on_unique(e, &what)
+    })
+}
+
+/// Whether a failed statement broke a unique constraint on `column`.
+fn is_unique_on(e: &sqlx::Error, column: &str) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.message().contains(column))
 }

@@ -38,6 +38,8 @@ pub fn setup(p: &Props) -> Html {
                 display_name: (*display).clone(),
                 password: (*password).clone(),
                 role: Role::Admin,
+                email: None,
+                candidate_number: None,
             };
             let (error, dispatch) = (error.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {

@@ -84,6 +84,8 @@ pub fn users_page(p: &Props) -> Html {
                 display_name: (*display).clone(),
                 password: (*password).clone(),
                 role: *role,
+                email: None,
+                candidate_number: None,
             };
             let (username, display, password, error, notice, nav, reload) = (
                 username.clone(),

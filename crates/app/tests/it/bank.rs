@@ -234,7 +234,11 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
     assert_eq!(preview.sections[1].count, 2);
 
     // Only candidates can be assigned, checked before anything is stored.
-    let users = ctx.app.list_users(&admin).await.unwrap();
+    let users = ctx
+        .app
+        .list_users(&admin, Default::default())
+        .await
+        .unwrap();
     let staff = users.iter().find(|u| u.username == "teacher").unwrap().id;
     let e = ctx
         .app

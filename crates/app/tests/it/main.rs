@@ -1,6 +1,7 @@
 //! Use-case tests: a real SQLite file per test, the fake clock, the worker drained
 //! deterministically with `try_run_next()`.
 
+mod accounts;
 mod analytics;
 mod attempt_flow;
 mod bank;
@@ -85,6 +86,8 @@ impl Ctx {
             display_name: username.to_uppercase(),
             password: "password-123".into(),
             role: examhall_protocol::Role::Candidate,
+            email: None,
+            candidate_number: None,
         };
         let u = self.app.create_user(admin, new).await.unwrap();
         self.app

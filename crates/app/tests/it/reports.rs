@@ -49,6 +49,8 @@ async fn sit(
         display_name: name.into(),
         password: "password-123".into(),
         role: examhall_protocol::Role::Candidate,
+        email: None,
+        candidate_number: None,
     };
     let u = ctx.app.create_user(admin, new).await.unwrap();
     ctx.app.assign_exam(teacher, 1, u.id, 1.0).await.unwrap();
@@ -231,7 +233,7 @@ async fn a_background_print_job_reports_progress_and_saves_the_file() {
         .await
         .unwrap();
     let job = loop {
-        let j = ctx.app.print_job(&teacher, id).unwrap();
+        let j = ctx.app.print_job(&teacher, id).await.unwrap();
         if j.state != PrintJobState::Running {
             break j;
         }
@@ -253,7 +255,7 @@ async fn a_background_print_job_reports_progress_and_saves_the_file() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(matches!(
-        ctx.app.print_job(&teacher, id + 100),
+        ctx.app.print_job(&teacher, id + 100).await,
         Err(AppError::NotFound(_))
     ));
 }

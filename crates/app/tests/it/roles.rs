@@ -19,9 +19,14 @@ async fn a_candidate_cannot_call_teacher_invigilator_or_admin_use_cases() {
         display_name: "M".into(),
         password: "password123".into(),
         role: Role::Admin,
+        email: None,
+        candidate_number: None,
     };
     forbidden(app.create_user(&t, new_user).await, "create_user (admin)");
-    forbidden(app.list_users(&t).await, "list_users (admin)");
+    forbidden(
+        app.list_users(&t, Default::default()).await,
+        "list_users (admin)",
+    );
     forbidden(
         app.create_exam(&t, examhall_app::demo::demo_exam()).await,
         "create_exam (teacher)",
@@ -54,14 +59,21 @@ async fn staff_cannot_sit_exams_and_roles_are_separate() {
         "open_sitting for a teacher",
     );
     forbidden(
-        ctx.app.list_users(&teacher).await,
+        ctx.app.list_users(&teacher, Default::default()).await,
         "list_users for a teacher",
     );
     // And the allowed paths do work, so the refusals above are about roles.
     assert!(ctx.app.open_sitting(&inv, 1).await.is_ok());
     assert!(ctx.app.exam_with_keys(&teacher, 1).await.is_ok());
     let admin = ctx.login("admin").await;
-    assert_eq!(ctx.app.list_users(&admin).await.unwrap().len(), 5);
+    assert_eq!(
+        ctx.app
+            .list_users(&admin, Default::default())
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
 }
 
 #[tokio::test]
@@ -141,6 +153,8 @@ async fn an_empty_database_asks_for_a_first_admin_and_never_has_default_credenti
         display_name: "Root".into(),
         password: "short".into(),
         role: Role::Admin,
+        email: None,
+        candidate_number: None,
     };
     let e = app.create_first_admin(weak).await.unwrap_err();
     assert!(
@@ -152,6 +166,8 @@ async fn an_empty_database_asks_for_a_first_admin_and_never_has_default_credenti
         display_name: "Head of Centre".into(),
         password: "a long passphrase".into(),
         role: Role::Admin,
+        email: None,
+        candidate_number: None,
     };
     let session = app.create_first_admin(first.clone()).await.unwrap();
     assert_eq!(session.user.role, Role::Admin);

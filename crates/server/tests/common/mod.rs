@@ -49,6 +49,8 @@ impl Hq {
             display_name: "Ada Admin".into(),
             password: "admin-password-1".into(),
             role: examhall_protocol::Role::Admin,
+            email: None,
+            candidate_number: None,
         })
         .await
         .unwrap();
@@ -232,6 +234,8 @@ impl Desk {
                 display_name: "Lab Admin".into(),
                 password: "lab-admin-pass-1".into(),
                 role: examhall_protocol::Role::Admin,
+                email: None,
+                candidate_number: None,
             })
             .await
             .unwrap()
@@ -243,6 +247,8 @@ impl Desk {
                 display_name: "Ivan Invigilator".into(),
                 password: "invigilator-pass-1".into(),
                 role: examhall_protocol::Role::Invigilator,
+                email: None,
+                candidate_number: None,
             },
         )
         .await
@@ -343,6 +349,8 @@ impl Hub {
                 display_name: "Hub Admin".into(),
                 password: "hub-admin-pass-1".into(),
                 role: examhall_protocol::Role::Admin,
+                email: None,
+                candidate_number: None,
             })
             .await
             .unwrap()
