@@ -126,8 +126,36 @@ impl App {
         })
     }
 
-    /// Creates the first administrator of an empty database. Refused once any user exists.
+    /// Creates the first administrator of an empty database, from this
+    /// machine's window. Refused once any user exists, and on a machine
+    /// enrolled with a hub or HQ (its candidates come with the packages).
     pub async fn create_first_admin(&self, u: NewUser) -> AppResult<SessionDto> {
+        if self.store().enrolment().await?.is_some() {
+            return Err(AppError::Conflict(
+                "This machine is enrolled with a hub or HQ; its staff sign in with their own accounts."
+                    .into(),
+            ));
+        }
+        self.insert_first_admin(&u, true).await?;
+        self.login(LoginRequest {
+            username: u.username,
+            password: u.password,
+        })
+        .await
+    }
+
+    /// The operator's `--init-admin` (whoever can start the server on its data
+    /// directory): creates this administrator if the database has none yet,
+    /// also on a hub that enrolled with HQ first. False if one exists already.
+    pub async fn init_admin(&self, u: NewUser) -> AppResult<bool> {
+        match self.insert_first_admin(&u, false).await {
+            Ok(()) => Ok(true),
+            Err(AppError::Conflict(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn insert_first_admin(&self, u: &NewUser, any_user: bool) -> AppResult<()> {
         let v = validate_account(&AccountInput {
             username: u.username.clone(),
             display_name: Some(u.display_name.clone()),
@@ -138,7 +166,6 @@ impl App {
             candidate_number: None,
         })?;
         let hash = self.hash_password(v.password.expose()).await?;
-        let now = self.now();
         let row = NewUserRow {
             username: v.username.as_str(),
             display_name: &v.display_name,
@@ -146,7 +173,7 @@ impl App {
             password_hash: &hash,
         };
         self.store()
-            .insert_first_admin(row, now)
+            .insert_first_admin(row, self.now(), any_user)
             .await
             .map_err(|e| match e {
                 examhall_store::StoreError::Conflict(_) => {
@@ -154,11 +181,7 @@ impl App {
                 }
                 other => other.into(),
             })?;
-        self.login(LoginRequest {
-            username: u.username,
-            password: u.password,
-        })
-        .await
+        Ok(())
     }
 
     /// Signs in on this machine (the desktop's own window).

@@ -3,6 +3,8 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod users;
+
 #[derive(Parser)]
 #[command(name = "examhall", version, about = "Examhall command line")]
 struct Cli {
@@ -127,6 +129,9 @@ enum Command {
     Openapi,
     /// Print a PDF report from a centre's database (as the signed-in user).
     Report(ReportArgs),
+    /// The centre's accounts: list, add, reset-password, disable, enable
+    /// (signed in as an administrator).
+    Users(users::UsersArgs),
     /// Time rendering result sheets (one PDF of N pages, and N separate PDFs).
     BenchReports {
         #[arg(long, default_value_t = 1000)]
@@ -479,18 +484,20 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         eprintln!("Relaying to {upstream}");
     }
     if let Some(username) = a.init_admin {
-        if app.setup_status().await?.needs_first_admin {
-            let password = std::env::var("EXAMHALL_ADMIN_PASSWORD")
-                .context("--init-admin needs the password in $EXAMHALL_ADMIN_PASSWORD")?;
-            app.create_first_admin(examhall_app::protocol::NewUser {
+        let password = std::env::var("EXAMHALL_ADMIN_PASSWORD")
+            .context("--init-admin needs the password in $EXAMHALL_ADMIN_PASSWORD")?;
+        let made = app
+            .init_admin(examhall_app::protocol::NewUser {
                 display_name: username.clone(),
-                username,
+                username: username.clone(),
                 password,
                 role: examhall_app::protocol::Role::Admin,
                 email: None,
                 candidate_number: None,
             })
             .await?;
+        if made {
+            eprintln!("Administrator {username} created");
         }
     }
     let listener = tokio::net::TcpListener::bind(a.addr)
@@ -522,20 +529,25 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A password from the environment variable `var`, else from standard input.
+fn password_from(var: &str, user: &str) -> anyhow::Result<String> {
+    match std::env::var(var) {
+        Ok(p) => Ok(p),
+        Err(_) => {
+            eprint!("Password for {user}: ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+        }
+    }
+}
+
 async fn report(r: ReportArgs) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let user = r.user.context(
         "--user is required: reports are printed as a signed-in teacher or administrator",
     )?;
-    let password = match std::env::var(&r.password_env) {
-        Ok(p) => p,
-        Err(_) => {
-            eprint!("Password for {user}: ");
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line)?;
-            line.trim_end_matches(['\r', '\n']).to_owned()
-        }
-    };
+    let password = password_from(&r.password_env, &user)?;
     let dir = r.data_dir.unwrap_or_else(examhall_app::default_data_dir);
     let db = dir.join("examhall.sqlite");
     anyhow::ensure!(
@@ -771,6 +783,12 @@ async fn main() -> anyhow::Result<()> {
             }
             app.shutdown().await;
             if failed {
+                std::process::exit(2);
+            }
+        }
+        Command::Users(u) => {
+            if let Err(e) = users::run(u).await {
+                eprintln!("examhall users: {e:#}");
                 std::process::exit(2);
             }
         }

@@ -426,3 +426,55 @@ async fn two_servers_share_one_postgres_database() {
         "one grading job per submission, each done once"
     );
 }
+
+/// A hub started with `--upstream … --init-admin NAME` on an empty data
+/// directory enrols with HQ and still gets its administrator (it used to skip
+/// `--init-admin` once enrolled, leaving a hub nobody could sign in to).
+#[tokio::test]
+async fn a_hub_gets_its_first_administrator_when_it_enrols() {
+    use serde_json::json;
+    let hq_dir = tempfile::tempdir().unwrap();
+    let hq = replica(hq_dir.path(), None, &[]);
+    let http = pinned(hq.fingerprint.as_deref().unwrap());
+    let (s, v) = call(
+        &http,
+        &hq,
+        "/api/users/login/",
+        None,
+        Some(json!({"username": "root", "password": "root-password-1"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let root = v["access"].as_str().unwrap().to_owned();
+    let (s, tok) = call(
+        &http,
+        &hq,
+        "/api/sync/enrolments/",
+        Some(&root),
+        Some(json!({"centre": "north"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{tok}");
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = replica(
+        hub_dir.path(),
+        None,
+        &[
+            "--upstream",
+            &hq.base,
+            "--enrolment-token",
+            tok["token"].as_str().unwrap(),
+        ],
+    );
+    let hub_http = pinned(hub.fingerprint.as_deref().unwrap());
+    let (s, v) = call(
+        &hub_http,
+        &hub,
+        "/api/users/login/",
+        None,
+        Some(json!({"username": "root", "password": "root-password-1"})),
+    )
+    .await;
+    assert_eq!(s, 200, "the hub's administrator signs in: {v}");
+    assert_eq!(v["user"]["role"], "admin");
+}

@@ -16,7 +16,8 @@ on_both_backends!(
     the_openapi_document_and_offline_docs_page_are_served,
     the_bank_imports_searches_and_publishes_over_http,
     login_throttles_hold_under_concurrency_and_follow_the_source,
-    an_administrator_creates_accounts_of_every_role
+    an_administrator_creates_accounts_of_every_role,
+    accounts_are_edited_disabled_and_reset_over_http
 );
 
 struct Server {
@@ -82,6 +83,7 @@ impl Server {
         let url = format!("{}{path}", self.base);
         let mut req = match method {
             "GET" => self.http.get(url),
+            "PATCH" => self.http.patch(url),
             _ => self.http.post(url),
         };
         if let Some(t) = token {
@@ -912,4 +914,219 @@ async fn an_administrator_creates_accounts_of_every_role(backend: TestBackend) {
         "{names:?}"
     );
     assert_eq!(names.iter().filter(|n| **n == "ivan").count(), 1);
+}
+
+async fn accounts_are_edited_disabled_and_reset_over_http(backend: TestBackend) {
+    let srv = Server::start(backend).await;
+    let admin = srv.login("admin", "admin-password-1").await;
+    let (s, v) = srv
+        .post(
+            "/api/users/",
+            Some(&admin),
+            json!({"username": "tess", "password": "initial-pass-1", "role": "teacher"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let tess_id = v["id"].as_i64().unwrap();
+    let (pupil_id, pupil) = srv.student("pupil").await;
+    let tess = srv.login("tess", "initial-pass-1").await;
+    assert_eq!(srv.get("/api/exams/", &tess).await.0, StatusCode::OK);
+
+    // Search and filter.
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (s, v) = srv.get("/api/users/?role=teacher", &admin).await;
+    assert_eq!((s, names(&v)), (StatusCode::OK, vec!["tess".to_owned()]));
+    let (_, v) = srv.get("/api/users/?search=PUP", &admin).await;
+    assert_eq!(names(&v), ["pupil"]);
+    let (s, v) = srv.get("/api/users/?role=wizard", &admin).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+
+    // Disabling ends the token already issued, at once, and sign-in is refused.
+    let (s, v) = srv
+        .call(
+            "PATCH",
+            &format!("/api/users/{tess_id}/"),
+            Some(&admin),
+            Some(json!({"disabled": true, "display_name": "Tess Teacher"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["disabled"].as_bool(), v["display_name"].as_str()),
+        (Some(true), Some("Tess Teacher"))
+    );
+    assert_eq!(
+        srv.get("/api/exams/", &tess).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, v) = srv
+        .post(
+            "/api/users/login/",
+            None,
+            json!({"username": "tess", "password": "initial-pass-1"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("disabled"), "{v}");
+    let (_, v) = srv.get("/api/users/?role=teacher", &admin).await;
+    assert!(
+        names(&v).is_empty(),
+        "disabled accounts are hidden by default"
+    );
+    let (_, v) = srv
+        .get("/api/users/?role=teacher&include_disabled=true", &admin)
+        .await;
+    assert_eq!(names(&v), ["tess"]);
+    let (s, _) = srv
+        .call(
+            "PATCH",
+            &format!("/api/users/{tess_id}/"),
+            Some(&admin),
+            Some(json!({"disabled": false})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        srv.get("/api/exams/", &tess).await.0,
+        StatusCode::UNAUTHORIZED,
+        "enabling again does not revive the old token"
+    );
+    srv.login("tess", "initial-pass-1").await;
+
+    // Unknown fields and bad values are refused by name; nothing changes.
+    for (body, field) in [
+        (json!({"nickname": "T"}), "body"),
+        (json!({"email": "no-at-sign"}), "email"),
+    ] {
+        let (s, v) = srv
+            .call(
+                "PATCH",
+                &format!("/api/users/{tess_id}/"),
+                Some(&admin),
+                Some(body),
+            )
+            .await;
+        assert_eq!(
+            (s, v["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "{v}"
+        );
+    }
+    let (s, _) = srv
+        .call(
+            "PATCH",
+            "/api/users/9999/",
+            Some(&admin),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // A reset: the old token ends, the one-time password signs in once and
+    // allows nothing but choosing a new password.
+    let (s, otp) = srv
+        .post(
+            &format!("/api/users/{pupil_id}/reset-password/"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{otp}");
+    let one_time = otp["password"].as_str().unwrap().to_owned();
+    assert_eq!(
+        srv.get("/api/users/profile/", &pupil).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, v) = srv
+        .post(
+            "/api/users/login/",
+            None,
+            json!({"username": "pupil", "password": one_time}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["must_change_password"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{v}"
+    );
+    let forced = v["access"].as_str().unwrap().to_owned();
+    let (s, v) = srv.get("/api/users/profile/", &forced).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("password_change_required")),
+        "{v}"
+    );
+    let (s, v) = srv
+        .post(
+            "/api/users/me/password/",
+            Some(&forced),
+            json!({"current_password": "guess-guess", "new_password": "pupil-own-pass"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("current_password")),
+        "{v}"
+    );
+    let (s, v) = srv
+        .post(
+            "/api/users/me/password/",
+            Some(&forced),
+            json!({"current_password": one_time, "new_password": "pupil-own-pass"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["must_change_password"].as_bool()),
+        (StatusCode::OK, Some(false)),
+        "{v}"
+    );
+    let fresh = v["access"].as_str().unwrap().to_owned();
+    assert_eq!(
+        srv.get("/api/users/profile/", &fresh).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        srv.get("/api/users/profile/", &forced).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the token that changed the password is replaced"
+    );
+    let (s, _) = srv
+        .post(
+            "/api/users/login/",
+            None,
+            json!({"username": "pupil", "password": one_time}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "a one-time password works once"
+    );
+    srv.login("pupil", "pupil-own-pass").await;
+
+    // Only administrators edit, list and reset; nobody disables themselves.
+    for (method, path) in [
+        ("PATCH", format!("/api/users/{pupil_id}/")),
+        ("POST", format!("/api/users/{pupil_id}/reset-password/")),
+        ("GET", "/api/users/?role=student".to_owned()),
+    ] {
+        let (s, _) = srv.call(method, &path, Some(&fresh), Some(json!({}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{method} {path}");
+    }
+    let (_, me) = srv.get("/api/users/profile/", &admin).await;
+    let (s, v) = srv
+        .call(
+            "PATCH",
+            &format!("/api/users/{}/", me["id"]),
+            Some(&admin),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
 }

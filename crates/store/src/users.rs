@@ -100,12 +100,22 @@ impl Store {
         .map_err(|e| conflict_on_unique(e, &format!("user {:?}", u.username)))
     }
 
-    /// Inserts the first administrator only if there are no users at all, atomically.
-    pub async fn insert_first_admin(&self, u: NewUserRow<'_>, now: Timestamp) -> Result<i64> {
+    /// Inserts the first administrator only if there are no users at all
+    /// (`any_user`) or no administrator (otherwise), atomically.
+    pub async fn insert_first_admin(
+        &self,
+        u: NewUserRow<'_>,
+        now: Timestamp,
+        any_user: bool,
+    ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-            .fetch_one(&mut *tx)
-            .await?;
+        let n: i64 = sqlx::query_scalar(if any_user {
+            "SELECT count(*) FROM users"
+        } else {
+            "SELECT count(*) FROM users WHERE role = 'admin'"
+        })
+        .fetch_one(&mut *tx)
+        .await?;
         if n > 0 {
             return Err(StoreError::Conflict("an administrator".into()));
         }
