@@ -5,6 +5,7 @@ Prints one line per test and a closing 'N passed, N failed'."""
 import os
 import subprocess
 import random
+import sqlite3
 import sys
 import time
 import traceback
@@ -281,6 +282,80 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         assert s.text_of("#who") == "Ivan Invigilator · invigilator"
         logout(s)
         login(s, "cand01", "cand01-initial-pass")
+        assert s.text_of("#who") == "Chloé Candidate · candidate"
+        logout(s)
+
+        # The administrator searches, edits, resets a password and disables an
+        # account, all on the Accounts screen.
+        login(s, "head", "a long passphrase")
+        s.click("#nav-users")
+        s.wait("#users-table", pred=lambda t: "ivan" in t)
+        s.type("#users-search", "chlo")
+        s.wait("#users-table tbody", pred=lambda t: "cand01" in t and "ivan" not in t)
+        s.click("#edit-cand01")
+        s.wait("#edit-history", pred=lambda t: "created" in t)
+        s.type("#edit-number", "N-0001", clear=True)
+        s.click("#edit-save")
+        s.wait("#users-notice", pred=lambda t: "cand01" in t)
+        s.wait("#user-cand01", pred=lambda t: "N-0001" in t)
+        s.click("#edit-cand01")
+        s.wait("#edit-history", pred=lambda t: "edited" in t and "N-0001" in t)
+        s.click("#edit-cancel")
+        s.click("#reset-cand01")
+        s.wait("#users-confirm-text", pred=lambda t: "cand01" in t)
+        s.click("#users-confirm")
+        s.wait("#users-otp-password", pred=lambda t: len(t.strip()) == 11)
+        one_time = s.text_of("#users-otp-password").strip()
+        s.wait("#user-cand01", pred=lambda t: "Must choose a password" in t)
+        s.screenshot(os.path.join(OUT, "accounts-one-time-password.png"))
+        s.click("#users-otp-close")
+        s.js("const e = document.querySelector('#users-search'); e.value = '';"
+             "e.dispatchEvent(new Event('input', {bubbles: true}));")
+        s.wait("#users-table tbody", pred=lambda t: "ivan" in t)
+        s.click("#disable-ivan")
+        s.wait("#users-confirm-text", pred=lambda t: "ivan" in t)
+        s.click("#users-confirm")
+        s.wait("#users-notice", pred=lambda t: "ivan" in t and "disabled" in t)
+        s.wait("#users-table tbody", pred=lambda t: "ivan" not in t)
+        s.click("#users-show-disabled")
+        s.wait("#user-ivan", pred=lambda t: "Disabled" in t)
+        s.screenshot(os.path.join(OUT, "accounts-disabled-shown.png"))
+        con = sqlite3.connect(d.db)
+        try:
+            row = con.execute("SELECT disabled, candidate_number FROM users WHERE username = 'ivan'").fetchone()
+            assert row == (1, None), row
+            row = con.execute("SELECT must_change_password, candidate_number FROM users WHERE username = 'cand01'").fetchone()
+            assert row == (1, "N-0001"), row
+        finally:
+            con.close()
+        logout(s)
+        s.type("#login-username", "ivan", clear=True)
+        s.type("#login-password", "ivan-initial-pass", clear=True)
+        s.click("#login-submit")
+        err = s.text_of("#login-error")
+        assert "disabled" in err, err
+
+        # The candidate signs in with the one-time password and must choose a new
+        # one before anything else.
+        s.type("#login-username", "cand01", clear=True)
+        s.type("#login-password", "cand01-initial-pass", clear=True)
+        s.click("#login-submit")
+        s.wait("#login-error", pred=lambda t: "Wrong username or password" in t)
+        login(s, "cand01", one_time)
+        s.wait("#password-forced")
+        assert not s.js("return !!document.querySelector('#password-back')"), "no way around it"
+        s.screenshot(os.path.join(OUT, "password-forced.png"))
+        s.type("#password-current", one_time)
+        s.type("#password-new", "chloe-own-secret")
+        s.type("#password-again", "chloe-own-secreT")
+        s.click("#password-save")
+        s.wait("#password-again-error", pred=lambda t: "not the same" in t)
+        s.type("#password-again", "chloe-own-secret", clear=True)
+        s.click("#password-save")
+        s.wait("#who", pred=lambda t: t == "Chloé Candidate · candidate")
+        s.wait("#change-password")
+        logout(s)
+        login(s, "cand01", "chloe-own-secret")
         assert s.text_of("#who") == "Chloé Candidate · candidate"
         logout(s)
         s.type("#login-username", "admin")

@@ -163,8 +163,23 @@ pub async fn submit(token: &str, attempt_id: String) -> Res<SubmitAck> {
 pub async fn attempt_result(token: &str, attempt_id: String) -> Res<ResultView> {
     authed("attempt_result", token, AttemptRef { attempt_id }).await
 }
-pub async fn list_users(token: &str) -> Res<Vec<UserDto>> {
-    token_only("list_users", token).await
+pub async fn list_users(token: &str, q: UserQuery) -> Res<Vec<UserDto>> {
+    authed("list_users", token, q).await
+}
+pub async fn update_user(token: &str, edit: EditUser) -> Res<UserDto> {
+    authed("update_user", token, edit).await
+}
+pub async fn reset_password(token: &str, user_id: i64) -> Res<OneTimePassword> {
+    authed("reset_password", token, user_id).await
+}
+pub async fn change_own_password(token: &str, change: PasswordChange) -> Res<SessionDto> {
+    authed("change_own_password", token, change).await
+}
+pub async fn account_changes(token: &str, user_id: i64) -> Res<Vec<AccountChangeDto>> {
+    authed("account_changes", token, user_id).await
+}
+pub async fn lift_login_block(token: &str, username: String) -> Res<u64> {
+    authed("lift_login_block", token, username).await
 }
 pub async fn create_user(token: &str, u: NewUser) -> Res<UserDto> {
     authed("create_user", token, u).await

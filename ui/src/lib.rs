@@ -28,9 +28,14 @@ impl Nav {
     }
     /// Handles the one error every page treats the same: the session is gone.
     pub fn check(&self, e: &examhall_protocol::ErrorDto) {
-        if e.code == examhall_protocol::ErrorCode::Unauthenticated {
-            self.dispatch
-                .emit(Action::SignedOut(Some(e.message.clone())));
+        match e.code {
+            examhall_protocol::ErrorCode::Unauthenticated => self
+                .dispatch
+                .emit(Action::SignedOut(Some(e.message.clone()))),
+            examhall_protocol::ErrorCode::PasswordChangeRequired => {
+                self.dispatch.emit(Action::Open(Screen::Password))
+            }
+            _ => {}
         }
     }
 }
@@ -66,6 +71,10 @@ fn root() -> Html {
             }
         })
     };
+    let on_password = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(Action::Open(Screen::Password)))
+    };
     let nav = model.session.as_ref().map(|s| Nav {
         token: s.token.clone(),
         dispatch: dispatch.clone(),
@@ -93,6 +102,17 @@ fn root() -> Html {
         (Screen::Bank, Some(nav)) => html! { <pages::bank::BankPage {nav} /> },
         (Screen::Builder, Some(nav)) => html! { <pages::builder::ExamBuilder {nav} /> },
         (Screen::Users, Some(nav)) => html! { <pages::users::UsersPage {nav} /> },
+        (Screen::Password, Some(nav)) => {
+            let forced = model
+                .session
+                .as_ref()
+                .is_some_and(|s| s.must_change_password);
+            let home = model
+                .session
+                .as_ref()
+                .map_or(Screen::Login, |s| state::home_for(s.user.role));
+            html! { <pages::password::PasswordPage {nav} {forced} {home} /> }
+        }
     };
     // Teachers and administrators move between their pages from here.
     let staff_nav = model
@@ -156,6 +176,9 @@ fn root() -> Html {
                 if let Some(s) = &model.session {
                     <span class="who" id="who">{format!("{} · {}", s.user.display_name, s.user.role)}</span>
                     if !in_exam {
+                        if model.screen != Screen::Password {
+                            <button class="link" id="change-password" onclick={on_password}>{i18n::t("app-change-password")}</button>
+                        }
                         <button class="link" id="logout" onclick={on_logout}>{i18n::t("app-sign-out")}</button>
                     }
                 }

@@ -24,6 +24,9 @@ pub enum Screen {
     Builder,
     /// The centre's accounts: list them and create one of any role (admins).
     Users,
+    /// Choosing a new password: one's own choice, or forced after signing in
+    /// with a one-time password.
+    Password,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +88,11 @@ impl Reducible for Model {
                 };
             }
             Action::SignedIn(s) => {
-                m.screen = home_for(s.user.role);
+                m.screen = if s.must_change_password {
+                    Screen::Password
+                } else {
+                    home_for(s.user.role)
+                };
                 m.session = Some(s);
                 m.flash = None;
             }
@@ -96,7 +103,9 @@ impl Reducible for Model {
             }
             Action::Open(screen) => {
                 m.flash = None;
-                m.screen = screen;
+                // Until a one-time password is replaced, nothing else opens.
+                let forced = m.session.as_ref().is_some_and(|s| s.must_change_password);
+                m.screen = if forced { Screen::Password } else { screen };
             }
         }
         Rc::new(m)
@@ -402,7 +411,12 @@ mod tests {
                 username: "i".into(),
                 display_name: "I".into(),
                 role: Role::Invigilator,
+                email: None,
+                candidate_number: None,
+                disabled: false,
+                must_change_password: false,
             },
+            must_change_password: false,
         };
         let m = m.reduce(Action::SignedIn(s));
         assert_eq!(m.screen, Screen::Invigilator);
@@ -411,6 +425,44 @@ mod tests {
             (m.screen.clone(), m.session.is_none(), m.flash.as_deref()),
             (Screen::Login, true, Some("expired"))
         );
+    }
+
+    #[test]
+    fn a_one_time_password_leads_to_choosing_a_new_one_and_nothing_else_opens_first() {
+        let user = UserDto {
+            id: 2,
+            username: "cand01".into(),
+            display_name: "C".into(),
+            role: Role::Candidate,
+            email: None,
+            candidate_number: None,
+            disabled: false,
+            must_change_password: true,
+        };
+        let forced = SessionDto {
+            token: "t1".into(),
+            user: user.clone(),
+            must_change_password: true,
+        };
+        let m = Rc::new(Model::default()).reduce(Action::SignedIn(forced));
+        assert_eq!(m.screen, Screen::Password);
+        let m = m.reduce(Action::Open(Screen::Candidate));
+        assert_eq!(m.screen, Screen::Password, "nothing else opens first");
+        let fresh = SessionDto {
+            token: "t2".into(),
+            user,
+            must_change_password: false,
+        };
+        let m = m.reduce(Action::SignedIn(fresh));
+        assert_eq!(
+            (
+                m.screen.clone(),
+                m.session.as_ref().map(|s| s.token.as_str())
+            ),
+            (Screen::Candidate, Some("t2"))
+        );
+        let m = m.reduce(Action::Open(Screen::Password));
+        assert_eq!(m.screen, Screen::Password, "anyone may choose to change it");
     }
 
     #[test]

@@ -133,3 +133,16 @@ outcome-partial = partly correct
 outcome-incorrect = incorrect
 outcome-unanswered = not answered
 outcome-awaiting = awaiting marking
+
+## Choosing a new password
+app-change-password = Change password
+password-title = Choose a new password
+password-forced = You signed in with a one-time password. Choose your own password now; you cannot do anything else first.
+password-one-time = One-time password
+password-current = Current password
+password-new = New password
+password-rule = 8 to 128 characters.
+password-again = New password again
+password-mismatch = The two new passwords are not the same.
+password-save = Save the new password
+password-back = Back

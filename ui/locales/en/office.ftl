@@ -132,6 +132,46 @@ users-role-candidate = Candidate
 users-role-invigilator = Invigilator
 users-role-teacher = Teacher
 users-role-admin = Administrator
+users-candidate-number = Candidate number
+users-email = Email (optional)
+users-state = State
+users-actions = Actions
+users-state-active = Active
+users-state-disabled = Disabled
+users-state-new-password = Must choose a password
+users-search = Search
+users-filter-role = Role
+users-all-roles = All roles
+users-show-disabled = Show disabled accounts
+users-edit = Edit
+users-edit-label = Edit { $username }
+users-reset = Reset password
+users-reset-label = Reset the password of { $username }
+users-disable = Disable
+users-disable-label = Disable { $username }
+users-enable = Enable
+users-enable-label = Enable { $username }
+users-unblock = Lift sign-in block
+users-unblock-label = Lift the sign-in block on { $username }
+users-confirm-reset = Reset the password of { $username }? Their sessions end now and they get a one-time password.
+users-confirm-disable = Disable { $username }? They are signed out everywhere at once and cannot sign in until enabled.
+users-confirm = Confirm
+users-cancel = Cancel
+users-reset-done = The password of { $username } was reset.
+users-otp-for = One-time password for { $username } ({ $name }):
+users-otp-once = It is shown only now. Give it to the person; they must choose their own password when they sign in.
+users-otp-close = I have noted it
+users-disabled = { $username } is disabled.
+users-enabled = { $username } is enabled again.
+users-unblocked = { $count ->
+    [0] { $username } was not blocked.
+   *[other] The sign-in block on { $username } was lifted.
+  }
+users-edit-title = Account { $username }
+users-save = Save changes
+users-saved = Saved the changes to { $username }.
+users-history = Changes to this account
+users-history-self = the user
 
 ## The question bank: import
 bank-title = Question bank

@@ -132,3 +132,16 @@ outcome-partial = en partie juste
 outcome-incorrect = faux
 outcome-unanswered = sans réponse
 outcome-awaiting = en attente de correction
+
+## Choisir un nouveau mot de passe
+app-change-password = Changer de mot de passe
+password-title = Choisir un nouveau mot de passe
+password-forced = Vous vous êtes connecté avec un mot de passe à usage unique. Choisissez maintenant votre propre mot de passe ; rien d'autre n'est possible avant.
+password-one-time = Mot de passe à usage unique
+password-current = Mot de passe actuel
+password-new = Nouveau mot de passe
+password-rule = De 8 à 128 caractères.
+password-again = Nouveau mot de passe, à nouveau
+password-mismatch = Les deux nouveaux mots de passe ne sont pas identiques.
+password-save = Enregistrer le nouveau mot de passe
+password-back = Retour

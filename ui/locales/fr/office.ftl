@@ -155,6 +155,46 @@ users-role-candidate = Candidat
 users-role-invigilator = Surveillant
 users-role-teacher = Enseignant
 users-role-admin = Administrateur
+users-candidate-number = Numéro de candidat
+users-email = Courriel (facultatif)
+users-state = État
+users-actions = Actions
+users-state-active = Actif
+users-state-disabled = Désactivé
+users-state-new-password = Doit choisir un mot de passe
+users-search = Rechercher
+users-filter-role = Rôle
+users-all-roles = Tous les rôles
+users-show-disabled = Afficher les comptes désactivés
+users-edit = Modifier
+users-edit-label = Modifier { $username }
+users-reset = Réinitialiser le mot de passe
+users-reset-label = Réinitialiser le mot de passe de { $username }
+users-disable = Désactiver
+users-disable-label = Désactiver { $username }
+users-enable = Réactiver
+users-enable-label = Réactiver { $username }
+users-unblock = Lever le blocage de connexion
+users-unblock-label = Lever le blocage de connexion de { $username }
+users-confirm-reset = Réinitialiser le mot de passe de { $username } ? Ses sessions se terminent maintenant et un mot de passe à usage unique est créé.
+users-confirm-disable = Désactiver { $username } ? La personne est déconnectée partout immédiatement et ne peut plus se connecter avant réactivation.
+users-confirm = Confirmer
+users-cancel = Annuler
+users-reset-done = Le mot de passe de { $username } a été réinitialisé.
+users-otp-for = Mot de passe à usage unique pour { $username } ({ $name }) :
+users-otp-once = Il n'est affiché que maintenant. Donnez-le à la personne ; elle devra choisir son propre mot de passe à la connexion.
+users-otp-close = Je l'ai noté
+users-disabled = { $username } est désactivé.
+users-enabled = { $username } est réactivé.
+users-unblocked = { $count ->
+    [0] { $username } n'était pas bloqué.
+   *[other] Le blocage de connexion de { $username } a été levé.
+  }
+users-edit-title = Compte { $username }
+users-save = Enregistrer les modifications
+users-saved = Modifications de { $username } enregistrées.
+users-history = Modifications de ce compte
+users-history-self = la personne
 
 ## Banque de questions : import
 bank-title = Banque de questions

@@ -6,6 +6,7 @@ pub mod exam;
 pub mod invigilator;
 pub mod login;
 pub mod marking;
+pub mod password;
 pub mod regrade;
 pub mod reports;
 pub mod result;
