@@ -24,6 +24,7 @@ mod relay;
 pub mod reports;
 mod results;
 mod room;
+mod roster;
 pub mod sync;
 pub mod worker;
 

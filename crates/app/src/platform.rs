@@ -326,6 +326,59 @@ impl App {
         self.profile_of(user_id).await
     }
 
+    /// `POST /api/users/import/` (see [`App::import_users`]).
+    pub async fn api_import_users(
+        &self,
+        token: &str,
+        req: ApiUserImport,
+    ) -> AppResult<ApiUserImportReport> {
+        let r = self
+            .import_users(
+                token,
+                examhall_protocol::ImportUsers {
+                    csv: req.csv,
+                    dry_run: req.dry_run,
+                    mode: if req.valid_only {
+                        examhall_protocol::ImportMode::ValidOnly
+                    } else {
+                        examhall_protocol::ImportMode::AllOrNothing
+                    },
+                },
+                |_, _| {},
+            )
+            .await?;
+        let row = |u: examhall_protocol::ImportedUserDto| ApiImportedUser {
+            line: u.line,
+            username: u.username,
+            changes: u.changes,
+        };
+        Ok(ApiUserImportReport {
+            dry_run: r.dry_run,
+            applied: r.applied,
+            created: r.created.into_iter().map(row).collect(),
+            updated: r.updated.into_iter().map(row).collect(),
+            unchanged: r.unchanged,
+            errors: r
+                .errors
+                .into_iter()
+                .map(|e| ApiImportError {
+                    line: e.line,
+                    column: e.column,
+                    message: e.message,
+                })
+                .collect(),
+            passwords: r
+                .passwords
+                .into_iter()
+                .map(|p| ApiOneTimePassword {
+                    user_id: p.user_id,
+                    username: p.username,
+                    password: p.password,
+                })
+                .collect(),
+        })
+    }
+
     /// `POST /api/users/{id}/reset-password/` (see [`App::reset_password`]).
     pub async fn api_reset_password(
         &self,

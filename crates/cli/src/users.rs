@@ -74,6 +74,16 @@ enum UsersAction {
         #[arg(long)]
         email: Option<String>,
     },
+    /// Import accounts from a roster CSV (see the README for its columns): with
+    /// --dry-run, only what would be created or updated and every bad row.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows even if some are bad (default: nothing then).
+        #[arg(long)]
+        valid_only: bool,
+    },
     /// Give an account a new one-time password (printed once) and end its sessions.
     ResetPassword { username: String },
     /// Disable an account: it cannot sign in and its sessions and tokens stop.
@@ -166,6 +176,71 @@ async fn act(app: &App, t: &str, action: UsersAction, json: bool) -> anyhow::Res
                 .await?;
             let otp = app.reset_password(t, made.id).await?;
             print_password(&otp, json)?;
+        }
+        UsersAction::Import {
+            file,
+            dry_run,
+            valid_only,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let csv = String::from_utf8(bytes).map_err(|e| {
+                let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                anyhow::anyhow!(
+                    "{}:{line}: not UTF-8 text (save it as CSV UTF-8)",
+                    file.display()
+                )
+            })?;
+            let req = examhall_app::protocol::ImportUsers {
+                csv,
+                dry_run,
+                mode: if valid_only {
+                    examhall_app::protocol::ImportMode::ValidOnly
+                } else {
+                    examhall_app::protocol::ImportMode::AllOrNothing
+                },
+            };
+            let report = app
+                .import_users(t, req, |done, total| {
+                    eprint!("\rhashing one-time passwords: {done}/{total}");
+                    if done == total {
+                        eprintln!();
+                    }
+                })
+                .await?;
+            for e in &report.errors {
+                match &e.column {
+                    Some(c) => eprintln!("{}:{}: {c}: {}", file.display(), e.line, e.message),
+                    None => eprintln!("{}:{}: {}", file.display(), e.line, e.message),
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                let verb = if report.applied { "" } else { "would be " };
+                println!(
+                    "{} {verb}created, {} {verb}updated, {} unchanged, {} bad row(s){}",
+                    report.created.len(),
+                    report.updated.len(),
+                    report.unchanged,
+                    report.errors.len(),
+                    if report.applied {
+                        ""
+                    } else {
+                        ": nothing imported"
+                    }
+                );
+                for p in &report.passwords {
+                    println!("{}\t{}\t{}", p.username, p.display_name, p.password);
+                }
+            }
+            if !report.errors.is_empty() {
+                anyhow::bail!("{} bad row(s) in {}", report.errors.len(), file.display());
+            }
         }
         UsersAction::ResetPassword { username } => {
             let id = find(app, t, &username).await?.id;

@@ -196,3 +196,61 @@ async fn the_command_line_refuses_what_the_screens_refuse() {
         .collect();
     assert_eq!(names, ["head", "tess"]);
 }
+
+#[tokio::test]
+async fn a_roster_file_imports_from_the_command_line_after_a_dry_run() {
+    let dir = centre().await;
+    let file = dir.path().join("roster.csv");
+    std::fs::write(
+        &file,
+        "\u{feff}username,display_name,candidate_number,time_multiplier\n\
+         cand01,Amara Obi,N-1,1.25\n\
+         cand02,Bo Chen,N-2,nine\n\
+         cand03,Chidi Eze,N-3,\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let dry = users(&dir, HEAD, &["import", f, "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&dry.stderr);
+    assert!(err.contains(&format!("{f}:3: time_multiplier:")), "{err}");
+    let out = String::from_utf8_lossy(&dry.stdout);
+    assert!(out.contains("2 would be created"), "{out}");
+    let refused = users(&dir, HEAD, &["import", f]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("nothing imported"));
+    let list = ok_json(users(
+        &dir,
+        HEAD,
+        &["list", "--role", "candidate", "--json"],
+    ));
+    assert!(list.as_array().unwrap().is_empty());
+    let done = users(&dir, HEAD, &["import", f, "--valid-only", "--json"]);
+    assert_eq!(
+        done.status.code(),
+        Some(2),
+        "bad rows still fail the command"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&done.stdout).unwrap();
+    assert_eq!(report["applied"], true);
+    let pw = report["passwords"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["username"] == "cand01")
+        .unwrap()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(sign_in(&dir, "cand01", &pw).await.unwrap());
+    let again: serde_json::Value = serde_json::from_slice(
+        &users(
+            &dir,
+            HEAD,
+            &["import", f, "--valid-only", "--json", "--dry-run"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(again["unchanged"], 2);
+}

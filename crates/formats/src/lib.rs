@@ -9,6 +9,7 @@ pub mod gift;
 pub mod items;
 pub mod moodle_xml;
 pub mod qti;
+pub mod roster;
 mod xml;
 
 pub use items::{

@@ -972,3 +972,61 @@ mod tests {
         assert_eq!(seen.len(), 5, "every unsolved order of 3 occurs: {seen:?}");
     }
 }
+
+/// How an import with bad rows goes ahead.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    /// Any bad row: nothing is imported.
+    #[default]
+    AllOrNothing,
+    /// The valid rows are imported; the bad ones are reported.
+    ValidOnly,
+}
+
+/// A roster CSV to import (administrators). `dry_run`: only say what would happen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportUsers {
+    pub csv: String,
+    #[serde(default)]
+    pub dry_run: bool,
+    #[serde(default)]
+    pub mode: ImportMode,
+}
+
+/// One row of an import that creates or updates an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedUserDto {
+    pub line: usize,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub candidate_number: Option<String>,
+    /// For an update: what changes ("role teacher -> candidate", …).
+    #[serde(default)]
+    pub changes: Vec<String>,
+}
+
+/// A bad row: its line, the column at fault if one is, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRowError {
+    pub line: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// What an import did, or (dry run, or refused) would do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserImportReport {
+    pub dry_run: bool,
+    /// True once the accounts are stored.
+    pub applied: bool,
+    pub created: Vec<ImportedUserDto>,
+    pub updated: Vec<ImportedUserDto>,
+    /// Rows that match their account already.
+    pub unchanged: usize,
+    pub errors: Vec<ImportRowError>,
+    /// The new accounts' one-time passwords (when applied), for login slips.
+    pub passwords: Vec<OneTimePassword>,
+}

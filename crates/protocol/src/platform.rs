@@ -358,3 +358,46 @@ pub struct ApiAnalytics {
     pub max_score: f64,
     pub cronbach_alpha: Option<f64>,
 }
+
+/// `POST /api/users/import/`: a roster CSV (columns in the README); `dry_run`
+/// only reports; `valid_only` imports the good rows even if some are bad.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApiUserImport {
+    pub csv: String,
+    #[serde(default)]
+    pub dry_run: bool,
+    #[serde(default)]
+    pub valid_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiImportedUser {
+    pub line: usize,
+    pub username: String,
+    pub changes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiImportError {
+    pub line: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// What an import did, or would do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiUserImportReport {
+    pub dry_run: bool,
+    pub applied: bool,
+    pub created: Vec<ApiImportedUser>,
+    pub updated: Vec<ApiImportedUser>,
+    pub unchanged: usize,
+    pub errors: Vec<ApiImportError>,
+    /// The new accounts' one-time passwords, when applied.
+    pub passwords: Vec<ApiOneTimePassword>,
+}

@@ -382,6 +382,19 @@ async fn reset_password(
     Ok(Json(app.api_reset_password(&t, id).await?))
 }
 
+#[utoipa::path(post, path = "/api/users/import/", request_body = ApiUserImport,
+    responses((status = 200, body = ApiUserImportReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// An administrator imports accounts from a roster CSV (a dry run first).
+async fn import_users(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<ApiUserImport>,
+) -> Reply<Json<ApiUserImportReport>> {
+    Ok(Json(app.api_import_users(&t, req).await?))
+}
+
 #[utoipa::path(post, path = "/api/users/me/password/", request_body = ApiPasswordChange,
     responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -911,7 +924,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
-    paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, approve, add_question, questions, create_exam, exams, start, assign,
+    paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, manifest, incidents, open_package, room_heartbeat, create_room, list_rooms, room_console, open_room,
@@ -1036,6 +1049,7 @@ pub fn router(app: App) -> Router {
         .route("/api/users/{user_id}/", axum::routing::patch(update_user))
         .route("/api/users/{user_id}/reset-password/", post(reset_password))
         .route("/api/users/me/password/", post(change_own_password))
+        .route("/api/users/import/", post(import_users))
         .route("/api/exams/questions/", post(add_question).get(questions))
         .route("/api/exams/create/", post(create_exam))
         .route("/api/exams/", get(exams))

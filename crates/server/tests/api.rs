@@ -17,7 +17,8 @@ on_both_backends!(
     the_bank_imports_searches_and_publishes_over_http,
     login_throttles_hold_under_concurrency_and_follow_the_source,
     an_administrator_creates_accounts_of_every_role,
-    accounts_are_edited_disabled_and_reset_over_http
+    accounts_are_edited_disabled_and_reset_over_http,
+    a_roster_csv_imports_over_http_after_a_dry_run
 );
 
 struct Server {
@@ -1129,4 +1130,98 @@ async fn accounts_are_edited_disabled_and_reset_over_http(backend: TestBackend) 
         )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
+}
+
+async fn a_roster_csv_imports_over_http_after_a_dry_run(backend: TestBackend) {
+    let srv = Server::start(backend).await;
+    let admin = srv.login("admin", "admin-password-1").await;
+    let csv = "username;display_name;candidate_number;role\n\
+               cand01;Amara Obi;N-1;\n\
+               cand02;Bo Chen;N-2;wizard\n\
+               ivan;Ivan Ivanov;;invigilator\n";
+    let (s, dry) = srv
+        .post(
+            "/api/users/import/",
+            Some(&admin),
+            json!({"csv": csv, "dry_run": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{dry}");
+    assert_eq!(
+        (
+            dry["applied"].as_bool(),
+            dry["created"].as_array().unwrap().len()
+        ),
+        (Some(false), 2)
+    );
+    assert_eq!(dry["errors"][0]["line"], 3);
+    assert_eq!(dry["errors"][0]["column"], "role");
+    let (_, refused) = srv
+        .post("/api/users/import/", Some(&admin), json!({"csv": csv}))
+        .await;
+    assert_eq!(
+        refused["applied"], false,
+        "all-or-nothing by default: {refused}"
+    );
+    let (_, users) = srv.get("/api/users/?search=cand", &admin).await;
+    assert!(users.as_array().unwrap().is_empty(), "{users}");
+    let (s, done) = srv
+        .post(
+            "/api/users/import/",
+            Some(&admin),
+            json!({"csv": csv, "valid_only": true}),
+        )
+        .await;
+    assert_eq!(
+        (s, done["applied"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{done}"
+    );
+    let passwords = done["passwords"].as_array().unwrap();
+    assert_eq!(passwords.len(), 2);
+    let ivan = passwords.iter().find(|p| p["username"] == "ivan").unwrap();
+    let (s, v) = srv
+        .post(
+            "/api/users/login/",
+            None,
+            json!({"username": "ivan", "password": ivan["password"]}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["must_change_password"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{v}"
+    );
+    assert_eq!(v["user"]["role"], "invigilator");
+    let (_, again) = srv
+        .post(
+            "/api/users/import/",
+            Some(&admin),
+            json!({"csv": csv, "valid_only": true}),
+        )
+        .await;
+    assert_eq!(
+        (
+            again["unchanged"].as_u64(),
+            again["created"].as_array().unwrap().len()
+        ),
+        (Some(2), 0)
+    );
+    let (s, v) = srv
+        .post(
+            "/api/users/import/",
+            Some(&admin),
+            json!({"csv": csv, "mode": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (_, pupil) = srv.student("pupil").await;
+    let (s, _) = srv
+        .post(
+            "/api/users/import/",
+            Some(&pupil),
+            json!({"csv": csv, "dry_run": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }

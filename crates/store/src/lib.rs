@@ -39,7 +39,9 @@ pub use sync::{
     NewDevice, NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome, SyncStateRow,
     UploadHead,
 };
-pub use users::{AccountChangeRow, LoginGate, NewUserRow, UserEdit, UserGate, UserRow};
+pub use users::{
+    AccountChangeRow, LoginGate, NewUserRow, RosterWrite, UserEdit, UserGate, UserRow,
+};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor as _};

@@ -510,3 +510,112 @@ async fn insert_account(
 fn is_unique_on(e: &sqlx::Error, column: &str) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.message().contains(column))
 }
+
+/// One account an import creates (`password_hash` set) or updates (`id` set).
+#[derive(Debug, Clone)]
+pub struct RosterWrite {
+    pub id: Option<i64>,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub email: Option<String>,
+    pub candidate_number: Option<String>,
+    pub time_multiplier: f64,
+    /// The display preset as JSON, or None.
+    pub display_preset: Option<String>,
+    /// What the account change record says (the file's line, what changed).
+    pub detail: String,
+}
+
+impl Store {
+    /// Writes an import in one transaction: every account or none. New
+    /// accounts hold a one-time password; an updated account whose role
+    /// changes has its sessions ended. Returns the ids, in order.
+    pub async fn apply_roster(
+        &self,
+        writes: &[RosterWrite],
+        by: i64,
+        now: Timestamp,
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.begin_write().await?;
+        let mut ids = Vec::with_capacity(writes.len());
+        for w in writes {
+            let id = match (w.id, &w.password_hash) {
+                (None, Some(hash)) => {
+                    let row = NewUserRow {
+                        username: &w.username,
+                        display_name: &w.display_name,
+                        role: w.role,
+                        password_hash: hash,
+                    };
+                    let id = insert_account(
+                        &mut tx,
+                        &row,
+                        true,
+                        w.email.as_deref(),
+                        w.candidate_number.as_deref(),
+                        now,
+                    )
+                    .await?;
+                    record_change(&mut tx, id, Some(by), "created", &w.detail, now).await?;
+                    id
+                }
+                (Some(id), _) => {
+                    sqlx::query(
+                        "UPDATE users SET display_name = $1, email = $2, candidate_number = $3, \
+                         credential_version = credential_version + (CASE WHEN role = $4 THEN 0 ELSE 1 END), \
+                         role = $4 WHERE id = $5",
+                    )
+                    .bind(&w.display_name)
+                    .bind(w.email.as_deref())
+                    .bind(w.candidate_number.as_deref())
+                    .bind(w.role.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| {
+                        conflict_on_unique(
+                            e,
+                            &format!(
+                                "candidate number {:?}",
+                                w.candidate_number.as_deref().unwrap_or("")
+                            ),
+                        )
+                    })?;
+                    record_change(&mut tx, id, Some(by), "edited", &w.detail, now).await?;
+                    id
+                }
+                (None, None) => {
+                    return Err(StoreError::Conflict(format!(
+                        "{}: a new account needs a password",
+                        w.username
+                    )))
+                }
+            };
+            sqlx::query(
+                "UPDATE users SET time_multiplier = $1, display_preset = $2, \
+                 must_change_password = (CASE WHEN $3 = 1 THEN 1 ELSE must_change_password END) WHERE id = $4",
+            )
+            .bind(w.time_multiplier)
+            .bind(w.display_preset.as_deref())
+            .bind(i64::from(w.password_hash.is_some()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Every account's accommodation profile: (user id, time multiplier,
+    /// display preset JSON).
+    pub async fn accommodation_profiles(&self) -> Result<Vec<(i64, f64, Option<String>)>> {
+        Ok(
+            sqlx::query_as("SELECT id, time_multiplier, display_preset FROM users ORDER BY id")
+                .fetch_all(&self.read)
+                .await?,
+        )
+    }
+}

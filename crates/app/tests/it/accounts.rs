@@ -509,3 +509,209 @@ async fn only_administrators_manage_accounts() {
         );
     }
 }
+
+fn roster_csv(n: usize, bad_line: Option<usize>) -> String {
+    let mut s = String::from(
+        "\u{feff}username;display_name;candidate_number;time_multiplier;display_preset\r\n",
+    );
+    for i in 1..=n {
+        let line = i + 1;
+        if Some(line) == bad_line {
+            s.push_str(&format!("cand{i:02};Bad Row;N-{i:04};5;\r\n"));
+        } else {
+            let mult = if i == 3 { "1,5" } else { "" };
+            let preset = if i == 3 { "text150+reading-guide" } else { "" };
+            s.push_str(&format!(
+                "cand{i:02};Candidate {i};N-{i:04};{mult};{preset}\r\n"
+            ));
+        }
+    }
+    s
+}
+
+fn import(
+    csv: &str,
+    dry_run: bool,
+    mode: examhall_protocol::ImportMode,
+) -> examhall_protocol::ImportUsers {
+    examhall_protocol::ImportUsers {
+        csv: csv.into(),
+        dry_run,
+        mode,
+    }
+}
+
+#[tokio::test]
+async fn a_roster_imports_after_a_dry_run_names_the_bad_line_and_a_second_import_changes_nothing() {
+    use examhall_protocol::ImportMode::{AllOrNothing, ValidOnly};
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let before = ctx
+        .app
+        .list_users(&admin, UserQuery::default())
+        .await
+        .unwrap()
+        .len();
+    let csv = roster_csv(30, Some(7));
+    let dry = ctx
+        .app
+        .import_users(&admin, import(&csv, true, AllOrNothing), |_, _| {})
+        .await
+        .unwrap();
+    assert!(!dry.applied && dry.dry_run);
+    assert_eq!(
+        (dry.created.len(), dry.updated.len(), dry.unchanged),
+        (29, 0, 0)
+    );
+    assert_eq!(dry.errors.len(), 1, "{:?}", dry.errors);
+    assert_eq!(
+        (dry.errors[0].line, dry.errors[0].column.as_deref()),
+        (7, Some("time_multiplier"))
+    );
+    let refused = ctx
+        .app
+        .import_users(&admin, import(&csv, false, AllOrNothing), |_, _| {})
+        .await
+        .unwrap();
+    assert!(!refused.applied && refused.passwords.is_empty());
+    assert_eq!(
+        ctx.app
+            .list_users(&admin, UserQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
+
+    let progress = std::sync::Mutex::new(Vec::new());
+    let done = ctx
+        .app
+        .import_users(&admin, import(&csv, false, ValidOnly), |d, t| {
+            progress.lock().unwrap().push((d, t))
+        })
+        .await
+        .unwrap();
+    assert!(done.applied);
+    assert_eq!(done.passwords.len(), 29);
+    assert_eq!(progress.lock().unwrap().last(), Some(&(29, 29)));
+    let all = ctx
+        .app
+        .list_users(&admin, UserQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), before + 29);
+    assert!(
+        !all.iter().any(|u| u.username == "cand06"),
+        "the bad line's account is not made"
+    );
+    let slip = done
+        .passwords
+        .iter()
+        .find(|p| p.username == "cand03")
+        .unwrap();
+    assert_eq!(slip.candidate_number.as_deref(), Some("N-0003"));
+    let s = ctx
+        .app
+        .login(login("cand03", &slip.password))
+        .await
+        .unwrap();
+    assert!(
+        s.must_change_password,
+        "imported accounts start with a one-time password"
+    );
+    let profile = ctx.db.store.accommodation_profiles().await.unwrap();
+    let (_, mult, preset) = profile
+        .iter()
+        .find(|(id, _, _)| *id == slip.user_id)
+        .unwrap();
+    assert_eq!(*mult, 1.5);
+    assert!(
+        preset
+            .as_deref()
+            .unwrap()
+            .contains("\"reading_guide\":true"),
+        "{preset:?}"
+    );
+
+    // The same file again: nothing to create or change (the bad line still named).
+    let again = ctx
+        .app
+        .import_users(&admin, import(&csv, false, ValidOnly), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.created.len(), again.updated.len(), again.unchanged),
+        (0, 0, 29)
+    );
+    assert!(again.passwords.is_empty());
+    assert!(
+        ctx.app.login(login("cand03", &slip.password)).await.is_ok(),
+        "passwords untouched"
+    );
+
+    // An edited file updates only what changed, and says what.
+    let edited = csv.replace(
+        "cand05;Candidate 5;N-0005;;",
+        "cand05;Candidate Five;N-0005;2;",
+    );
+    let upd = ctx
+        .app
+        .import_users(&admin, import(&edited, false, ValidOnly), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(upd.updated.len(), 1);
+    assert_eq!(
+        upd.updated[0].changes,
+        [
+            "display name \"Candidate 5\" -> \"Candidate Five\"",
+            "time multiplier 1 -> 2"
+        ]
+    );
+    let id = all.iter().find(|u| u.username == "cand05").unwrap().id;
+    let last = ctx.app.account_changes(&admin, id).await.unwrap();
+    assert!(last.last().unwrap().detail.contains("line 6"), "{last:?}");
+}
+
+#[tokio::test]
+async fn an_import_refuses_numbers_taken_by_others_and_non_administrators() {
+    use examhall_protocol::ImportMode::ValidOnly;
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    new_user(&ctx, &admin, "owner", Role::Candidate).await; // candidate number C-owner
+    let csv =
+        "username,display_name,candidate_number\nother,Someone Else,C-owner\nfresh,Fresh,F-1\n";
+    let r = ctx
+        .app
+        .import_users(&admin, import(csv, false, ValidOnly), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        r.created
+            .iter()
+            .map(|c| c.username.as_str())
+            .collect::<Vec<_>>(),
+        ["fresh"]
+    );
+    assert_eq!(
+        (r.errors[0].line, r.errors[0].column.as_deref()),
+        (2, Some("candidate_number"))
+    );
+    assert!(r.errors[0].message.contains("owner"), "{:?}", r.errors);
+    let teacher = ctx.login("teacher").await;
+    assert!(matches!(
+        ctx.app
+            .import_users(&teacher, import(csv, true, ValidOnly), |_, _| {})
+            .await,
+        Err(AppError::Forbidden { .. })
+    ));
+    let bad_header = "username,display_name,password\na,b,c\n";
+    let r = ctx
+        .app
+        .import_users(&admin, import(bad_header, true, ValidOnly), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.errors[0].line, r.errors[0].column.as_deref()),
+        (1, Some("password"))
+    );
+}

@@ -1,0 +1,230 @@
+//! Importing accounts from a roster CSV (`examhall_formats::roster`): a dry run
+//! first, then all rows or the valid ones, in one transaction. Existing
+//! accounts (matched by username) are updated; re-importing the same file
+//! changes nothing. New accounts get one-time passwords for the login slips.
+
+use crate::accounts::one_time_password;
+use crate::{App, AppError, AppResult};
+use examhall_formats::roster::{self, RosterRow};
+use examhall_protocol::{
+    ImportMode, ImportRowError, ImportUsers, ImportedUserDto, OneTimePassword, UserImportReport,
+};
+use examhall_store::{RosterWrite, UserRow};
+use std::collections::HashMap;
+
+/// How an existing account differs from its row ("field old -> new"), in a fixed order.
+fn differences(
+    u: &UserRow,
+    r: &RosterRow,
+    profile: Option<&(f64, Option<String>)>,
+    preset_json: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if u.display_name != r.display_name {
+        out.push(format!(
+            "display name {:?} -> {:?}",
+            u.display_name, r.display_name
+        ));
+    }
+    if u.role != r.role {
+        out.push(format!("role {} -> {}", u.role, r.role));
+    }
+    if u.candidate_number != r.candidate_number {
+        out.push(format!(
+            "candidate number {:?} -> {:?}",
+            u.candidate_number, r.candidate_number
+        ));
+    }
+    let email = r.email.as_ref().map(|e| e.as_str().to_owned());
+    if u.email != email {
+        out.push(format!("email {:?} -> {:?}", u.email, email));
+    }
+    let (mult, preset) = profile.cloned().unwrap_or((1.0, None));
+    if (mult - r.time_multiplier).abs() > 1e-9 {
+        out.push(format!("time multiplier {mult} -> {}", r.time_multiplier));
+    }
+    if preset.as_deref() != preset_json {
+        out.push(format!(
+            "display preset {:?} -> {:?}",
+            preset.unwrap_or_default(),
+            preset_json.unwrap_or_default()
+        ));
+    }
+    out
+}
+
+impl App {
+    /// Imports a roster CSV (administrators): see the module documentation.
+    pub async fn import_users(
+        &self,
+        token: &str,
+        req: ImportUsers,
+        progress: impl Fn(usize, usize) + Send + Sync,
+    ) -> AppResult<UserImportReport> {
+        let actor = self.actor(token).await?;
+        actor.require(&[examhall_domain::Role::Admin], "import accounts")?;
+        let parsed = roster::parse(req.csv.as_bytes());
+        let mut errors: Vec<ImportRowError> = parsed
+            .errors
+            .iter()
+            .map(|e| ImportRowError {
+                line: e.line,
+                column: e.column.clone(),
+                message: e.message.clone(),
+            })
+            .collect();
+        let users = self.store().list_users().await?;
+        let by_name: HashMap<&str, &UserRow> =
+            users.iter().map(|u| (u.username.as_str(), u)).collect();
+        let by_number: HashMap<&str, &UserRow> = users
+            .iter()
+            .filter_map(|u| u.candidate_number.as_deref().map(|n| (n, u)))
+            .collect();
+        let profiles: HashMap<i64, (f64, Option<String>)> = self
+            .store()
+            .accommodation_profiles()
+            .await?
+            .into_iter()
+            .map(|(id, m, p)| (id, (m, p)))
+            .collect();
+        let mut report = UserImportReport {
+            dry_run: req.dry_run,
+            applied: false,
+            created: vec![],
+            updated: vec![],
+            unchanged: 0,
+            errors: vec![],
+            passwords: vec![],
+        };
+        let mut writes = Vec::new();
+        for r in &parsed.rows {
+            let existing = by_name.get(r.username.as_str()).copied();
+            if let Some(n) = &r.candidate_number {
+                if let Some(owner) = by_number.get(n.as_str()) {
+                    if existing.is_none_or(|u| u.id != owner.id) {
+                        errors.push(ImportRowError {
+                            line: r.line,
+                            column: Some("candidate_number".into()),
+                            message: format!("{n:?} belongs to the account {:?}", owner.username),
+                        });
+                        continue;
+                    }
+                }
+            }
+            if existing.is_some_and(|u| u.id == actor.user_id && u.role != r.role) {
+                errors.push(ImportRowError {
+                    line: r.line,
+                    column: Some("role".into()),
+                    message: "an import cannot change the role of the administrator running it"
+                        .into(),
+                });
+                continue;
+            }
+            let preset_json = r
+                .display_preset
+                .map(|p| serde_json::to_string(&p))
+                .transpose()
+                .map_err(|e| AppError::Internal(e.into()))?;
+            let dto = |changes: Vec<String>| ImportedUserDto {
+                line: r.line,
+                username: r.username.as_str().to_owned(),
+                display_name: r.display_name.clone(),
+                role: r.role,
+                candidate_number: r.candidate_number.clone(),
+                changes,
+            };
+            let write = |id: Option<i64>, detail: String| RosterWrite {
+                id,
+                username: r.username.as_str().to_owned(),
+                display_name: r.display_name.clone(),
+                role: r.role,
+                password_hash: None,
+                email: r.email.as_ref().map(|e| e.as_str().to_owned()),
+                candidate_number: r.candidate_number.clone(),
+                time_multiplier: r.time_multiplier,
+                display_preset: preset_json.clone(),
+                detail,
+            };
+            match existing {
+                None => {
+                    report.created.push(dto(vec![]));
+                    writes.push(write(None, format!("imported (line {})", r.line)));
+                }
+                Some(u) => {
+                    let diff = differences(u, r, profiles.get(&u.id), preset_json.as_deref());
+                    if diff.is_empty() {
+                        report.unchanged += 1;
+                    } else {
+                        let detail = format!("imported (line {}): {}", r.line, diff.join("; "));
+                        report.updated.push(dto(diff));
+                        writes.push(write(Some(u.id), detail));
+                    }
+                }
+            }
+        }
+        errors.sort_by_key(|e| e.line);
+        report.errors = errors;
+        let refused = !report.errors.is_empty() && req.mode == ImportMode::AllOrNothing;
+        if req.dry_run || refused || writes.is_empty() {
+            return Ok(report);
+        }
+        // New accounts: a one-time password each, hashed off the async threads.
+        let total = writes.iter().filter(|w| w.id.is_none()).count();
+        let mut passwords = Vec::with_capacity(total);
+        let mut hashing = tokio::task::JoinSet::new();
+        for (i, w) in writes.iter().filter(|w| w.id.is_none()).enumerate() {
+            let password = one_time_password();
+            let (app, p) = (self.clone(), password.clone());
+            hashing.spawn(async move { (i, app.hash_password(&p).await) });
+            passwords.push((
+                w.username.clone(),
+                w.display_name.clone(),
+                w.candidate_number.clone(),
+                password,
+            ));
+        }
+        let mut hashes = vec![String::new(); total];
+        let mut done = 0;
+        while let Some(joined) = hashing.join_next().await {
+            let (i, h) = joined.map_err(|e| AppError::Internal(e.into()))?;
+            hashes[i] = h?;
+            done += 1;
+            progress(done, total);
+        }
+        let mut hashes = hashes.into_iter();
+        for w in writes.iter_mut().filter(|w| w.id.is_none()) {
+            w.password_hash = hashes.next();
+        }
+        let ids = self
+            .store()
+            .apply_roster(&writes, actor.user_id, self.now())
+            .await?;
+        let new_ids = writes
+            .iter()
+            .zip(&ids)
+            .filter(|(w, _)| w.id.is_none())
+            .map(|(_, id)| *id);
+        report.passwords = passwords
+            .into_iter()
+            .zip(new_ids)
+            .map(
+                |((username, display_name, candidate_number, password), user_id)| OneTimePassword {
+                    user_id,
+                    username,
+                    display_name,
+                    candidate_number,
+                    password,
+                },
+            )
+            .collect();
+        report.applied = true;
+        tracing::info!(
+            created = report.created.len(),
+            updated = report.updated.len(),
+            bad_rows = report.errors.len(),
+            by = actor.user_id,
+            "accounts imported"
+        );
+        Ok(report)
+    }
+}
