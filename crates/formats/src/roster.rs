@@ -318,7 +318,7 @@ pub fn parse_preset(s: &str) -> Result<Option<DisplayPreset>, String> {
                     .trim_end_matches('%')
                     .parse()
                     .map_err(|_| format!("{token:?}: text size is text100, text125, text150, text175 or text200"))?;
-                if !(100..=200).contains(&pct) || pct % 25 != 0 {
+                if !(100..=200).contains(&pct) || !pct.is_multiple_of(25) {
                     return Err(format!(
                         "{token:?}: text size is text100, text125, text150, text175 or text200"
                     ));
