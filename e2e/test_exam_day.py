@@ -276,6 +276,46 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         assert "Ivan Invigilator" in rows and "Invigilator" in rows and "Chloé Candidate" in rows, rows
         os.makedirs(OUT, exist_ok=True)
         s.screenshot(os.path.join(OUT, "accounts-screen.png"))
+
+        # 30 candidates from the office's spreadsheet (semicolons, a BOM), one
+        # line bad: the check names it; all-or-nothing refuses; the valid 29 go in.
+        roster = os.path.join(d.dir, "lab2.csv")
+        with open(roster, "w", encoding="utf-8-sig", newline="") as f:
+            f.write("username;display_name;candidate_number;time_multiplier\r\n")
+            for i in range(1, 31):
+                mult = "nine" if i == 17 else ("1,25" if i == 2 else "")
+                f.write(f"lab{i:02};Lab Candidate {i};L-{i:04};{mult}\r\n")
+        s.type("#roster-file", roster)
+        s.click("#roster-check")
+        s.wait("#roster-summary", pred=lambda t: "29 to create" in t and "1 bad" in t)
+        errors = s.text_of("#roster-errors")
+        assert "lab2.csv line 18, column time_multiplier:" in errors, errors
+        s.js("document.querySelector('#roster-report').scrollIntoView()")
+        s.screenshot(os.path.join(OUT, "accounts-import-checked.png"))
+        s.click("#roster-import")
+        s.wait("#roster-summary", pred=lambda t: "Nothing was imported" in t)
+        s.click("#roster-valid-only")
+        s.click("#roster-import")
+        s.wait("#roster-summary", pred=lambda t: "29 created" in t)
+        s.click("#roster-slips")
+        path = s.wait("#roster-slips-path", pred=lambda t: ".pdf" in t) and s.text_of("#roster-slips-path")
+        pdf = path.split("saved to ", 1)[1].strip()
+        text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        assert "Lab Candidate 1" in text and "Username: lab30" in text and "Candidate number: L-0030" in text, text[:400]
+        assert "lab17" not in text, "no slip for the bad line"
+        assert text.count("Password: ") == 29, text.count("Password: ")
+        subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", pdf,
+                        os.path.join(OUT, "login-slips")], check=True)
+        s.js("document.querySelector('#roster-report').scrollIntoView()")
+        s.screenshot(os.path.join(OUT, "accounts-import-done.png"))
+        con = sqlite3.connect(d.db)
+        try:
+            n = con.execute("SELECT count(*) FROM users WHERE username LIKE 'lab%' AND must_change_password = 1").fetchone()[0]
+            assert n == 29, n
+            m = con.execute("SELECT time_multiplier FROM users WHERE username = 'lab02'").fetchone()[0]
+            assert m == 1.25, m
+        finally:
+            con.close()
         logout(s)
         # The new accounts work at once, each with its own home screen.
         login(s, "ivan", "ivan-initial-pass")

@@ -54,6 +54,8 @@ const COMMANDS: &[&str] = &[
     "reset_password",
     "account_changes",
     "lift_login_block",
+    "import_users",
+    "print_login_slips",
     "create_user",
     "enrol_with_hq",
     "open_package",

@@ -48,6 +48,27 @@ pub async fn print_exam_summary(
 }
 
 #[tauri::command]
+pub async fn print_login_slips(
+    app: State<'_, App>,
+    dir: State<'_, ReportsDir>,
+    token: String,
+    args: Vec<examhall_app::protocol::OneTimePassword>,
+) -> Res<SavedReportDto> {
+    saved(&dir, app.login_slips_pdf(&token, args).await)
+}
+
+#[tauri::command]
+pub async fn import_users(
+    app: State<'_, App>,
+    token: String,
+    args: examhall_app::protocol::ImportUsers,
+) -> Res<examhall_app::protocol::UserImportReport> {
+    app.import_users(&token, args, |_, _| {})
+        .await
+        .map_err(|e| e.to_dto())
+}
+
+#[tauri::command]
 pub async fn print_room_report(
     app: State<'_, App>,
     dir: State<'_, ReportsDir>,
@@ -265,6 +286,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         change_own_password,
         account_changes,
         lift_login_block,
+        import_users,
+        print_login_slips,
         enrol_with_hq,
         open_package,
         export_results_to_folder,

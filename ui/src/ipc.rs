@@ -178,6 +178,12 @@ pub async fn change_own_password(token: &str, change: PasswordChange) -> Res<Ses
 pub async fn account_changes(token: &str, user_id: i64) -> Res<Vec<AccountChangeDto>> {
     authed("account_changes", token, user_id).await
 }
+pub async fn import_users(token: &str, req: ImportUsers) -> Res<UserImportReport> {
+    authed("import_users", token, req).await
+}
+pub async fn print_login_slips(token: &str, p: Vec<OneTimePassword>) -> Res<SavedReportDto> {
+    authed("print_login_slips", token, p).await
+}
 pub async fn lift_login_block(token: &str, username: String) -> Res<u64> {
     authed("lift_login_block", token, username).await
 }

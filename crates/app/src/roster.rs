@@ -228,3 +228,48 @@ impl App {
         Ok(report)
     }
 }
+
+impl App {
+    /// Login slips for accounts just given one-time passwords (an import or
+    /// resets): administrators only. The passwords are never stored in the
+    /// clear, so they come from the caller that was shown them.
+    pub async fn login_slips_pdf(
+        &self,
+        token: &str,
+        passwords: Vec<OneTimePassword>,
+    ) -> AppResult<crate::reports::Report> {
+        let actor = self.actor(token).await?;
+        actor.require(&[examhall_domain::Role::Admin], "print login slips")?;
+        if passwords.len() > 100_000 {
+            return Err(AppError::invalid(
+                "passwords",
+                "at most 100,000 slips at once",
+            ));
+        }
+        let centre = self
+            .store()
+            .centre_name()
+            .await?
+            .unwrap_or_else(|| "Examhall".into());
+        let slips: Vec<examhall_reports::LoginSlip> = passwords
+            .into_iter()
+            .map(|p| examhall_reports::LoginSlip {
+                name: p.display_name,
+                candidate_number: p.candidate_number,
+                username: p.username,
+                password: p.password,
+            })
+            .collect();
+        let printed = crate::reports::local_time(self.now());
+        let bytes = examhall_reports::login_slips(&centre, &printed, &slips);
+        tracing::info!(
+            slips = slips.len(),
+            by = actor.user_id,
+            "login slips printed"
+        );
+        Ok(crate::reports::Report {
+            file_name: format!("login-slips-{}.pdf", self.now().0),
+            bytes,
+        })
+    }
+}

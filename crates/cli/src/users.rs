@@ -83,6 +83,9 @@ enum UsersAction {
         /// Import the valid rows even if some are bad (default: nothing then).
         #[arg(long)]
         valid_only: bool,
+        /// Write the new accounts' login slips (a PDF) here.
+        #[arg(long)]
+        slips: Option<PathBuf>,
     },
     /// Give an account a new one-time password (printed once) and end its sessions.
     ResetPassword { username: String },
@@ -181,6 +184,7 @@ async fn act(app: &App, t: &str, action: UsersAction, json: bool) -> anyhow::Res
             file,
             dry_run,
             valid_only,
+            slips,
         } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
@@ -206,9 +210,15 @@ async fn act(app: &App, t: &str, action: UsersAction, json: bool) -> anyhow::Res
             };
             let report = app
                 .import_users(t, req, |done, total| {
-                    eprint!("\rhashing one-time passwords: {done}/{total}");
-                    if done == total {
-                        eprintln!();
+                    // A progress bar on a terminal; a line per 10% in a log.
+                    use std::io::IsTerminal as _;
+                    if std::io::stderr().is_terminal() {
+                        eprint!("\rhashing one-time passwords: {done}/{total}");
+                        if done == total {
+                            eprintln!();
+                        }
+                    } else if done == total || done % (total / 10).max(1) == 0 {
+                        eprintln!("hashing one-time passwords: {done}/{total}");
                     }
                 })
                 .await?;
@@ -237,6 +247,12 @@ async fn act(app: &App, t: &str, action: UsersAction, json: bool) -> anyhow::Res
                 for p in &report.passwords {
                     println!("{}\t{}\t{}", p.username, p.display_name, p.password);
                 }
+            }
+            if let (Some(path), true) = (&slips, report.applied) {
+                let pdf = app.login_slips_pdf(t, report.passwords.clone()).await?;
+                std::fs::write(path, &pdf.bytes)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                eprintln!("login slips: {}", path.display());
             }
             if !report.errors.is_empty() {
                 anyhow::bail!("{} bad row(s) in {}", report.errors.len(), file.display());

@@ -225,7 +225,19 @@ async fn a_roster_file_imports_from_the_command_line_after_a_dry_run() {
         &["list", "--role", "candidate", "--json"],
     ));
     assert!(list.as_array().unwrap().is_empty());
-    let done = users(&dir, HEAD, &["import", f, "--valid-only", "--json"]);
+    let slips = dir.path().join("slips.pdf");
+    let done = users(
+        &dir,
+        HEAD,
+        &[
+            "import",
+            f,
+            "--valid-only",
+            "--json",
+            "--slips",
+            slips.to_str().unwrap(),
+        ],
+    );
     assert_eq!(
         done.status.code(),
         Some(2),
@@ -243,6 +255,24 @@ async fn a_roster_file_imports_from_the_command_line_after_a_dry_run() {
         .unwrap()
         .to_owned();
     assert!(sign_in(&dir, "cand01", &pw).await.unwrap());
+    // The slips, read back: a name, number, username and password per new account.
+    let text = Command::new("pdftotext")
+        .arg(&slips)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    for want in [
+        "Amara Obi",
+        "Candidate number: N-1",
+        "Username: cand01",
+        &format!("Password: {pw}"),
+        "Chidi Eze",
+        "Username: cand03",
+    ] {
+        assert!(text.contains(want), "{want:?} not in the slips:\n{text}");
+    }
+    assert!(!text.contains("cand02"), "no slip for the bad row");
     let again: serde_json::Value = serde_json::from_slice(
         &users(
             &dir,

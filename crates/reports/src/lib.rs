@@ -1,5 +1,5 @@
 //! PDF reports with printpdf: the candidate result sheet, the exam summary for the
-//! exam board, and the room session report.
+//! exam board, the room session report, and login slips for new accounts.
 //!
 //! Inputs are plain data prepared by the use-case layer (dates already formatted in
 //! the centre's time zone); this crate reads no clock, no database and no files.
@@ -10,10 +10,12 @@ pub mod export;
 mod layout;
 mod room;
 mod sheet;
+mod slips;
 mod summary;
 
 pub use room::{room_report, RoomEvent, RoomReport, RoomRow};
 pub use sheet::{result_sheet, result_sheets, QuestionScore, ResultSheet, SectionScore};
+pub use slips::{login_slips, LoginSlip};
 pub use summary::{exam_summary, SummaryReport};
 
 /// Returned when the caller's progress callback asked to stop a batch.

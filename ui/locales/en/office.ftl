@@ -172,6 +172,21 @@ users-save = Save changes
 users-saved = Saved the changes to { $username }.
 users-history = Changes to this account
 users-history-self = the user
+roster-title = Import accounts from a CSV file
+roster-intro = A header line names the columns: username and display_name (required), candidate_number, role (candidate, invigilator, teacher or admin; default candidate), time_multiplier (1.0 to 4.0), display_preset (text125…text200, high-contrast, reading-guide, joined with +) and email. UTF-8, with commas or semicolons. Existing accounts are updated; new ones get one-time passwords.
+roster-file = CSV file
+roster-valid-only = Import the valid rows even if some rows are bad
+roster-check = Check the file
+roster-import = Import
+roster-no-file = Choose a CSV file first.
+roster-busy = Working… new accounts get their one-time passwords hashed, which takes a moment per account.
+roster-checked = The check found: { $created } to create, { $updated } to update, { $unchanged } unchanged, { $bad } bad rows. Nothing is imported yet.
+roster-refused = Nothing was imported: { $bad } bad rows. Fix them, or import the valid rows only.
+roster-done = Imported: { $created } created, { $updated } updated, { $unchanged } unchanged, { $bad } bad rows left out.
+roster-at-column = { $file } line { $line }, column { $column }:
+roster-at-line = { $file } line { $line }:
+roster-print-slips = Print { $count } login slips
+roster-slips-saved = Login slips saved to { $path }
 
 ## The question bank: import
 bank-title = Question bank

@@ -195,6 +195,21 @@ users-save = Enregistrer les modifications
 users-saved = Modifications de { $username } enregistrées.
 users-history = Modifications de ce compte
 users-history-self = la personne
+roster-title = Importer des comptes depuis un fichier CSV
+roster-intro = Une ligne d'en-tête nomme les colonnes : username et display_name (obligatoires), candidate_number, role (candidate, invigilator, teacher ou admin ; candidate par défaut), time_multiplier (de 1,0 à 4,0), display_preset (text125…text200, high-contrast, reading-guide, joints par +) et email. UTF-8, avec virgules ou points-virgules. Les comptes existants sont mis à jour ; les nouveaux reçoivent un mot de passe à usage unique.
+roster-file = Fichier CSV
+roster-valid-only = Importer les lignes valides même si certaines sont fautives
+roster-check = Vérifier le fichier
+roster-import = Importer
+roster-no-file = Choisissez d'abord un fichier CSV.
+roster-busy = En cours… le mot de passe à usage unique de chaque nouveau compte est haché, ce qui prend un instant par compte.
+roster-checked = La vérification trouve : { $created } à créer, { $updated } à mettre à jour, { $unchanged } inchangés, { $bad } lignes fautives. Rien n'est encore importé.
+roster-refused = Rien n'a été importé : { $bad } lignes fautives. Corrigez-les, ou n'importez que les lignes valides.
+roster-done = Importé : { $created } créés, { $updated } mis à jour, { $unchanged } inchangés, { $bad } lignes fautives écartées.
+roster-at-column = { $file } ligne { $line }, colonne { $column } :
+roster-at-line = { $file } ligne { $line } :
+roster-print-slips = Imprimer { $count } fiches de connexion
+roster-slips-saved = Fiches de connexion enregistrées dans { $path }
 
 ## Banque de questions : import
 bank-title = Banque de questions

@@ -3,7 +3,8 @@ use crate::ipc;
 use crate::pages::bind;
 use crate::Nav;
 use examhall_protocol::{
-    AccountChangeDto, EditUser, NewUser, OneTimePassword, Role, UserDto, UserPatch, UserQuery,
+    AccountChangeDto, EditUser, ImportMode, ImportUsers, NewUser, OneTimePassword, Role, UserDto,
+    UserImportReport, UserPatch, UserQuery,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -405,6 +406,8 @@ pub fn users_page(p: &Props) -> Html {
     });
     html! {
         <>
+        if let Some(e) = &*error { <p class="error card" role="alert" id="users-error">{e}</p> }
+        if let Some(n) = &*notice { <p class="ok card" role="status" id="users-notice">{n}</p> }
         <section class="card">
             <h1>{t("users-new")}</h1>
             <p>{t("users-intro")}</p>
@@ -424,10 +427,9 @@ pub fn users_page(p: &Props) -> Html {
                 <button class="primary" type="submit" id="user-create">{t("users-create")}</button>
             </form>
         </section>
+        <RosterImport nav={p.nav.clone()} on_imported={reload.clone()} />
         <section class="card">
             <h1>{t("users-list")}</h1>
-            if let Some(e) = &*error { <p class="error" role="alert" id="users-error">{e}</p> }
-            if let Some(n) = &*notice { <p class="ok" role="status" id="users-notice">{n}</p> }
             { otp_box.unwrap_or_default() }
             { confirm_bar.unwrap_or_default() }
             <div class="filters" role="search">
@@ -530,6 +532,206 @@ fn edit_account(p: &EditProps) -> Html {
             </form>
             <h2>{t("users-history")}</h2>
             <ul id="edit-history">{ for history }</ul>
+        </section>
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum RosterState {
+    Idle,
+    Busy,
+    Checked(UserImportReport),
+    Done(UserImportReport),
+}
+
+#[derive(Properties, PartialEq)]
+struct ImportProps {
+    nav: Nav,
+    on_imported: Callback<()>,
+}
+
+/// Importing a roster CSV: choose the file, check it (a dry run that names
+/// each bad row by line and column), then import all or the valid rows, and
+/// print the new accounts' login slips.
+#[function_component(RosterImport)]
+fn roster_import(p: &ImportProps) -> Html {
+    let file = use_state(|| None::<(String, String)>);
+    let valid_only = use_state(|| false);
+    let state = use_state(|| RosterState::Idle);
+    let error = use_state(|| None::<String>);
+    let slips = use_state(|| None::<String>);
+    let on_file = {
+        let (file, state, error) = (file.clone(), state.clone(), error.clone());
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let Some(f) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
+            let (file, state, error) = (file.clone(), state.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = f.name();
+                match wasm_bindgen_futures::JsFuture::from(f.text()).await {
+                    Ok(text) => {
+                        file.set(Some((name, text.as_string().unwrap_or_default())));
+                        state.set(RosterState::Idle);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(format!("{name}: {e:?}"))),
+                }
+            });
+        })
+    };
+    let run = |dry_run: bool| {
+        let (file, valid_only, state, error, nav, done, slips) = (
+            file.clone(),
+            valid_only.clone(),
+            state.clone(),
+            error.clone(),
+            p.nav.clone(),
+            p.on_imported.clone(),
+            slips.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let Some((_, csv)) = (*file).clone() else {
+                error.set(Some(t("roster-no-file")));
+                return;
+            };
+            let req = ImportUsers {
+                csv,
+                dry_run,
+                mode: if *valid_only {
+                    ImportMode::ValidOnly
+                } else {
+                    ImportMode::AllOrNothing
+                },
+            };
+            state.set(RosterState::Busy);
+            slips.set(None);
+            let (state, error, nav, done) =
+                (state.clone(), error.clone(), nav.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::import_users(&nav.token, req).await {
+                    Ok(r) if r.applied => {
+                        error.set(None);
+                        state.set(RosterState::Done(r));
+                        done.emit(());
+                    }
+                    Ok(r) => {
+                        error.set(None);
+                        state.set(RosterState::Checked(r));
+                    }
+                    Err(e) => {
+                        nav.check(&e);
+                        state.set(RosterState::Idle);
+                        error.set(Some(e.message));
+                    }
+                }
+            });
+        })
+    };
+    let print = {
+        let (state, nav, slips, error) =
+            (state.clone(), p.nav.clone(), slips.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let RosterState::Done(r) = &*state else {
+                return;
+            };
+            let (passwords, nav, slips, error) = (
+                r.passwords.clone(),
+                nav.clone(),
+                slips.clone(),
+                error.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::print_login_slips(&nav.token, passwords).await {
+                    Ok(saved) => slips.set(Some(saved.path)),
+                    Err(e) => {
+                        nav.check(&e);
+                        error.set(Some(e.message));
+                    }
+                }
+            });
+        })
+    };
+    let file_name = (*file).as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
+    let report = match &*state {
+        RosterState::Checked(r) | RosterState::Done(r) => {
+            let applied = r.applied;
+            let summary = ta(
+                if applied {
+                    "roster-done"
+                } else if r.dry_run {
+                    "roster-checked"
+                } else {
+                    "roster-refused"
+                },
+                &[
+                    ("created", (r.created.len() as i64).into()),
+                    ("updated", (r.updated.len() as i64).into()),
+                    ("unchanged", (r.unchanged as i64).into()),
+                    ("bad", (r.errors.len() as i64).into()),
+                ],
+            );
+            let errors = r.errors.iter().map(|e| {
+                let at = match &e.column {
+                    Some(c) => ta(
+                        "roster-at-column",
+                        &[
+                            ("file", file_name.clone().into()),
+                            ("line", (e.line as i64).into()),
+                            ("column", c.clone().into()),
+                        ],
+                    ),
+                    None => ta(
+                        "roster-at-line",
+                        &[
+                            ("file", file_name.clone().into()),
+                            ("line", (e.line as i64).into()),
+                        ],
+                    ),
+                };
+                html! { <li><strong>{at}</strong>{" "}{&e.message}</li> }
+            });
+            let updates = r.updated.iter().map(|u| {
+                html! { <li>{format!("{}: {}", u.username, u.changes.join("; "))}</li> }
+            });
+            html! {
+                <div id="roster-report">
+                    <p id="roster-summary" role="status" class={if r.errors.is_empty() { "ok" } else { "notice" }}>{summary}</p>
+                    if !r.errors.is_empty() { <ul id="roster-errors" class="error">{ for errors }</ul> }
+                    if !r.updated.is_empty() { <ul id="roster-updates">{ for updates }</ul> }
+                    if applied && !r.passwords.is_empty() {
+                        <button class="primary" type="button" id="roster-slips" onclick={print.clone()}>
+                            {ta("roster-print-slips", &[("count", (r.passwords.len() as i64).into())])}
+                        </button>
+                    }
+                </div>
+            }
+        }
+        RosterState::Busy => html! { <p class="muted" id="roster-busy">{t("roster-busy")}</p> },
+        RosterState::Idle => Html::default(),
+    };
+    let toggle = {
+        let valid_only = valid_only.clone();
+        Callback::from(move |e: Event| {
+            valid_only.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
+    let busy = *state == RosterState::Busy;
+    html! {
+        <section class="card" aria-labelledby="roster-title">
+            <h1 id="roster-title">{t("roster-title")}</h1>
+            <p>{t("roster-intro")}</p>
+            <label for="roster-file">{t("roster-file")}</label>
+            <input id="roster-file" type="file" accept=".csv,text/csv" onchange={on_file} />
+            <label class="inline"><input id="roster-valid-only" type="checkbox" checked={*valid_only} onchange={toggle} />{t("roster-valid-only")}</label>
+            <div class="actions">
+                <button type="button" id="roster-check" disabled={busy} onclick={run(true)}>{t("roster-check")}</button>
+                <button class="primary" type="button" id="roster-import" disabled={busy} onclick={run(false)}>{t("roster-import")}</button>
+            </div>
+            if let Some(e) = &*error { <p class="error" role="alert" id="roster-error">{e}</p> }
+            { report }
+            if let Some(path) = &*slips { <p class="ok" role="status" id="roster-slips-path">{ta("roster-slips-saved", &[("path", path.clone().into())])}</p> }
         </section>
     }
 }
