@@ -146,20 +146,25 @@ pub fn parse(bytes: &[u8]) -> Roster {
         };
     }
     let mut out = Roster::default();
+    let mut lines = Lines {
+        bytes: text.as_bytes(),
+        at: 0,
+        line: 1,
+    };
     let mut seen_names: std::collections::HashMap<String, usize> = Default::default();
     let mut seen_numbers: std::collections::HashMap<String, usize> = Default::default();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
+                let line = e.position().map_or(0, |p| lines.of(p.byte()));
                 out.errors
                     .push(err(line, None, format!("the row cannot be read: {e}")));
                 continue;
             }
         };
         // From the byte offset: the reader's own line count is off with CRLF.
-        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        let line = record.position().map_or(0, |p| lines.of(p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -214,15 +219,34 @@ pub fn parse(bytes: &[u8]) -> Roster {
     out
 }
 
-/// The 1-based line of byte offset `byte` in `text`.
-fn line_at(text: &str, byte: u64) -> usize {
-    let bytes = text.as_bytes();
-    let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-    // A record's offset can sit on the line break before it (CRLF files).
-    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
-        end += 1;
+/// Line numbers from byte offsets, counted incrementally (offsets only grow).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    /// The 1-based line of byte offset `byte`.
+    fn of(&mut self, byte: u64) -> usize {
+        let mut end = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // A record's offset can sit on the line break before it (CRLF files).
+        while end < self.bytes.len() && matches!(self.bytes[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        if end < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.at..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.at = end;
+        self.line
     }
-    bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 fn row(line: usize, get: &dyn Fn(&str) -> String) -> Result<RosterRow, Vec<RosterError>> {
