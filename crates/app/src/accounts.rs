@@ -68,20 +68,8 @@ pub(crate) fn optional_email(raw: Option<&str>) -> AppResult<Option<Email>> {
 /// A candidate number: 1 to 32 characters of letters, digits, `-`, `_`, `/`
 /// and `.`; empty means none.
 pub(crate) fn optional_candidate_number(raw: Option<&str>) -> AppResult<Option<String>> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(n)
-            if n.chars().count() <= 32
-                && n.chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')) =>
-        {
-            Ok(Some(n.to_owned()))
-        }
-        Some(_) => Err(AppError::invalid(
-            "candidate_number",
-            "1 to 32 letters, digits, '-', '_', '/' or '.'",
-        )),
-    }
+    examhall_domain::candidate_number(raw.unwrap_or(""))
+        .map_err(|e| AppError::invalid("candidate_number", e.to_string()))
 }
 
 pub(crate) fn validate_account(a: &AccountInput) -> AppResult<ValidAccount> {
@@ -379,8 +367,8 @@ impl App {
 
     /// An administrator edits an account: name, role, email, candidate number,
     /// disabled. A role change or disabling ends the account's sessions and
-    /// tokens at once. Nobody disables or demotes themselves, and the last
-    /// enabled administrator stays one.
+    /// tokens at once. Nobody disables or demotes themselves (so an enabled
+    /// administrator always remains: the caller).
     pub async fn update_user(&self, token: &str, edit: EditUser) -> AppResult<UserDto> {
         let EditUser { user_id, patch } = edit;
         let actor = self.actor(token).await?;
@@ -420,15 +408,6 @@ impl App {
                 "You cannot disable your own account or take away your own administrator role; \
                  another administrator can."
                     .into(),
-            ));
-        }
-        if (demoted || disabling)
-            && user.role == Role::Admin
-            && !user.disabled
-            && self.store().active_admin_count().await? <= 1
-        {
-            return Err(AppError::Conflict(
-                "This is the centre's last enabled administrator: make another one first.".into(),
             ));
         }
         let mut changes = Vec::new();

@@ -55,6 +55,24 @@ pub enum AccountError {
     BadStartCode(String),
     #[error("{0:?} is not an email address (name@domain, at most 254 characters, no spaces)")]
     BadEmail(String),
+    #[error("a candidate number is 1 to 32 letters, digits, '-', '_', '/' or '.' (got {0:?})")]
+    BadCandidateNumber(String),
+}
+
+/// A candidate number as typed: trimmed; empty means none.
+pub fn candidate_number(raw: &str) -> Result<Option<String>, AccountError> {
+    let n = raw.trim();
+    if n.is_empty() {
+        return Ok(None);
+    }
+    let ok = n.chars().count() <= 32
+        && n.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
+    if ok {
+        Ok(Some(n.to_owned()))
+    } else {
+        Err(AccountError::BadCandidateNumber(raw.to_owned()))
+    }
 }
 
 /// An email address as accounts carry it: trimmed, domain lower-cased, one `@`

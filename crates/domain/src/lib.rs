@@ -14,7 +14,7 @@ pub mod room;
 pub mod shuffle;
 pub mod timer;
 
-pub use account::{Email, Password, Role, StartCode, Username};
+pub use account::{candidate_number, Email, Password, Role, StartCode, Username};
 pub use clock::{Clock, Timestamp};
 pub use events::{
     verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason,

@@ -262,23 +262,9 @@ fn row(line: usize, get: &dyn Fn(&str) -> String) -> Result<RosterRow, Vec<Roste
             "must be 1 to 100 characters",
         ));
     }
-    let number = get("candidate_number");
-    let candidate_number = if number.is_empty() {
-        None
-    } else if number.chars().count() <= 32
-        && number
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
-    {
-        Some(number)
-    } else {
-        errors.push(err(
-            line,
-            Some("candidate_number"),
-            "1 to 32 letters, digits, '-', '_', '/' or '.'",
-        ));
-        None
-    };
+    let candidate_number = examhall_domain::candidate_number(&get("candidate_number"))
+        .map_err(|e| errors.push(err(line, Some("candidate_number"), e.to_string())))
+        .unwrap_or(None);
     let role = match get("role").to_ascii_lowercase().as_str() {
         "" => Role::Candidate,
         r => Role::parse(r)

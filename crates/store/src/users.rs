@@ -443,15 +443,6 @@ impl Store {
         .fetch_all(&self.read)
         .await?)
     }
-
-    /// How many enabled administrators there are.
-    pub async fn active_admin_count(&self) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0")
-                .fetch_one(&self.read)
-                .await?,
-        )
-    }
 }
 
 async fn record_change(
