@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "task_status",
     "list_exams",
     "open_sitting",
+    "close_sitting",
     "attempt_summaries",
     "exam_analysis",
     "essays_to_mark",

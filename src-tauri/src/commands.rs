@@ -173,7 +173,8 @@ authed!(submit => submit(AttemptRef) -> SubmitAck);
 authed!(attempt_result => attempt_result(AttemptRef) -> ResultView);
 authed!(task_status => task_status(i64) -> TaskStatusDto);
 authed!(list_exams => list_exams() -> Vec<ExamSummaryDto>);
-authed!(open_sitting => open_sitting(i64) -> SittingDto);
+authed!(open_sitting => open_sitting(OpenSitting) -> SittingDto);
+authed!(close_sitting => close_sitting(i64) -> ());
 authed!(attempt_summaries => attempt_summaries() -> Vec<AttemptSummaryDto>);
 authed!(exam_analysis => exam_analysis(i64) -> ExamAnalysisDto);
 authed!(essays_to_mark => essays_to_mark() -> Vec<EssayToMarkDto>);
@@ -265,6 +266,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         task_status,
         list_exams,
         open_sitting,
+        close_sitting,
         attempt_summaries,
         exam_analysis,
         essays_to_mark,

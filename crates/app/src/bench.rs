@@ -938,6 +938,8 @@ pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::
                 room: "Bench hall".into(),
                 seats: seats as u32,
                 late_start_minutes: None,
+                // The seats are simulated: nobody walks in to be checked in.
+                check_in_required: false,
             },
         )
         .await?;
@@ -1066,6 +1068,7 @@ pub async fn room_load(
                         session_id,
                         applied: cursor,
                     }],
+                    refused: Vec::new(),
                 };
                 let t = Instant::now();
                 sent.lock().expect("sent").insert((i, answered), t);

@@ -5,14 +5,18 @@ use crate::auth::{random_hex, Actor};
 use crate::{App, AppError, AppResult};
 use examhall_domain::timer::{check_clock, excluded_at, ClockCheck};
 use examhall_domain::{
-    Answer, AttemptEvent, AttemptStatus, ExamSpec, Navigation, QuestionId, Role, StartCode,
-    SubmitReason, TimeAllowance, Timestamp,
+    Answer, AttemptEvent, AttemptStatus, Backoff, ExamSpec, Navigation, QuestionId, Role,
+    StartCode, SubmitReason, TimeAllowance, Timestamp,
 };
 use examhall_protocol::{
     AttemptRef, AttemptView, CandidateQuestion, ClockDto, ExamCard, ExamCardState, Navigate,
     SaveAck, SetAnswer, SetFlag, StartAttempt, SubmitAck,
 };
-use examhall_store::{AppendError, AttemptRow, NewAttempt, NewJob, StoreError};
+use examhall_store::{AppendError, AttemptRow, LoginGate, NewAttempt, NewJob, StoreError};
+
+/// The start-code throttle's key for this machine (a seat): every candidate's
+/// wrong codes typed here count against it.
+const SEAT_KEY: &str = "seat";
 use std::collections::BTreeMap;
 
 pub(crate) const GRADE_JOB: &str = "grade_attempt";
@@ -120,17 +124,20 @@ impl App {
                 )
                 .await;
         }
-        self.check_room_start(req.exam_id).await?;
         let sitting = self
             .store()
             .open_sitting_for(req.exam_id)
             .await?
             .ok_or(AppError::SittingClosed)?;
-        let code = StartCode::parse(&req.start_code).map_err(|_| AppError::WrongStartCode)?;
-        if code.as_str() != sitting.start_code {
-            tracing::warn!(user = actor.user_id, exam = req.exam_id, "wrong start code");
-            return Err(AppError::WrongStartCode);
-        }
+        let me = self
+            .store()
+            .user_by_id(actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        self.check_start_rules(&me.username, req.exam_id, &sitting)
+            .await?;
+        self.check_start_code(actor.user_id, &req.start_code, &sitting.start_code)
+            .await?;
         let exam = self.exam(req.exam_id).await?;
         let now = self.now();
         let id = random_hex(16);
@@ -164,6 +171,37 @@ impl App {
         self.mark_live(&attempt.id);
         tracing::info!(attempt = %attempt.id, user = actor.user_id, "attempt started");
         self.view(attempt, &exam).await
+    }
+
+    /// Checks a typed start code, throttled per candidate and per seat: a few
+    /// wrong tries cost nothing, then each costs a growing wait (which holds
+    /// even for the right code, or guessing would go on between waits).
+    async fn check_start_code(&self, user_id: i64, typed: &str, code: &str) -> AppResult<()> {
+        let now = self.now();
+        let candidate = format!("candidate/{user_id}");
+        for (key, policy) in [
+            (candidate.as_str(), Backoff::START_CODE_CANDIDATE),
+            (SEAT_KEY, Backoff::START_CODE_SEAT),
+        ] {
+            let gate = self
+                .store()
+                .count_start_code_try(key, now, |f| policy.block_ms(f))
+                .await?;
+            if let LoginGate::Blocked { until } = gate {
+                tracing::warn!(user = user_id, key, "start code refused while throttled");
+                return Err(AppError::StartCodeThrottled {
+                    retry_after_secs: (until.since(now) + 999) / 1000,
+                });
+            }
+        }
+        let right = StartCode::parse(typed).is_ok_and(|c| c.as_str() == code);
+        if !right {
+            tracing::warn!(user = user_id, "wrong start code");
+            return Err(AppError::WrongStartCode);
+        }
+        self.store().clear_start_code_tries(&candidate).await?;
+        self.store().clear_start_code_tries(SEAT_KEY).await?;
+        Ok(())
     }
 
     /// Reopens the candidate's attempt (after a restart, or on every page load).

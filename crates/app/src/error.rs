@@ -30,6 +30,13 @@ pub enum AppError {
     TimeUp,
     #[error("You cannot start yet: {0}.")]
     NotYet(String),
+    /// Refused by the sitting's schedule; the message says when it opens or closed.
+    #[error("{0}")]
+    OutsideWindow(String),
+    #[error("You are not checked in for this exam. Ask the invigilator to check you in, then try again.")]
+    NotCheckedIn,
+    #[error("Too many wrong start codes. Wait {retry_after_secs} s, then check the code with the invigilator.")]
+    StartCodeThrottled { retry_after_secs: i64 },
     #[error("The invigilator has paused the exam. Your answers so far are saved.")]
     Paused,
     #[error("This seat is locked: an invigilator must unlock it.")]
@@ -64,7 +71,9 @@ impl AppError {
             AppError::WrongStartCode => ErrorCode::WrongStartCode,
             AppError::SittingClosed => ErrorCode::SittingClosed,
             AppError::TimeUp => ErrorCode::TimeUp,
-            AppError::NotYet(_) => ErrorCode::SittingClosed,
+            AppError::NotYet(_) | AppError::OutsideWindow(_) => ErrorCode::SittingClosed,
+            AppError::NotCheckedIn => ErrorCode::NotCheckedIn,
+            AppError::StartCodeThrottled { .. } => ErrorCode::Throttled,
             AppError::Paused => ErrorCode::Paused,
             AppError::Locked => ErrorCode::Locked,
             AppError::Unavailable(_) => ErrorCode::Unavailable,

@@ -644,6 +644,13 @@ impl App {
                     .open_sitting_for(exam_id)
                     .await?
                     .ok_or(AppError::SittingClosed)?;
+                let now = self.now();
+                sitting
+                    .window()
+                    .may_start(examhall_domain::Timestamp(sitting.opened_at), now)
+                    .map_err(|r| {
+                        AppError::OutsideWindow(crate::invigilation::window_message(r, now))
+                    })?;
                 let id = crate::auth::random_hex(16);
                 let allow = TimeAllowance {
                     duration_secs: exam.duration_secs,

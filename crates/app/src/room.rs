@@ -11,25 +11,28 @@
 
 use crate::auth::Actor;
 use crate::candidate::clock_dto;
+use crate::invigilation::window_message;
 use crate::{App, AppError, AppResult};
+use examhall_domain::room::StartRefusal;
 use examhall_domain::room::{
     check_unlock_code, credit_minutes, invigilator_code, may_start, unlock_challenge,
     unlock_response, Attendance, CommandKind, RoomCommand, RoomState, UnlockMethod,
 };
-use examhall_domain::{AttemptEvent, AttemptStatus, Role, StartCode, Timestamp};
+use examhall_domain::{AttemptEvent, AttemptStatus, Role, SittingWindow, StartCode, Timestamp};
 use examhall_protocol::room::{
     CheckIn, CloseExamWindow, CloseRoomSession, CreateRoomSession, CreditProposal, DecideCredit,
     GapDto, LockDto, OfflineUnlock, RecordIncident, RoomAction, RoomActionAck, RoomConsoleDto,
     RoomLogDto, RoomSessionDto, RoomUpdate, SeatAlert, SeatAttempt, SeatCursor, SeatReport,
-    SeatSession, SeatView, SessionRef, UnlockCodeDto, UnlockSeat,
+    SeatSession, SeatView, SessionRef, SittingWindowDto, StartRefusalDto, UnlockCodeDto,
+    UnlockSeat,
 };
 use examhall_protocol::AttemptRef;
 use examhall_store::{
     AppendError, AttemptRow, CheckInRow, CreditDecision, LogLine, NewRoomSession, RoomSessionRow,
-    SeatRoomRow,
+    SeatRoomRow, SittingRow, StartRefusalRow,
 };
 use rand::RngCore;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 /// A seat silent for longer than this is flagged on the console.
@@ -53,6 +56,15 @@ pub(crate) struct RoomCtx {
     pub room: String,
     /// The session's id when it lives on this machine.
     pub local_session: Option<i64>,
+    /// The package the room sits, when the session lives at the hub.
+    pub package_id: Option<String>,
+    /// Whether only `admitted` candidates may start.
+    pub check_in_required: bool,
+    /// Usernames checked in as present or late.
+    pub admitted: BTreeSet<String>,
+    /// The hub's sitting schedule (with when that sitting was opened); `None`
+    /// when the session lives here and the local sitting carries it.
+    pub hub_window: Option<(SittingWindow, Timestamp)>,
 }
 
 fn secret_bytes(hex_secret: &str) -> AppResult<Vec<u8>> {
@@ -82,6 +94,14 @@ impl App {
     /// desktop used on its own, as before invigilation existed).
     pub(crate) async fn room_ctx(&self, exam_id: i64) -> AppResult<Option<RoomCtx>> {
         if let Some(s) = self.store().newest_room_session_for_exam(exam_id).await? {
+            let admitted = self
+                .store()
+                .room_candidates(s.id)
+                .await?
+                .into_iter()
+                .filter(|c| c.attendance.in_room())
+                .map(|c| c.username)
+                .collect();
             return Ok(Some(RoomCtx {
                 state: s.state,
                 opened_at: s.opened_at,
@@ -89,6 +109,10 @@ impl App {
                 secret: secret_bytes(&s.secret)?,
                 room: s.room,
                 local_session: Some(s.id),
+                package_id: None,
+                check_in_required: s.check_in_required,
+                admitted,
+                hub_window: None,
             }));
         }
         let Some(pkg) = self.store().exam_package_id(exam_id).await? else {
@@ -97,6 +121,21 @@ impl App {
         let Some(m) = self.store().seat_room(&pkg).await? else {
             return Ok(None);
         };
+        let admitted: Vec<String> = serde_json::from_str(&m.admitted).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!("seat_rooms.admitted of {pkg}: {e}"))
+        })?;
+        let hub_window = m.sitting_opened_at.map(|opened| {
+            (
+                SittingWindow {
+                    opens_at: m.opens_at.map(Timestamp),
+                    closes_at: m.closes_at.map(Timestamp),
+                    late_start_minutes: m
+                        .sitting_late_start_minutes
+                        .and_then(|v| u32::try_from(v).ok()),
+                },
+                Timestamp(opened),
+            )
+        });
         Ok(Some(RoomCtx {
             state: RoomState::parse(&m.state).unwrap_or(RoomState::Planned),
             opened_at: m.opened_at.map(Timestamp),
@@ -104,16 +143,73 @@ impl App {
             secret: secret_bytes(&m.secret)?,
             room: m.room,
             local_session: None,
+            package_id: Some(pkg),
+            check_in_required: m.check_in_required,
+            admitted: admitted.into_iter().collect(),
+            hub_window,
         }))
     }
 
-    /// The start rules of the exam's room, if it has one.
-    pub(crate) async fn check_room_start(&self, exam_id: i64) -> AppResult<()> {
-        if let Some(ctx) = self.room_ctx(exam_id).await? {
-            may_start(ctx.state, ctx.opened_at, ctx.late_start_minutes, self.now())
-                .map_err(|r| AppError::NotYet(r.to_string()))?;
+    /// Whether `username` may start the exam now under its room's rules (the
+    /// session is open, late starts, check-in) and its sitting's schedule. A
+    /// refusal by the room is recorded so the invigilator sees who tried.
+    pub(crate) async fn check_start_rules(
+        &self,
+        username: &str,
+        exam_id: i64,
+        sitting: &SittingRow,
+    ) -> AppResult<()> {
+        let now = self.now();
+        let ctx = self.room_ctx(exam_id).await?;
+        let (window, opened_at) = ctx
+            .as_ref()
+            .and_then(|c| c.hub_window)
+            .unwrap_or((sitting.window(), Timestamp(sitting.opened_at)));
+        let refusal = match &ctx {
+            Some(c) => match may_start(c.state, c.opened_at, c.late_start_minutes, now) {
+                // Not open yet: nothing to tell the invigilator, who opens it.
+                Err(StartRefusal::NotOpen) => {
+                    return Err(AppError::NotYet(StartRefusal::NotOpen.to_string()))
+                }
+                Err(r) => Some(AppError::NotYet(r.to_string())),
+                Ok(()) if c.check_in_required && !c.admitted.contains(username) => {
+                    Some(AppError::NotCheckedIn)
+                }
+                Ok(()) => None,
+            },
+            None => None,
+        };
+        let refusal = refusal.or_else(|| {
+            window
+                .may_start(opened_at, now)
+                .err()
+                .map(|r| AppError::OutsideWindow(window_message(r, now)))
+        });
+        let Some(refusal) = refusal else {
+            return Ok(());
+        };
+        tracing::warn!(username, exam_id, reason = %refusal, "start refused");
+        if let Some(c) = &ctx {
+            let reason = match &refusal {
+                AppError::NotCheckedIn => "not checked in".to_owned(),
+                other => other.to_string(),
+            };
+            self.store()
+                .record_start_refusal(&StartRefusalRow {
+                    session_id: c.local_session,
+                    package_id: if c.local_session.is_some() {
+                        None
+                    } else {
+                        c.package_id.clone()
+                    },
+                    username: username.to_owned(),
+                    at: now.0,
+                    reason,
+                    device: c.local_session.map(|_| "this machine".to_owned()),
+                })
+                .await?;
         }
-        Ok(())
+        Err(refusal)
     }
 
     /// Called when a running attempt is seen by this process for the first time.
@@ -367,6 +463,7 @@ impl App {
             created_at_ms: s.created_at.0,
             opened_at_ms: s.opened_at.map(|t| t.0),
             closed_at_ms: s.closed_at.map(|t| t.0),
+            check_in_required: s.check_in_required,
         })
     }
 
@@ -430,6 +527,7 @@ impl App {
                     seats: i64::from(req.seats),
                     secret: &hex::encode(secret),
                     late_start_minutes: req.late_start_minutes,
+                    check_in_required: req.check_in_required,
                     created_by: actor.user_id,
                 },
                 &roster,
@@ -811,6 +909,19 @@ impl App {
             .into_iter()
             .map(|c| ((c.attempt_id, c.gap_seq), c.decision))
             .collect();
+        let refused: Vec<StartRefusalDto> = self
+            .store()
+            .session_start_refusals(s.id)
+            .await?
+            .into_iter()
+            .map(|r| StartRefusalDto {
+                package_id: r.package_id.unwrap_or_default(),
+                username: r.username,
+                at_ms: r.at,
+                reason: r.reason,
+                device: r.device,
+            })
+            .collect();
         let mut seats = Vec::new();
         let mut ledger = Vec::new();
         for c in self.store().room_candidates(s.id).await? {
@@ -835,6 +946,16 @@ impl App {
                     (None, None, None, 0, None)
                 };
             let mut alerts = Vec::new();
+            let tries: Vec<&StartRefusalDto> = refused
+                .iter()
+                .filter(|r| r.username == c.username)
+                .collect();
+            if let (Some(last), None) = (tries.last(), &progress) {
+                alerts.push(SeatAlert::StartRefused {
+                    count: tries.len() as i64,
+                    reason: last.reason.clone(),
+                });
+            }
             if let Some(p) = &progress {
                 if p.status == AttemptStatus::InProgress {
                     if let Some(h) = heard {
@@ -917,6 +1038,7 @@ impl App {
             seats,
             ledger,
             log,
+            refused,
             now_ms: now.0,
         })
     }
@@ -996,6 +1118,27 @@ impl App {
                 });
             }
         }
+        for r in report.refused.iter().take(200) {
+            let Some(s) = by_package.get(&r.package_id) else {
+                continue;
+            };
+            if r.username.is_empty() || r.username.len() > 128 || r.reason.len() > 500 {
+                return Err(AppError::invalid(
+                    "refused",
+                    "username 1 to 128 characters, reason at most 500",
+                ));
+            }
+            self.store()
+                .record_start_refusal(&StartRefusalRow {
+                    session_id: Some(s.id),
+                    package_id: Some(r.package_id.clone()),
+                    username: r.username.clone(),
+                    at: r.at_ms,
+                    reason: r.reason.clone(),
+                    device: Some(d.name.clone()),
+                })
+                .await?;
+        }
         // A seat speaks only for the candidates it reported first.
         for username in self.store().record_seat_reports(&rows, now).await? {
             tracing::warn!(device = %d.id, %username, "a seat reported for a candidate another seat holds; ignored");
@@ -1003,7 +1146,27 @@ impl App {
         let mut out = Vec::new();
         for (package_id, s) in by_package {
             let commands = self.store().room_commands_after(s.id, cursor(s.id)).await?;
+            let sitting = self.store().open_sitting_for(s.exam_id).await?.map(|row| {
+                let w = row.window();
+                SittingWindowDto {
+                    opened_at_ms: row.opened_at,
+                    opens_at_ms: w.opens_at.map(|t| t.0),
+                    closes_at_ms: w.closes_at.map(|t| t.0),
+                    late_start_minutes: w.late_start_minutes,
+                }
+            });
+            let admitted = self
+                .store()
+                .room_candidates(s.id)
+                .await?
+                .into_iter()
+                .filter(|c| c.attendance.in_room())
+                .map(|c| c.username)
+                .collect();
             out.push(SeatSession {
+                sitting,
+                check_in_required: s.check_in_required,
+                admitted,
                 session_id: s.id,
                 package_id,
                 room: s.room,
@@ -1038,7 +1201,26 @@ impl App {
                 attempts.push(seat_attempt(&p, &m.package_id, total, now));
             }
         }
-        Ok(SeatReport { attempts, cursors })
+        let refused = self
+            .store()
+            .seat_start_refusals(now.plus_millis(-CLOSED_VISIBLE_MS))
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                Some(StartRefusalDto {
+                    package_id: r.package_id?,
+                    username: r.username,
+                    at_ms: r.at,
+                    reason: r.reason,
+                    device: None,
+                })
+            })
+            .collect();
+        Ok(SeatReport {
+            attempts,
+            cursors,
+            refused,
+        })
     }
 
     /// One heartbeat to the hub: progress up; sessions, the opening and
@@ -1075,6 +1257,16 @@ impl App {
                     opened_at: s.opened_at_ms,
                     command_cursor: 0,
                     updated_at: now.0,
+                    opens_at: s.sitting.as_ref().and_then(|w| w.opens_at_ms),
+                    closes_at: s.sitting.as_ref().and_then(|w| w.closes_at_ms),
+                    sitting_late_start_minutes: s
+                        .sitting
+                        .as_ref()
+                        .and_then(|w| w.late_start_minutes)
+                        .map(i64::from),
+                    sitting_opened_at: s.sitting.as_ref().map(|w| w.opened_at_ms),
+                    check_in_required: s.check_in_required,
+                    admitted: serde_json::to_string(&s.admitted).map_err(anyhow::Error::from)?,
                 })
                 .await?;
             let mut exam_id = self.store().exam_for_package(&s.package_id).await?;

@@ -1100,6 +1100,9 @@ impl App {
             exam_title: o.content.spec.title.clone(),
             start_code: code.as_str().to_owned(),
             opened_at_ms: now.0,
+            opens_at_ms: None,
+            closes_at_ms: None,
+            late_start_minutes: None,
         })
     }
 

@@ -12,6 +12,7 @@ pub mod grading;
 pub mod question;
 pub mod room;
 pub mod shuffle;
+pub mod sitting;
 pub mod timer;
 
 pub use account::{candidate_number, Email, Password, Role, StartCode, Username};
@@ -31,4 +32,5 @@ pub use question::{
     NumericAnswer, OrderScoring, Question, QuestionId, QuestionKind, QuestionProblem, ScoredOption,
     TextAnswer, Tolerance,
 };
+pub use sitting::{Backoff, SittingWindow, WindowError, WindowRefusal};
 pub use timer::TimeAllowance;

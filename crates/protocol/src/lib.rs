@@ -30,6 +30,8 @@ pub enum ErrorCode {
     Conflict,
     WrongStartCode,
     SittingClosed,
+    /// The room lets only candidates checked in as present or late start.
+    NotCheckedIn,
     TimeUp,
     /// The invigilator has paused this attempt: nothing can be saved until they resume it.
     Paused,
@@ -549,6 +551,40 @@ pub struct SittingDto {
     pub exam_title: String,
     pub start_code: String,
     pub opened_at_ms: i64,
+    /// The schedule: nobody starts before `opens_at_ms` or from `closes_at_ms`
+    /// on, nor later than `late_start_minutes` after the opening.
+    #[serde(default)]
+    pub opens_at_ms: Option<i64>,
+    #[serde(default)]
+    pub closes_at_ms: Option<i64>,
+    #[serde(default)]
+    pub late_start_minutes: Option<u32>,
+}
+
+impl OpenSitting {
+    /// A sitting without a schedule: open from now until it is closed.
+    pub fn unscheduled(exam_id: i64) -> OpenSitting {
+        OpenSitting {
+            exam_id,
+            opens_at_ms: None,
+            closes_at_ms: None,
+            late_start_minutes: None,
+        }
+    }
+}
+
+/// Opens a sitting of an exam (a new start code), with an optional schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpenSitting {
+    pub exam_id: i64,
+    #[serde(default)]
+    pub opens_at_ms: Option<i64>,
+    #[serde(default)]
+    pub closes_at_ms: Option<i64>,
+    #[serde(default)]
+    pub late_start_minutes: Option<u32>,
 }
 
 /// An exam as the invigilator's list shows it.

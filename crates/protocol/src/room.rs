@@ -24,6 +24,13 @@ pub struct CreateRoomSession {
     /// starters may start at any time, and always get their full time.
     #[serde(default)]
     pub late_start_minutes: Option<u32>,
+    /// Only candidates checked in as present or late may start (the default).
+    #[serde(default = "yes")]
+    pub check_in_required: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +59,7 @@ pub struct RoomSessionDto {
     pub created_at_ms: i64,
     pub opened_at_ms: Option<i64>,
     pub closed_at_ms: Option<i64>,
+    pub check_in_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,7 +168,23 @@ pub struct RoomConsoleDto {
     pub seats: Vec<SeatView>,
     pub ledger: Vec<CreditProposal>,
     pub log: Vec<RoomLogDto>,
+    /// Starts the room's rules refused (not checked in, too late…), oldest first.
+    pub refused: Vec<StartRefusalDto>,
     pub now_ms: i64,
+}
+
+/// A candidate who tried to start and was refused by the room's rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StartRefusalDto {
+    pub package_id: String,
+    pub username: String,
+    pub at_ms: i64,
+    pub reason: String,
+    /// The seat it happened at (filled in by the hub).
+    #[serde(default)]
+    pub device: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,6 +230,11 @@ pub enum SeatAlert {
     },
     Locked,
     Paused,
+    /// Tried to start and was refused by the room's rules; `reason` is the last.
+    StartRefused {
+        count: i64,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -283,6 +312,9 @@ pub struct SeatCursor {
 pub struct SeatReport {
     pub attempts: Vec<SeatAttempt>,
     pub cursors: Vec<SeatCursor>,
+    /// Recent starts refused at the seat by the room's rules.
+    #[serde(default)]
+    pub refused: Vec<StartRefusalDto>,
 }
 
 /// What the hub answers: the sessions a seat may be in, and new commands.
@@ -306,9 +338,28 @@ pub struct SeatSession {
     pub start_code: Option<String>,
     pub late_start_minutes: Option<u32>,
     pub opened_at_ms: Option<i64>,
+    /// The hub's sitting of the exam: its schedule, which the seat enforces.
+    #[serde(default)]
+    pub sitting: Option<SittingWindowDto>,
+    /// Whether only the candidates in `admitted` may start.
+    #[serde(default)]
+    pub check_in_required: bool,
+    /// Usernames checked in as present or late.
+    #[serde(default)]
+    pub admitted: Vec<String>,
     /// Commands after the seat's cursor, in order.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub commands: Vec<RoomCommand>,
+}
+
+/// A sitting's schedule, as the hub tells its seats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SittingWindowDto {
+    pub opened_at_ms: i64,
+    pub opens_at_ms: Option<i64>,
+    pub closes_at_ms: Option<i64>,
+    pub late_start_minutes: Option<u32>,
 }
 
 /// The candidate types a code at a locked seat.

@@ -53,14 +53,19 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> ApiError {
         let status = match &e {
             AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Forbidden { .. } | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            AppError::Throttled { .. } | AppError::StartCodeThrottled { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            AppError::Forbidden { .. }
+            | AppError::PasswordChangeRequired
+            | AppError::NotCheckedIn => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid { .. } | AppError::WrongStartCode => StatusCode::BAD_REQUEST,
             AppError::Conflict(_)
             | AppError::SittingClosed
             | AppError::TimeUp
             | AppError::NotYet(_)
+            | AppError::OutsideWindow(_)
             | AppError::Paused
             | AppError::Locked => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

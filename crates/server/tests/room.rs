@@ -382,6 +382,7 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
                 room: "Hall A".into(),
                 seats: 10,
                 late_start_minutes: None,
+                check_in_required: false,
             },
         )
         .await

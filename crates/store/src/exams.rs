@@ -1,5 +1,5 @@
 use crate::{Result, Store, StoreError};
-use examhall_domain::{ExamSpec, Timestamp};
+use examhall_domain::{ExamSpec, SittingWindow, Timestamp};
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone)]
@@ -15,6 +15,20 @@ pub struct SittingRow {
     pub start_code: String,
     pub opened_by: i64,
     pub opened_at: i64,
+    pub opens_at: Option<i64>,
+    pub closes_at: Option<i64>,
+    pub late_start_minutes: Option<i64>,
+}
+
+impl SittingRow {
+    /// The sitting's schedule (a stored bound out of range is read as none).
+    pub fn window(&self) -> SittingWindow {
+        SittingWindow {
+            opens_at: self.opens_at.map(Timestamp),
+            closes_at: self.closes_at.map(Timestamp),
+            late_start_minutes: self.late_start_minutes.and_then(|m| u32::try_from(m).ok()),
+        }
+    }
 }
 
 fn parse_exam(id: i64, spec: &str) -> Result<ExamRow> {
@@ -29,6 +43,7 @@ pub(crate) async fn open_sitting_in(
     exam_id: i64,
     start_code: &str,
     opened_by: i64,
+    window: &SittingWindow,
     now: Timestamp,
 ) -> Result<i64> {
     sqlx::query("UPDATE sittings SET closed_at = $2 WHERE exam_id = $1 AND closed_at IS NULL")
@@ -37,12 +52,16 @@ pub(crate) async fn open_sitting_in(
         .execute(&mut *conn)
         .await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO sittings (exam_id, start_code, opened_by, opened_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO sittings (exam_id, start_code, opened_by, opened_at, opens_at, closes_at, late_start_minutes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(exam_id)
     .bind(start_code)
     .bind(opened_by)
     .bind(now.0)
+    .bind(window.opens_at.map(|t| t.0))
+    .bind(window.closes_at.map(|t| t.0))
+    .bind(window.late_start_minutes.map(i64::from))
     .fetch_one(&mut *conn)
     .await?)
 }
@@ -157,16 +176,48 @@ impl Store {
         opened_by: i64,
         now: Timestamp,
     ) -> Result<i64> {
+        self.open_scheduled_sitting(
+            exam_id,
+            start_code,
+            opened_by,
+            &SittingWindow::default(),
+            now,
+        )
+        .await
+    }
+
+    /// Opens a new sitting with a schedule, closing any open one.
+    pub async fn open_scheduled_sitting(
+        &self,
+        exam_id: i64,
+        start_code: &str,
+        opened_by: i64,
+        window: &SittingWindow,
+        now: Timestamp,
+    ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let id = open_sitting_in(&mut tx, exam_id, start_code, opened_by, now).await?;
+        let id = open_sitting_in(&mut tx, exam_id, start_code, opened_by, window, now).await?;
         tx.commit().await?;
         Ok(id)
     }
 
+    /// Closes the exam's open sitting (its code stops working; started attempts
+    /// go on). False if none was open.
+    pub async fn close_sitting(&self, exam_id: i64, now: Timestamp) -> Result<bool> {
+        let r = sqlx::query(
+            "UPDATE sittings SET closed_at = $2 WHERE exam_id = $1 AND closed_at IS NULL",
+        )
+        .bind(exam_id)
+        .bind(now.0)
+        .execute(&self.write)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
     pub async fn open_sitting_for(&self, exam_id: i64) -> Result<Option<SittingRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, exam_id, start_code, opened_by, opened_at FROM sittings \
-             WHERE exam_id = $1 AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+            "SELECT id, exam_id, start_code, opened_by, opened_at, opens_at, closes_at, late_start_minutes \
+             FROM sittings WHERE exam_id = $1 AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
         )
         .bind(exam_id)
         .fetch_optional(&self.read)

@@ -32,7 +32,7 @@ pub use relay::{RelayAttempt, RelayCounts, RelayOutcome, RelayRow};
 pub use reports::{ResultListRow, RoomEventData, RoomRowData, SheetRow, SittingInfo};
 pub use room::{
     CheckInRow, CreditDecision, CreditRow, LocalProgress, LogLine, NewRoomSession, NewSeatReport,
-    RoomCandidateRow, RoomLogRow, RoomSeatRow, RoomSessionRow, SeatRoomRow,
+    RoomCandidateRow, RoomLogRow, RoomSeatRow, RoomSessionRow, SeatRoomRow, StartRefusalRow,
 };
 pub use sync::{
     DeviceRow, EnrolRefusal, EnrolmentRow, HeldHash, IncidentRow, IngestAttempt, IngestReceipt,

@@ -22,6 +22,8 @@ pub struct RoomSessionRow {
     pub created_at: Timestamp,
     pub opened_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
+    /// Only candidates checked in as present or late may start.
+    pub check_in_required: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,6 +40,8 @@ struct RawSession {
     created_at: i64,
     opened_at: Option<i64>,
     closed_at: Option<i64>,
+    #[sqlx(try_from = "crate::Flag")]
+    check_in_required: bool,
 }
 
 impl TryFrom<RawSession> for RoomSessionRow {
@@ -57,13 +61,14 @@ impl TryFrom<RawSession> for RoomSessionRow {
             seats: r.seats,
             secret: r.secret,
             start_code: r.start_code,
+            check_in_required: r.check_in_required,
         })
     }
 }
 
 const SESSION_COLS: &str =
     "id, exam_id, package_id, room, seats, secret, state, late_start_minutes, start_code, \
-     created_at, opened_at, closed_at";
+     created_at, opened_at, closed_at, check_in_required";
 
 #[derive(Debug, Clone)]
 pub struct RoomCandidateRow {
@@ -137,6 +142,17 @@ pub struct CreditRow {
     pub at: i64,
 }
 
+/// A start refused by a room's rules (see `record_start_refusal`).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StartRefusalRow {
+    pub session_id: Option<i64>,
+    pub package_id: Option<String>,
+    pub username: String,
+    pub at: i64,
+    pub reason: String,
+    pub device: Option<String>,
+}
+
 /// A seat's mirror of the session its hub runs for one package.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SeatRoomRow {
@@ -150,6 +166,15 @@ pub struct SeatRoomRow {
     pub opened_at: Option<i64>,
     pub command_cursor: i64,
     pub updated_at: i64,
+    /// The hub's sitting for the package: its schedule, and when it was opened.
+    pub opens_at: Option<i64>,
+    pub closes_at: Option<i64>,
+    pub sitting_late_start_minutes: Option<i64>,
+    pub sitting_opened_at: Option<i64>,
+    #[sqlx(try_from = "crate::Flag")]
+    pub check_in_required: bool,
+    /// Usernames checked in as present or late, as a JSON array.
+    pub admitted: String,
 }
 
 /// A new room session and who is expected in it.
@@ -161,6 +186,7 @@ pub struct NewRoomSession<'a> {
     pub seats: i64,
     pub secret: &'a str,
     pub late_start_minutes: Option<u32>,
+    pub check_in_required: bool,
     pub created_by: i64,
 }
 
@@ -305,7 +331,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO room_sessions (exam_id, package_id, room, seats, secret, state, late_start_minutes, \
-             created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'planned', $6, $7, $8) RETURNING id",
+             created_by, created_at, check_in_required) VALUES ($1, $2, $3, $4, $5, 'planned', $6, $7, $8, $9) RETURNING id",
         )
         .bind(s.exam_id)
         .bind(s.package_id)
@@ -315,6 +341,7 @@ impl Store {
         .bind(s.late_start_minutes.map(i64::from))
         .bind(s.created_by)
         .bind(now.0)
+        .bind(i64::from(s.check_in_required))
         .fetch_one(&mut *tx)
         .await?;
         for (username, name, multiplier) in roster {
@@ -811,7 +838,8 @@ impl Store {
     pub async fn seat_room(&self, package_id: &str) -> Result<Option<SeatRoomRow>> {
         Ok(sqlx::query_as(
             "SELECT package_id, session_id, room, state, secret, start_code, late_start_minutes, opened_at, \
-             command_cursor, updated_at FROM seat_rooms WHERE package_id = $1",
+             command_cursor, updated_at, opens_at, closes_at, sitting_late_start_minutes, sitting_opened_at, \
+             check_in_required, admitted FROM seat_rooms WHERE package_id = $1",
         )
         .bind(package_id)
         .fetch_optional(&self.read)
@@ -821,7 +849,8 @@ impl Store {
     pub async fn seat_rooms(&self) -> Result<Vec<SeatRoomRow>> {
         Ok(sqlx::query_as(
             "SELECT package_id, session_id, room, state, secret, start_code, late_start_minutes, opened_at, \
-             command_cursor, updated_at FROM seat_rooms ORDER BY package_id",
+             command_cursor, updated_at, opens_at, closes_at, sitting_late_start_minutes, sitting_opened_at, \
+             check_in_required, admitted FROM seat_rooms ORDER BY package_id",
         )
         .fetch_all(&self.read)
         .await?)
@@ -832,12 +861,16 @@ impl Store {
     pub async fn save_seat_room(&self, r: &SeatRoomRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO seat_rooms (package_id, session_id, room, state, secret, start_code, late_start_minutes, \
-             opened_at, command_cursor, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9) \
+             opened_at, command_cursor, updated_at, opens_at, closes_at, sitting_late_start_minutes, sitting_opened_at, \
+             check_in_required, admitted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15) \
              ON CONFLICT(package_id) DO UPDATE SET \
              command_cursor = CASE WHEN seat_rooms.session_id = excluded.session_id THEN seat_rooms.command_cursor ELSE 0 END, \
              session_id = excluded.session_id, room = excluded.room, state = excluded.state, secret = excluded.secret, \
              start_code = excluded.start_code, late_start_minutes = excluded.late_start_minutes, \
-             opened_at = excluded.opened_at, updated_at = excluded.updated_at",
+             opened_at = excluded.opened_at, updated_at = excluded.updated_at, opens_at = excluded.opens_at, \
+             closes_at = excluded.closes_at, sitting_late_start_minutes = excluded.sitting_late_start_minutes, \
+             sitting_opened_at = excluded.sitting_opened_at, check_in_required = excluded.check_in_required, \
+             admitted = excluded.admitted",
         )
         .bind(&r.package_id)
         .bind(r.session_id)
@@ -848,9 +881,56 @@ impl Store {
         .bind(r.late_start_minutes)
         .bind(r.opened_at)
         .bind(r.updated_at)
+        .bind(r.opens_at)
+        .bind(r.closes_at)
+        .bind(r.sitting_late_start_minutes)
+        .bind(r.sitting_opened_at)
+        .bind(i64::from(r.check_in_required))
+        .bind(&r.admitted)
         .execute(&self.write)
         .await?;
         Ok(())
+    }
+
+    /// Records a start refused by the room's rules, once per candidate and
+    /// instant: at the hub or console (`session_id`), or on a seat (`package_id`).
+    pub async fn record_start_refusal(&self, r: &StartRefusalRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO start_refusals (session_id, package_id, username, at, reason, device) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind(r.session_id)
+        .bind(r.package_id.as_deref())
+        .bind(&r.username)
+        .bind(r.at)
+        .bind(&r.reason)
+        .bind(r.device.as_deref())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// A seat's refusals since `since`, newest first, for its next heartbeat
+    /// (the hub keeps each once).
+    pub async fn seat_start_refusals(&self, since: Timestamp) -> Result<Vec<StartRefusalRow>> {
+        Ok(sqlx::query_as(
+            "SELECT session_id, package_id, username, at, reason, device FROM start_refusals \
+             WHERE package_id IS NOT NULL AND session_id IS NULL AND at >= $1 ORDER BY at DESC LIMIT 200",
+        )
+        .bind(since.0)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// The refusals of one session, oldest first.
+    pub async fn session_start_refusals(&self, session_id: i64) -> Result<Vec<StartRefusalRow>> {
+        Ok(sqlx::query_as(
+            "SELECT session_id, package_id, username, at, reason, device FROM start_refusals \
+             WHERE session_id = $1 ORDER BY at, id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// Applies the hub's new commands to this seat's attempts at `exam_id` and

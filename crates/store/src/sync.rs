@@ -789,8 +789,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let sitting_id =
-            crate::exams::open_sitting_in(&mut tx, exam_id, start_code, opened_by, now).await?;
+        // The package's sitting has no schedule of its own: a seat learns the
+        // window from its hub (`seat_rooms`).
+        let sitting_id = crate::exams::open_sitting_in(
+            &mut tx,
+            exam_id,
+            start_code,
+            opened_by,
+            &examhall_domain::SittingWindow::default(),
+            now,
+        )
+        .await?;
         sqlx::query("UPDATE packages SET exam_id = $2, sitting_id = $3 WHERE id = $1")
             .bind(package_id)
             .bind(exam_id)

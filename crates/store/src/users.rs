@@ -189,11 +189,7 @@ impl Store {
     }
 
     pub async fn clear_throttle(&self, username: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
-            .bind(username)
-            .execute(&self.write)
-            .await?;
-        Ok(())
+        clear_key(&self.write, &LOGIN, username).await
     }
 
     /// Counts one sign-in attempt for `key` before its password is checked, in
@@ -207,13 +203,36 @@ impl Store {
         now: Timestamp,
         block_ms: impl Fn(i64) -> i64,
     ) -> Result<LoginGate> {
+        self.count_attempt(&LOGIN, key, now, block_ms).await
+    }
+
+    /// The same count for a start code typed at this machine: `key` names the
+    /// candidate or the seat. A right code clears it (`clear_start_code_tries`).
+    pub async fn count_start_code_try(
+        &self,
+        key: &str,
+        now: Timestamp,
+        block_ms: impl Fn(i64) -> i64,
+    ) -> Result<LoginGate> {
+        self.count_attempt(&START_CODE, key, now, block_ms).await
+    }
+
+    pub async fn clear_start_code_tries(&self, key: &str) -> Result<()> {
+        clear_key(&self.write, &START_CODE, key).await
+    }
+
+    async fn count_attempt(
+        &self,
+        t: &ThrottleTable,
+        key: &str,
+        now: Timestamp,
+        block_ms: impl Fn(i64) -> i64,
+    ) -> Result<LoginGate> {
         let mut tx = self.begin_write().await?;
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT failures, blocked_until FROM login_throttle WHERE username = $1",
-        )
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let row: Option<(i64, i64)> = sqlx::query_as(t.select)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
         let (before, until) = row.unwrap_or((0, 0));
         let failures = before + 1;
         let (gate, blocked_until) = if until > now.0 {
@@ -226,15 +245,12 @@ impl Store {
         } else {
             (LoginGate::Proceed, now.0 + block_ms(failures))
         };
-        sqlx::query(
-            "INSERT INTO login_throttle (username, failures, blocked_until) VALUES ($1, $2, $3) \
-             ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until",
-        )
-        .bind(key)
-        .bind(failures)
-        .bind(blocked_until)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(t.upsert)
+            .bind(key)
+            .bind(failures)
+            .bind(blocked_until)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(gate)
     }
@@ -257,6 +273,32 @@ impl Store {
         tx.commit().await?;
         Ok(n)
     }
+}
+
+/// The statements of one throttle table (literals: sqlx takes no built SQL).
+struct ThrottleTable {
+    select: &'static str,
+    upsert: &'static str,
+    delete: &'static str,
+}
+
+const LOGIN: ThrottleTable = ThrottleTable {
+    select: "SELECT failures, blocked_until FROM login_throttle WHERE username = $1",
+    upsert: "INSERT INTO login_throttle (username, failures, blocked_until) VALUES ($1, $2, $3) \
+             ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until",
+    delete: "DELETE FROM login_throttle WHERE username = $1",
+};
+
+const START_CODE: ThrottleTable = ThrottleTable {
+    select: "SELECT failures, blocked_until FROM start_code_throttle WHERE key = $1",
+    upsert: "INSERT INTO start_code_throttle (key, failures, blocked_until) VALUES ($1, $2, $3) \
+             ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until",
+    delete: "DELETE FROM start_code_throttle WHERE key = $1",
+};
+
+async fn clear_key(pool: &sqlx::AnyPool, t: &ThrottleTable, key: &str) -> Result<()> {
+    sqlx::query(t.delete).bind(key).execute(pool).await?;
+    Ok(())
 }
 
 /// Whether a sign-in attempt may check its password.

@@ -189,7 +189,12 @@ async fn the_trend_has_one_point_per_sitting() {
     .await;
     sit("morning2", "EXAM24".into(), vec![]).await;
     ctx.clock.advance_ms(4 * 3600 * 1000);
-    let code = ctx.app.open_sitting(&inv, 1).await.unwrap().start_code;
+    let code = ctx
+        .app
+        .open_sitting(&inv, examhall_protocol::OpenSitting::unscheduled(1))
+        .await
+        .unwrap()
+        .start_code;
     // Afternoon sitting: 3/12.
     sit(
         "afternoon1",

@@ -307,7 +307,7 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
     // questions, the same ones on every view, and is graded on those four.
     let code = ctx
         .app
-        .open_sitting(&admin, exam_id)
+        .open_sitting(&admin, examhall_protocol::OpenSitting::unscheduled(exam_id))
         .await
         .unwrap()
         .start_code;
@@ -427,7 +427,7 @@ async fn a_forward_only_exam_does_not_let_a_candidate_go_back() {
         .exam_id;
     let code = ctx
         .app
-        .open_sitting(&admin, exam_id)
+        .open_sitting(&admin, examhall_protocol::OpenSitting::unscheduled(exam_id))
         .await
         .unwrap()
         .start_code;

@@ -133,7 +133,7 @@ async fn the_worker_grades_many_sheets_in_batches() {
     let exam_id = 1;
     let code = ctx
         .app
-        .open_sitting(&inv, exam_id)
+        .open_sitting(&inv, examhall_protocol::OpenSitting::unscheduled(exam_id))
         .await
         .unwrap()
         .start_code;

@@ -65,7 +65,7 @@ async fn no_candidate_facing_use_case_returns_key_material() {
             .unwrap();
         let code = ctx
             .app
-            .open_sitting(&inv, exam_id)
+            .open_sitting(&inv, examhall_protocol::OpenSitting::unscheduled(exam_id))
             .await
             .unwrap()
             .start_code;

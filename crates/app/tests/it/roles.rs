@@ -36,7 +36,11 @@ async fn a_candidate_cannot_call_teacher_invigilator_or_admin_use_cases() {
         app.assign_exam(&t, 1, 4, 2.0).await,
         "assign_exam (teacher)",
     );
-    forbidden(app.open_sitting(&t, 1).await, "open_sitting (invigilator)");
+    forbidden(
+        app.open_sitting(&t, examhall_protocol::OpenSitting::unscheduled(1))
+            .await,
+        "open_sitting (invigilator)",
+    );
     forbidden(app.list_exams(&t).await, "list_exams (invigilator)");
     forbidden(app.attempt_summaries(&t).await, "attempt_summaries (staff)");
     forbidden(app.verify_attempt(&t, "x").await, "verify_attempt (staff)");
@@ -55,7 +59,9 @@ async fn staff_cannot_sit_exams_and_roles_are_separate() {
     );
     let teacher = ctx.login("teacher").await;
     forbidden(
-        ctx.app.open_sitting(&teacher, 1).await,
+        ctx.app
+            .open_sitting(&teacher, examhall_protocol::OpenSitting::unscheduled(1))
+            .await,
         "open_sitting for a teacher",
     );
     forbidden(
@@ -63,7 +69,11 @@ async fn staff_cannot_sit_exams_and_roles_are_separate() {
         "list_users for a teacher",
     );
     // And the allowed paths do work, so the refusals above are about roles.
-    assert!(ctx.app.open_sitting(&inv, 1).await.is_ok());
+    assert!(ctx
+        .app
+        .open_sitting(&inv, examhall_protocol::OpenSitting::unscheduled(1))
+        .await
+        .is_ok());
     assert!(ctx.app.exam_with_keys(&teacher, 1).await.is_ok());
     let admin = ctx.login("admin").await;
     assert_eq!(

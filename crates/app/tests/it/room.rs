@@ -13,6 +13,8 @@ use examhall_protocol::{AttemptRef, LoginRequest, SetAnswer, StartAttempt};
 
 const THIRTY_MIN_MS: i64 = 30 * 60_000;
 
+/// A session without the check-in gate: these tests are about the room's other
+/// rules (the gate has its own, in `sittings.rs`).
 async fn session(ctx: &Ctx, inv: &str, late: Option<u32>) -> RoomSessionDto {
     let exam_id = ctx.app.list_exams(inv).await.unwrap()[0].exam_id;
     ctx.app
@@ -23,6 +25,7 @@ async fn session(ctx: &Ctx, inv: &str, late: Option<u32>) -> RoomSessionDto {
                 room: "Lab 2".into(),
                 seats: 40,
                 late_start_minutes: late,
+                check_in_required: false,
             },
         )
         .await
@@ -694,6 +697,7 @@ async fn only_staff_run_the_room() {
                 room: "".into(),
                 seats: 0,
                 late_start_minutes: None,
+                check_in_required: false,
             },
         )
         .await
@@ -711,6 +715,7 @@ async fn only_staff_run_the_room() {
                 room: "Lab 3".into(),
                 seats: 10,
                 late_start_minutes: None,
+                check_in_required: false,
             },
         )
         .await
