@@ -179,6 +179,7 @@ impl App {
     async fn check_start_code(&self, user_id: i64, typed: &str, code: &str) -> AppResult<()> {
         let now = self.now();
         let candidate = format!("candidate/{user_id}");
+        let mut wait_if_wrong: Option<Timestamp> = None;
         for (key, policy) in [
             (candidate.as_str(), Backoff::START_CODE_CANDIDATE),
             (SEAT_KEY, Backoff::START_CODE_SEAT),
@@ -187,17 +188,31 @@ impl App {
                 .store()
                 .count_start_code_try(key, now, |f| policy.block_ms(f))
                 .await?;
-            if let LoginGate::Blocked { until } = gate {
-                tracing::warn!(user = user_id, key, "start code refused while throttled");
-                return Err(AppError::StartCodeThrottled {
-                    retry_after_secs: (until.since(now) + 999) / 1000,
-                });
+            match gate {
+                LoginGate::Blocked { until } => {
+                    tracing::warn!(user = user_id, key, "start code refused while throttled");
+                    return Err(AppError::StartCodeThrottled {
+                        retry_after_secs: (until.since(now) + 999) / 1000,
+                    });
+                }
+                LoginGate::Proceed {
+                    blocked_if_wrong: Some(until),
+                } => {
+                    wait_if_wrong = wait_if_wrong.max(Some(until));
+                }
+                LoginGate::Proceed { .. } => {}
             }
         }
         let right = StartCode::parse(typed).is_ok_and(|c| c.as_str() == code);
         if !right {
             tracing::warn!(user = user_id, "wrong start code");
-            return Err(AppError::WrongStartCode);
+            // The candidate learns at once that the next try must wait.
+            return Err(match wait_if_wrong {
+                Some(until) => AppError::StartCodeThrottled {
+                    retry_after_secs: (until.since(now) + 999) / 1000,
+                },
+                None => AppError::WrongStartCode,
+            });
         }
         self.store().clear_start_code_tries(&candidate).await?;
         self.store().clear_start_code_tries(SEAT_KEY).await?;

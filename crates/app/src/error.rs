@@ -35,7 +35,7 @@ pub enum AppError {
     OutsideWindow(String),
     #[error("You are not checked in for this exam. Ask the invigilator to check you in, then try again.")]
     NotCheckedIn,
-    #[error("Too many wrong start codes. Wait {retry_after_secs} s, then check the code with the invigilator.")]
+    #[error("Too many wrong start codes. Wait {}, then check the code with the invigilator.", wait_text(*.retry_after_secs))]
     StartCodeThrottled { retry_after_secs: i64 },
     #[error("The invigilator has paused the exam. Your answers so far are saved.")]
     Paused,
@@ -110,5 +110,15 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(what) => AppError::NotFound(what),
             other => AppError::Internal(anyhow::Error::new(other)),
         }
+    }
+}
+
+/// A wait as a person reads it: seconds under two minutes, else whole minutes
+/// (rounded up).
+fn wait_text(secs: i64) -> String {
+    if secs < 120 {
+        format!("{secs} s")
+    } else {
+        format!("{} min", (secs + 59) / 60)
     }
 }

@@ -69,13 +69,12 @@ impl SittingWindow {
             if close.0 <= now.0 {
                 return Err(WindowError::AlreadyClosed);
             }
-            if let Some(open) = self.opens_at {
-                if close.0 <= open.0 {
-                    return Err(WindowError::ClosesBeforeOpening);
-                }
-                if close.0 - open.0 > MAX_WINDOW_MS {
-                    return Err(WindowError::TooLong);
-                }
+            let open = self.opens_at.unwrap_or(now);
+            if close.0 <= open.0 {
+                return Err(WindowError::ClosesBeforeOpening);
+            }
+            if close.0 - open.0 > MAX_WINDOW_MS {
+                return Err(WindowError::TooLong);
             }
         }
         Ok(())

@@ -587,8 +587,17 @@ pub struct OpenSitting {
     pub late_start_minutes: Option<u32>,
 }
 
+/// Closes an exam's open sitting: its start code stops working.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CloseSitting {
+    pub exam_id: i64,
+}
+
 /// An exam as the invigilator's list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExamSummaryDto {
     pub exam_id: i64,
     pub title: String,

@@ -19,7 +19,9 @@ use examhall_protocol::bank::*;
 use examhall_protocol::platform::*;
 use examhall_protocol::room::*;
 use examhall_protocol::sync::*;
-use examhall_protocol::{ErrorCode, ErrorDto, SittingDto};
+use examhall_protocol::{
+    CloseSitting, ErrorCode, ErrorDto, ExamSummaryDto, OpenSitting, SittingDto,
+};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use utoipa::OpenApi;
@@ -802,6 +804,38 @@ async fn create_room(
     ))
 }
 
+#[utoipa::path(get, path = "/api/sittings/",
+    responses((status = 200, body = Vec<ExamSummaryDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+/// Every exam with its open or upcoming sitting (code and schedule), for staff.
+async fn sittings(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<ExamSummaryDto>>> {
+    Ok(Json(app.list_exams(&t).await?))
+}
+
+#[utoipa::path(post, path = "/api/sittings/", request_body = OpenSitting,
+    responses((status = 201, body = SittingDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+/// Opens a sitting with an optional window (opens at, closes at, late-start
+/// limit); any sitting open for the exam is closed and its code stops working.
+async fn open_sitting(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<OpenSitting>,
+) -> Reply<(StatusCode, Json<SittingDto>)> {
+    Ok((StatusCode::CREATED, Json(app.open_sitting(&t, req).await?)))
+}
+
+#[utoipa::path(post, path = "/api/sittings/close/", request_body = CloseSitting,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+/// Closes the exam's open sitting; attempts already started go on.
+async fn close_sitting(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<CloseSitting>,
+) -> Reply<StatusCode> {
+    app.close_sitting(&t, req.exam_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/room/sessions/",
     responses((status = 200, body = Vec<RoomSessionDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_rooms(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<RoomSessionDto>>> {
@@ -932,7 +966,7 @@ impl utoipa::Modify for BearerScheme {
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
-          results_up, manifest, incidents, open_package, room_heartbeat, create_room, list_rooms, room_console, open_room,
+          results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room,
           room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
           bank_import, bank_search, bank_save, bank_preview, bank_publish),
     components(schemas(ErrorBody)),
@@ -1083,6 +1117,8 @@ pub fn router(app: App) -> Router {
         )
         .route("/api/sync/incidents/", get(incidents))
         .route("/api/sync/room/", post(room_heartbeat))
+        .route("/api/sittings/", get(sittings).post(open_sitting))
+        .route("/api/sittings/close/", post(close_sitting))
         .route("/api/room/sessions/", post(create_room).get(list_rooms))
         .route("/api/room/sessions/{session_id}/", get(room_console))
         .route("/api/room/open/", post(open_room))

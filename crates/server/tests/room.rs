@@ -382,7 +382,7 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
                 room: "Hall A".into(),
                 seats: 10,
                 late_start_minutes: None,
-                check_in_required: false,
+                check_in_required: true,
             },
         )
         .await
@@ -419,6 +419,63 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
         .unwrap();
     desk.app.room_round().await.unwrap();
     let card = desk.app.my_exams(&ann).await.unwrap().remove(0);
+    // The session gates the start on check-in: the seat refuses Ann, and the
+    // hub's console learns who tried, and where.
+    let refused = desk
+        .app
+        .start_attempt(
+            &ann,
+            StartAttempt {
+                exam_id: card.exam_id,
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, AppError::NotCheckedIn), "{refused:?}");
+    desk.app.room_round().await.unwrap();
+    let console = hub
+        .app
+        .room_console(
+            &hub.admin,
+            SessionRef {
+                session_id: session.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    let tried: Vec<_> = console
+        .refused
+        .iter()
+        .map(|r| (r.username.as_str(), r.reason.as_str(), r.device.as_deref()))
+        .collect();
+    assert_eq!(tried, [("ann", "not checked in", Some("Hall A, seat 1"))]);
+    desk.app.room_round().await.unwrap();
+    let again = hub
+        .app
+        .room_console(
+            &hub.admin,
+            SessionRef {
+                session_id: session.session_id,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.refused.len(), 1, "a refusal is reported once");
+    hub.app
+        .check_in(
+            &hub.admin,
+            examhall_protocol::room::CheckIn {
+                session_id: session.session_id,
+                username: "ann".into(),
+                attendance: examhall_domain::room::Attendance::Present,
+                id_checked: true,
+                seat: None,
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.room_round().await.unwrap();
     let view = desk
         .app
         .start_attempt(

@@ -16,7 +16,8 @@ on_both_backends!(
     an_attempt_is_started_and_timed_by_the_backend,
     packaged_exams_are_never_readable_or_sittable_at_hq,
     ordering_items_never_arrive_in_key_order,
-    results_held_for_review_stay_held_on_every_route
+    results_held_for_review_stay_held_on_every_route,
+    a_sitting_window_holds_for_online_starts_too
 );
 
 async fn student(hq: &Hq, name: &str) -> (i64, String) {
@@ -449,4 +450,80 @@ async fn results_held_for_review_stay_held_on_every_route(backend: TestBackend) 
     assert_eq!(v, json!([]), "held from the candidate: {v}");
     let (_, v) = hq.get(&format!("/api/results/user/{ann_id}/"), &ann).await;
     assert_eq!(v, json!([]), "held on the per-user route too: {v}");
+}
+
+/// Staff schedule a sitting over REST; the student's online start is refused
+/// outside its window (409, saying when it opens or that it closed), and a
+/// closed sitting starts nobody.
+async fn a_sitting_window_holds_for_online_starts_too(backend: TestBackend) {
+    let (hq, _) = Hq::start(backend).await;
+    let (_, tess) = teacher(&hq, "tess").await;
+    let (exam, _) = own_exam(&hq, &tess, "Windowed", json!({})).await;
+    let (ann_id, ann) = student(&hq, "ann").await;
+    let (bob_id, bob) = student(&hq, "bob").await;
+    let (s, v) = assign(&hq, &tess, exam, &[ann_id, bob_id]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let now = examhall_domain::Clock::now(&*hq.clock).0;
+    let min = 60_000;
+
+    // Only invigilators and administrators run sittings.
+    let window = json!({"exam_id": exam, "opens_at_ms": now + 20 * min,
+        "closes_at_ms": now + 120 * min, "late_start_minutes": 10});
+    for who in [&ann, &tess] {
+        let (s, v) = hq.post("/api/sittings/", Some(who), window.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    }
+    // A window that closes before it opens is refused, naming the field.
+    let (s, v) = hq
+        .post(
+            "/api/sittings/",
+            Some(&hq.admin),
+            json!({"exam_id": exam, "opens_at_ms": now + 20 * min, "closes_at_ms": now + 10 * min}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["field"], "closes_at", "{v}");
+    let (s, v) = hq.post("/api/sittings/", Some(&hq.admin), window).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["opens_at_ms"], now + 20 * min, "{v}");
+    let (s, list) = hq.get("/api/sittings/", &hq.admin).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let listed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["exam_id"] == exam)
+        .unwrap();
+    assert_eq!(listed["open_sitting"]["late_start_minutes"], 10, "{listed}");
+
+    let start = format!("/api/exams/{exam}/start/");
+    let (s, v) = hq.post(&start, Some(&ann), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("opens at"),
+        "says when it opens: {v}"
+    );
+    assert_eq!(
+        attempts_of(&hq, exam).await,
+        0,
+        "a refused start stores nothing"
+    );
+    hq.clock.advance_ms(25 * min);
+    let (s, v) = hq.post(&start, Some(&ann), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "within the window: {v}");
+
+    // Closed: Bob can no longer start; Ann's attempt goes on.
+    let (s, v) = hq
+        .post(
+            "/api/sittings/close/",
+            Some(&hq.admin),
+            json!({"exam_id": exam}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (s, v) = hq.post(&start, Some(&bob), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let (s, v) = hq.post(&start, Some(&ann), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "a started attempt resumes: {v}");
+    assert_eq!(attempts_of(&hq, exam).await, 1);
 }

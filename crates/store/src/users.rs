@@ -243,7 +243,13 @@ impl Store {
                 until,
             )
         } else {
-            (LoginGate::Proceed, now.0 + block_ms(failures))
+            let if_wrong = now.0 + block_ms(failures);
+            (
+                LoginGate::Proceed {
+                    blocked_if_wrong: (if_wrong > now.0).then_some(Timestamp(if_wrong)),
+                },
+                if_wrong,
+            )
         };
         sqlx::query(t.upsert)
             .bind(key)
@@ -304,8 +310,14 @@ async fn clear_key(pool: &sqlx::AnyPool, t: &ThrottleTable, key: &str) -> Result
 /// Whether a sign-in attempt may check its password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginGate {
-    Proceed,
-    Blocked { until: Timestamp },
+    /// The attempt may go ahead; should it fail, the key is blocked until
+    /// `blocked_if_wrong` (none: the failure is still free).
+    Proceed {
+        blocked_if_wrong: Option<Timestamp>,
+    },
+    Blocked {
+        until: Timestamp,
+    },
 }
 
 /// What every authenticated call checks against the account as it is now.

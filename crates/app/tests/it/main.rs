@@ -12,6 +12,7 @@ mod regrade;
 mod reports;
 mod roles;
 mod room;
+mod sittings;
 
 use examhall_app::demo::{DEMO_ACCOUNTS, DEMO_START_CODE};
 use examhall_app::{App, Outcome};
