@@ -53,9 +53,37 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         s = d.launch()
         # The invigilator issues a fresh start code on this desktop.
         login(s, *INVIGILATOR)
+        # First a sitting scheduled to open in an hour: its code starts nobody yet.
+        s.click("#open-form-1 summary")
+        s.js("""const d = new Date(Date.now() + 3600 * 1000);
+            const p = n => String(n).padStart(2, '0');
+            const el = document.getElementById('opens-1');
+            el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+            el.dispatchEvent(new Event('input', {bubbles: true}));""")
+        s.type("#late-1", "15", clear=True)
         s.click("#open-sitting-1")
-        code = s.wait("#code-1", pred=lambda t: t and t != "EXAM24")
+        s.wait("#upcoming-1")
+        scheduled = s.text_of("#code-1").strip()
+        assert scheduled != "EXAM24", scheduled
+        window = s.text_of("#window-1")
+        assert "Opens" in window and "15 min" in window, window
+        os.makedirs(OUT, exist_ok=True)
+        s.js("document.getElementById('sitting-1').scrollIntoView()")
+        time.sleep(0.5)
+        s.screenshot(os.path.join(OUT, "invigilator-scheduled-sitting.png"))
+        logout(s)
+        login(s, *CANDIDATE)
+        s.wait("#start-code-1")
+        s.type("#start-code-1", scheduled)
+        s.click("#start-1")
+        s.wait("#exams-error", pred=lambda t: "opens at" in t)
+        logout(s)
+        # Then the sitting opened now, with no schedule: a fresh code.
+        login(s, *INVIGILATOR)
+        s.click("#open-sitting-1")
+        code = s.wait("#code-1", pred=lambda t: t and t not in ("EXAM24", scheduled))
         code = s.text(code)
+        assert not s.find_all("#upcoming-1"), "opened now: not upcoming"
         # The sync panel: this demo desktop is not enrolled with HQ, and says so.
         s.wait("#sync-state", pred=lambda t: "Not enrolled" in t)
         os.makedirs(OUT, exist_ok=True)
@@ -507,19 +535,34 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         c.type("#room-seats-count", "30", clear=True)
         c.click("#room-create")
         c.wait("#room-open")
-        select(c, "#attendance-candidate", "present")
+        assert "only candidates marked present" in c.text_of("#room-check-in-rule")
         wait_text(c, "#seat-status-candidate", "Not started")
         time.sleep(3)
         assert not s.find_all("button[id^=start-]"), "the seat cannot start before the session opens"
         c.click("#room-open")
         code = c.text_of("#room-start-code").strip()
         assert code == pkg["start_code"], (code, pkg["start_code"])
-        c.screenshot(os.path.join(OUT, "room-console-open.png"))
 
-        # The seat: the exam appears once the hub says the room is open; the code starts it.
+        # The seat: the exam appears once the hub says the room is open. The
+        # candidate is not checked in yet: the right code is refused, and the
+        # console shows who tried, from which seat.
         s.wait("input[id^=start-code-]", timeout=30)
         s.type("input[id^=start-code-]", code)
         s.click("button[id^=start-]")
+        s.wait("#exams-error", pred=lambda t: "not checked in" in t)
+        c.wait("#room-refused", timeout=30,
+               pred=lambda t: "candidate" in t and "Lab 2 seat 7" in t and "not checked in" in t)
+        c.wait("#seat-alerts-candidate", pred=lambda t: "tried to start" in t)
+        c.js("document.getElementById('room-refused').scrollIntoView()")
+        c.screenshot(os.path.join(OUT, "room-console-refused.png"))
+        # Checked in as present, the same code starts the exam once the seat has heard.
+        select(c, "#attendance-candidate", "present")
+        deadline = time.time() + 30
+        while not s.find_all("#timer"):
+            assert time.time() < deadline, "the checked-in candidate could not start"
+            s.js("const b = document.querySelector('button[id^=start-]'); if (b) b.click();")
+            time.sleep(1)
+        c.screenshot(os.path.join(OUT, "room-console-open.png"))
         s.wait("#timer")
         wait_text(c, "#seat-status-candidate", "In progress")
 

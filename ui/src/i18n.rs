@@ -181,6 +181,91 @@ pub fn time_of_day(ms: i64) -> String {
     }
 }
 
+/// A date and time (Unix milliseconds), short, as the chosen language writes it.
+pub fn date_time(ms: i64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
+        let _ = js_sys::Reflect::set(&opts, &"timeStyle".into(), &"short".into());
+        String::from(d.to_locale_string(lang(), &opts))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let secs = ms.div_euclid(1000);
+        let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+        let t = secs.rem_euclid(86_400);
+        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", t / 3600, t / 60 % 60)
+    }
+}
+
+/// A `datetime-local` input's value ("2026-12-04T09:30") as Unix milliseconds
+/// in this machine's time zone; `None` if it is not a date and a time.
+pub fn parse_local_date_time(value: &str) -> Option<i64> {
+    let v = value.trim();
+    // The shape the input gives, checked here: the browser's parser accepts more.
+    let b = v.as_bytes();
+    let shaped = (b.len() == 16 || b.len() == 19)
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| matches!(i, 4 | 7 | 10 | 13 | 16) || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(v));
+        let ms = d.get_time();
+        (!ms.is_nan()).then_some(ms as i64)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        // Tests run natively, in UTC.
+        let n = |r: std::ops::Range<usize>| v[r].parse::<i64>().ok();
+        let (y, mo, d, h, mi) = (n(0..4)?, n(5..7)?, n(8..10)?, n(11..13)?, n(14..16)?);
+        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 {
+            return None;
+        }
+        Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60) * 1000)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
+}
+
 /// A mark as the language writes it: whole marks without decimals.
 pub fn marks(x: f64) -> String {
     if x.fract() == 0.0 {

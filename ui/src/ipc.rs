@@ -193,8 +193,11 @@ pub async fn create_user(token: &str, u: NewUser) -> Res<UserDto> {
 pub async fn list_exams(token: &str) -> Res<Vec<ExamSummaryDto>> {
     token_only("list_exams", token).await
 }
-pub async fn open_sitting(token: &str, exam_id: i64) -> Res<SittingDto> {
-    authed("open_sitting", token, exam_id).await
+pub async fn open_sitting(token: &str, req: OpenSitting) -> Res<SittingDto> {
+    authed("open_sitting", token, req).await
+}
+pub async fn close_sitting(token: &str, exam_id: i64) -> Res<()> {
+    authed("close_sitting", token, exam_id).await
 }
 pub async fn attempt_summaries(token: &str) -> Res<Vec<AttemptSummaryDto>> {
     token_only("attempt_summaries", token).await

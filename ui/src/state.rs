@@ -368,6 +368,47 @@ pub fn format_remaining(ms: i64) -> String {
     }
 }
 
+/// The invigilator's schedule form as a request: empty fields mean "now" and
+/// "no limit". An error names the field the invigilator must fix.
+pub fn sitting_request(
+    exam_id: i64,
+    opens: &str,
+    closes: &str,
+    late_minutes: &str,
+) -> Result<examhall_protocol::OpenSitting, (&'static str, String)> {
+    let when = |field: &'static str,
+                label: &str,
+                v: &str|
+     -> Result<Option<i64>, (&'static str, String)> {
+        if v.trim().is_empty() {
+            return Ok(None);
+        }
+        crate::i18n::parse_local_date_time(v)
+            .map(Some)
+            .ok_or_else(|| {
+                (
+                    field,
+                    crate::i18n::ta("inv-bad-time", &[("field", label.to_owned().into())]),
+                )
+            })
+    };
+    let opens_at_ms = when("opens_at", &crate::i18n::t("inv-opens-at"), opens)?;
+    let closes_at_ms = when("closes_at", &crate::i18n::t("inv-closes-at"), closes)?;
+    let late_start_minutes = match late_minutes.trim() {
+        "" => None,
+        v => Some(
+            v.parse::<u32>()
+                .map_err(|_| ("late_start_minutes", crate::i18n::t("inv-bad-minutes")))?,
+        ),
+    };
+    Ok(examhall_protocol::OpenSitting {
+        exam_id,
+        opens_at_ms,
+        closes_at_ms,
+        late_start_minutes,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -687,5 +728,37 @@ mod tests {
         assert_eq!(m.current, 2);
         assert!(!m.can_go(1));
         assert_eq!(m.reduce(ExamAction::Go(1)).current, 2);
+    }
+
+    #[test]
+    fn the_schedule_form_becomes_a_sitting_request_or_names_the_field_to_fix() {
+        let r = sitting_request(7, "2026-12-04T09:30", "", " 15 ").unwrap();
+        assert_eq!(r.exam_id, 7);
+        assert_eq!(r.opens_at_ms, Some(1_796_376_600_000));
+        assert_eq!((r.closes_at_ms, r.late_start_minutes), (None, Some(15)));
+        let now = sitting_request(7, "", "", "").unwrap();
+        assert_eq!(
+            (now.opens_at_ms, now.closes_at_ms, now.late_start_minutes),
+            (None, None, None),
+            "empty: open now, no limits"
+        );
+        for (opens, closes, late, field) in [
+            ("tomorrow", "", "", "opens_at"),
+            ("", "2026-13-04T09:30", "", "closes_at"),
+            ("", "2026-12-04 09:30", "", "closes_at"),
+            ("", "", "ten", "late_start_minutes"),
+            ("", "", "-5", "late_start_minutes"),
+        ] {
+            let e = sitting_request(1, opens, closes, late).unwrap_err();
+            assert_eq!(e.0, field, "{opens:?} {closes:?} {late:?}");
+            assert!(!e.1.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_date_and_time_reads_back_as_it_was_written() {
+        let ms = crate::i18n::parse_local_date_time("2027-02-28T23:05").unwrap();
+        assert_eq!(crate::i18n::date_time(ms), "2027-02-28 23:05");
+        assert_eq!(crate::i18n::date_time(ms + 3_600_000), "2027-03-01 00:05");
     }
 }

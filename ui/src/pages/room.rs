@@ -75,6 +75,13 @@ fn alert_text(a: &SeatAlert) -> String {
         }
         SeatAlert::Locked => t("room-alert-locked"),
         SeatAlert::Paused => t("room-alert-paused"),
+        SeatAlert::StartRefused { count, reason } => ta(
+            "room-alert-start-refused",
+            &[
+                ("count", (*count).into()),
+                ("reason", reason.clone().into()),
+            ],
+        ),
     }
 }
 
@@ -90,6 +97,7 @@ pub fn room_console(p: &Props) -> Html {
     let new_room = use_state(|| t("room-default-name"));
     let new_seats = use_state(|| "40".to_owned());
     let new_late = use_state(String::new);
+    let new_check_in = use_state(|| true);
     let reason = use_state(String::new);
     let minutes = use_state(|| "10".to_owned());
     let challenge = use_state(String::new);
@@ -185,11 +193,12 @@ pub fn room_console(p: &Props) -> Html {
             selected.clone(),
             reload_sessions.clone(),
         );
-        let (new_exam, new_room, new_seats, new_late, exams) = (
+        let (new_exam, new_room, new_seats, new_late, new_check_in, exams) = (
             new_exam.clone(),
             new_room.clone(),
             new_seats.clone(),
             new_late.clone(),
+            new_check_in.clone(),
             exams.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
@@ -204,6 +213,7 @@ pub fn room_console(p: &Props) -> Html {
                 room: (*new_room).clone(),
                 seats: new_seats.trim().parse().unwrap_or(0),
                 late_start_minutes: new_late.trim().parse().ok(),
+                check_in_required: *new_check_in,
             };
             let (notice, selected, reload_sessions) =
                 (notice.clone(), selected.clone(), reload_sessions.clone());
@@ -230,7 +240,7 @@ pub fn room_console(p: &Props) -> Html {
                 <h1>{t("room-title")}</h1>
                 if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
                 { session_picker(&sessions, &selected) }
-                { create_form(&exams, &new_exam, &new_room, &new_seats, &new_late, create) }
+                { create_form(&exams, &new_exam, &new_room, &new_seats, &new_late, &new_check_in, create) }
             </section>
         };
     };
@@ -543,6 +553,7 @@ pub fn room_console(p: &Props) -> Html {
             <p id="room-state"><strong>{state_label}</strong>{ta("room-counts", &[("expected", c.seats.len().into()), ("running", in_progress.into()), ("submitted", submitted.into())])}</p>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             if let Some(n) = &*notice { <p class="notice" role="status">{n}</p> }
+            <p class="muted" id="room-check-in-rule">{ if c.session.check_in_required { t("room-check-in-on") } else { t("room-check-in-off") } }</p>
             if c.session.state == RoomState::Planned {
                 <p>{t("room-planned-help")}</p>
                 <button id="room-open" class="primary" onclick={open}>{t("room-open")}</button>
@@ -568,6 +579,15 @@ pub fn room_console(p: &Props) -> Html {
                 <thead><tr><th>{t("room-col-candidate")}</th><th>{t("room-col-seat")}</th><th>{t("room-col-check-in")}</th><th>{t("room-col-status")}</th><th>{t("room-col-progress")}</th><th>{t("room-col-time-left")}</th><th>{t("room-col-alerts")}</th><th>{t("room-col-actions")}</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            if !c.refused.is_empty() {
+                <h2>{t("room-refused")}</h2>
+                <ul id="room-refused">
+                    { for c.refused.iter().rev().map(|r| html! {
+                        <li data-username={r.username.clone()}>{ta("room-refused-line", &[("time", time_of_day(r.at_ms).into()), ("username", r.username.clone().into()),
+                            ("device", r.device.as_ref().map(|d| format!("({d})")).unwrap_or_default().into()), ("reason", r.reason.clone().into())])}</li>
+                    }) }
+                </ul>
+            }
             if !c.ledger.is_empty() {
                 <h2>{t("room-ledger")}</h2>
                 <ul id="room-ledger">{ for ledger }</ul>
@@ -646,8 +666,15 @@ fn create_form(
     room: &UseStateHandle<String>,
     seats: &UseStateHandle<String>,
     late: &UseStateHandle<String>,
+    check_in: &UseStateHandle<bool>,
     onsubmit: Callback<SubmitEvent>,
 ) -> Html {
+    let on_check_in = {
+        let check_in = check_in.clone();
+        Callback::from(move |e: Event| {
+            check_in.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
     let on_exam = {
         let exam = exam.clone();
         Callback::from(move |e: Event| {
@@ -667,6 +694,8 @@ fn create_form(
             <input id="room-seats-count" value={(**seats).clone()} oninput={bind(seats)} />
             <label for="room-late">{t("room-new-late")}</label>
             <input id="room-late" value={(**late).clone()} oninput={bind(late)} />
+            <label class="inline"><input type="checkbox" id="room-check-in-required" checked={**check_in} onchange={on_check_in} />{t("room-new-check-in")}</label>
+            <p class="muted">{t("room-new-check-in-help")}</p>
             <button type="submit" id="room-create" class="primary">{t("room-create")}</button>
         </form>
     }
