@@ -71,6 +71,11 @@ const COMMANDS: &[&str] = &[
     "offline_unlock_code",
     "decide_credit",
     "close_room_session",
+    "issue_seat_tokens",
+    "devices",
+    "revoke_device",
+    "publish_to_room",
+    "print_seat_tokens",
 ];
 
 fn main() {

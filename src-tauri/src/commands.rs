@@ -58,6 +58,16 @@ pub async fn print_login_slips(
 }
 
 #[tauri::command]
+pub async fn print_seat_tokens(
+    app: State<'_, App>,
+    dir: State<'_, ReportsDir>,
+    token: String,
+    args: examhall_app::protocol::sync::SeatTokens,
+) -> Res<SavedReportDto> {
+    saved(&dir, app.seat_tokens_pdf(&token, args).await)
+}
+
+#[tauri::command]
 pub async fn import_users(
     app: State<'_, App>,
     token: String,
@@ -203,6 +213,11 @@ authed!(record_incident => record_incident(RecordIncident) -> RoomConsoleDto);
 authed!(offline_unlock_code => offline_unlock_code(OfflineUnlock) -> UnlockCodeDto);
 authed!(decide_credit => decide_credit(DecideCredit) -> RoomConsoleDto);
 authed!(close_room_session => close_room_session(CloseRoomSession) -> RoomSessionDto);
+// Setting up the room on the hub desktop: seat tokens, seats, the exam to the seats.
+authed!(issue_seat_tokens => issue_seat_tokens(sync::IssueSeatTokens) -> sync::SeatTokens);
+authed!(devices => devices() -> Vec<sync::DeviceDto>);
+authed!(revoke_device => revoke_device(sync::RevokeDevice) -> sync::DeviceDto);
+authed!(publish_to_room => publish_to_room(SessionRef) -> sync::PublishedPackage);
 authed!(lock_info => lock_info(AttemptRef) -> LockDto);
 authed!(unlock_seat => unlock_seat(UnlockSeat) -> LockDto);
 authed!(focus_lost => focus_lost(FocusLost) -> SaveAck);
@@ -303,6 +318,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         offline_unlock_code,
         decide_credit,
         close_room_session,
+        issue_seat_tokens,
+        devices,
+        revoke_device,
+        publish_to_room,
+        print_seat_tokens,
         lock_info,
         unlock_seat,
         focus_lost,

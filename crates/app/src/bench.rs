@@ -1069,6 +1069,7 @@ pub async fn room_load(
                         applied: cursor,
                     }],
                     refused: Vec::new(),
+                    app_version: Some(crate::APP_VERSION.to_owned()),
                 };
                 let t = Instant::now();
                 sent.lock().expect("sent").insert((i, answered), t);

@@ -43,6 +43,8 @@ pub enum AppError {
     Locked,
     #[error("{0}")]
     Unavailable(String),
+    #[error("This machine's enrolment was revoked by the centre's staff: it may no longer pull exams or join the room. Give it a fresh data directory and enrol it again with a new token.")]
+    DeviceRevoked,
     #[error("Choose a new password before you go on: the one you signed in with was a one-time password.")]
     PasswordChangeRequired,
     #[error("internal error: {0:#}")]
@@ -77,6 +79,7 @@ impl AppError {
             AppError::Paused => ErrorCode::Paused,
             AppError::Locked => ErrorCode::Locked,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
+            AppError::DeviceRevoked => ErrorCode::Forbidden,
             AppError::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             AppError::Internal(_) => ErrorCode::Internal,
         }

@@ -25,8 +25,13 @@ pub mod reports;
 mod results;
 mod room;
 mod roster;
+mod seats;
+pub use seats::LOCAL_CENTRE;
 pub mod sync;
 pub mod worker;
+
+/// This build's version: seats report it to their hub, whose console lists it.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use auth::Actor;
 pub use error::{AppError, AppResult};
@@ -125,6 +130,11 @@ struct Inner {
     /// Attempts this process has seen running: one it has not seen before, under
     /// a room session, was interrupted by an unclean exit and gets locked.
     live_attempts: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// device id -> when its `last_seen_at` was last written (at most every
+    /// [`seats::TOUCH_EVERY_MS`], so heartbeats do not each cost a write).
+    device_touches: std::sync::Mutex<std::collections::HashMap<String, (i64, Option<String>)>>,
+    /// The centre this machine's configuration names, if any.
+    centre: std::sync::OnceLock<String>,
     /// Password hashing runs on the blocking pool, at most this many at once,
     /// so a sign-in flood never stalls heartbeats, saves or the exam window.
     argon2_permits: Arc<tokio::sync::Semaphore>,
@@ -166,6 +176,8 @@ impl App {
                 ingestor: std::sync::OnceLock::new(),
                 sync_cache: Default::default(),
                 live_attempts: Default::default(),
+                device_touches: Default::default(),
+                centre: Default::default(),
                 argon2_permits: Arc::new(tokio::sync::Semaphore::new(auth::ARGON2_AT_ONCE)),
                 link: Default::default(),
             }),

@@ -85,6 +85,7 @@ impl App {
                     name: req.device_name.trim().to_owned(),
                     public_key: key,
                     secret_hash: crate::sync::sha256_hex(secret),
+                    revoked_at: None,
                 },
                 self.now(),
             )

@@ -1054,6 +1054,9 @@ impl App {
         report: SeatReport,
     ) -> AppResult<RoomUpdate> {
         let d = self.device_by_token(device_token).await?;
+        if report.app_version.is_some() {
+            self.seen_device(&d.id, report.app_version.as_deref()).await;
+        }
         if report.attempts.len() > 500 || report.cursors.len() > 100 {
             return Err(AppError::invalid(
                 "attempts",
@@ -1220,6 +1223,7 @@ impl App {
             attempts,
             cursors,
             refused,
+            app_version: Some(crate::APP_VERSION.to_owned()),
         })
     }
 

@@ -148,7 +148,8 @@ impl App {
     }
 
     /// The machine's configuration names its centre: an enrolment for another
-    /// centre (a disk image copied from another lab) stops the start.
+    /// centre (a disk image copied from another lab) stops the start. Otherwise
+    /// it is the centre this machine serves its seats for.
     pub async fn check_centre(&self, centre: &str) -> AppResult<()> {
         match self.store().enrolment().await? {
             Some(e) if e.centre != centre => Err(AppError::Conflict(format!(
@@ -156,7 +157,10 @@ impl App {
                  Fix the configuration, or give this machine a fresh data directory and enrol it again.",
                 e.centre
             ))),
-            _ => Ok(()),
+            _ => {
+                self.set_centre(centre.to_owned());
+                Ok(())
+            }
         }
     }
 
@@ -298,11 +302,25 @@ impl App {
     ) -> AppResult<PublishedPackage> {
         let actor = self.actor(token).await?;
         actor.require(&[Role::Admin], "publish exam packages")?;
-        let hq = self.hq_key()?;
         let centre = req.centre.trim();
         if centre.is_empty() || centre.len() > 100 {
             return Err(AppError::invalid("centre", "1 to 100 characters"));
         }
+        self.build_package(actor.user_id, &req, false).await
+    }
+
+    /// Builds, signs and stores a package of `req.exam_id` for `req.centre`
+    /// with its roster, and assigns the roster here. With `keep_sitting`, the
+    /// exam's open sitting (its start code and window) is the package's, if
+    /// it has one; otherwise a new sitting opens with a fresh code.
+    pub(crate) async fn build_package(
+        &self,
+        publisher: i64,
+        req: &NewPackage,
+        keep_sitting: bool,
+    ) -> AppResult<PublishedPackage> {
+        let hq = self.hq_key()?;
+        let centre = req.centre.trim();
         let spec = self.exam(req.exam_id).await.map_err(|e| match e {
             AppError::NotFound(_) => {
                 AppError::invalid("exam_id", format!("no exam {}", req.exam_id))
@@ -346,7 +364,20 @@ impl App {
                 display_preset,
             });
         }
-        let code = StartCode::from_random(crate::auth::random_bytes());
+        let kept = if keep_sitting {
+            self.store().open_sitting_for(req.exam_id).await?
+        } else {
+            None
+        };
+        let code = match &kept {
+            Some(s) => StartCode::parse(&s.start_code).map_err(|m| {
+                AppError::Internal(anyhow::anyhow!(
+                    "stored start code of sitting {}: {m}",
+                    s.id
+                ))
+            })?,
+            None => StartCode::from_random(crate::auth::random_bytes()),
+        };
         let package_id = format!("pkg-{}", random_hex(12));
         let now = self.now();
         let content = PackageContent {
@@ -366,10 +397,14 @@ impl App {
             },
             hq,
         );
-        let sitting_id = self
-            .store()
-            .open_sitting(req.exam_id, code.as_str(), actor.user_id, now)
-            .await?;
+        let sitting_id = match kept {
+            Some(s) => s.id,
+            None => {
+                self.store()
+                    .open_sitting(req.exam_id, code.as_str(), publisher, now)
+                    .await?
+            }
+        };
         self.store()
             .insert_published_package(
                 NewPackageRow {
@@ -417,6 +452,12 @@ impl App {
         if given != d.secret_hash {
             return Err(AppError::Unauthenticated);
         }
+        // Revoked: no more packages, heartbeats or answer checks. Results it
+        // already signed are still taken (they carry candidates' work).
+        if d.revoked_at.is_some() {
+            return Err(AppError::DeviceRevoked);
+        }
+        self.seen_device(&d.id, None).await;
         Ok(d)
     }
 

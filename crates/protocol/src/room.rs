@@ -315,6 +315,9 @@ pub struct SeatReport {
     /// Recent starts refused at the seat by the room's rules.
     #[serde(default)]
     pub refused: Vec<StartRefusalDto>,
+    /// The seat's app version, listed on the console.
+    #[serde(default)]
+    pub app_version: Option<String>,
 }
 
 /// What the hub answers: the sessions a seat may be in, and new commands.

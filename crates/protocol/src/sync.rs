@@ -348,3 +348,50 @@ pub struct EnrolDesktop {
     pub token: String,
     pub device_name: String,
 }
+
+/// The room hub issues enrolment tokens for `count` seats (1 to 100), each
+/// single use, for the hub's own centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueSeatTokens {
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SeatTokens {
+    pub centre: String,
+    /// Each token enrols one seat, until `expires_at_ms`.
+    pub tokens: Vec<String>,
+    pub expires_at_ms: i64,
+    /// The fingerprint of the hub's certificate, which the tokens carry (none
+    /// when the hub serves plain HTTP).
+    pub fingerprint: Option<String>,
+}
+
+/// An enrolled device (a seat, a desktop, a hub), as the console lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceDto {
+    pub device_id: String,
+    pub name: String,
+    pub centre: String,
+    pub enrolled_at_ms: i64,
+    /// The last time it called this server (heartbeat, package pull).
+    pub last_seen_at_ms: Option<i64>,
+    /// The app version it reported with its heartbeat.
+    pub app_version: Option<String>,
+    /// When it was revoked; a revoked device can no longer pull packages or
+    /// join the room.
+    pub revoked_at_ms: Option<i64>,
+    /// True for a hub (it enrolled with a serving certificate).
+    pub is_hub: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RevokeDevice {
+    pub device_id: String,
+}

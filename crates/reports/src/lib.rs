@@ -15,7 +15,7 @@ mod summary;
 
 pub use room::{room_report, RoomEvent, RoomReport, RoomRow};
 pub use sheet::{result_sheet, result_sheets, QuestionScore, ResultSheet, SectionScore};
-pub use slips::{login_slips, LoginSlip};
+pub use slips::{login_slips, seat_token_sheet, LoginSlip, SeatTokenStrip};
 pub use summary::{exam_summary, SummaryReport};
 
 /// Returned when the caller's progress callback asked to stop a batch.

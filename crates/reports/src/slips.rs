@@ -121,3 +121,94 @@ pub fn login_slips(centre: &str, printed: &str, slips: &[LoginSlip]) -> Vec<u8> 
     }
     doc.finish()
 }
+
+/// One strip of a seat-token sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeatTokenStrip {
+    pub token: String,
+}
+
+/// Strips per page of a seat-token sheet.
+const STRIPS: usize = 12;
+
+/// Enrolment tokens for a room's seats, one strip each with cut lines, for the
+/// technician walking the lab. `expires` and `printed` are already formatted.
+pub fn seat_token_sheet(
+    centre: &str,
+    printed: &str,
+    expires: &str,
+    strips: &[SeatTokenStrip],
+) -> Vec<u8> {
+    let mut doc = Doc::new(&format!("Seat enrolment tokens — {centre}"));
+    let (left, right) = (MARGIN / 2.0, PAGE_W - MARGIN / 2.0);
+    let (top, bottom) = (PAGE_H - MARGIN / 2.0, MARGIN);
+    let h = (top - bottom) / STRIPS as f32;
+    let width = right - left - 28.0;
+    let footer = format!("{centre} · seat enrolment tokens · printed {printed}");
+    for (page, chunk) in strips.chunks(STRIPS).enumerate() {
+        if page == 0 {
+            doc.begin_section(footer.clone());
+        } else {
+            doc.new_page();
+        }
+        for r in 0..=chunk.len() {
+            let y = top - h * r as f32;
+            dashed(&mut doc, (left, y), (right, y));
+        }
+        for (i, s) in chunk.iter().enumerate() {
+            let n = page * STRIPS + i + 1;
+            let (x, y) = (left + 14.0, top - h * i as f32);
+            doc.text(
+                x,
+                y - 18.0,
+                11.0,
+                Weight::Bold,
+                BLACK,
+                &format!("Seat token {n}"),
+            );
+            doc.text(
+                x,
+                y - 34.0,
+                7.5,
+                Weight::Regular,
+                BLACK,
+                &fit(&s.token, 7.5, Weight::Regular, width),
+            );
+            doc.text(
+                x,
+                y - 50.0,
+                8.0,
+                Weight::Regular,
+                GREY,
+                &fit(
+                    &format!(
+                        "{centre} · one seat, once · valid until {expires} · \
+                         the seat's Sync page → Enrol with the hub"
+                    ),
+                    8.0,
+                    Weight::Regular,
+                    width,
+                ),
+            );
+        }
+    }
+    if strips.is_empty() {
+        doc.begin_section(footer);
+        doc.title_block(centre, "Seat enrolment tokens", "No tokens");
+    }
+    doc.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seat_token_fits_its_strip_whole() {
+        let token = format!("{}-{}", "a".repeat(32), "f".repeat(64));
+        let fitted = fit(&token, 7.5, Weight::Regular, PAGE_W - MARGIN - 28.0);
+        assert_eq!(fitted, token, "the token must print in full");
+        let pdf = seat_token_sheet("north", "now", "tomorrow", &[SeatTokenStrip { token }]);
+        assert!(pdf.starts_with(b"%PDF"));
+    }
+}

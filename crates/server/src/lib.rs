@@ -60,7 +60,8 @@ impl From<AppError> for ApiError {
             }
             AppError::Forbidden { .. }
             | AppError::PasswordChangeRequired
-            | AppError::NotCheckedIn => StatusCode::FORBIDDEN,
+            | AppError::NotCheckedIn
+            | AppError::DeviceRevoked => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid { .. } | AppError::WrongStartCode => StatusCode::BAD_REQUEST,
             AppError::Conflict(_)
@@ -862,6 +863,45 @@ async fn open_room(
     Ok(Json(app.open_room_session(&t, req).await?))
 }
 
+#[utoipa::path(post, path = "/api/room/seat-tokens/", request_body = IssueSeatTokens,
+    responses((status = 200, body = SeatTokens), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn seat_tokens(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<IssueSeatTokens>,
+) -> Reply<Json<SeatTokens>> {
+    Ok(Json(app.issue_seat_tokens(&t, req).await?))
+}
+
+#[utoipa::path(get, path = "/api/sync/devices/",
+    responses((status = 200, body = Vec<DeviceDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn devices(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<DeviceDto>>> {
+    Ok(Json(app.devices(&t).await?))
+}
+
+#[utoipa::path(post, path = "/api/sync/devices/revoke/", request_body = RevokeDevice,
+    responses((status = 200, body = DeviceDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn revoke_device(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<RevokeDevice>,
+) -> Reply<Json<DeviceDto>> {
+    Ok(Json(app.revoke_device(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/room/publish/", request_body = SessionRef,
+    responses((status = 200, body = PublishedPackage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn publish_to_room(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<SessionRef>,
+) -> Reply<Json<PublishedPackage>> {
+    Ok(Json(app.publish_to_room(&t, req).await?))
+}
+
 #[utoipa::path(post, path = "/api/room/check-in/", request_body = CheckIn,
     responses((status = 200, body = RoomConsoleDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn room_check_in(
@@ -967,6 +1007,7 @@ impl utoipa::Modify for BearerScheme {
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room,
+          seat_tokens, devices, revoke_device, publish_to_room,
           room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
           bank_import, bank_search, bank_save, bank_preview, bank_publish),
     components(schemas(ErrorBody)),
@@ -1122,6 +1163,10 @@ pub fn router(app: App) -> Router {
         .route("/api/room/sessions/", post(create_room).get(list_rooms))
         .route("/api/room/sessions/{session_id}/", get(room_console))
         .route("/api/room/open/", post(open_room))
+        .route("/api/room/seat-tokens/", post(seat_tokens))
+        .route("/api/room/publish/", post(publish_to_room))
+        .route("/api/sync/devices/", get(devices))
+        .route("/api/sync/devices/revoke/", post(revoke_device))
         .route("/api/room/check-in/", post(room_check_in))
         .route("/api/room/actions/", post(room_action))
         .route("/api/room/incidents/", post(room_incident))

@@ -35,9 +35,9 @@ pub use room::{
     RoomCandidateRow, RoomLogRow, RoomSeatRow, RoomSessionRow, SeatRoomRow, StartRefusalRow,
 };
 pub use sync::{
-    DeviceRow, EnrolRefusal, EnrolmentRow, HeldHash, IncidentRow, IngestAttempt, IngestReceipt,
-    NewDevice, NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome, SyncStateRow,
-    UploadHead,
+    DeviceListing, DeviceRow, EnrolRefusal, EnrolmentRow, HeldHash, IncidentRow, IngestAttempt,
+    IngestReceipt, NewDevice, NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome,
+    SyncStateRow, UploadHead,
 };
 pub use users::{
     AccountChangeRow, LoginGate, NewUserRow, RosterWrite, UserEdit, UserGate, UserRow,

@@ -545,6 +545,26 @@ impl Store {
         Ok(id)
     }
 
+    /// The session's seats now sit `package_id` (published for them from the
+    /// console), logged in the same transaction.
+    pub async fn set_room_session_package(
+        &self,
+        session_id: i64,
+        package_id: &str,
+        line: LogLine<'_>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE room_sessions SET package_id = $2 WHERE id = $1")
+            .bind(session_id)
+            .bind(package_id)
+            .execute(&mut *tx)
+            .await?;
+        log_in(&mut tx, session_id, &line, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn room_log(&self, session_id: i64) -> Result<Vec<RoomLogRow>> {
         Ok(sqlx::query_as(
             "SELECT id, at, kind, category, username, detail, by_user FROM room_log WHERE session_id = $1 ORDER BY id",

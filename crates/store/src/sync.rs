@@ -15,6 +15,22 @@ pub struct DeviceRow {
     pub name: String,
     pub public_key: String,
     pub secret_hash: String,
+    /// When staff revoked it (`None`: in good standing).
+    pub revoked_at: Option<i64>,
+}
+
+/// An enrolled device as the console lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeviceListing {
+    pub id: String,
+    pub centre: String,
+    pub name: String,
+    pub enrolled_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub app_version: Option<String>,
+    pub revoked_at: Option<i64>,
+    /// A hub serving HTTPS has its certificate's fingerprint here.
+    pub tls_fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -667,11 +683,52 @@ impl Store {
 
     pub async fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, centre, name, public_key, secret_hash FROM devices WHERE id = $1",
+            "SELECT id, centre, name, public_key, secret_hash, revoked_at FROM devices WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.read)
         .await?)
+    }
+
+    /// The devices enrolled here (of one centre, or all), newest first.
+    pub async fn devices(&self, centre: Option<&str>) -> Result<Vec<DeviceListing>> {
+        Ok(sqlx::query_as(
+            "SELECT id, centre, name, enrolled_at, last_seen_at, app_version, revoked_at, tls_fingerprint \
+             FROM devices WHERE ($1 IS NULL OR centre = $1) ORDER BY enrolled_at DESC, id",
+        )
+        .bind(centre)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Revokes a device: its token stops working. False if there is no such
+    /// device; revoking twice keeps the first time.
+    pub async fn revoke_device(&self, id: &str, now: Timestamp) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+                .bind(id)
+                .bind(now.0)
+                .execute(&self.write)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Notes that a device was heard from, and the app version it reported.
+    pub async fn touch_device(
+        &self,
+        id: &str,
+        now: Timestamp,
+        app_version: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE devices SET last_seen_at = $2, app_version = COALESCE($3, app_version) WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now.0)
+        .bind(app_version)
+        .execute(&self.write)
+        .await?;
+        Ok(())
     }
 
     // ---- packages ----------------------------------------------------------
