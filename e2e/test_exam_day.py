@@ -436,22 +436,6 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         d.close()
 
 
-def http(method, url, token=None, body=None, cafile=None):
-    """A JSON request to the hub's API (standard library only); over HTTPS it
-    trusts only the certificate in `cafile` (the hub's own, from its data dir)."""
-    import json
-    import ssl
-    import urllib.request
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    ctx = ssl.create_default_context(cafile=cafile) if cafile else None
-    with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
-        return json.loads(r.read() or b"null")
-
-
 def cert_fingerprint(pem_path):
     """SHA-256 of a PEM certificate's DER bytes, computed here independently."""
     import hashlib
@@ -506,19 +490,27 @@ def test_invigilator_console_and_a_seat_in_two_windows():
             if os.path.exists(cert):
                 break
             time.sleep(0.1)
-        # The hub's administrator enrols the seat and publishes the demo exam for it.
-        admin = http("POST", f"{hub}/api/users/login/", body={"username": "admin", "password": "demo-admin-pass"},
-                     cafile=cert)["access"]
-        token = http("POST", f"{hub}/api/sync/enrolments/", admin, {"centre": "demo"}, cafile=cert)["token"]
-        # The token carries the hub's certificate fingerprint, which the seat pins.
+        # The invigilator issues a seat token on the console (no HTTP by hand); it
+        # carries the hub's certificate fingerprint, which the seat pins.
+        c.wait("#seats-panel")
+        c.type("#seat-count", "2", clear=True)
+        c.click("#issue-seat-tokens")
+        token = c.text_of("#seat-token-1").strip()
         assert token.split("-")[1] == cert_fingerprint(cert), token
-        pkg = http("POST", f"{hub}/api/sync/packages/", admin,
-                   {"exam_id": 1, "centre": "demo", "candidates": ["candidate"]}, cafile=cert)
+        assert c.text_of("#seat-token-2").strip() not in ("", token)
+        assert sql_one(inv, "SELECT count(*) FROM enrolment_tokens WHERE used_by IS NULL") == 2
+        # The token sheet: strips to cut, each with its token, read back from the PDF.
+        c.click("#print-seat-tokens")
+        c.wait("p.notice", pred=lambda t: "saved to" in t)
+        sheet = c.text_of("p.notice").split("saved to ", 1)[1].strip()
+        sheet_text = pdf_text(sheet)
+        assert "seat enrolment tokens" in sheet_text and "Seat token 2" in sheet_text, sheet_text
+        assert token in sheet_text.replace("\n", ""), sheet_text
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", sheet,
+                        os.path.join(OUT, "seat-token-sheet")], check=True)
         seat = Desktop(4484, demo=False, env={"EXAMHALL_HUB": hub, "EXAMHALL_ENROLMENT_TOKEN": token,
                                               "EXAMHALL_SEAT_NAME": "Lab 2 seat 7"})
         s = seat.launch()
-        login(s, *CANDIDATE)
-        s.wait("#no-exams")
         # Defence in depth: the seat's window ("seat" capability) cannot reach a staff
         # command at all, whatever token it holds; the staff window reaches the use case.
         call = """const done = arguments[arguments.length - 1];
@@ -535,13 +527,27 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         c.type("#room-seats-count", "30", clear=True)
         c.click("#room-create")
         c.wait("#room-open")
+        # The console publishes the session's exam to its seats, as a signed package.
+        assert "Nothing is published" in c.text_of("#room-package")
+        c.click("#room-publish")
+        c.wait("p.notice", pred=lambda t: "Published package" in t)
+        c.wait("#room-package", pred=lambda t: "The seats sit package" in t)
+        published_code = sql_one(inv, "SELECT s.start_code FROM sittings s JOIN packages p ON p.sitting_id = s.id "
+                                      "ORDER BY p.created_at DESC LIMIT 1")
+        # The enrolled seat is listed with the version it reports once it has called.
+        c.wait("#enrolled-seats", timeout=30, pred=lambda t: "Lab 2 seat 7" in t)
+        # The seat takes the package (and its candidates' accounts) at its next sync.
+        seat.wait_count("SELECT count(*) FROM users WHERE username = 'candidate'",
+                        "the published package reaches the seat", 40)
+        login(s, *CANDIDATE)
+        s.wait("#no-exams")
         assert "only candidates marked present" in c.text_of("#room-check-in-rule")
         wait_text(c, "#seat-status-candidate", "Not started")
         time.sleep(3)
         assert not s.find_all("button[id^=start-]"), "the seat cannot start before the session opens"
         c.click("#room-open")
         code = c.text_of("#room-start-code").strip()
-        assert code == pkg["start_code"], (code, pkg["start_code"])
+        assert code == published_code, (code, published_code)
 
         # The seat: the exam appears once the hub says the room is open. The
         # candidate is not checked in yet: the right code is refused, and the
@@ -565,6 +571,9 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         c.screenshot(os.path.join(OUT, "room-console-open.png"))
         s.wait("#timer")
         wait_text(c, "#seat-status-candidate", "In progress")
+        c.wait("#enrolled-seats", timeout=30, pred=lambda t: "(online)" in t and "0.1.0" in t)
+        c.js("document.getElementById('enrolled-seats').scrollIntoView({block: 'end'})")
+        c.screenshot(os.path.join(OUT, "room-console-seats.png"))
 
         # +10 minutes from the console shows on the seat's timer.
         before = timer_secs(s)
@@ -658,6 +667,15 @@ def test_invigilator_console_and_a_seat_in_two_windows():
             assert needle in text, f"{needle!r} missing from the room report: {text}"
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", path,
                         os.path.join(OUT, "room-report")], check=True)
+
+        # The seat is retired: revoked from the console (a second click confirms);
+        # the hub refuses it from then on and says so in the list.
+        device = sql_one(inv, "SELECT id FROM devices WHERE name = 'Lab 2 seat 7'")
+        c.click(f"#revoke-{device}")
+        c.wait(f"#revoke-{device}", pred=lambda t: "confirm" in t)
+        c.click(f"#revoke-{device}")
+        c.wait(f"#seat-row-{device}", pred=lambda t: "revoked" in t)
+        assert sql_one(inv, f"SELECT revoked_at IS NOT NULL FROM devices WHERE id = '{device}'") == 1
     finally:
         if seat:
             seat.close()
@@ -1032,6 +1050,7 @@ def test_a_teacher_imports_gift_builds_an_exam_with_a_draw_and_a_candidate_sits_
 def main():
     tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
     only = sys.argv[1:]
+    os.makedirs(OUT, exist_ok=True)
     passed = failed = 0
     for t in tests:
         if only and not any(o in t.__name__ for o in only):

@@ -310,6 +310,21 @@ pub async fn offline_unlock_code(token: &str, req: OfflineUnlock) -> Res<UnlockC
 pub async fn decide_credit(token: &str, req: DecideCredit) -> Res<RoomConsoleDto> {
     authed("decide_credit", token, req).await
 }
+pub async fn publish_to_room(token: &str, session_id: i64) -> Res<sync::PublishedPackage> {
+    authed("publish_to_room", token, SessionRef { session_id }).await
+}
+pub async fn issue_seat_tokens(token: &str, count: u32) -> Res<sync::SeatTokens> {
+    authed("issue_seat_tokens", token, sync::IssueSeatTokens { count }).await
+}
+pub async fn print_seat_tokens(token: &str, issued: sync::SeatTokens) -> Res<SavedReportDto> {
+    authed("print_seat_tokens", token, issued).await
+}
+pub async fn devices(token: &str) -> Res<Vec<sync::DeviceDto>> {
+    token_only("devices", token).await
+}
+pub async fn revoke_device(token: &str, device_id: String) -> Res<sync::DeviceDto> {
+    authed("revoke_device", token, sync::RevokeDevice { device_id }).await
+}
 pub async fn close_room_session(token: &str, req: CloseRoomSession) -> Res<RoomSessionDto> {
     authed("close_room_session", token, req).await
 }

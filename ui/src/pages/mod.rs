@@ -11,6 +11,7 @@ pub mod regrade;
 pub mod reports;
 pub mod result;
 pub mod room;
+pub mod seats;
 pub mod setup;
 pub mod staff;
 pub mod sync;

@@ -7,6 +7,7 @@
 use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::pages::bind;
+use crate::pages::seats::SeatsPanel;
 use crate::state::format_remaining;
 use crate::Nav;
 use examhall_protocol::room::{
@@ -241,6 +242,7 @@ pub fn room_console(p: &Props) -> Html {
                 if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
                 { session_picker(&sessions, &selected) }
                 { create_form(&exams, &new_exam, &new_room, &new_seats, &new_late, &new_check_in, create) }
+                <SeatsPanel nav={p.nav.clone()} />
             </section>
         };
     };
@@ -332,6 +334,26 @@ pub fn room_console(p: &Props) -> Html {
                 &error,
                 move |t: String| async move { ipc::print_room_report(&t, exam_id).await },
                 move |r| notice.set(Some(ta("room-report-saved", &[("path", r.path.into())]))),
+            );
+        })
+    };
+    let publish = {
+        let (nav, error, notice, reload) =
+            (p.nav.clone(), error.clone(), notice.clone(), reload.clone());
+        Callback::from(move |_| {
+            let (notice, reload) = (notice.clone(), reload.clone());
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::publish_to_room(&t, sid).await },
+                move |p| {
+                    let args = [
+                        ("package", p.package_id.into()),
+                        ("centre", p.centre.into()),
+                    ];
+                    notice.set(Some(ta("room-published", &args)));
+                    reload.emit(());
+                },
             );
         })
     };
@@ -574,6 +596,15 @@ pub fn room_console(p: &Props) -> Html {
                     <button id="room-close" onclick={close}>{t("room-close")}</button>
                 </div>
             }
+            if c.session.state != RoomState::Closed {
+                <p id="room-package" class="muted">
+                    { match &c.session.package_id {
+                        Some(id) => ta("room-package", &[("package", id.clone().into())]),
+                        None => t("room-package-none"),
+                    } }
+                    <button id="room-publish" onclick={publish}>{t("room-publish")}</button>
+                </p>
+            }
             <p><button id="room-print" onclick={print}>{t("room-print")}</button></p>
             <table id="room-seats" class="seats">
                 <thead><tr><th>{t("room-col-candidate")}</th><th>{t("room-col-seat")}</th><th>{t("room-col-check-in")}</th><th>{t("room-col-status")}</th><th>{t("room-col-progress")}</th><th>{t("room-col-time-left")}</th><th>{t("room-col-alerts")}</th><th>{t("room-col-actions")}</th></tr></thead>
@@ -624,6 +655,7 @@ pub fn room_console(p: &Props) -> Html {
                         ("who", l.username.as_ref().map(|u| format!(" · {u}")).unwrap_or_default().into()), ("detail", l.detail.clone().into())])}</li>
                 }) }
             </ol>
+            <SeatsPanel nav={p.nav.clone()} />
         </section>
     }
 }
