@@ -17,7 +17,11 @@ pub struct Props {
 
 /// The number of seats typed in, when it is one the hub accepts.
 pub fn seat_count(typed: &str) -> Option<u32> {
-    typed.trim().parse::<u32>().ok().filter(|n| (1..=100).contains(n))
+    typed
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=100).contains(n))
 }
 
 /// How long ago a device last called, in whole minutes (none if it never did).
