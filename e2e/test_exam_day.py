@@ -282,6 +282,18 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         s.click("button[type=submit]")
         who = s.text_of("#who")
         assert who == "Head of Centre · admin", who
+        # The administrator lands on the staff home: a fresh centre has no
+        # sittings today, no rooms open and nothing in progress, and says so.
+        s.wait("#staff-home")
+        s.wait("#home-no-sittings")          # a fresh centre has no sittings today
+        assert s.find_all("#home-no-rooms"), "a fresh centre has no room open"
+        assert not s.find_all("#home-sittings"), "no sittings table on a fresh centre"
+        in_progress = s.text_of("#home-in-progress")
+        assert "0" in in_progress, in_progress
+        assert "not enrolled" in s.text_of("#home-sync"), s.text_of("#home-sync")
+        os.makedirs(OUT, exist_ok=True)
+        time.sleep(1)                        # let WebKit paint the new screen
+        s.screenshot(os.path.join(OUT, "staff-home.png"))
         # Issue 15: the administrator creates the centre's accounts on the Accounts
         # screen (before, nothing in the app could create a single candidate).
         s.click("#nav-users")
@@ -574,6 +586,16 @@ def test_invigilator_console_and_a_seat_in_two_windows():
         c.wait("#enrolled-seats", timeout=30, pred=lambda t: "(online)" in t and "0.1.0" in t)
         c.js("document.getElementById('enrolled-seats').scrollIntoView({block: 'end'})")
         c.screenshot(os.path.join(OUT, "room-console-seats.png"))
+        # The staff home on the hub counts the room: its seat online, its
+        # candidate running; and leads back to the console.
+        c.click("#nav-home")
+        c.wait("#home-seats", timeout=20, pred=lambda t: t.startswith("1 / 1"))
+        c.wait("#home-rooms", pred=lambda t: "Lab 2" in t and "1 running" in t)
+        assert c.text_of("#home-in-progress").startswith("1"), c.text_of("#home-in-progress")
+        time.sleep(1)
+        c.screenshot(os.path.join(OUT, "staff-home-room-running.png"))
+        c.click("#home-go-rooms")
+        wait_text(c, "#seat-status-candidate", "In progress")
 
         # +10 minutes from the console shows on the seat's timer.
         before = timer_secs(s)

@@ -76,6 +76,7 @@ const COMMANDS: &[&str] = &[
     "revoke_device",
     "publish_to_room",
     "print_seat_tokens",
+    "staff_home",
 ];
 
 fn main() {

@@ -216,6 +216,7 @@ authed!(close_room_session => close_room_session(CloseRoomSession) -> RoomSessio
 // Setting up the room on the hub desktop: seat tokens, seats, the exam to the seats.
 authed!(issue_seat_tokens => issue_seat_tokens(sync::IssueSeatTokens) -> sync::SeatTokens);
 authed!(devices => devices() -> Vec<sync::DeviceDto>);
+authed!(staff_home => staff_home() -> examhall_app::protocol::StaffHomeDto);
 authed!(revoke_device => revoke_device(sync::RevokeDevice) -> sync::DeviceDto);
 authed!(publish_to_room => publish_to_room(SessionRef) -> sync::PublishedPackage);
 authed!(lock_info => lock_info(AttemptRef) -> LockDto);
@@ -323,6 +324,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         revoke_device,
         publish_to_room,
         print_seat_tokens,
+        staff_home,
         lock_info,
         unlock_seat,
         focus_lost,

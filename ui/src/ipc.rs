@@ -319,6 +319,9 @@ pub async fn issue_seat_tokens(token: &str, count: u32) -> Res<sync::SeatTokens>
 pub async fn print_seat_tokens(token: &str, issued: sync::SeatTokens) -> Res<SavedReportDto> {
     authed("print_seat_tokens", token, issued).await
 }
+pub async fn staff_home(token: &str) -> Res<StaffHomeDto> {
+    token_only("staff_home", token).await
+}
 pub async fn devices(token: &str) -> Res<Vec<sync::DeviceDto>> {
     token_only("devices", token).await
 }

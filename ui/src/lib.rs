@@ -95,6 +95,7 @@ fn root() -> Html {
             html! { <pages::result::ResultPage {nav} attempt_id={id.clone()} /> }
         }
         (Screen::Invigilator, Some(nav)) => html! { <pages::invigilator::Invigilator {nav} /> },
+        (Screen::Home, Some(nav)) => html! { <pages::home::StaffHome {nav} /> },
         (Screen::Staff, Some(nav)) => html! { <pages::staff::Staff {nav} /> },
         (Screen::Analysis(id), Some(nav)) => {
             html! { <pages::analysis::AnalysisPage {nav} exam_id={*id} /> }
@@ -121,7 +122,13 @@ fn root() -> Html {
         .filter(|_| {
             matches!(
                 model.screen,
-                Screen::Staff | Screen::Bank | Screen::Builder | Screen::Users | Screen::Analysis(_)
+                Screen::Home
+                    | Screen::Invigilator
+                    | Screen::Staff
+                    | Screen::Bank
+                    | Screen::Builder
+                    | Screen::Users
+                    | Screen::Analysis(_)
             )
         })
         .map(|s| state::staff_pages(s.user.role))
@@ -132,6 +139,8 @@ fn root() -> Html {
                     Screen::Bank => ("nav-bank", i18n::t("staffnav-bank")),
                     Screen::Builder => ("nav-builder", i18n::t("staffnav-builder")),
                     Screen::Users => ("nav-users", i18n::t("staffnav-users")),
+                    Screen::Home => ("nav-home", i18n::t("staffnav-home")),
+                    Screen::Invigilator => ("nav-rooms", i18n::t("staffnav-rooms")),
                     _ => ("nav-staff", i18n::t("staffnav-results")),
                 };
                 let current = model.screen == page;

@@ -15,7 +15,12 @@ pub enum Screen {
     Candidate,
     Exam(String),
     Result(String),
+    /// Rooms and sittings: the room console, opening sittings, sync
+    /// (invigilators, admins).
     Invigilator,
+    /// The centre's day at a glance (admins, invigilators).
+    Home,
+    /// Results and marking (teachers, admins).
     Staff,
     Analysis(i64),
     /// The question bank: import, search, write and edit (teachers, admins).
@@ -61,16 +66,26 @@ pub fn home_for(role: Role) -> Screen {
     match role {
         Role::Candidate => Screen::Candidate,
         Role::Invigilator => Screen::Invigilator,
-        Role::Teacher | Role::Admin => Screen::Staff,
+        Role::Teacher => Screen::Staff,
+        Role::Admin => Screen::Home,
     }
 }
 
-/// The pages a role's staff navigation offers (none for candidates and invigilators).
+/// The pages a role's staff navigation offers (none for candidates): every
+/// screen of the role, an administrator's being all of them.
 pub fn staff_pages(role: Role) -> Vec<Screen> {
     match role {
         Role::Teacher => vec![Screen::Staff, Screen::Bank, Screen::Builder],
-        Role::Admin => vec![Screen::Staff, Screen::Bank, Screen::Builder, Screen::Users],
-        Role::Candidate | Role::Invigilator => Vec::new(),
+        Role::Invigilator => vec![Screen::Invigilator, Screen::Home],
+        Role::Admin => vec![
+            Screen::Home,
+            Screen::Invigilator,
+            Screen::Staff,
+            Screen::Bank,
+            Screen::Builder,
+            Screen::Users,
+        ],
+        Role::Candidate => Vec::new(),
     }
 }
 
@@ -514,10 +529,30 @@ mod tests {
         );
         assert_eq!(
             staff_pages(Role::Admin),
-            vec![Screen::Staff, Screen::Bank, Screen::Builder, Screen::Users]
+            vec![
+                Screen::Home,
+                Screen::Invigilator,
+                Screen::Staff,
+                Screen::Bank,
+                Screen::Builder,
+                Screen::Users
+            ]
         );
         assert!(staff_pages(Role::Candidate).is_empty());
-        assert!(staff_pages(Role::Invigilator).is_empty());
+        assert_eq!(
+            staff_pages(Role::Invigilator),
+            vec![Screen::Invigilator, Screen::Home]
+        );
+        // Every landing page of a staff role is on its navigation, and an
+        // administrator reaches every staff screen there is.
+        for role in [Role::Teacher, Role::Invigilator, Role::Admin] {
+            assert!(staff_pages(role).contains(&home_for(role)), "{role:?}");
+        }
+        for role in [Role::Teacher, Role::Invigilator] {
+            for page in staff_pages(role) {
+                assert!(staff_pages(Role::Admin).contains(&page), "{page:?}");
+            }
+        }
         let m = Rc::new(Model::default()).reduce(Action::Open(Screen::Bank));
         assert_eq!(m.screen, Screen::Bank);
     }

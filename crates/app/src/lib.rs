@@ -16,6 +16,7 @@ pub mod demo;
 mod error;
 pub mod files;
 pub mod headless;
+pub mod home;
 mod invigilation;
 mod marking;
 pub mod platform;

@@ -543,6 +543,58 @@ pub struct ExamRef {
     pub exam_id: i64,
 }
 
+/// The staff home: what the centre is doing today, at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffHomeDto {
+    /// The machine's clock when this was read.
+    pub now_ms: i64,
+    /// Sittings not closed whose window meets today (the machine's local day),
+    /// earliest first.
+    pub sittings: Vec<HomeSittingDto>,
+    /// Room sessions planned or open.
+    pub rooms: Vec<HomeRoomDto>,
+    /// Seats enrolled with this machine (not revoked), and those heard from in
+    /// the last two minutes.
+    pub seats_enrolled: u64,
+    pub seats_online: u64,
+    pub attempts_in_progress: u64,
+    /// Submitted attempts with an answer still to be marked by hand.
+    pub awaiting_marking: u64,
+    /// Results not yet acknowledged by HQ (none when not enrolled), and on a
+    /// relay hub the seats' results it holds for HQ.
+    pub outbox_pending: u64,
+    pub relay_pending: u64,
+    pub enrolled: bool,
+    pub last_sync_ms: Option<i64>,
+    pub last_sync_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HomeSittingDto {
+    pub sitting_id: i64,
+    pub exam_id: i64,
+    pub exam_title: String,
+    pub opens_at_ms: Option<i64>,
+    pub closes_at_ms: Option<i64>,
+    pub late_start_minutes: Option<u32>,
+    /// Candidates may start now (the window is open).
+    pub open_now: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HomeRoomDto {
+    pub session_id: i64,
+    pub room: String,
+    pub exam_title: String,
+    pub state: String,
+    pub expected: u64,
+    pub in_progress: u64,
+    pub submitted: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SittingDto {

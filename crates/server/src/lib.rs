@@ -20,7 +20,7 @@ use examhall_protocol::platform::*;
 use examhall_protocol::room::*;
 use examhall_protocol::sync::*;
 use examhall_protocol::{
-    CloseSitting, ErrorCode, ErrorDto, ExamSummaryDto, OpenSitting, SittingDto,
+    CloseSitting, ErrorCode, ErrorDto, ExamSummaryDto, OpenSitting, SittingDto, StaffHomeDto,
 };
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -874,6 +874,12 @@ async fn seat_tokens(
     Ok(Json(app.issue_seat_tokens(&t, req).await?))
 }
 
+#[utoipa::path(get, path = "/api/centre/today/",
+    responses((status = 200, body = StaffHomeDto), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn centre_today(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<StaffHomeDto>> {
+    Ok(Json(app.staff_home(&t).await?))
+}
+
 #[utoipa::path(get, path = "/api/sync/devices/",
     responses((status = 200, body = Vec<DeviceDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn devices(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<DeviceDto>>> {
@@ -1006,7 +1012,7 @@ impl utoipa::Modify for BearerScheme {
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
-          results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room,
+          results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today,
           seat_tokens, devices, revoke_device, publish_to_room,
           room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
           bank_import, bank_search, bank_save, bank_preview, bank_publish),
@@ -1166,6 +1172,7 @@ pub fn router(app: App) -> Router {
         .route("/api/room/seat-tokens/", post(seat_tokens))
         .route("/api/room/publish/", post(publish_to_room))
         .route("/api/sync/devices/", get(devices))
+        .route("/api/centre/today/", get(centre_today))
         .route("/api/sync/devices/revoke/", post(revoke_device))
         .route("/api/room/check-in/", post(room_check_in))
         .route("/api/room/actions/", post(room_action))

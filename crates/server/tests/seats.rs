@@ -9,12 +9,13 @@ use common::{Desk, Hq, STUDENT_PASSWORD};
 use examhall_app::AppError;
 use examhall_protocol::room::{CreateRoomSession, SessionRef};
 use examhall_protocol::sync::{EnrolDesktop, IssueSeatTokens, RevokeDevice, SeatTokens};
-use examhall_protocol::{LoginRequest, NewUser, Role};
+use examhall_protocol::{LoginRequest, NewUser, Role, StartAttempt};
 use examhall_testkit::{on_both_backends, TestBackend};
 use reqwest::StatusCode;
 use serde_json::json;
 
 on_both_backends!(
+    the_staff_home_shows_the_centres_day,
     the_console_enrols_seats_and_publishes_the_exam_to_them,
     a_revoked_seat_is_refused_but_its_signed_results_still_count,
     seat_tokens_and_publishing_refuse_what_they_cannot_do
@@ -392,4 +393,137 @@ async fn seat_tokens_and_publishing_refuse_what_they_cannot_do(backend: TestBack
         Err(AppError::Conflict(m)) => assert!(m.contains("--serve"), "{m}"),
         other => panic!("{other:?}"),
     }
+}
+
+async fn the_staff_home_shows_the_centres_day(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    let ivan = staff(&hq, "ivan", Role::Invigilator).await;
+    let teacher = staff(&hq, "tess", Role::Teacher).await;
+    let (st, _) = hq.get("/api/centre/today/", &teacher).await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "the centre's day is for its staff at the hub"
+    );
+
+    let (st, v) = hq.get("/api/centre/today/", &ivan).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    // An exam created over REST is open at once (the platform's online exams).
+    assert_eq!(v["sittings"][0]["exam_title"], "Science", "{v}");
+    assert_eq!(v["sittings"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["rooms"], json!([]));
+    assert_eq!(
+        (v["seats_enrolled"].as_u64(), v["seats_online"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(v["enrolled"], false);
+
+    // A second exam scheduled two days ahead is not today's.
+    let (_, later) = hq
+        .post(
+            "/api/exams/create/",
+            Some(&hq.admin),
+            json!({"title": "Maths", "duration_minutes": 30, "questions": ["q1", "q2"]}),
+        )
+        .await;
+    let in_two_days = examhall_testkit::FakeClock::EXAM_MORNING.0 + 48 * 3600 * 1000;
+    let maths = later["id"].as_i64().unwrap();
+    hq.app.close_sitting(&ivan, maths).await.unwrap();
+    hq.app
+        .open_sitting(
+            &ivan,
+            examhall_protocol::OpenSitting {
+                exam_id: maths,
+                opens_at_ms: Some(in_two_days),
+                closes_at_ms: Some(in_two_days + 3_600_000),
+                late_start_minutes: None,
+            },
+        )
+        .await
+        .unwrap();
+    // Today's: the room for Science, published to a seat that has called.
+    let sid = session_with_ann(&hq, exam).await;
+    let issued = hq
+        .app
+        .issue_seat_tokens(&ivan, IssueSeatTokens { count: 2 })
+        .await
+        .unwrap();
+    let seat = Desk::new().await;
+    enrol(&seat, &hq, &issued.tokens[0], "Lab 2, seat 7")
+        .await
+        .unwrap();
+    hq.app
+        .publish_to_room(&ivan, SessionRef { session_id: sid })
+        .await
+        .unwrap();
+    hq.app
+        .open_room_session(&ivan, SessionRef { session_id: sid })
+        .await
+        .unwrap();
+    seat.app.sync_round().await.unwrap();
+    seat.app.room_round().await.unwrap();
+
+    let h = hq.app.staff_home(&ivan).await.unwrap();
+    let titles: Vec<&str> = h.sittings.iter().map(|s| s.exam_title.as_str()).collect();
+    assert_eq!(titles, ["Science"], "{h:?}");
+    assert!(h.sittings[0].open_now);
+    assert_eq!(h.rooms.len(), 1);
+    assert_eq!(
+        (
+            h.rooms[0].room.as_str(),
+            h.rooms[0].state.as_str(),
+            h.rooms[0].expected
+        ),
+        ("Lab 2", "open", 1)
+    );
+    assert_eq!((h.seats_enrolled, h.seats_online), (1, 1));
+    assert_eq!((h.attempts_in_progress, h.awaiting_marking), (0, 0));
+
+    // Ann starts at the seat: the hub's home counts her attempt (it lives on
+    // the seat, not in the hub's own database) once, as the room does.
+    let ann = seat
+        .app
+        .login(LoginRequest {
+            username: "ann".into(),
+            password: STUDENT_PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .token;
+    let card = seat.app.my_exams(&ann).await.unwrap().remove(0);
+    let code = hq.app.room_sessions(&ivan).await.unwrap()[0]
+        .start_code
+        .clone()
+        .unwrap();
+    seat.app
+        .start_attempt(
+            &ann,
+            StartAttempt {
+                exam_id: card.exam_id,
+                start_code: code,
+            },
+        )
+        .await
+        .unwrap();
+    seat.app.room_round().await.unwrap();
+    let h = hq.app.staff_home(&ivan).await.unwrap();
+    assert_eq!((h.rooms[0].in_progress, h.rooms[0].submitted), (1, 0));
+    assert_eq!(h.attempts_in_progress, 1, "{h:?}");
+    // On the seat itself, the attempt is its own and counted once too.
+    let seat_staff = seat.app.staff_home(&seat.admin).await.unwrap();
+    assert_eq!(seat_staff.attempts_in_progress, 1, "{seat_staff:?}");
+
+    // Three minutes later the seat has gone quiet; revoked, it is no longer counted.
+    hq.clock.advance_secs(180);
+    let h = hq.app.staff_home(&ivan).await.unwrap();
+    assert_eq!((h.seats_enrolled, h.seats_online), (1, 0));
+    let id = hq.app.devices(&ivan).await.unwrap()[0].device_id.clone();
+    hq.app
+        .revoke_device(&ivan, RevokeDevice { device_id: id })
+        .await
+        .unwrap();
+    assert_eq!(hq.app.staff_home(&ivan).await.unwrap().seats_enrolled, 0);
+    // Closing the sitting takes it off today's list.
+    hq.app.close_sitting(&ivan, exam).await.unwrap();
+    assert!(hq.app.staff_home(&ivan).await.unwrap().sittings.is_empty());
 }

@@ -214,6 +214,34 @@ impl Store {
         Ok(r.rows_affected() > 0)
     }
 
+    /// Sittings not closed whose window meets `[from, to)`, earliest first.
+    pub async fn sittings_meeting(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<SittingRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, exam_id, start_code, opened_by, opened_at, opens_at, closes_at, late_start_minutes \
+             FROM sittings WHERE closed_at IS NULL \
+               AND COALESCE(opens_at, opened_at) < $2 AND (closes_at IS NULL OR closes_at > $1) \
+             ORDER BY COALESCE(opens_at, opened_at), id",
+        )
+        .bind(from.0)
+        .bind(to.0)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Attempts running now on this machine: (exam, candidate's username).
+    pub async fn attempts_in_progress(&self) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT a.exam_id, u.username FROM attempts a JOIN users u ON u.id = a.user_id \
+             WHERE a.status = 'in_progress' ORDER BY a.exam_id, u.username",
+        )
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     pub async fn open_sitting_for(&self, exam_id: i64) -> Result<Option<SittingRow>> {
         Ok(sqlx::query_as(
             "SELECT id, exam_id, start_code, opened_by, opened_at, opens_at, closes_at, late_start_minutes \

@@ -3,6 +3,7 @@ pub mod bank;
 pub mod builder;
 pub mod candidate;
 pub mod exam;
+pub mod home;
 pub mod invigilator;
 pub mod login;
 pub mod marking;
