@@ -827,8 +827,7 @@ impl App {
         if actor.role != Role::Candidate {
             self.managed_exam(&actor, exam_id, "read results").await?;
         }
-        let exam = self.exam(exam_id).await?;
-        if actor.role == Role::Candidate && exam.release == ResultRelease::AfterReview {
+        if actor.role == Role::Candidate && self.withheld(exam_id, actor.user_id).await? {
             return Ok(vec![]);
         }
         let rows = self.store().result_list(Some(exam_id), None).await?;
@@ -857,7 +856,7 @@ impl App {
         let mut out = Vec::with_capacity(rows.len());
         if actor.role == Role::Candidate {
             for r in rows {
-                if self.exam(r.exam_id).await?.release != ResultRelease::AfterReview {
+                if !self.withheld(r.exam_id, r.user_id).await? {
                     out.push(api_result(r));
                 }
             }

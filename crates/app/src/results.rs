@@ -2,13 +2,81 @@ use crate::candidate::{GradePayload, GRADE_JOB};
 use crate::{App, AppError, AppResult};
 use examhall_domain::{AttemptStatus, ResultRelease, Role};
 use examhall_protocol::{
-    AttemptRef, AttemptSummaryDto, QuestionMarkDto, ResultState, ResultView, TaskState,
-    TaskStatusDto,
+    AttemptRef, AttemptSummaryDto, QuestionMarkDto, ReleaseResults, ReleasedResults, ResultState,
+    ResultView, TaskState, TaskStatusDto,
 };
 
 const STAFF: &[Role] = &[Role::Teacher, Role::Invigilator, Role::Admin];
 
 impl App {
+    /// Whether `user_id`'s result on `exam` is still kept from them: the exam
+    /// releases results after review, and nobody has released them yet.
+    pub(crate) async fn withheld(&self, exam_id: i64, user_id: i64) -> AppResult<bool> {
+        Ok(
+            self.exam(exam_id).await?.release == ResultRelease::AfterReview
+                && !self.store().result_released(exam_id, user_id).await?,
+        )
+    }
+
+    /// Releases results held "after review", for the whole exam or for the
+    /// candidates named (each must have sat it). A teacher who manages the exam
+    /// or an administrator; recorded with who and when. Releasing what is
+    /// already visible changes nothing but the record.
+    pub async fn release_results(
+        &self,
+        token: &str,
+        r: ReleaseResults,
+    ) -> AppResult<ReleasedResults> {
+        let actor = self.actor(token).await?;
+        if !matches!(actor.role, Role::Teacher | Role::Admin) {
+            return Err(AppError::Forbidden {
+                role: actor.role,
+                action: "release results",
+            });
+        }
+        self.managed_exam(&actor, r.exam_id, "release results")
+            .await?;
+        let exam = self.exam(r.exam_id).await?;
+        if exam.release != ResultRelease::AfterReview {
+            return Err(AppError::Conflict(format!(
+                "“{}” shows results to candidates as soon as they are graded; there is nothing to release.",
+                exam.title
+            )));
+        }
+        let results = self.store().result_list(Some(r.exam_id), None).await?;
+        let mut users = Vec::with_capacity(r.usernames.len());
+        for (i, name) in r.usernames.iter().enumerate() {
+            let user = self
+                .store()
+                .user_by_username(name.trim())
+                .await?
+                .filter(|u| results.iter().any(|row| row.user_id == u.id))
+                .ok_or_else(|| AppError::Invalid {
+                    field: format!("usernames[{i}]"),
+                    message: format!("{name:?} has no graded result on “{}”.", exam.title),
+                })?;
+            if !users.contains(&user.id) {
+                users.push(user.id);
+            }
+        }
+        let mut newly_visible = 0u64;
+        for row in &results {
+            if (users.is_empty() || users.contains(&row.user_id))
+                && self.withheld(r.exam_id, row.user_id).await?
+            {
+                newly_visible += 1;
+            }
+        }
+        self.store()
+            .release_results(r.exam_id, &users, actor.user_id, self.now())
+            .await?;
+        Ok(ReleasedResults {
+            exam_id: r.exam_id,
+            whole_exam: users.is_empty(),
+            newly_visible,
+        })
+    }
+
     /// A graded result. Candidates see only their own, and only once the exam
     /// releases it; staff see any.
     pub async fn attempt_result(&self, token: &str, r: AttemptRef) -> AppResult<ResultView> {
@@ -28,7 +96,8 @@ impl App {
         let result = match self.store().result(&attempt.id).await? {
             None => ResultState::Grading,
             Some(_)
-                if actor.role == Role::Candidate && exam.release == ResultRelease::AfterReview =>
+                if actor.role == Role::Candidate
+                    && self.withheld(attempt.exam_id, attempt.user_id).await? =>
             {
                 ResultState::Withheld
             }

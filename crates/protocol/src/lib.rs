@@ -543,6 +543,28 @@ pub struct ExamRef {
     pub exam_id: i64,
 }
 
+/// Releases results held "after review": for the whole exam (no usernames; results
+/// graded later are released too) or for the candidates named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseResults {
+    pub exam_id: i64,
+    #[serde(default)]
+    pub usernames: Vec<String>,
+}
+
+/// What a release did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReleasedResults {
+    pub exam_id: i64,
+    /// Released for every candidate of the exam, now and later.
+    pub whole_exam: bool,
+    /// Graded results candidates can now read that they could not before.
+    pub newly_visible: u64,
+}
+
 /// The staff home: what the centre is doing today, at a glance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -20,7 +20,8 @@ use examhall_protocol::platform::*;
 use examhall_protocol::room::*;
 use examhall_protocol::sync::*;
 use examhall_protocol::{
-    CloseSitting, ErrorCode, ErrorDto, ExamSummaryDto, OpenSitting, SittingDto, StaffHomeDto,
+    CloseSitting, ErrorCode, ErrorDto, ExamSummaryDto, OpenSitting, ReleaseResults,
+    ReleasedResults, SittingDto, StaffHomeDto,
 };
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -874,6 +875,17 @@ async fn seat_tokens(
     Ok(Json(app.issue_seat_tokens(&t, req).await?))
 }
 
+#[utoipa::path(post, path = "/api/results/release/", request_body = ReleaseResults,
+    responses((status = 200, body = ReleasedResults), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn release_results(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<ReleaseResults>,
+) -> Reply<Json<ReleasedResults>> {
+    Ok(Json(app.release_results(&t, req).await?))
+}
+
 #[utoipa::path(get, path = "/api/centre/today/",
     responses((status = 200, body = StaffHomeDto), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn centre_today(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<StaffHomeDto>> {
@@ -1012,7 +1024,7 @@ impl utoipa::Modify for BearerScheme {
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
-          results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today,
+          results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
           seat_tokens, devices, revoke_device, publish_to_room,
           room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
           bank_import, bank_search, bank_save, bank_preview, bank_publish),
@@ -1173,6 +1185,7 @@ pub fn router(app: App) -> Router {
         .route("/api/room/publish/", post(publish_to_room))
         .route("/api/sync/devices/", get(devices))
         .route("/api/centre/today/", get(centre_today))
+        .route("/api/results/release/", post(release_results))
         .route("/api/sync/devices/revoke/", post(revoke_device))
         .route("/api/room/check-in/", post(room_check_in))
         .route("/api/room/actions/", post(room_action))

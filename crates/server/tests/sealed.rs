@@ -17,6 +17,7 @@ on_both_backends!(
     packaged_exams_are_never_readable_or_sittable_at_hq,
     ordering_items_never_arrive_in_key_order,
     results_held_for_review_stay_held_on_every_route,
+    held_results_are_released_for_chosen_candidates_then_for_the_exam,
     a_sitting_window_holds_for_online_starts_too
 );
 
@@ -450,6 +451,109 @@ async fn results_held_for_review_stay_held_on_every_route(backend: TestBackend) 
     assert_eq!(v, json!([]), "held from the candidate: {v}");
     let (_, v) = hq.get(&format!("/api/results/user/{ann_id}/"), &ann).await;
     assert_eq!(v, json!([]), "held on the per-user route too: {v}");
+}
+
+/// The student sits `exam` online with one right answer, and its grading finishes.
+async fn sit_and_grade(hq: &Hq, exam: i64, ids: &[String], token: &str) {
+    let (s, v) = hq
+        .post(&format!("/api/exams/{exam}/start/"), Some(token), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = hq
+        .post(
+            &format!("/api/exams/{exam}/submit/"),
+            Some(token),
+            json!({"answers": {ids[0].clone(): "4", ids[1].clone(): "False"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let task = v["task_id"].as_i64().unwrap();
+    for _ in 0..400 {
+        let (_, t) = hq.get(&format!("/api/tasks/status/{task}/"), token).await;
+        if t["status"] == "done" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("grading of exam {exam} did not finish");
+}
+
+/// Issue 15, point 6: results held "after review" are released by the exam's
+/// teacher (or an administrator), for chosen candidates or for the whole exam,
+/// and those candidates then read them; nobody else can release them.
+async fn held_results_are_released_for_chosen_candidates_then_for_the_exam(backend: TestBackend) {
+    let (hq, _) = Hq::start(backend).await;
+    let (_, tess) = teacher(&hq, "tess").await;
+    let (_, other) = teacher(&hq, "otto").await;
+    let (exam, ids) = own_exam(&hq, &tess, "Held", json!({"release": "after_review"})).await;
+    let (ann_id, ann) = student(&hq, "ann").await;
+    let (bob_id, bob) = student(&hq, "bob").await;
+    let (cat_id, cat) = student(&hq, "cat").await;
+    assign(&hq, &tess, exam, &[ann_id, bob_id, cat_id]).await;
+    sit_and_grade(&hq, exam, &ids, &ann).await;
+    sit_and_grade(&hq, exam, &ids, &bob).await;
+    let visible = |token: String, id: i64| {
+        let hq = &hq;
+        async move {
+            let (_, by_exam) = hq.get(&format!("/api/results/{exam}/"), &token).await;
+            let (_, by_user) = hq.get(&format!("/api/results/user/{id}/"), &token).await;
+            let n = by_exam.as_array().unwrap().len();
+            assert_eq!(
+                n,
+                by_user.as_array().unwrap().len(),
+                "{by_exam} vs {by_user}"
+            );
+            n == 1
+        }
+    };
+    assert!(!visible(ann.clone(), ann_id).await && !visible(bob.clone(), bob_id).await);
+
+    // Refused: a student, a teacher who does not manage the exam, a name
+    // without a result (by field), an exam that holds nothing back.
+    let release = |token: &str, body: Value| {
+        let (hq, token) = (&hq, token.to_owned());
+        async move { hq.post("/api/results/release/", Some(&token), body).await }
+    };
+    let (s, v) = release(&ann, json!({"exam_id": exam})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = release(&other, json!({"exam_id": exam})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, v) = release(&tess, json!({"exam_id": exam, "usernames": ["ann", "cat"]})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["field"], "usernames[1]", "{v}");
+    assert!(v["message"].as_str().unwrap().contains("cat"), "{v}");
+    assert!(
+        !visible(ann.clone(), ann_id).await,
+        "a refused release releases nobody"
+    );
+    let (open, _) = own_exam(&hq, &tess, "Open", json!({})).await;
+    let (s, v) = release(&tess, json!({"exam_id": open})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+
+    // Ann alone first; then the whole exam, which covers results graded later.
+    let (s, v) = release(&tess, json!({"exam_id": exam, "usernames": ["ann"]})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["whole_exam"].as_bool(), v["newly_visible"].as_u64()),
+        (Some(false), Some(1))
+    );
+    assert!(visible(ann.clone(), ann_id).await, "released to ann");
+    assert!(!visible(bob.clone(), bob_id).await, "still held from bob");
+    let (s, v) = release(&hq.admin, json!({"exam_id": exam})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["whole_exam"].as_bool(), v["newly_visible"].as_u64()),
+        (Some(true), Some(1))
+    );
+    assert!(
+        visible(bob.clone(), bob_id).await,
+        "released to the whole exam"
+    );
+    sit_and_grade(&hq, exam, &ids, &cat).await;
+    assert!(
+        visible(cat.clone(), cat_id).await,
+        "graded after the release: visible"
+    );
 }
 
 /// Staff schedule a sitting over REST; the student's online start is refused

@@ -122,6 +122,49 @@ impl Store {
         .await?)
     }
 
+    /// Whether a result of `user_id` on `exam_id` held "after review" has been
+    /// released: for the whole exam, or for that candidate.
+    pub async fn result_released(&self, exam_id: i64, user_id: i64) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM result_releases WHERE exam_id = $1 AND (user_id IS NULL OR user_id = $2)",
+        )
+        .bind(exam_id)
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(n > 0)
+    }
+
+    /// Records a release: for the whole exam (`users` empty) or for each of
+    /// `users`, in one transaction.
+    pub async fn release_results(
+        &self,
+        exam_id: i64,
+        users: &[i64],
+        by: i64,
+        at: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let targets: Vec<Option<i64>> = if users.is_empty() {
+            vec![None]
+        } else {
+            users.iter().copied().map(Some).collect()
+        };
+        for user in targets {
+            sqlx::query(
+                "INSERT INTO result_releases (exam_id, user_id, released_by, released_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(exam_id)
+            .bind(user)
+            .bind(by)
+            .bind(at.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Result-sheet rows for every graded attempt of an exam, by candidate name.
     pub async fn sheet_rows(&self, exam_id: i64) -> Result<Vec<SheetRow>> {
         let sql =
