@@ -68,34 +68,20 @@ impl App {
                     },
                 )
                 .await?;
-            let status = |running: bool| {
-                c.seats
-                    .iter()
-                    .filter(|v| {
-                        v.progress
-                            .as_ref()
-                            .is_some_and(|p| (p.status == AttemptStatus::InProgress) == running)
-                    })
-                    .count() as u64
-            };
-            running_in_rooms.extend(
-                c.seats
-                    .iter()
-                    .filter(|v| {
-                        v.progress
-                            .as_ref()
-                            .is_some_and(|p| p.status == AttemptStatus::InProgress)
-                    })
-                    .map(|v| (s.exam_id, v.username.clone())),
-            );
+            let (running, submitted): (Vec<_>, Vec<_>) = c
+                .seats
+                .iter()
+                .filter_map(|v| v.progress.as_ref().map(|p| (v, p.status)))
+                .partition(|(_, status)| *status == AttemptStatus::InProgress);
+            running_in_rooms.extend(running.iter().map(|(v, _)| (s.exam_id, v.username.clone())));
             rooms.push(HomeRoomDto {
                 session_id: s.session_id,
                 room: s.room.clone(),
                 exam_title: s.exam_title.clone(),
                 state: s.state.as_str().to_owned(),
                 expected: c.seats.len() as u64,
-                in_progress: status(true),
-                submitted: status(false),
+                in_progress: running.len() as u64,
+                submitted: submitted.len() as u64,
             });
         }
 

@@ -60,6 +60,18 @@ async fn session_with_ann(hq: &Hq, exam: i64) -> i64 {
         .session_id
 }
 
+/// Ann signs in at the seat (her account came down with the package's roster).
+async fn ann_at(seat: &Desk) -> String {
+    seat.app
+        .login(LoginRequest {
+            username: "ann".into(),
+            password: STUDENT_PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .token
+}
+
 async fn enrol(desk: &Desk, hq: &Hq, token: &str, name: &str) -> Result<(), AppError> {
     desk.app
         .enrol_with_hq(
@@ -146,15 +158,7 @@ async fn the_console_enrols_seats_and_publishes_the_exam_to_them(backend: TestBa
     // The seat takes the package and follows the room; the hub sees it.
     seat.app.sync_round().await.unwrap();
     seat.app.room_round().await.unwrap();
-    let ann = seat
-        .app
-        .login(LoginRequest {
-            username: "ann".into(),
-            password: STUDENT_PASSWORD.into(),
-        })
-        .await
-        .unwrap()
-        .token;
+    let ann = ann_at(&seat).await;
     assert!(
         seat.app.my_exams(&ann).await.unwrap().is_empty(),
         "the room is not open yet"
@@ -212,18 +216,7 @@ async fn a_revoked_seat_is_refused_but_its_signed_results_still_count(backend: T
     seat.app.sync_round().await.unwrap();
     seat.app.room_round().await.unwrap();
     // Ann sits while the seat is trusted; her result waits in the seat's outbox.
-    let cards = {
-        let ann = seat
-            .app
-            .login(LoginRequest {
-                username: "ann".into(),
-                password: STUDENT_PASSWORD.into(),
-            })
-            .await
-            .unwrap()
-            .token;
-        seat.app.my_exams(&ann).await.unwrap()
-    };
+    let cards = seat.app.my_exams(&ann_at(&seat).await).await.unwrap();
     let attempt = seat.sit("ann", cards[0].exam_id, &p.start_code, "42").await;
     seat.grade_all().await;
 
@@ -481,15 +474,7 @@ async fn the_staff_home_shows_the_centres_day(backend: TestBackend) {
 
     // Ann starts at the seat: the hub's home counts her attempt (it lives on
     // the seat, not in the hub's own database) once, as the room does.
-    let ann = seat
-        .app
-        .login(LoginRequest {
-            username: "ann".into(),
-            password: STUDENT_PASSWORD.into(),
-        })
-        .await
-        .unwrap()
-        .token;
+    let ann = ann_at(&seat).await;
     let card = seat.app.my_exams(&ann).await.unwrap().remove(0);
     let code = hq.app.room_sessions(&ivan).await.unwrap()[0]
         .start_code
