@@ -1023,6 +1023,8 @@ def test_a_teacher_imports_gift_builds_an_exam_with_a_draw_and_a_candidate_sits_
         assert pool == "pool: 3", pool
         candidate = sql_one(d, "SELECT id FROM users WHERE username = 'candidate'")
         s.click(f"#cand-{candidate}")
+        # Results are held until the teacher has reviewed them (issue 15, point 6).
+        choose(s, "#builder-release", "after_review")
         s.click("#builder-preview")
         s.wait("#preview-pane .preview-question", timeout=30)
         assert len(s.find_all("#preview-pane .preview-question")) == 3, "one fixed and two drawn"
@@ -1034,6 +1036,39 @@ def test_a_teacher_imports_gift_builds_an_exam_with_a_draw_and_a_candidate_sits_
         assert sql_one(d, f"SELECT count(*) FROM assignments WHERE exam_id = {exam_id}") == 1
         assert sql_one(d, "SELECT count(*) FROM bank_questions WHERE used = 1") == 4, \
             "the fixed question and the draw's pool are marked used"
+
+        # The exam's candidates (issue 15, points 1 and 6): the teacher assigns
+        # another candidate, changes her accommodations for this exam and takes
+        # her off again before she starts; every change is on record.
+        s.click("#nav-staff")
+        s.click(f"#candidates-{exam_id}")
+        s.wait("#candidates-table tbody", pred=lambda t: "(candidate)" in t)
+        s.type("#assign-search", "candidate2")
+        s.click("#pick-candidate2")
+        s.click("#assign-selected")
+        s.wait("#candidates-notice", pred=lambda t: "One candidate assigned" in t)
+        s.wait("#candidates-table tbody", pred=lambda t: "(candidate2)" in t)
+        s.click("#edit-acc-candidate2")
+        s.type("#mult-candidate2", "1.5", clear=True)
+        s.click("#guide-candidate2")
+        s.click("#save-candidate2")
+        s.wait("#candidates-notice", pred=lambda t: "saved" in t)
+        row = s.text_of("#cand-row-candidate2")
+        assert "× 1.50" in row and "reading guide" in row, row
+        where = f"FROM assignments a JOIN users u ON u.id = a.user_id WHERE a.exam_id = {exam_id} " \
+                "AND u.username = 'candidate2'"
+        m, preset = sql_one(d, f"SELECT time_multiplier {where}"), sql_one(d, f"SELECT display_preset {where}")
+        assert m == 1.5 and '"reading_guide":true' in preset, (m, preset)
+        time.sleep(1)
+        s.screenshot(os.path.join(OUT, "exam-candidates.png"))
+        s.click("#unassign-candidate2")
+        s.wait("#candidates-notice", pred=lambda t: "no longer sits" in t)
+        assert sql_one(d, f"SELECT count(*) FROM assignments WHERE exam_id = {exam_id}") == 1
+        history = s.text_of("#assignment-history tbody")
+        for what in ("unassigned", "accommodations changed", "× 1.50 · reading guide", "assigned"):
+            assert what in history, (what, history)
+        assert sql_one(d, f"SELECT count(*) FROM assignment_changes WHERE exam_id = {exam_id}") == 4, \
+            "published to one, assigned, changed, unassigned"
         logout(s)
 
         login(s, *INVIGILATOR)
@@ -1057,6 +1092,25 @@ def test_a_teacher_imports_gift_builds_an_exam_with_a_draw_and_a_candidate_sits_
             s.wait("#save-status", pred=lambda t: "Saved" in t)
         s.click("#submit-open")
         s.click("#submit-confirm")
+        # Held for review: the candidate is told so, and sees no score yet.
+        s.wait("#result-withheld", timeout=30)
+        assert not s.find_all("#result-score")
+        logout(s)
+
+        # The teacher releases it from the exam's candidates; the candidate then reads it.
+        login(s, "teacher", "demo-teacher-pass")
+        s.click("#nav-staff")
+        s.click(f"#candidates-{exam_id}")
+        s.wait("#cand-row-candidate", timeout=30, pred=lambda t: "held for review" in t)
+        assert "holds results" in s.text_of("#release-state")
+        s.click("#release-candidate")
+        s.wait("#candidates-notice", pred=lambda t: "released" in t)
+        s.wait("#cand-row-candidate", pred=lambda t: "visible to the candidate" in t)
+        time.sleep(1)
+        s.screenshot(os.path.join(OUT, "exam-candidates-released.png"))
+        logout(s)
+        login(s, *CANDIDATE)
+        s.click(f"#result-{exam_id}")
         score = s.text(s.wait("#result-score", timeout=30))
         assert score == "3 / 3 marks (100.0%)", score
         drawn = sql_one(

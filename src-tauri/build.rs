@@ -77,6 +77,11 @@ const COMMANDS: &[&str] = &[
     "publish_to_room",
     "print_seat_tokens",
     "staff_home",
+    "exam_candidates",
+    "assign_candidates",
+    "update_assignment",
+    "unassign_candidate",
+    "release_results",
 ];
 
 fn main() {

@@ -217,6 +217,12 @@ authed!(close_room_session => close_room_session(CloseRoomSession) -> RoomSessio
 authed!(issue_seat_tokens => issue_seat_tokens(sync::IssueSeatTokens) -> sync::SeatTokens);
 authed!(devices => devices() -> Vec<sync::DeviceDto>);
 authed!(staff_home => staff_home() -> examhall_app::protocol::StaffHomeDto);
+// An exam's candidates: assignments, accommodations, releasing held results.
+authed!(exam_candidates => exam_candidates(i64) -> ExamCandidatesDto);
+authed!(assign_candidates => assign_candidates(AssignCandidates) -> AssignedCandidates);
+authed!(update_assignment => update_assignment(UpdateAssignment) -> ExamCandidateDto);
+authed!(unassign_candidate => unassign_candidate(UnassignCandidate) -> ());
+authed!(release_results => release_results(ReleaseResults) -> ReleasedResults);
 authed!(revoke_device => revoke_device(sync::RevokeDevice) -> sync::DeviceDto);
 authed!(publish_to_room => publish_to_room(SessionRef) -> sync::PublishedPackage);
 authed!(lock_info => lock_info(AttemptRef) -> LockDto);
@@ -325,6 +331,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         publish_to_room,
         print_seat_tokens,
         staff_home,
+        exam_candidates,
+        assign_candidates,
+        update_assignment,
+        unassign_candidate,
+        release_results,
         lock_info,
         unlock_seat,
         focus_lost,

@@ -322,6 +322,21 @@ pub async fn print_seat_tokens(token: &str, issued: sync::SeatTokens) -> Res<Sav
 pub async fn staff_home(token: &str) -> Res<StaffHomeDto> {
     token_only("staff_home", token).await
 }
+pub async fn exam_candidates(token: &str, exam_id: i64) -> Res<ExamCandidatesDto> {
+    authed("exam_candidates", token, exam_id).await
+}
+pub async fn assign_candidates(token: &str, req: AssignCandidates) -> Res<AssignedCandidates> {
+    authed("assign_candidates", token, req).await
+}
+pub async fn update_assignment(token: &str, req: UpdateAssignment) -> Res<ExamCandidateDto> {
+    authed("update_assignment", token, req).await
+}
+pub async fn unassign_candidate(token: &str, req: UnassignCandidate) -> Res<()> {
+    authed("unassign_candidate", token, req).await
+}
+pub async fn release_results(token: &str, req: ReleaseResults) -> Res<ReleasedResults> {
+    authed("release_results", token, req).await
+}
 pub async fn devices(token: &str) -> Res<Vec<sync::DeviceDto>> {
     token_only("devices", token).await
 }

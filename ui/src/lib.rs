@@ -100,6 +100,9 @@ fn root() -> Html {
         (Screen::Analysis(id), Some(nav)) => {
             html! { <pages::analysis::AnalysisPage {nav} exam_id={*id} /> }
         }
+        (Screen::ExamCandidates(id), Some(nav)) => {
+            html! { <pages::candidates::ExamCandidatesPage {nav} exam_id={*id} /> }
+        }
         (Screen::Bank, Some(nav)) => html! { <pages::bank::BankPage {nav} /> },
         (Screen::Builder, Some(nav)) => html! { <pages::builder::ExamBuilder {nav} /> },
         (Screen::Users, Some(nav)) => html! { <pages::users::UsersPage {nav} /> },
@@ -129,6 +132,7 @@ fn root() -> Html {
                     | Screen::Builder
                     | Screen::Users
                     | Screen::Analysis(_)
+                    | Screen::ExamCandidates(_)
             )
         })
         .map(|s| state::staff_pages(s.user.role))

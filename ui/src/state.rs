@@ -23,6 +23,9 @@ pub enum Screen {
     /// Results and marking (teachers, admins).
     Staff,
     Analysis(i64),
+    /// One exam's candidates: assignments, accommodations, releasing results
+    /// (the exam's teacher, admins).
+    ExamCandidates(i64),
     /// The question bank: import, search, write and edit (teachers, admins).
     Bank,
     /// Building an exam from the bank and publishing it (teachers, admins).

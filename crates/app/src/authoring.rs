@@ -33,7 +33,9 @@ impl App {
         Ok(exam.spec)
     }
 
-    /// Lets a candidate sit an exam, with an accommodation (time multiplier, 1.0 to 4.0).
+    /// Lets a candidate sit an exam, with an accommodation (time multiplier, 1.0
+    /// to 4.0; the display preset comes from their profile). Refused once they
+    /// have started.
     pub async fn assign_exam(
         &self,
         token: &str,
@@ -43,12 +45,7 @@ impl App {
     ) -> AppResult<()> {
         let actor = self.actor(token).await?;
         actor.require(&[Role::Teacher, Role::Admin], "assign exams to candidates")?;
-        if !(time_multiplier.is_finite() && (1.0..=4.0).contains(&time_multiplier)) {
-            return Err(AppError::invalid(
-                "time_multiplier",
-                "must be between 1.0 and 4.0",
-            ));
-        }
+        crate::assignments::check_multiplier("time_multiplier", time_multiplier)?;
         self.store()
             .exam(exam_id)
             .await?
@@ -64,15 +61,21 @@ impl App {
                 format!("{} is not a candidate", user.username),
             ));
         }
-        self.store()
-            .assign(exam_id, user_id, time_multiplier)
+        let outcome = self
+            .assign_candidate(Some(actor.user_id), exam_id, user_id, Some(time_multiplier))
             .await?;
+        if outcome == examhall_store::AssignOutcome::Started {
+            return Err(AppError::Conflict(format!(
+                "{} has started this exam: the attempt keeps the accommodations it started with.",
+                user.display_name
+            )));
+        }
         Ok(())
     }
 
     /// A candidate's planned display accommodation for an assigned exam: the exam
     /// window opens with it (larger text, high contrast, reading guide). `None`
-    /// clears it.
+    /// clears it. Refused once they have started; recorded.
     pub async fn set_display_preset(
         &self,
         token: &str,
@@ -86,19 +89,19 @@ impl App {
             p.validate()
                 .map_err(|e| AppError::invalid("display_preset", e))?;
         }
-        let json = preset
-            .map(|p| serde_json::to_string(&p))
-            .transpose()
-            .map_err(|e| AppError::Internal(e.into()))?;
-        if !self
+        let user = self
             .store()
-            .set_display_preset(exam_id, user_id, json.as_deref())
+            .user_by_id(user_id)
             .await?
-        {
-            return Err(AppError::NotFound(format!(
-                "An assignment of exam {exam_id} to user {user_id}"
-            )));
-        }
-        Ok(())
+            .ok_or_else(|| AppError::NotFound(format!("User {user_id}")))?;
+        let m = self
+            .store()
+            .assignment(exam_id, user_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::NotFound(format!("An assignment of exam {exam_id} to user {user_id}"))
+            })?;
+        self.change_assignment(&actor, exam_id, &user, m, preset.as_ref())
+            .await
     }
 }

@@ -516,9 +516,12 @@ impl App {
             .insert_exam(&spec, Some(actor.user_id), self.now())
             .await?;
         self.store().mark_bank_used(&used).await?;
+        // Each candidate gets the accommodation profile on their account unless
+        // the author chose a multiplier for this exam.
         for id in &req.candidates {
-            let m = req.time_multipliers.get(id).copied().unwrap_or(1.0);
-            self.store().assign(exam_id, *id, m).await?;
+            let m = req.time_multipliers.get(id).copied();
+            self.assign_candidate(Some(actor.user_id), exam_id, *id, m)
+                .await?;
         }
         Ok(PublishedExamDto {
             exam_id,

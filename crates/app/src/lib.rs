@@ -6,6 +6,7 @@
 mod access;
 mod accounts;
 pub mod analysis;
+mod assignments;
 mod auth;
 mod authoring;
 pub mod bank;

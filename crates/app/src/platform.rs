@@ -501,7 +501,8 @@ impl App {
             self.store().set_exam_open_online(exam_id, true).await?;
         }
         for id in &req.candidates {
-            self.store().assign(exam_id, *id, 1.0).await?;
+            self.assign_candidate(Some(actor.user_id), exam_id, *id, None)
+                .await?;
         }
         // Online submission goes into a sitting of its own, opened now.
         let mut bytes = [0u8; examhall_domain::StartCode::LEN];
@@ -564,18 +565,16 @@ impl App {
                 "This exam is packaged for centres: candidates sit it there, not online.".into(),
             ));
         }
-        let m = req.time_multiplier.unwrap_or(1.0);
-        if !(m.is_finite() && (1.0..=4.0).contains(&m)) {
-            return Err(AppError::invalid(
-                "time_multiplier",
-                "must be between 1.0 and 4.0",
-            ));
+        if let Some(m) = req.time_multiplier {
+            crate::assignments::check_multiplier("time_multiplier", m)?;
         }
         for (i, id) in req.user_ids.iter().enumerate() {
             self.student(*id, format!("user_ids[{i}]")).await?;
         }
+        // Without a multiplier, each student's accommodation profile applies.
         for id in &req.user_ids {
-            self.store().assign(exam_id, *id, m).await?;
+            self.assign_candidate(Some(actor.user_id), exam_id, *id, req.time_multiplier)
+                .await?;
         }
         Ok(ApiAssigned {
             exam_id,
@@ -615,10 +614,16 @@ impl App {
         match self.store().assignment(exam_id, actor.user_id).await? {
             Some(m) => Ok(m),
             None if access.open_online => {
+                // The student's accommodation profile applies to an open exam too.
                 if assign_if_open {
-                    self.store().assign(exam_id, actor.user_id, 1.0).await?;
+                    self.assign_candidate(None, exam_id, actor.user_id, None)
+                        .await?;
                 }
-                Ok(1.0)
+                Ok(self
+                    .store()
+                    .accommodation_profile(actor.user_id)
+                    .await?
+                    .map_or(1.0, |p| p.0))
             }
             None => Err(not_found()),
         }

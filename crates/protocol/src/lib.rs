@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use examhall_domain::{
-    Answer, AttemptStatus, ChoiceOption, DisplayPreset, Outcome, QuestionKind, Role, WindowRules,
+    Answer, AttemptStatus, ChoiceOption, DisplayPreset, Outcome, QuestionKind, ResultRelease, Role,
+    WindowRules,
 };
 
 /// Stable error codes the UI branches on.
@@ -563,6 +564,99 @@ pub struct ReleasedResults {
     pub whole_exam: bool,
     /// Graded results candidates can now read that they could not before.
     pub newly_visible: u64,
+}
+
+/// An exam's candidates: who is assigned, with which accommodations, how far
+/// each got, whether each can read their result, and every change made to the
+/// assignments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamCandidatesDto {
+    pub exam_id: i64,
+    pub title: String,
+    /// `immediately` or `after_review`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub release: examhall_domain::ResultRelease,
+    /// Results held after review have been released for the whole exam.
+    pub released_for_exam: bool,
+    pub rows: Vec<ExamCandidateDto>,
+    pub history: Vec<AssignmentChangeDto>,
+}
+
+/// One assigned candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamCandidateDto {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub candidate_number: Option<String>,
+    /// The assignment's (or, once started, the attempt's) time multiplier.
+    pub time_multiplier: f64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub display_preset: Option<examhall_domain::DisplayPreset>,
+    /// None until the candidate starts; from then on the assignment is fixed.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub status: Option<AttemptStatus>,
+    pub attempt_id: Option<String>,
+    /// Graded, and not held from the candidate.
+    pub result_visible: bool,
+}
+
+/// One recorded change to an exam's assignments: the values after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentChangeDto {
+    pub at_ms: i64,
+    /// Who made it (None: the command line or a package's roster).
+    pub by: Option<String>,
+    pub username: String,
+    /// `assigned`, `changed` or `unassigned`.
+    pub action: String,
+    pub time_multiplier: Option<f64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub display_preset: Option<examhall_domain::DisplayPreset>,
+}
+
+/// Assigns candidates to an exam, each with the accommodation profile on
+/// their account. Candidates already assigned are left as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignCandidates {
+    pub exam_id: i64,
+    pub usernames: Vec<String>,
+}
+
+/// What an assignment did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignedCandidates {
+    pub exam_id: i64,
+    pub assigned: u32,
+    pub already_assigned: u32,
+}
+
+/// Changes one assignment's accommodations, until that candidate starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAssignment {
+    pub exam_id: i64,
+    pub username: String,
+    pub time_multiplier: f64,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub display_preset: Option<examhall_domain::DisplayPreset>,
+}
+
+/// Takes a candidate off an exam, until they start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UnassignCandidate {
+    pub exam_id: i64,
+    pub username: String,
 }
 
 /// The staff home: what the centre is doing today, at a glance.

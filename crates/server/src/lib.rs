@@ -20,8 +20,9 @@ use examhall_protocol::platform::*;
 use examhall_protocol::room::*;
 use examhall_protocol::sync::*;
 use examhall_protocol::{
-    CloseSitting, ErrorCode, ErrorDto, ExamSummaryDto, OpenSitting, ReleaseResults,
-    ReleasedResults, SittingDto, StaffHomeDto,
+    AssignCandidates, AssignedCandidates, CloseSitting, ErrorCode, ErrorDto, ExamCandidateDto,
+    ExamCandidatesDto, ExamSummaryDto, OpenSitting, ReleaseResults, ReleasedResults, SittingDto,
+    StaffHomeDto, UnassignCandidate, UpdateAssignment,
 };
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -886,6 +887,51 @@ async fn release_results(
     Ok(Json(app.release_results(&t, req).await?))
 }
 
+#[utoipa::path(get, path = "/api/exams/{exam_id}/candidates/", params(("exam_id" = i64, Path)),
+    responses((status = 200, body = ExamCandidatesDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn exam_candidates(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(exam_id): Param<i64>,
+) -> Reply<Json<ExamCandidatesDto>> {
+    Ok(Json(app.exam_candidates(&t, exam_id).await?))
+}
+
+#[utoipa::path(post, path = "/api/assignments/", request_body = AssignCandidates,
+    responses((status = 200, body = AssignedCandidates), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn assign_candidates(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<AssignCandidates>,
+) -> Reply<Json<AssignedCandidates>> {
+    Ok(Json(app.assign_candidates(&t, req).await?))
+}
+
+#[utoipa::path(patch, path = "/api/assignments/", request_body = UpdateAssignment,
+    responses((status = 200, body = ExamCandidateDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn update_assignment(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<UpdateAssignment>,
+) -> Reply<Json<ExamCandidateDto>> {
+    Ok(Json(app.update_assignment(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/assignments/unassign/", request_body = UnassignCandidate,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn unassign_candidate(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<UnassignCandidate>,
+) -> Reply<StatusCode> {
+    app.unassign_candidate(&t, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/centre/today/",
     responses((status = 200, body = StaffHomeDto), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn centre_today(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<StaffHomeDto>> {
@@ -1025,6 +1071,7 @@ impl utoipa::Modify for BearerScheme {
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
+          exam_candidates, assign_candidates, update_assignment, unassign_candidate,
           seat_tokens, devices, revoke_device, publish_to_room,
           room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
           bank_import, bank_search, bank_save, bank_preview, bank_publish),
@@ -1186,6 +1233,12 @@ pub fn router(app: App) -> Router {
         .route("/api/sync/devices/", get(devices))
         .route("/api/centre/today/", get(centre_today))
         .route("/api/results/release/", post(release_results))
+        .route("/api/exams/{exam_id}/candidates/", get(exam_candidates))
+        .route(
+            "/api/assignments/",
+            post(assign_candidates).patch(update_assignment),
+        )
+        .route("/api/assignments/unassign/", post(unassign_candidate))
         .route("/api/sync/devices/revoke/", post(revoke_device))
         .route("/api/room/check-in/", post(room_check_in))
         .route("/api/room/actions/", post(room_action))

@@ -18,6 +18,7 @@ on_both_backends!(
     ordering_items_never_arrive_in_key_order,
     results_held_for_review_stay_held_on_every_route,
     held_results_are_released_for_chosen_candidates_then_for_the_exam,
+    assignments_carry_the_profile_change_until_the_start_and_are_recorded,
     a_sitting_window_holds_for_online_starts_too
 );
 
@@ -630,4 +631,208 @@ async fn a_sitting_window_holds_for_online_starts_too(backend: TestBackend) {
     let (s, v) = hq.post(&start, Some(&ann), json!({})).await;
     assert_eq!(s, StatusCode::OK, "a started attempt resumes: {v}");
     assert_eq!(attempts_of(&hq, exam).await, 1);
+}
+
+/// Issue 15, points 1 and 6: a candidate assigned to an exam gets the
+/// accommodation profile on their account; the exam's teacher changes an
+/// assignment's multiplier and display preset and unassigns candidates until
+/// they start, then neither; every change is recorded with who and when.
+async fn assignments_carry_the_profile_change_until_the_start_and_are_recorded(
+    backend: TestBackend,
+) {
+    let (hq, _) = Hq::start(backend).await;
+    let (_, tess) = teacher(&hq, "tess").await;
+    let (_, otto) = teacher(&hq, "otto").await;
+    let (exam, ids) = own_exam(&hq, &tess, "Assigned", json!({})).await;
+    let (_, ann) = student(&hq, "ann").await;
+    let (_, _bob) = student(&hq, "bob").await;
+    let (_, _cat) = student(&hq, "cat").await;
+    // Bob's account carries 50 % extra time (from the office's roster).
+    let (s, v) = hq
+        .post(
+            "/api/users/import/",
+            Some(&hq.admin),
+            json!({"csv": "username,display_name,time_multiplier\nbob,bob,1.5\n"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["applied"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{v}"
+    );
+
+    let assign = |token: &str, names: Value| {
+        let (hq, token) = (&hq, token.to_owned());
+        async move {
+            hq.post(
+                "/api/assignments/",
+                Some(&token),
+                json!({"exam_id": exam, "usernames": names}),
+            )
+            .await
+        }
+    };
+    // Refused, and nothing assigned: a student; a teacher who does not manage
+    // the exam; a name that is not a candidate (by field).
+    let (s, v) = assign(&ann, json!(["ann"])).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = assign(&otto, json!(["ann"])).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, v) = assign(&tess, json!(["ann", "tess"])).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("usernames[1]")),
+        "{v}"
+    );
+    let (s, v) = hq
+        .get(&format!("/api/exams/{exam}/candidates/"), &tess)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["rows"],
+        json!([]),
+        "a refused assignment assigns nobody: {v}"
+    );
+
+    let (s, v) = assign(&tess, json!(["ann", "bob", "cat"])).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["assigned"].as_u64(), v["already_assigned"].as_u64()),
+        (Some(3), Some(0))
+    );
+    let (_, v) = assign(&tess, json!(["bob"])).await;
+    assert_eq!(
+        (v["assigned"].as_u64(), v["already_assigned"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let row = |list: &Value, name: &str| {
+        list["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["username"] == name)
+            .cloned()
+    };
+    let (_, list) = hq
+        .get(&format!("/api/exams/{exam}/candidates/"), &tess)
+        .await;
+    assert_eq!(
+        row(&list, "bob").unwrap()["time_multiplier"],
+        1.5,
+        "bob's profile applies: {list}"
+    );
+    assert_eq!(row(&list, "ann").unwrap()["time_multiplier"], 1.0);
+
+    // Ann gets 25 % more and larger text for this exam; out-of-range values are
+    // refused by field.
+    let patch = |body: Value| {
+        let (hq, tess) = (&hq, tess.clone());
+        async move {
+            hq.call("PATCH", "/api/assignments/", Some(&tess), Some(body))
+                .await
+        }
+    };
+    let (s, v) = patch(json!({"exam_id": exam, "username": "ann", "time_multiplier": 4.5})).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("time_multiplier")),
+        "{v}"
+    );
+    let (s, v) = patch(
+        json!({"exam_id": exam, "username": "ann", "time_multiplier": 1.25,
+        "display_preset": {"text_step": 2, "high_contrast": false, "reading_guide": true}}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (
+            v["time_multiplier"].as_f64(),
+            v["display_preset"]["text_step"].as_u64()
+        ),
+        (Some(1.25), Some(2))
+    );
+    // Cat is taken off.
+    let unassign = |name: &str| {
+        let (hq, tess, name) = (&hq, tess.clone(), name.to_owned());
+        async move {
+            hq.post(
+                "/api/assignments/unassign/",
+                Some(&tess),
+                json!({"exam_id": exam, "username": name}),
+            )
+            .await
+        }
+    };
+    let (s, v) = unassign("cat").await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (s, v) = unassign("cat").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+
+    // Ann starts with the time she was given: 30 minutes × 1.25.
+    let (s, v) = hq
+        .post(&format!("/api/exams/{exam}/start/"), Some(&ann), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let given = v["deadline_at"].as_i64().unwrap() - v["started_at"].as_i64().unwrap();
+    assert_eq!(given, 30 * 60 * 1250, "30 minutes × 1.25: {v}");
+    let (s, list) = hq
+        .get(&format!("/api/exams/{exam}/candidates/"), &tess)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(
+        row(&list, "ann").unwrap()["status"],
+        "in_progress",
+        "{list}"
+    );
+    assert!(row(&list, "cat").is_none(), "{list}");
+    // From her start on, her assignment is fixed.
+    let (s, v) = patch(json!({"exam_id": exam, "username": "ann", "time_multiplier": 2.0})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("started"), "{v}");
+    let (s, v) = unassign("ann").await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let (_, list) = hq
+        .get(&format!("/api/exams/{exam}/candidates/"), &tess)
+        .await;
+    assert_eq!(row(&list, "ann").unwrap()["time_multiplier"], 1.25);
+
+    // The record: who did what, in order, with the values after each change.
+    let history: Vec<(String, String, String, Option<f64>)> = list["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["by"].as_str().unwrap_or("").to_owned(),
+                c["username"].as_str().unwrap().to_owned(),
+                c["action"].as_str().unwrap().to_owned(),
+                c["time_multiplier"].as_f64(),
+            )
+        })
+        .collect();
+    let t = |u: &str, a: &str, m: Option<f64>| ("tess".to_owned(), u.to_owned(), a.to_owned(), m);
+    assert_eq!(
+        history,
+        vec![
+            t("ann", "assigned", Some(1.0)),
+            t("bob", "assigned", Some(1.5)),
+            t("cat", "assigned", Some(1.0)),
+            t("ann", "changed", Some(1.25)),
+            t("cat", "unassigned", None),
+        ]
+    );
+    // She finishes; her result shows on the exam's candidates list.
+    sit_and_grade(&hq, exam, &ids, &ann).await;
+    let (_, list) = hq
+        .get(&format!("/api/exams/{exam}/candidates/"), &tess)
+        .await;
+    let ann_row = row(&list, "ann").unwrap();
+    assert_eq!(
+        (
+            ann_row["status"].as_str(),
+            ann_row["result_visible"].as_bool()
+        ),
+        (Some("graded"), Some(true)),
+        "{list}"
+    );
 }

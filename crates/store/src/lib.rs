@@ -9,6 +9,7 @@
 //! Everything an attempt does is appended to `attempt_events` (hash-chained) and
 //! projected into `attempts`/`attempt_answers` in the same transaction.
 
+mod assignments;
 mod attempts;
 mod bank;
 pub mod baseline;
@@ -22,6 +23,9 @@ mod room;
 mod sync;
 mod users;
 
+pub use assignments::{
+    AssignOutcome, AssignmentChangeRow, AssignmentWrite, ExamCandidateRow, UnassignOutcome,
+};
 pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
 pub use bank::{BankQuestionRow, NewBankQuestion};
 pub use error::StoreError;

@@ -135,6 +135,17 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Whether results held "after review" were released for the whole exam.
+    pub async fn released_for_exam(&self, exam_id: i64) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM result_releases WHERE exam_id = $1 AND user_id IS NULL",
+        )
+        .bind(exam_id)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(n > 0)
+    }
+
     /// Records a release: for the whole exam (`users` empty) or for each of
     /// `users`, in one transaction.
     pub async fn release_results(

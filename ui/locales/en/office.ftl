@@ -398,3 +398,60 @@ home-col-state = State
 home-col-counts = Candidates
 home-room-counts = { $expected } expected · { $running } running · { $submitted } submitted
 home-go-rooms = Go to rooms and sittings
+
+## One exam's candidates
+staff-candidates = Candidates
+cands-title = Candidates: { $title }
+cands-count = { $count ->
+    [one] One candidate assigned.
+   *[other] { $count } candidates assigned.
+}
+cands-number = Candidate number
+cands-extra-time = Time multiplier
+cands-text-size = Text size
+cands-display = Display
+cands-display-standard = standard
+cands-display-text = text { $percent } %
+cands-display-contrast = high contrast
+cands-display-guide = reading guide
+cands-not-started = not started
+cands-result-visible = visible to the candidate
+cands-result-held = held for review
+cands-edit = Change accommodations
+cands-unassign = Unassign
+cands-release = Release result
+cands-save = Save
+cands-cancel = Cancel
+cands-multiplier-invalid = The time multiplier is a number from 1 to 4, such as 1.25.
+cands-saved = Accommodations of { $name } saved.
+cands-unassigned = { $name } no longer sits this exam.
+cands-released-one = The result of { $name } is released: they can read it now.
+cands-released-all = { $count ->
+    [one] Results released for the whole exam: one more candidate can read theirs now, and results graded later are shown at once.
+   *[other] Results released for the whole exam: { $count } more candidates can read theirs now, and results graded later are shown at once.
+}
+cands-held-info = This exam holds results until they are reviewed: candidates see them once you release them, one by one or for everyone.
+cands-release-all = Release results for everyone
+cands-released-for-exam = Results are released for the whole exam: candidates read theirs as soon as they are graded.
+cands-none = Nobody is assigned to this exam yet.
+cands-add = Assign candidates
+cands-add-info = Each candidate gets the time multiplier and display on their account; change them above until the candidate starts.
+cands-search = Search by name, username or number
+cands-more = { $count } more: narrow the search.
+cands-assign = { $count ->
+    [one] Assign one candidate
+   *[other] Assign { $count } candidates
+}
+cands-assigned = { $count ->
+    [one] One candidate assigned.
+   *[other] { $count } candidates assigned.
+}
+cands-history = Changes to the assignments
+cands-history-when = When
+cands-history-by = By
+cands-history-what = Change
+cands-history-values = Time multiplier · display
+cands-history-assigned = assigned
+cands-history-changed = accommodations changed
+cands-history-unassigned = unassigned
+cands-history-system = (roster or command line)

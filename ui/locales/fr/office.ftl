@@ -423,3 +423,60 @@ home-col-state = État
 home-col-counts = Candidats
 home-room-counts = { $expected } attendus · { $running } en cours · { $submitted } remis
 home-go-rooms = Aller aux salles et sessions
+
+## Les candidats d'une épreuve
+staff-candidates = Candidats
+cands-title = Candidats : { $title }
+cands-count = { $count ->
+    [one] Un candidat inscrit.
+   *[other] { $count } candidats inscrits.
+}
+cands-number = Numéro de candidat
+cands-extra-time = Coefficient de temps
+cands-text-size = Taille du texte
+cands-display = Affichage
+cands-display-standard = standard
+cands-display-text = texte { $percent } %
+cands-display-contrast = contraste élevé
+cands-display-guide = guide de lecture
+cands-not-started = pas commencé
+cands-result-visible = visible par le candidat
+cands-result-held = retenu pour relecture
+cands-edit = Modifier les aménagements
+cands-unassign = Désinscrire
+cands-release = Publier le résultat
+cands-save = Enregistrer
+cands-cancel = Annuler
+cands-multiplier-invalid = Le coefficient de temps est un nombre de 1 à 4, par exemple 1,25.
+cands-saved = Aménagements de { $name } enregistrés.
+cands-unassigned = { $name } ne passe plus cette épreuve.
+cands-released-one = Le résultat de { $name } est publié : il peut le consulter dès maintenant.
+cands-released-all = { $count ->
+    [one] Résultats publiés pour toute l'épreuve : un candidat de plus peut consulter le sien, et les résultats corrigés plus tard s'afficheront aussitôt.
+   *[other] Résultats publiés pour toute l'épreuve : { $count } candidats de plus peuvent consulter le leur, et les résultats corrigés plus tard s'afficheront aussitôt.
+}
+cands-held-info = Cette épreuve retient les résultats jusqu'à leur relecture : les candidats les voient quand vous les publiez, un par un ou pour tous.
+cands-release-all = Publier les résultats pour tous
+cands-released-for-exam = Les résultats sont publiés pour toute l'épreuve : chaque candidat voit le sien dès qu'il est corrigé.
+cands-none = Personne n'est encore inscrit à cette épreuve.
+cands-add = Inscrire des candidats
+cands-add-info = Chaque candidat reçoit le coefficient de temps et l'affichage de son compte ; modifiez-les ci-dessus tant qu'il n'a pas commencé.
+cands-search = Chercher par nom, identifiant ou numéro
+cands-more = { $count } de plus : affinez la recherche.
+cands-assign = { $count ->
+    [one] Inscrire un candidat
+   *[other] Inscrire { $count } candidats
+}
+cands-assigned = { $count ->
+    [one] Un candidat inscrit.
+   *[other] { $count } candidats inscrits.
+}
+cands-history = Modifications des inscriptions
+cands-history-when = Quand
+cands-history-by = Par
+cands-history-what = Modification
+cands-history-values = Coefficient · affichage
+cands-history-assigned = inscrit
+cands-history-changed = aménagements modifiés
+cands-history-unassigned = désinscrit
+cands-history-system = (liste ou ligne de commande)

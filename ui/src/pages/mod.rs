@@ -2,6 +2,7 @@ pub mod analysis;
 pub mod bank;
 pub mod builder;
 pub mod candidate;
+pub mod candidates;
 pub mod exam;
 pub mod home;
 pub mod invigilator;

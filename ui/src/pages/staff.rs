@@ -63,7 +63,10 @@ pub fn staff(p: &Props) -> Html {
             <tr>
                 <td>{&e.title}</td>
                 <td class="num">{e.question_count}</td>
-                <td><button id={format!("stats-{id}")} onclick={Callback::from(move |_| nav.go(Screen::Analysis(id)))}>{t("staff-statistics")}</button></td>
+                <td class="actions">
+                    <button id={format!("stats-{id}")} onclick={{ let nav = nav.clone(); Callback::from(move |_| nav.go(Screen::Analysis(id))) }}>{t("staff-statistics")}</button>
+                    <button id={format!("candidates-{id}")} onclick={Callback::from(move |_| nav.go(Screen::ExamCandidates(id)))}>{t("staff-candidates")}</button>
+                </td>
             </tr>
         }
     });

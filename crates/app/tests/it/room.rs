@@ -839,9 +839,7 @@ async fn a_planned_display_accommodation_opens_the_exam_window_with_it() {
             reading_guide: true
         })
     );
-    // Chidi (id 4) has none until a teacher plans one.
-    let (chidi, v) = ctx.started().await;
-    assert_eq!(v.display_preset, None);
+    // Chidi (id 4) has none until a teacher plans one, before he starts.
     let high = DisplayPreset {
         text_step: 4,
         high_contrast: true,
@@ -851,6 +849,8 @@ async fn a_planned_display_accommodation_opens_the_exam_window_with_it() {
         .set_display_preset(&teacher, exam_id, 4, Some(high))
         .await
         .unwrap();
+    let (chidi, v) = ctx.started().await;
+    assert_eq!(v.display_preset, Some(high));
     let again = ctx
         .app
         .open_attempt(
@@ -862,6 +862,14 @@ async fn a_planned_display_accommodation_opens_the_exam_window_with_it() {
         .await
         .unwrap();
     assert_eq!(again.display_preset, Some(high));
+    // Once he has started, the assignment is fixed (he can still change his
+    // own display in the exam window).
+    let e = ctx
+        .app
+        .set_display_preset(&teacher, exam_id, 4, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Conflict(_)), "{e}");
     // Bad input changes nothing; only staff plan accommodations.
     let too_big = DisplayPreset {
         text_step: 9,

@@ -98,6 +98,7 @@ impl Hq {
         let url = format!("{}{path}", self.base);
         let mut req = match method {
             "GET" => self.http.get(url),
+            "PATCH" => self.http.patch(url),
             _ => self.http.post(url),
         };
         if let Some(t) = token {
