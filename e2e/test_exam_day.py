@@ -1057,7 +1057,7 @@ def test_a_teacher_imports_gift_builds_an_exam_with_a_draw_and_a_candidate_sits_
         assert "× 1.50" in row and "reading guide" in row, row
         where = f"FROM assignments a JOIN users u ON u.id = a.user_id WHERE a.exam_id = {exam_id} " \
                 "AND u.username = 'candidate2'"
-        m, preset = sql_one(d, f"SELECT time_multiplier {where}"), sql_one(d, f"SELECT display_preset {where}")
+        m, preset = sql_one(d, f"SELECT a.time_multiplier {where}"), sql_one(d, f"SELECT a.display_preset {where}")
         assert m == 1.5 and '"reading_guide":true' in preset, (m, preset)
         time.sleep(1)
         s.screenshot(os.path.join(OUT, "exam-candidates.png"))

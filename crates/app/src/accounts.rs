@@ -17,6 +17,12 @@ pub(crate) fn user_dto(u: &UserRow) -> UserDto {
         candidate_number: u.candidate_number.clone(),
         disabled: u.disabled,
         must_change_password: u.must_change_password,
+        time_multiplier: u.time_multiplier,
+        // A stored preset that no longer parses is shown as none.
+        display_preset: u
+            .display_preset
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok()),
     }
 }
 
@@ -410,7 +416,30 @@ impl App {
                     .into(),
             ));
         }
+        if let Some(m) = patch.time_multiplier {
+            crate::assignments::check_multiplier("time_multiplier", m)?;
+        }
+        if let Some(p) = &patch.display_preset {
+            p.validate()
+                .map_err(|e| AppError::invalid("display_preset", e))?;
+        }
+        let new_m = patch.time_multiplier.unwrap_or(user.time_multiplier);
+        let new_preset = match &patch.display_preset {
+            Some(p) if *p == examhall_domain::DisplayPreset::default() => None,
+            Some(p) => Some(serde_json::to_string(p).map_err(|e| AppError::Internal(e.into()))?),
+            None => user.display_preset.clone(),
+        };
+        let profile_changed = new_m != user.time_multiplier
+            || new_preset.as_deref() != user.display_preset.as_deref();
         let mut changes = Vec::new();
+        if profile_changed {
+            changes.push(format!(
+                "accommodations × {} {} -> × {new_m} {}",
+                user.time_multiplier,
+                user.display_preset.as_deref().unwrap_or("standard display"),
+                new_preset.as_deref().unwrap_or("standard display")
+            ));
+        }
         if let Some(n) = &name {
             if *n != user.display_name {
                 changes.push(format!("display name {:?} -> {n:?}", user.display_name));
@@ -440,6 +469,7 @@ impl App {
                 role: patch.role,
                 email: email.as_ref().map(|e| e.as_ref().map(Email::as_str)),
                 candidate_number: number.as_ref().map(Option::as_deref),
+                profile: profile_changed.then_some((new_m, new_preset.as_deref())),
             };
             self.store()
                 .edit_user(user_id, &edit, actor.user_id, &changes.join("; "), now)

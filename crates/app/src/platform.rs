@@ -319,6 +319,8 @@ impl App {
                     email: patch.email,
                     candidate_number: patch.candidate_number,
                     disabled: patch.disabled,
+                    time_multiplier: patch.time_multiplier,
+                    display_preset: None,
                 },
             },
         )

@@ -71,6 +71,15 @@ pub struct UserDto {
     /// The account holds a one-time password it must change at its next sign-in.
     #[serde(default)]
     pub must_change_password: bool,
+    /// The accommodation profile assignments start from (candidates).
+    #[serde(default = "one")]
+    pub time_multiplier: f64,
+    #[serde(default)]
+    pub display_preset: Option<DisplayPreset>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// Which accounts an administrator lists: a search over username, name,
@@ -101,6 +110,12 @@ pub struct UserPatch {
     /// Disable (true) or enable (false) the account.
     #[serde(default)]
     pub disabled: Option<bool>,
+    /// The accommodation profile (1.0 to 4.0), applied to new assignments.
+    #[serde(default)]
+    pub time_multiplier: Option<f64>,
+    /// The display preset of the profile; one with every setting off clears it.
+    #[serde(default)]
+    pub display_preset: Option<DisplayPreset>,
 }
 
 /// An administrator's change to one account.

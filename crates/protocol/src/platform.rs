@@ -91,6 +91,10 @@ pub struct ApiUserPatch {
     pub candidate_number: Option<String>,
     #[serde(default)]
     pub disabled: Option<bool>,
+    /// The candidate's accommodation profile: a time multiplier from 1.0 to
+    /// 4.0, applied to exams assigned from now on.
+    #[serde(default)]
+    pub time_multiplier: Option<f64>,
 }
 
 /// The one-time password a reset made: shown once, changed at the next sign-in.

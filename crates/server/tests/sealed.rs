@@ -646,8 +646,29 @@ async fn assignments_carry_the_profile_change_until_the_start_and_are_recorded(
     let (exam, ids) = own_exam(&hq, &tess, "Assigned", json!({})).await;
     let (_, ann) = student(&hq, "ann").await;
     let (_, _bob) = student(&hq, "bob").await;
-    let (_, _cat) = student(&hq, "cat").await;
-    // Bob's account carries 50 % extra time (from the office's roster).
+    let (cat_id, _cat) = student(&hq, "cat").await;
+    // Cat's account gets double time from the administrator (out of range is
+    // refused by field); Bob's 50 % extra comes with the office's roster.
+    let profile = |body: Value| {
+        let hq = &hq;
+        async move {
+            hq.call(
+                "PATCH",
+                &format!("/api/users/{cat_id}/"),
+                Some(&hq.admin),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let (s, v) = profile(json!({"time_multiplier": 5.0})).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("time_multiplier")),
+        "{v}"
+    );
+    let (s, v) = profile(json!({"time_multiplier": 2.0})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let (s, v) = hq
         .post(
             "/api/users/import/",
@@ -816,7 +837,7 @@ async fn assignments_carry_the_profile_change_until_the_start_and_are_recorded(
         vec![
             t("ann", "assigned", Some(1.0)),
             t("bob", "assigned", Some(1.5)),
-            t("cat", "assigned", Some(1.0)),
+            t("cat", "assigned", Some(2.0)),
             t("ann", "changed", Some(1.25)),
             t("cat", "unassigned", None),
         ]

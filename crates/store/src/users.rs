@@ -20,6 +20,10 @@ pub struct UserRow {
     /// Moves on every change that must end existing sessions and tokens.
     pub credential_version: i64,
     pub candidate_number: Option<String>,
+    /// The accommodation profile new assignments start from: time multiplier
+    /// and display preset (JSON).
+    pub time_multiplier: f64,
+    pub display_preset: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +50,8 @@ struct RawUser {
     must_change_password: bool,
     credential_version: i64,
     candidate_number: Option<String>,
+    time_multiplier: f64,
+    display_preset: Option<String>,
 }
 
 impl TryFrom<RawUser> for UserRow {
@@ -64,6 +70,8 @@ impl TryFrom<RawUser> for UserRow {
             must_change_password: r.must_change_password,
             credential_version: r.credential_version,
             candidate_number: r.candidate_number,
+            time_multiplier: r.time_multiplier,
+            display_preset: r.display_preset,
         })
     }
 }
@@ -73,7 +81,8 @@ macro_rules! select_users {
     ($rest:literal) => {
         concat!(
             "SELECT id, username, display_name, role, password_hash, approved, email, disabled, \
-             must_change_password, credential_version, candidate_number FROM users ",
+             must_change_password, credential_version, candidate_number, time_multiplier, \
+             display_preset FROM users ",
             $rest
         )
     };
@@ -346,6 +355,8 @@ pub struct UserEdit<'a> {
     /// Some(None) clears it.
     pub email: Option<Option<&'a str>>,
     pub candidate_number: Option<Option<&'a str>>,
+    /// The accommodation profile: time multiplier and display preset JSON.
+    pub profile: Option<(f64, Option<&'a str>)>,
 }
 
 impl Store {
@@ -420,6 +431,14 @@ impl Store {
                 .map_err(|e| {
                     conflict_on_unique(e, &format!("candidate number {:?}", number.unwrap_or("")))
                 })?;
+        }
+        if let Some((m, preset)) = edit.profile {
+            sqlx::query("UPDATE users SET time_multiplier = $1, display_preset = $2 WHERE id = $3")
+                .bind(m)
+                .bind(preset)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         record_change(&mut tx, id, Some(by), "edited", detail, now).await?;
         tx.commit().await?;

@@ -455,3 +455,6 @@ cands-history-assigned = assigned
 cands-history-changed = accommodations changed
 cands-history-unassigned = unassigned
 cands-history-system = (roster or command line)
+
+users-accommodations = Accommodations
+users-accommodations-info = Applied to every exam this candidate is assigned to from now on; an assignment can still be changed on the exam's candidates until the candidate starts.

@@ -3,8 +3,8 @@ use crate::ipc;
 use crate::pages::bind;
 use crate::Nav;
 use examhall_protocol::{
-    AccountChangeDto, EditUser, ImportMode, ImportUsers, NewUser, OneTimePassword, Role, UserDto,
-    UserImportReport, UserPatch, UserQuery,
+    AccountChangeDto, DisplayPreset, EditUser, ImportMode, ImportUsers, NewUser, OneTimePassword,
+    Role, UserDto, UserImportReport, UserPatch, UserQuery,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -465,6 +465,30 @@ fn edit_account(p: &EditProps) -> Html {
     let number = use_state(|| p.user.candidate_number.clone().unwrap_or_default());
     let email = use_state(|| p.user.email.clone().unwrap_or_default());
     let role = use_state(|| p.user.role);
+    let multiplier = use_state(|| format!("{}", p.user.time_multiplier));
+    let preset = use_state(|| p.user.display_preset.unwrap_or_default());
+    let on_text_step = {
+        let preset = preset.clone();
+        Callback::from(move |e: Event| {
+            let step = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .unwrap_or(0);
+            preset.set(DisplayPreset {
+                text_step: step,
+                ..*preset
+            });
+        })
+    };
+    let toggle = |which: fn(&mut DisplayPreset) -> &mut bool| {
+        let preset = preset.clone();
+        Callback::from(move |e: Event| {
+            let mut p = *preset;
+            *which(&mut p) = e.target_unchecked_into::<HtmlInputElement>().checked();
+            preset.set(p);
+        })
+    };
     let on_role = {
         let role = role.clone();
         Callback::from(move |e: Event| {
@@ -483,14 +507,31 @@ fn edit_account(p: &EditProps) -> Html {
             p.on_done.clone(),
             p.user.id,
         );
+        let (multiplier, preset) = (multiplier.clone(), preset.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            // The accommodation profile is a candidate's; a decimal comma is read too.
+            let candidate = *role == Role::Candidate;
+            let m = match multiplier.trim().replace(',', ".").parse::<f64>() {
+                Ok(m) => m,
+                Err(_) if !candidate => 1.0,
+                Err(_) => {
+                    on_done.emit(Some(Err(examhall_protocol::ErrorDto {
+                        code: examhall_protocol::ErrorCode::Invalid,
+                        message: t("cands-multiplier-invalid"),
+                        field: Some("time_multiplier".into()),
+                    })));
+                    return;
+                }
+            };
             let patch = UserPatch {
                 display_name: Some((*display).clone()),
                 role: Some(*role),
                 email: Some((*email).clone()),
                 candidate_number: Some((*number).clone()),
                 disabled: None,
+                time_multiplier: candidate.then_some(m),
+                display_preset: candidate.then_some(*preset),
             };
             let (nav, on_done) = (nav.clone(), on_done.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -527,6 +568,25 @@ fn edit_account(p: &EditProps) -> Html {
                 <input id="edit-number" value={(*number).clone()} oninput={bind(&number)} />
                 <label for="edit-email">{t("users-email")}</label>
                 <input id="edit-email" type="email" value={(*email).clone()} oninput={bind(&email)} />
+                if *role == Role::Candidate {
+                    <fieldset id="edit-accommodations">
+                        <legend>{t("users-accommodations")}</legend>
+                        <p class="muted">{t("users-accommodations-info")}</p>
+                        <label for="edit-multiplier">{t("cands-extra-time")}</label>
+                        <input id="edit-multiplier" type="number" min="1" max="4" step="0.05"
+                            value={(*multiplier).clone()} oninput={bind(&multiplier)} />
+                        <label for="edit-text-step">{t("cands-text-size")}</label>
+                        <select id="edit-text-step" onchange={on_text_step}>
+                            { for (0..=DisplayPreset::MAX_TEXT_STEP).map(|s| html! {
+                                <option value={s.to_string()} selected={s == preset.text_step}>{format!("{} %", 100 + 25 * u32::from(s))}</option>
+                            }) }
+                        </select>
+                        <label class="inline"><input id="edit-contrast" type="checkbox" checked={preset.high_contrast}
+                            onchange={toggle(|p| &mut p.high_contrast)} />{t("cands-display-contrast")}</label>
+                        <label class="inline"><input id="edit-guide" type="checkbox" checked={preset.reading_guide}
+                            onchange={toggle(|p| &mut p.reading_guide)} />{t("cands-display-guide")}</label>
+                    </fieldset>
+                }
                 <button class="primary" type="submit" id="edit-save">{t("users-save")}</button>
                 <button type="button" id="edit-cancel" onclick={cancel}>{t("users-cancel")}</button>
             </form>
