@@ -376,11 +376,20 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         s.click("#edit-cand01")
         s.wait("#edit-history", pred=lambda t: "created" in t)
         s.type("#edit-number", "N-0001", clear=True)
+        # Her accommodation profile: 50 % more time and the reading guide, for
+        # every exam she is assigned to from now on.
+        s.type("#edit-multiplier", "1,5", clear=True)
+        s.click("#edit-guide")
+        s.js("document.querySelector('#edit-user').scrollIntoView()")
+        time.sleep(1)
+        s.screenshot(os.path.join(OUT, "accounts-edit-accommodations.png"))
         s.click("#edit-save")
         s.wait("#users-notice", pred=lambda t: "cand01" in t)
         s.wait("#user-cand01", pred=lambda t: "N-0001" in t)
         s.click("#edit-cand01")
-        s.wait("#edit-history", pred=lambda t: "edited" in t and "N-0001" in t)
+        s.wait("#edit-history", pred=lambda t: "edited" in t and "N-0001" in t and "accommodations" in t)
+        assert s.prop("#edit-multiplier", "value") == "1.5", s.prop("#edit-multiplier", "value")
+        assert s.prop("#edit-guide", "checked") is True
         s.click("#edit-cancel")
         s.click("#reset-cand01")
         s.wait("#users-confirm-text", pred=lambda t: "cand01" in t)
@@ -405,8 +414,9 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         try:
             row = con.execute("SELECT disabled, candidate_number FROM users WHERE username = 'ivan'").fetchone()
             assert row == (1, None), row
-            row = con.execute("SELECT must_change_password, candidate_number FROM users WHERE username = 'cand01'").fetchone()
-            assert row == (1, "N-0001"), row
+            row = con.execute("SELECT must_change_password, candidate_number, time_multiplier, display_preset "
+                              "FROM users WHERE username = 'cand01'").fetchone()
+            assert row[:3] == (1, "N-0001", 1.5) and '"reading_guide":true' in row[3], row
         finally:
             con.close()
         logout(s)

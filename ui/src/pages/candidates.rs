@@ -198,7 +198,7 @@ pub fn exam_candidates_page(p: &Props) -> Html {
             html! {
                 <td colspan="2" class="edit-accommodations">
                     <label>{t("cands-extra-time")}
-                        <input type="number" id={format!("mult-{u}")} min="1" max="4" step="0.05"
+                        <input type="text" inputmode="decimal" size="5" id={format!("mult-{u}")}
                             value={ed.multiplier.clone()} oninput={set_mult} />
                     </label>
                     <label>{t("cands-text-size")}

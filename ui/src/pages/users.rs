@@ -573,7 +573,7 @@ fn edit_account(p: &EditProps) -> Html {
                         <legend>{t("users-accommodations")}</legend>
                         <p class="muted">{t("users-accommodations-info")}</p>
                         <label for="edit-multiplier">{t("cands-extra-time")}</label>
-                        <input id="edit-multiplier" type="number" min="1" max="4" step="0.05"
+                        <input id="edit-multiplier" type="text" inputmode="decimal" size="5"
                             value={(*multiplier).clone()} oninput={bind(&multiplier)} />
                         <label for="edit-text-step">{t("cands-text-size")}</label>
                         <select id="edit-text-step" onchange={on_text_step}>
