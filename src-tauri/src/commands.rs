@@ -70,12 +70,23 @@ pub async fn print_seat_tokens(
 #[tauri::command]
 pub async fn import_users(
     app: State<'_, App>,
+    window: tauri::Window,
     token: String,
     args: examhall_app::protocol::ImportUsers,
 ) -> Res<examhall_app::protocol::UserImportReport> {
-    app.import_users(&token, args, |_, _| {})
-        .await
-        .map_err(|e| e.to_dto())
+    use tauri::Emitter as _;
+    // The window draws a progress bar: about a hundred steps, and the last.
+    app.import_users(&token, args, move |done, total| {
+        if done == total || done % (total / 100).max(1) == 0 {
+            let p = ImportProgressDto {
+                done: done as u64,
+                total: total as u64,
+            };
+            let _ = window.emit_to(window.label(), IMPORT_PROGRESS_EVENT, p);
+        }
+    })
+    .await
+    .map_err(|e| e.to_dto())
 }
 
 #[tauri::command]

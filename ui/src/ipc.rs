@@ -50,8 +50,31 @@ impl Drop for Listener {
 
 /// Calls `f` whenever the shell emits `event` to this window.
 pub fn listen(event: &str, f: impl Fn() + 'static) -> Listener {
+    listen_with(event, Closure::new(move |_: JsValue| f()))
+}
+
+/// Calls `f` with the payload whenever the shell emits `event` to this window
+/// (a payload that does not decode is dropped).
+pub fn listen_payload<T: DeserializeOwned + 'static>(
+    event: &str,
+    f: impl Fn(T) + 'static,
+) -> Listener {
+    listen_with(
+        event,
+        Closure::new(move |ev: JsValue| {
+            let payload = js_sys::Reflect::get(&ev, &JsValue::from_str("payload"))
+                .ok()
+                .and_then(|p| serde_wasm_bindgen::from_value::<T>(p).ok());
+            if let Some(p) = payload {
+                f(p)
+            }
+        }),
+    )
+}
+
+fn listen_with(event: &str, handler: Closure<dyn FnMut(JsValue)>) -> Listener {
     let state = std::rc::Rc::new(std::cell::RefCell::new(ListenState {
-        handler: Some(Closure::new(move |_: JsValue| f())),
+        handler: Some(handler),
         ..ListenState::default()
     }));
     let (st, event) = (state.clone(), event.to_owned());

@@ -1312,3 +1312,122 @@ pub async fn import(dir: &Path, questions: usize, reps: usize) -> anyhow::Result
         import_to_baseline_ratio: i / b,
     })
 }
+
+/// What `examhall bench-roster` measures.
+#[derive(Debug, Serialize)]
+pub struct RosterBench {
+    pub candidates: usize,
+    pub csv_bytes: usize,
+    /// The dry run: parsing, checking every row against the accounts, no writes.
+    pub dry_run_ms: f64,
+    /// The real import: the same, an argon2id hash per one-time password, and
+    /// one transaction.
+    pub import_ms: f64,
+    /// The floor for the real import: the same number of argon2id hashes at the
+    /// current parameters, on as many threads as the import may use.
+    pub baseline_hashes_ms: f64,
+    pub import_to_baseline_ratio: f64,
+    /// Progress reports the import made (the UI's and the CLI's bar).
+    pub progress_reports: usize,
+    /// Peak resident memory of the whole process (VmHWM), in MiB.
+    pub peak_rss_mib: Option<f64>,
+}
+
+/// A roster of `n` candidates as a school office writes it (semicolons, a
+/// decimal comma for extra time every tenth line).
+pub fn roster_csv(n: usize) -> String {
+    let mut csv = String::from("username;display_name;candidate_number;time_multiplier\n");
+    for i in 0..n {
+        let extra = if i % 10 == 3 { "1,25" } else { "" };
+        csv.push_str(&format!("c{i:05};Candidate {i};N-{i:05};{extra}\n"));
+    }
+    csv
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Times importing a roster of `candidates` into a fresh SQLite file in `dir`:
+/// the dry run, then the real import, against hashing as many passwords alone.
+pub async fn roster(dir: &Path, candidates: usize) -> anyhow::Result<RosterBench> {
+    use examhall_protocol::{ImportMode, ImportUsers};
+    anyhow::ensure!(candidates >= 1, "--candidates >= 1");
+    std::fs::create_dir_all(dir)?;
+    let db = dir.join("roster.sqlite");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    let csv = roster_csv(candidates);
+    let app = App::open(&db, Arc::new(SystemClock)).await?;
+    let (admin, _) = seed_hq(&app, 0).await?;
+    let req = |dry_run| ImportUsers {
+        csv: csv.clone(),
+        dry_run,
+        mode: ImportMode::AllOrNothing,
+    };
+    let t0 = Instant::now();
+    let dry = app.import_users(&admin, req(true), |_, _| {}).await?;
+    let dry_run_ms = t0.elapsed().as_secs_f64() * 1e3;
+    anyhow::ensure!(
+        dry.created.len() == candidates && dry.errors.is_empty() && !dry.applied,
+        "the dry run: {} to create, {:?}",
+        dry.created.len(),
+        dry.errors.first()
+    );
+    let reports = std::sync::atomic::AtomicUsize::new(0);
+    let t0 = Instant::now();
+    let done = app
+        .import_users(&admin, req(false), |_, _| {
+            reports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .await?;
+    let import_ms = t0.elapsed().as_secs_f64() * 1e3;
+    anyhow::ensure!(
+        done.applied && done.created.len() == candidates,
+        "not applied"
+    );
+    let stored = app.store().user_count().await? as usize;
+    anyhow::ensure!(stored == candidates + 1, "{stored} accounts stored");
+    app.shutdown().await;
+
+    // The floor: the same number of hashes on as many threads as the import
+    // hashes at once.
+    let threads = crate::auth::ARGON2_AT_ONCE;
+    let t0 = Instant::now();
+    let per = candidates.div_ceil(threads);
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let n = per.min(candidates.saturating_sub(t * per));
+            std::thread::spawn(move || -> anyhow::Result<()> {
+                for i in 0..n {
+                    crate::auth::hash_password(&format!("baseline-{t}-{i}"))?;
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join()
+            .map_err(|_| anyhow::anyhow!("a hashing thread panicked"))??;
+    }
+    let baseline_hashes_ms = t0.elapsed().as_secs_f64() * 1e3;
+    Ok(RosterBench {
+        candidates,
+        csv_bytes: csv.len(),
+        dry_run_ms,
+        import_ms,
+        baseline_hashes_ms,
+        import_to_baseline_ratio: import_ms / baseline_hashes_ms,
+        progress_reports: reports.into_inner(),
+        peak_rss_mib: peak_rss_mib(),
+    })
+}

@@ -11,6 +11,7 @@ use examhall_protocol::{
 };
 use examhall_store::{RosterWrite, UserRow};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How an existing account differs from its row ("field old -> new"), in a fixed order.
 fn differences(
@@ -170,26 +171,49 @@ impl App {
         }
         // New accounts: a one-time password each, hashed off the async threads.
         let total = writes.iter().filter(|w| w.id.is_none()).count();
-        let mut passwords = Vec::with_capacity(total);
-        let mut hashing = tokio::task::JoinSet::new();
-        for (i, w) in writes.iter().filter(|w| w.id.is_none()).enumerate() {
-            let password = one_time_password();
-            let (app, p) = (self.clone(), password.clone());
-            hashing.spawn(async move { (i, app.hash_password(&p).await) });
-            passwords.push((
-                w.username.clone(),
-                w.display_name.clone(),
-                w.candidate_number.clone(),
-                password,
-            ));
+        let passwords: Vec<_> = writes
+            .iter()
+            .filter(|w| w.id.is_none())
+            .map(|w| {
+                (
+                    w.username.clone(),
+                    w.display_name.clone(),
+                    w.candidate_number.clone(),
+                    one_time_password(),
+                )
+            })
+            .collect();
+        // As many workers as hashes may run at once, each taking the next
+        // password and queueing for a hashing permit per password: someone
+        // signing in meanwhile waits behind a hash or two, not the whole import.
+        let plain: Arc<Vec<String>> = Arc::new(passwords.iter().map(|p| p.3.clone()).collect());
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..crate::auth::ARGON2_AT_ONCE.min(total) {
+            let (app, plain, next, tx) = (self.clone(), plain.clone(), next.clone(), tx.clone());
+            workers.spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(p) = plain.get(i) else { break };
+                    let h = app.hash_password(p).await;
+                    let failed = h.is_err();
+                    if tx.send((i, h)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
         }
+        drop(tx);
         let mut hashes = vec![String::new(); total];
         let mut done = 0;
-        while let Some(joined) = hashing.join_next().await {
-            let (i, h) = joined.map_err(|e| AppError::Internal(e.into()))?;
+        while let Some((i, h)) = rx.recv().await {
             hashes[i] = h?;
             done += 1;
             progress(done, total);
+        }
+        while let Some(joined) = workers.join_next().await {
+            joined.map_err(|e| AppError::Internal(e.into()))?;
         }
         let mut hashes = hashes.into_iter();
         for w in writes.iter_mut().filter(|w| w.id.is_none()) {

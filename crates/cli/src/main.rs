@@ -178,6 +178,15 @@ enum Command {
         #[arg(long, default_value = "target/bench-import")]
         dir: PathBuf,
     },
+    /// Time importing a generated roster of N candidates into a fresh SQLite
+    /// file: the dry run, then the real import (argon2id one-time passwords),
+    /// against hashing as many passwords alone; prints JSON.
+    BenchRoster {
+        #[arg(long, default_value_t = 10_000)]
+        candidates: usize,
+        #[arg(long, default_value = "target/bench-roster")]
+        dir: PathBuf,
+    },
     /// Measure answer-save latency and grading throughput against raw baselines on this disk.
     Bench {
         /// Scratch directory on the disk under test (deleted and recreated files only).
@@ -843,6 +852,10 @@ async fn main() -> anyhow::Result<()> {
             dir,
         } => {
             let report = examhall_app::bench::import(&dir, questions, reps).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::BenchRoster { candidates, dir } => {
+            let report = examhall_app::bench::roster(&dir, candidates).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::BenchRoom {

@@ -1223,6 +1223,17 @@ pub struct ImportUsers {
     pub mode: ImportMode,
 }
 
+/// How far an import has got hashing the new accounts' one-time passwords
+/// (the slow part: argon2id for each), sent to the window as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgressDto {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// The event an import's progress is sent to the window under.
+pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
+
 /// One row of an import that creates or updates an account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportedUserDto {

@@ -458,3 +458,4 @@ cands-history-system = (roster or command line)
 
 users-accommodations = Accommodations
 users-accommodations-info = Applied to every exam this candidate is assigned to from now on; an assignment can still be changed on the exam's candidates until the candidate starts.
+roster-progress = Making the one-time passwords: { $done } of { $total }

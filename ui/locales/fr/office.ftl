@@ -483,3 +483,4 @@ cands-history-system = (liste ou ligne de commande)
 
 users-accommodations = Aménagements
 users-accommodations-info = Appliqués à chaque épreuve à laquelle ce candidat sera inscrit désormais ; une inscription peut encore être modifiée dans les candidats de l'épreuve tant qu'il n'a pas commencé.
+roster-progress = Création des mots de passe à usage unique : { $done } sur { $total }

@@ -3,8 +3,8 @@ use crate::ipc;
 use crate::pages::bind;
 use crate::Nav;
 use examhall_protocol::{
-    AccountChangeDto, DisplayPreset, EditUser, ImportMode, ImportUsers, NewUser, OneTimePassword,
-    Role, UserDto, UserImportReport, UserPatch, UserQuery,
+    AccountChangeDto, DisplayPreset, EditUser, ImportMode, ImportProgressDto, ImportUsers, NewUser,
+    OneTimePassword, Role, UserDto, UserImportReport, UserPatch, UserQuery, IMPORT_PROGRESS_EVENT,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -620,6 +620,18 @@ fn roster_import(p: &ImportProps) -> Html {
     let state = use_state(|| RosterState::Idle);
     let error = use_state(|| None::<String>);
     let slips = use_state(|| None::<String>);
+    // The shell reports how far hashing the one-time passwords has got.
+    let progress = use_state(|| None::<ImportProgressDto>);
+    {
+        let progress = progress.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                ipc::listen_payload(IMPORT_PROGRESS_EVENT, move |p: ImportProgressDto| {
+                    progress.set(Some(p))
+                });
+            move || drop(listener)
+        });
+    }
     let on_file = {
         let (file, state, error) = (file.clone(), state.clone(), error.clone());
         Callback::from(move |e: Event| {
@@ -642,6 +654,7 @@ fn roster_import(p: &ImportProps) -> Html {
         })
     };
     let run = |dry_run: bool| {
+        let progress = progress.clone();
         let (file, valid_only, state, error, nav, done, slips) = (
             file.clone(),
             valid_only.clone(),
@@ -666,6 +679,7 @@ fn roster_import(p: &ImportProps) -> Html {
                 },
             };
             state.set(RosterState::Busy);
+            progress.set(None);
             slips.set(None);
             let (state, error, nav, done) =
                 (state.clone(), error.clone(), nav.clone(), done.clone());
@@ -768,7 +782,15 @@ fn roster_import(p: &ImportProps) -> Html {
                 </div>
             }
         }
-        RosterState::Busy => html! { <p class="muted" id="roster-busy">{t("roster-busy")}</p> },
+        RosterState::Busy => match *progress {
+            Some(ImportProgressDto { done, total }) if total > 0 => html! {
+                <div id="roster-busy" role="status">
+                    <progress id="roster-progress" max={total.to_string()} value={done.to_string()} />
+                    <p class="muted" id="roster-progress-text">{ta("roster-progress", &[("done", done.into()), ("total", total.into())])}</p>
+                </div>
+            },
+            _ => html! { <p class="muted" id="roster-busy" role="status">{t("roster-busy")}</p> },
+        },
         RosterState::Idle => Html::default(),
     };
     let toggle = {

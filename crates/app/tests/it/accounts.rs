@@ -715,3 +715,44 @@ async fn an_import_refuses_numbers_taken_by_others_and_non_administrators() {
         (1, Some("password"))
     );
 }
+
+/// Importing a large roster hashes a one-time password per new account, which
+/// takes minutes for thousands: people signing in meanwhile wait for a hash or
+/// two, not for the whole import.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_import_does_not_hold_up_sign_ins() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    use std::sync::Arc;
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let csv = roster_csv(60, None);
+    let (hashed, finished) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let run = {
+        let (app, hashed, finished) = (ctx.app.clone(), hashed.clone(), finished.clone());
+        tokio::spawn(async move {
+            let req = import(&csv, false, examhall_protocol::ImportMode::AllOrNothing);
+            let r = app
+                .import_users(&admin, req, move |d, _| hashed.store(d, SeqCst))
+                .await;
+            finished.store(true, SeqCst);
+            r
+        })
+    };
+    while hashed.load(SeqCst) == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    ctx.app
+        .login(login("teacher", "demo-teacher-pass"))
+        .await
+        .unwrap();
+    let at_sign_in = hashed.load(SeqCst);
+    assert!(
+        !finished.load(SeqCst) && at_sign_in < 10,
+        "the sign-in waited for {at_sign_in} of 60 hashes"
+    );
+    let report = run.await.unwrap().unwrap();
+    assert!(report.applied && report.passwords.len() == 60);
+}
