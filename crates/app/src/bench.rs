@@ -1329,7 +1329,8 @@ pub struct RosterBench {
     pub import_to_baseline_ratio: f64,
     /// Progress reports the import made (the UI's and the CLI's bar).
     pub progress_reports: usize,
-    /// Peak resident memory of the whole process (VmHWM), in MiB.
+    /// Peak resident memory of the process (VmHWM) up to the end of the import
+    /// (before the baseline runs), in MiB.
     pub peak_rss_mib: Option<f64>,
 }
 
@@ -1398,6 +1399,7 @@ pub async fn roster(dir: &Path, candidates: usize) -> anyhow::Result<RosterBench
     let stored = app.store().user_count().await? as usize;
     anyhow::ensure!(stored == candidates + 1, "{stored} accounts stored");
     app.shutdown().await;
+    let peak_rss_mib = peak_rss_mib();
 
     // The floor: the same number of hashes on as many threads as the import
     // hashes at once.
@@ -1428,6 +1430,6 @@ pub async fn roster(dir: &Path, candidates: usize) -> anyhow::Result<RosterBench
         baseline_hashes_ms,
         import_to_baseline_ratio: import_ms / baseline_hashes_ms,
         progress_reports: reports.into_inner(),
-        peak_rss_mib: peak_rss_mib(),
+        peak_rss_mib,
     })
 }
