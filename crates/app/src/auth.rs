@@ -3,7 +3,7 @@
 use crate::error::{AppError, AppResult};
 use anyhow::Context as _;
 use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordVerifier;
 use argon2::{Algorithm, Argon2, Params, Version};
 use examhall_domain::{Role, Timestamp};
 use rand::RngCore;
@@ -236,6 +236,7 @@ pub(crate) fn random_hex(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordHasher as _;
 
     #[test]
     fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
