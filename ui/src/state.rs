@@ -474,6 +474,8 @@ mod tests {
                 candidate_number: None,
                 disabled: false,
                 must_change_password: false,
+                time_multiplier: 1.0,
+                display_preset: None,
             },
             must_change_password: false,
         };
@@ -497,6 +499,8 @@ mod tests {
             candidate_number: None,
             disabled: false,
             must_change_password: true,
+            time_multiplier: 1.0,
+            display_preset: None,
         };
         let forced = SessionDto {
             token: "t1".into(),

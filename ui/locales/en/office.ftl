@@ -454,7 +454,7 @@ cands-history-values = Time multiplier · display
 cands-history-assigned = assigned
 cands-history-changed = accommodations changed
 cands-history-unassigned = unassigned
-cands-history-system = (roster or command line)
+cands-history-system = (automatic: a roster, the command line or an open exam)
 
 users-accommodations = Accommodations
 users-accommodations-info = Applied to every exam this candidate is assigned to from now on; an assignment can still be changed on the exam's candidates until the candidate starts.

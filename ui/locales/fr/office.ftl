@@ -479,7 +479,7 @@ cands-history-values = Coefficient · affichage
 cands-history-assigned = inscrit
 cands-history-changed = aménagements modifiés
 cands-history-unassigned = désinscrit
-cands-history-system = (liste ou ligne de commande)
+cands-history-system = (automatique : une liste, la ligne de commande ou une épreuve ouverte)
 
 users-accommodations = Aménagements
 users-accommodations-info = Appliqués à chaque épreuve à laquelle ce candidat sera inscrit désormais ; une inscription peut encore être modifiée dans les candidats de l'épreuve tant qu'il n'a pas commencé.
