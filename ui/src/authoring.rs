@@ -295,7 +295,8 @@ impl EditForm {
         if !valid_question_id(qid) {
             return Err(EditProblem::QuestionId(self.question_id.clone()));
         }
-        let marks = number(&self.marks).ok_or_else(|| EditProblem::Marks(self.marks.clone()))?;
+        let marks =
+            parse_decimal(&self.marks).ok_or_else(|| EditProblem::Marks(self.marks.clone()))?;
         let kind: serde_json::Value =
             serde_json::from_str(&self.kind).map_err(|e| EditProblem::Kind(e.to_string()))?;
         let question = serde_json::from_value(serde_json::json!({
@@ -406,7 +407,8 @@ pub enum FormProblem {
 /// The lowest and highest time multiplier the backend accepts.
 pub const MULTIPLIER_RANGE: (f64, f64) = (1.0, 4.0);
 
-fn number(text: &str) -> Option<f64> {
+/// A number as the user typed it: a decimal comma (`1,25`) reads as a point.
+pub fn parse_decimal(text: &str) -> Option<f64> {
     text.trim()
         .replace(',', ".")
         .parse::<f64>()
@@ -423,7 +425,7 @@ impl BuilderForm {
             .parse::<u32>()
             .map_err(|_| FormProblem::Duration(self.duration.clone()))?;
         let pass_mark_pct =
-            number(&self.pass).ok_or_else(|| FormProblem::PassMark(self.pass.clone()))?;
+            parse_decimal(&self.pass).ok_or_else(|| FormProblem::PassMark(self.pass.clone()))?;
         let mut sections = Vec::with_capacity(self.sections.len());
         for (s, sf) in self.sections.iter().enumerate() {
             let mut items = Vec::with_capacity(sf.items.len());
@@ -512,7 +514,7 @@ pub fn time_multipliers(
         let Some(text) = typed.get(id) else {
             continue;
         };
-        let x = number(text)
+        let x = parse_decimal(text)
             .filter(|x| (low..=high).contains(x))
             .ok_or_else(|| FormProblem::Multiplier(*id, text.clone()))?;
         if x != 1.0 {

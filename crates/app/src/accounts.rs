@@ -18,11 +18,7 @@ pub(crate) fn user_dto(u: &UserRow) -> UserDto {
         disabled: u.disabled,
         must_change_password: u.must_change_password,
         time_multiplier: u.time_multiplier,
-        // A stored preset that no longer parses is shown as none.
-        display_preset: u
-            .display_preset
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok()),
+        display_preset: crate::assignments::parse_preset(u.display_preset.as_deref()),
     }
 }
 
@@ -425,8 +421,7 @@ impl App {
         }
         let new_m = patch.time_multiplier.unwrap_or(user.time_multiplier);
         let new_preset = match &patch.display_preset {
-            Some(p) if *p == examhall_domain::DisplayPreset::default() => None,
-            Some(p) => Some(serde_json::to_string(p).map_err(|e| AppError::Internal(e.into()))?),
+            Some(p) => crate::assignments::preset_json(Some(p))?,
             None => user.display_preset.clone(),
         };
         let profile_changed = new_m != user.time_multiplier

@@ -23,13 +23,15 @@ pub(crate) fn check_multiplier(field: &str, m: f64) -> AppResult<()> {
     }
 }
 
-fn preset_json(p: Option<&DisplayPreset>) -> AppResult<Option<String>> {
-    p.map(serde_json::to_string)
+/// A display preset as stored; one with every setting off is stored as none.
+pub(crate) fn preset_json(p: Option<&DisplayPreset>) -> AppResult<Option<String>> {
+    p.filter(|p| **p != DisplayPreset::default())
+        .map(serde_json::to_string)
         .transpose()
         .map_err(|e| AppError::Internal(e.into()))
 }
 
-fn parse_preset(json: Option<&str>) -> Option<DisplayPreset> {
+pub(crate) fn parse_preset(json: Option<&str>) -> Option<DisplayPreset> {
     // A stored preset that no longer parses is shown as none, never an error.
     json.and_then(|j| serde_json::from_str(j).ok())
 }
@@ -161,10 +163,7 @@ impl App {
         }
         let (mut assigned, mut already) = (0, 0);
         for u in &users {
-            if self.store().assignment(req.exam_id, u.id).await?.is_some() {
-                already += 1;
-                continue;
-            }
+            // An existing assignment comes back unchanged (or started).
             match self
                 .assign_candidate(Some(actor.user_id), req.exam_id, u.id, None)
                 .await?

@@ -14,12 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// How an existing account differs from its row ("field old -> new"), in a fixed order.
-fn differences(
-    u: &UserRow,
-    r: &RosterRow,
-    profile: Option<&(f64, Option<String>)>,
-    preset_json: Option<&str>,
-) -> Vec<String> {
+fn differences(u: &UserRow, r: &RosterRow, preset_json: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     if u.display_name != r.display_name {
         out.push(format!(
@@ -40,14 +35,16 @@ fn differences(
     if u.email != email {
         out.push(format!("email {:?} -> {:?}", u.email, email));
     }
-    let (mult, preset) = profile.cloned().unwrap_or((1.0, None));
-    if (mult - r.time_multiplier).abs() > 1e-9 {
-        out.push(format!("time multiplier {mult} -> {}", r.time_multiplier));
+    if (u.time_multiplier - r.time_multiplier).abs() > 1e-9 {
+        out.push(format!(
+            "time multiplier {} -> {}",
+            u.time_multiplier, r.time_multiplier
+        ));
     }
-    if preset.as_deref() != preset_json {
+    if u.display_preset.as_deref() != preset_json {
         out.push(format!(
             "display preset {:?} -> {:?}",
-            preset.unwrap_or_default(),
+            u.display_preset.as_deref().unwrap_or_default(),
             preset_json.unwrap_or_default()
         ));
     }
@@ -80,13 +77,6 @@ impl App {
         let by_number: HashMap<&str, &UserRow> = users
             .iter()
             .filter_map(|u| u.candidate_number.as_deref().map(|n| (n, u)))
-            .collect();
-        let profiles: HashMap<i64, (f64, Option<String>)> = self
-            .store()
-            .accommodation_profiles()
-            .await?
-            .into_iter()
-            .map(|(id, m, p)| (id, (m, p)))
             .collect();
         let mut report = UserImportReport {
             dry_run: req.dry_run,
@@ -152,7 +142,7 @@ impl App {
                     writes.push(write(None, format!("imported (line {})", r.line)));
                 }
                 Some(u) => {
-                    let diff = differences(u, r, profiles.get(&u.id), preset_json.as_deref());
+                    let diff = differences(u, r, preset_json.as_deref());
                     if diff.is_empty() {
                         report.unchanged += 1;
                     } else {

@@ -623,7 +623,8 @@ pub struct ExamCandidateDto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentChangeDto {
     pub at_ms: i64,
-    /// Who made it (None: the command line or a package's roster).
+    /// Who made it (None: a package's roster, the command line, or a student
+    /// starting an exam open to all).
     pub by: Option<String>,
     pub username: String,
     /// `assigned`, `changed` or `unassigned`.

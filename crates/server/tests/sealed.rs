@@ -714,6 +714,15 @@ async fn assignments_carry_the_profile_change_until_the_start_and_are_recorded(
         json!([]),
         "a refused assignment assigns nobody: {v}"
     );
+    // Only the exam's teacher (or an administrator) sees its candidates.
+    let (s, v) = hq
+        .get(&format!("/api/exams/{exam}/candidates/"), &ann)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = hq
+        .get(&format!("/api/exams/{exam}/candidates/"), &otto)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
 
     let (s, v) = assign(&tess, json!(["ann", "bob", "cat"])).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -753,6 +762,24 @@ async fn assignments_carry_the_profile_change_until_the_start_and_are_recorded(
                 .await
         }
     };
+    // Another teacher can neither change nor unassign on this exam.
+    let (s, v) = hq
+        .call(
+            "PATCH",
+            "/api/assignments/",
+            Some(&otto),
+            Some(json!({"exam_id": exam, "username": "ann", "time_multiplier": 2.0})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, v) = hq
+        .post(
+            "/api/assignments/unassign/",
+            Some(&otto),
+            json!({"exam_id": exam, "username": "cat"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     let (s, v) = patch(json!({"exam_id": exam, "username": "ann", "time_multiplier": 4.5})).await;
     assert_eq!(
         (s, v["field"].as_str()),

@@ -65,13 +65,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<AssignOutcome> {
         let mut tx = self.write.begin().await?;
-        let started: Option<String> =
-            sqlx::query_scalar("SELECT id FROM attempts WHERE exam_id = $1 AND user_id = $2")
-                .bind(w.exam_id)
-                .bind(w.user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if started.is_some() {
+        if started(&mut tx, w.exam_id, w.user_id).await? {
             return Ok(AssignOutcome::Started);
         }
         let current: Option<(f64, Option<String>)> = sqlx::query_as(
@@ -82,36 +76,23 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let outcome = match &current {
-            None => {
-                sqlx::query(
-                    "INSERT INTO assignments (exam_id, user_id, time_multiplier, display_preset) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(w.exam_id)
-                .bind(w.user_id)
-                .bind(w.time_multiplier)
-                .bind(w.display_preset)
-                .execute(&mut *tx)
-                .await?;
-                AssignOutcome::Assigned
-            }
             Some((m, p)) if *m == w.time_multiplier && p.as_deref() == w.display_preset => {
                 return Ok(AssignOutcome::Unchanged);
             }
-            Some(_) => {
-                sqlx::query(
-                    "UPDATE assignments SET time_multiplier = $3, display_preset = $4 \
-                     WHERE exam_id = $1 AND user_id = $2",
-                )
-                .bind(w.exam_id)
-                .bind(w.user_id)
-                .bind(w.time_multiplier)
-                .bind(w.display_preset)
-                .execute(&mut *tx)
-                .await?;
-                AssignOutcome::Changed
-            }
+            Some(_) => AssignOutcome::Changed,
+            None => AssignOutcome::Assigned,
         };
+        sqlx::query(
+            "INSERT INTO assignments (exam_id, user_id, time_multiplier, display_preset) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (exam_id, user_id) DO UPDATE \
+             SET time_multiplier = excluded.time_multiplier, display_preset = excluded.display_preset",
+        )
+        .bind(w.exam_id)
+        .bind(w.user_id)
+        .bind(w.time_multiplier)
+        .bind(w.display_preset)
+        .execute(&mut *tx)
+        .await?;
         let action = if outcome == AssignOutcome::Assigned {
             "assigned"
         } else {
@@ -141,13 +122,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<UnassignOutcome> {
         let mut tx = self.write.begin().await?;
-        let started: Option<String> =
-            sqlx::query_scalar("SELECT id FROM attempts WHERE exam_id = $1 AND user_id = $2")
-                .bind(exam_id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if started.is_some() {
+        if started(&mut tx, exam_id, user_id).await? {
             return Ok(UnassignOutcome::Started);
         }
         let gone = sqlx::query("DELETE FROM assignments WHERE exam_id = $1 AND user_id = $2")
@@ -191,6 +166,22 @@ impl Store {
         .fetch_all(&self.read)
         .await?)
     }
+}
+
+/// Whether the candidate has an attempt at the exam (from then on the
+/// assignment is fixed).
+async fn started(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    exam_id: i64,
+    user_id: i64,
+) -> Result<bool> {
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT id FROM attempts WHERE exam_id = $1 AND user_id = $2")
+            .bind(exam_id)
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(id.is_some())
 }
 
 /// Appends one change; `values` are the accommodations after it (none for an

@@ -672,14 +672,4 @@ impl Store {
         tx.commit().await?;
         Ok(ids)
     }
-
-    /// Every account's accommodation profile: (user id, time multiplier,
-    /// display preset JSON).
-    pub async fn accommodation_profiles(&self) -> Result<Vec<(i64, f64, Option<String>)>> {
-        Ok(
-            sqlx::query_as("SELECT id, time_multiplier, display_preset FROM users ORDER BY id")
-                .fetch_all(&self.read)
-                .await?,
-        )
-    }
 }

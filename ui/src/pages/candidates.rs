@@ -177,14 +177,14 @@ pub fn exam_candidates_page(p: &Props) -> Html {
                 Callback::from(move |_: MouseEvent| {
                     let (token, ed, editing) = (token.clone(), ed.clone(), editing.clone());
                     run(Box::pin(async move {
-                        let m: f64 = ed.multiplier.trim().replace(',', ".").parse().map_err(|_| examhall_protocol::ErrorDto {
+                        let m = crate::authoring::parse_decimal(&ed.multiplier).ok_or_else(|| examhall_protocol::ErrorDto {
                             code: examhall_protocol::ErrorCode::Invalid,
                             message: t("cands-multiplier-invalid"),
                             field: Some("time_multiplier".into()),
                         })?;
-                        let preset = (ed.preset != DisplayPreset::default()).then_some(ed.preset);
+                        // A preset with every setting off is stored as none.
                         let row = ipc::update_assignment(&token, UpdateAssignment {
-                            exam_id, username: ed.username.clone(), time_multiplier: m, display_preset: preset,
+                            exam_id, username: ed.username.clone(), time_multiplier: m, display_preset: Some(ed.preset),
                         }).await?;
                         editing.set(None);
                         Ok(ta("cands-saved", &[("name", row.display_name.into())]))

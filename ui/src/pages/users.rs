@@ -512,10 +512,10 @@ fn edit_account(p: &EditProps) -> Html {
             e.prevent_default();
             // The accommodation profile is a candidate's; a decimal comma is read too.
             let candidate = *role == Role::Candidate;
-            let m = match multiplier.trim().replace(',', ".").parse::<f64>() {
-                Ok(m) => m,
-                Err(_) if !candidate => 1.0,
-                Err(_) => {
+            let m = match crate::authoring::parse_decimal(&multiplier) {
+                Some(m) => m,
+                None if !candidate => 1.0,
+                None => {
                     on_done.emit(Some(Err(examhall_protocol::ErrorDto {
                         code: examhall_protocol::ErrorCode::Invalid,
                         message: t("cands-multiplier-invalid"),

@@ -619,12 +619,14 @@ async fn a_roster_imports_after_a_dry_run_names_the_bad_line_and_a_second_import
         s.must_change_password,
         "imported accounts start with a one-time password"
     );
-    let profile = ctx.db.store.accommodation_profiles().await.unwrap();
-    let (_, mult, preset) = profile
-        .iter()
-        .find(|(id, _, _)| *id == slip.user_id)
+    let (mult, preset) = ctx
+        .db
+        .store
+        .accommodation_profile(slip.user_id)
+        .await
+        .unwrap()
         .unwrap();
-    assert_eq!(*mult, 1.5);
+    assert_eq!(mult, 1.5);
     assert!(
         preset
             .as_deref()
