@@ -265,8 +265,37 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_answer():
         d.close()
 
 
-def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_accounts():
-    d = Desktop(4464, demo=False)
+GEO_GIFT = """::Paris::Paris is the capital of France.{T}
+
+::Rhine::The Rhine flows into the Mediterranean.{F}
+
+::Alps::Mont Blanc is in the Alps.{T}
+"""
+
+
+def set_local_time(s, css, minutes_from_now):
+    """Types a local date and time into a datetime-local input, as a picker would."""
+    s.js("""const d = new Date(Date.now() + arguments[1] * 60 * 1000);
+        const p = n => String(n).padStart(2, '0');
+        const el = document.querySelector(arguments[0]);
+        el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+        el.dispatchEvent(new Event('input', {bubbles: true}));""", css, minutes_from_now)
+
+
+def test_a_whole_exam_day_without_demo_through_the_screens_alone():
+    """Issue 15's exam day, from an empty database without --demo, through the
+    screens alone (the harness reads SQLite to check, and makes no HTTP or IPC
+    call of its own): the first administrator; accounts by hand and from a CSV
+    with a bad line; login slips; the teacher's bank import, a saved draft
+    reopened, candidates (one with extra time), publishing, and an edit before
+    anyone starts; the invigilator's sitting window, seat token and room; a
+    second desktop enrolled as the room's seat; check-in (an absent candidate
+    refused); a candidate sits and submits on the seat; the teacher releases
+    the held result and the candidate reads it; a reset password must be
+    changed at the next sign-in."""
+    hub_port = free_port()
+    d = Desktop(4464, demo=False, env={"EXAMHALL_SERVE": f"127.0.0.1:{hub_port}"})
+    seat = None
     try:
         s = d.launch()
         s.wait("#setup-username")
@@ -299,7 +328,10 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         s.click("#nav-users")
         s.wait("#users-table")
         for role, username, name in [("invigilator", "ivan", "Ivan Invigilator"),
-                                     ("candidate", "cand01", "Chloé Candidate")]:
+                                     ("candidate", "cand01", "Chloé Candidate"),
+                                     ("candidate", "cand02", "Dmitri Candidate"),
+                                     ("teacher", "tara", "Tara Teacher"),
+                                     ("invigilator", "inez", "Inez Invigilator")]:
             select(s, "#user-role", role)
             s.type("#user-username", username, clear=True)
             s.type("#user-display", name, clear=True)
@@ -449,12 +481,182 @@ def test_first_run_without_demo_asks_for_an_administrator_and_has_no_default_acc
         login(s, "cand01", "chloe-own-secret")
         assert s.text_of("#who") == "Chloé Candidate · candidate"
         logout(s)
+
+        # The teacher: questions into the bank from a GIFT file.
+        gift = os.path.join(d.dir, "geo.gift")
+        with open(gift, "w", encoding="utf-8") as f:
+            f.write(GEO_GIFT)
+        login(s, "tara", "tara-initial-pass")
+        s.click("#nav-bank")
+        s.type("#import-file", gift)
+        s.wait("#import-summary", timeout=30, pred=lambda t: "3 questions read" in t)
+        s.click("#import-all")
+        s.wait("#import-done", timeout=30, pred=lambda t: "Imported 3" in t)
+        bank = {name: sql_one(d, f"SELECT id FROM bank_questions WHERE title = '{name}'")
+                for name in ("Paris", "Rhine", "Alps")}
+        # An exam begun in the builder and saved as a draft with one question...
+        s.click("#nav-builder")
+        s.wait("#builder-no-drafts")
+        s.type("#builder-title", "Geography mock", clear=True)
+        s.type("#builder-duration", "20", clear=True)
+        s.click("#builder-add-section")
+        s.type("#section-title-0", "Europe", clear=True)
+        s.click("#section-add-fixed-0")
+        s.click(f"#pick-0-{bank['Paris']}")
+        s.click("#picker-close-0")
+        s.click("#builder-save-draft")
+        s.wait("#publish-result", pred=lambda t: "Draft saved" in t)
+        draft_id = sql_one(d, "SELECT id FROM exam_drafts")
+        s.wait(f"#draft-{draft_id}", pred=lambda t: "Geography mock" in t)
+        assert sql_one(d, "SELECT count(*) FROM exams") == 0, "a draft is not an exam"
+        # ...is found again after leaving the builder, and finished.
+        s.click("#nav-staff")
+        s.click("#nav-builder")
+        s.click(f"#draft-open-{draft_id}")
+        s.wait("#builder-editing-draft")
+        s.wait("#item-0-0")
+        assert s.prop("#builder-title", "value") == "Geography mock", s.prop("#builder-title", "value")
+        assert s.prop("#builder-duration", "value") == "20"
+        s.click("#section-add-fixed-0")
+        s.click(f"#pick-0-{bank['Rhine']}")
+        s.click(f"#pick-0-{bank['Alps']}")
+        s.click("#picker-close-0")
+        select(s, "#builder-release", "after_review")
+        ids = {u: sql_one(d, f"SELECT id FROM users WHERE username = '{u}'") for u in ("cand01", "cand02", "lab02")}
+        for uid in ids.values():
+            s.click(f"#cand-{uid}")
+        # Dmitri gets extra time for this exam; lab02 brings 1.25 from her profile.
+        s.type(f"#mult-{ids['cand02']}", "1,5", clear=True)
+        s.js("document.querySelector('#builder-drafts').scrollIntoView()")
+        time.sleep(0.5)
+        s.screenshot(os.path.join(OUT, "builder-draft-reopened.png"))
+        s.click("#builder-publish")
+        s.wait("#publish-result", timeout=30, pred=lambda t: "Published as exam" in t)
+        exam_id = sql_one(d, "SELECT id FROM exams")
+        assert sql_one(d, "SELECT count(*) FROM exam_drafts") == 0, "the published draft is gone"
+        s.wait("#builder-no-drafts")
+        rows = dict(sqlite3.connect(d.db).execute(
+            f"SELECT u.username, a.time_multiplier FROM assignments a JOIN users u ON u.id = a.user_id "
+            f"WHERE a.exam_id = {exam_id}").fetchall())
+        assert rows == {"cand01": 1.5, "cand02": 1.5, "lab02": 1.25}, rows
+        # Before anyone starts, the exam is still edited in place (Results → Edit).
+        s.click("#nav-staff")
+        s.click(f"#edit-exam-{exam_id}")
+        s.wait("#builder-editing", pred=lambda t: f"exam {exam_id}" in t)
+        assert s.text_of("#builder-publish") == "Save changes to the exam"
+        s.type("#builder-title", "Geography mock exam", clear=True)
+        time.sleep(0.5)
+        s.screenshot(os.path.join(OUT, "builder-editing-published.png"))
+        s.click("#builder-publish")
+        s.wait("#publish-result", timeout=30, pred=lambda t: f"Exam {exam_id} changed" in t)
+        assert sql_one(d, "SELECT count(*) FROM exams") == 1, "changed in place, not copied"
+        assert sql_one(d, f"SELECT title FROM exams WHERE id = {exam_id}") == "Geography mock exam"
+        logout(s)
+
+        # The invigilator: a sitting with a window (closing in three hours, late
+        # starts for 30 minutes), a seat token, and the room session.
+        login(s, "inez", "inez-initial-pass")
+        s.wait(f"#open-form-{exam_id}")
+        s.click(f"#open-form-{exam_id} summary")
+        set_local_time(s, f"#closes-{exam_id}", 180)
+        s.type(f"#late-{exam_id}", "30", clear=True)
+        s.click(f"#open-sitting-{exam_id}")
+        code = s.text(s.wait(f"#code-{exam_id}", pred=lambda t: bool(t and t.strip()))).strip()
+        window = s.text_of(f"#window-{exam_id}")
+        assert "30 min" in window, window
+        assert sql_one(d, f"SELECT closes_at IS NOT NULL FROM sittings WHERE exam_id = {exam_id}") == 1
+        s.wait("#seats-panel")
+        s.type("#seat-count", "1", clear=True)
+        s.click("#issue-seat-tokens")
+        token = s.text_of("#seat-token-1").strip()
+        select(s, "#room-exam", str(exam_id))
+        s.type("#room-name", "Lab 2", clear=True)
+        s.type("#room-seats-count", "30", clear=True)
+        s.click("#room-create")
+        s.wait("#room-open")
+        s.click("#room-publish")
+        s.wait("p.notice", pred=lambda t: "Published package" in t)
+        published = sql_one(d, "SELECT s.start_code FROM sittings s JOIN packages p ON p.sitting_id = s.id")
+        assert published == code, "the seats sit under the sitting opened with its window"
+
+        # A second desktop, set up as the room's seat with the token.
+        seat = Desktop(4494, demo=False, env={"EXAMHALL_HUB": f"https://127.0.0.1:{hub_port}",
+                                              "EXAMHALL_ENROLMENT_TOKEN": token,
+                                              "EXAMHALL_SEAT_NAME": "Lab 2 seat 3"})
+        st = seat.launch()
+        s.wait("#enrolled-seats", timeout=30, pred=lambda t: "Lab 2 seat 3" in t)
+        seat.wait_count("SELECT count(*) FROM users WHERE username IN ('cand01', 'cand02')",
+                        "the package's roster reaches the seat", 40)
+        # Check-in: Chloé present, Dmitri absent; then the room opens.
+        select(s, "#attendance-cand01", "present")
+        select(s, "#attendance-cand02", "absent")
+        s.click("#room-open")
+        assert s.text_of("#room-start-code").strip() == code
+        # Dmitri, marked absent, is refused at the seat with the reason.
+        login(st, "cand02", "cand02-initial-pass")
+        st.wait("input[id^=start-code-]", timeout=30)
+        st.type("input[id^=start-code-]", code)
+        st.click("button[id^=start-]")
+        st.wait("#exams-error", timeout=20, pred=lambda t: "not checked in" in t)
+        st.screenshot(os.path.join(OUT, "day-seat-absent-refused.png"))
+        logout(st)
+        # Chloé sits it on the seat: Paris true, Rhine true (wrong), Alps true.
+        login(st, "cand01", "chloe-own-secret")
+        st.wait("input[id^=start-code-]", timeout=30)
+        st.type("input[id^=start-code-]", code)
+        deadline = time.time() + 30
+        while not st.find_all("#timer"):
+            assert time.time() < deadline, "the checked-in candidate could not start"
+            st.js("const b = document.querySelector('button[id^=start-]'); if (b) b.click();")
+            time.sleep(1)
+        seq = 0
+        for n in (1, 2, 3):
+            st.click(f"#nav-{n}")
+            st.click("#opt-true")
+            seq = wait_saved(st, seq)
+        st.screenshot(os.path.join(OUT, "day-seat-exam.png"))
+        st.click("#submit-open")
+        st.click("#submit-confirm")
+        st.wait("#result-withheld", timeout=30)
+        assert not st.find_all("#result-score"), "held for review: no score yet"
+        wait_text(s, "#seat-status-cand01", "Submitted", timeout=40)
+        s.js("document.getElementById('room-state').scrollIntoView()")
+        s.screenshot(os.path.join(OUT, "day-room-console.png"))
+        d.wait_count("SELECT count(*) FROM attempts WHERE status = 'graded'",
+                     "the seat's attempt reaches the hub and is graded", 60)
+        logout(s)
+
+        # The teacher releases the held result; Chloé then reads it.
+        login(s, "tara", "tara-initial-pass")
+        s.click("#nav-staff")
+        s.click(f"#candidates-{exam_id}")
+        s.wait("#cand-row-cand01", timeout=30, pred=lambda t: "held for review" in t)
+        s.click("#release-cand01")
+        s.wait("#candidates-notice", pred=lambda t: "released" in t)
+        # Started now: the exam is no longer edited in place, and the screen says why.
+        s.click("#nav-staff")
+        s.click(f"#edit-exam-{exam_id}")
+        err = s.text(s.wait("#exams-error", pred=lambda t: "started" in t))
+        assert "Clone it" in err, err
+        s.click(f"#clone-exam-{exam_id}")
+        s.wait("#builder-editing-draft")
+        assert s.prop("#builder-title", "value") == "Geography mock exam (copy)"
+        logout(s)
+        login(s, "cand01", "chloe-own-secret")
+        s.click(f"#result-{exam_id}")
+        score = s.text(s.wait("#result-score", timeout=30))
+        assert score.startswith("2 / 3 marks"), score
+        s.screenshot(os.path.join(OUT, "day-result-released.png"))
+        logout(s)
+
         s.type("#login-username", "admin")
         s.type("#login-password", "demo-admin-pass")
         s.click("#login-submit")
         err = s.text_of("#login-error")
         assert err == "Wrong username or password.", f"no demo accounts without --demo: {err!r}"
     finally:
+        if seat:
+            seat.close()
         d.close()
 
 

@@ -212,6 +212,13 @@ authed!(archive_bank_question => archive_bank_question(bank::ArchiveBankQuestion
 authed!(preview_exam => preview_exam(bank::PreviewExam) -> bank::ExamPreviewDto);
 authed!(publish_exam => publish_exam(bank::PublishExam) -> bank::PublishedExamDto);
 authed!(candidates => candidates() -> Vec<UserDto>);
+// Drafts, and published exams cloned or edited until they start.
+authed!(save_draft => save_draft(bank::SaveDraft) -> bank::DraftSummaryDto);
+authed!(drafts => drafts() -> Vec<bank::DraftSummaryDto>);
+authed!(open_draft => open_draft(i64) -> bank::DraftDto);
+authed!(delete_draft => delete_draft(i64) -> ());
+authed!(clone_exam => clone_exam(i64) -> bank::DraftDto);
+authed!(edit_exam => edit_exam(i64) -> bank::DraftDto);
 
 // The room session: the console, and the candidate's side of a locked seat.
 authed!(room_sessions => room_sessions() -> Vec<RoomSessionDto>);
@@ -359,6 +366,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         archive_bank_question,
         preview_exam,
         publish_exam,
+        save_draft,
+        drafts,
+        open_draft,
+        delete_draft,
+        clone_exam,
+        edit_exam,
         candidates
     ]
 }

@@ -497,8 +497,68 @@ impl BuilderForm {
             draft,
             candidates: chosen.iter().copied().collect(),
             time_multipliers: time_multipliers(chosen, typed)?,
+            draft_id: None,
         })
     }
+}
+
+/// A form with its chosen candidates and their extra time as typed: what the
+/// builder shows.
+pub type Filled = (BuilderForm, BTreeSet<i64>, BTreeMap<i64, String>);
+
+/// A saved draft (or a published exam's form) back in the builder: the
+/// inverse of `to_publish` for everything the form shows.
+pub fn from_publish(p: &PublishExam) -> Filled {
+    let d = &p.draft;
+    let named = |v: serde_json::Result<serde_json::Value>, name: &str| {
+        v.ok()
+            .and_then(|v| v.as_str().map(|s| s == name))
+            .unwrap_or(false)
+    };
+    let sections = d
+        .sections
+        .iter()
+        .map(|s| SectionForm {
+            title: s.title.clone(),
+            instructions: s.instructions.clone(),
+            items: s
+                .items
+                .iter()
+                .map(|i| match i {
+                    DraftItem::Fixed { bank_id } => ItemForm::Fixed { bank_id: *bank_id },
+                    DraftItem::Draw {
+                        count,
+                        category,
+                        tag,
+                    } => ItemForm::Draw {
+                        count: count.to_string(),
+                        category: join_path(category),
+                        tag: tag.clone().unwrap_or_default(),
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let form = BuilderForm {
+        title: d.title.clone(),
+        duration: d.duration_minutes.to_string(),
+        pass: d.pass_mark_pct.to_string(),
+        negative_marking: d.negative_marking,
+        after_review: named(serde_json::to_value(d.release), "after_review"),
+        shuffle_questions: d.order.shuffle_questions,
+        shuffle_options: d.order.shuffle_options,
+        allow_paste: d.window.allow_paste,
+        warn_on_focus_loss: d.window.warn_on_focus_loss,
+        forward_only: named(serde_json::to_value(d.navigation), "forward_only"),
+        sections,
+    };
+    let chosen = p.candidates.iter().copied().collect();
+    let typed = p
+        .time_multipliers
+        .iter()
+        .map(|(id, m)| (*id, m.to_string()))
+        .collect();
+    (form, chosen, typed)
 }
 
 /// The chosen candidates' time multipliers other than 1, from what was typed
@@ -838,6 +898,56 @@ mod tests {
         assert_eq!(serde_json::to_value(&d).unwrap()["release"], "immediately");
         assert!(d.window.warn_on_focus_loss && !d.window.allow_paste);
         assert_eq!(serde_json::to_value(&d).unwrap()["navigation"], "free");
+    }
+
+    #[test]
+    fn a_saved_draft_reopens_as_the_form_it_was_saved_from() {
+        let form = BuilderForm {
+            title: "Physics mock".into(),
+            duration: "45".into(),
+            pass: "62.5".into(),
+            negative_marking: true,
+            after_review: true,
+            shuffle_questions: true,
+            shuffle_options: false,
+            allow_paste: true,
+            warn_on_focus_loss: false,
+            forward_only: true,
+            sections: vec![
+                SectionForm {
+                    title: "Mechanics".into(),
+                    instructions: "Show your working.".into(),
+                    items: vec![
+                        ItemForm::Fixed { bank_id: 7 },
+                        ItemForm::Fixed { bank_id: 3 },
+                    ],
+                },
+                SectionForm {
+                    title: "Optics".into(),
+                    instructions: String::new(),
+                    items: vec![ItemForm::Draw {
+                        count: "2".into(),
+                        category: "Physics/Optics".into(),
+                        tag: "easy".into(),
+                    }],
+                },
+            ],
+        };
+        let chosen: BTreeSet<i64> = [4, 9].into();
+        let typed: BTreeMap<i64, String> = [(9, "1.5".to_owned())].into();
+        let req = form.to_publish(&chosen, &typed).unwrap();
+        // Through JSON, as the draft is stored.
+        let back: PublishExam =
+            serde_json::from_str(&serde_json::to_string(&req).unwrap()).unwrap();
+        let (f, c, t) = from_publish(&back);
+        assert_eq!(f, form, "every field the builder shows comes back");
+        assert_eq!(c, chosen);
+        assert_eq!(t, typed);
+        // And the defaults: a new form saved at once reopens as a new form.
+        let empty = BuilderForm::default()
+            .to_publish(&BTreeSet::new(), &BTreeMap::new())
+            .unwrap();
+        assert_eq!(from_publish(&empty).0, BuilderForm::default());
     }
 
     #[test]

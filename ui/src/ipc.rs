@@ -287,6 +287,24 @@ pub async fn preview_exam(token: &str, r: bank::PreviewExam) -> Res<bank::ExamPr
 pub async fn publish_exam(token: &str, r: bank::PublishExam) -> Res<bank::PublishedExamDto> {
     authed("publish_exam", token, r).await
 }
+pub async fn save_draft(token: &str, r: bank::SaveDraft) -> Res<bank::DraftSummaryDto> {
+    authed("save_draft", token, r).await
+}
+pub async fn drafts(token: &str) -> Res<Vec<bank::DraftSummaryDto>> {
+    token_only("drafts", token).await
+}
+pub async fn open_draft(token: &str, id: i64) -> Res<bank::DraftDto> {
+    authed("open_draft", token, id).await
+}
+pub async fn delete_draft(token: &str, id: i64) -> Res<()> {
+    authed("delete_draft", token, id).await
+}
+pub async fn clone_exam(token: &str, exam_id: i64) -> Res<bank::DraftDto> {
+    authed("clone_exam", token, exam_id).await
+}
+pub async fn edit_exam(token: &str, exam_id: i64) -> Res<bank::DraftDto> {
+    authed("edit_exam", token, exam_id).await
+}
 pub async fn candidates(token: &str) -> Res<Vec<UserDto>> {
     token_only("candidates", token).await
 }

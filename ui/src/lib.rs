@@ -105,6 +105,9 @@ fn root() -> Html {
         }
         (Screen::Bank, Some(nav)) => html! { <pages::bank::BankPage {nav} /> },
         (Screen::Builder, Some(nav)) => html! { <pages::builder::ExamBuilder {nav} /> },
+        (Screen::Draft(id), Some(nav)) => {
+            html! { <pages::builder::ExamBuilder key={format!("draft-{id}")} {nav} draft={Some(*id)} /> }
+        }
         (Screen::Users, Some(nav)) => html! { <pages::users::UsersPage {nav} /> },
         (Screen::Password, Some(nav)) => {
             let forced = model
@@ -130,6 +133,7 @@ fn root() -> Html {
                     | Screen::Staff
                     | Screen::Bank
                     | Screen::Builder
+                    | Screen::Draft(_)
                     | Screen::Users
                     | Screen::Analysis(_)
                     | Screen::ExamCandidates(_)
@@ -147,7 +151,8 @@ fn root() -> Html {
                     Screen::Invigilator => ("nav-rooms", i18n::t("staffnav-rooms")),
                     _ => ("nav-staff", i18n::t("staffnav-results")),
                 };
-                let current = model.screen == page;
+                let current = model.screen == page
+                    || (page == Screen::Builder && matches!(model.screen, Screen::Draft(_)));
                 let dispatch = dispatch.clone();
                 html! {
                     <button type="button" {id} class={classes!("staff-tab", current.then_some("current"))}

@@ -30,6 +30,9 @@ pub enum Screen {
     Bank,
     /// Building an exam from the bank and publishing it (teachers, admins).
     Builder,
+    /// The builder with a saved draft opened in it (a draft of a new exam, a
+    /// clone, or an edit of a published exam).
+    Draft(i64),
     /// The centre's accounts: list them and create one of any role (admins).
     Users,
     /// Choosing a new password: one's own choice, or forced after signing in

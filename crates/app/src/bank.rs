@@ -486,6 +486,7 @@ impl App {
     pub async fn publish_exam(&self, token: &str, req: PublishExam) -> AppResult<PublishedExamDto> {
         let actor = self.actor(token).await?;
         actor.require(AUTHORS, "create exams")?;
+        let from = self.draft_for_publish(&actor, &req).await?;
         let (spec, used) = self.resolve_draft(&actor, &req.draft).await?;
         // Every candidate is checked before anything is stored.
         for (i, id) in req.candidates.iter().enumerate() {
@@ -511,10 +512,19 @@ impl App {
                 ));
             }
         }
-        let exam_id = self
-            .store()
-            .insert_exam(&spec, Some(actor.user_id), self.now())
-            .await?;
+        let now = self.now();
+        let exam_id = match from.as_ref().and_then(|d| d.exam_id) {
+            // A draft that edits a published exam changes it in place.
+            Some(exam_id) => {
+                self.publish_edit(&actor, exam_id, &req, &spec, now).await?;
+                exam_id
+            }
+            None => {
+                self.store()
+                    .insert_exam(&spec, Some(actor.user_id), now)
+                    .await?
+            }
+        };
         self.store().mark_bank_used(&used).await?;
         // Each candidate gets the accommodation profile on their account unless
         // the author chose a multiplier for this exam.
@@ -523,10 +533,7 @@ impl App {
             self.assign_candidate(Some(actor.user_id), exam_id, *id, m)
                 .await?;
         }
-        Ok(PublishedExamDto {
-            exam_id,
-            assigned: req.candidates.len() as u32,
-        })
+        self.after_publish(exam_id, &req, from.as_ref()).await
     }
 
     /// The candidates an author may assign exams to.

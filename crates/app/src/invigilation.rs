@@ -102,6 +102,7 @@ impl App {
             "list exams",
         )?;
         let mut out = Vec::new();
+        let with_form = self.store().exams_with_draft().await?;
         for exam in self.store().list_exams().await? {
             let open_sitting = self
                 .store()
@@ -114,6 +115,7 @@ impl App {
                 question_count: exam.spec.questions_per_attempt() as u32,
                 duration_secs: exam.spec.duration_secs,
                 open_sitting,
+                from_builder: with_form.contains(&exam.id),
             });
         }
         Ok(out)

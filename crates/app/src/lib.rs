@@ -14,6 +14,7 @@ pub mod bench;
 mod candidate;
 pub mod config;
 pub mod demo;
+mod drafts;
 mod error;
 pub mod files;
 pub mod headless;

@@ -201,6 +201,42 @@ pub struct PublishExam {
     /// 4.0; 1.25 is 25 % more). Others get 1.0.
     #[serde(default)]
     pub time_multipliers: std::collections::BTreeMap<i64, f64>,
+    /// The saved draft this publishes: it is removed once published. A draft
+    /// that edits a published exam changes that exam in place instead of
+    /// making a new one (refused once a candidate has started it).
+    #[serde(default)]
+    pub draft_id: Option<i64>,
+}
+
+/// Saving the builder's form to come back to it later.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SaveDraft {
+    /// None for a new draft; otherwise the draft to overwrite.
+    #[serde(default)]
+    pub id: Option<i64>,
+    /// The form as it would be published (its `draft_id` is ignored).
+    pub body: PublishExam,
+}
+
+/// One saved draft, as the drafts list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DraftSummaryDto {
+    pub id: i64,
+    pub title: String,
+    pub updated_at_ms: i64,
+    /// The published exam this draft edits, if it edits one.
+    pub exam_id: Option<i64>,
+}
+
+/// A saved draft with its form, to reopen in the builder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DraftDto {
+    pub summary: DraftSummaryDto,
+    pub body: PublishExam,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

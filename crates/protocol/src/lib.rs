@@ -788,6 +788,10 @@ pub struct ExamSummaryDto {
     pub question_count: u32,
     pub duration_secs: u32,
     pub open_sitting: Option<SittingDto>,
+    /// Built in the exam builder here: it can be cloned, and edited until a
+    /// candidate starts it.
+    #[serde(default)]
+    pub from_builder: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

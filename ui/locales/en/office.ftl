@@ -367,6 +367,24 @@ builder-published = Published as exam { $id }; { $count ->
     [one] 1 candidate assigned
    *[other] { $count } candidates assigned
   }.
+builder-save-draft = Save draft
+builder-draft-saved = Draft saved ({ $title }).
+builder-drafts = Your drafts
+builder-no-drafts = No saved drafts.
+builder-draft-open = Open
+builder-draft-delete = Delete
+builder-draft-deleted = Draft deleted.
+builder-draft-edits = edits exam { $id }
+builder-draft-updated = saved { $time }
+builder-editing = You are editing published exam { $id }. Saving the changes changes it for every candidate assigned, until one of them starts it.
+builder-editing-draft = You are working on a saved draft.
+builder-save-changes = Save changes to the exam
+builder-changed = Exam { $id } changed; { $count ->
+    [one] 1 candidate assigned
+   *[other] { $count } candidates assigned
+  }.
+staff-edit = Edit
+staff-clone = Clone
 builder-bad-duration = { $text } is not a whole number of minutes.
 builder-bad-pass = { $text } is not a pass mark: type a percentage.
 builder-bad-count = Section { $section }, item { $item }: { $text } is not a whole number of questions to draw.

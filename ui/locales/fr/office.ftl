@@ -392,6 +392,24 @@ builder-published = Publié comme examen { $id } ; { $count ->
     [one] { $count } candidat inscrit
    *[other] { $count } candidats inscrits
   }.
+builder-save-draft = Enregistrer le brouillon
+builder-draft-saved = Brouillon enregistré ({ $title }).
+builder-drafts = Vos brouillons
+builder-no-drafts = Aucun brouillon enregistré.
+builder-draft-open = Ouvrir
+builder-draft-delete = Supprimer
+builder-draft-deleted = Brouillon supprimé.
+builder-draft-edits = modifie l'examen { $id }
+builder-draft-updated = enregistré { $time }
+builder-editing = Vous modifiez l'examen publié { $id }. Enregistrer les modifications le change pour tous les candidats inscrits, tant qu'aucun d'eux ne l'a commencé.
+builder-editing-draft = Vous travaillez sur un brouillon enregistré.
+builder-save-changes = Enregistrer les modifications de l'examen
+builder-changed = Examen { $id } modifié ; { $count ->
+    [one] 1 candidat inscrit
+   *[other] { $count } candidats inscrits
+  }.
+staff-edit = Modifier
+staff-clone = Dupliquer
 builder-bad-duration = { $text } n'est pas un nombre entier de minutes.
 builder-bad-pass = { $text } n'est pas un seuil de réussite : saisissez un pourcentage.
 builder-bad-count = Section { $section }, élément { $item } : { $text } n'est pas un nombre entier de questions à tirer.

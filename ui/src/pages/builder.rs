@@ -3,15 +3,18 @@
 //! assign, a preview as a candidate (another draw on request), and publishing.
 
 use crate::authoring::{
-    all_tags, category_tree, flatten, join_path, label, matches_search, parse_path, part_at,
-    pool_size, preview_parts, BuilderForm, FormProblem, ItemForm, SectionForm,
+    all_tags, category_tree, flatten, from_publish, join_path, label, matches_search, parse_path,
+    part_at, pool_size, preview_parts, BuilderForm, FormProblem, ItemForm, SectionForm,
 };
 use crate::components::{type_label, PreviewQuestion};
-use crate::i18n::{marks, t, ta};
+use crate::i18n::{date_time, marks, t, ta};
 use crate::ipc;
 use crate::richtext::RichText;
+use crate::state::Screen;
 use crate::Nav;
-use examhall_protocol::bank::{BankFilter, BankItemDto, ExamPreviewDto, PreviewExam};
+use examhall_protocol::bank::{
+    BankFilter, BankItemDto, DraftDto, DraftSummaryDto, ExamPreviewDto, PreviewExam, SaveDraft,
+};
 use examhall_protocol::UserDto;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -25,6 +28,10 @@ const PICKER_ROWS: usize = 100;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub nav: Nav,
+    /// A saved draft to open (a new exam's, a clone, or an edit of a
+    /// published exam).
+    #[prop_or_default]
+    pub draft: Option<i64>,
 }
 
 /// Everything the page's controls change, changed one action at a time (so two
@@ -39,6 +46,25 @@ struct Builder {
     /// The section whose question picker is open.
     picker: Option<usize>,
     picker_text: String,
+    /// The saved draft this form is (saving overwrites it; publishing removes it).
+    draft_id: Option<i64>,
+    /// The published exam the draft edits in place.
+    editing: Option<i64>,
+}
+
+impl Builder {
+    /// The builder with a saved draft in it.
+    fn from_draft(d: &DraftDto) -> Builder {
+        let (form, chosen, multipliers) = from_publish(&d.body);
+        Builder {
+            form,
+            chosen,
+            multipliers,
+            draft_id: Some(d.summary.id),
+            editing: d.summary.exam_id,
+            ..Builder::default()
+        }
+    }
 }
 
 type Change = Box<dyn FnOnce(&mut Builder)>;
@@ -147,10 +173,38 @@ pub fn exam_builder(p: &Props) -> Html {
     let preview = use_state(|| None::<Result<ExamPreviewDto, String>>);
     let published = use_state(|| None::<Result<String, String>>);
     let busy = use_state(|| false);
+    let drafts = use_state(Vec::<DraftSummaryDto>::new);
+    // Bumped to read the drafts list again (after a save, a publish, a delete).
+    let drafts_seen = use_state(|| 0u32);
     {
-        let (nav, catalogue, people) = (p.nav.clone(), catalogue.clone(), people.clone());
+        let (nav, drafts) = (p.nav.clone(), drafts.clone());
+        use_effect_with(*drafts_seen, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::drafts(&nav.token).await {
+                    Ok(list) => drafts.set(list),
+                    Err(e) => nav.check(&e),
+                }
+            });
+        });
+    }
+    {
+        let (nav, catalogue, people, draft) =
+            (p.nav.clone(), catalogue.clone(), people.clone(), p.draft);
+        let (dispatch, published) = (state.dispatcher(), published.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                if let Some(id) = draft {
+                    match ipc::open_draft(&nav.token, id).await {
+                        Ok(d) => {
+                            let b = Builder::from_draft(&d);
+                            dispatch.dispatch(Box::new(move |x: &mut Builder| *x = b));
+                        }
+                        Err(e) => {
+                            nav.check(&e);
+                            published.set(Some(Err(e.message)));
+                        }
+                    }
+                }
                 match ipc::bank(&nav.token, BankFilter::default()).await {
                     Ok(list) => catalogue.set(Some(list)),
                     Err(e) => {
@@ -462,24 +516,47 @@ pub fn exam_builder(p: &Props) -> Html {
             b.multipliers.clone(),
             people.clone(),
         );
+        let (draft_id, editing, d, drafts_seen) =
+            (b.draft_id, b.editing, dispatch.clone(), drafts_seen.clone());
         Callback::from(move |_: MouseEvent| {
-            let req = match form.to_publish(&chosen, &multipliers) {
+            let mut req = match form.to_publish(&chosen, &multipliers) {
                 Ok(r) => r,
                 Err(problem) => {
                     published.set(Some(Err(problem_text(problem, &people))));
                     return;
                 }
             };
-            let (nav, published, busy) = (nav.clone(), published.clone(), busy.clone());
+            req.draft_id = draft_id;
+            let (nav, published, busy, d, drafts_seen) = (
+                nav.clone(),
+                published.clone(),
+                busy.clone(),
+                d.clone(),
+                drafts_seen.clone(),
+            );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let res = ipc::publish_exam(&nav.token, req).await;
                 busy.set(false);
                 match res {
-                    Ok(r) => published.set(Some(Ok(ta(
-                        "builder-published",
-                        &[("id", r.exam_id.into()), ("count", r.assigned.into())],
-                    )))),
+                    Ok(r) => {
+                        let key = if editing.is_some() {
+                            "builder-changed"
+                        } else {
+                            "builder-published"
+                        };
+                        published.set(Some(Ok(ta(
+                            key,
+                            &[("id", r.exam_id.into()), ("count", r.assigned.into())],
+                        ))));
+                        // The draft became the exam: what is on screen is no
+                        // longer a draft, nor an edit in progress.
+                        d.dispatch(Box::new(|b: &mut Builder| {
+                            b.draft_id = None;
+                            b.editing = None;
+                        }));
+                        drafts_seen.set(*drafts_seen + 1);
+                    }
                     Err(e) => {
                         nav.check(&e);
                         published.set(Some(Err(e.message)));
@@ -488,10 +565,120 @@ pub fn exam_builder(p: &Props) -> Html {
             });
         })
     };
+    let on_save_draft = {
+        let (nav, published, busy, form, chosen, multipliers, people) = (
+            p.nav.clone(),
+            published.clone(),
+            busy.clone(),
+            form.clone(),
+            b.chosen.clone(),
+            b.multipliers.clone(),
+            people.clone(),
+        );
+        let (draft_id, d, drafts_seen) = (b.draft_id, dispatch.clone(), drafts_seen.clone());
+        Callback::from(move |_: MouseEvent| {
+            let body = match form.to_publish(&chosen, &multipliers) {
+                Ok(r) => r,
+                Err(problem) => {
+                    published.set(Some(Err(problem_text(problem, &people))));
+                    return;
+                }
+            };
+            let (nav, published, busy, d, drafts_seen) = (
+                nav.clone(),
+                published.clone(),
+                busy.clone(),
+                d.clone(),
+                drafts_seen.clone(),
+            );
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let res = ipc::save_draft(&nav.token, SaveDraft { id: draft_id, body }).await;
+                busy.set(false);
+                match res {
+                    Ok(s) => {
+                        published.set(Some(Ok(ta(
+                            "builder-draft-saved",
+                            &[("title", s.title.clone().into())],
+                        ))));
+                        d.dispatch(Box::new(move |b: &mut Builder| b.draft_id = Some(s.id)));
+                        drafts_seen.set(*drafts_seen + 1);
+                    }
+                    Err(e) => {
+                        nav.check(&e);
+                        published.set(Some(Err(e.message)));
+                    }
+                }
+            });
+        })
+    };
+    let draft_rows = drafts.iter().map(|x| {
+        let id = x.id;
+        let open = {
+            let nav = p.nav.clone();
+            Callback::from(move |_: MouseEvent| nav.go(Screen::Draft(id)))
+        };
+        let delete = {
+            let (nav, published, drafts_seen, d, current) = (
+                p.nav.clone(),
+                published.clone(),
+                drafts_seen.clone(),
+                dispatch.clone(),
+                b.draft_id,
+            );
+            Callback::from(move |_: MouseEvent| {
+                let (nav, published, drafts_seen, d) =
+                    (nav.clone(), published.clone(), drafts_seen.clone(), d.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match ipc::delete_draft(&nav.token, id).await {
+                        Ok(()) => {
+                            published.set(Some(Ok(t("builder-draft-deleted"))));
+                            if current == Some(id) {
+                                d.dispatch(Box::new(|b: &mut Builder| {
+                                    b.draft_id = None;
+                                    b.editing = None;
+                                }));
+                            }
+                            drafts_seen.set(*drafts_seen + 1);
+                        }
+                        Err(e) => {
+                            nav.check(&e);
+                            published.set(Some(Err(e.message)));
+                        }
+                    }
+                });
+            })
+        };
+        html! {
+            <li class="draft-row" id={format!("draft-{id}")}>
+                <strong>{&x.title}</strong>
+                <span class="muted">
+                    {" · "}{ta("builder-draft-updated", &[("time", date_time(x.updated_at_ms).into())])}
+                    if let Some(e) = x.exam_id { {" · "}{ta("builder-draft-edits", &[("id", e.into())])} }
+                </span>
+                if b.draft_id == Some(id) { <span class="pill">{"●"}</span> }
+                <button type="button" id={format!("draft-open-{id}")} onclick={open}>{t("builder-draft-open")}</button>
+                <button type="button" class="link-button" id={format!("draft-delete-{id}")} onclick={delete}>{t("builder-draft-delete")}</button>
+            </li>
+        }
+    });
 
     html! {
         <>
         <h1>{t("builder-title")}</h1>
+        if let Some(id) = b.editing {
+            <p class="notice" id="builder-editing" role="status">{ta("builder-editing", &[("id", id.into())])}</p>
+        } else if b.draft_id.is_some() {
+            <p class="muted" id="builder-editing-draft">{t("builder-editing-draft")}</p>
+        }
+        <section class="card builder" aria-labelledby="builder-drafts-heading">
+            <h2 id="builder-drafts-heading">{t("builder-drafts")}</h2>
+            if drafts.is_empty() {
+                <p class="muted" id="builder-no-drafts">{t("builder-no-drafts")}</p>
+            } else {
+                <ul id="builder-drafts" class="drafts">{ for draft_rows }</ul>
+            }
+        </section>
         <section class="card builder" aria-labelledby="builder-settings">
             <h2 id="builder-settings">{t("builder-settings")}</h2>
             <div class="form-grid">
@@ -570,7 +757,10 @@ pub fn exam_builder(p: &Props) -> Html {
                     <button type="button" id="builder-redraw" disabled={*busy} onclick={on_redraw}>{t("builder-redraw")}</button>
                 }
                 <span class="spacer" />
-                <button type="button" id="builder-publish" class="primary" disabled={*busy} onclick={on_publish}>{t("builder-publish")}</button>
+                <button type="button" id="builder-save-draft" disabled={*busy} onclick={on_save_draft}>{t("builder-save-draft")}</button>
+                <button type="button" id="builder-publish" class="primary" disabled={*busy} onclick={on_publish}>
+                    { if b.editing.is_some() { t("builder-save-changes") } else { t("builder-publish") } }
+                </button>
             </div>
             { match &*published {
                 Some(Ok(text)) => html! { <p id="publish-result" class="notice" role="status">{text}</p> },

@@ -16,6 +16,7 @@ pub fn staff(p: &Props) -> Html {
     let rows = use_state(|| None::<Vec<AttemptSummaryDto>>);
     let exams = use_state(Vec::<ExamSummaryDto>::new);
     let error = use_state(|| None::<String>);
+    let exam_error = use_state(|| None::<String>);
     {
         let (rows, exams, error, nav) = (rows.clone(), exams.clone(), error.clone(), p.nav.clone());
         use_effect_with((), move |_| {
@@ -57,15 +58,41 @@ pub fn staff(p: &Props) -> Html {
             </table>
         }
     });
+    // Edit or clone: the backend makes (or reopens) a draft, which the builder
+    // opens; a refusal (the exam has started) is shown here.
+    let to_draft = |id: i64, edit: bool| {
+        let (nav, exam_error) = (p.nav.clone(), exam_error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (nav, exam_error) = (nav.clone(), exam_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let res = if edit {
+                    ipc::edit_exam(&nav.token, id).await
+                } else {
+                    ipc::clone_exam(&nav.token, id).await
+                };
+                match res {
+                    Ok(d) => nav.go(Screen::Draft(d.summary.id)),
+                    Err(e) => {
+                        nav.check(&e);
+                        exam_error.set(Some(e.message));
+                    }
+                }
+            });
+        })
+    };
     let exam_rows = exams.iter().map(|e| {
         let (nav, id) = (p.nav.clone(), e.exam_id);
         html! {
-            <tr>
+            <tr id={format!("exam-row-{id}")}>
                 <td>{&e.title}</td>
                 <td class="num">{e.question_count}</td>
                 <td class="actions">
                     <button id={format!("stats-{id}")} onclick={{ let nav = nav.clone(); Callback::from(move |_| nav.go(Screen::Analysis(id))) }}>{t("staff-statistics")}</button>
                     <button id={format!("candidates-{id}")} onclick={Callback::from(move |_| nav.go(Screen::ExamCandidates(id)))}>{t("staff-candidates")}</button>
+                    if e.from_builder {
+                        <button id={format!("edit-exam-{id}")} onclick={to_draft(id, true)}>{t("staff-edit")}</button>
+                        <button id={format!("clone-exam-{id}")} onclick={to_draft(id, false)}>{t("staff-clone")}</button>
+                    }
                 </td>
             </tr>
         }
@@ -79,6 +106,7 @@ pub fn staff(p: &Props) -> Html {
                 <thead><tr><th>{t("staff-exam")}</th><th>{t("staff-questions")}</th><th /></tr></thead>
                 <tbody>{ for exam_rows }</tbody>
             </table>
+            if let Some(e) = &*exam_error { <p class="error" role="alert" id="exams-error">{e}</p> }
             <h1>{t("staff-attempts")}</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             { body.unwrap_or_else(|| html! { <p class="muted">{t("staff-loading")}</p> }) }

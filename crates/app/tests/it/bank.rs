@@ -205,6 +205,7 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
         draft,
         candidates: vec![],
         time_multipliers: Default::default(),
+        draft_id: None,
     };
     let e = ctx
         .app
@@ -248,6 +249,7 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
                 draft: draft(sections.clone()),
                 candidates: vec![staff],
                 time_multipliers: Default::default(),
+                draft_id: None,
             },
         )
         .await
@@ -262,6 +264,7 @@ async fn an_exam_built_with_a_section_and_a_draw_is_sat_and_graded_per_attempt()
                 draft: draft(sections),
                 candidates: vec![demo_candidate],
                 time_multipliers: [(demo_candidate, 1.5)].into(),
+                draft_id: None,
             },
         )
         .await
@@ -409,6 +412,7 @@ async fn a_forward_only_exam_does_not_let_a_candidate_go_back() {
         draft: d.clone(),
         candidates: vec![],
         time_multipliers: [(99, 1.5)].into(),
+        draft_id: None,
     };
     let e = ctx.app.publish_exam(&teacher, bad).await.unwrap_err();
     assert!(e.to_string().contains("not among the candidates"), "{e}");
@@ -420,6 +424,7 @@ async fn a_forward_only_exam_does_not_let_a_candidate_go_back() {
                 draft: d,
                 candidates: vec![],
                 time_multipliers: Default::default(),
+                draft_id: None,
             },
         )
         .await

@@ -5,6 +5,7 @@ mod accounts;
 mod analytics;
 mod attempt_flow;
 mod bank;
+mod drafts;
 mod grading_queue;
 mod keys;
 mod marking;
