@@ -104,13 +104,30 @@ fn local_error(message: String) -> ErrorDto {
     }
 }
 
+/// The arguments as the JSON the shell reads them from. Going through
+/// `serde_json` first writes maps keyed by numbers (a candidate's user id →
+/// their extra time) with string keys, as JSON does; serde-wasm-bindgen alone
+/// refuses them ("Map key is not a string").
+pub fn to_wire<A: Serialize>(args: &A) -> Result<serde_json::Value, String> {
+    serde_json::to_value(args).map_err(|e| e.to_string())
+}
+
+/// A reply as the JSON the shell wrote: maps keyed by numbers arrive with
+/// string keys, which `serde_json` reads back as numbers (serde-wasm-bindgen
+/// alone does not).
+pub fn from_wire<R: DeserializeOwned>(v: serde_json::Value) -> Result<R, String> {
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
 async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Res<R> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    let js_args = args
-        .serialize(&ser)
+    let js_args = to_wire(args)
+        .and_then(|v| v.serialize(&ser).map_err(|e| e.to_string()))
         .map_err(|e| local_error(format!("cannot encode {cmd}: {e}")))?;
     match tauri_invoke(cmd, js_args).await {
-        Ok(v) => serde_wasm_bindgen::from_value(v)
+        Ok(v) => serde_wasm_bindgen::from_value::<serde_json::Value>(v)
+            .map_err(|e| e.to_string())
+            .and_then(from_wire)
             .map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}"))),
         Err(e) => Err(
             serde_wasm_bindgen::from_value::<ErrorDto>(e.clone()).unwrap_or_else(|_| {
@@ -439,4 +456,29 @@ pub async fn exam_mode(on: bool) -> Res<()> {
         on: bool,
     }
     call("exam_mode", &On { on }).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{from_wire, to_wire};
+    use examhall_protocol::bank::PublishExam;
+
+    #[test]
+    fn extra_time_keyed_by_user_id_reaches_the_shell_as_json_writes_it() {
+        let req: PublishExam = serde_json::from_value(serde_json::json!({
+            "draft": {"title": "T", "duration_minutes": 20, "pass_mark_pct": 50.0,
+                      "release": "immediately", "sections": []},
+            "candidates": [3, 8],
+            "time_multipliers": {"3": 1.25, "8": 2.5},
+        }))
+        .unwrap();
+        let wire = to_wire(&req).unwrap();
+        assert_eq!(
+            wire["time_multipliers"],
+            serde_json::json!({"3": 1.25, "8": 2.5}),
+            "numeric map keys travel as strings, which serde-wasm-bindgen cannot make on its own"
+        );
+        let back: PublishExam = from_wire(wire).unwrap();
+        assert_eq!(back.time_multipliers.get(&8), Some(&2.5));
+    }
 }

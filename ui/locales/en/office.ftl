@@ -371,6 +371,7 @@ builder-save-draft = Save draft
 builder-draft-saved = Draft saved ({ $title }).
 builder-drafts = Your drafts
 builder-no-drafts = No saved drafts.
+builder-draft-current = open here
 builder-draft-open = Open
 builder-draft-delete = Delete
 builder-draft-deleted = Draft deleted.

@@ -396,6 +396,7 @@ builder-save-draft = Enregistrer le brouillon
 builder-draft-saved = Brouillon enregistré ({ $title }).
 builder-drafts = Vos brouillons
 builder-no-drafts = Aucun brouillon enregistré.
+builder-draft-current = ouvert ici
 builder-draft-open = Ouvrir
 builder-draft-delete = Supprimer
 builder-draft-deleted = Brouillon supprimé.

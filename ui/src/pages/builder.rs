@@ -656,9 +656,9 @@ pub fn exam_builder(p: &Props) -> Html {
                     {" · "}{ta("builder-draft-updated", &[("time", date_time(x.updated_at_ms).into())])}
                     if let Some(e) = x.exam_id { {" · "}{ta("builder-draft-edits", &[("id", e.into())])} }
                 </span>
-                if b.draft_id == Some(id) { <span class="pill">{"●"}</span> }
-                <button type="button" id={format!("draft-open-{id}")} onclick={open}>{t("builder-draft-open")}</button>
-                <button type="button" class="link-button" id={format!("draft-delete-{id}")} onclick={delete}>{t("builder-draft-delete")}</button>
+                if b.draft_id == Some(id) { {" "}<span class="pill">{t("builder-draft-current")}</span> }
+                {" "}<button type="button" id={format!("draft-open-{id}")} onclick={open}>{t("builder-draft-open")}</button>
+                {" "}<button type="button" class="link-button" id={format!("draft-delete-{id}")} onclick={delete}>{t("builder-draft-delete")}</button>
             </li>
         }
     });
