@@ -1063,6 +1063,7 @@ pub async fn room_load(
                         focus_lost: 0,
                         close_asked: 0,
                         gaps: Vec::<GapDto>::new(),
+                        time_up: false,
                     }],
                     cursors: vec![SeatCursor {
                         session_id,

@@ -39,6 +39,12 @@ pub(crate) fn past_deadline(a: &AttemptRow, now: Timestamp, grace_ms: i64) -> bo
     now.since(allowance(a).deadline(a.started_at, a.excluded_ms)) > grace_ms
 }
 
+/// Whether an attempt's time ran out more than `grace_ms` ago, as of `now`
+/// (a paused attempt's clock stands still, so it never runs out while paused).
+pub(crate) fn time_ran_out(a: &AttemptRow, now: Timestamp, grace_ms: i64) -> bool {
+    a.paused_at.is_none() && remaining_now(a, now) == 0 && past_deadline(a, now, grace_ms)
+}
+
 /// Time consumed and left, for an attempt that may be paused.
 pub(crate) fn remaining_now(a: &AttemptRow, now: Timestamp) -> i64 {
     allowance(a).remaining_ms(

@@ -1347,5 +1347,6 @@ fn seat_attempt(
             .iter()
             .map(|&(seq, gap_ms)| GapDto { seq, gap_ms })
             .collect(),
+        time_up: p.time_up,
     }
 }

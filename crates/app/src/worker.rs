@@ -5,10 +5,13 @@
 use crate::candidate::{answer_map, GradePayload, GRADE_JOB};
 use crate::{App, AppResult};
 use anyhow::Context as _;
-use examhall_domain::{grade_sheet, SheetResult};
+use examhall_domain::{grade_sheet, SheetResult, SubmitReason};
 use examhall_store::AttemptRow;
 use std::collections::HashMap;
 use std::time::Duration;
+
+/// How often the worker looks for attempts whose time ran out.
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -134,12 +137,49 @@ impl Worker {
         Ok((attempt.id.clone(), grade_sheet(&sat, &answers)))
     }
 
-    /// Runs until `shutdown` turns true, sleeping when idle and waking on new jobs.
+    /// Submits, with reason `time_up`, every attempt this machine holds whose
+    /// time ran out (deadline plus the save grace, paused time excluded), even
+    /// when no window, heartbeat or console is looking at it. Copies of a
+    /// seat's attempts (held at a hub or HQ) are left to the seat, which owns
+    /// their chain. Returns how many it submitted; one attempt's failure is
+    /// logged and the rest still swept.
+    pub async fn sweep_overdue(&self) -> AppResult<usize> {
+        let now = self.app.now();
+        let grace = self.app.settings().save_grace_ms;
+        let mut swept = 0;
+        for a in self.app.store().open_attempts_here().await? {
+            if !crate::candidate::time_ran_out(&a, now, grace) {
+                continue;
+            }
+            match self.app.submit_now(&a.id, SubmitReason::TimeUp).await {
+                Ok(_) => {
+                    swept += 1;
+                    tracing::info!(attempt = %a.id, "time ran out: submitted by the sweeper");
+                }
+                // Submitted a moment ago by its window or a heartbeat.
+                Err(crate::AppError::Conflict(_)) => {}
+                Err(e) => {
+                    tracing::error!(attempt = %a.id, error = ?e, "sweeping an attempt failed")
+                }
+            }
+        }
+        Ok(swept)
+    }
+
+    /// Runs until `shutdown` turns true, sleeping when idle and waking on new
+    /// jobs; sweeps attempts whose time ran out every few seconds.
     pub async fn run(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
         tracing::info!("grading worker started");
+        let mut last_sweep: Option<std::time::Instant> = None;
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
+                last_sweep = Some(std::time::Instant::now());
+                if let Err(e) = self.sweep_overdue().await {
+                    tracing::error!(error = ?e, "sweeping attempts past their deadline failed");
+                }
             }
             let idle = match self.try_run_next().await {
                 Ok(Outcome::Idle) => true,

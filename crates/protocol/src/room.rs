@@ -286,6 +286,10 @@ pub struct SeatAttempt {
     pub close_asked: u32,
     /// Gaps in the seat's log (`Resumed` events): the downtime ledger's input.
     pub gaps: Vec<GapDto>,
+    /// Handed in by the clock when time ran out (by the window at the deadline
+    /// or by the sweeper when nobody was looking), not by the candidate.
+    #[serde(default)]
+    pub time_up: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

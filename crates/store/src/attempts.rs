@@ -687,6 +687,20 @@ impl Store {
             .transpose()
     }
 
+    /// Attempts still in progress that this machine holds the chain of (not
+    /// copies received from a seat or a hub, whose own machine submits them).
+    pub async fn open_attempts_here(&self) -> Result<Vec<AttemptRow>> {
+        let sql = format!(
+            "SELECT {ATTEMPT_COLS} FROM attempts WHERE status = 'in_progress' AND device_id IS NULL ORDER BY id"
+        );
+        sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .map(AttemptRow::try_from)
+            .collect()
+    }
+
     pub async fn attempt_for(&self, exam_id: i64, user_id: i64) -> Result<Option<AttemptRow>> {
         let sql =
             format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE exam_id = $1 AND user_id = $2");

@@ -250,6 +250,8 @@ pub struct LocalProgress {
     pub close_asked: i64,
     /// `(seq, gap_ms)` of every `Resumed` event.
     pub gaps: Vec<(i64, i64)>,
+    /// Submitted by the clock (the deadline passed), not by the candidate.
+    pub time_up: bool,
 }
 
 async fn log_in(
@@ -783,6 +785,20 @@ impl Store {
             .bind(&id)
             .fetch_all(&mut *conn)
             .await?;
+            let submitted: Option<String> = sqlx::query_scalar(
+                "SELECT payload FROM attempt_events WHERE attempt_id = $1 AND kind = 'submitted'",
+            )
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let time_up = submitted.is_some_and(|p| {
+                matches!(
+                    serde_json::from_str(&p),
+                    Ok(AttemptEvent::Submitted {
+                        reason: examhall_domain::SubmitReason::TimeUp
+                    })
+                )
+            });
             let gaps = resumed
                 .into_iter()
                 .filter_map(|(seq, payload)| match serde_json::from_str(&payload) {
@@ -799,6 +815,7 @@ impl Store {
                 focus_lost,
                 close_asked,
                 gaps,
+                time_up,
             });
         }
         Ok(out)

@@ -44,6 +44,11 @@ room-log-line = { $time } · { $kind }{ $category }{ $who }: { $detail }
 ## A seat's row
 room-status-absent = Absent
 room-status-not-started = Not started
+room-status-time-up = Submitted (time up)
+room-time-up-count = { $count ->
+    [one] One candidate was handed in by the clock when their time ran out.
+   *[other] { $count } candidates were handed in by the clock when their time ran out.
+  }
 room-status-submitted = Submitted
 room-status-locked = Locked
 room-status-paused = Paused

@@ -49,6 +49,11 @@ room-log-line = { $time } · { $kind }{ $category }{ $who } : { $detail }
 ## La ligne d'un poste
 room-status-absent = Absent
 room-status-not-started = Pas commencé
+room-status-time-up = Rendu (temps écoulé)
+room-time-up-count = { $count ->
+    [one] Une copie a été remise automatiquement à la fin du temps.
+   *[other] { $count } copies ont été remises automatiquement à la fin du temps.
+  }
 room-status-submitted = Rendu
 room-status-locked = Verrouillé
 room-status-paused = En pause

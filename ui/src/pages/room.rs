@@ -54,6 +54,9 @@ fn status_text(s: &SeatView) -> (String, &'static str) {
     match &s.progress {
         None if s.attendance == Attendance::Absent => (t("room-status-absent"), "muted"),
         None => (t("room-status-not-started"), "muted"),
+        Some(p) if p.status != AttemptStatus::InProgress && p.time_up => {
+            (t("room-status-time-up"), "ok")
+        }
         Some(p) if p.status != AttemptStatus::InProgress => (t("room-status-submitted"), "ok"),
         Some(p) if p.locked => (t("room-status-locked"), "bad"),
         Some(p) if p.paused => (t("room-status-paused"), "warn"),
@@ -460,6 +463,15 @@ pub fn room_console(p: &Props) -> Html {
                 .is_some_and(|p| p.status == AttemptStatus::InProgress)
         })
         .count();
+    let time_up = c
+        .seats
+        .iter()
+        .filter(|s| {
+            s.progress
+                .as_ref()
+                .is_some_and(|p| p.status != AttemptStatus::InProgress && p.time_up)
+        })
+        .count();
     let submitted = c
         .seats
         .iter()
@@ -575,6 +587,9 @@ pub fn room_console(p: &Props) -> Html {
             <p id="room-state"><strong>{state_label}</strong>{ta("room-counts", &[("expected", c.seats.len().into()), ("running", in_progress.into()), ("submitted", submitted.into())])}</p>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             if let Some(n) = &*notice { <p class="notice" role="status">{n}</p> }
+            if time_up > 0 {
+                <p id="room-time-up" class="muted">{ta("room-time-up-count", &[("count", time_up.into())])}</p>
+            }
             <p class="muted" id="room-check-in-rule">{ if c.session.check_in_required { t("room-check-in-on") } else { t("room-check-in-off") } }</p>
             if c.session.state == RoomState::Planned {
                 <p>{t("room-planned-help")}</p>

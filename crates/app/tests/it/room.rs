@@ -896,3 +896,86 @@ async fn a_planned_display_accommodation_opens_the_exam_window_with_it() {
         Some(serde_json::to_string(&high).unwrap())
     );
 }
+
+#[tokio::test]
+async fn the_sweeper_hands_in_an_attempt_nobody_looks_at_when_its_time_runs_out() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    let c1 = ctx.login("candidate").await;
+    let c2 = ctx.login("candidate2").await;
+    let a1 = start(&ctx.app, &c1, s.exam_id, "EXAM24").await.unwrap();
+    let a2 = start(&ctx.app, &c2, s.exam_id, "EXAM24").await.unwrap();
+    ctx.app
+        .set_answer(
+            &c1,
+            SetAnswer {
+                attempt_id: a1.clone(),
+                question_id: "q1".into(),
+                answer: Some(Answer::Text("b".into())),
+            },
+        )
+        .await
+        .unwrap();
+    // Candidate 2 is paused (she felt unwell); nobody looks at either window
+    // again: no heartbeat, no save, no console.
+    ctx.app
+        .room_action(
+            &inv,
+            action(s.session_id, Some("candidate2"), CommandKind::Pause, None),
+        )
+        .await
+        .unwrap();
+    let worker = ctx.app.worker();
+
+    // At the deadline, and within the grace for a save in flight: nothing yet.
+    ctx.clock.advance_ms(THIRTY_MIN_MS + 1_000);
+    assert_eq!(worker.sweep_overdue().await.unwrap(), 0, "inside the grace");
+    ctx.clock.advance_ms(1_500);
+    assert_eq!(
+        worker.sweep_overdue().await.unwrap(),
+        1,
+        "candidate 1's time ran out; candidate 2's clock stands still while paused"
+    );
+    assert!(
+        kinds(&ctx, &a1).await.contains(&AttemptEvent::Submitted {
+            reason: examhall_domain::SubmitReason::TimeUp
+        }),
+        "handed in with reason time_up"
+    );
+    assert_eq!(worker.sweep_overdue().await.unwrap(), 0, "once only");
+    assert_eq!(ctx.drain().await, 1, "and queued for grading with it");
+    let a2_row = ctx.db.store.attempt(&a2).await.unwrap().unwrap();
+    assert_eq!(a2_row.status, examhall_domain::AttemptStatus::InProgress);
+
+    // The console counts it as handed in by the clock.
+    let room = view_room(&ctx, &inv, s.session_id).await;
+    let seat = |name: &str| {
+        room.seats
+            .iter()
+            .find(|x| x.username == name)
+            .and_then(|x| x.progress.clone())
+            .unwrap()
+    };
+    assert!(seat("candidate").time_up);
+    assert!(!seat("candidate2").time_up);
+
+    // Resumed half an hour later, she has all her time left (37.5 minutes: the
+    // demo gives her 25 % extra); then the sweeper hands her in too.
+    ctx.app
+        .room_action(
+            &inv,
+            action(s.session_id, Some("candidate2"), CommandKind::Resume, None),
+        )
+        .await
+        .unwrap();
+    ctx.clock.advance_ms(THIRTY_MIN_MS * 5 / 4 - 10_000);
+    assert_eq!(worker.sweep_overdue().await.unwrap(), 0, "time left");
+    ctx.clock.advance_ms(10_000 + 2_500);
+    assert_eq!(worker.sweep_overdue().await.unwrap(), 1);
+    let room = view_room(&ctx, &inv, s.session_id).await;
+    assert!(room.seats.iter().all(|x| x
+        .progress
+        .as_ref()
+        .is_some_and(|p| p.time_up && p.status != examhall_domain::AttemptStatus::InProgress)));
+}
