@@ -39,6 +39,18 @@ pub(crate) fn past_deadline(a: &AttemptRow, now: Timestamp, grace_ms: i64) -> bo
     now.since(allowance(a).deadline(a.started_at, a.excluded_ms)) > grace_ms
 }
 
+/// The job that grades a just-submitted attempt.
+pub(crate) fn grade_job(attempt_id: &str) -> NewJob<'static> {
+    let payload = serde_json::to_string(&GradePayload {
+        attempt_id: attempt_id.to_owned(),
+    })
+    .expect("one string field always serialises");
+    NewJob {
+        kind: GRADE_JOB,
+        payload,
+    }
+}
+
 /// Whether an attempt's time ran out more than `grace_ms` ago, as of `now`
 /// (a paused attempt's clock stands still, so it never runs out while paused).
 pub(crate) fn time_ran_out(a: &AttemptRow, now: Timestamp, grace_ms: i64) -> bool {
@@ -552,14 +564,7 @@ impl App {
         attempt_id: &str,
         reason: SubmitReason,
     ) -> AppResult<i64> {
-        let payload = serde_json::to_string(&GradePayload {
-            attempt_id: attempt_id.to_owned(),
-        })
-        .map_err(anyhow::Error::from)?;
-        let job = NewJob {
-            kind: GRADE_JOB,
-            payload,
-        };
+        let job = grade_job(attempt_id);
         let id = self
             .store()
             .submit(

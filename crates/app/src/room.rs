@@ -643,7 +643,9 @@ impl App {
         }
     }
 
-    /// Pause, resume, extend or unlock one candidate or the whole room.
+    /// Pause, resume, extend or unlock one candidate or the whole room, or hand
+    /// one candidate's attempt in (with the reason, which the room log keeps; the
+    /// attempt's chain records `submitted {reason: invigilator}`).
     pub async fn room_action(&self, token: &str, req: RoomAction) -> AppResult<RoomActionAck> {
         let actor = self
             .staff(token, "pause, extend or unlock candidates")
@@ -675,6 +677,11 @@ impl App {
                 "username",
                 "unlock one candidate at a time",
             ));
+        } else if req.kind == CommandKind::Submit {
+            return Err(AppError::invalid(
+                "username",
+                "hand in one candidate at a time",
+            ));
         }
         let cmd = RoomCommand {
             id: 0,
@@ -685,8 +692,19 @@ impl App {
         };
         let (command_id, applied_here) = self
             .store()
-            .issue_room_command(s.id, s.exam_id, &cmd, None, actor.user_id, self.now())
+            .issue_room_command(
+                s.id,
+                s.exam_id,
+                &cmd,
+                None,
+                actor.user_id,
+                crate::candidate::grade_job,
+                self.now(),
+            )
             .await?;
+        if req.kind == CommandKind::Submit {
+            self.inner.jobs_ready.notify_one();
+        }
         tracing::info!(
             session = s.id,
             command = command_id,
@@ -800,6 +818,7 @@ impl App {
                 &cmd,
                 Some(decision),
                 actor.user_id,
+                crate::candidate::grade_job,
                 self.now(),
             )
             .await?;
@@ -1286,8 +1305,16 @@ impl App {
             }
             changed += self
                 .store()
-                .apply_seat_commands(&s.package_id, s.session_id, exam_id, &s.commands, now)
+                .apply_seat_commands(
+                    &s.package_id,
+                    s.session_id,
+                    exam_id,
+                    &s.commands,
+                    crate::candidate::grade_job,
+                    now,
+                )
                 .await?;
+            self.inner.jobs_ready.notify_one();
         }
         Ok(changed)
     }

@@ -14,6 +14,9 @@ use sha2::{Digest, Sha256};
 pub enum SubmitReason {
     Candidate,
     TimeUp,
+    /// Handed in from the room console (the command carries the reason, which
+    /// the room log keeps).
+    Invigilator,
 }
 
 /// Where an attempt is in its life. Only moves forward.

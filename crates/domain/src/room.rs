@@ -204,6 +204,8 @@ pub enum CommandKind {
     Resume,
     Extend,
     Unlock,
+    /// Hand the candidate's attempt in now (one candidate, with a reason).
+    Submit,
 }
 
 impl CommandKind {
@@ -213,6 +215,7 @@ impl CommandKind {
             CommandKind::Resume => "resume",
             CommandKind::Extend => "extend",
             CommandKind::Unlock => "unlock",
+            CommandKind::Submit => "submit",
         }
     }
     pub fn parse(s: &str) -> Option<CommandKind> {
@@ -221,6 +224,7 @@ impl CommandKind {
             CommandKind::Resume,
             CommandKind::Extend,
             CommandKind::Unlock,
+            CommandKind::Submit,
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
@@ -265,6 +269,10 @@ pub fn command_event(
         CommandKind::Unlock => locked.then_some(AttemptEvent::Unlocked {
             method: UnlockMethod::Console,
             command,
+        }),
+        // A paused or locked attempt is handed in all the same.
+        CommandKind::Submit => Some(AttemptEvent::Submitted {
+            reason: crate::SubmitReason::Invigilator,
         }),
     }
 }
@@ -386,6 +394,24 @@ mod tests {
             None
         );
         assert!(command_event(&cmd(CommandKind::Unlock, 0), None, true, t).is_some());
+        for (paused, locked) in [(None, false), (Some(t), false), (None, true)] {
+            assert_eq!(
+                command_event(&cmd(CommandKind::Submit, 0), paused, locked, t),
+                Some(AttemptEvent::Submitted {
+                    reason: crate::SubmitReason::Invigilator
+                }),
+                "handed in whatever state it is in"
+            );
+        }
+        for k in [
+            CommandKind::Pause,
+            CommandKind::Resume,
+            CommandKind::Extend,
+            CommandKind::Unlock,
+            CommandKind::Submit,
+        ] {
+            assert_eq!(CommandKind::parse(k.as_str()), Some(k));
+        }
     }
 
     #[test]

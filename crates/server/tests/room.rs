@@ -217,8 +217,23 @@ async fn a_desktop_follows_the_hubs_room_session(backend: TestBackend) {
         "the downtime credit arrived"
     );
 
-    // Hand in; the hub holds the attempt with the desktop's projection.
-    restarted.submit(&ann2, r()).await.unwrap();
+    // The console hands her in (issue 17, point 3): the seat applies the
+    // command with its next heartbeat, its chain records who handed it in, and
+    // the grading job comes with it; the hub then holds the attempt with the
+    // desktop's projection.
+    let (st, ack) = hq
+        .post("/api/room/actions/", Some(&hq.admin), json!({"session_id": sid, "username": "ann", "kind": "submit", "reason": "end of her session (medical)"}))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{ack}");
+    assert!(restarted.room_round().await.unwrap() >= 1);
+    let events = desk.db.store.events(&view.attempt_id).await.unwrap();
+    assert!(
+        events
+            .last()
+            .is_some_and(|e| e.payload.contains("\"reason\":\"invigilator\"")),
+        "{:?}",
+        events.last()
+    );
     let w = restarted.worker();
     while !matches!(w.try_run_next().await.unwrap(), examhall_app::Outcome::Idle) {}
     restarted.sync_round().await.unwrap();
@@ -284,6 +299,7 @@ async fn a_desktop_follows_the_hubs_room_session(backend: TestBackend) {
             "resume",
             "unlock_code",
             "extend",
+            "submit",
             "closed"
         ]
     );

@@ -293,12 +293,18 @@ async fn sessions_where(
         .collect()
 }
 
+/// The grading job for a just-submitted attempt (the app's kind and payload):
+/// a command that hands an attempt in queues it in the same transaction, so no
+/// submitted attempt waits for grading that never comes.
+pub type GradeJobFor = fn(&str) -> crate::NewJob<'static>;
+
 /// Applies one command to the running attempts of `exam_id` it targets, inside
 /// the caller's transaction. Returns how many attempts it changed.
 async fn apply_command_in(
     conn: &mut AnyConnection,
     exam_id: i64,
     cmd: &RoomCommand,
+    grade: GradeJobFor,
     now: Timestamp,
 ) -> Result<u32> {
     let ids: Vec<String> = sqlx::query_scalar(
@@ -313,7 +319,11 @@ async fn apply_command_in(
     for id in ids {
         let head = attempt_in(conn, &id).await?;
         if let Some(ev) = command_event(cmd, head.paused_at, head.locked_seq.is_some(), now) {
+            let submits = matches!(ev, AttemptEvent::Submitted { .. });
             append_in(conn, &head, &[ev], now).await?;
+            if submits {
+                crate::jobs::enqueue_in(conn, &grade(&id), now).await?;
+            }
             changed += 1;
         }
     }
@@ -586,6 +596,7 @@ impl Store {
         cmd: &RoomCommand,
         credit: Option<CreditDecision<'_>>,
         by_user: i64,
+        grade: GradeJobFor,
         now: Timestamp,
     ) -> Result<(i64, u32)> {
         let mut tx = self.begin_write().await?;
@@ -639,7 +650,7 @@ impl Store {
         );
         log_in(&mut tx, session_id, &line, now).await?;
         let stored = RoomCommand { id, ..cmd.clone() };
-        let changed = apply_command_in(&mut tx, local_exam, &stored, now).await?;
+        let changed = apply_command_in(&mut tx, local_exam, &stored, grade, now).await?;
         tx.commit().await?;
         Ok((id, changed))
     }
@@ -979,6 +990,7 @@ impl Store {
         session_id: i64,
         exam_id: Option<i64>,
         commands: &[RoomCommand],
+        grade: GradeJobFor,
         now: Timestamp,
     ) -> Result<u32> {
         let mut tx = self.begin_write().await?;
@@ -998,7 +1010,7 @@ impl Store {
         let mut last = cursor;
         for c in commands.iter().filter(|c| c.id > cursor) {
             if let Some(exam) = exam_id {
-                changed += apply_command_in(&mut tx, exam, c, now).await?;
+                changed += apply_command_in(&mut tx, exam, c, grade, now).await?;
             }
             last = last.max(c.id);
         }

@@ -74,6 +74,9 @@ room-heard-at = heard { $time }
 room-seat-pause = Pause
 room-seat-resume = Resume
 room-seat-extend = Extend
+room-seat-submit = Hand in now…
+room-seat-submit-confirm = Confirm: hand in
+room-submit-needs-reason = Type the reason in the Reason box first: handing in an attempt is recorded with it.
 room-seat-unlock = Unlock
 
 ## The downtime ledger

@@ -88,6 +88,9 @@ room-heard-at = dernier contact à { $time }
 room-seat-pause = Pause
 room-seat-resume = Reprendre
 room-seat-extend = Prolonger
+room-seat-submit = Remettre maintenant…
+room-seat-submit-confirm = Confirmer : remettre
+room-submit-needs-reason = Saisissez d'abord le motif dans la case Motif : la remise d'une copie est enregistrée avec lui.
 room-seat-unlock = Déverrouiller
 
 ## Le registre des interruptions

@@ -110,6 +110,8 @@ pub fn room_console(p: &Props) -> Html {
     let incident_cat = use_state(|| "environment".to_owned());
     let incident_text = use_state(String::new);
     let show_pin = use_state(|| false);
+    // The candidate whose "hand in now" waits for its second click.
+    let confirm_submit = use_state(|| None::<String>);
 
     let reload_sessions = {
         let (nav, error, sessions, selected, exams) = (
@@ -254,13 +256,14 @@ pub fn room_console(p: &Props) -> Html {
 
     // ---- actions ------------------------------------------------------------------
     let act = {
-        let (nav, error, notice, reload, reason, minutes) = (
+        let (nav, error, notice, reload, reason, minutes, confirm_submit) = (
             p.nav.clone(),
             error.clone(),
             notice.clone(),
             reload.clone(),
             reason.clone(),
             minutes.clone(),
+            confirm_submit.clone(),
         );
         Callback::from(move |(who, kind): (Option<String>, CommandKind)| {
             let default_reason = match kind {
@@ -268,7 +271,20 @@ pub fn room_console(p: &Props) -> Html {
                 CommandKind::Resume => t("room-reason-resume"),
                 CommandKind::Extend => t("room-reason-extend"),
                 CommandKind::Unlock => t("room-reason-unlock"),
+                // Handing an attempt in takes a reason the invigilator types.
+                CommandKind::Submit => String::new(),
             };
+            if kind == CommandKind::Submit {
+                if reason.trim().is_empty() {
+                    error.set(Some(t("room-submit-needs-reason")));
+                    return;
+                }
+                if *confirm_submit != who {
+                    confirm_submit.set(who.clone());
+                    return;
+                }
+                confirm_submit.set(None);
+            }
             let why = if reason.trim().is_empty() {
                 default_reason
             } else {
@@ -554,6 +570,11 @@ pub fn room_console(p: &Props) -> Html {
                         if paused { { btn(t("room-seat-resume"), CommandKind::Resume, format!("resume-{u}")) } } else { { btn(t("room-seat-pause"), CommandKind::Pause, format!("pause-{u}")) } }
                         { btn(t("room-seat-extend"), CommandKind::Extend, format!("extend-{u}")) }
                         if locked { { btn(t("room-seat-unlock"), CommandKind::Unlock, format!("unlock-{u}")) } }
+                        { btn(
+                            if confirm_submit.as_deref() == Some(u.as_str()) { t("room-seat-submit-confirm") } else { t("room-seat-submit") },
+                            CommandKind::Submit,
+                            format!("submit-{u}"),
+                        ) }
                     }
                 </td>
             </tr>

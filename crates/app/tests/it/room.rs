@@ -979,3 +979,105 @@ async fn the_sweeper_hands_in_an_attempt_nobody_looks_at_when_its_time_runs_out(
         .as_ref()
         .is_some_and(|p| p.time_up && p.status != examhall_domain::AttemptStatus::InProgress)));
 }
+
+#[tokio::test]
+async fn the_console_hands_in_one_candidate_with_a_reason_and_grading_follows() {
+    let ctx = Ctx::demo().await;
+    let inv = ctx.login("invigilator").await;
+    let s = open(&ctx, &inv, None).await;
+    let c1 = ctx.login("candidate").await;
+    let c2 = ctx.login("candidate2").await;
+    let a1 = start(&ctx.app, &c1, s.exam_id, "EXAM24").await.unwrap();
+    let a2 = start(&ctx.app, &c2, s.exam_id, "EXAM24").await.unwrap();
+    ctx.clock.advance_secs(120);
+    let submit = |who: Option<&str>, reason: &str| RoomAction {
+        reason: reason.into(),
+        ..action(s.session_id, who, CommandKind::Submit, None)
+    };
+
+    // Refused: the whole room at once, no reason, someone not in the room.
+    for (req, field) in [
+        (submit(None, "end of exam"), "username"),
+        (submit(Some("candidate"), "   "), "reason"),
+        (submit(Some("nobody"), "left the room"), "username"),
+    ] {
+        let e = ctx.app.room_action(&inv, req).await.unwrap_err();
+        assert!(
+            matches!(&e, AppError::Invalid { field: f, .. } if f == field),
+            "{e:?}"
+        );
+    }
+    let candidate = ctx.login("candidate").await;
+    assert!(matches!(
+        ctx.app
+            .room_action(&candidate, submit(Some("candidate2"), "spite"))
+            .await
+            .unwrap_err(),
+        AppError::Forbidden { .. }
+    ));
+    let before = view_room(&ctx, &inv, s.session_id).await.log.len();
+    assert_eq!(
+        ctx.db.store.attempt(&a1).await.unwrap().unwrap().status,
+        examhall_domain::AttemptStatus::InProgress,
+        "refusals hand nobody in"
+    );
+
+    // Candidate 1 fell ill and cannot go on: handed in with the reason, even
+    // while paused; candidate 2 carries on.
+    ctx.app
+        .room_action(
+            &inv,
+            action(s.session_id, Some("candidate"), CommandKind::Pause, None),
+        )
+        .await
+        .unwrap();
+    let ack = ctx
+        .app
+        .room_action(
+            &inv,
+            submit(Some("candidate"), "taken ill, cannot continue"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ack.applied_here, 1);
+    assert_eq!(
+        kinds(&ctx, &a1).await.last(),
+        Some(&AttemptEvent::Submitted {
+            reason: examhall_domain::SubmitReason::Invigilator
+        }),
+        "the chain records who handed it in"
+    );
+    let log = view_room(&ctx, &inv, s.session_id).await.log;
+    assert_eq!(log.len(), before + 2, "the pause and the hand-in");
+    let line = log.iter().find(|l| l.kind == "submit").unwrap();
+    assert_eq!(line.username.as_deref(), Some("candidate"));
+    assert_eq!(line.detail, "taken ill, cannot continue");
+    assert_eq!(
+        ctx.drain().await,
+        1,
+        "the grading job was queued with the hand-in"
+    );
+    let save = ctx
+        .app
+        .set_answer(
+            &c1,
+            SetAnswer {
+                attempt_id: a1.clone(),
+                question_id: "q1".into(),
+                answer: Some(Answer::Text("b".into())),
+            },
+        )
+        .await;
+    assert!(save.is_err(), "nothing more is saved after the hand-in");
+    assert_eq!(
+        ctx.db.store.attempt(&a2).await.unwrap().unwrap().status,
+        examhall_domain::AttemptStatus::InProgress
+    );
+    // Handing in again changes nothing.
+    let again = ctx
+        .app
+        .room_action(&inv, submit(Some("candidate"), "twice"))
+        .await
+        .unwrap();
+    assert_eq!(again.applied_here, 0);
+}
