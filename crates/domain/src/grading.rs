@@ -94,10 +94,10 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// A candidate's number as they wrote it: a decimal comma, grouped thousands
+/// and the minus sign read as meant; never infinity or NaN (`numbers`).
 fn parse_number(s: &str) -> Option<f64> {
-    let t = s.trim();
-    // Rust's parser accepts "inf"/"NaN"; a candidate's answer must be a finite number.
-    t.parse::<f64>().ok().filter(|x| x.is_finite())
+    crate::numbers::parse_written(s)
 }
 
 fn numeric_ok(x: f64, value: f64, tol: Tolerance) -> bool {
@@ -715,6 +715,157 @@ mod tests {
                 ),
                 (t("NaN"), false, 0.0, Incorrect, "NaN is not an answer"),
                 (t("inf"), false, 0.0, Incorrect, "infinity is not an answer"),
+            ],
+        );
+        // Numbers as candidates write them (the rule: `numbers::parse_written`).
+        let g = q(QuestionKind::Numeric {
+            value: 9.81,
+            tolerance: Tolerance::Absolute(0.01),
+        });
+        check(
+            &g,
+            &[
+                (
+                    t("9,81"),
+                    false,
+                    2.0,
+                    Correct,
+                    "a decimal comma, as French writes it",
+                ),
+                (
+                    t(" 9,8 "),
+                    false,
+                    2.0,
+                    Correct,
+                    "within tolerance, with a comma",
+                ),
+                (t("+9,81"), false, 2.0, Correct, "an explicit sign"),
+                (
+                    t("9,81e0"),
+                    false,
+                    2.0,
+                    Correct,
+                    "a comma in scientific notation",
+                ),
+                (
+                    t("9,,81"),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "two commas together are no number",
+                ),
+                (
+                    t("9,81,"),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "a trailing separator is no number",
+                ),
+            ],
+        );
+        let big = q(QuestionKind::Numeric {
+            value: 1234.5,
+            tolerance: Tolerance::Exact,
+        });
+        check(
+            &big,
+            &[
+                (t("1234,5"), false, 2.0, Correct, "decimal comma"),
+                (
+                    t("1 234,5"),
+                    false,
+                    2.0,
+                    Correct,
+                    "a space between thousands",
+                ),
+                (
+                    t("1\u{202f}234,5"),
+                    false,
+                    2.0,
+                    Correct,
+                    "a narrow no-break space between thousands, as French typesetting does",
+                ),
+                (
+                    t("1.234,5"),
+                    false,
+                    2.0,
+                    Correct,
+                    "dots between thousands, comma for the decimals",
+                ),
+                (
+                    t("1,234.5"),
+                    false,
+                    2.0,
+                    Correct,
+                    "commas between thousands, point for the decimals",
+                ),
+                (t("1 23,5"), false, 0.0, Incorrect, "groups of three only"),
+            ],
+        );
+        let neg = q(QuestionKind::Numeric {
+            value: -0.5,
+            tolerance: Tolerance::Exact,
+        });
+        check(
+            &neg,
+            &[
+                (t("-0,5"), false, 2.0, Correct, "negative with a comma"),
+                (
+                    t("\u{2212}0,5"),
+                    false,
+                    2.0,
+                    Correct,
+                    "the minus sign character",
+                ),
+                (t(",5"), false, 0.0, Incorrect, "-0.5 is not 0.5"),
+            ],
+        );
+        // The ambiguous form: one comma is always the decimal separator, so
+        // 1,234 is one point two three four (as the French and most European
+        // screens write it), never one thousand two hundred and thirty-four.
+        let amb = q(QuestionKind::Numeric {
+            value: 1.234,
+            tolerance: Tolerance::Exact,
+        });
+        check(
+            &amb,
+            &[(
+                t("1,234"),
+                false,
+                2.0,
+                Correct,
+                "one comma: the decimal comma",
+            )],
+        );
+        let thousands = q(QuestionKind::Numeric {
+            value: 1_234_567.0,
+            tolerance: Tolerance::Exact,
+        });
+        check(
+            &thousands,
+            &[
+                (
+                    t("1,234,567"),
+                    false,
+                    2.0,
+                    Correct,
+                    "several commas: thousands",
+                ),
+                (
+                    t("1.234.567"),
+                    false,
+                    2.0,
+                    Correct,
+                    "several dots: thousands",
+                ),
+                (t("1 234 567"), false, 2.0, Correct, "spaces: thousands"),
+                (
+                    t("1,23,4567"),
+                    false,
+                    0.0,
+                    Incorrect,
+                    "uneven groups are no number",
+                ),
             ],
         );
         let abs = q(QuestionKind::Numeric {

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod events;
 pub mod exam;
 pub mod grading;
+pub mod numbers;
 pub mod question;
 pub mod room;
 pub mod shuffle;
