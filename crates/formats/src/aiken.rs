@@ -11,7 +11,8 @@
 //! ```
 //!
 //! The question is everything before the first option. Options are lettered in
-//! order from A, each `A.` or `A)` followed by a space. The block ends with
+//! order from A, each `A.` or `A)` followed by the text (a space between them
+//! is usual but optional, as Moodle reads it). The block ends with
 //! `ANSWER: <letter>`, which must name one of its options. Blank lines between
 //! questions are optional. Every error names its line; a question with an error is
 //! left out and the rest are still read.
@@ -35,15 +36,16 @@ pub struct AikenError {
     pub message: String,
 }
 
-/// `A. text` / `A) text` with the expected letter → the text.
+/// `A. text` / `A) text` with the expected letter → the text. The space after
+/// the `.` or `)` is optional, as in Moodle's reader (`A)text`).
 fn option(line: &str, letter: char) -> Option<&str> {
     let mut chars = line.chars();
     if chars.next()? != letter {
         return None;
     }
     let rest = chars.as_str();
-    rest.strip_prefix(". ")
-        .or_else(|| rest.strip_prefix(") "))
+    rest.strip_prefix('.')
+        .or_else(|| rest.strip_prefix(')'))
         .map(str::trim)
 }
 

@@ -112,3 +112,36 @@ fn random_input_never_panics_and_errors_point_inside_the_file() {
     });
     assert!(read > 0, "the generator makes some valid questions too");
 }
+
+/// Moodle's own fixture of deliberate errors (read from `../shared/corpus`,
+/// never copied here): Moodle imports its three good questions, one of them
+/// written `A)Incorrect` without a space, which Moodle's pattern allows.
+#[test]
+fn moodles_error_fixture_imports_the_three_questions_moodle_imports() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/aiken/aiken_errors.txt"
+    );
+    let src = std::fs::read_to_string(path).expect("../shared/corpus beside the checkout");
+    let (qs, errors) = parse(&src);
+    let texts: Vec<&str> = qs.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "A good question",
+            "A second good question",
+            "A third good question with HTML chars such as > < &"
+        ],
+        "{errors:?}"
+    );
+    assert_eq!(
+        qs[1].options,
+        ["Incorrect (No space)", "Correct (No space)"]
+    );
+    assert_eq!(qs[1].answer, 1);
+    assert!(!errors.is_empty(), "the deliberate errors are still named");
+    // Without the space after `.` or `)`, in a file of our own too.
+    let (qs, errors) = parse("Is it?\nA.yes\nB)no\nANSWER: A\n");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(qs[0].options, ["yes", "no"]);
+}
