@@ -307,6 +307,22 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
         "numerical" => {
             let mut list = Vec::new();
             for (a, p) in &answers {
+                // Moodle's catch-all `*` ("any other number"): worth 0 % it
+                // scores as a number matching nothing does, so it is left out
+                // (its feedback with it); worth more, it has no Examhall form.
+                if text_of(*a).trim() == "*" {
+                    let w = fraction(ctx, *a, p)?;
+                    if w == 0.0 {
+                        continue;
+                    }
+                    return ctx.err(
+                        *a,
+                        p,
+                        &format!(
+                            "a catch-all answer (*) worth {w} % is not supported: credit is given only to numbers within an answer's tolerance"
+                        ),
+                    );
+                }
                 let value = number(ctx, *a, p, &text_of(*a), "answer")?;
                 let tol = match child(*a, "tolerance") {
                     Some(t) => number(ctx, t, &format!("{p}/tolerance"), &text_of(t), "tolerance")?.abs(),

@@ -294,3 +294,47 @@ fn dtds_entities_and_deep_nesting_are_refused_with_their_place() {
         got.errors[0]
     );
 }
+
+/// Moodle's own numerical fixture (read from `../shared/corpus`, never copied
+/// here) ends with the catch-all answer `*` worth 0 %: "any other number", which
+/// earns what a number matching nothing earns anyway, so it is read as no
+/// answer at all; the question imports with its two real answers.
+#[test]
+fn a_numerical_catch_all_worth_nothing_reads_as_moodle_scores_it() {
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/moodle-xml/"
+    );
+    for file in [
+        "xmlformat_test-test_import_numerical_19.xml",
+        "xmlformat_test-test_export_numerical.xml",
+    ] {
+        let src = std::fs::read_to_string(format!("{corpus}{file}"))
+            .expect("../shared/corpus beside the checkout");
+        let read = from_text(&src);
+        assert_eq!(read.errors, vec![], "{file}");
+        assert_eq!(read.items.len(), 1, "{file}");
+        let QuestionKind::NumericSet { answers } = &read.items[0].question.kind else {
+            panic!("{file}: {:?}", read.items[0].question.kind)
+        };
+        let got: Vec<(f64, f64)> = answers.iter().map(|a| (a.value, a.credit)).collect();
+        assert_eq!(got, [(42.0, 1.0), (13.0, 0.0)], "{file}");
+        assert_eq!(answers[0].tolerance, Tolerance::Absolute(0.001), "{file}");
+        assert_eq!(answers[1].tolerance, Tolerance::Absolute(1.0), "{file}");
+    }
+    // A catch-all that earns something cannot be said in Examhall's terms: it
+    // is refused, by name and place.
+    let generous = "<quiz><question type=\"numerical\"><name><text>n</text></name>\
+        <questiontext><text>Q?</text></questiontext>\
+        <answer fraction=\"100\"><text>42</text></answer>\
+        <answer fraction=\"10\"><text>*</text></answer></question></quiz>";
+    let read = from_text(generous);
+    assert!(read.items.is_empty());
+    let e = &read.errors[0];
+    assert!(e.message.contains("catch-all"), "{e:?}");
+    assert_eq!(
+        e.location.path.as_deref(),
+        Some("quiz/question[1]/answer[2]"),
+        "{e:?}"
+    );
+}
