@@ -1411,3 +1411,26 @@ fn deep_nesting_is_refused_by_depth_not_by_the_stack() {
         got.errors[0]
     );
 }
+
+/// QTI 2.2 tools (TAO) write `normalMaximum="0"` for "not given": the item is
+/// read, its marks coming from its processing as when the attribute is absent;
+/// a negative one is still refused at its element.
+#[test]
+fn a_normal_maximum_of_zero_means_not_given() {
+    let item = |max: &str| {
+        format!(
+            "{ITEM_HEAD}<outcomeDeclaration identifier=\"SCORE\" cardinality=\"single\" baseType=\"float\" normalMaximum=\"{max}\"/>\n\
+             <itemBody><p>Which?</p><choiceInteraction responseIdentifier=\"RESPONSE\" maxChoices=\"1\">\
+             <simpleChoice identifier=\"A\">a</simpleChoice><simpleChoice identifier=\"B\">b</simpleChoice>\
+             </choiceInteraction></itemBody>\n\
+             <responseProcessing template=\"http://www.imsglobal.org/question/qti_v2p2/rptemplates/match_correct\"/>\n\
+             </assessmentItem>"
+        )
+    };
+    let read = from_text(&item("0"));
+    assert_eq!(read.errors, vec![]);
+    assert_eq!(read.items.len(), 1);
+    assert_eq!(read.items[0].question.marks, 1.0, "match_correct's score");
+    let errors = failing(&item("-1"), &["normalMaximum \"-1\""]);
+    assert_eq!(errors[0].0, Some(5));
+}
