@@ -245,12 +245,7 @@ fn question(line: usize, text: &str) -> Result<GiftQuestion, GiftError> {
     consumed += rest.len() - trimmed.len();
     rest = trimmed;
     let mut markup = Markup::Moodle;
-    for (tag, m) in [
-        ("[html]", Markup::Html),
-        ("[moodle]", Markup::Moodle),
-        ("[markdown]", Markup::Markdown),
-        ("[plain]", Markup::Plain),
-    ] {
+    for (tag, m) in MARKERS {
         if let Some(r) = rest.strip_prefix(tag) {
             markup = m;
             consumed += tag.len();
@@ -313,7 +308,7 @@ type BlockResult = Result<(Answers, Option<String>), (usize, String)>;
 fn answer_block(block: &str) -> BlockResult {
     // General feedback: the first unescaped "####".
     let (body, general) = match find_unescaped_str(block, "####") {
-        Some(at) => (&block[..at], Some(clean(&block[at + 4..]))),
+        Some(at) => (&block[..at], Some(field(&block[at + 4..]))),
         None => (block, None),
     };
     let lead = body.len() - body.trim_start().len();
@@ -358,7 +353,7 @@ fn answer_block(block: &str) -> BlockResult {
                     "a matching question has only =question -> answer pairs".into(),
                 ));
             };
-            let (q, a) = (clean(&s[..arrow]), clean(&s[arrow + 2..]));
+            let (q, a) = (field(&s[..arrow]), clean(&s[arrow + 2..]));
             if a.is_empty() {
                 return Err((lead + at, "a matching pair needs an answer after ->".into()));
             }
@@ -435,11 +430,33 @@ fn weight(s: &str, default: f64) -> Result<(f64, &str, usize), String> {
     Ok((w, &r[end + 1..], end + 2))
 }
 
+/// The format markers Moodle reads at the start of a text.
+const MARKERS: [(&str, Markup); 4] = [
+    ("[html]", Markup::Html),
+    ("[moodle]", Markup::Moodle),
+    ("[markdown]", Markup::Markdown),
+    ("[plain]", Markup::Plain),
+];
+
+/// An answer's, a feedback's or a matching question's text: cleaned, without
+/// the format marker Moodle reads at its start (`[html]wrong` is "wrong").
+fn field(s: &str) -> String {
+    let t = clean(s);
+    for (tag, _) in MARKERS {
+        if t.get(..tag.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(tag))
+        {
+            return t[tag.len()..].trim().to_owned();
+        }
+    }
+    t
+}
+
 /// `text#feedback` → (text, feedback).
 fn split_feedback(s: &str) -> (String, Option<String>) {
     match unescaped(s, '#').first() {
-        Some(&at) => (clean(&s[..at]), Some(clean(&s[at + 1..]))),
-        None => (clean(s), None),
+        Some(&at) => (field(&s[..at]), Some(field(&s[at + 1..]))),
+        None => (field(s), None),
     }
 }
 
@@ -454,7 +471,7 @@ fn true_false(t: &str) -> Option<Result<Answers, String>> {
     let part = |i: usize| {
         hashes.get(i).map(|&h| {
             let end = hashes.get(i + 1).copied().unwrap_or(t.len());
-            clean(&t[h + 1..end])
+            field(&t[h + 1..end])
         })
     };
     if hashes.len() > 2 {

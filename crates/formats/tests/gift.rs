@@ -340,3 +340,64 @@ fn random_input_never_panics_and_errors_point_inside_the_file() {
         "the generator makes some valid questions too: {read}"
     );
 }
+
+/// Every string inside a parsed value, with where it is.
+fn strings(v: &serde_json::Value, at: String, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::String(s) => out.push((at, s.clone())),
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                strings(x, format!("{at}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                strings(x, format!("{at}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Moodle reads a `[html]`, `[moodle]`, `[plain]` or `[markdown]` marker at the
+/// start of each answer, feedback and matching question as that field's format;
+/// none of them is text. Checked over every GIFT file of the corpus (read from
+/// `../shared/corpus`, never copied here).
+#[test]
+fn no_format_marker_survives_in_any_field_of_the_corpus() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/gift"
+    );
+    let mut seen = 0;
+    let mut left = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("../shared/corpus beside the checkout") {
+        let path = entry.unwrap().path();
+        let Ok(src) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let (qs, _) = parse(&src);
+        for q in &qs {
+            let mut found = Vec::new();
+            let v = serde_json::json!({"answers": q.answers, "general_feedback": q.general_feedback, "text": q.text});
+            strings(&v, String::new(), &mut found);
+            for (at, s) in found {
+                seen += 1;
+                let lower = s.trim_start().to_ascii_lowercase();
+                if ["[html]", "[moodle]", "[plain]", "[markdown]"]
+                    .iter()
+                    .any(|m| lower.starts_with(m))
+                {
+                    left.push(format!("{}:{} {at}: {s:?}", path.display(), q.line));
+                }
+            }
+        }
+    }
+    assert!(seen > 500, "the corpus was read ({seen} fields)");
+    assert!(
+        left.is_empty(),
+        "{} fields keep a marker:\n{}",
+        left.len(),
+        left.join("\n")
+    );
+}
