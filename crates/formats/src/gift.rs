@@ -527,30 +527,47 @@ fn numeric(body: &str, at: usize) -> Result<Answers, (usize, String)> {
     if t.is_empty() {
         return Err((at, "a numeric question needs a value after #".into()));
     }
-    if !t.starts_with('=') {
-        let (v, feedback) = split_feedback(t);
-        let value = numeric_value(&v).map_err(|m| (at + lead, m))?;
-        return Ok(Answers::Numeric {
-            answers: vec![NumericAnswer {
-                value,
-                weight: 100.0,
-                feedback,
-            }],
-        });
+    // Answers start at each unescaped `=` (right, 100 % unless weighted) and `~`
+    // (wrong, 0 % unless weighted); text before the first mark is one right
+    // answer (`{#3:2}`, `{#3:2~#wrong}`).
+    let mut marks: Vec<usize> = unescaped(t, '=');
+    marks.extend(unescaped(t, '~'));
+    marks.sort_unstable();
+    let mut items: Vec<(usize, bool, &str)> = Vec::new();
+    if marks.first() != Some(&0) {
+        let end = marks.first().copied().unwrap_or(t.len());
+        items.push((0, true, &t[..end]));
     }
-    let marks = unescaped(t, '=');
-    let mut answers = Vec::new();
     for (i, &m) in marks.iter().enumerate() {
         let end = marks.get(i + 1).copied().unwrap_or(t.len());
-        let item = &t[m + 1..end];
-        let (w, rest, _) = weight(item, 100.0).map_err(|e| (at + lead + m + 1, e))?;
+        items.push((m + 1, t.as_bytes()[m] == b'=', &t[m + 1..end]));
+    }
+    let mut answers = Vec::new();
+    for (pos, right, item) in items {
+        let here = at + lead + pos;
+        let (w, rest, _) = weight(item, if right { 100.0 } else { 0.0 }).map_err(|e| (here, e))?;
         let (v, feedback) = split_feedback(rest);
-        let value = numeric_value(&v).map_err(|e| (at + lead + m + 1, e))?;
+        if v.is_empty() && !right {
+            // `~#feedback`: Moodle's "any other number". Worth nothing, it
+            // scores as a number matching no answer does (its feedback is not
+            // kept); worth something, it has no Examhall form.
+            if w == 0.0 {
+                continue;
+            }
+            return Err((
+                here,
+                format!("a ~ answer without a value stands for any other number; worth {w} % it is not supported"),
+            ));
+        }
+        let value = numeric_value(&v).map_err(|e| (here, e))?;
         answers.push(NumericAnswer {
             value,
             weight: w,
             feedback,
         });
+    }
+    if answers.is_empty() {
+        return Err((at, "a numeric question needs a value after #".into()));
     }
     Ok(Answers::Numeric { answers })
 }

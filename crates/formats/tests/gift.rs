@@ -401,3 +401,59 @@ fn no_format_marker_survives_in_any_field_of_the_corpus() {
         left.join("\n")
     );
 }
+
+/// Moodle's numerical test question `{#3:2~#Completely wrong}` (and Moodle's
+/// own export of it, split over lines): the `~#…` branch is the feedback for
+/// any other number, worth nothing, so the question reads as its one right
+/// answer, 3 ± 2, and the wrong branch's words are not glued onto it.
+#[test]
+fn a_numeric_wrong_answer_branch_reads_as_moodle_reads_it() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/gift/"
+    );
+    for file in [
+        "giftformat_test-test_import_numerical.gift",
+        "giftformat_test-test_export_numerical.gift",
+        "totara_moodle_numerical.gift",
+    ] {
+        let src = std::fs::read_to_string(format!("{dir}{file}"))
+            .expect("../shared/corpus beside the checkout");
+        let q = one(&src);
+        let Answers::Numeric { answers } = &q.answers else {
+            panic!("{file}: {:?}", q.answers)
+        };
+        assert_eq!(answers.len(), 1, "{file}: {answers:?}");
+        assert_eq!(
+            answers[0].value,
+            NumericValue::Tolerance {
+                value: 3.0,
+                tolerance: 2.0
+            },
+            "{file}"
+        );
+        assert_eq!(answers[0].weight, 100.0, "{file}");
+        assert_eq!(answers[0].feedback.as_deref().unwrap_or(""), "", "{file}");
+    }
+    // A wrong branch with a value is a wrong answer of its own, worth nothing
+    // unless weighted; a catch-all that earns something is refused.
+    let q = one("Pi? {#3.14:0.01#Right~3#Close, but not enough~%20%3.1#Nearly}");
+    let Answers::Numeric { answers } = &q.answers else {
+        panic!("{:?}", q.answers)
+    };
+    let got: Vec<(f64, Option<&str>)> = answers
+        .iter()
+        .map(|a| (a.weight, a.feedback.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (100.0, Some("Right")),
+            (0.0, Some("Close, but not enough")),
+            (20.0, Some("Nearly"))
+        ]
+    );
+    let (qs, errors) = parse("Pi? {#3.14~%50%#anything}");
+    assert!(qs.is_empty());
+    assert!(errors[0].message.contains("any other number"), "{errors:?}");
+}
