@@ -125,14 +125,12 @@ impl App {
             tokio::task::spawn_blocking(move || examhall_formats::import_bytes(format, &bytes))
                 .await
                 .map_err(|e| AppError::Internal(e.into()))?;
-        let errors: Vec<ImportIssueDto> = read
-            .errors
-            .iter()
-            .map(|e| ImportIssueDto {
-                location: e.place(&file_name),
-                message: e.message.clone(),
-            })
-            .collect();
+        let issue = |e: &examhall_formats::ImportError| ImportIssueDto {
+            location: e.place(&file_name),
+            message: e.message.clone(),
+        };
+        let errors: Vec<ImportIssueDto> = read.errors.iter().map(issue).collect();
+        let warnings: Vec<ImportIssueDto> = read.warnings.iter().map(issue).collect();
         let store = match req.mode {
             ImportMode::Check => false,
             ImportMode::All if !errors.is_empty() => {
@@ -203,6 +201,7 @@ impl App {
             skipped: errors.len() as u32,
             items,
             errors,
+            warnings,
         })
     }
 

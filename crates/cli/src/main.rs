@@ -646,15 +646,23 @@ async fn main() -> anyhow::Result<()> {
                     "format": examhall_formats::Format::from(format).name(),
                     "questions": read.items,
                     "errors": read.errors,
+                    "warnings": read.warnings,
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 println!(
-                    "{}: {} question(s) read, {} with errors",
+                    "{}: {} question(s) read, {} with errors{}",
                     file.display(),
                     read.items.len(),
-                    read.errors.len()
+                    read.errors.len(),
+                    match read.warnings.len() {
+                        0 => String::new(),
+                        n => format!(", {n} left out with a warning"),
+                    }
                 );
+            }
+            for line in read.warning_lines(&file.display().to_string()) {
+                eprintln!("{line}");
             }
             for line in read.error_lines(&file.display().to_string()) {
                 eprintln!("{line}");

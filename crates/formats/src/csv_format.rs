@@ -42,8 +42,8 @@ pub fn from_text(src: &str) -> Imported {
         .trim(csv::Trim::Headers)
         .from_reader(src.as_bytes());
     let fail = |line: u64, message: String| Imported {
-        items: vec![],
         errors: vec![ImportError::new(Location::line(line as usize), message)],
+        ..Imported::default()
     };
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),

@@ -142,11 +142,15 @@ impl ImportError {
     }
 }
 
-/// Everything a file holds: the questions that can be imported and the errors.
+/// Everything a file holds: the questions that can be imported, the errors,
+/// and the warnings: what the file holds that is left out on purpose (a GIFT
+/// description), which does not stop an all-or-nothing import.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Imported {
     pub items: Vec<ImportedItem>,
     pub errors: Vec<ImportError>,
+    #[serde(default)]
+    pub warnings: Vec<ImportError>,
 }
 
 impl Imported {
@@ -156,6 +160,14 @@ impl Imported {
         self.errors
             .iter()
             .map(|e| format!("{}: {}", e.place(file), e.message))
+            .collect()
+    }
+
+    /// `FILE:LINE: warning: message` per warning.
+    pub fn warning_lines(&self, file: &str) -> Vec<String> {
+        self.warnings
+            .iter()
+            .map(|e| format!("{}: warning: {}", e.place(file), e.message))
             .collect()
     }
 
@@ -180,6 +192,7 @@ impl Imported {
         Imported {
             items: kept,
             errors,
+            warnings: Vec::new(),
         }
     }
 }
@@ -312,6 +325,7 @@ pub fn from_gift(src: &str) -> Imported {
         .into_iter()
         .map(|e| ImportError::new(Location::line(e.line), e.message))
         .collect();
+    let mut warnings = Vec::new();
     let mut items = Vec::new();
     for g in parsed {
         let here = Location::line(g.line);
@@ -323,9 +337,11 @@ pub fn from_gift(src: &str) -> Imported {
         };
         let kind = match &g.answers {
             gift::Answers::Description => {
-                errors.push(ImportError::new(
+                // Valid GIFT (Moodle imports it as a Description item): left
+                // out with a warning, so the file's questions still import.
+                warnings.push(ImportError::new(
                     here,
-                    "a description (text without an answer block) is not a question; Examhall does not import it",
+                    "a description (text without an answer block) is not a question: left out",
                 ));
                 continue;
             }
@@ -415,7 +431,10 @@ pub fn from_gift(src: &str) -> Imported {
             ),
         });
     }
-    Imported::checked(items, errors)
+    Imported {
+        warnings,
+        ..Imported::checked(items, errors)
+    }
 }
 
 /// Numeric answers `(value, absolute tolerance, weight %, feedback)` as the
@@ -490,16 +509,17 @@ pub fn from_json(src: &str) -> Imported {
         Ok(f) => f,
         Err(e) => {
             return Imported {
-                items: vec![],
                 errors: vec![ImportError::new(
                     Location::line(e.line().max(1)),
                     format!("column {}: {e}", e.column()),
                 )],
+                ..Imported::default()
             }
         }
     };
     if file.format != crate::export::BANK_FORMAT || file.version != 1 {
         return Imported {
+            warnings: vec![],
             items: vec![],
             errors: vec![ImportError::new(
                 Location::path("format"),
@@ -544,6 +564,7 @@ pub fn import_bytes(format: Format, bytes: &[u8]) -> Imported {
                 .filter(|&&b| b == b'\n')
                 .count();
             Imported {
+                warnings: vec![],
                 items: vec![],
                 errors: vec![ImportError::new(
                     Location::line(line),

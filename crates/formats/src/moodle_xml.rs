@@ -178,8 +178,8 @@ pub fn from_text(src: &str) -> Imported {
         Ok(d) => d,
         Err(e) => {
             return Imported {
-                items: vec![],
                 errors: vec![ImportError::new(Location::line(e.line), e.message)],
+                ..Imported::default()
             }
         }
     };
@@ -187,6 +187,7 @@ pub fn from_text(src: &str) -> Imported {
     let root = doc.root_element();
     if !root.has_tag_name("quiz") {
         return Imported {
+            warnings: vec![],
             items: vec![],
             errors: vec![ImportError::new(
                 ctx.at(root, root.tag_name().name()),

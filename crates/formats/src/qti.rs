@@ -124,6 +124,7 @@ pub fn from_package(bytes: &[u8]) -> Imported {
     Imported {
         items: checked.items,
         errors: errors.into_iter().map(|(_, e)| e).collect(),
+        warnings: checked.warnings,
     }
 }
 

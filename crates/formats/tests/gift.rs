@@ -457,3 +457,25 @@ fn a_numeric_wrong_answer_branch_reads_as_moodle_reads_it() {
     assert!(qs.is_empty());
     assert!(errors[0].message.contains("any other number"), "{errors:?}");
 }
+
+/// A description (text with no answer block) is valid GIFT, which Moodle imports
+/// as a Description item: left out with a warning at its line, it no longer
+/// stops the file's questions from importing (Moodle-exported files carry them).
+#[test]
+fn a_description_is_left_out_with_a_warning_and_the_questions_import() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/gift/"
+    );
+    let src = std::fs::read_to_string(format!("{dir}all.gift"))
+        .expect("../shared/corpus beside the checkout");
+    let read = examhall_formats::items::from_gift(&src);
+    assert_eq!(read.errors, vec![], "a description is no error");
+    assert_eq!(read.items.len(), 21);
+    assert_eq!(read.warnings.len(), 1, "{:?}", read.warnings);
+    assert_eq!(read.warnings[0].location.line, Some(4));
+    assert_eq!(
+        read.warning_lines("all.gift"),
+        ["all.gift:4: warning: a description (text without an answer block) is not a question: left out"]
+    );
+}

@@ -55,6 +55,10 @@ pub struct ImportReportDto {
     pub imported: u32,
     /// Questions left out because of their errors.
     pub skipped: u32,
+    /// What the file holds that is left out on purpose (a GIFT description):
+    /// it does not stop an all-or-nothing import.
+    #[serde(default)]
+    pub warnings: Vec<ImportIssueDto>,
 }
 
 /// A bank question with what the author sees: key, category, tags, version, and

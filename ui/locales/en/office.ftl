@@ -211,6 +211,7 @@ import-summary = { $questions ->
         [one] 1 error
        *[other] { $errors } errors
     }
+import-warning-line = Warning, { $location }: { $message }
 import-error-line = { $location }: { $message }
 import-items = Questions read from the file
 import-all = Import all

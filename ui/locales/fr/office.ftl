@@ -233,6 +233,7 @@ import-summary = { $questions ->
     [one] { $errors } erreur
    *[other] { $errors } erreurs
   }
+import-warning-line = Avertissement, { $location } : { $message }
 import-error-line = { $location } : { $message }
 import-items = Questions lues dans le fichier
 import-all = Tout importer

@@ -317,6 +317,13 @@ fn import_panel(p: &ImportProps) -> Html {
                         <li class="error">{ta("import-error-line", &[("location", e.location.clone().into()), ("message", e.message.clone().into())])}</li>
                     }) }
                 </ul>
+                if !r.warnings.is_empty() {
+                    <ul id="import-warnings" class="import-warnings">
+                        { for r.warnings.iter().map(|e| html! {
+                            <li class="muted">{ta("import-warning-line", &[("location", e.location.clone().into()), ("message", e.message.clone().into())])}</li>
+                        }) }
+                    </ul>
+                }
                 <div class="actions">
                     <button type="button" id="import-all" class="primary" disabled={busy || !r.errors.is_empty() || r.items.is_empty()}
                         onclick={import(ImportMode::All)}>{t("import-all")}</button>

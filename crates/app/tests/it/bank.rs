@@ -606,3 +606,33 @@ async fn a_bank_question_never_comes_up_twice_in_an_attempt() {
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn a_gift_description_is_left_out_with_a_warning_and_the_file_imports_whole() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let before = ctx.app.bank(&teacher, all()).await.unwrap().len();
+    let req = ImportRequest {
+        format: "gift".into(),
+        file_name: "moodle-export.gift".into(),
+        content: "::Intro::Read the passage below, then answer.\n\n\
+                  ::Q1::The passage is about rivers.{T}\n"
+            .into(),
+        base64: false,
+        mode: ImportMode::All,
+    };
+    let done = ctx.app.import_questions(&teacher, req).await.unwrap();
+    assert_eq!(
+        (done.imported, done.skipped),
+        (1, 0),
+        "all-or-nothing goes through"
+    );
+    assert!(done.errors.is_empty(), "{:?}", done.errors);
+    assert_eq!(done.warnings.len(), 1);
+    assert_eq!(done.warnings[0].location, "moodle-export.gift:1");
+    assert!(done.warnings[0].message.contains("description"));
+    assert_eq!(
+        ctx.app.bank(&teacher, all()).await.unwrap().len(),
+        before + 1
+    );
+}
