@@ -196,7 +196,10 @@ fn unescaped(s: &str, target: char) -> Vec<usize> {
     out
 }
 
-/// Removes GIFT escapes and trims.
+/// Removes GIFT escapes and trims. Only `\~ \= \# \{ \} \: \\`, `\n`, `\%` and `\>`
+/// (which Examhall's export writes before a `%` or the `>` of a `->`) are escapes; a
+/// backslash before anything else is a backslash (`\ ` is "\ "), as Moodle
+/// reads it.
 fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -204,7 +207,11 @@ fn clean(s: &str) -> String {
         if c == '\\' {
             match chars.next() {
                 Some('n') => out.push('\n'),
-                Some(other) => out.push(other),
+                Some(other) if "~=#{}:%>\\".contains(other) => out.push(other),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
                 None => out.push('\\'),
             }
         } else {
@@ -329,6 +336,20 @@ fn answer_block(block: &str) -> BlockResult {
         m.sort_unstable();
         m
     };
+    if marks.is_empty() {
+        // A lone answer, `{One}`: a short answer with that one right answer.
+        let (text, feedback) = split_feedback(t);
+        return Ok((
+            Answers::ShortAnswer {
+                answers: vec![Choice {
+                    text,
+                    weight: 100.0,
+                    feedback,
+                }],
+            },
+            general,
+        ));
+    }
     if marks.first() != Some(&0) {
         return Err((
             lead,
@@ -341,9 +362,12 @@ fn answer_block(block: &str) -> BlockResult {
         let end = marks.get(i + 1).copied().unwrap_or(t.len());
         items.push((at, t.as_bytes()[at] == b'=', &t[at + 1..end]));
     }
-    let matching = items
-        .iter()
-        .any(|(_, _, s)| find_unescaped_str(s, "->").is_some());
+    // `->` makes a matching question only where no answer is wrong (`~`): in a
+    // multiple choice it is text, as Moodle reads it.
+    let matching = items.iter().all(|(_, right, _)| *right)
+        && items
+            .iter()
+            .any(|(_, _, s)| find_unescaped_str(s, "->").is_some());
     if matching {
         let mut pairs = Vec::new();
         for (at, right, s) in &items {

@@ -321,7 +321,7 @@ pub fn category_path(raw: Option<&str>) -> Vec<String> {
 /// A GIFT file's questions.
 pub fn from_gift(src: &str) -> Imported {
     let (parsed, errs) = gift::parse(src);
-    let mut errors: Vec<ImportError> = errs
+    let errors: Vec<ImportError> = errs
         .into_iter()
         .map(|e| ImportError::new(Location::line(e.line), e.message))
         .collect();

@@ -248,7 +248,7 @@ fn malformed_questions_are_reported_at_their_line_and_the_rest_still_read() {
                \n\
                No right answer {~a ~b}\n\
                \n\
-               Half a match {=a -> 1 ~b}\n\
+               Half a match {=a -> 1 =b}\n\
                \n\
                Two blocks {=a} and {=b}\n\
                \n\
@@ -478,4 +478,81 @@ fn a_description_is_left_out_with_a_warning_and_the_questions_import() {
         read.warning_lines("all.gift"),
         ["all.gift:4: warning: a description (text without an answer block) is not a question: left out"]
     );
+}
+
+/// Three readings where GIFT-grammar-PEG.js's expected output (its tests'
+/// oracle, read from `../shared/corpus/import/oracle`) and Moodle agree:
+/// a lone answer `{One}` is a short answer; `->` in a question that has a `~`
+/// answer is text of a multiple choice, not a matching pair; a backslash before
+/// a character GIFT does not escape (a space) is a backslash.
+#[test]
+fn lone_answers_arrows_in_choices_and_plain_backslashes_read_as_the_oracle_says() {
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/"
+    );
+    let read = |name: &str| {
+        let src = std::fs::read_to_string(format!("{corpus}gift/{name}.gift"))
+            .expect("../shared/corpus beside the checkout");
+        let oracle: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{corpus}oracle/gift-pegjs/{name}.json")).unwrap(),
+        )
+        .unwrap();
+        let (qs, errors) = parse(&src);
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        (qs, oracle)
+    };
+    // (text, right?, feedback) of each choice, as the oracle lists them.
+    let expected = |q: &serde_json::Value| -> Vec<(String, bool, Option<String>)> {
+        q["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["text"]["text"].as_str().unwrap().to_owned(),
+                    c["isCorrect"].as_bool().unwrap(),
+                    c["feedback"]["text"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    let ours = |a: &Answers| -> Vec<(String, bool, Option<String>)> {
+        let cs = match a {
+            Answers::MultipleChoice { choices } => choices,
+            Answers::ShortAnswer { answers } => answers,
+            other => panic!("{other:?}"),
+        };
+        cs.iter()
+            .map(|c| (c.text.clone(), c.weight > 0.0, c.feedback.clone()))
+            .collect()
+    };
+    for name in ["shortAnswer2", "shortAnswerNotMatching", "escapeAll"] {
+        let (qs, oracle) = read(name);
+        let oracle = oracle.as_array().unwrap();
+        assert_eq!(qs.len(), oracle.len(), "{name}");
+        for (q, o) in qs.iter().zip(oracle) {
+            let kind_ok = match o["type"].as_str().unwrap() {
+                "Short" => matches!(q.answers, Answers::ShortAnswer { .. }),
+                "MC" => matches!(q.answers, Answers::MultipleChoice { .. }),
+                other => panic!("{other}"),
+            };
+            assert!(kind_ok, "{name}: {:?} should be {}", q.answers, o["type"]);
+            // The oracle folds runs of whitespace (a feedback continued on the
+            // next line) into one space; the words must be the same.
+            let fold =
+                |v: Vec<(String, bool, Option<String>)>| -> Vec<(String, bool, Option<String>)> {
+                    let f = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+                    v.into_iter()
+                        .map(|(t, r, fb)| (f(&t), r, fb.as_deref().map(f)))
+                        .collect()
+                };
+            assert_eq!(
+                fold(ours(&q.answers)),
+                fold(expected(o)),
+                "{name}: {}",
+                q.text
+            );
+        }
+    }
 }
