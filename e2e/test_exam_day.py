@@ -11,7 +11,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import OUT, Desktop, login, logout, timer_secs, wait_saved  # noqa: E402
+from harness import APP, OUT, Desktop, login, logout, timer_secs, wait_saved  # noqa: E402
 from webdriver import WebDriverError  # noqa: E402
 
 CANDIDATE = ("candidate", "demo-candidate-pass")
@@ -619,6 +619,11 @@ def test_a_whole_exam_day_without_demo_through_the_screens_alone():
         st.click("#submit-confirm")
         st.wait("#result-withheld", timeout=30)
         assert not st.find_all("#result-score"), "held for review: no score yet"
+        # Her receipt: what she handed in, and a code tied to the attempt's log.
+        receipt_code = st.text(st.wait("#receipt-code")).strip()
+        receipt_attempt = st.text_of("#receipt-attempt").strip()
+        assert "3 of 3 questions answered" in st.text_of("#receipt"), st.text_of("#receipt")
+        st.screenshot(os.path.join(OUT, "day-seat-receipt.png"))
         wait_text(s, "#seat-status-cand01", "Submitted", timeout=40)
         s.js("document.getElementById('room-state').scrollIntoView()")
         s.screenshot(os.path.join(OUT, "day-room-console.png"))
@@ -633,6 +638,24 @@ def test_a_whole_exam_day_without_demo_through_the_screens_alone():
         s.wait("#cand-row-cand01", timeout=30, pred=lambda t: "held for review" in t)
         s.click("#release-cand01")
         s.wait("#candidates-notice", pred=lambda t: "released" in t)
+        # The receipt checks out against the hub's copy of her log, on the
+        # Results screen and with `examhall verify`; one wrong digit does not.
+        s.click("#nav-staff")
+        s.type("#verify-attempt", receipt_attempt, clear=True)
+        s.type("#verify-code", receipt_code, clear=True)
+        s.click("#verify-check")
+        s.wait("#verify-result", pred=lambda t: t.startswith("Valid"))
+        assert s.attr("#verify-result", "data-outcome") == "valid"
+        s.js("document.getElementById('verify-form').scrollIntoView()")
+        s.screenshot(os.path.join(OUT, "day-receipt-verified.png"))
+        cli = os.path.join(os.path.dirname(APP), "examhall")
+        ok = subprocess.run([cli, "verify", "--data-dir", d.dir, receipt_attempt, receipt_code],
+                            capture_output=True, text=True)
+        assert ok.returncode == 0 and ok.stdout.startswith("Valid"), (ok.returncode, ok.stdout, ok.stderr)
+        forged = receipt_code[:-1] + ("0" if receipt_code[-1] != "0" else "1")
+        bad = subprocess.run([cli, "verify", "--data-dir", d.dir, receipt_attempt, forged],
+                             capture_output=True, text=True)
+        assert bad.returncode == 1 and "Differs" in bad.stdout, (bad.returncode, bad.stdout)
         # Started now: the exam is no longer edited in place, and the screen says why.
         s.click("#nav-staff")
         s.click(f"#edit-exam-{exam_id}")

@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "archive_bank_question",
     "preview_exam",
     "publish_exam",
+    "verify_receipt",
     "save_draft",
     "drafts",
     "open_draft",

@@ -197,6 +197,7 @@ authed!(list_exams => list_exams() -> Vec<ExamSummaryDto>);
 authed!(open_sitting => open_sitting(OpenSitting) -> SittingDto);
 authed!(close_sitting => close_sitting(i64) -> ());
 authed!(attempt_summaries => attempt_summaries() -> Vec<AttemptSummaryDto>);
+authed!(verify_receipt => verify_receipt(VerifyReceipt) -> ReceiptCheckDto);
 authed!(exam_analysis => exam_analysis(i64) -> ExamAnalysisDto);
 authed!(essays_to_mark => essays_to_mark() -> Vec<EssayToMarkDto>);
 authed!(mark_essay => mark_essay(MarkEssay) -> ResultView);
@@ -366,6 +367,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         archive_bank_question,
         preview_exam,
         publish_exam,
+        verify_receipt,
         save_draft,
         drafts,
         open_draft,

@@ -322,6 +322,9 @@ pub async fn clone_exam(token: &str, exam_id: i64) -> Res<bank::DraftDto> {
 pub async fn edit_exam(token: &str, exam_id: i64) -> Res<bank::DraftDto> {
     authed("edit_exam", token, exam_id).await
 }
+pub async fn verify_receipt(token: &str, r: VerifyReceipt) -> Res<ReceiptCheckDto> {
+    authed("verify_receipt", token, r).await
+}
 pub async fn candidates(token: &str) -> Res<Vec<UserDto>> {
     token_only("candidates", token).await
 }

@@ -1,9 +1,10 @@
 use crate::candidate::{GradePayload, GRADE_JOB};
 use crate::{App, AppError, AppResult};
+use examhall_domain::{AttemptEvent, ReceiptCheck, ReceiptClaim};
 use examhall_domain::{AttemptStatus, ResultRelease, Role};
 use examhall_protocol::{
-    AttemptRef, AttemptSummaryDto, QuestionMarkDto, ReleaseResults, ReleasedResults, ResultState,
-    ResultView, TaskState, TaskStatusDto,
+    AttemptRef, AttemptSummaryDto, QuestionMarkDto, ReceiptCheckDto, ReceiptDto, ReleaseResults,
+    ReleasedResults, ResultState, ResultView, TaskState, TaskStatusDto, VerifyReceipt,
 };
 
 const STAFF: &[Role] = &[Role::Teacher, Role::Invigilator, Role::Admin];
@@ -124,10 +125,118 @@ impl App {
                     .collect(),
             },
         };
+        let receipt = self.receipt(&attempt, &exam).await?;
         Ok(ResultView {
             attempt_id: attempt.id,
             exam_title: exam.title.clone(),
             result,
+            receipt,
+        })
+    }
+
+    /// The proof of submission of a handed-in attempt: its `submitted` event
+    /// and the start of that event's hash, with what was answered.
+    async fn receipt(
+        &self,
+        attempt: &examhall_store::AttemptRow,
+        exam: &examhall_domain::ExamSpec,
+    ) -> AppResult<Option<ReceiptDto>> {
+        let events = self.store().events(&attempt.id).await?;
+        let Some(submitted) = events.iter().find(|e| {
+            matches!(
+                serde_json::from_str::<AttemptEvent>(&e.payload),
+                Ok(AttemptEvent::Submitted { .. })
+            )
+        }) else {
+            return Ok(None);
+        };
+        let answered = self
+            .store()
+            .answers(&attempt.id)
+            .await?
+            .iter()
+            .filter(|a| a.answer.is_some())
+            .count();
+        let candidate = self
+            .store()
+            .user_by_id(attempt.user_id)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        Ok(Some(ReceiptDto {
+            attempt_id: attempt.id.clone(),
+            exam_title: exam.title.clone(),
+            candidate,
+            submitted_at_ms: submitted.at.0,
+            answered: u32::try_from(answered).unwrap_or(u32::MAX),
+            questions: exam.questions_per_attempt() as u32,
+            code: examhall_domain::receipt_code(submitted.seq, &submitted.hash),
+        }))
+    }
+
+    /// Checks a candidate's receipt, or a result sheet's chain head, against
+    /// the attempt's stored log: valid, unknown attempt, or where they part.
+    /// For staff (a candidate keeps their receipt; the staff check it).
+    pub async fn verify_receipt(
+        &self,
+        token: &str,
+        req: VerifyReceipt,
+    ) -> AppResult<ReceiptCheckDto> {
+        let actor = self.actor(token).await?;
+        actor.require(STAFF, "verify receipts")?;
+        self.verify_receipt_here(&req).await
+    }
+
+    /// The same check for the operator of the machine holding the database
+    /// (`examhall verify --data-dir`).
+    pub async fn verify_receipt_here(&self, req: &VerifyReceipt) -> AppResult<ReceiptCheckDto> {
+        let id = req.attempt_id.trim();
+        if id.is_empty()
+            || id.len() > 64
+            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(AppError::invalid(
+                "attempt_id",
+                "1 to 64 letters, digits or dashes",
+            ));
+        }
+        let claim =
+            ReceiptClaim::parse(&req.receipt).map_err(|e| AppError::invalid("receipt", e))?;
+        // Ids are lower-case hex; one read off paper may come upper-cased.
+        let mut events = self.store().events(id).await?;
+        let lower = id.to_ascii_lowercase();
+        let id = if events.is_empty() && lower != id {
+            events = self.store().events(&lower).await?;
+            lower.as_str()
+        } else {
+            id
+        };
+        Ok(match examhall_domain::check_receipt(id, &events, &claim) {
+            ReceiptCheck::Valid { seq, events } => ReceiptCheckDto {
+                outcome: "valid".into(),
+                seq: Some(seq),
+                events: Some(events),
+                message: format!(
+                    "Valid: attempt {id}'s log verifies and held this hash at event {seq} (it has {events} events now)."
+                ),
+            },
+            ReceiptCheck::UnknownAttempt => ReceiptCheckDto {
+                outcome: "unknown_attempt".into(),
+                seq: None,
+                events: None,
+                message: format!("No attempt {id} is held here."),
+            },
+            ReceiptCheck::Differs { seq } => ReceiptCheckDto {
+                outcome: "differs".into(),
+                seq,
+                events: Some(events.len() as i64),
+                message: match seq {
+                    Some(n) => format!(
+                        "Differs: attempt {id}'s stored log and this receipt part from event {n} on."
+                    ),
+                    None => format!("Differs: no event of attempt {id} has this hash."),
+                },
+            },
         })
     }
 

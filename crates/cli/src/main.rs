@@ -108,6 +108,20 @@ enum Command {
         /// The file to write.
         out: PathBuf,
     },
+    /// Check a candidate's receipt (`37-9f3ac1d2e4b7`) or a result sheet's chain
+    /// head against the attempt's stored log. Exit status 0 valid, 1 differs,
+    /// 3 unknown attempt (2 for a bad argument).
+    Verify {
+        /// The data directory holding examhall.sqlite.
+        #[arg(long, env = "EXAMHALL_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        /// The attempt id printed on the receipt or sheet.
+        attempt: String,
+        /// The receipt's code, or the sheet's chain head.
+        receipt: String,
+        #[arg(long)]
+        json: bool,
+    },
     ImportResults {
         /// The server's data directory (holding examhall.sqlite).
         #[arg(long, env = "EXAMHALL_DATA_DIR")]
@@ -731,6 +745,44 @@ async fn main() -> anyhow::Result<()> {
             "{}",
             serde_json::to_string_pretty(&examhall_server::openapi())?
         ),
+        Command::Verify {
+            data_dir,
+            attempt,
+            receipt,
+            json,
+        } => {
+            let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
+            let db = dir.join("examhall.sqlite");
+            anyhow::ensure!(db.exists(), "{}: no database here", db.display());
+            let app = examhall_app::App::connect(
+                &db.display().to_string(),
+                std::sync::Arc::new(examhall_app::SystemClock),
+            )
+            .await?;
+            let req = examhall_app::protocol::VerifyReceipt {
+                attempt_id: attempt,
+                receipt,
+            };
+            let checked = app.verify_receipt_here(&req).await;
+            app.shutdown().await;
+            let check = match checked {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("examhall verify: {e}");
+                    std::process::exit(2);
+                }
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&check)?);
+            } else {
+                println!("{}", check.message);
+            }
+            std::process::exit(match check.outcome.as_str() {
+                "valid" => 0,
+                "differs" => 1,
+                _ => 3,
+            });
+        }
         Command::Export {
             format,
             data_dir,

@@ -280,9 +280,171 @@ pub fn verify_chain(
     Ok(out)
 }
 
+/// Hex characters of an event's hash a receipt carries: 48 bits, enough that
+/// a forged receipt matching by chance is out of reach.
+pub const RECEIPT_HASH_CHARS: usize = 12;
+
+/// A receipt's code: the event it vouches for and the start of its hash,
+/// `37-9f3ac1d2e4b7`.
+pub fn receipt_code(seq: i64, hash: &EventHash) -> String {
+    let h: String = hash.0.chars().take(RECEIPT_HASH_CHARS).collect();
+    format!("{seq}-{h}")
+}
+
+/// What a receipt (or a result sheet's verification line) claims: the chain
+/// held a hash starting with `hash` at event `seq` (any event when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptClaim {
+    pub seq: Option<i64>,
+    pub hash: String,
+}
+
+impl ReceiptClaim {
+    /// `37-9f3ac1d2e4b7` (a receipt), or a bare hash of at least 12 hex digits
+    /// (a sheet's chain head).
+    pub fn parse(text: &str) -> Result<ReceiptClaim, String> {
+        let t = text.trim();
+        let (seq, hash) = match t.split_once('-') {
+            Some((n, h)) => (
+                Some(
+                    n.trim()
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|n| *n >= 1)
+                        .ok_or_else(|| format!("{n:?} is not an event number"))?,
+                ),
+                h.trim(),
+            ),
+            None => (None, t),
+        };
+        if hash.len() < RECEIPT_HASH_CHARS
+            || hash.len() > 64
+            || !hash.chars().all(|c| c.is_ascii_hexdigit())
+        {
+            return Err(format!(
+                "a receipt is EVENT-HASH (37-9f3ac1d2e4b7) or a chain head of {RECEIPT_HASH_CHARS} to 64 hex digits"
+            ));
+        }
+        Ok(ReceiptClaim {
+            seq,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// What the stored log says of a receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptCheck {
+    /// The chain verifies and held that hash at event `seq`; `events` is how
+    /// long the chain is now (grading and marking extend it).
+    Valid { seq: i64, events: i64 },
+    /// No event of this attempt is held here.
+    UnknownAttempt,
+    /// The log and the receipt part at event `seq` (or the log is damaged from
+    /// there): `None` when a bare hash matches no event.
+    Differs { seq: Option<i64> },
+}
+
+/// Checks a receipt against an attempt's stored log (pure).
+pub fn check_receipt(
+    attempt_id: &str,
+    events: &[StoredEvent],
+    claim: &ReceiptClaim,
+) -> ReceiptCheck {
+    if events.is_empty() {
+        return ReceiptCheck::UnknownAttempt;
+    }
+    if let Err(e) = verify_chain(attempt_id, events) {
+        let seq = match e {
+            ChainError::Gap { expected, .. } => expected,
+            ChainError::BrokenLink { seq }
+            | ChainError::Tampered { seq }
+            | ChainError::Unreadable { seq, .. } => seq,
+        };
+        return ReceiptCheck::Differs { seq: Some(seq) };
+    }
+    let len = events.len() as i64;
+    let matches = |e: &StoredEvent| e.hash.0.starts_with(&claim.hash);
+    match claim.seq {
+        Some(n) if n > len => ReceiptCheck::Differs { seq: Some(len + 1) },
+        Some(n) if matches(&events[(n - 1) as usize]) => ReceiptCheck::Valid {
+            seq: n,
+            events: len,
+        },
+        Some(n) => ReceiptCheck::Differs { seq: Some(n) },
+        None => match events.iter().find(|e| matches(e)) {
+            Some(e) => ReceiptCheck::Valid {
+                seq: e.seq,
+                events: len,
+            },
+            None => ReceiptCheck::Differs { seq: None },
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_receipt_is_valid_unknown_or_differs_from_an_event_on() {
+        let evs = [
+            AttemptEvent::Started {
+                exam_id: 1,
+                sitting_id: 1,
+                allowed_ms: 60_000,
+            },
+            AttemptEvent::Submitted {
+                reason: SubmitReason::Candidate,
+            },
+        ];
+        let log = chain("a1", &evs);
+        let code = receipt_code(2, &log[1].hash);
+        assert_eq!(code.len(), 2 + RECEIPT_HASH_CHARS);
+        let claim = ReceiptClaim::parse(&code).unwrap();
+        assert_eq!(
+            check_receipt("a1", &log, &claim),
+            ReceiptCheck::Valid { seq: 2, events: 2 }
+        );
+        // A sheet's full chain head, upper case: found wherever it is.
+        let head = ReceiptClaim::parse(&log[1].hash.0.to_uppercase()).unwrap();
+        assert_eq!(
+            check_receipt("a1", &log, &head),
+            ReceiptCheck::Valid { seq: 2, events: 2 }
+        );
+        assert_eq!(
+            check_receipt("a1", &[], &claim),
+            ReceiptCheck::UnknownAttempt
+        );
+        // The right hash claimed at the wrong event, a hash of another attempt,
+        // an event the log does not have.
+        let wrong = ReceiptClaim::parse(&receipt_code(1, &log[1].hash)).unwrap();
+        assert_eq!(
+            check_receipt("a1", &log, &wrong),
+            ReceiptCheck::Differs { seq: Some(1) }
+        );
+        let other = chain("a2", &evs);
+        let foreign = ReceiptClaim::parse(&other[1].hash.0).unwrap();
+        assert_eq!(
+            check_receipt("a1", &log, &foreign),
+            ReceiptCheck::Differs { seq: None }
+        );
+        let ahead = ReceiptClaim::parse(&receipt_code(5, &log[1].hash)).unwrap();
+        assert_eq!(
+            check_receipt("a1", &log, &ahead),
+            ReceiptCheck::Differs { seq: Some(3) }
+        );
+        // A damaged log is never vouched for: it differs from the damage on.
+        let mut bad = log.clone();
+        bad[1].payload = bad[1].payload.replace("candidate", "time_up");
+        assert_eq!(
+            check_receipt("a1", &bad, &claim),
+            ReceiptCheck::Differs { seq: Some(2) }
+        );
+        for junk in ["", "12-xyz", "0-9f3ac1d2e4b7", "9f3ac1", "x-9f3ac1d2e4b7"] {
+            assert!(ReceiptClaim::parse(junk).is_err(), "{junk:?}");
+        }
+    }
 
     fn chain(attempt: &str, evs: &[AttemptEvent]) -> Vec<StoredEvent> {
         let mut prev = EventHash::genesis();

@@ -19,7 +19,8 @@ pub mod timer;
 pub use account::{candidate_number, Email, Password, Role, StartCode, Username};
 pub use clock::{Clock, Timestamp};
 pub use events::{
-    verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash, StoredEvent, SubmitReason,
+    check_receipt, receipt_code, verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash,
+    ReceiptCheck, ReceiptClaim, StoredEvent, SubmitReason,
 };
 pub use exam::{
     AttemptSection, DisplayPreset, ExamError, ExamSpec, Navigation, OrderRules, ResultRelease,

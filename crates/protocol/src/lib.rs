@@ -534,6 +534,48 @@ pub struct ResultView {
     pub attempt_id: String,
     pub exam_title: String,
     pub result: ResultState,
+    /// The candidate's proof of submission (whatever the result's state).
+    #[serde(default)]
+    pub receipt: Option<ReceiptDto>,
+}
+
+/// Proof of submission: what was handed in and when, and a code that ties it
+/// to the attempt's tamper-evident log (`examhall verify` checks it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptDto {
+    pub attempt_id: String,
+    pub exam_title: String,
+    pub candidate: String,
+    pub submitted_at_ms: i64,
+    pub answered: u32,
+    pub questions: u32,
+    /// `EVENT-HASH`: the `submitted` event and the start of its hash.
+    pub code: String,
+}
+
+/// A receipt (or a result sheet's chain head) to check against the stored log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VerifyReceipt {
+    pub attempt_id: String,
+    /// `37-9f3ac1d2e4b7` from a receipt, or a chain head from a result sheet.
+    pub receipt: String,
+}
+
+/// What the stored log says of a receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptCheckDto {
+    /// `valid`, `unknown_attempt` or `differs`.
+    pub outcome: String,
+    /// For `valid`, the event vouched for; for `differs`, the first event the
+    /// log and the receipt do not share (absent when a bare hash matches none).
+    pub seq: Option<i64>,
+    /// How many events the log holds now.
+    pub events: Option<i64>,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

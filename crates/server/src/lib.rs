@@ -606,6 +606,40 @@ async fn analytics(
     Ok(Json(app.api_analytics(&t, q.exam_id).await?))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyQuery {
+    /// The receipt's code (`37-9f3ac1d2e4b7`) or a result sheet's chain head.
+    pub receipt: String,
+}
+
+/// Checks a receipt or a result sheet's chain head against the attempt's
+/// stored log (staff): `valid`, `unknown_attempt` or `differs` (from event N on).
+#[utoipa::path(get, path = "/api/attempts/{attempt_id}/verify/", params(("attempt_id" = String, Path), VerifyQuery),
+    responses((status = 200, body = examhall_protocol::ReceiptCheckDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn verify_receipt(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(attempt_id): Param<String>,
+    q: Result<Query<VerifyQuery>, QueryRejection>,
+) -> Reply<Json<examhall_protocol::ReceiptCheckDto>> {
+    let Query(q) = q.map_err(|r| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::Invalid,
+            r.body_text(),
+            Some("receipt".into()),
+        )
+    })?;
+    let req = examhall_protocol::VerifyReceipt {
+        attempt_id,
+        receipt: q.receipt,
+    };
+    Ok(Json(app.verify_receipt(&t, req).await?))
+}
+
 #[utoipa::path(post, path = "/api/sync/enrolments/", request_body = NewEnrolment,
     responses((status = 201, body = EnrolmentToken), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn new_enrolment(
@@ -1069,7 +1103,7 @@ impl utoipa::Modify for BearerScheme {
     info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
-          exam_results, user_results, analytics, new_enrolment, enrol, publish, packages, package_bytes,
+          exam_results, user_results, analytics, verify_receipt, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
           exam_candidates, assign_candidates, update_assignment, unassign_candidate,
           seat_tokens, devices, revoke_device, publish_to_room,
@@ -1208,6 +1242,7 @@ pub fn router(app: App) -> Router {
         .route("/api/exams/{exam_id}/submit/", post(submit))
         .route("/api/tasks/status/{task_id}/", get(task))
         .route("/api/results/analytics/", get(analytics))
+        .route("/api/attempts/{attempt_id}/verify/", get(verify_receipt))
         .route("/api/results/user/{user_id}/", get(user_results))
         .route("/api/results/{exam_id}/", get(exam_results))
         .route("/api/sync/enrolments/", post(new_enrolment))

@@ -328,6 +328,63 @@ async fn the_platform_flow_from_registration_to_analytics(backend: TestBackend) 
         "{v}"
     );
 
+    // A receipt checked over REST (staff): ann's attempt, its submitted event.
+    let attempt = srv
+        .db
+        .store
+        .attempt_for(exam, ann_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let events = srv.db.store.events(&attempt).await.unwrap();
+    let submitted = events
+        .iter()
+        .find(|e| e.payload.contains("\"submitted\""))
+        .unwrap();
+    let code = examhall_domain::receipt_code(submitted.seq, &submitted.hash);
+    let (s, v) = srv
+        .get(
+            &format!("/api/attempts/{attempt}/verify/?receipt={code}"),
+            &teacher,
+        )
+        .await;
+    assert_eq!(
+        (s, v["outcome"].as_str()),
+        (StatusCode::OK, Some("valid")),
+        "{v}"
+    );
+    assert_eq!(v["seq"], submitted.seq);
+    let (s, v) = srv
+        .get(
+            &format!("/api/attempts/nobody-here/verify/?receipt={code}"),
+            &teacher,
+        )
+        .await;
+    assert_eq!(
+        (s, v["outcome"].as_str()),
+        (StatusCode::OK, Some("unknown_attempt")),
+        "{v}"
+    );
+    let (s, v) = srv
+        .get(
+            &format!("/api/attempts/{attempt}/verify/?receipt=zz"),
+            &teacher,
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("receipt")),
+        "{v}"
+    );
+    let (s, _) = srv
+        .get(
+            &format!("/api/attempts/{attempt}/verify/?receipt={code}"),
+            &ann,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a student checks nothing");
+
     // Profile and the admin-only user list.
     let (_, me) = srv.get("/api/users/profile/", &ann).await;
     assert_eq!(

@@ -385,6 +385,11 @@ builder-changed = Exam { $id } changed; { $count ->
     [one] 1 candidate assigned
    *[other] { $count } candidates assigned
   }.
+verify-title = Check a receipt
+verify-help = A candidate's receipt code, or the chain head printed at the foot of a result sheet, checked against the attempt's tamper-evident record.
+verify-attempt = Attempt
+verify-code = Receipt code or chain head
+verify-check = Check
 staff-edit = Edit
 staff-clone = Clone
 builder-bad-duration = { $text } is not a whole number of minutes.

@@ -410,6 +410,11 @@ builder-changed = Examen { $id } modifié ; { $count ->
     [one] 1 candidat inscrit
    *[other] { $count } candidats inscrits
   }.
+verify-title = Vérifier un récépissé
+verify-help = Le code du récépissé d'un candidat, ou l'empreinte imprimée au pied d'un relevé de notes, vérifié dans le registre infalsifiable de la copie.
+verify-attempt = Copie
+verify-code = Code du récépissé ou empreinte
+verify-check = Vérifier
 staff-edit = Modifier
 staff-clone = Dupliquer
 builder-bad-duration = { $text } n'est pas un nombre entier de minutes.

@@ -1,4 +1,4 @@
-use crate::i18n::{marks, number, t, ta};
+use crate::i18n::{date_time, marks, number, t, ta};
 use crate::ipc;
 use crate::richtext::{Flow, RichText};
 use crate::state::Screen;
@@ -121,6 +121,16 @@ pub fn result_page(p: &Props) -> Html {
             <h1>{ result.as_ref().map(|r| r.exam_title.clone()).unwrap_or_else(|| t("result-title")) }</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             {body}
+            if let Some(rc) = result.as_ref().and_then(|r| r.receipt.as_ref()) {
+                <div class="receipt" id="receipt" aria-labelledby="receipt-heading">
+                    <h2 id="receipt-heading">{t("receipt-title")}</h2>
+                    <p>{ta("receipt-handed-in", &[("candidate", rc.candidate.clone().into()), ("exam", rc.exam_title.clone().into()), ("time", date_time(rc.submitted_at_ms).into())])}</p>
+                    <p>{ta("receipt-answered", &[("answered", rc.answered.into()), ("questions", rc.questions.into())])}</p>
+                    <p>{t("receipt-attempt")}<strong class="mono" id="receipt-attempt">{&rc.attempt_id}</strong></p>
+                    <p>{t("receipt-code")}<strong class="mono big" id="receipt-code">{&rc.code}</strong></p>
+                    <p class="muted">{t("receipt-keep")}</p>
+                </div>
+            }
             <button id="back-to-exams" onclick={back}>{t("result-back")}</button>
         </section>
     }

@@ -2,7 +2,8 @@ use crate::i18n::{number, t, ta};
 use crate::ipc;
 use crate::state::Screen;
 use crate::Nav;
-use examhall_protocol::{AttemptStatus, AttemptSummaryDto, ExamSummaryDto};
+use examhall_protocol::{AttemptStatus, AttemptSummaryDto, ExamSummaryDto, VerifyReceipt};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,6 +18,41 @@ pub fn staff(p: &Props) -> Html {
     let exams = use_state(Vec::<ExamSummaryDto>::new);
     let error = use_state(|| None::<String>);
     let exam_error = use_state(|| None::<String>);
+    let verify_attempt = use_state(String::new);
+    let verify_code = use_state(String::new);
+    // (outcome, message) of the last check, or the refusal.
+    let verified = use_state(|| None::<Result<(String, String), String>>);
+    let bind = |h: &UseStateHandle<String>| {
+        let h = h.clone();
+        Callback::from(move |e: InputEvent| {
+            h.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_verify = {
+        let (nav, a, c, verified) = (
+            p.nav.clone(),
+            verify_attempt.clone(),
+            verify_code.clone(),
+            verified.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let req = VerifyReceipt {
+                attempt_id: a.trim().to_owned(),
+                receipt: c.trim().to_owned(),
+            };
+            let (nav, verified) = (nav.clone(), verified.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::verify_receipt(&nav.token, req).await {
+                    Ok(r) => verified.set(Some(Ok((r.outcome, r.message)))),
+                    Err(e) => {
+                        nav.check(&e);
+                        verified.set(Some(Err(e.message)));
+                    }
+                }
+            });
+        })
+    };
     {
         let (rows, exams, error, nav) = (rows.clone(), exams.clone(), error.clone(), p.nav.clone());
         use_effect_with((), move |_| {
@@ -111,6 +147,26 @@ pub fn staff(p: &Props) -> Html {
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             { body.unwrap_or_else(|| html! { <p class="muted">{t("staff-loading")}</p> }) }
             if rows.as_ref().is_some_and(|r| r.is_empty()) { <p class="muted">{t("staff-no-attempts")}</p> }
+        </section>
+        <section class="card" aria-labelledby="verify-heading">
+            <h2 id="verify-heading">{t("verify-title")}</h2>
+            <p class="muted">{t("verify-help")}</p>
+            <form id="verify-form" class="form-grid" onsubmit={on_verify}>
+                <label for="verify-attempt">{t("verify-attempt")}</label>
+                <input id="verify-attempt" value={(*verify_attempt).clone()} oninput={bind(&verify_attempt)} autocomplete="off" />
+                <label for="verify-code">{t("verify-code")}</label>
+                <input id="verify-code" class="mono" value={(*verify_code).clone()} oninput={bind(&verify_code)} autocomplete="off" />
+                <span />
+                <button type="submit" id="verify-check">{t("verify-check")}</button>
+            </form>
+            { match &*verified {
+                Some(Ok((outcome, message))) => html! {
+                    <p id="verify-result" role="status" data-outcome={outcome.clone()}
+                        class={if outcome == "valid" { "notice" } else { "error" }}>{message}</p>
+                },
+                Some(Err(e)) => html! { <p id="verify-result" class="error" role="alert" data-outcome="refused">{e}</p> },
+                None => html! {},
+            } }
         </section>
         <crate::pages::sync::SyncPanel nav={p.nav.clone()} can_enrol=true />
         </>

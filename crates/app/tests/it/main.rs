@@ -9,6 +9,7 @@ mod drafts;
 mod grading_queue;
 mod keys;
 mod marking;
+mod receipts;
 mod regrade;
 mod reports;
 mod roles;
