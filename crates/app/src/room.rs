@@ -697,8 +697,10 @@ impl App {
                 s.exam_id,
                 &cmd,
                 None,
-                actor.user_id,
-                crate::candidate::grade_job,
+                examhall_store::Issuer {
+                    by_user: actor.user_id,
+                    grade: crate::candidate::grade_job,
+                },
                 self.now(),
             )
             .await?;
@@ -817,8 +819,10 @@ impl App {
                 s.exam_id,
                 &cmd,
                 Some(decision),
-                actor.user_id,
-                crate::candidate::grade_job,
+                examhall_store::Issuer {
+                    by_user: actor.user_id,
+                    grade: crate::candidate::grade_job,
+                },
                 self.now(),
             )
             .await?;

@@ -319,7 +319,7 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
                     return ctx.err(
                         *a,
                         p,
-                        &format!(
+                        format!(
                             "a catch-all answer (*) worth {w} % is not supported: credit is given only to numbers within an answer's tolerance"
                         ),
                     );

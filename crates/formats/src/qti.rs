@@ -682,7 +682,7 @@ fn read_question<'a>(f: &File<'a>, item: N<'a>, ix: N<'a>) -> R<(QuestionKind, f
             Some(x) if x > 0.0 => Some(x),
             // QTI 2.2 tools (TAO among them) write 0 for "not given": the
             // marks then come from the processing, as when it is absent.
-            Some(x) if x == 0.0 => None,
+            Some(0.0) => None,
             _ => {
                 return Err(f.err(
                     o,

@@ -37,9 +37,9 @@ pub use regrade::{KeyCorrectionRow, NewKeyCorrection};
 pub use relay::{RelayAttempt, RelayCounts, RelayOutcome, RelayRow};
 pub use reports::{ResultListRow, RoomEventData, RoomRowData, SheetRow, SittingInfo};
 pub use room::{
-    CheckInRow, CreditDecision, CreditRow, GradeJobFor, LocalProgress, LogLine, NewRoomSession,
-    NewSeatReport, RoomCandidateRow, RoomLogRow, RoomSeatRow, RoomSessionRow, SeatRoomRow,
-    StartRefusalRow,
+    CheckInRow, CreditDecision, CreditRow, GradeJobFor, Issuer, LocalProgress, LogLine,
+    NewRoomSession, NewSeatReport, RoomCandidateRow, RoomLogRow, RoomSeatRow, RoomSessionRow,
+    SeatRoomRow, StartRefusalRow,
 };
 pub use sync::{
     DeviceListing, DeviceRow, EnrolRefusal, EnrolmentRow, HeldHash, IncidentRow, IngestAttempt,

@@ -298,6 +298,13 @@ async fn sessions_where(
 /// submitted attempt waits for grading that never comes.
 pub type GradeJobFor = fn(&str) -> crate::NewJob<'static>;
 
+/// Who issues a console command, and how a hand-in it causes is graded.
+#[derive(Debug, Clone, Copy)]
+pub struct Issuer {
+    pub by_user: i64,
+    pub grade: GradeJobFor,
+}
+
 /// Applies one command to the running attempts of `exam_id` it targets, inside
 /// the caller's transaction. Returns how many attempts it changed.
 async fn apply_command_in(
@@ -595,10 +602,10 @@ impl Store {
         local_exam: i64,
         cmd: &RoomCommand,
         credit: Option<CreditDecision<'_>>,
-        by_user: i64,
-        grade: GradeJobFor,
+        issuer: Issuer,
         now: Timestamp,
     ) -> Result<(i64, u32)> {
+        let Issuer { by_user, grade } = issuer;
         let mut tx = self.begin_write().await?;
         if let Some(c) = &credit {
             sqlx::query(
