@@ -751,14 +751,7 @@ async fn main() -> anyhow::Result<()> {
             receipt,
             json,
         } => {
-            let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
-            let db = dir.join("examhall.sqlite");
-            anyhow::ensure!(db.exists(), "{}: no database here", db.display());
-            let app = examhall_app::App::connect(
-                &db.display().to_string(),
-                std::sync::Arc::new(examhall_app::SystemClock),
-            )
-            .await?;
+            let app = open_existing(data_dir).await?;
             let req = examhall_app::protocol::VerifyReceipt {
                 attempt_id: attempt,
                 receipt,
@@ -789,14 +782,7 @@ async fn main() -> anyhow::Result<()> {
             category,
             out,
         } => {
-            let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
-            let db = dir.join("examhall.sqlite");
-            anyhow::ensure!(db.exists(), "{}: no database here", db.display());
-            let app = examhall_app::App::connect(
-                &db.display().to_string(),
-                std::sync::Arc::new(examhall_app::SystemClock),
-            )
-            .await?;
+            let app = open_existing(data_dir).await?;
             let category: Vec<String> = category
                 .unwrap_or_default()
                 .split('/')
@@ -1003,4 +989,17 @@ fn read_questions(
             None
         }
     }
+}
+
+/// The app over the data directory's existing database (the default data
+/// directory when none is named); an error naming the file if there is none.
+async fn open_existing(data_dir: Option<PathBuf>) -> anyhow::Result<examhall_app::App> {
+    let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
+    let db = dir.join("examhall.sqlite");
+    anyhow::ensure!(db.exists(), "{}: no database here", db.display());
+    Ok(examhall_app::App::connect(
+        &db.display().to_string(),
+        std::sync::Arc::new(examhall_app::SystemClock),
+    )
+    .await?)
 }

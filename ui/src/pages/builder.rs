@@ -506,33 +506,51 @@ pub fn exam_builder(p: &Props) -> Html {
             run(form.clone(), next)
         })
     };
-    let on_publish = {
-        let (nav, published, busy, form, chosen, multipliers, people) = (
-            p.nav.clone(),
-            published.clone(),
-            busy.clone(),
+    // The form as a publish request, or its problem shown where results are.
+    let request = {
+        let (form, chosen, multipliers, people, published) = (
             form.clone(),
             b.chosen.clone(),
             b.multipliers.clone(),
             people.clone(),
+            published.clone(),
+        );
+        Rc::new(move || match form.to_publish(&chosen, &multipliers) {
+            Ok(r) => Some(r),
+            Err(problem) => {
+                published.set(Some(Err(problem_text(problem, &people))));
+                None
+            }
+        })
+    };
+    // A refusal from the backend, shown where results are.
+    let refused = {
+        let (nav, published) = (p.nav.clone(), published.clone());
+        Rc::new(move |e: examhall_protocol::ErrorDto| {
+            nav.check(&e);
+            published.set(Some(Err(e.message)));
+        })
+    };
+    let on_publish = {
+        let (nav, published, busy, request, refused) = (
+            p.nav.clone(),
+            published.clone(),
+            busy.clone(),
+            request.clone(),
+            refused.clone(),
         );
         let (draft_id, editing, d, drafts_seen) =
             (b.draft_id, b.editing, dispatch.clone(), drafts_seen.clone());
         Callback::from(move |_: MouseEvent| {
-            let mut req = match form.to_publish(&chosen, &multipliers) {
-                Ok(r) => r,
-                Err(problem) => {
-                    published.set(Some(Err(problem_text(problem, &people))));
-                    return;
-                }
-            };
+            let Some(mut req) = request() else { return };
             req.draft_id = draft_id;
-            let (nav, published, busy, d, drafts_seen) = (
+            let (nav, published, busy, d, drafts_seen, refused) = (
                 nav.clone(),
                 published.clone(),
                 busy.clone(),
                 d.clone(),
                 drafts_seen.clone(),
+                refused.clone(),
             );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
@@ -557,39 +575,29 @@ pub fn exam_builder(p: &Props) -> Html {
                         }));
                         drafts_seen.set(*drafts_seen + 1);
                     }
-                    Err(e) => {
-                        nav.check(&e);
-                        published.set(Some(Err(e.message)));
-                    }
+                    Err(e) => refused(e),
                 }
             });
         })
     };
     let on_save_draft = {
-        let (nav, published, busy, form, chosen, multipliers, people) = (
+        let (nav, published, busy, request, refused) = (
             p.nav.clone(),
             published.clone(),
             busy.clone(),
-            form.clone(),
-            b.chosen.clone(),
-            b.multipliers.clone(),
-            people.clone(),
+            request.clone(),
+            refused.clone(),
         );
         let (draft_id, d, drafts_seen) = (b.draft_id, dispatch.clone(), drafts_seen.clone());
         Callback::from(move |_: MouseEvent| {
-            let body = match form.to_publish(&chosen, &multipliers) {
-                Ok(r) => r,
-                Err(problem) => {
-                    published.set(Some(Err(problem_text(problem, &people))));
-                    return;
-                }
-            };
-            let (nav, published, busy, d, drafts_seen) = (
+            let Some(body) = request() else { return };
+            let (nav, published, busy, d, drafts_seen, refused) = (
                 nav.clone(),
                 published.clone(),
                 busy.clone(),
                 d.clone(),
                 drafts_seen.clone(),
+                refused.clone(),
             );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
@@ -604,10 +612,7 @@ pub fn exam_builder(p: &Props) -> Html {
                         d.dispatch(Box::new(move |b: &mut Builder| b.draft_id = Some(s.id)));
                         drafts_seen.set(*drafts_seen + 1);
                     }
-                    Err(e) => {
-                        nav.check(&e);
-                        published.set(Some(Err(e.message)));
-                    }
+                    Err(e) => refused(e),
                 }
             });
         })

@@ -83,6 +83,23 @@ async fn remaining(app: &App, token: &str, attempt: &str) -> examhall_protocol::
     .unwrap()
 }
 
+/// Answers q1 ("b") in `attempt` as its candidate.
+async fn save_q1(
+    app: &App,
+    token: &str,
+    attempt: &str,
+) -> Result<examhall_protocol::SaveAck, AppError> {
+    app.set_answer(
+        token,
+        SetAnswer {
+            attempt_id: attempt.into(),
+            question_id: "q1".into(),
+            answer: Some(Answer::Text("b".into())),
+        },
+    )
+    .await
+}
+
 async fn kinds(ctx: &Ctx, attempt: &str) -> Vec<AttemptEvent> {
     ctx.db
         .store
@@ -204,18 +221,7 @@ async fn a_pause_stops_the_clock_and_holds_answers_until_resumed() {
         THIRTY_MIN_MS - 60_000,
         "paused time does not count"
     );
-    let save = ctx
-        .app
-        .set_answer(
-            &c1,
-            SetAnswer {
-                attempt_id: a1.clone(),
-                question_id: "q1".into(),
-                answer: Some(Answer::Text("b".into())),
-            },
-        )
-        .await
-        .unwrap_err();
+    let save = save_q1(&ctx.app, &c1, &a1).await.unwrap_err();
     assert!(matches!(save, AppError::Paused), "{save:?}");
 
     ctx.app
@@ -363,17 +369,7 @@ async fn an_unclean_exit_locks_the_seat_until_an_invigilator_unlocks_it() {
     let (app, tok) = restarted(&ctx).await;
     let view = app.open_attempt(&tok, r()).await.unwrap();
     assert!(view.clock.locked, "locked after an unclean exit");
-    let save = app
-        .set_answer(
-            &tok,
-            SetAnswer {
-                attempt_id: a.clone(),
-                question_id: "q1".into(),
-                answer: Some(Answer::Text("b".into())),
-            },
-        )
-        .await
-        .unwrap_err();
+    let save = save_q1(&app, &tok, &a).await.unwrap_err();
     assert!(matches!(save, AppError::Locked), "{save:?}");
 
     // A wrong code is refused and kept in the attempt's log and the room log.
@@ -906,17 +902,7 @@ async fn the_sweeper_hands_in_an_attempt_nobody_looks_at_when_its_time_runs_out(
     let c2 = ctx.login("candidate2").await;
     let a1 = start(&ctx.app, &c1, s.exam_id, "EXAM24").await.unwrap();
     let a2 = start(&ctx.app, &c2, s.exam_id, "EXAM24").await.unwrap();
-    ctx.app
-        .set_answer(
-            &c1,
-            SetAnswer {
-                attempt_id: a1.clone(),
-                question_id: "q1".into(),
-                answer: Some(Answer::Text("b".into())),
-            },
-        )
-        .await
-        .unwrap();
+    save_q1(&ctx.app, &c1, &a1).await.unwrap();
     // Candidate 2 is paused (she felt unwell); nobody looks at either window
     // again: no heartbeat, no save, no console.
     ctx.app
@@ -1057,17 +1043,7 @@ async fn the_console_hands_in_one_candidate_with_a_reason_and_grading_follows() 
         1,
         "the grading job was queued with the hand-in"
     );
-    let save = ctx
-        .app
-        .set_answer(
-            &c1,
-            SetAnswer {
-                attempt_id: a1.clone(),
-                question_id: "q1".into(),
-                answer: Some(Answer::Text("b".into())),
-            },
-        )
-        .await;
+    let save = save_q1(&ctx.app, &c1, &a1).await;
     assert!(save.is_err(), "nothing more is saved after the hand-in");
     assert_eq!(
         ctx.db.store.attempt(&a2).await.unwrap().unwrap().status,
