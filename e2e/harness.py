@@ -95,6 +95,13 @@ class Desktop:
         if os.environ.get("E2E_KEEP") != "1":
             shutil.rmtree(self.dir, ignore_errors=True)
 
+    def webview_aborts(self):
+        """How many times WebKitGTK's web process aborted at start (an environment
+        fault under Xvfb that ends the WebDriver session; see the kill-9 loop)."""
+        self.log.flush()
+        with open(os.path.join(self.dir, "driver.log"), errors="replace") as f:
+            return f.read().count("getauxval () failed")
+
     # --- reading what was committed, straight from the SQLite file ---
     def stored_answers(self):
         con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
