@@ -191,10 +191,7 @@ impl App {
     /// (`examhall verify --data-dir`).
     pub async fn verify_receipt_here(&self, req: &VerifyReceipt) -> AppResult<ReceiptCheckDto> {
         let id = req.attempt_id.trim();
-        if id.is_empty()
-            || id.len() > 64
-            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
+        if !crate::sync::attempt_id_ok(id) {
             return Err(AppError::invalid(
                 "attempt_id",
                 "1 to 64 letters, digits or dashes",

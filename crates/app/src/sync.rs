@@ -110,10 +110,14 @@ fn device_key(enr: &EnrolmentRow) -> AppResult<SigningKey> {
 
 /// What is wrong with an uploaded attempt's shape, before anything is looked up
 /// (HQ and a relaying hub both refuse these).
+/// An attempt id as Examhall writes them: 1 to 64 letters, digits or dashes.
+pub(crate) fn attempt_id_ok(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 pub(crate) fn upload_shape_error(up: &AttemptUpload) -> Option<String> {
     let id = &up.attempt_id;
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
+    if !attempt_id_ok(id) {
         return Some("attempt_id: 1 to 64 letters, digits or dashes".into());
     }
     if up.events.is_empty() {
