@@ -719,15 +719,19 @@ async fn an_import_refuses_numbers_taken_by_others_and_non_administrators() {
 }
 
 /// Importing a large roster hashes a one-time password per new account, which
-/// takes minutes for thousands: people signing in meanwhile wait for a hash or
-/// two, not for the whole import.
+/// takes minutes for thousands: people signing in meanwhile queue behind the
+/// hashes in progress, not behind the whole import. The bound is loose (half the
+/// import) because other tests share these two cores: under that load the
+/// import's two hashing threads go on while the sign-in's own hash runs (CI saw
+/// 11 of 60 done), but a sign-in queued behind the import would see all of them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_import_does_not_hold_up_sign_ins() {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
     use std::sync::Arc;
     let ctx = Ctx::demo().await;
     let admin = ctx.login("admin").await;
-    let csv = roster_csv(60, None);
+    const ROSTER: usize = 100;
+    let csv = roster_csv(ROSTER, None);
     let (hashed, finished) = (
         Arc::new(AtomicUsize::new(0)),
         Arc::new(AtomicBool::new(false)),
@@ -752,9 +756,9 @@ async fn a_large_import_does_not_hold_up_sign_ins() {
         .unwrap();
     let at_sign_in = hashed.load(SeqCst);
     assert!(
-        !finished.load(SeqCst) && at_sign_in < 10,
-        "the sign-in waited for {at_sign_in} of 60 hashes"
+        !finished.load(SeqCst) && at_sign_in < ROSTER / 2,
+        "the sign-in waited for {at_sign_in} of {ROSTER} hashes"
     );
     let report = run.await.unwrap().unwrap();
-    assert!(report.applied && report.passwords.len() == 60);
+    assert!(report.applied && report.passwords.len() == ROSTER);
 }
