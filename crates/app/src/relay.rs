@@ -96,11 +96,12 @@ impl App {
 
     /// Takes custody of a desktop's signed results (see the module docs).
     pub(crate) async fn relay_results(&self, env: SignedEnvelope) -> AppResult<Receipts> {
-        let (_, key) = self.device_key_of(&env.device_id).await?;
+        let (device, key) = self.device_key_of(&env.device_id).await?;
         let batch: ResultBatch = envelope::open(&env, envelope::ENVELOPE_RESULTS, &key)
             .map_err(|e| AppError::invalid("envelope", e.to_string()))?;
         let mut receipts: Vec<Option<Receipt>> = Vec::with_capacity(batch.attempts.len());
         let mut take = Vec::new();
+        let mut chains = Vec::new();
         for up in &batch.attempts {
             if let Some(why) = upload_shape_error(up) {
                 receipts.push(Some(rejected(&up.attempt_id, why)));
@@ -108,13 +109,14 @@ impl App {
             }
             let stored: Vec<_> = up.events.iter().map(stored_event).collect();
             match (verify_chain(&up.attempt_id, &stored), stored.last()) {
-                (Ok(_), Some(last)) => {
+                (Ok(events), Some(last)) => {
                     receipts.push(None);
                     take.push(RelayAttempt {
                         attempt_id: up.attempt_id.clone(),
                         head_seq: last.seq,
                         head_hash: last.hash.0.clone(),
                     });
+                    chains.push((up, stored.into_iter().zip(events).collect::<Vec<_>>()));
                 }
                 (Err(e), _) => receipts.push(Some(rejected(
                     &up.attempt_id,
@@ -129,6 +131,18 @@ impl App {
             .store()
             .relay_take(&env.device_id, &json, &take, self.now())
             .await?;
+        for ((up, chain), outcome) in chains.iter().zip(&outcomes) {
+            if matches!(
+                outcome,
+                RelayOutcome::Stored | RelayOutcome::AlreadyHeld { .. }
+            ) {
+                // The envelope is already in custody: a console that could not
+                // be told is no reason to refuse the seat its receipt.
+                if let Err(e) = self.console_learns_hand_in(&device, up, chain).await {
+                    tracing::warn!(attempt = %up.attempt_id, error = %e, "the console did not learn of a hand-in");
+                }
+            }
+        }
         let mut outcomes = take.into_iter().zip(outcomes);
         let receipts = receipts
             .into_iter()

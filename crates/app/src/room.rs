@@ -13,6 +13,7 @@ use crate::auth::Actor;
 use crate::candidate::clock_dto;
 use crate::invigilation::window_message;
 use crate::{App, AppError, AppResult};
+use examhall_domain::events::{StoredEvent, SubmitReason};
 use examhall_domain::room::StartRefusal;
 use examhall_domain::room::{
     check_unlock_code, credit_minutes, invigilator_code, may_start, unlock_challenge,
@@ -1102,26 +1103,7 @@ impl App {
             }
         }
         let now = self.now();
-        let sessions = self
-            .store()
-            .room_sessions_for_seats(now.plus_millis(-CLOSED_VISIBLE_MS))
-            .await?;
-        // The newest session per package, for packages of the device's own centre
-        // (a session's secret goes only to the seats that may sit it).
-        let mut by_package: BTreeMap<String, RoomSessionRow> = BTreeMap::new();
-        for s in sessions {
-            let Some(p) = s.package_id.clone() else {
-                continue;
-            };
-            let ours = self
-                .store()
-                .package(&p)
-                .await?
-                .is_some_and(|row| row.centre == d.centre);
-            if ours {
-                by_package.insert(p, s);
-            }
-        }
+        let by_package = self.seat_sessions(&d.centre).await?;
         let cursor = |session: i64| {
             report
                 .cursors
@@ -1205,6 +1187,81 @@ impl App {
             });
         }
         Ok(RoomUpdate { sessions: out })
+    }
+
+    /// The newest session per package that seats of `centre` may see (a
+    /// session's secret goes only to the seats that may sit it).
+    async fn seat_sessions(&self, centre: &str) -> AppResult<BTreeMap<String, RoomSessionRow>> {
+        let sessions = self
+            .store()
+            .room_sessions_for_seats(self.now().plus_millis(-CLOSED_VISIBLE_MS))
+            .await?;
+        let mut by_package: BTreeMap<String, RoomSessionRow> = BTreeMap::new();
+        for s in sessions {
+            let Some(p) = s.package_id.clone() else {
+                continue;
+            };
+            let ours = self
+                .store()
+                .package(&p)
+                .await?
+                .is_some_and(|row| row.centre == centre);
+            if ours {
+                by_package.insert(p, s);
+            }
+        }
+        Ok(by_package)
+    }
+
+    /// A relay hub holds its seats' results only as envelopes for HQ, so its
+    /// console hears of an attempt only from the seat's heartbeat. A seat that
+    /// hands in and is switched off (or a windowless seat that exits once the
+    /// hub holds its result) sends no further heartbeat: the console would show
+    /// the candidate in progress for ever and the room could not close. The
+    /// verified chain of a handed-in attempt stands in for that last report,
+    /// under the same rule as a heartbeat (a seat speaks only for the
+    /// candidates it reported first).
+    pub(crate) async fn console_learns_hand_in(
+        &self,
+        device: &examhall_store::DeviceRow,
+        up: &examhall_protocol::sync::AttemptUpload,
+        chain: &[(StoredEvent, AttemptEvent)],
+    ) -> AppResult<()> {
+        let Some(s) = self
+            .seat_sessions(&device.centre)
+            .await?
+            .remove(&up.package_id)
+        else {
+            return Ok(());
+        };
+        let total = match self.store().exam_for_package(&up.package_id).await? {
+            Some(exam_id) => self.exam(exam_id).await?.questions_per_attempt() as u32,
+            None => 0,
+        };
+        let report = seat_attempt_from_chain(up, chain, total);
+        if report.status == AttemptStatus::InProgress {
+            return Ok(());
+        }
+        let applied = self
+            .store()
+            .room_seats(s.id)
+            .await?
+            .into_iter()
+            .find(|r| r.username == up.username)
+            .map_or(0, |r| r.applied_command);
+        let row = examhall_store::NewSeatReport {
+            session_id: s.id,
+            username: up.username.clone(),
+            device_name: device.name.clone(),
+            device_id: device.id.clone(),
+            report: serde_json::to_string(&report).map_err(anyhow::Error::from)?,
+            applied,
+            silence_before_ms: s.opened_at.map_or(0, |o| self.now().since(o)),
+        };
+        for username in self.store().record_seat_reports(&[row], self.now()).await? {
+            tracing::warn!(device = %device.id, %username, "a seat sent a result for a candidate another seat holds; the console keeps the other seat's line");
+        }
+        Ok(())
     }
 
     // ---- the seat's side --------------------------------------------------------
@@ -1379,5 +1436,61 @@ fn seat_attempt(
             .map(|&(seq, gap_ms)| GapDto { seq, gap_ms })
             .collect(),
         time_up: p.time_up,
+    }
+}
+
+/// What the seat's heartbeat would say of an attempt, read from its verified
+/// chain (the projection `local_progress` makes from the tables).
+fn seat_attempt_from_chain(
+    up: &examhall_protocol::sync::AttemptUpload,
+    chain: &[(StoredEvent, AttemptEvent)],
+    total: u32,
+) -> SeatAttempt {
+    let mut status = AttemptStatus::InProgress;
+    let mut answered = BTreeMap::new();
+    let mut flagged = BTreeMap::new();
+    let (mut focus_lost, mut close_asked, mut time_up) = (0u32, 0u32, false);
+    let mut last_saved_at_ms = None;
+    let mut gaps = Vec::new();
+    for (stored, event) in chain {
+        status = event.next_status(status);
+        match event {
+            AttemptEvent::AnswerSet { question, answer } => {
+                answered.insert(question.clone(), answer.is_some());
+                last_saved_at_ms = Some(stored.at.0);
+            }
+            AttemptEvent::Flagged {
+                question,
+                flagged: f,
+            } => {
+                flagged.insert(question.clone(), *f);
+            }
+            AttemptEvent::FocusLost { .. } => focus_lost += 1,
+            AttemptEvent::CloseAsked { .. } => close_asked += 1,
+            AttemptEvent::Resumed { gap_ms } => gaps.push(GapDto {
+                seq: stored.seq,
+                gap_ms: *gap_ms,
+            }),
+            AttemptEvent::Submitted { reason } => time_up = *reason == SubmitReason::TimeUp,
+            _ => {}
+        }
+    }
+    let count = |m: &BTreeMap<_, bool>| m.values().filter(|v| **v).count() as u32;
+    SeatAttempt {
+        package_id: up.package_id.clone(),
+        username: up.username.clone(),
+        attempt_id: up.attempt_id.clone(),
+        status,
+        answered: count(&answered),
+        total,
+        flagged: count(&flagged),
+        last_saved_at_ms,
+        remaining_ms: 0,
+        paused: false,
+        locked: false,
+        focus_lost,
+        close_asked,
+        gaps,
+        time_up,
     }
 }

@@ -503,6 +503,7 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
         )
         .await
         .unwrap();
+    desk.app.room_round().await.unwrap();
     desk.app
         .submit(
             &ann,
@@ -513,7 +514,11 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
         .await
         .unwrap();
     desk.grade_all().await;
-    desk.app.room_round().await.unwrap();
+    // The seat's last heartbeat said "in progress"; it hands in, its result
+    // reaches the hub, and it goes dark (switched off, or a headless seat that
+    // exits) without another heartbeat. The hub learns the hand-in from the
+    // result it holds.
+    desk.app.sync_round().await.unwrap();
     let c = hub
         .app
         .room_console(
@@ -529,8 +534,17 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
         c.seats[0].progress.as_ref().map(|p| p.status),
         Some(examhall_protocol::AttemptStatus::Graded)
     );
+    hub.app
+        .close_room_session(
+            &hub.admin,
+            examhall_protocol::room::CloseRoomSession {
+                session_id: session.session_id,
+                accounted: vec![],
+            },
+        )
+        .await
+        .expect("every candidate is accounted for");
     // Up through the hub to HQ.
-    desk.app.sync_round().await.unwrap();
     hub.app.sync_round().await.unwrap();
     let at_hq = hq.db.store.attempt(&view.attempt_id).await.unwrap();
     assert!(at_hq.is_some(), "HQ holds the room's attempt");
