@@ -243,6 +243,12 @@ pub fn run() -> anyhow::Result<()> {
         app.clone()
             .room_loop(std::time::Duration::from_secs(2), stop_rx.clone()),
     );
+    // Copy as you go: every saved event to that hub within about a second, off
+    // the save path (a no-op until enrolled).
+    tauri::async_runtime::spawn(
+        app.clone()
+            .copy_loop(std::time::Duration::from_millis(500), stop_rx.clone()),
+    );
     if let Some(addr) = opts.serve {
         let (app, mut stop) = (app.clone(), stop_rx.clone());
         tauri::async_runtime::spawn(async move {

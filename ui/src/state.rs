@@ -213,7 +213,7 @@ impl ExamModel {
             unsaved: BTreeSet::new(),
             last_seq: 0,
             save_error: None,
-            clock: view.clock,
+            clock: view.clock.clone(),
             clock_at: at,
             confirming: false,
             view,
@@ -455,6 +455,7 @@ mod tests {
                 status: AttemptStatus::InProgress,
                 paused: false,
                 locked: false,
+                room_copy: None,
             },
             window: Default::default(),
             display_preset: None,
@@ -576,11 +577,11 @@ mod tests {
             answer: Some(Answer::Text("x".into())),
         });
         assert!(m.unsaved.contains("q1") && m.is_answered("q1"));
-        let clock = m.clock;
+        let clock = m.clock.clone();
         let m = m.reduce(ExamAction::Saved {
             question: "q1".into(),
             seq: 5,
-            clock,
+            clock: clock.clone(),
             at: 0.0,
             still_dirty: true,
         });
@@ -630,6 +631,7 @@ mod tests {
                 status: AttemptStatus::InProgress,
                 paused: false,
                 locked: false,
+                room_copy: None,
             },
             at: 301_000.0,
         });

@@ -78,6 +78,7 @@ pub(crate) fn clock_dto(a: &AttemptRow, now: Timestamp) -> ClockDto {
         status: a.status,
         paused: a.paused_at.is_some(),
         locked: a.locked_seq.is_some(),
+        room_copy: None,
     }
 }
 
@@ -327,7 +328,10 @@ impl App {
         let actor = self.actor(token).await?;
         let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
         let attempt = self.observe(attempt).await?;
-        Ok(clock_dto(&attempt, self.now()))
+        Ok(ClockDto {
+            room_copy: self.copy_status(&attempt.id).await?,
+            ..clock_dto(&attempt, self.now())
+        })
     }
 
     pub async fn submit(&self, token: &str, r: AttemptRef) -> AppResult<SubmitAck> {

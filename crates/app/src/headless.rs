@@ -45,6 +45,10 @@ pub async fn run_seat(
         stop_rx.clone(),
     ));
     tokio::spawn(app.clone().room_loop(plan.heartbeat, stop_rx.clone()));
+    tokio::spawn(
+        app.clone()
+            .copy_loop(Duration::from_millis(500), stop_rx.clone()),
+    );
     let out = sit(&app, &plan, &report).await;
     let _ = stop_tx.send(true);
     out

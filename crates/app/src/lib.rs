@@ -12,6 +12,7 @@ mod authoring;
 pub mod bank;
 pub mod bench;
 mod candidate;
+mod copies;
 pub mod config;
 pub mod demo;
 mod drafts;
@@ -37,6 +38,7 @@ pub mod worker;
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use auth::Actor;
+pub use copies::CopyRound;
 pub use error::{AppError, AppResult};
 pub use examhall_protocol as protocol;
 /// Certificate pinning, fingerprints and answer MACs, for the server and the desktop.

@@ -82,7 +82,7 @@ pub(crate) fn unavailable(e: SyncError) -> AppError {
     }
 }
 
-fn event_upload(e: &StoredEvent) -> EventUpload {
+pub(crate) fn event_upload(e: &StoredEvent) -> EventUpload {
     EventUpload {
         seq: e.seq,
         at_ms: e.at.0,
@@ -103,7 +103,7 @@ pub(crate) fn stored_event(e: &EventUpload) -> StoredEvent {
 }
 
 /// The desktop's signing key, as stored at enrolment.
-fn device_key(enr: &EnrolmentRow) -> AppResult<SigningKey> {
+pub(crate) fn device_key(enr: &EnrolmentRow) -> AppResult<SigningKey> {
     SigningKey::from_hex(&enr.device_key)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored device key: {e}")))
 }

@@ -254,10 +254,21 @@ pub fn verify_chain(
     attempt_id: &str,
     events: &[StoredEvent],
 ) -> Result<Vec<AttemptEvent>, ChainError> {
-    let mut prev = EventHash::genesis();
+    verify_chain_from(attempt_id, 0, &EventHash::genesis(), events)
+}
+
+/// Checks the part of a chain after a head already held (`head_seq` 0 and the
+/// genesis hash for a whole chain) and returns the decoded events.
+pub fn verify_chain_from(
+    attempt_id: &str,
+    head_seq: i64,
+    head_hash: &EventHash,
+    events: &[StoredEvent],
+) -> Result<Vec<AttemptEvent>, ChainError> {
+    let mut prev = head_hash.clone();
     let mut out = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
-        let expected = i as i64 + 1;
+        let expected = head_seq + i as i64 + 1;
         if e.seq != expected {
             return Err(ChainError::Gap {
                 seq: e.seq,
@@ -385,6 +396,37 @@ pub fn check_receipt(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_part_after_a_held_head_is_checked_from_that_head() {
+        let evs = [
+            AttemptEvent::Started {
+                exam_id: 1,
+                sitting_id: 1,
+                allowed_ms: 60_000,
+            },
+            AttemptEvent::Navigated { index: 1 },
+            AttemptEvent::Submitted {
+                reason: SubmitReason::Candidate,
+            },
+        ];
+        let log = chain("a1", &evs);
+        let tail = verify_chain_from("a1", 1, &log[0].hash, &log[1..]).unwrap();
+        assert_eq!(tail, evs[1..]);
+        // The same tail against another head, or from the wrong place.
+        assert_eq!(
+            verify_chain_from("a1", 1, &log[1].hash, &log[1..]),
+            Err(ChainError::BrokenLink { seq: 2 })
+        );
+        assert_eq!(
+            verify_chain_from("a1", 0, &EventHash::genesis(), &log[1..]),
+            Err(ChainError::Gap {
+                seq: 2,
+                expected: 1
+            })
+        );
+        assert_eq!(verify_chain("a1", &log).unwrap(), evs);
+    }
 
     #[test]
     fn a_receipt_is_valid_unknown_or_differs_from_an_event_on() {

@@ -19,7 +19,7 @@ pub mod timer;
 pub use account::{candidate_number, Email, Password, Role, StartCode, Username};
 pub use clock::{Clock, Timestamp};
 pub use events::{
-    check_receipt, receipt_code, verify_chain, AttemptEvent, AttemptStatus, ChainError, EventHash,
+    check_receipt, receipt_code, verify_chain, verify_chain_from, AttemptEvent, AttemptStatus, ChainError, EventHash,
     ReceiptCheck, ReceiptClaim, StoredEvent, SubmitReason,
 };
 pub use exam::{

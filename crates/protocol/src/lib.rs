@@ -403,7 +403,7 @@ impl CandidateQuestion {
 }
 
 /// The backend's view of the attempt's time. The UI displays it; it decides nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClockDto {
     pub remaining_ms: i64,
     pub allowed_ms: i64,
@@ -414,6 +414,21 @@ pub struct ClockDto {
     /// The attempt came back after an unclean exit and waits to be unlocked.
     #[serde(default)]
     pub locked: bool,
+    /// How far the room hub holds a copy of this attempt (the window's 2-second
+    /// heartbeat fills it in); `None` on a machine that follows no hub.
+    #[serde(default)]
+    pub room_copy: Option<CopyStatusDto>,
+}
+
+/// The copy of an attempt on the room hub, as the exam window shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyStatusDto {
+    /// Events saved here that the hub has not acknowledged yet (0: all copied).
+    pub behind: i64,
+    /// The hub refused further copies for good (the attempt moved to another
+    /// seat): why.
+    #[serde(default)]
+    pub refused: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

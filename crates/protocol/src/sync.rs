@@ -178,6 +178,15 @@ pub struct ResultBatch {
     pub attempts: Vec<AttemptUpload>,
 }
 
+/// The payload of a `copy` envelope: what a seat saved since its room hub last
+/// acknowledged, per attempt. Each attempt's `events` continue the chain right
+/// after the head the hub acknowledged (from seq 1 for a first copy); `result`
+/// is left out (the hub keeps events, HQ grades).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyBatch {
+    pub attempts: Vec<AttemptUpload>,
+}
+
 /// What HQ did with one uploaded attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -713,6 +713,27 @@ async fn results_up(
     .await
 }
 
+#[utoipa::path(post, path = "/api/sync/copy/", request_body = SignedEnvelope,
+    responses((status = 200, body = Receipts), (status = 400, body = ErrorBody)))]
+/// A seat's new events, copied to its room hub as they are saved (a `copy`
+/// envelope); the answer says how far the hub holds each attempt.
+async fn copy_up(
+    State(app): State<App>,
+    nonce: Nonce,
+    Body(env): Body<SignedEnvelope>,
+) -> Reply<Response> {
+    let device = env.device_id.clone();
+    let receipts = app.take_copies(env).await?;
+    device_answer(
+        &app,
+        examhall_app::sync::DeviceRef::Id(&device),
+        "/api/sync/copy/",
+        nonce,
+        &receipts,
+    )
+    .await
+}
+
 #[utoipa::path(post, path = "/api/sync/manifest/", request_body = SignedEnvelope,
     responses((status = 200, body = ManifestCheck), (status = 400, body = ErrorBody)))]
 async fn manifest(
@@ -1104,7 +1125,7 @@ impl utoipa::Modify for BearerScheme {
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, verify_receipt, new_enrolment, enrol, publish, packages, package_bytes,
-          results_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
+          results_up, copy_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
           exam_candidates, assign_candidates, update_assignment, unassign_candidate,
           seat_tokens, devices, revoke_device, publish_to_room,
           room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
@@ -1251,6 +1272,10 @@ pub fn router(app: App) -> Router {
         .route(
             "/api/sync/results/",
             post(results_up).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
+        )
+        .route(
+            "/api/sync/copy/",
+            post(copy_up).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
         )
         .route(
             "/api/sync/manifest/",

@@ -13,6 +13,7 @@ mod assignments;
 mod attempts;
 mod bank;
 pub mod baseline;
+mod copies;
 mod drafts;
 mod error;
 mod exams;
@@ -29,6 +30,7 @@ pub use assignments::{
 };
 pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
 pub use bank::{BankQuestionRow, NewBankQuestion};
+pub use copies::{CopyAppend, CopyHead, CopyPending};
 pub use drafts::{DraftRow, ExamLock};
 pub use error::StoreError;
 pub use exams::{ExamAccessRow, ExamRow, ShareKind, SittingRow};

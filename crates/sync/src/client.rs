@@ -237,6 +237,23 @@ impl HqClient {
         .await
     }
 
+    /// A seat's new events to its room hub (a `copy` envelope). The hub's
+    /// answer says how far it holds each attempt, authenticated like receipts:
+    /// a forged one would make the seat believe a copy exists that does not.
+    pub async fn push_copies(
+        &self,
+        env: &SignedEnvelope,
+        answer_key: &[u8; 32],
+    ) -> Result<Receipts, SyncError> {
+        const PATH: &str = "/api/sync/copy/";
+        self.authenticated(
+            self.http.post(format!("{}{PATH}", self.base)).json(env),
+            PATH,
+            answer_key,
+        )
+        .await
+    }
+
     /// A seat's heartbeat to its room hub: its attempts' progress up, the room's
     /// sessions and new console commands down.
     pub async fn room_heartbeat(

@@ -7,6 +7,8 @@ use serde::{de::DeserializeOwned, Serialize};
 
 pub const ENVELOPE_RESULTS: &str = "results";
 pub const ENVELOPE_MANIFEST: &str = "manifest";
+/// A seat's new events, copied to its room hub as they are saved.
+pub const ENVELOPE_COPY: &str = "copy";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {

@@ -334,7 +334,7 @@ pub struct Hub {
     pub admin: String,
     pub tls: examhall_server::tls::TlsIdentity,
     _tls_dir: tempfile::TempDir,
-    _db: TempDb,
+    pub db: TempDb,
 }
 
 impl Hub {
@@ -375,7 +375,7 @@ impl Hub {
             admin,
             tls,
             _tls_dir: tls_dir,
-            _db: db,
+            db,
         }
     }
 
