@@ -1,7 +1,8 @@
 //! App-level and exam-level state as `Reducible`s: plain Rust, tested natively.
 
 use examhall_protocol::{
-    Answer, AttemptStatus, AttemptView, ClockDto, OptionDto, Role, SessionDto, SetupStatus,
+    Answer, AttemptStatus, AttemptView, ClockDto, CopyStatusDto, OptionDto, Role, SessionDto,
+    SetupStatus,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -293,7 +294,16 @@ impl Reducible for ExamModel {
                 }
                 m.last_seq = m.last_seq.max(seq);
                 m.save_error = None;
+                // A save's answer does not know the room copy: the new event is
+                // not copied yet, until the next heartbeat says otherwise.
+                let copy = m.clock.room_copy.take();
                 m.clock = clock;
+                if m.clock.room_copy.is_none() {
+                    m.clock.room_copy = copy.map(|c| CopyStatusDto {
+                        behind: c.behind + 1,
+                        ..c
+                    });
+                }
                 m.clock_at = at;
             }
             ExamAction::SaveFailed(msg) => m.save_error = Some(msg),
@@ -596,6 +606,38 @@ mod tests {
         assert!(m.unsaved.is_empty() && m.last_seq == 6);
         assert_eq!(m.unanswered(), vec![2, 3]);
         assert_eq!(m.flagged_numbers(), vec![3]);
+    }
+
+    #[test]
+    fn a_save_is_not_copied_to_the_room_until_a_heartbeat_says_so() {
+        let mut m = ExamModel::new(view(), 0.0);
+        m.clock.room_copy = Some(CopyStatusDto {
+            behind: 0,
+            refused: None,
+        });
+        let saved_clock = m.clock.clone();
+        let m = Rc::new(m).reduce(ExamAction::Saved {
+            question: "q1".into(),
+            seq: 7,
+            clock: ClockDto {
+                room_copy: None,
+                ..saved_clock.clone()
+            },
+            at: 0.0,
+            still_dirty: false,
+        });
+        assert_eq!(m.clock.room_copy.as_ref().map(|c| c.behind), Some(1));
+        let m = m.reduce(ExamAction::Clock {
+            clock: ClockDto {
+                room_copy: Some(CopyStatusDto {
+                    behind: 0,
+                    refused: None,
+                }),
+                ..saved_clock
+            },
+            at: 0.0,
+        });
+        assert_eq!(m.clock.room_copy.as_ref().map(|c| c.behind), Some(0));
     }
 
     #[test]

@@ -1064,6 +1064,7 @@ pub async fn room_load(
                         close_asked: 0,
                         gaps: Vec::<GapDto>::new(),
                         time_up: false,
+                        head_seq: i64::from(answered),
                     }],
                     cursors: vec![SeatCursor {
                         session_id,

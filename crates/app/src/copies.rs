@@ -40,7 +40,12 @@ enum CopyCheck {
     Append(CopyAppend),
 }
 
-fn answer(id: &str, head: Option<&CopyHead>, outcome: ReceiptStatus, why: Option<String>) -> Receipt {
+fn answer(
+    id: &str,
+    head: Option<&CopyHead>,
+    outcome: ReceiptStatus,
+    why: Option<String>,
+) -> Receipt {
     Receipt {
         attempt_id: id.to_owned(),
         head_seq: head.map_or(0, |h| h.head_seq),
@@ -65,12 +70,19 @@ impl App {
                 format!("at most {COPY_ATTEMPTS} attempts per copy"),
             ));
         }
-        let ids: Vec<String> = batch.attempts.iter().map(|a| a.attempt_id.clone()).collect();
+        let ids: Vec<String> = batch
+            .attempts
+            .iter()
+            .map(|a| a.attempt_id.clone())
+            .collect();
         let held = self.store().copy_heads(&ids).await?;
         let mut slots = Vec::with_capacity(batch.attempts.len());
         let mut appends = Vec::new();
         for up in &batch.attempts {
-            match self.check_copy(&device, up, held.get(&up.attempt_id)).await? {
+            match self
+                .check_copy(&device, up, held.get(&up.attempt_id))
+                .await?
+            {
                 CopyCheck::Answer(r) => slots.push(Some(r)),
                 CopyCheck::Append(a) => {
                     slots.push(None);

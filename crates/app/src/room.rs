@@ -23,9 +23,9 @@ use examhall_domain::{AttemptEvent, AttemptStatus, Role, SittingWindow, StartCod
 use examhall_protocol::room::{
     CheckIn, CloseExamWindow, CloseRoomSession, CreateRoomSession, CreditProposal, DecideCredit,
     GapDto, LockDto, OfflineUnlock, RecordIncident, RoomAction, RoomActionAck, RoomConsoleDto,
-    RoomLogDto, RoomSessionDto, RoomUpdate, SeatAlert, SeatAttempt, SeatCursor, SeatReport,
-    SeatSession, SeatView, SessionRef, SittingWindowDto, StartRefusalDto, UnlockCodeDto,
-    UnlockSeat,
+    RoomLogDto, RoomSessionDto, RoomUpdate, SeatAlert, SeatAttempt, SeatCopy, SeatCursor,
+    SeatReport, SeatSession, SeatView, SessionRef, SittingWindowDto, StartRefusalDto,
+    UnlockCodeDto, UnlockSeat,
 };
 use examhall_protocol::AttemptRef;
 use examhall_store::{
@@ -925,6 +925,16 @@ impl App {
                 );
             }
         }
+        let copies = match &s.package_id {
+            Some(p) => self
+                .store()
+                .package_copies(p)
+                .await?
+                .into_iter()
+                .map(|c| (c.attempt_id.clone(), c))
+                .collect(),
+            None => HashMap::new(),
+        };
         let last_command = self.store().last_room_command(s.id).await?;
         let credits: HashMap<(String, i64), String> = self
             .store()
@@ -1028,6 +1038,13 @@ impl App {
                     }
                 }
             }
+            let copy = progress.as_ref().and_then(|p| {
+                copies.get(&p.attempt_id).map(|h| SeatCopy {
+                    held_seq: h.head_seq,
+                    behind: (p.head_seq - h.head_seq).max(0),
+                    copied_at_ms: h.copied_at,
+                })
+            });
             seats.push(SeatView {
                 username: c.username,
                 display_name: c.display_name,
@@ -1042,6 +1059,7 @@ impl App {
                 applied_command: applied,
                 remaining_ms: remaining,
                 alerts,
+                copy,
             });
         }
         let log = self
@@ -1436,6 +1454,7 @@ fn seat_attempt(
             .map(|&(seq, gap_ms)| GapDto { seq, gap_ms })
             .collect(),
         time_up: p.time_up,
+        head_seq: a.head_seq,
     }
 }
 
@@ -1492,5 +1511,6 @@ fn seat_attempt_from_chain(
         close_asked,
         gaps,
         time_up,
+        head_seq: chain.last().map_or(0, |(e, _)| e.seq),
     }
 }

@@ -19,8 +19,8 @@ pub mod timer;
 pub use account::{candidate_number, Email, Password, Role, StartCode, Username};
 pub use clock::{Clock, Timestamp};
 pub use events::{
-    check_receipt, receipt_code, verify_chain, verify_chain_from, AttemptEvent, AttemptStatus, ChainError, EventHash,
-    ReceiptCheck, ReceiptClaim, StoredEvent, SubmitReason,
+    check_receipt, receipt_code, verify_chain, verify_chain_from, AttemptEvent, AttemptStatus,
+    ChainError, EventHash, ReceiptCheck, ReceiptClaim, StoredEvent, SubmitReason,
 };
 pub use exam::{
     AttemptSection, DisplayPreset, ExamError, ExamSpec, Navigation, OrderRules, ResultRelease,

@@ -209,6 +209,20 @@ pub struct SeatView {
     /// Time left now, estimated from the report (frozen while paused).
     pub remaining_ms: Option<i64>,
     pub alerts: Vec<SeatAlert>,
+    /// This machine's copy of the attempt (copy as you go), if it holds one.
+    #[serde(default)]
+    pub copy: Option<SeatCopy>,
+}
+
+/// How far the console's machine holds a seat's attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SeatCopy {
+    pub held_seq: i64,
+    /// Events the seat reported saving that the copy lacks (the copy lag).
+    pub behind: i64,
+    /// This machine's clock, when events last arrived.
+    pub copied_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -290,6 +304,9 @@ pub struct SeatAttempt {
     /// or by the sweeper when nobody was looking), not by the candidate.
     #[serde(default)]
     pub time_up: bool,
+    /// The seat's chain head when it reported (how far the hub's copy should be).
+    #[serde(default)]
+    pub head_seq: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

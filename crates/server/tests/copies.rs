@@ -10,8 +10,8 @@ use examhall_app::{App, CopyRound};
 use examhall_protocol::sync::{
     AttemptUpload, CopyBatch, EnrolDesktop, EventUpload, OpenPackage, ReceiptStatus,
 };
-use examhall_sync::{envelope, SigningKey};
 use examhall_protocol::{Answer, AttemptRef, LoginRequest, SetAnswer, StartAttempt};
+use examhall_sync::{envelope, SigningKey};
 use examhall_testkit::{on_both_backends, TestBackend};
 
 on_both_backends!(a_seat_copies_each_saved_event_to_its_hub);
@@ -120,7 +120,10 @@ async fn a_seat_copies_each_saved_event_to_its_hub(backend: TestBackend) {
             refused: 0
         }
     );
-    assert_eq!(hub.db.store.copy_events(&id).await.unwrap(), local_head().await);
+    assert_eq!(
+        hub.db.store.copy_events(&id).await.unwrap(),
+        local_head().await
+    );
     assert_eq!(behind(&desk.app, &ann, &id).await, Some(0));
 
     // Only what is new goes next time; nothing new sends nothing.
@@ -141,7 +144,11 @@ async fn a_seat_copies_each_saved_event_to_its_hub(backend: TestBackend) {
     // again, and the hub keeps one copy of each event.
     desk.db
         .store
-        .record_copy_acks(&[(id.clone(), 1, held[0].hash.0.clone())], &[], examhall_domain::Clock::now(&*desk.clock))
+        .record_copy_acks(
+            &[(id.clone(), 1, held[0].hash.0.clone())],
+            &[],
+            examhall_domain::Clock::now(&*desk.clock),
+        )
         .await
         .unwrap();
     let r = desk.app.copy_round().await.unwrap();
@@ -151,13 +158,21 @@ async fn a_seat_copies_each_saved_event_to_its_hub(backend: TestBackend) {
 
     // The hand-in is copied too, and the copy's status follows it.
     desk.app
-        .submit(&ann, AttemptRef { attempt_id: id.clone() })
+        .submit(
+            &ann,
+            AttemptRef {
+                attempt_id: id.clone(),
+            },
+        )
         .await
         .unwrap();
     desk.app.copy_round().await.unwrap();
     let head = hub.db.store.copy_heads(&[id.clone()]).await.unwrap();
     assert_eq!(head[&id].status, "submitted");
-    assert_eq!(hub.db.store.copy_events(&id).await.unwrap(), local_head().await);
+    assert_eq!(
+        hub.db.store.copy_events(&id).await.unwrap(),
+        local_head().await
+    );
 
     // Another seat of the centre cannot claim or extend the attempt: the same
     // events under its own signature are refused for good, a forged signature

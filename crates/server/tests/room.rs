@@ -504,6 +504,24 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
         .await
         .unwrap();
     desk.app.room_round().await.unwrap();
+    let console = || async {
+        hub.app
+            .room_console(
+                &hub.admin,
+                SessionRef {
+                    session_id: session.session_id,
+                },
+            )
+            .await
+            .unwrap()
+    };
+    assert_eq!(console().await.seats[0].copy, None, "nothing copied yet");
+    // Copy as you go: the console shows how far the hub's copy is.
+    desk.app.copy_round().await.unwrap();
+    let copy = console().await.seats[0].copy.clone().expect("a copy");
+    let reported = console().await.seats[0].progress.as_ref().unwrap().head_seq;
+    assert!(reported > 0);
+    assert_eq!((copy.held_seq, copy.behind), (reported, 0));
     desk.app
         .submit(
             &ann,

@@ -85,6 +85,8 @@ room-progress-flagged = , { $flagged } { $flagged ->
   }
 room-saved-at = enregistré à { $time }
 room-heard-at = dernier contact à { $time }
+room-copy-whole = copié à { $time }
+room-copy-behind = copie en retard de { $events }
 room-seat-pause = Pause
 room-seat-resume = Reprendre
 room-seat-extend = Prolonger

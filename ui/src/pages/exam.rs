@@ -623,6 +623,16 @@ fn sitting(p: &SittingProps) -> Html {
         (None, true) if m.last_seq == 0 => ("save ok", t("exam-saved-all")),
         (None, true) => ("save ok", t("exam-saved")),
     };
+    // Beside "Saved": whether the room hub holds a copy of it too (a seat
+    // following a hub only).
+    let copy_status = m.clock.room_copy.as_ref().map(|c| match &c.refused {
+        Some(why) => (
+            "copy error",
+            ta("exam-copy-refused", &[("why", why.clone().into())]),
+        ),
+        None if c.behind == 0 => ("copy ok", t("exam-copied")),
+        None => ("copy pending", t("exam-copying")),
+    });
     let low = remaining <= 5 * 60 * 1000;
     let open_confirm = {
         let model = model.clone();
@@ -715,6 +725,10 @@ fn sitting(p: &SittingProps) -> Html {
                 <div class={classes!("timer", low.then_some("low"))} id="timer" role="timer" aria-label={t("exam-time-left")}>{format_remaining(remaining)}</div>
                 <div class={classes!(save_class)} id="save-status" role="status" aria-live="polite"
                     data-unsaved={m.unsaved.len().to_string()} data-seq={m.last_seq.to_string()}>{save_text}</div>
+                if let Some((class, text)) = copy_status {
+                    <div class={classes!(class)} id="copy-status" role="status"
+                        data-behind={m.clock.room_copy.as_ref().map_or(0, |c| c.behind).to_string()}>{text}</div>
+                }
             </div>
             if forward_only {
                 <p class="notice" id="forward-only-notice">{t("exam-forward-only")}</p>

@@ -561,7 +561,12 @@ pub fn room_console(p: &Props) -> Html {
                 </td>
                 <td id={format!("seat-status-{u}")} class={classes!("status", class)}>{text}</td>
                 <td>{ s.progress.as_ref().map(|p| format!("{}{}", ta("room-progress", &[("answered", p.answered.into()), ("total", p.total.into())]), if p.flagged > 0 { ta("room-progress-flagged", &[("flagged", p.flagged.into())]) } else { String::new() })).unwrap_or_default() }
-                    <br/><span class="muted">{ s.progress.as_ref().and_then(|p| p.last_saved_at_ms).map(|at| ta("room-saved-at", &[("time", time_of_day(at).into())])).unwrap_or_default() }</span></td>
+                    <br/><span class="muted">{ s.progress.as_ref().and_then(|p| p.last_saved_at_ms).map(|at| ta("room-saved-at", &[("time", time_of_day(at).into())])).unwrap_or_default() }</span>
+                    if let Some(c) = &s.copy {
+                        <br/><span id={format!("seat-copy-{u}")} class={classes!("muted", (c.behind > 0).then_some("warn"))} data-behind={c.behind.to_string()}>{
+                            if c.behind == 0 { ta("room-copy-whole", &[("time", time_of_day(c.copied_at_ms).into())]) } else { ta("room-copy-behind", &[("events", c.behind.into())]) }
+                        }</span>
+                    }</td>
                 <td id={format!("seat-left-{u}")}>{ if running { s.remaining_ms.map(format_remaining).unwrap_or_default() } else { String::new() } }</td>
                 <td class="alerts" id={format!("seat-alerts-{u}")}>{ for s.alerts.iter().map(|a| html! { <span class="pill bad">{alert_text(a)}</span> }) }
                     <br/><span class="muted">{ s.last_heard_ms.map(|at| ta("room-heard-at", &[("time", time_of_day(at).into())])).unwrap_or_default() }</span></td>
