@@ -17,7 +17,10 @@ CREATE TABLE copy_attempts (
     status           TEXT NOT NULL,
     copied_at        INTEGER NOT NULL,  -- the hub's clock, when events last arrived
     moved_from       TEXT,              -- the seat it was moved away from, if any
-    moved_at         INTEGER
+    moved_at         INTEGER,
+    -- 'pending': the invigilator moved the candidate and no spare seat has
+    -- taken the attempt yet (the old seat is already fenced); 'done': taken.
+    move_state       TEXT CHECK (move_state IN ('pending', 'done'))
 );
 CREATE INDEX copy_attempts_package ON copy_attempts(package_id, username);
 
@@ -45,3 +48,7 @@ CREATE TABLE copy_acks (
     acked_at    INTEGER NOT NULL,
     refused     TEXT
 );
+
+-- A seat's attempt whose copies the hub refused because the candidate was
+-- moved to another seat: nothing more is written to it here.
+ALTER TABLE attempts ADD COLUMN moved_to TEXT;

@@ -12,7 +12,8 @@ CREATE TABLE copy_attempts (
     status           TEXT NOT NULL,
     copied_at        BIGINT NOT NULL,
     moved_from       TEXT,
-    moved_at         BIGINT
+    moved_at         BIGINT,
+    move_state       TEXT CHECK (move_state IN ('pending', 'done'))
 );
 CREATE INDEX copy_attempts_package ON copy_attempts(package_id, username);
 
@@ -37,3 +38,7 @@ CREATE TABLE copy_acks (
     acked_at    BIGINT NOT NULL,
     refused     TEXT
 );
+
+-- A seat's attempt whose copies the hub refused because the candidate was
+-- moved to another seat: nothing more is written to it here.
+ALTER TABLE attempts ADD COLUMN moved_to TEXT;

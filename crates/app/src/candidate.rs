@@ -8,6 +8,7 @@ use examhall_domain::{
     Answer, AttemptEvent, AttemptStatus, Backoff, ExamSpec, Navigation, QuestionId, Role,
     StartCode, SubmitReason, TimeAllowance, Timestamp,
 };
+use examhall_protocol::sync::TakeoverAnswer;
 use examhall_protocol::{
     AttemptRef, AttemptView, CandidateQuestion, ClockDto, ExamCard, ExamCardState, Navigate,
     SaveAck, SetAnswer, SetFlag, StartAttempt, SubmitAck,
@@ -64,6 +65,13 @@ pub(crate) fn remaining_now(a: &AttemptRow, now: Timestamp) -> i64 {
         excluded_at(a.excluded_ms, a.paused_at, now),
         now,
     )
+}
+
+/// The refusal of a seat whose candidate the invigilator moved elsewhere.
+fn moved_away(why: &str) -> AppError {
+    AppError::Conflict(format!(
+        "This exam continues on another seat ({why}); nothing more is saved here."
+    ))
 }
 
 pub(crate) fn clock_dto(a: &AttemptRow, now: Timestamp) -> ClockDto {
@@ -153,6 +161,32 @@ impl App {
             .user_by_id(actor.user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
+        // A seat following a room hub asks it first: the candidate may have
+        // started on another seat (refused), or been moved here (continued).
+        match self.ask_room(&me.username, req.exam_id).await? {
+            None | Some(TakeoverAnswer::Fresh) => {}
+            Some(TakeoverAnswer::Elsewhere { seat, status }) => {
+                return Err(AppError::Conflict(if status == "in_progress" {
+                    format!(
+                        "Your exam is running on {seat}. If that seat has failed, \
+                         the invigilator can move you to this one."
+                    )
+                } else {
+                    format!("You have already handed in this exam, on {seat}.")
+                }));
+            }
+            Some(TakeoverAnswer::Continue {
+                attempt,
+                from_seat,
+                to_seat,
+            }) => {
+                self.check_start_code(actor.user_id, &req.start_code, &sitting.start_code)
+                    .await?;
+                return self
+                    .continue_moved(&actor, &me.username, &sitting, attempt, from_seat, to_seat)
+                    .await;
+            }
+        }
         self.check_start_rules(&me.username, req.exam_id, &sitting)
             .await?;
         self.check_start_code(actor.user_id, &req.start_code, &sitting.start_code)
@@ -190,6 +224,71 @@ impl App {
         self.mark_live(&attempt.id);
         tracing::info!(attempt = %attempt.id, user = actor.user_id, "attempt started");
         self.view(attempt, &exam).await
+    }
+
+    /// Continues here an attempt the invigilator moved to this seat: the room
+    /// hub's copy of its chain, checked link by link, becomes this seat's own
+    /// attempt (same id, same answers, same deadline), followed by a `moved`
+    /// event and, if the move took longer than the gap threshold, a `resumed`
+    /// gap that the room's downtime ledger offers back as credit.
+    async fn continue_moved(
+        &self,
+        actor: &Actor,
+        username: &str,
+        sitting: &examhall_store::SittingRow,
+        up: examhall_protocol::sync::AttemptUpload,
+        from_seat: String,
+        to_seat: String,
+    ) -> AppResult<AttemptView> {
+        let broken = |why: String| {
+            AppError::Unavailable(format!(
+                "the room hub's copy of this attempt cannot be continued: {why}"
+            ))
+        };
+        if up.username != username || !crate::sync::attempt_id_ok(&up.attempt_id) {
+            return Err(broken("it is not this candidate's".into()));
+        }
+        let stored: Vec<_> = up.events.iter().map(crate::sync::stored_event).collect();
+        let events = examhall_domain::verify_chain(&up.attempt_id, &stored)
+            .map_err(|e| broken(e.to_string()))?;
+        let Some(last) = stored.last() else {
+            return Err(broken("it has no events".into()));
+        };
+        let now = self.now();
+        let gap_ms = now.since(last.at).max(0);
+        let mut then = vec![AttemptEvent::Moved {
+            from: from_seat.clone(),
+            to: to_seat,
+        }];
+        if gap_ms >= self.settings().gap_threshold_ms {
+            then.push(AttemptEvent::Resumed { gap_ms });
+        }
+        let adopt = examhall_store::IngestAttempt {
+            attempt_id: up.attempt_id.clone(),
+            device_id: String::new(),
+            exam_id: sitting.exam_id,
+            sitting_id: sitting.id,
+            user_id: actor.user_id,
+            started_at: Timestamp(up.started_at_ms),
+            duration_secs: up.duration_secs,
+            time_multiplier: up.time_multiplier,
+            events: stored.into_iter().zip(events).collect(),
+            result: None,
+            notice: None,
+        };
+        let row = self
+            .store()
+            .adopt_attempt(&adopt, &then, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(m) => broken(m),
+                e => e.into(),
+            })?;
+        // The invigilator moved the candidate here: not an unclean exit to lock.
+        self.mark_live(&row.id);
+        tracing::info!(attempt = %row.id, from = %from_seat, gap_ms, "attempt continued after a move");
+        let exam = self.exam(sitting.exam_id).await?;
+        self.view(row, &exam).await
     }
 
     /// Checks a typed start code, throttled per candidate and per seat: a few
@@ -337,6 +436,9 @@ impl App {
     pub async fn submit(&self, token: &str, r: AttemptRef) -> AppResult<SubmitAck> {
         let actor = self.actor(token).await?;
         let attempt = self.own_attempt(&actor, &r.attempt_id).await?;
+        if let Some(why) = &attempt.moved_to {
+            return Err(moved_away(why));
+        }
         if attempt.status != AttemptStatus::InProgress {
             return Err(AppError::Conflict(
                 "This attempt has already been submitted.".into(),
@@ -475,6 +577,7 @@ impl App {
             PastDeadline,
             Paused,
             Locked,
+            Moved(String),
         }
         if !self.is_live(attempt_id) {
             // The first change this process sees (no page load came first): the
@@ -493,6 +596,8 @@ impl App {
             .append_if(attempt_id, now, |a| {
                 if a.user_id != user {
                     Err(Refusal::NotYours)
+                } else if let Some(why) = &a.moved_to {
+                    Err(Refusal::Moved(why.clone()))
                 } else if a.status != AttemptStatus::InProgress {
                     Err(Refusal::Closed)
                 } else if a.locked_seq.is_some() {
@@ -520,6 +625,7 @@ impl App {
             Err(AppendError::Refused(Refusal::Closed)) => Err(AppError::TimeUp),
             Err(AppendError::Refused(Refusal::Paused)) => Err(AppError::Paused),
             Err(AppendError::Refused(Refusal::Locked)) => Err(AppError::Locked),
+            Err(AppendError::Refused(Refusal::Moved(why))) => Err(moved_away(&why)),
             Err(AppendError::Refused(Refusal::PastDeadline)) => {
                 self.submit_quietly(attempt_id, SubmitReason::TimeUp)
                     .await?;

@@ -12,7 +12,8 @@ use crate::{App, AppError, AppResult};
 use examhall_domain::events::verify_chain_from;
 use examhall_domain::{AttemptEvent, AttemptStatus, EventHash};
 use examhall_protocol::sync::{
-    AttemptUpload, CopyBatch, Receipt, ReceiptStatus, Receipts, SignedEnvelope,
+    AttemptUpload, CopyBatch, Receipt, ReceiptStatus, Receipts, SignedEnvelope, TakeoverAnswer,
+    TakeoverRequest,
 };
 use examhall_store::{CopyAppend, CopyHead, DeviceRow};
 use examhall_sync::envelope;
@@ -31,7 +32,8 @@ pub struct CopyRound {
     pub events: u32,
     /// Attempts the hub acknowledged whole.
     pub acked: u32,
-    /// Attempts the hub refused for good (moved to another seat).
+    /// Attempts the hub refused for good (moved to another seat, or held from
+    /// another).
     pub refused: u32,
 }
 
@@ -157,23 +159,8 @@ impl App {
             ));
         }
         if let Some(h) = held {
-            if h.device_id != device.id {
-                let why = if h.moved_from.as_deref() == Some(device.id.as_str()) {
-                    let to = self
-                        .store()
-                        .device(&h.device_id)
-                        .await?
-                        .map_or_else(|| h.device_id.clone(), |d| d.name);
-                    format!("attempt {id} was moved to {to}")
-                } else {
-                    format!("attempt {id} is held from another seat")
-                };
-                return Ok(CopyCheck::Answer(answer(
-                    id,
-                    None,
-                    ReceiptStatus::Conflict,
-                    Some(why),
-                )));
+            if let Some((outcome, why)) = self.fence(h, &device.id).await? {
+                return Ok(CopyCheck::Answer(answer(id, None, outcome, Some(why))));
             }
             if h.username != up.username || h.package_id != up.package_id {
                 return Ok(CopyCheck::Answer(answer(
@@ -247,6 +234,200 @@ impl App {
         }))
     }
 
+    /// Whether `device` may no longer write to the attempt this copy is of:
+    /// the candidate was moved away from it (`Moved`, naming where), or another
+    /// seat holds it (`Conflict`).
+    pub(crate) async fn fence(
+        &self,
+        h: &CopyHead,
+        device_id: &str,
+    ) -> AppResult<Option<(ReceiptStatus, String)>> {
+        let id = &h.attempt_id;
+        if h.move_state.as_deref() == Some("pending") {
+            return Ok(Some((
+                ReceiptStatus::Moved,
+                format!("the invigilator is moving attempt {id} to a spare seat"),
+            )));
+        }
+        if h.device_id == device_id {
+            return Ok(None);
+        }
+        if h.moved_from.as_deref() == Some(device_id) {
+            let to = self.device_name(&h.device_id).await?;
+            return Ok(Some((
+                ReceiptStatus::Moved,
+                format!("the invigilator moved attempt {id} to {to}"),
+            )));
+        }
+        Ok(Some((
+            ReceiptStatus::Conflict,
+            format!("attempt {id} is held from another seat"),
+        )))
+    }
+
+    pub(crate) async fn device_name(&self, device_id: &str) -> AppResult<String> {
+        Ok(self
+            .store()
+            .device(device_id)
+            .await?
+            .map_or_else(|| device_id.to_owned(), |d| d.name))
+    }
+
+    /// Result uploads of attempts whose copy here belongs to another seat: the
+    /// refusal per attempt id. A seat that was moved away from and comes back
+    /// cannot hand in the attempt its candidate continues elsewhere.
+    pub(crate) async fn fenced_uploads(
+        &self,
+        device_id: &str,
+        ids: &[String],
+    ) -> AppResult<std::collections::HashMap<String, (ReceiptStatus, String)>> {
+        let mut out = std::collections::HashMap::new();
+        for (id, h) in self.store().copy_heads(ids).await? {
+            if let Some(f) = self.fence(&h, device_id).await? {
+                out.insert(id, f);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A seat asks, before it starts a candidate's attempt, whether the room
+    /// already has one. A move the invigilator opened is taken by this seat
+    /// here (and the console line follows it); the answer then carries the
+    /// whole copied chain to continue.
+    pub async fn takeover(
+        &self,
+        device_token: &str,
+        req: TakeoverRequest,
+    ) -> AppResult<TakeoverAnswer> {
+        let d = self.device_by_token(device_token).await?;
+        for (field, v) in [("package_id", &req.package_id), ("username", &req.username)] {
+            if v.is_empty() || v.len() > 128 {
+                return Err(AppError::invalid(field, "1 to 128 characters"));
+            }
+        }
+        let ours = self
+            .store()
+            .package(&req.package_id)
+            .await?
+            .is_some_and(|p| p.centre == d.centre);
+        let Some(h) = self
+            .store()
+            .copy_for(&req.package_id, &req.username)
+            .await?
+            .filter(|_| ours)
+        else {
+            return Ok(TakeoverAnswer::Fresh);
+        };
+        let taken_here = match h.move_state.as_deref() {
+            Some("pending") => {
+                let session = self
+                    .seat_sessions(&d.centre)
+                    .await?
+                    .remove(&req.package_id)
+                    .map(|s| s.id);
+                let line = session.map(|s| (s, req.username.as_str()));
+                if !self
+                    .store()
+                    .claim_move(&h.attempt_id, &d.id, &d.name, line)
+                    .await?
+                {
+                    return Err(AppError::Conflict(
+                        "Another seat took this move at the same moment.".into(),
+                    ));
+                }
+                if let Some(s) = session {
+                    let from = match &h.moved_from {
+                        Some(f) => self.device_name(f).await?,
+                        None => String::new(),
+                    };
+                    let detail = format!("continues on {} (moved from {from})", d.name);
+                    self.store()
+                        .room_log_append(
+                            s,
+                            examhall_store::LogLine {
+                                kind: "moved",
+                                category: None,
+                                username: Some(&req.username),
+                                detail: &detail,
+                                by_user: None,
+                            },
+                            self.now(),
+                        )
+                        .await?;
+                }
+                true
+            }
+            // Taken by this seat before, but not installed (a crash, a wrong
+            // start code): it may ask again.
+            _ => h.device_id == d.id,
+        };
+        if !taken_here {
+            return Ok(TakeoverAnswer::Elsewhere {
+                seat: self.device_name(&h.device_id).await?,
+                status: h.status,
+            });
+        }
+        let events = self.store().copy_events(&h.attempt_id).await?;
+        let from_seat = match &h.moved_from {
+            Some(f) => self.device_name(f).await?,
+            None => d.name.clone(),
+        };
+        Ok(TakeoverAnswer::Continue {
+            attempt: AttemptUpload {
+                attempt_id: h.attempt_id,
+                package_id: h.package_id,
+                username: h.username,
+                started_at_ms: h.started_at,
+                duration_secs: u32::try_from(h.duration_secs).unwrap_or(0),
+                time_multiplier: h.time_multiplier,
+                events: events.iter().map(event_upload).collect(),
+                result: None,
+            },
+            from_seat,
+            to_seat: d.name,
+        })
+    }
+
+    /// On a seat about to start `username`'s attempt at `exam_id`: what the
+    /// room hub knows of it. `None` when this machine follows no hub, the exam
+    /// is not from a package, or the hub cannot be reached (the seat then
+    /// starts as it would offline).
+    pub(crate) async fn ask_room(
+        &self,
+        username: &str,
+        exam_id: i64,
+    ) -> AppResult<Option<TakeoverAnswer>> {
+        let Some(enr) = self.store().enrolment().await? else {
+            return Ok(None);
+        };
+        let Some(package_id) = self.store().exam_package_id(exam_id).await? else {
+            return Ok(None);
+        };
+        let req = TakeoverRequest {
+            package_id,
+            username: username.to_owned(),
+        };
+        let client = self.upstream(&enr)?;
+        match tokio::time::timeout(
+            Duration::from_secs(3),
+            client.takeover(&enr.device_secret, &req),
+        )
+        .await
+        {
+            Ok(Ok(a)) => Ok(Some(a)),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "the room hub did not answer before a start; starting here");
+                Ok(None)
+            }
+            Err(_) => {
+                tracing::warn!(
+                    "the room hub did not answer within 3 s before a start; starting here"
+                );
+                Ok(None)
+            }
+        }
+    }
+
     // ---- the seat's side --------------------------------------------------------
 
     /// Sends what the hub has not acknowledged of this machine's attempts, and
@@ -311,9 +492,10 @@ impl App {
                 continue; // not asked about: ignored
             }
             match r.outcome {
-                ReceiptStatus::Conflict => {
+                ReceiptStatus::Conflict | ReceiptStatus::Moved => {
                     tracing::warn!(attempt = %r.attempt_id, why = ?r.message, "the hub refused this attempt's copy");
-                    refused.push((r.attempt_id, r.message.unwrap_or_default()));
+                    let moved = r.outcome == ReceiptStatus::Moved;
+                    refused.push((r.attempt_id, r.message.unwrap_or_default(), moved));
                 }
                 outcome => {
                     if outcome == ReceiptStatus::Rejected {

@@ -102,9 +102,23 @@ impl App {
         let mut receipts: Vec<Option<Receipt>> = Vec::with_capacity(batch.attempts.len());
         let mut take = Vec::new();
         let mut chains = Vec::new();
+        let ids: Vec<String> = batch
+            .attempts
+            .iter()
+            .map(|a| a.attempt_id.clone())
+            .collect();
+        let fenced = self.fenced_uploads(&device.id, &ids).await?;
         for up in &batch.attempts {
             if let Some(why) = upload_shape_error(up) {
                 receipts.push(Some(rejected(&up.attempt_id, why)));
+                continue;
+            }
+            if let Some((outcome, why)) = fenced.get(&up.attempt_id) {
+                receipts.push(Some(Receipt {
+                    outcome: *outcome,
+                    message: Some(why.clone()),
+                    ..rejected(&up.attempt_id, String::new())
+                }));
                 continue;
             }
             let stored: Vec<_> = up.events.iter().map(stored_event).collect();

@@ -720,6 +720,69 @@ impl App {
         })
     }
 
+    /// Moves a candidate whose seat failed to a spare seat. The hub must hold
+    /// a copy of the attempt in progress (seats copy each save within about a
+    /// second). The seat holding it is fenced at once: its further copies and
+    /// its hand-in are refused, and its window says where the exam went. The
+    /// next seat the candidate starts at (with the start code) continues the
+    /// same attempt from the copy.
+    pub async fn move_candidate(
+        &self,
+        token: &str,
+        req: examhall_protocol::room::MoveCandidate,
+    ) -> AppResult<RoomConsoleDto> {
+        let actor = self.staff(token, "move candidates").await?;
+        let s = self.session_row(req.session_id).await?;
+        self.expected(s.id, &req.username).await?;
+        let reason = text_field("reason", &req.reason, 500)?;
+        let Some(package) = s.package_id.as_deref() else {
+            return Err(AppError::invalid(
+                "session_id",
+                "this room's exam is not from a package, so its seats keep no copy here to move",
+            ));
+        };
+        let Some(copy) = self.store().copy_for(package, &req.username).await? else {
+            return Err(AppError::Conflict(format!(
+                "This hub holds no copy of {}'s attempt, so there is nothing to continue on another seat. \
+                 (A seat copies each answer within a second while it can reach the hub.)",
+                req.username
+            )));
+        };
+        if copy.status != AttemptStatus::InProgress.as_str() {
+            return Err(AppError::Conflict(format!(
+                "{} has already handed in; there is nothing to move.",
+                req.username
+            )));
+        }
+        if !self.store().open_move(&copy.attempt_id, self.now()).await? {
+            return Err(AppError::Conflict(format!(
+                "{} is already being moved: sign them in at a spare seat.",
+                req.username
+            )));
+        }
+        let from = self.device_name(&copy.device_id).await?;
+        let detail = format!(
+            "moved away from {from} ({reason}); the next seat {} starts at continues the attempt",
+            req.username
+        );
+        self.store()
+            .room_log_append(
+                s.id,
+                LogLine {
+                    kind: "moved",
+                    category: None,
+                    username: Some(&req.username),
+                    detail: &detail,
+                    by_user: Some(actor.user_id),
+                },
+                self.now(),
+            )
+            .await?;
+        tracing::info!(session = s.id, username = %req.username, attempt = %copy.attempt_id, "candidate moved");
+        self.room_console(token, SessionRef { session_id: s.id })
+            .await
+    }
+
     pub async fn record_incident(
         &self,
         token: &str,
@@ -1038,13 +1101,22 @@ impl App {
                     }
                 }
             }
-            let copy = progress.as_ref().and_then(|p| {
-                copies.get(&p.attempt_id).map(|h| SeatCopy {
+            let copy = match progress
+                .as_ref()
+                .and_then(|p| copies.get(&p.attempt_id).map(|h| (p, h)))
+            {
+                Some((p, h)) => Some(SeatCopy {
                     held_seq: h.head_seq,
                     behind: (p.head_seq - h.head_seq).max(0),
                     copied_at_ms: h.copied_at,
-                })
-            });
+                    moving: h.move_state.as_deref() == Some("pending"),
+                    moved_from: match &h.moved_from {
+                        Some(d) => Some(self.device_name(d).await?),
+                        None => None,
+                    },
+                }),
+                None => None,
+            };
             seats.push(SeatView {
                 username: c.username,
                 display_name: c.display_name,
@@ -1209,7 +1281,10 @@ impl App {
 
     /// The newest session per package that seats of `centre` may see (a
     /// session's secret goes only to the seats that may sit it).
-    async fn seat_sessions(&self, centre: &str) -> AppResult<BTreeMap<String, RoomSessionRow>> {
+    pub(crate) async fn seat_sessions(
+        &self,
+        centre: &str,
+    ) -> AppResult<BTreeMap<String, RoomSessionRow>> {
         let sessions = self
             .store()
             .room_sessions_for_seats(self.now().plus_millis(-CLOSED_VISIBLE_MS))

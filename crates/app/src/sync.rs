@@ -549,7 +549,21 @@ impl App {
         }
         let mut slots: Vec<Option<Receipt>> = Vec::with_capacity(batch.attempts.len());
         let mut todo = Vec::new();
+        let ids: Vec<String> = batch
+            .attempts
+            .iter()
+            .map(|a| a.attempt_id.clone())
+            .collect();
+        let fenced = self.fenced_uploads(&device.id, &ids).await?;
         for up in &batch.attempts {
+            if let Some((outcome, why)) = fenced.get(&up.attempt_id) {
+                slots.push(Some(Receipt {
+                    outcome: *outcome,
+                    message: Some(why.clone()),
+                    ..rejected(&up.attempt_id, String::new())
+                }));
+                continue;
+            }
             match self.check_upload(&device, up).await? {
                 Ok(a) => {
                     slots.push(None);

@@ -75,6 +75,13 @@ pub enum AttemptEvent {
     ClockWentBackwards {
         by_ms: i64,
     },
+    /// The invigilator moved the candidate from a failed seat to a spare one,
+    /// which continues this chain from the room hub's copy (seat names as the
+    /// hub knows them).
+    Moved {
+        from: String,
+        to: String,
+    },
     /// The invigilator paused this candidate (or the room). Time stops until
     /// `Unpaused`; `command` is the console command that did it, if any.
     Paused {
@@ -153,6 +160,7 @@ impl AttemptEvent {
             AttemptEvent::Navigated { .. } => "navigated",
             AttemptEvent::Resumed { .. } => "resumed",
             AttemptEvent::ClockWentBackwards { .. } => "clock_went_backwards",
+            AttemptEvent::Moved { .. } => "moved",
             AttemptEvent::Paused { .. } => "paused",
             AttemptEvent::Unpaused { .. } => "unpaused",
             AttemptEvent::Extended { .. } => "extended",

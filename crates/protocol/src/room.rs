@@ -62,6 +62,19 @@ pub struct RoomSessionDto {
     pub check_in_required: bool,
 }
 
+/// The invigilator moves a candidate whose seat failed to a spare seat: the
+/// seat holding the attempt is fenced at once, and the next seat the
+/// candidate starts at continues the attempt from the hub's copy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveCandidate {
+    pub session_id: i64,
+    pub username: String,
+    /// Why (the room log keeps it): "seat 12's screen died".
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -223,6 +236,13 @@ pub struct SeatCopy {
     pub behind: i64,
     /// This machine's clock, when events last arrived.
     pub copied_at_ms: i64,
+    /// The invigilator moved the candidate and no spare seat has taken the
+    /// attempt yet.
+    #[serde(default)]
+    pub moving: bool,
+    /// The seat the attempt was moved away from, once moved.
+    #[serde(default)]
+    pub moved_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

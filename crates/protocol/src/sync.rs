@@ -187,6 +187,33 @@ pub struct CopyBatch {
     pub attempts: Vec<AttemptUpload>,
 }
 
+/// A seat asks its room hub, before starting a candidate's attempt, whether
+/// the candidate already has one in the room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TakeoverRequest {
+    pub package_id: String,
+    pub username: String,
+}
+
+/// The hub's answer to a [`TakeoverRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TakeoverAnswer {
+    /// The hub holds no attempt of this candidate: start one.
+    Fresh,
+    /// The invigilator moved the candidate to this seat: continue this chain
+    /// (whole, as the hub copied it) here.
+    Continue {
+        attempt: AttemptUpload,
+        from_seat: String,
+        to_seat: String,
+    },
+    /// The attempt runs, or was handed in, on another seat.
+    Elsewhere { seat: String, status: String },
+}
+
 /// What HQ did with one uploaded attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -202,6 +229,10 @@ pub enum ReceiptStatus {
     /// Refused for good: the upload itself is wrong (unknown package or
     /// candidate, a broken chain); `message` says what.
     Rejected,
+    /// Refused for good: the invigilator moved the candidate to another seat,
+    /// which continues the attempt; `message` names it. The seat that sent
+    /// this writes nothing more to the attempt.
+    Moved,
 }
 
 impl ReceiptStatus {

@@ -1051,6 +1051,41 @@ async fn room_incident(
     Ok(Json(app.record_incident(&t, req).await?))
 }
 
+#[utoipa::path(post, path = "/api/room/move/", request_body = examhall_protocol::room::MoveCandidate,
+    responses((status = 200, body = RoomConsoleDto), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Moves a candidate whose seat failed to a spare seat (the hub must hold a
+/// copy of the attempt): the old seat is fenced, the next seat the candidate
+/// starts at continues the attempt.
+async fn room_move(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<examhall_protocol::room::MoveCandidate>,
+) -> Reply<Json<RoomConsoleDto>> {
+    Ok(Json(app.move_candidate(&t, req).await?))
+}
+
+#[utoipa::path(post, path = "/api/sync/takeover/", request_body = examhall_protocol::sync::TakeoverRequest,
+    responses((status = 200, description = "fresh, continue (with the copied chain) or elsewhere"), (status = 401, body = ErrorBody)),
+    security(("device" = [])))]
+/// A seat, before starting a candidate: does the room already hold their attempt?
+async fn takeover(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    nonce: Nonce,
+    Body(req): Body<examhall_protocol::sync::TakeoverRequest>,
+) -> Reply<Response> {
+    let answer = app.takeover(&t, req).await?;
+    device_answer(
+        &app,
+        examhall_app::sync::DeviceRef::Token(&t),
+        "/api/sync/takeover/",
+        nonce,
+        &answer,
+    )
+    .await
+}
+
 #[utoipa::path(post, path = "/api/room/unlock-code/", request_body = OfflineUnlock,
     responses((status = 200, body = UnlockCodeDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn room_unlock_code(
@@ -1128,7 +1163,7 @@ impl utoipa::Modify for BearerScheme {
           results_up, copy_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
           exam_candidates, assign_candidates, update_assignment, unassign_candidate,
           seat_tokens, devices, revoke_device, publish_to_room,
-          room_check_in, room_action, room_incident, room_unlock_code, room_credit, close_room,
+          room_check_in, room_action, room_incident, room_move, takeover, room_unlock_code, room_credit, close_room,
           bank_import, bank_search, bank_save, bank_preview, bank_publish),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
@@ -1303,6 +1338,8 @@ pub fn router(app: App) -> Router {
         .route("/api/room/check-in/", post(room_check_in))
         .route("/api/room/actions/", post(room_action))
         .route("/api/room/incidents/", post(room_incident))
+        .route("/api/room/move/", post(room_move))
+        .route("/api/sync/takeover/", post(takeover))
         .route("/api/room/unlock-code/", post(room_unlock_code))
         .route("/api/room/credits/", post(room_credit))
         .route("/api/room/close/", post(close_room))

@@ -7,6 +7,11 @@ mod common;
 
 use common::{Desk, Hq, Hub, STUDENT_PASSWORD};
 use examhall_app::{App, CopyRound};
+use examhall_domain::room::Attendance;
+use examhall_domain::AttemptEvent;
+use examhall_protocol::room::{
+    CheckIn, CloseRoomSession, CreateRoomSession, MoveCandidate, SessionRef,
+};
 use examhall_protocol::sync::{
     AttemptUpload, CopyBatch, EnrolDesktop, EventUpload, OpenPackage, ReceiptStatus,
 };
@@ -14,7 +19,10 @@ use examhall_protocol::{Answer, AttemptRef, LoginRequest, SetAnswer, StartAttemp
 use examhall_sync::{envelope, SigningKey};
 use examhall_testkit::{on_both_backends, TestBackend};
 
-on_both_backends!(a_seat_copies_each_saved_event_to_its_hub);
+on_both_backends!(
+    a_seat_copies_each_saved_event_to_its_hub,
+    a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced
+);
 
 async fn seat(hq: &Hq, hub: &Hub, name: &str) -> Desk {
     let desk = Desk::new().await;
@@ -214,4 +222,285 @@ async fn a_seat_copies_each_saved_event_to_its_hub(backend: TestBackend) {
     );
     assert!(hub.app.take_copies(forged).await.is_err());
     assert_eq!(hub.db.store.copy_events(&id).await.unwrap(), events);
+}
+
+/// Issue 17, point 2: seat 1 fails mid-exam; the invigilator moves Ann; seat 2
+/// continues the same attempt from the hub's copy (same id, same answers, the
+/// gap offered as credit); seat 1, back on, is refused and says where the exam
+/// went; the room closes and HQ gets one attempt, with the move in its chain.
+async fn a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let hub = Hub::start(&hq, &hq.enrolment("north").await.token).await;
+    hub.app.sync_round().await.unwrap();
+    let sitting = hub
+        .app
+        .open_package(
+            &hub.admin,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let session = hub
+        .app
+        .create_room_session(
+            &hub.admin,
+            CreateRoomSession {
+                exam_id: sitting.exam_id,
+                room: "Hall A".into(),
+                seats: 10,
+                late_start_minutes: None,
+                check_in_required: true,
+            },
+        )
+        .await
+        .unwrap()
+        .session_id;
+    let sref = || SessionRef {
+        session_id: session,
+    };
+    hub.app.open_room_session(&hub.admin, sref()).await.unwrap();
+    hub.app
+        .check_in(
+            &hub.admin,
+            CheckIn {
+                session_id: session,
+                username: "ann".into(),
+                attendance: Attendance::Present,
+                id_checked: true,
+                seat: Some("1".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let one = seat(&hq, &hub, "Hall A, seat 1").await;
+    let two = seat(&hq, &hub, "Hall A, seat 2").await;
+    for s in [&one, &two] {
+        s.app.room_round().await.unwrap();
+    }
+    let exam_here = |d: &Desk| {
+        let app = d.app.clone();
+        async move {
+            let ann = login(&app, "ann").await;
+            let card = app.my_exams(&ann).await.unwrap().remove(0);
+            (ann, card.exam_id)
+        }
+    };
+    let (ann1, exam1) = exam_here(&one).await;
+    let start = |app: App, token: String, exam_id: i64| {
+        let code = pkg.start_code.clone();
+        async move {
+            app.start_attempt(
+                &token,
+                StartAttempt {
+                    exam_id,
+                    start_code: code,
+                },
+            )
+            .await
+        }
+    };
+    let id = start(one.app.clone(), ann1.clone(), exam1)
+        .await
+        .unwrap()
+        .attempt_id;
+    answer(&one.app, &ann1, &id, "q1", "B").await;
+    answer(&one.app, &ann1, &id, "q2", "true").await;
+    one.app.copy_round().await.unwrap();
+    one.app.room_round().await.unwrap();
+
+    // Ann cannot start a second attempt at seat 2 while seat 1 holds hers.
+    let (ann2, exam2) = exam_here(&two).await;
+    let e = start(two.app.clone(), ann2.clone(), exam2)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("running on Hall A, seat 1"), "{e}");
+    // Nor can the console move a candidate the hub holds nothing of.
+    let nobody = hub
+        .app
+        .move_candidate(
+            &hub.admin,
+            MoveCandidate {
+                session_id: session,
+                username: "bob".into(),
+                reason: "screen".into(),
+            },
+        )
+        .await;
+    assert!(nobody.is_err());
+
+    // Seat 1's screen dies. Two minutes later the invigilator moves Ann.
+    for c in [&one.clock, &two.clock, &hub.clock] {
+        c.advance_secs(120);
+    }
+    let c = hub
+        .app
+        .move_candidate(
+            &hub.admin,
+            MoveCandidate {
+                session_id: session,
+                username: "ann".into(),
+                reason: "seat 1's screen went black".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(c.seats[0].copy.as_ref().unwrap().moving);
+    assert!(c
+        .log
+        .iter()
+        .any(|l| l.kind == "moved" && l.detail.contains("Hall A, seat 1")));
+    let again = hub
+        .app
+        .move_candidate(
+            &hub.admin,
+            MoveCandidate {
+                session_id: session,
+                username: "ann".into(),
+                reason: "twice".into(),
+            },
+        )
+        .await;
+    assert!(again.is_err(), "one move at a time");
+
+    // Seat 2 continues the same attempt: same id, same answers.
+    let held = hub.db.store.copy_events(&id).await.unwrap();
+    let view = start(two.app.clone(), ann2.clone(), exam2).await.unwrap();
+    assert_eq!(view.attempt_id, id);
+    assert_eq!(
+        view.answers.keys().cloned().collect::<Vec<_>>(),
+        ["q1", "q2"]
+    );
+    let chain = two.db.store.events_after(&id, 0, 1000).await.unwrap();
+    assert_eq!(chain[..held.len()], held[..], "the hub's copy, verbatim");
+    let tail: Vec<AttemptEvent> = chain[held.len()..]
+        .iter()
+        .map(|e| serde_json::from_str(&e.payload).unwrap())
+        .collect();
+    assert!(
+        matches!(
+            &tail[..],
+            [AttemptEvent::Moved { from, to }, AttemptEvent::Resumed { gap_ms }]
+                if from == "Hall A, seat 1" && to == "Hall A, seat 2" && *gap_ms >= 120_000
+        ),
+        "{tail:?}"
+    );
+    assert!(
+        view.clock.remaining_ms > 0
+            && view.clock.status == examhall_protocol::AttemptStatus::InProgress
+    );
+
+    // Seat 1 comes back: what it saved since is refused by the hub, and from
+    // then on it refuses to save and says where the exam went.
+    answer(&one.app, &ann1, &id, "q3", "1").await;
+    let r = one.app.copy_round().await.unwrap();
+    assert_eq!(r.refused, 1);
+    let moved = one
+        .app
+        .set_answer(
+            &ann1,
+            SetAnswer {
+                attempt_id: id.clone(),
+                question_id: "q3".into(),
+                answer: Some(Answer::Text("2".into())),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        moved.to_string().contains("continues on another seat"),
+        "{moved}"
+    );
+    assert!(one
+        .app
+        .submit(
+            &ann1,
+            AttemptRef {
+                attempt_id: id.clone()
+            }
+        )
+        .await
+        .is_err());
+    let refused = one
+        .app
+        .heartbeat(
+            &ann1,
+            AttemptRef {
+                attempt_id: id.clone(),
+            },
+        )
+        .await
+        .unwrap()
+        .room_copy
+        .and_then(|c| c.refused)
+        .unwrap();
+    assert!(
+        refused.contains("moved") && refused.contains("Hall A, seat 2"),
+        "{refused}"
+    );
+
+    // Ann finishes on seat 2; the console follows seat 2 and offers the gap.
+    answer(&two.app, &ann2, &id, "q3", "8").await;
+    two.app
+        .submit(
+            &ann2,
+            AttemptRef {
+                attempt_id: id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    two.grade_all().await;
+    two.app.copy_round().await.unwrap();
+    two.app.room_round().await.unwrap();
+    one.app.room_round().await.unwrap();
+    let c = hub.app.room_console(&hub.admin, sref()).await.unwrap();
+    let line = &c.seats[0];
+    assert_eq!(line.device.as_deref(), Some("Hall A, seat 2"));
+    assert_eq!(
+        line.progress.as_ref().map(|p| p.status),
+        Some(examhall_protocol::AttemptStatus::Graded)
+    );
+    let copy = line.copy.as_ref().unwrap();
+    assert_eq!(
+        (copy.moving, copy.moved_from.as_deref()),
+        (false, Some("Hall A, seat 1"))
+    );
+    assert_eq!(copy.behind, 0);
+    assert!(
+        c.ledger
+            .iter()
+            .any(|p| p.username == "ann" && p.minutes >= 2),
+        "the move's gap is offered back: {:?}",
+        c.ledger
+    );
+    assert!(c
+        .log
+        .iter()
+        .any(|l| l.kind == "moved" && l.detail.contains("continues on Hall A, seat 2")));
+    hub.app
+        .close_room_session(
+            &hub.admin,
+            CloseRoomSession {
+                session_id: session,
+                accounted: vec![],
+            },
+        )
+        .await
+        .expect("Ann is accounted for");
+
+    // Up to HQ: one attempt, seat 2's chain with the move in it, graded at HQ.
+    two.app.sync_round().await.unwrap();
+    hub.app.sync_round().await.unwrap();
+    let at_hq = hq.db.store.attempt(&id).await.unwrap().expect("at HQ");
+    assert_eq!(at_hq.status, examhall_protocol::AttemptStatus::Graded);
+    let hq_chain = hq.db.store.events_after(&id, 0, 1000).await.unwrap();
+    assert_eq!(
+        hq_chain,
+        two.db.store.events_after(&id, 0, 1000).await.unwrap()
+    );
 }

@@ -39,6 +39,10 @@ pub struct AttemptRow {
     pub locked_seq: Option<i64>,
     /// Wrong unlock codes typed since the last unlock.
     pub unlock_failures: u32,
+    /// On a seat: the room hub refused this attempt's copies because the
+    /// invigilator moved the candidate to another seat (the hub's words).
+    /// Nothing more is written to it here.
+    pub moved_to: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -60,6 +64,7 @@ struct RawAttempt {
     paused_at: Option<i64>,
     locked_seq: Option<i64>,
     unlock_failures: i64,
+    moved_to: Option<String>,
 }
 
 impl TryFrom<RawAttempt> for AttemptRow {
@@ -83,6 +88,7 @@ impl TryFrom<RawAttempt> for AttemptRow {
             paused_at: r.paused_at.map(Timestamp),
             locked_seq: r.locked_seq,
             unlock_failures: u32::try_from(r.unlock_failures).unwrap_or(0),
+            moved_to: r.moved_to,
             id: r.id,
             exam_id: r.exam_id,
             sitting_id: r.sitting_id,
@@ -174,7 +180,7 @@ pub struct AttemptSummaryRow {
 const ATTEMPT_COLS: &str =
     "id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
      credited_ms, excluded_ms, current_index, last_seen_at, head_seq, head_hash, paused_at, locked_seq, \
-     unlock_failures";
+     unlock_failures, moved_to";
 
 /// Appends events to an attempt's chain and applies them to the projection, inside
 /// the caller's transaction. `head` is the attempt as read in this transaction.
@@ -446,6 +452,7 @@ pub(crate) async fn project(
         | AttemptEvent::CloseAsked { .. }
         | AttemptEvent::Resumed { .. }
         | AttemptEvent::ClockWentBackwards { .. }
+        | AttemptEvent::Moved { .. }
         // The result row is rewritten by `record_manual_mark` / `record_regrade`
         // in the same transaction.
         | AttemptEvent::EssayMarked { .. }
@@ -691,7 +698,7 @@ impl Store {
     /// copies received from a seat or a hub, whose own machine submits them).
     pub async fn open_attempts_here(&self) -> Result<Vec<AttemptRow>> {
         let sql = format!(
-            "SELECT {ATTEMPT_COLS} FROM attempts WHERE status = 'in_progress' AND device_id IS NULL ORDER BY id"
+            "SELECT {ATTEMPT_COLS} FROM attempts WHERE status = 'in_progress' AND device_id IS NULL AND moved_to IS NULL ORDER BY id"
         );
         sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.read)

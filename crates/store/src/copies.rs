@@ -13,12 +13,18 @@ pub struct CopyHead {
     pub device_id: String,
     pub package_id: String,
     pub username: String,
+    pub started_at: i64,
+    pub duration_secs: i64,
+    pub time_multiplier: f64,
     pub head_seq: i64,
     pub head_hash: String,
     pub status: String,
     /// The hub's clock, when events last arrived.
     pub copied_at: i64,
     pub moved_from: Option<String>,
+    /// `pending`: moved by the invigilator, not taken by a spare seat yet;
+    /// `done`: taken.
+    pub move_state: Option<String>,
 }
 
 /// Checked events to add to a copy, after the head the check was made from.
@@ -55,8 +61,8 @@ impl Store {
         let mut conn = self.read.acquire().await?;
         for id in ids {
             let row: Option<CopyHead> = sqlx::query_as(
-                "SELECT attempt_id, device_id, package_id, username, head_seq, head_hash, status, \
-                 copied_at, moved_from FROM copy_attempts WHERE attempt_id = $1",
+                "SELECT attempt_id, device_id, package_id, username, started_at, duration_secs, time_multiplier, head_seq, head_hash, status, \
+                 copied_at, moved_from, move_state FROM copy_attempts WHERE attempt_id = $1",
             )
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -71,12 +77,81 @@ impl Store {
     /// The hub's copies of a package's attempts.
     pub async fn package_copies(&self, package_id: &str) -> Result<Vec<CopyHead>> {
         Ok(sqlx::query_as(
-            "SELECT attempt_id, device_id, package_id, username, head_seq, head_hash, status, \
-             copied_at, moved_from FROM copy_attempts WHERE package_id = $1 ORDER BY username",
+            "SELECT attempt_id, device_id, package_id, username, started_at, duration_secs, time_multiplier, head_seq, head_hash, status, \
+             copied_at, moved_from, move_state FROM copy_attempts WHERE package_id = $1 ORDER BY username",
         )
         .bind(package_id)
         .fetch_all(&self.read)
         .await?)
+    }
+
+    /// The hub's copy of a candidate's attempt at a package, if it holds one.
+    pub async fn copy_for(&self, package_id: &str, username: &str) -> Result<Option<CopyHead>> {
+        Ok(sqlx::query_as(
+            "SELECT attempt_id, device_id, package_id, username, started_at, duration_secs, time_multiplier, head_seq, head_hash, status, \
+             copied_at, moved_from, move_state FROM copy_attempts \
+             WHERE package_id = $1 AND username = $2 ORDER BY started_at DESC LIMIT 1",
+        )
+        .bind(package_id)
+        .bind(username)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
+    /// The invigilator moves the candidate away from the seat holding the
+    /// attempt: from now on that seat's copies are refused, and the next spare
+    /// seat the candidate starts at takes the attempt. Only an attempt in
+    /// progress that is not already being moved; `false` otherwise.
+    pub async fn open_move(&self, attempt_id: &str, now: Timestamp) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE copy_attempts SET move_state = 'pending', moved_from = device_id, moved_at = $2 \
+             WHERE attempt_id = $1 AND status = 'in_progress' \
+               AND (move_state IS NULL OR move_state = 'done')",
+        )
+        .bind(attempt_id)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    /// A spare seat takes a pending move: the copy (and the console line of
+    /// `session_id`, if any) now belong to it. `false` if no move was pending.
+    pub async fn claim_move(
+        &self,
+        attempt_id: &str,
+        device_id: &str,
+        device_name: &str,
+        line: Option<(i64, &str)>,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE copy_attempts SET device_id = $2, move_state = 'done' \
+             WHERE attempt_id = $1 AND move_state = 'pending'",
+        )
+        .bind(attempt_id)
+        .bind(device_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            if let Some((session_id, username)) = line {
+                sqlx::query(
+                    "UPDATE room_seats SET device_id = $3, device = $4 WHERE session_id = $1 AND username = $2",
+                )
+                .bind(session_id)
+                .bind(username)
+                .bind(device_id)
+                .bind(device_name)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(n == 1)
     }
 
     /// Adds checked events to the hub's copies in one transaction (one fsync
@@ -113,7 +188,8 @@ impl Store {
             } else {
                 sqlx::query(
                     "UPDATE copy_attempts SET head_seq = $1, head_hash = $2, status = $3, copied_at = $4 \
-                     WHERE attempt_id = $5 AND device_id = $6 AND head_seq = $7 AND head_hash = $8",
+                     WHERE attempt_id = $5 AND device_id = $6 AND head_seq = $7 AND head_hash = $8 \
+                       AND (move_state IS NULL OR move_state = 'done')",
                 )
                 .bind(last.seq)
                 .bind(&last.hash.0)
@@ -220,11 +296,12 @@ impl Store {
     /// Records the hub's answers. An acknowledgement counts only when its hash
     /// is the one this seat holds at that seq (a hub that lost its copy may
     /// acknowledge less than before: the seat then sends again from there).
-    /// A refusal is kept, and stops further copies of that attempt.
+    /// A refusal is kept, and stops further copies of that attempt; a refusal
+    /// because the candidate moved (`true`) also fences the attempt here.
     pub async fn record_copy_acks(
         &self,
         acks: &[(String, i64, String)],
-        refused: &[(String, String)],
+        refused: &[(String, String, bool)],
         now: Timestamp,
     ) -> Result<u64> {
         let mut tx = self.begin_write().await?;
@@ -244,7 +321,7 @@ impl Store {
             .await?
             .rows_affected();
         }
-        for (id, why) in refused {
+        for (id, why, moved) in refused {
             sqlx::query(
                 "INSERT INTO copy_acks (attempt_id, head_seq, acked_at, refused) VALUES ($1, 0, $2, $3) \
                  ON CONFLICT (attempt_id) DO UPDATE SET acked_at = excluded.acked_at, refused = excluded.refused",
@@ -254,6 +331,13 @@ impl Store {
             .bind(why)
             .execute(&mut *tx)
             .await?;
+            if *moved {
+                sqlx::query("UPDATE attempts SET moved_to = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(why)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(n)

@@ -236,7 +236,8 @@ async fn ingest_in(
             .bind(i64::from(a.duration_secs))
             .bind(a.time_multiplier)
             .bind(EventHash::genesis().0)
-            .bind(&a.device_id)
+            // Empty: this machine's own attempt (a spare seat taking a move).
+            .bind((!a.device_id.is_empty()).then_some(a.device_id.as_str()))
             .execute(&mut *conn)
             .await
             .map_err(|e| conflict_on_unique(e, "attempt"));
@@ -895,6 +896,40 @@ impl Store {
         .bind(centre)
         .fetch_all(&self.read)
         .await?)
+    }
+
+    // ---- a spare seat: taking a moved attempt ----------------------------------
+
+    /// A spare seat takes over an attempt moved to it from the room hub's copy:
+    /// the copied chain is stored as if it had been written here (projection
+    /// included), the attempt is this seat's own (`a.device_id` empty), `then` (the move and the
+    /// gap) is appended, and the hub is known to hold the chain up to where it
+    /// was copied. One transaction: a crash leaves either nothing or all of it.
+    pub async fn adopt_attempt(
+        &self,
+        a: &IngestAttempt,
+        then: &[AttemptEvent],
+        now: Timestamp,
+    ) -> Result<crate::AttemptRow> {
+        let mut tx = self.begin_write().await?;
+        let r = ingest_in(&mut tx, a, now).await?;
+        if let ReceiptOutcome::Conflict { message, .. } = r.outcome {
+            return Err(StoreError::Conflict(message));
+        }
+        sqlx::query(
+            "INSERT INTO copy_acks (attempt_id, head_seq, acked_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (attempt_id) DO UPDATE SET head_seq = excluded.head_seq, acked_at = excluded.acked_at, refused = NULL",
+        )
+        .bind(&a.attempt_id)
+        .bind(r.head_seq)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?;
+        let head = crate::attempts::attempt_in(&mut tx, &a.attempt_id).await?;
+        crate::attempts::append_in(&mut tx, &head, then, now).await?;
+        let row = crate::attempts::attempt_in(&mut tx, &a.attempt_id).await?;
+        tx.commit().await?;
+        Ok(row)
     }
 
     // ---- HQ: ingestion -----------------------------------------------------

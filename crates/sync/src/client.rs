@@ -254,6 +254,26 @@ impl HqClient {
         .await
     }
 
+    /// Before a start: does the room already hold this candidate's attempt
+    /// (on another seat, or moved here)? The answer is authenticated: it may
+    /// carry a chain the seat continues.
+    pub async fn takeover(
+        &self,
+        device_token: &str,
+        req: &examhall_protocol::sync::TakeoverRequest,
+    ) -> Result<examhall_protocol::sync::TakeoverAnswer, SyncError> {
+        const PATH: &str = "/api/sync/takeover/";
+        self.authenticated(
+            self.http
+                .post(format!("{}{PATH}", self.base))
+                .bearer_auth(device_token)
+                .json(req),
+            PATH,
+            &crate::tls::answer_key_from_device_token(device_token),
+        )
+        .await
+    }
+
     /// A seat's heartbeat to its room hub: its attempts' progress up, the room's
     /// sessions and new console commands down.
     pub async fn room_heartbeat(

@@ -329,6 +329,7 @@ impl Desk {
 /// desktops over HTTPS with its own certificate.
 pub struct Hub {
     pub app: App,
+    pub clock: Arc<FakeClock>,
     pub base: String,
     /// An administrator session on the hub (its status screen needs one).
     pub admin: String,
@@ -343,7 +344,8 @@ impl Hub {
     /// 10 s).
     pub async fn start(hq: &Hq, token: &str) -> Hub {
         let db = TempDb::new().await;
-        let app = App::new(db.store.clone(), FakeClock::new(FakeClock::EXAM_MORNING));
+        let clock = FakeClock::new(FakeClock::EXAM_MORNING);
+        let app = App::new(db.store.clone(), clock.clone());
         let admin = app
             .create_first_admin(examhall_protocol::NewUser {
                 username: "hubadmin".into(),
@@ -371,6 +373,7 @@ impl Hub {
         });
         Hub {
             app,
+            clock,
             base,
             admin,
             tls,
