@@ -75,6 +75,7 @@ const COMMANDS: &[&str] = &[
     "check_in",
     "room_action",
     "record_incident",
+    "move_candidate",
     "offline_unlock_code",
     "decide_credit",
     "close_room_session",

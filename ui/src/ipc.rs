@@ -365,6 +365,10 @@ pub async fn room_action(token: &str, req: RoomAction) -> Res<RoomActionAck> {
 pub async fn record_incident(token: &str, req: RecordIncident) -> Res<RoomConsoleDto> {
     authed("record_incident", token, req).await
 }
+
+pub async fn move_candidate(token: &str, req: MoveCandidate) -> Res<RoomConsoleDto> {
+    authed("move_candidate", token, req).await
+}
 pub async fn offline_unlock_code(token: &str, req: OfflineUnlock) -> Res<UnlockCodeDto> {
     authed("offline_unlock_code", token, req).await
 }

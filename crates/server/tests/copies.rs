@@ -143,7 +143,12 @@ async fn a_seat_copies_each_saved_event_to_its_hub(backend: TestBackend) {
     assert_eq!(desk.app.copy_round().await.unwrap(), CopyRound::default());
     let held = hub.db.store.copy_events(&id).await.unwrap();
     assert_eq!(held, local_head().await);
-    let head = hub.db.store.copy_heads(&[id.clone()]).await.unwrap();
+    let head = hub
+        .db
+        .store
+        .copy_heads(std::slice::from_ref(&id))
+        .await
+        .unwrap();
     assert_eq!(head[&id].head_seq, held.last().unwrap().seq);
     assert_eq!(head[&id].status, "in_progress");
     assert_eq!(head[&id].username, "ann");
@@ -175,7 +180,12 @@ async fn a_seat_copies_each_saved_event_to_its_hub(backend: TestBackend) {
         .await
         .unwrap();
     desk.app.copy_round().await.unwrap();
-    let head = hub.db.store.copy_heads(&[id.clone()]).await.unwrap();
+    let head = hub
+        .db
+        .store
+        .copy_heads(std::slice::from_ref(&id))
+        .await
+        .unwrap();
     assert_eq!(head[&id].status, "submitted");
     assert_eq!(
         hub.db.store.copy_events(&id).await.unwrap(),

@@ -79,6 +79,12 @@ room-seat-extend = Extend
 room-seat-submit = Hand in now…
 room-seat-submit-confirm = Confirm: hand in
 room-submit-needs-reason = Type the reason in the Reason box first: handing in an attempt is recorded with it.
+room-seat-move = Move to a spare seat…
+room-seat-move-confirm = Confirm: move
+room-move-needs-reason = Type the reason in the Reason box first: a move is recorded with it.
+room-move-sent = { $username } is being moved: sign them in at a spare seat with the start code; their answers follow.
+room-seat-moving = Moving: sign in at a spare seat
+room-seat-moved-from = moved from { $seat }
 room-seat-unlock = Unlock
 
 ## The downtime ledger

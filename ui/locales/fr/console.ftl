@@ -93,6 +93,12 @@ room-seat-extend = Prolonger
 room-seat-submit = Remettre maintenant…
 room-seat-submit-confirm = Confirmer : remettre
 room-submit-needs-reason = Saisissez d'abord le motif dans la case Motif : la remise d'une copie est enregistrée avec lui.
+room-seat-move = Déplacer vers un poste libre…
+room-seat-move-confirm = Confirmer : déplacer
+room-move-needs-reason = Saisissez d'abord le motif dans la case Motif : un déplacement est enregistré avec lui.
+room-move-sent = { $username } est en cours de déplacement : connectez-le sur un poste libre avec le code de départ ; ses réponses suivent.
+room-seat-moving = Déplacement : connexion sur un poste libre
+room-seat-moved-from = déplacé depuis { $seat }
 room-seat-unlock = Déverrouiller
 
 ## Le registre des interruptions

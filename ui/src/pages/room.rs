@@ -12,8 +12,8 @@ use crate::state::format_remaining;
 use crate::Nav;
 use examhall_protocol::room::{
     Attendance, CheckIn, CloseRoomSession, CommandKind, CreateRoomSession, DecideCredit,
-    IncidentCategory, OfflineUnlock, RecordIncident, RoomAction, RoomConsoleDto, RoomSessionDto,
-    RoomState, SeatAlert, SeatView,
+    IncidentCategory, MoveCandidate, OfflineUnlock, RecordIncident, RoomAction, RoomConsoleDto,
+    RoomSessionDto, RoomState, SeatAlert, SeatView,
 };
 use examhall_protocol::{AttemptStatus, ExamSummaryDto};
 use std::future::Future;
@@ -112,6 +112,7 @@ pub fn room_console(p: &Props) -> Html {
     let show_pin = use_state(|| false);
     // The candidate whose "hand in now" waits for its second click.
     let confirm_submit = use_state(|| None::<String>);
+    let confirm_move = use_state(|| None::<String>);
 
     let reload_sessions = {
         let (nav, error, sessions, selected, exams) = (
@@ -307,6 +308,44 @@ pub fn room_console(p: &Props) -> Html {
                     let args = [("kind", kind.as_str().into()), ("target", target.into())];
                     notice.set(Some(ta("room-action-sent", &args)));
                     reload.emit(());
+                },
+            );
+        })
+    };
+    // Moving a candidate whose seat failed to a spare one: the reason box says
+    // why, and a second click confirms.
+    let move_to_spare = {
+        let (nav, error, notice, reason, confirm_move, console) = (
+            p.nav.clone(),
+            error.clone(),
+            notice.clone(),
+            reason.clone(),
+            confirm_move.clone(),
+            console.clone(),
+        );
+        Callback::from(move |who: String| {
+            if reason.trim().is_empty() {
+                error.set(Some(t("room-move-needs-reason")));
+                return;
+            }
+            if confirm_move.as_deref() != Some(who.as_str()) {
+                confirm_move.set(Some(who));
+                return;
+            }
+            confirm_move.set(None);
+            let req = MoveCandidate {
+                session_id: sid,
+                username: who.clone(),
+                reason: (*reason).clone(),
+            };
+            let (notice, console) = (notice.clone(), console.clone());
+            call(
+                &nav,
+                &error,
+                move |t: String| async move { ipc::move_candidate(&t, req).await },
+                move |c| {
+                    notice.set(Some(ta("room-move-sent", &[("username", who.into())])));
+                    console.set(Some(c));
                 },
             );
         })
@@ -569,6 +608,12 @@ pub fn room_console(p: &Props) -> Html {
                     }</td>
                 <td id={format!("seat-left-{u}")}>{ if running { s.remaining_ms.map(format_remaining).unwrap_or_default() } else { String::new() } }</td>
                 <td class="alerts" id={format!("seat-alerts-{u}")}>{ for s.alerts.iter().map(|a| html! { <span class="pill bad">{alert_text(a)}</span> }) }
+                    if s.copy.as_ref().is_some_and(|c| c.moving) {
+                        <span class="pill warn" id={format!("seat-moving-{u}")}>{t("room-seat-moving")}</span>
+                    }
+                    if let Some(from) = s.copy.as_ref().and_then(|c| c.moved_from.clone()).filter(|_| !s.copy.as_ref().is_some_and(|c| c.moving)) {
+                        <span class="pill" id={format!("seat-moved-{u}")}>{ta("room-seat-moved-from", &[("seat", from.into())])}</span>
+                    }
                     <br/><span class="muted">{ s.last_heard_ms.map(|at| ta("room-heard-at", &[("time", time_of_day(at).into())])).unwrap_or_default() }</span></td>
                 <td class="actions">
                     if running {
@@ -580,6 +625,12 @@ pub fn room_console(p: &Props) -> Html {
                             CommandKind::Submit,
                             format!("submit-{u}"),
                         ) }
+                        if s.copy.as_ref().is_some_and(|c| !c.moving) {
+                            <button id={format!("move-{u}")} disabled={!open_state} onclick={{
+                                let (mv, u) = (move_to_spare.clone(), u.clone());
+                                Callback::from(move |_| mv.emit(u.clone()))
+                            }}>{ if confirm_move.as_deref() == Some(u.as_str()) { t("room-seat-move-confirm") } else { t("room-seat-move") } }</button>
+                        }
                     }
                 </td>
             </tr>
