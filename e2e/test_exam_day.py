@@ -5,6 +5,7 @@ Prints one line per test and a closing 'N passed, N failed'."""
 import os
 import subprocess
 import random
+import shutil
 import sqlite3
 import sys
 import time
@@ -948,6 +949,127 @@ def test_invigilator_console_and_a_seat_in_two_windows():
     finally:
         if seat:
             seat.close()
+        inv.close()
+
+
+def start_when_open(s, code, timeout=40):
+    """Types the start code and clicks Start until the exam window opens (the
+    seat hears of the room's opening with its 2-second heartbeat)."""
+    s.wait("input[id^=start-code-]", timeout=timeout)
+    s.type("input[id^=start-code-]", code, clear=True)
+    deadline = time.time() + timeout
+    while not s.find_all("#timer"):
+        assert time.time() < deadline, "the exam did not start: " + (
+            s.text_of("#exams-error") if s.find_all("#exams-error") else "no error shown")
+        s.js("const b = document.querySelector('button[id^=start-]'); if (b) b.click();")
+        time.sleep(1)
+
+
+def test_a_dead_seat_is_replaced_and_the_candidate_continues_on_a_spare():
+    """Issue 17: mid-exam, a seat's window is killed and its data directory
+    deleted (a dead disk). The console moves the candidate; a second seat's
+    window continues the same attempt at the same question with the same
+    answers, from the copy the hub kept as they were saved."""
+    hub_port = free_port()
+    hub = f"https://127.0.0.1:{hub_port}"
+    inv = Desktop(4454, env={"EXAMHALL_SERVE": f"127.0.0.1:{hub_port}"})
+    one = two = None
+    try:
+        c = inv.launch()
+        login(c, *INVIGILATOR)
+        c.wait("#seats-panel")
+        c.type("#seat-count", "2", clear=True)
+        c.click("#issue-seat-tokens")
+        tokens = [c.text_of(f"#seat-token-{n}").strip() for n in (1, 2)]
+        c.wait("#room-create")
+        c.type("#room-name", "Lab 3", clear=True)
+        c.type("#room-seats-count", "30", clear=True)
+        c.click("#room-create")
+        c.wait("#room-open")
+        c.click("#room-publish")
+        c.wait("p.notice", pred=lambda t: "Published package" in t)
+        seat_env = lambda n: {"EXAMHALL_HUB": hub, "EXAMHALL_ENROLMENT_TOKEN": tokens[n - 1],
+                              "EXAMHALL_SEAT_NAME": f"Lab 3 seat {n}"}
+        one = Desktop(4464, demo=False, env=seat_env(1))
+        s1 = one.launch()
+        one.wait_count("SELECT count(*) FROM users WHERE username = 'candidate'",
+                       "the published package reaches seat 1", 40)
+        select(c, "#attendance-candidate", "present")
+        c.click("#room-open")
+        code = c.text_of("#room-start-code").strip()
+        login(s1, *CANDIDATE)
+        start_when_open(s1, code)
+        s1.wait("#question-prompt")
+        seq = 0
+        s1.click("#nav-1"); s1.click("#opt-b")
+        seq = wait_saved(s1, seq)
+        s1.click("#nav-4"); s1.click("#opt-true")
+        seq = wait_saved(s1, seq)
+        s1.click("#nav-5"); s1.type("#answer-text", "9.8")
+        seq = wait_saved(s1, seq)
+        s1.click("#nav-3")
+        s1.wait("#question-prompt", pred=lambda t: "prime" in t)
+        attempt = sql_one(one, "SELECT id FROM attempts")
+        head = sql_one(one, "SELECT head_seq FROM attempts")
+        # Copy as you go: the hub holds the whole chain within about a second,
+        # and both windows say so.
+        inv.wait_count(f"SELECT count(*) FROM copy_attempts WHERE attempt_id = '{attempt}' "
+                       f"AND head_seq >= {head}", "the hub's copy catches up", 15)
+        s1.wait("#copy-status", timeout=15, pred=lambda t: "Copied to the room" in t)
+        s1.screenshot(os.path.join(OUT, "seat-copied-to-the-room.png"))
+        c.wait("#seat-copy-candidate", timeout=15, pred=lambda t: t.startswith("copied"))
+
+        # The seat dies with its disk.
+        one.kill9()
+        for name in os.listdir(one.dir):
+            if name != "driver.log":
+                path = os.path.join(one.dir, name)
+                shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        wait_text(c, "#seat-status-candidate", "In progress")
+        c.type("#room-reason", "seat 1 lost power", clear=True)
+        c.click("#move-candidate")
+        c.wait("#move-candidate", pred=lambda t: "Confirm" in t)
+        c.click("#move-candidate")
+        c.wait("#seat-moving-candidate")
+        c.js("document.getElementById('room-state').scrollIntoView()")
+        c.screenshot(os.path.join(OUT, "room-console-moving.png"))
+
+        # A spare seat: the candidate signs in and types the start code; the
+        # same attempt continues at the same question, with the same answers.
+        two = Desktop(4474, demo=False, env=seat_env(2))
+        s2 = two.launch()
+        two.wait_count("SELECT count(*) FROM users WHERE username = 'candidate'",
+                       "the published package reaches seat 2", 40)
+        login(s2, *CANDIDATE)
+        start_when_open(s2, code)
+        prompt = s2.text_of("#question-prompt")
+        assert "prime" in prompt, f"continues at the same question, got {prompt!r}"
+        assert sql_one(two, "SELECT id FROM attempts") == attempt
+        s2.screenshot(os.path.join(OUT, "seat-continued-after-move.png"))
+        for n, css in [(1, "#opt-b"), (4, "#opt-true")]:
+            s2.click(f"#nav-{n}")
+            s2.wait(css)
+            assert s2.prop(css, "checked") is True, f"question {n} keeps {css}"
+        s2.click("#nav-5")
+        s2.wait("#question-prompt")
+        assert s2.prop("#answer-text", "value") == "9.8"
+        c.wait("#seat-moved-candidate", timeout=20, pred=lambda t: "Lab 3 seat 1" in t)
+        c.wait("#seat-alerts-candidate", pred=lambda t: "Moving" not in t)
+        log = c.text_of("#room-log")
+        assert "seat 1 lost power" in log and "continues on Lab 3 seat 2" in log, log
+
+        s2.click("#submit-open")
+        s2.click("#submit-confirm")
+        s2.wait("#result-grading, #result-withheld, #result-score", timeout=30)
+        wait_text(c, "#seat-status-candidate", "Submitted", timeout=30)
+        assert two.verify_chains() > 0
+        kinds = [r[0] for r in sqlite3.connect(two.db).execute(
+            "SELECT kind FROM attempt_events WHERE attempt_id = ? ORDER BY seq", (attempt,))]
+        assert "moved" in kinds and kinds.index("moved") > kinds.index("answer_set"), kinds
+    finally:
+        for d in (one, two):
+            if d:
+                d.close()
         inv.close()
 
 
