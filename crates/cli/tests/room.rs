@@ -4,8 +4,10 @@
 //! within 3 s. Two seats are killed with SIGKILL and the hub is killed for 60 s
 //! mid-exam; the seats keep examining on their own clocks, the killed ones come
 //! back locked, the console unlocks them once the hub is back, and the downtime
-//! ledger proposes credit for exactly those two. Every attempt reaches the hub
-//! exactly once.
+//! ledger proposes credit for exactly those two. A third seat dies with its
+//! disk (killed, its data directory deleted); the console moves its candidate
+//! and a spare seat continues the same attempt from the copy the hub kept as
+//! answers were saved. Every attempt reaches the hub exactly once.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -16,6 +18,8 @@ use std::time::{Duration, Instant};
 
 const SEATS: usize = 20;
 const KILLED: [usize; 2] = [3, 11];
+/// The seat whose disk dies; its candidate moves to a spare seat.
+const DEAD_DISK: usize = 7;
 const PASSWORD: &str = "student-pass-1";
 
 /// The room hub as a process over HTTPS; returns it and its fingerprint.
@@ -48,10 +52,36 @@ fn start_seat(
     code: &str,
     min_secs: u64,
 ) -> Seat {
+    start_seat_as(
+        dir,
+        hub,
+        token,
+        i,
+        code,
+        min_secs,
+        &format!("Lab 2 seat {i}"),
+    )
+}
+
+fn seat_dir(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    dir.join(name.replace(' ', "-"))
+}
+
+/// A seat process named `name` (its data directory follows the name) for
+/// candidate `i`.
+fn start_seat_as(
+    dir: &std::path::Path,
+    hub: &str,
+    token: &str,
+    i: usize,
+    code: &str,
+    min_secs: u64,
+    name: &str,
+) -> Seat {
     let mut child = Command::new(env!("CARGO_BIN_EXE_examhall"))
         .arg("seat")
         .arg("--data-dir")
-        .arg(dir.join(format!("seat{i:02}")))
+        .arg(seat_dir(dir, name))
         .args([
             "--hub",
             hub,
@@ -60,12 +90,7 @@ fn start_seat(
             "--start-code",
             code,
         ])
-        .args([
-            "--name",
-            &format!("Lab 2 seat {i}"),
-            "--candidate",
-            &format!("cand{i:02}"),
-        ])
+        .args(["--name", name, "--candidate", &format!("cand{i:02}")])
         .args(["--answer-every-ms", "3000", "--heartbeat-ms", "2000"])
         .args(["--min-secs", &min_secs.to_string()])
         .env("EXAMHALL_PASSWORD", PASSWORD)
@@ -242,7 +267,8 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
     .await;
     let code = pkg["start_code"].as_str().unwrap().to_owned();
     let mut tokens = Vec::new();
-    for _ in 0..SEATS {
+    // One more than the seats: the spare the dead disk's candidate moves to.
+    for _ in 0..=SEATS {
         let t = call(
             &http,
             "POST",
@@ -366,6 +392,85 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
     .await;
     assert!(took < Duration::from_secs(3), "the resume took {took:?}");
 
+    // ---- a seat dies with its disk; its candidate moves to a spare ---------------
+    let dead = format!("cand{DEAD_DISK:02}");
+    {
+        let s = &mut seat_procs[DEAD_DISK];
+        s.child.kill().unwrap();
+        s.child.wait().unwrap();
+    }
+    // What the seat had acknowledged to the candidate when it died, against
+    // what the hub's copy held: the answers a dead disk loses.
+    let dead_dir = seat_dir(dir.path(), &format!("Lab 2 seat {DEAD_DISK}"));
+    let (attempt, seat_head) = {
+        let store = examhall_store::Store::open(&dead_dir.join("examhall.sqlite"))
+            .await
+            .unwrap();
+        let a = store.open_attempts_here().await.unwrap().remove(0);
+        store.close().await;
+        (a.id, a.head_seq)
+    };
+    let c = call(
+        &http,
+        "GET",
+        format!("{hub}/api/room/sessions/{sid}/"),
+        Some(&admin),
+        Value::Null,
+    )
+    .await;
+    let line = seats(&c)
+        .iter()
+        .find(|s| s["username"] == dead.as_str())
+        .unwrap();
+    let held = line["copy"]["held_seq"]
+        .as_i64()
+        .expect("the hub holds a copy");
+    let lost = seat_head - held;
+    eprintln!("dead disk: the seat had {seat_head} events, the hub's copy {held}: {lost} lost");
+    assert!(
+        (0..=2).contains(&lost),
+        "at most what the copy lag held is lost (a save every 3 s, a copy within 1 s): {lost}"
+    );
+    std::fs::remove_dir_all(&dead_dir).unwrap();
+    let moved = call(
+        &http,
+        "POST",
+        format!("{hub}/api/room/move/"),
+        Some(&admin),
+        json!({"session_id": sid, "username": dead, "reason": "seat 7's disk failed"}),
+    )
+    .await;
+    let line = seats(&moved)
+        .iter()
+        .find(|s| s["username"] == dead.as_str())
+        .unwrap();
+    assert_eq!(line["copy"]["moving"], true, "{line:#}");
+    seat_procs[DEAD_DISK] = start_seat_as(
+        dir.path(),
+        &hub,
+        &tokens[SEATS],
+        DEAD_DISK,
+        &code,
+        0,
+        "Lab 2 spare seat",
+    );
+    until(
+        &http,
+        &hub,
+        &admin,
+        sid,
+        Duration::from_secs(60),
+        "the spare seat takes the move",
+        |c| {
+            let line = seats(c)
+                .iter()
+                .find(|s| s["username"] == dead.as_str())
+                .unwrap();
+            line["device"] == "Lab 2 spare seat" && line["copy"]["moving"] == false
+        },
+    )
+    .await;
+
     // ---- two seats lose power, then the hub goes away for 60 s ------------------
     for &i in &KILLED {
         let s = &mut seat_procs[i];
@@ -405,10 +510,13 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
     .await;
     // The ledger proposes credit for the two seats that were down, and nobody else:
     // the hub's outage cost the other candidates nothing.
+    // (The moved candidate's gap, from the dead seat's last save to the spare
+    // seat's start, is offered too when it passed the 15 s threshold.)
     let ledger = c["ledger"].as_array().unwrap();
     let mut who: Vec<&str> = ledger
         .iter()
         .map(|p| p["username"].as_str().unwrap())
+        .filter(|u| *u != dead)
         .collect();
     who.sort();
     assert_eq!(
@@ -418,9 +526,14 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
     );
     for p in ledger {
         let gap = p["gap_ms"].as_i64().unwrap();
+        if p["username"] == dead.as_str() {
+            assert!(gap >= 15_000, "the move's gap: {p}");
+            continue;
+        }
         assert!((19_000..40_000).contains(&gap), "a gap of about 20 s: {p}");
         assert_eq!(p["minutes"], 1, "rounded up to a whole minute: {p}");
     }
+    let offered = ledger.len();
     for u in &killed {
         call(&http, "POST", format!("{hub}/api/room/actions/"), Some(&admin),
             json!({"session_id": sid, "username": u, "kind": "unlock", "reason": "power cut at the seat"})).await;
@@ -456,6 +569,13 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
             "seat {i}: {ev:?}"
         );
     }
+    let spare = seat_procs[DEAD_DISK].events.lock().unwrap().clone();
+    assert!(
+        spare
+            .iter()
+            .any(|e| e["event"] == "started" && e["attempt"] == attempt.as_str()),
+        "the spare seat continued attempt {attempt}: {spare:?}"
+    );
     for &i in &KILLED {
         let ev = seat_procs[i].events.lock().unwrap();
         assert!(
@@ -480,7 +600,7 @@ async fn twenty_seats_follow_the_console_through_a_hub_outage() {
         .iter()
         .filter(|p| p["decision"] == "credited")
         .collect();
-    assert_eq!(credited.len(), KILLED.len());
+    assert_eq!(credited.len(), offered);
     let results = call(
         &http,
         "GET",
