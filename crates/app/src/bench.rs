@@ -1192,6 +1192,267 @@ pub async fn room_load(
     })
 }
 
+// ---- copy as you go under load -----------------------------------------------------
+
+/// What `bench-copy` measured: real seats (each an `App` on its own SQLite
+/// file, enrolled with the hub, heartbeating) saving an answer every
+/// `save_every_ms`, first without their copy loops and then with them.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyBench {
+    pub seats: usize,
+    pub secs_per_phase: u64,
+    pub save_every_ms: u64,
+    /// The seat's answer save (`set_answer`, commit included), copy loops off.
+    pub save_without_copy: Latency,
+    /// The same, with every seat's copy loop running (500 ms).
+    pub save_with_copy: Latency,
+    /// save p99 with copy / without: what copying costs the save path.
+    pub save_p99_ratio: f64,
+    /// From an event's commit on its seat to its commit in the hub's copy.
+    pub copy_lag: Latency,
+    /// The hub process's CPU, as a share of one core, in each phase (room
+    /// heartbeats from every seat in both).
+    pub hub_cpu_pct_without_copy: f64,
+    pub hub_cpu_pct_with_copy: f64,
+    pub events_copied: usize,
+    pub save_errors: usize,
+}
+
+/// A seat in `bench-copy`: its app, the candidate's session, the attempt, and
+/// an answer per question.
+type BenchSeat = (
+    App,
+    String,
+    String,
+    Vec<(String, examhall_protocol::Answer)>,
+);
+
+/// Prepared hub data for `bench-copy`: enrolment tokens for the seats to use,
+/// the start code, and an open room session.
+#[derive(Debug, Clone)]
+pub struct CopySetup {
+    pub tokens: Vec<String>,
+    pub start_code: String,
+    pub usernames: Vec<String>,
+}
+
+/// Fills the hub's database in `dir`: candidates, a quiz published as a
+/// package, one enrolment token per seat, and an open room session.
+pub async fn copy_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::Result<CopySetup> {
+    use examhall_protocol::room::{CreateRoomSession, SessionRef};
+    use examhall_protocol::sync::*;
+    let app = App::open(&dir.join("examhall.sqlite"), Arc::new(SystemClock)).await?;
+    app.enable_jwt(jwt_secret)?;
+    app.enable_hq_signing(crate::sync::load_or_create_hq_key(
+        &dir.join("hq_ed25519.key"),
+    )?);
+    let (admin, names) = seed_hq(&app, seats).await?;
+    let exam_id = app.store().insert_exam(&quiz(), None, app.now()).await?;
+    let pkg = app
+        .publish_package(
+            &admin,
+            NewPackage {
+                exam_id,
+                centre: "bench".into(),
+                candidates: names.clone(),
+            },
+        )
+        .await?;
+    let mut tokens = Vec::with_capacity(seats);
+    for _ in 0..seats {
+        let t = app
+            .create_enrolment(
+                &admin,
+                NewEnrolment {
+                    centre: "bench".into(),
+                    via_hub: None,
+                },
+            )
+            .await?;
+        tokens.push(t.token);
+    }
+    let session = app
+        .create_room_session(
+            &admin,
+            CreateRoomSession {
+                exam_id,
+                room: "Bench hall".into(),
+                seats: seats as u32,
+                late_start_minutes: None,
+                check_in_required: false,
+            },
+        )
+        .await?;
+    app.open_room_session(
+        &admin,
+        SessionRef {
+            session_id: session.session_id,
+        },
+    )
+    .await?;
+    app.shutdown().await;
+    Ok(CopySetup {
+        tokens,
+        start_code: pkg.start_code,
+        usernames: names,
+    })
+}
+
+/// Enrols `setup`'s seats with the hub at `base` (process `pid`), starts each
+/// candidate's attempt, then saves an answer per seat every `every_ms` for
+/// `secs` with the copy loops off, and `secs` more with them on.
+pub async fn copy_load(
+    dir: &Path,
+    base: &str,
+    pid: u32,
+    setup: CopySetup,
+    secs: u64,
+    every_ms: u64,
+) -> anyhow::Result<CopyBench> {
+    use examhall_protocol::ExamCardState;
+    use std::time::Duration;
+    let n = setup.tokens.len();
+    // The seats, set up one after the other (enrol, package, opening, start).
+    let mut seats = Vec::with_capacity(n);
+    for (i, token) in setup.tokens.iter().enumerate() {
+        let seat_dir = dir.join("seats").join(format!("seat{i:03}"));
+        std::fs::create_dir_all(&seat_dir)?;
+        let app = App::open(&seat_dir.join("examhall.sqlite"), Arc::new(SystemClock)).await?;
+        app.allow_plain_http();
+        app.enrol_machine(base, token, &format!("seat {i}")).await?;
+        app.sync_round().await?;
+        app.room_round().await?;
+        let candidate = app
+            .login(LoginRequest {
+                username: setup.usernames[i].clone(),
+                password: "bench-student-pass".into(),
+            })
+            .await?
+            .token;
+        let card = app
+            .my_exams(&candidate)
+            .await?
+            .into_iter()
+            .find(|c| c.sitting_open && c.state == ExamCardState::NotStarted)
+            .ok_or_else(|| anyhow::anyhow!("seat {i}: the exam did not open"))?;
+        let view = app
+            .start_attempt(
+                &candidate,
+                StartAttempt {
+                    exam_id: card.exam_id,
+                    start_code: setup.start_code.clone(),
+                },
+            )
+            .await?;
+        let answers: Vec<(String, examhall_protocol::Answer)> = view
+            .questions
+            .iter()
+            .map(|q| (q.id.clone(), crate::headless::sample_answer(&q.widget)))
+            .collect();
+        seats.push((app, candidate, view.attempt_id, answers));
+    }
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    for (app, ..) in &seats {
+        tokio::spawn(
+            app.clone()
+                .room_loop(Duration::from_millis(2000), stop_rx.clone()),
+        );
+    }
+    // One phase: every seat saves every `every_ms` for `secs`; returns the save
+    // latencies (µs), the errors and the hub's CPU share.
+    let phase = |seats: &Vec<BenchSeat>| {
+        let tasks: Vec<_> = seats
+            .iter()
+            .enumerate()
+            .map(|(i, (app, token, attempt, answers))| {
+                let (app, token, attempt, answers) =
+                    (app.clone(), token.clone(), attempt.clone(), answers.clone());
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(every_ms * i as u64 / n as u64)).await;
+                    let end = Instant::now() + Duration::from_secs(secs);
+                    let mut tick = tokio::time::interval(Duration::from_millis(every_ms));
+                    let (mut lat, mut errors, mut k) = (Vec::new(), 0usize, 0usize);
+                    while Instant::now() < end {
+                        tick.tick().await;
+                        let (q, a) = &answers[k % answers.len()];
+                        k += 1;
+                        let t = Instant::now();
+                        let r = app
+                            .set_answer(
+                                &token,
+                                SetAnswer {
+                                    attempt_id: attempt.clone(),
+                                    question_id: q.clone(),
+                                    answer: Some(a.clone()),
+                                },
+                            )
+                            .await;
+                        match r {
+                            Ok(_) => lat.push(t.elapsed().as_secs_f64() * 1e6),
+                            Err(_) => errors += 1,
+                        }
+                    }
+                    (lat, errors)
+                })
+            })
+            .collect();
+        async move {
+            let cpu0 = proc_usage(pid).map_or(0.0, |u| u.0);
+            let wall0 = Instant::now();
+            let (mut lat, mut errors) = (Vec::new(), 0);
+            for t in tasks {
+                let (l, e) = t.await?;
+                lat.extend(l);
+                errors += e;
+            }
+            let wall = wall0.elapsed().as_secs_f64();
+            let cpu1 = proc_usage(pid).map_or(cpu0, |u| u.0);
+            anyhow::ensure!(!lat.is_empty(), "no answer was saved ({errors} errors)");
+            anyhow::Ok((summarise(lat, wall), errors, 100.0 * (cpu1 - cpu0) / wall))
+        }
+    };
+    let (without, e1, cpu_without) = phase(&seats).await?;
+    // Copy loops on: the backlog of the first phase goes first; lags are
+    // counted for what is saved after the loops have caught up.
+    for (app, ..) in &seats {
+        tokio::spawn(
+            app.clone()
+                .copy_loop(Duration::from_millis(500), stop_rx.clone()),
+        );
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let since = seats[0].0.now();
+    let (with, e2, cpu_with) = phase(&seats).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _ = stop_tx.send(true);
+    let hub = Store::open(&dir.join("examhall.sqlite")).await?;
+    let lags: Vec<f64> = hub
+        .copy_lags(since)
+        .await?
+        .into_iter()
+        .map(|ms| ms as f64 * 1000.0)
+        .collect();
+    hub.close().await;
+    anyhow::ensure!(!lags.is_empty(), "nothing was copied");
+    let events_copied = lags.len();
+    for (app, ..) in &seats {
+        app.shutdown().await;
+    }
+    Ok(CopyBench {
+        seats: n,
+        secs_per_phase: secs,
+        save_every_ms: every_ms,
+        save_p99_ratio: with.p99_us / without.p99_us,
+        save_without_copy: without,
+        save_with_copy: with,
+        copy_lag: summarise(lags, secs as f64),
+        hub_cpu_pct_without_copy: cpu_without,
+        hub_cpu_pct_with_copy: cpu_with,
+        events_copied,
+        save_errors: e1 + e2,
+    })
+}
+
 /// What `examhall bench-import` measures.
 #[derive(Debug, Serialize)]
 pub struct ImportBench {

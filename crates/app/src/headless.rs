@@ -130,43 +130,7 @@ async fn sit(app: &App, plan: &SeatPlan, report: &impl Fn(serde_json::Value)) ->
         if view.answers.contains_key(&q.id) {
             continue;
         }
-        let answer = match &q.widget {
-            CandidateWidget::SingleChoice { options } => Answer::Text(options[0].id.clone()),
-            CandidateWidget::MultipleResponse { options } => {
-                Answer::Choices(vec![options[0].id.clone()])
-            }
-            CandidateWidget::TrueFalse => Answer::Text("true".into()),
-            CandidateWidget::Numeric => Answer::Text("42".into()),
-            CandidateWidget::ShortText | CandidateWidget::Essay => {
-                Answer::Text("An answer typed at the seat.".into())
-            }
-            CandidateWidget::Matching { items, choices } => Answer::Map(
-                items
-                    .iter()
-                    .map(|i| (i.id.clone(), choices[0].clone()))
-                    .collect(),
-            ),
-            CandidateWidget::Ordering { items } => {
-                Answer::Choices(items.iter().map(|i| i.id.clone()).collect())
-            }
-            CandidateWidget::Cloze { parts } => Answer::Map(
-                parts
-                    .iter()
-                    .filter_map(|p| match p {
-                        examhall_protocol::ClozePartDto::Gap { id, input } => Some((
-                            id.clone(),
-                            match input {
-                                examhall_protocol::GapInput::Choice { options } => {
-                                    options[0].id.clone()
-                                }
-                                _ => "1".into(),
-                            },
-                        )),
-                        examhall_protocol::ClozePartDto::Text { .. } => None,
-                    })
-                    .collect(),
-            ),
-        };
+        let answer = sample_answer(&q.widget);
         let mut held = None::<&str>;
         loop {
             let save = app
@@ -245,5 +209,47 @@ async fn wait_synced(app: &App, report: &impl Fn(serde_json::Value)) -> AppResul
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// A valid answer to a question of this shape (the first option, 42, a
+/// sentence): what a windowless seat and the benchmarks type.
+pub(crate) fn sample_answer(widget: &CandidateWidget) -> Answer {
+    match widget {
+        CandidateWidget::SingleChoice { options } => Answer::Text(options[0].id.clone()),
+        CandidateWidget::MultipleResponse { options } => {
+            Answer::Choices(vec![options[0].id.clone()])
+        }
+        CandidateWidget::TrueFalse => Answer::Text("true".into()),
+        CandidateWidget::Numeric => Answer::Text("42".into()),
+        CandidateWidget::ShortText | CandidateWidget::Essay => {
+            Answer::Text("An answer typed at the seat.".into())
+        }
+        CandidateWidget::Matching { items, choices } => Answer::Map(
+            items
+                .iter()
+                .map(|i| (i.id.clone(), choices[0].clone()))
+                .collect(),
+        ),
+        CandidateWidget::Ordering { items } => {
+            Answer::Choices(items.iter().map(|i| i.id.clone()).collect())
+        }
+        CandidateWidget::Cloze { parts } => Answer::Map(
+            parts
+                .iter()
+                .filter_map(|p| match p {
+                    examhall_protocol::ClozePartDto::Gap { id, input } => Some((
+                        id.clone(),
+                        match input {
+                            examhall_protocol::GapInput::Choice { options } => {
+                                options[0].id.clone()
+                            }
+                            _ => "1".into(),
+                        },
+                    )),
+                    examhall_protocol::ClozePartDto::Text { .. } => None,
+                })
+                .collect(),
+        ),
     }
 }

@@ -181,6 +181,21 @@ enum Command {
         #[arg(long, default_value_t = 2000)]
         heartbeat_ms: u64,
     },
+    /// Measure copy as you go: a hub process (`examhall serve`) and N real seats
+    /// (each its own SQLite file, enrolled, heartbeating) saving an answer every
+    /// --save-every-ms, first with their copy loops off, then on; prints JSON.
+    BenchCopy {
+        /// Scratch directory for the hub's and the seats' data (emptied first).
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 60)]
+        seats: usize,
+        /// Seconds per phase.
+        #[arg(long, default_value_t = 30)]
+        secs: u64,
+        #[arg(long, default_value_t = 2000)]
+        save_every_ms: u64,
+    },
     /// Time parsing a generated GIFT file of N questions of every kind (the import's
     /// first stage), best of --reps; prints JSON.
     BenchImport {
@@ -904,6 +919,39 @@ async fn main() -> anyhow::Result<()> {
             let report = examhall_app::bench::roster(&dir, candidates).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
+        Command::BenchCopy {
+            dir,
+            seats,
+            secs,
+            save_every_ms,
+        } => {
+            anyhow::ensure!(
+                seats >= 1 && secs >= 5 && save_every_ms >= 100,
+                "--seats >= 1, --secs >= 5, --save-every-ms >= 100"
+            );
+            fresh_dir(&dir)?;
+            let secret = jwt_secret(&dir)?;
+            let setup = examhall_app::bench::copy_setup(&dir, seats, &secret).await?;
+            let (mut hub, addr) = bench_hub(&dir)?;
+            let report = examhall_app::bench::copy_load(
+                &dir,
+                &format!("http://{addr}"),
+                hub.id(),
+                setup,
+                secs,
+                save_every_ms,
+            )
+            .await;
+            let _ = hub.kill();
+            let _ = hub.wait();
+            let report = report?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            anyhow::ensure!(
+                report.save_errors == 0,
+                "bench-copy: {} saves failed",
+                report.save_errors
+            );
+        }
         Command::BenchRoom {
             dir,
             seats,
@@ -911,35 +959,10 @@ async fn main() -> anyhow::Result<()> {
             heartbeat_ms,
         } => {
             anyhow::ensure!(seats >= 1 && secs >= 6, "--seats >= 1, --secs >= 6");
-            if dir.exists() {
-                std::fs::remove_dir_all(&dir)?;
-            }
-            std::fs::create_dir_all(&dir)?;
+            fresh_dir(&dir)?;
             let secret = jwt_secret(&dir)?;
             let setup = examhall_app::bench::room_setup(&dir, seats, &secret).await?;
-            let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
-            let mut hub = std::process::Command::new(std::env::current_exe()?)
-                .arg("serve")
-                .arg("--data-dir")
-                .arg(&dir)
-                .arg("--addr")
-                .arg(addr.to_string())
-                .arg("--plain-http") // loopback: the bench measures the hub, not TLS
-                .env("RUST_LOG", "warn")
-                .stderr(std::process::Stdio::piped())
-                .spawn()?;
-            {
-                use std::io::BufRead as _;
-                let mut lines = std::io::BufReader::new(hub.stderr.take().expect("piped")).lines();
-                loop {
-                    match lines.next() {
-                        Some(Ok(l)) if l.starts_with("Examhall server on http://") => break,
-                        Some(Ok(_)) => {}
-                        _ => anyhow::bail!("the hub did not start"),
-                    }
-                }
-                std::thread::spawn(move || for _ in lines.by_ref() {});
-            }
+            let (mut hub, addr) = bench_hub(&dir)?;
             let report = examhall_app::bench::room_load(
                 &dir,
                 &format!("http://{addr}"),
@@ -974,6 +997,42 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// An empty scratch directory at `dir`.
+fn fresh_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::create_dir_all(dir)?;
+    Ok(())
+}
+
+/// The hub a room benchmark drives: `examhall serve` on `dir`, plain HTTP on
+/// loopback (the benches measure the hub, not TLS), once it says it listens.
+fn bench_hub(dir: &std::path::Path) -> anyhow::Result<(std::process::Child, std::net::SocketAddr)> {
+    use std::io::BufRead as _;
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let mut hub = std::process::Command::new(std::env::current_exe()?)
+        .arg("serve")
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--addr")
+        .arg(addr.to_string())
+        .arg("--plain-http")
+        .env("RUST_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let mut lines = std::io::BufReader::new(hub.stderr.take().expect("piped")).lines();
+    loop {
+        match lines.next() {
+            Some(Ok(l)) if l.starts_with("Examhall server on http://") => break,
+            Some(Ok(_)) => {}
+            _ => anyhow::bail!("the hub did not start"),
+        }
+    }
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    Ok((hub, addr))
 }
 
 /// A question file read in `format`, or `None` after saying why it could not be

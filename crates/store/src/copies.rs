@@ -247,6 +247,17 @@ impl Store {
             .collect())
     }
 
+    /// For the benchmark: how long each event saved at or after `since` took to
+    /// reach the copy (`received_at - at`, ms; seat and hub on one clock).
+    pub async fn copy_lags(&self, since: Timestamp) -> Result<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT received_at - at FROM copy_events WHERE at >= $1")
+                .bind(since.0)
+                .fetch_all(&self.read)
+                .await?,
+        )
+    }
+
     // ---- the seat's side ------------------------------------------------------
 
     /// This seat's own attempts at package exams that its hub does not hold
