@@ -888,32 +888,15 @@ pub struct RoomSetup {
 /// opens): candidates, an exam published as a package, enrolled seats, and an
 /// open room session. `jwt_secret` and the key file must be the ones the hub uses.
 pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::Result<RoomSetup> {
-    use examhall_protocol::room::{CreateRoomSession, SessionRef};
     use examhall_protocol::sync::*;
     use examhall_sync::SigningKey;
-    let app = App::open(&dir.join("examhall.sqlite"), Arc::new(SystemClock)).await?;
-    app.enable_jwt(jwt_secret)?;
-    app.enable_hq_signing(crate::sync::load_or_create_hq_key(
-        &dir.join("hq_ed25519.key"),
-    )?);
-    let (admin, names) = seed_hq(&app, seats).await?;
-    let now = app.now();
-    let exam_id = app.store().insert_exam(&quiz(), None, now).await?;
-    let pkg = app
-        .publish_package(
-            &admin,
-            NewPackage {
-                exam_id,
-                centre: "bench".into(),
-                candidates: names.clone(),
-            },
-        )
-        .await?;
+    let hub = BenchHub::fill(dir, seats, jwt_secret).await?;
+    let app = &hub.app;
     let mut devices = Vec::with_capacity(seats);
     for u in 0..seats {
         let t = app
             .create_enrolment(
-                &admin,
+                &hub.admin,
                 NewEnrolment {
                     centre: "bench".into(),
                     via_hub: None,
@@ -930,26 +913,6 @@ pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::
             .await?;
         devices.push(dev.device_token);
     }
-    let session = app
-        .create_room_session(
-            &admin,
-            CreateRoomSession {
-                exam_id,
-                room: "Bench hall".into(),
-                seats: seats as u32,
-                late_start_minutes: None,
-                // The seats are simulated: nobody walks in to be checked in.
-                check_in_required: false,
-            },
-        )
-        .await?;
-    app.open_room_session(
-        &admin,
-        SessionRef {
-            session_id: session.session_id,
-        },
-    )
-    .await?;
     let jwt = app
         .login_jwt(
             examhall_protocol::platform::ApiLogin {
@@ -963,11 +926,73 @@ pub async fn room_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::
     app.shutdown().await;
     Ok(RoomSetup {
         devices,
-        session_id: session.session_id,
+        session_id: hub.session_id,
         admin_jwt: jwt,
-        package_id: pkg.package_id,
-        usernames: names,
+        package_id: hub.package.package_id,
+        usernames: hub.names,
     })
+}
+
+/// A hub's database for the room benchmarks, filled in `dir` (the one
+/// `examhall serve --data-dir dir` opens): candidates, the quiz published to
+/// centre "bench" as a package, and an open room session without check-in (the
+/// seats are simulated: nobody walks in). `jwt_secret` and the key file are the
+/// ones the hub uses.
+struct BenchHub {
+    app: App,
+    admin: String,
+    names: Vec<String>,
+    package: examhall_protocol::sync::PublishedPackage,
+    session_id: i64,
+}
+
+impl BenchHub {
+    async fn fill(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::Result<BenchHub> {
+        use examhall_protocol::room::{CreateRoomSession, SessionRef};
+        let app = App::open(&dir.join("examhall.sqlite"), Arc::new(SystemClock)).await?;
+        app.enable_jwt(jwt_secret)?;
+        app.enable_hq_signing(crate::sync::load_or_create_hq_key(
+            &dir.join("hq_ed25519.key"),
+        )?);
+        let (admin, names) = seed_hq(&app, seats).await?;
+        let exam_id = app.store().insert_exam(&quiz(), None, app.now()).await?;
+        let package = app
+            .publish_package(
+                &admin,
+                examhall_protocol::sync::NewPackage {
+                    exam_id,
+                    centre: "bench".into(),
+                    candidates: names.clone(),
+                },
+            )
+            .await?;
+        let session = app
+            .create_room_session(
+                &admin,
+                CreateRoomSession {
+                    exam_id,
+                    room: "Bench hall".into(),
+                    seats: seats as u32,
+                    late_start_minutes: None,
+                    check_in_required: false,
+                },
+            )
+            .await?;
+        app.open_room_session(
+            &admin,
+            SessionRef {
+                session_id: session.session_id,
+            },
+        )
+        .await?;
+        Ok(BenchHub {
+            app,
+            admin,
+            names,
+            package,
+            session_id: session.session_id,
+        })
+    }
 }
 
 /// CPU seconds (user + system) and resident MiB of a process, from /proc.
@@ -1239,31 +1264,14 @@ pub struct CopySetup {
 /// Fills the hub's database in `dir`: candidates, a quiz published as a
 /// package, one enrolment token per seat, and an open room session.
 pub async fn copy_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::Result<CopySetup> {
-    use examhall_protocol::room::{CreateRoomSession, SessionRef};
-    use examhall_protocol::sync::*;
-    let app = App::open(&dir.join("examhall.sqlite"), Arc::new(SystemClock)).await?;
-    app.enable_jwt(jwt_secret)?;
-    app.enable_hq_signing(crate::sync::load_or_create_hq_key(
-        &dir.join("hq_ed25519.key"),
-    )?);
-    let (admin, names) = seed_hq(&app, seats).await?;
-    let exam_id = app.store().insert_exam(&quiz(), None, app.now()).await?;
-    let pkg = app
-        .publish_package(
-            &admin,
-            NewPackage {
-                exam_id,
-                centre: "bench".into(),
-                candidates: names.clone(),
-            },
-        )
-        .await?;
+    let hub = BenchHub::fill(dir, seats, jwt_secret).await?;
     let mut tokens = Vec::with_capacity(seats);
     for _ in 0..seats {
-        let t = app
+        let t = hub
+            .app
             .create_enrolment(
-                &admin,
-                NewEnrolment {
+                &hub.admin,
+                examhall_protocol::sync::NewEnrolment {
                     centre: "bench".into(),
                     via_hub: None,
                 },
@@ -1271,30 +1279,11 @@ pub async fn copy_setup(dir: &Path, seats: usize, jwt_secret: &[u8]) -> anyhow::
             .await?;
         tokens.push(t.token);
     }
-    let session = app
-        .create_room_session(
-            &admin,
-            CreateRoomSession {
-                exam_id,
-                room: "Bench hall".into(),
-                seats: seats as u32,
-                late_start_minutes: None,
-                check_in_required: false,
-            },
-        )
-        .await?;
-    app.open_room_session(
-        &admin,
-        SessionRef {
-            session_id: session.session_id,
-        },
-    )
-    .await?;
-    app.shutdown().await;
+    hub.app.shutdown().await;
     Ok(CopySetup {
         tokens,
-        start_code: pkg.start_code,
-        usernames: names,
+        start_code: hub.package.start_code,
+        usernames: hub.names,
     })
 }
 

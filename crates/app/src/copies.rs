@@ -7,7 +7,9 @@
 //! has not acknowledged and never touches the save path, so a slow or absent
 //! hub costs the candidate nothing.
 
-use crate::sync::{attempt_id_ok, device_key, event_upload, stored_event, unavailable};
+use crate::sync::{
+    attempt_id_ok, attempt_upload, device_key, event_upload, stored_event, unavailable,
+};
 use crate::{App, AppError, AppResult};
 use examhall_domain::events::verify_chain_from;
 use examhall_domain::{AttemptEvent, AttemptStatus, EventHash};
@@ -455,16 +457,7 @@ impl App {
                 continue;
             }
             round.events += events.len() as u32;
-            attempts.push(AttemptUpload {
-                attempt_id: head.attempt_id,
-                package_id: head.package_id,
-                username: head.username,
-                started_at_ms: head.started_at,
-                duration_secs: head.duration_secs as u32,
-                time_multiplier: head.time_multiplier,
-                events: events.iter().map(event_upload).collect(),
-                result: None,
-            });
+            attempts.push(attempt_upload(head, &events, None));
         }
         if attempts.is_empty() {
             return Ok(round);

@@ -14,7 +14,7 @@
 //! Re-sent attempts are acknowledged without being forwarded twice; the same
 //! attempt from a second desktop is refused at the hub as HQ would refuse it.
 
-use crate::sync::{rejected, stored_event, unavailable, upload_shape_error};
+use crate::sync::{fenced_receipt, rejected, stored_event, unavailable, upload_shape_error};
 use crate::{App, AppError, AppResult};
 use examhall_domain::events::verify_chain;
 use examhall_protocol::sync::{
@@ -114,11 +114,7 @@ impl App {
                 continue;
             }
             if let Some((outcome, why)) = fenced.get(&up.attempt_id) {
-                receipts.push(Some(Receipt {
-                    outcome: *outcome,
-                    message: Some(why.clone()),
-                    ..rejected(&up.attempt_id, String::new())
-                }));
+                receipts.push(Some(fenced_receipt(&up.attempt_id, *outcome, why)));
                 continue;
             }
             let stored: Vec<_> = up.events.iter().map(stored_event).collect();

@@ -92,6 +92,34 @@ pub(crate) fn event_upload(e: &StoredEvent) -> EventUpload {
     }
 }
 
+/// An attempt as it travels: its facts, these events, and its result if any.
+pub(crate) fn attempt_upload(
+    head: examhall_store::UploadHead,
+    events: &[StoredEvent],
+    result: Option<examhall_domain::SheetResult>,
+) -> AttemptUpload {
+    AttemptUpload {
+        attempt_id: head.attempt_id,
+        package_id: head.package_id,
+        username: head.username,
+        started_at_ms: head.started_at,
+        duration_secs: head.duration_secs as u32,
+        time_multiplier: head.time_multiplier,
+        events: events.iter().map(event_upload).collect(),
+        result,
+    }
+}
+
+/// A refusal of a seat's upload because the attempt's copy here belongs to
+/// another seat (see `App::fence`).
+pub(crate) fn fenced_receipt(attempt_id: &str, outcome: ReceiptStatus, why: &str) -> Receipt {
+    Receipt {
+        outcome,
+        message: Some(why.to_owned()),
+        ..rejected(attempt_id, String::new())
+    }
+}
+
 pub(crate) fn stored_event(e: &EventUpload) -> StoredEvent {
     StoredEvent {
         seq: e.seq,
@@ -557,11 +585,7 @@ impl App {
         let fenced = self.fenced_uploads(&device.id, &ids).await?;
         for up in &batch.attempts {
             if let Some((outcome, why)) = fenced.get(&up.attempt_id) {
-                slots.push(Some(Receipt {
-                    outcome: *outcome,
-                    message: Some(why.clone()),
-                    ..rejected(&up.attempt_id, String::new())
-                }));
+                slots.push(Some(fenced_receipt(&up.attempt_id, *outcome, why)));
                 continue;
             }
             match self.check_upload(&device, up).await? {
@@ -1190,16 +1214,11 @@ impl App {
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("Attempt {id}")))?;
             let (events, result) = self.store().upload_parts(id).await?;
-            attempts.push(AttemptUpload {
-                attempt_id: head.attempt_id,
-                package_id: head.package_id,
-                username: head.username,
-                started_at_ms: head.started_at,
-                duration_secs: head.duration_secs as u32,
-                time_multiplier: head.time_multiplier,
-                events: events.iter().map(event_upload).collect(),
-                result: result.map(examhall_store::ResultRow::into_sheet),
-            });
+            attempts.push(attempt_upload(
+                head,
+                &events,
+                result.map(examhall_store::ResultRow::into_sheet),
+            ));
         }
         Ok(ResultBatch { attempts })
     }

@@ -9,9 +9,7 @@ use common::{Desk, Hq, Hub, STUDENT_PASSWORD};
 use examhall_app::{App, CopyRound};
 use examhall_domain::room::Attendance;
 use examhall_domain::AttemptEvent;
-use examhall_protocol::room::{
-    CheckIn, CloseRoomSession, CreateRoomSession, MoveCandidate, SessionRef,
-};
+use examhall_protocol::room::{CheckIn, CloseRoomSession, MoveCandidate, SessionRef};
 use examhall_protocol::sync::{
     AttemptUpload, CopyBatch, EnrolDesktop, EventUpload, OpenPackage, ReceiptStatus,
 };
@@ -244,32 +242,7 @@ async fn a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced(backend: T
     let pkg = hq.publish(exam, "north", &["ann"]).await;
     let hub = Hub::start(&hq, &hq.enrolment("north").await.token).await;
     hub.app.sync_round().await.unwrap();
-    let sitting = hub
-        .app
-        .open_package(
-            &hub.admin,
-            OpenPackage {
-                package_id: pkg.package_id.clone(),
-                start_code: pkg.start_code.clone(),
-            },
-        )
-        .await
-        .unwrap();
-    let session = hub
-        .app
-        .create_room_session(
-            &hub.admin,
-            CreateRoomSession {
-                exam_id: sitting.exam_id,
-                room: "Hall A".into(),
-                seats: 10,
-                late_start_minutes: None,
-                check_in_required: true,
-            },
-        )
-        .await
-        .unwrap()
-        .session_id;
+    let session = hub.room_for(&pkg).await.session_id;
     let sref = || SessionRef {
         session_id: session,
     };

@@ -8,8 +8,8 @@ mod common;
 
 use common::{Desk, Hq, Hub, STUDENT_PASSWORD};
 use examhall_app::{App, AppError};
+use examhall_protocol::room::SessionRef;
 use examhall_protocol::room::UnlockSeat;
-use examhall_protocol::room::{CreateRoomSession, SessionRef};
 use examhall_protocol::sync::{EnrolDesktop, OpenPackage};
 use examhall_protocol::{AttemptRef, LoginRequest, StartAttempt};
 use examhall_testkit::{on_both_backends, TestBackend};
@@ -378,31 +378,7 @@ async fn a_relay_hub_runs_the_room_and_forwards_its_results(backend: TestBackend
         )
         .await;
     assert!(wrong.is_err(), "a wrong code opens nothing");
-    let sitting = hub
-        .app
-        .open_package(
-            &hub.admin,
-            OpenPackage {
-                package_id: pkg.package_id.clone(),
-                start_code: pkg.start_code.clone(),
-            },
-        )
-        .await
-        .unwrap();
-    let session = hub
-        .app
-        .create_room_session(
-            &hub.admin,
-            CreateRoomSession {
-                exam_id: sitting.exam_id,
-                room: "Hall A".into(),
-                seats: 10,
-                late_start_minutes: None,
-                check_in_required: true,
-            },
-        )
-        .await
-        .unwrap();
+    let session = hub.room_for(&pkg).await;
     assert_eq!(session.package_id.as_deref(), Some(pkg.package_id.as_str()));
 
     let desk = Desk::new().await;

@@ -242,14 +242,21 @@ pub(crate) async fn events_in(
     conn: &mut AnyConnection,
     attempt_id: &str,
 ) -> Result<Vec<StoredEvent>> {
-    let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+    let rows: Vec<EventCols> = sqlx::query_as(
         "SELECT seq, at, payload, prev_hash, hash FROM attempt_events WHERE attempt_id = $1 ORDER BY seq",
     )
     .bind(attempt_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
+    Ok(stored_events(rows))
+}
+
+/// `seq, at, payload, prev_hash, hash` of a chain's rows, in that order.
+pub(crate) type EventCols = (i64, i64, String, String, String);
+
+/// Chain rows as read (`EventCols`) into events.
+pub(crate) fn stored_events(rows: Vec<EventCols>) -> Vec<StoredEvent> {
+    rows.into_iter()
         .map(|(seq, at, payload, prev, hash)| StoredEvent {
             seq,
             at: Timestamp(at),
@@ -257,7 +264,7 @@ pub(crate) async fn events_in(
             prev_hash: EventHash(prev),
             hash: EventHash(hash),
         })
-        .collect())
+        .collect()
 }
 
 async fn insert_attempt_in(

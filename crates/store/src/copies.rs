@@ -1,8 +1,9 @@
 //! Copy as you go (migration 21): a hub's copy of its seats' chains, and a
 //! seat's record of how far its hub holds each of its attempts.
 
+use crate::attempts::{stored_events, EventCols};
 use crate::{Result, Store};
-use examhall_domain::{EventHash, StoredEvent, Timestamp};
+use examhall_domain::{StoredEvent, Timestamp};
 use std::collections::HashMap;
 
 /// What the hub holds of one attempt.
@@ -229,22 +230,13 @@ impl Store {
 
     /// The hub's copied chain of an attempt, whole.
     pub async fn copy_events(&self, attempt_id: &str) -> Result<Vec<StoredEvent>> {
-        let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        let rows: Vec<EventCols> = sqlx::query_as(
             "SELECT seq, at, payload, prev_hash, hash FROM copy_events WHERE attempt_id = $1 ORDER BY seq",
         )
         .bind(attempt_id)
         .fetch_all(&self.read)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(seq, at, payload, prev, hash)| StoredEvent {
-                seq,
-                at: Timestamp(at),
-                payload,
-                prev_hash: EventHash(prev),
-                hash: EventHash(hash),
-            })
-            .collect())
+        Ok(stored_events(rows))
     }
 
     /// For the benchmark: how long each event saved at or after `since` took to
@@ -283,7 +275,7 @@ impl Store {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<StoredEvent>> {
-        let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        let rows: Vec<EventCols> = sqlx::query_as(
             "SELECT seq, at, payload, prev_hash, hash FROM attempt_events \
              WHERE attempt_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
@@ -292,16 +284,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(seq, at, payload, prev, hash)| StoredEvent {
-                seq,
-                at: Timestamp(at),
-                payload,
-                prev_hash: EventHash(prev),
-                hash: EventHash(hash),
-            })
-            .collect())
+        Ok(stored_events(rows))
     }
 
     /// Records the hub's answers. An acknowledgement counts only when its hash

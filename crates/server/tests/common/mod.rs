@@ -382,6 +382,38 @@ impl Hub {
         }
     }
 
+    /// The invigilator opens HQ's package on the hub with its start code and
+    /// creates a room session for it ("Hall A", check-in required).
+    pub async fn room_for(
+        &self,
+        pkg: &PublishedPackage,
+    ) -> examhall_protocol::room::RoomSessionDto {
+        let sitting = self
+            .app
+            .open_package(
+                &self.admin,
+                examhall_protocol::sync::OpenPackage {
+                    package_id: pkg.package_id.clone(),
+                    start_code: pkg.start_code.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        self.app
+            .create_room_session(
+                &self.admin,
+                examhall_protocol::room::CreateRoomSession {
+                    exam_id: sitting.exam_id,
+                    room: "Hall A".into(),
+                    seats: 10,
+                    late_start_minutes: None,
+                    check_in_required: true,
+                },
+            )
+            .await
+            .unwrap()
+    }
+
     /// The hub's device id at HQ.
     pub async fn device_id(&self) -> String {
         self.app
