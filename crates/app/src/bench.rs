@@ -1241,6 +1241,8 @@ pub struct CopyBench {
     pub hub_cpu_pct_with_copy: f64,
     pub events_copied: usize,
     pub save_errors: usize,
+    /// Raw SQLite commits (one INSERT per transaction) on the same disk.
+    pub raw_sqlite: Latency,
 }
 
 /// A seat in `bench-copy`: its app, the candidate's session, the attempt, and
@@ -1300,6 +1302,7 @@ pub async fn copy_load(
 ) -> anyhow::Result<CopyBench> {
     use examhall_protocol::ExamCardState;
     use std::time::Duration;
+    let raw_sqlite = raw_sqlite_loop(dir, 2000).await?;
     let n = setup.tokens.len();
     // The seats, set up one after the other (enrol, package, opening, start).
     let mut seats = Vec::with_capacity(n);
@@ -1439,6 +1442,7 @@ pub async fn copy_load(
         hub_cpu_pct_with_copy: cpu_with,
         events_copied,
         save_errors: e1 + e2,
+        raw_sqlite,
     })
 }
 
