@@ -273,6 +273,15 @@ pub fn run() -> anyhow::Result<()> {
             }
         });
     }
+    // Results to a USB stick whenever its folder appears, and HQ's receipts
+    // read back from it.
+    if let Some(outbox) = opts.outbox.clone() {
+        tauri::async_runtime::spawn(app.clone().stick_loop(
+            outbox,
+            std::time::Duration::from_secs(3),
+            stop_rx.clone(),
+        ));
+    }
     if let Some(inbox) = opts.inbox.clone() {
         let watcher = app.clone().watch_inbox(inbox.clone(), stop_rx.clone());
         tauri::async_runtime::spawn(async move {

@@ -30,6 +30,7 @@ mod results;
 mod room;
 mod roster;
 mod seats;
+pub mod stick;
 pub use seats::LOCAL_CENTRE;
 pub mod sync;
 pub mod worker;

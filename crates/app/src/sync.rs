@@ -202,7 +202,7 @@ impl App {
         let _ = self.inner.outbox.set(folder);
     }
 
-    fn hq_key(&self) -> AppResult<&SigningKey> {
+    pub(crate) fn hq_key(&self) -> AppResult<&SigningKey> {
         self.inner.hq_key.get().ok_or_else(|| {
             AppError::Conflict(
                 "This server has no package-signing key (run it with `examhall serve`).".into(),
@@ -851,7 +851,13 @@ impl App {
         })?;
         match env.kind.as_str() {
             envelope::ENVELOPE_RESULTS => {
-                Ok(IngestedFile::Results(self.ingest_results(env).await?))
+                let device = env.device_id.clone();
+                let receipts = self.ingest_results(env).await?;
+                // At HQ, the answer goes back on the stick for the desktop.
+                if let Some(dir) = path.parent() {
+                    self.write_receipt_file(dir, &device, &receipts)?;
+                }
+                Ok(IngestedFile::Results(receipts))
             }
             envelope::ENVELOPE_MANIFEST => {
                 Ok(IngestedFile::Manifest(self.check_manifest(env).await?))
@@ -1238,7 +1244,7 @@ impl App {
         ))
     }
 
-    async fn record(&self, receipts: &Receipts) -> AppResult<(u32, u32)> {
+    pub(crate) async fn record(&self, receipts: &Receipts) -> AppResult<(u32, u32)> {
         let mut ok = Vec::new();
         let mut bad = Vec::new();
         for r in &receipts.receipts {
@@ -1395,6 +1401,11 @@ impl App {
         self.actor(token)
             .await?
             .require(&[Role::Invigilator, Role::Admin], "export results")?;
+        self.export_results_here(dir).await
+    }
+
+    /// The export itself, by the machine (the stick's folder appeared).
+    pub(crate) async fn export_results_here(&self, dir: &Path) -> AppResult<ExportedResults> {
         let enr = self.enrolled().await?;
         let rows = self.store().all_outbox().await?;
         let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();

@@ -822,10 +822,10 @@ async fn main() -> anyhow::Result<()> {
             database,
             files,
         } => {
+            let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
             let db = match database {
                 Some(db) => db,
                 None => {
-                    let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
                     let db = dir.join("examhall.sqlite");
                     anyhow::ensure!(db.exists(), "{}: no database here", db.display());
                     db.display().to_string()
@@ -834,6 +834,11 @@ async fn main() -> anyhow::Result<()> {
             let app =
                 examhall_app::App::connect(&db, std::sync::Arc::new(examhall_app::SystemClock))
                     .await?;
+            // HQ signs the receipts it writes back beside each results file.
+            let key = dir.join("hq_ed25519.key");
+            if key.exists() {
+                app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(&key)?);
+            }
             let mut failed = false;
             for f in &files {
                 match app.ingest_file(f).await {

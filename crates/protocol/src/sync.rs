@@ -260,6 +260,16 @@ pub struct Receipts {
     pub receipts: Vec<Receipt>,
 }
 
+/// The payload of a `receipts` envelope: HQ's answer to a results file carried
+/// by hand, for the device that wrote it (HQ signs it; the device checks the
+/// signature with the key it got at enrolment).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptFile {
+    pub device_id: String,
+    pub created_at_ms: i64,
+    pub receipts: Vec<Receipt>,
+}
+
 /// The payload of a `manifest` envelope: everything a device has exported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {

@@ -22,7 +22,8 @@ on_both_backends!(
     hq_grades_uploads_itself_and_takes_only_the_roster,
     enrolment_pins_the_certificate_in_the_token_and_plain_http_needs_permission,
     a_machine_answering_in_hqs_place_cannot_make_results_look_safe,
-    a_package_file_carries_no_credential_and_tokens_expire
+    a_package_file_carries_no_credential_and_tokens_expire,
+    results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_it
 );
 
 async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts(
@@ -1117,4 +1118,147 @@ async fn a_package_file_carries_no_credential_and_tokens_expire(backend: TestBac
         .unwrap_err();
     assert!(format!("{e}").contains("expired"), "{e}");
     assert!(late.db.store.enrolment().await.unwrap().is_none());
+}
+
+/// Issue 17, point 5: the stick's folder is the outbox. The desktop writes its
+/// results there as soon as the folder appears (and again when they change);
+/// importing them at HQ writes HQ's signed receipts beside them; back in the
+/// desktop, the stick's receipts mark the attempt as held by HQ. A receipt file
+/// forged or addressed to another desktop changes nothing.
+async fn results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_it(
+    backend: TestBackend,
+) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: hq.enrolment("north").await.token,
+                device_name: "offline lab".into(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.sync_round().await.unwrap();
+    let sitting = desk
+        .app
+        .open_package(
+            &desk.invigilator,
+            OpenPackage {
+                package_id: pkg.package_id.clone(),
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let attempt = desk
+        .sit("ann", sitting.exam_id, &pkg.start_code, "42")
+        .await;
+    desk.grade_all().await;
+    // The link to HQ is gone from here on: only the stick carries results.
+    let mounts = tempfile::tempdir().unwrap();
+    let stick = mounts.path().join("EXAMHALL");
+    let mut last = None;
+    let r = desk.app.stick_round(&stick, true, &mut last).await.unwrap();
+    assert_eq!(
+        r,
+        examhall_app::stick::StickRound::default(),
+        "no stick, nothing"
+    );
+
+    std::fs::create_dir(&stick).unwrap();
+    let r = desk.app.stick_round(&stick, true, &mut last).await.unwrap();
+    assert_eq!((r.present, r.exported), (true, Some(1)));
+    let files = |ext: &str| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = std::fs::read_dir(&stick)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(files("exhres").len(), 1);
+    assert_eq!(files("exhman").len(), 1);
+    // Still there, nothing changed: nothing written again.
+    let r = desk
+        .app
+        .stick_round(&stick, false, &mut last)
+        .await
+        .unwrap();
+    assert_eq!(r.exported, None);
+
+    // A forged receipt file (not HQ's key) and one for another desktop are
+    // refused; the attempt stays pending.
+    let forged = |key: &examhall_sync::SigningKey, device: &str| {
+        let doc = examhall_protocol::sync::ReceiptFile {
+            device_id: device.into(),
+            created_at_ms: 0,
+            receipts: vec![examhall_protocol::sync::Receipt {
+                attempt_id: attempt.clone(),
+                head_seq: 99,
+                head_hash: "ff".into(),
+                outcome: ReceiptStatus::Stored,
+                message: None,
+            }],
+        };
+        serde_json::to_vec(&examhall_sync::envelope::seal(
+            key,
+            "hq",
+            examhall_sync::ENVELOPE_RECEIPTS,
+            &doc,
+        ))
+        .unwrap()
+    };
+    let device = desk.db.store.enrolment().await.unwrap().unwrap().device_id;
+    std::fs::write(
+        stick.join("receipts-forged.exhrcpt"),
+        forged(&examhall_sync::SigningKey::generate(), &device),
+    )
+    .unwrap();
+    std::fs::write(stick.join("receipts-broken.exhrcpt"), b"{ not json").unwrap();
+    let r = desk
+        .app
+        .stick_round(&stick, false, &mut last)
+        .await
+        .unwrap();
+    assert_eq!((r.receipts_recorded, r.refused.len()), (0, 2), "{r:?}");
+    assert!(r.refused.iter().any(|w| w.contains("line 1")), "{r:?}");
+    assert_eq!(desk.db.store.outbox_counts().await.unwrap().pending, 1);
+
+    // At HQ: the import writes HQ's receipts beside the results.
+    match hq.app.ingest_file(&files("exhres")[0]).await.unwrap() {
+        IngestedFile::Results(r) => assert_eq!(r.receipts[0].outcome, ReceiptStatus::Stored),
+        other => panic!("{other:?}"),
+    }
+    assert!(hq.db.store.attempt(&attempt).await.unwrap().is_some());
+    let hq_receipts: Vec<_> = files("exhrcpt")
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(&device))
+        .collect();
+    assert_eq!(hq_receipts.len(), 1, "{:?}", files("exhrcpt"));
+
+    // Back at the desktop: the attempt is held by HQ, as over the network.
+    // The same look writes the updated state (nothing pending) to the stick.
+    let r = desk
+        .app
+        .stick_round(&stick, false, &mut last)
+        .await
+        .unwrap();
+    assert_eq!((r.receipts_recorded, r.exported), (1, Some(1)), "{r:?}");
+    let counts = desk.db.store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.synced), (0, 1));
+    // Reading the same receipts again changes nothing and writes nothing.
+    let r = desk
+        .app
+        .stick_round(&stick, false, &mut last)
+        .await
+        .unwrap();
+    assert_eq!(r.exported, None);
+    let counts = desk.db.store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.synced), (0, 1));
 }

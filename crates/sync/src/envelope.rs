@@ -9,6 +9,9 @@ pub const ENVELOPE_RESULTS: &str = "results";
 pub const ENVELOPE_MANIFEST: &str = "manifest";
 /// A seat's new events, copied to its room hub as they are saved.
 pub const ENVELOPE_COPY: &str = "copy";
+/// HQ's receipts for a results file it imported from a USB stick, signed by
+/// HQ and written back to the stick for the desktop.
+pub const ENVELOPE_RECEIPTS: &str = "receipts";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {

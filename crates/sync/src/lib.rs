@@ -19,7 +19,9 @@ pub mod tls;
 pub mod watch;
 
 pub use client::{HqClient, SyncError};
-pub use envelope::{EnvelopeError, ENVELOPE_COPY, ENVELOPE_MANIFEST, ENVELOPE_RESULTS};
+pub use envelope::{
+    EnvelopeError, ENVELOPE_COPY, ENVELOPE_MANIFEST, ENVELOPE_RECEIPTS, ENVELOPE_RESULTS,
+};
 pub use keys::{KeyError, PublicKey, SigningKey};
 pub use package::{OpenedPackage, PackageError, VerifiedPackage};
 

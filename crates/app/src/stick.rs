@@ -1,0 +1,165 @@
+//! Results by USB stick, both ways, without anyone pressing a button.
+//!
+//! On a desktop with an outbox folder configured (`outbox = "/media/usb/out"`),
+//! `stick_loop` looks for that folder every few seconds. When it appears (the
+//! stick is plugged in and mounted) the desktop writes its signed results file
+//! and manifest there, and again whenever its results change while the stick
+//! stays. At HQ, importing a results file (`examhall import-results`) writes
+//! HQ's signed receipts beside it; the next time the stick is in the desktop,
+//! the desktop reads them and counts those attempts as held by HQ, exactly as
+//! if the receipts had come over the network.
+//!
+//! The folder is polled rather than watched: a mount point that does not exist
+//! yet cannot be watched, and a mount does not reliably raise an event on its
+//! parent.
+
+use crate::{App, AppError, AppResult};
+use examhall_protocol::sync::{ReceiptFile, Receipts, SignedEnvelope};
+use examhall_sync::{envelope, PublicKey};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Extension of HQ's receipt files.
+pub const RECEIPTS_EXT: &str = "exhrcpt";
+
+/// What one look at the stick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StickRound {
+    /// The folder is there.
+    pub present: bool,
+    /// A results file and manifest were written now.
+    pub exported: Option<u32>,
+    /// Receipts from HQ's files on the stick that matched an attempt here
+    /// (a file read again records the same again, which changes nothing).
+    pub receipts_recorded: u32,
+    /// Files on the stick that were not HQ's receipts for this desktop: why.
+    pub refused: Vec<String>,
+}
+
+impl App {
+    /// HQ's side: after importing `device`'s results file from `dir`, writes
+    /// HQ's signed receipts beside it. Only HQ (a server with the signing key)
+    /// writes them; elsewhere nothing is written.
+    pub(crate) fn write_receipt_file(
+        &self,
+        dir: &Path,
+        device: &str,
+        receipts: &Receipts,
+    ) -> AppResult<Option<PathBuf>> {
+        let Ok(key) = self.hq_key() else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let doc = ReceiptFile {
+            device_id: device.to_owned(),
+            created_at_ms: now.0,
+            receipts: receipts.receipts.clone(),
+        };
+        let env = envelope::seal(key, "hq", envelope::ENVELOPE_RECEIPTS, &doc);
+        let stamp = crate::reports::local_time(now).replace([' ', ':'], "-");
+        let file = dir.join(format!("receipts-{device}-{stamp}.{RECEIPTS_EXT}"));
+        let json = serde_json::to_vec_pretty(&env)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+        crate::files::write_atomically(&file, &json)
+            .map_err(|e| AppError::invalid(file.display().to_string(), e.to_string()))?;
+        tracing::info!(file = %file.display(), "receipts written back to the stick");
+        Ok(Some(file))
+    }
+
+    /// The desktop's side: one look at the stick's folder. Reads HQ's receipt
+    /// files there (a forged or foreign one is refused and changes nothing),
+    /// then writes the results file and manifest if the folder just appeared
+    /// (`fresh`) or the results changed since the last write (`last`).
+    pub async fn stick_round(
+        &self,
+        dir: &Path,
+        fresh: bool,
+        last: &mut Option<(i64, i64)>,
+    ) -> AppResult<StickRound> {
+        let mut round = StickRound::default();
+        if !dir.is_dir() {
+            return Ok(round);
+        }
+        round.present = true;
+        let Some(enr) = self.store().enrolment().await? else {
+            return Ok(round);
+        };
+        let hq = PublicKey::from_hex(&enr.hq_public_key, "hq key")
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored HQ key: {e}")))?;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| AppError::invalid(dir.display().to_string(), e.to_string()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == RECEIPTS_EXT))
+            .collect();
+        files.sort();
+        for f in files {
+            match read_receipts(&f, &hq, &enr.device_id) {
+                Ok(receipts) => {
+                    let (n, _) = self.record(&receipts).await?;
+                    round.receipts_recorded += n;
+                }
+                Err(why) => {
+                    tracing::warn!(file = %f.display(), %why, "not HQ's receipts for this desktop");
+                    round.refused.push(format!("{}: {why}", f.display()));
+                }
+            }
+        }
+        let counts = self.store().outbox_counts().await?;
+        let now_sig = (counts.pending, counts.synced + counts.conflicts);
+        let has_results = counts.pending + counts.synced + counts.conflicts > 0;
+        if has_results && (fresh || *last != Some(now_sig)) {
+            let out = self.export_results_here(dir).await?;
+            tracing::info!(attempts = out.attempts, folder = %dir.display(), "results written to the stick");
+            round.exported = Some(out.attempts);
+            *last = Some(now_sig);
+        }
+        Ok(round)
+    }
+
+    /// Looks at the stick's folder every `every` until `stop` turns true.
+    pub async fn stick_loop(
+        self,
+        dir: PathBuf,
+        every: Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let mut was_present = false;
+        let mut last = None;
+        loop {
+            match self.stick_round(&dir, !was_present, &mut last).await {
+                Ok(r) => was_present = r.present,
+                Err(e) => tracing::warn!(folder = %dir.display(), error = %e, "the stick's folder"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    }
+}
+
+/// HQ's receipts in `file`, if it is HQ's signed receipt file for `device`.
+fn read_receipts(file: &Path, hq: &PublicKey, device: &str) -> Result<Receipts, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
+    let env: SignedEnvelope = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "line {}, column {}: not a signed Examhall file: {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let doc: ReceiptFile =
+        envelope::open(&env, envelope::ENVELOPE_RECEIPTS, hq).map_err(|e| e.to_string())?;
+    if doc.device_id != device {
+        return Err(format!(
+            "receipts for device {}, not this one",
+            doc.device_id
+        ));
+    }
+    Ok(Receipts {
+        receipts: doc.receipts,
+    })
+}
