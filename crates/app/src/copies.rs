@@ -134,6 +134,8 @@ impl App {
         held: Option<&CopyHead>,
     ) -> AppResult<CopyCheck> {
         let id = &up.attempt_id;
+        // Not taken now, but sending again from the hub's head may succeed
+        // (a gap after the hub lost its copy, a link the hub cannot follow).
         let reject = |why: String| {
             Ok(CopyCheck::Answer(answer(
                 id,
@@ -142,20 +144,30 @@ impl App {
                 Some(why),
             )))
         };
+        // Never taken, however often sent (an old attempt at a package this hub
+        // does not know, a malformed upload): the seat stops sending it.
+        let refuse = |why: String| {
+            Ok(CopyCheck::Answer(answer(
+                id,
+                None,
+                ReceiptStatus::Conflict,
+                Some(why),
+            )))
+        };
         if !attempt_id_ok(id) {
-            return reject("attempt_id: 1 to 64 letters, digits or dashes".into());
+            return refuse("attempt_id: 1 to 64 letters, digits or dashes".into());
         }
         if up.events.is_empty() || up.events.len() > COPY_EVENTS as usize {
-            return reject(format!("attempt {id}: 1 to {COPY_EVENTS} events per copy"));
+            return refuse(format!("attempt {id}: 1 to {COPY_EVENTS} events per copy"));
         }
         if up.duration_secs == 0 || !(1.0..=4.0).contains(&up.time_multiplier) {
-            return reject(format!(
+            return refuse(format!(
                 "attempt {id}: duration_secs must be positive and time_multiplier within 1–4"
             ));
         }
         let package = self.store().package(&up.package_id).await?;
         if package.as_ref().is_none_or(|p| p.centre != device.centre) {
-            return reject(format!(
+            return refuse(format!(
                 "attempt {id}: package {} is not one of this centre's here",
                 up.package_id
             ));
@@ -216,7 +228,7 @@ impl App {
             }
         };
         if after_seq == 0 && !matches!(decoded.first(), Some(AttemptEvent::Started { .. })) {
-            return reject(format!("attempt {id}: a chain starts with `started`"));
+            return refuse(format!("attempt {id}: a chain starts with `started`"));
         }
         for e in &decoded {
             status = e.next_status(status);

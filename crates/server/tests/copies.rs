@@ -230,6 +230,15 @@ async fn a_seat_copies_each_saved_event_to_its_hub(backend: TestBackend) {
     );
     assert!(hub.app.take_copies(forged).await.is_err());
     assert_eq!(hub.db.store.copy_events(&id).await.unwrap(), events);
+    // An attempt at a package this hub does not know (an old exam, another
+    // hub's) is refused for good, not "send again": the seat stops sending it.
+    let mut elsewhere = batch.clone();
+    elsewhere.attempts[0].attempt_id = "an-older-attempt".into();
+    elsewhere.attempts[0].package_id = "pkg-of-another-hub".into();
+    let env = envelope::seal(&key, &enr.device_id, envelope::ENVELOPE_COPY, &elsewhere);
+    let r = hub.app.take_copies(env).await.unwrap().receipts.remove(0);
+    assert_eq!(r.outcome, ReceiptStatus::Conflict, "{r:?}");
+    assert!(r.message.unwrap().contains("not one of this centre's"));
 }
 
 /// Issue 17, point 2: seat 1 fails mid-exam; the invigilator moves Ann; seat 2
@@ -382,6 +391,11 @@ async fn a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced(backend: T
     answer(&one.app, &ann1, &id, "q3", "1").await;
     let r = one.app.copy_round().await.unwrap();
     assert_eq!(r.refused, 1);
+    assert_eq!(
+        one.app.copy_round().await.unwrap(),
+        CopyRound::default(),
+        "a refused attempt is not sent again"
+    );
     let moved = one
         .app
         .set_answer(
