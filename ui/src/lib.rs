@@ -180,7 +180,11 @@ fn root() -> Html {
         <div class="app">
             <header class="topbar">
                 <span class="brand">{"Examhall"}</span>
-                <span class="centre">{model.centre.clone()}</span>
+                // A centre that has not named itself yet is "Examhall" to the
+                // backend: the brand already says so.
+                if !model.centre.is_empty() && model.centre != "Examhall" {
+                    <span class="centre">{model.centre.clone()}</span>
+                }
                 if !in_exam {
                     <label class="lang">
                         <span class="sr-only">{i18n::t("language-label")}</span>
