@@ -324,6 +324,32 @@ async fn a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced(backend: T
         )
         .await;
     assert!(nobody.is_err());
+    // Only an invigilator or an administrator moves candidates: Ann herself,
+    // signed in at the hub, is refused and nothing moves.
+    let ann_at_hub = login(&hub.app, "ann").await;
+    let refused = hub
+        .app
+        .move_candidate(
+            &ann_at_hub,
+            MoveCandidate {
+                session_id: session,
+                username: "ann".into(),
+                reason: "I would rather sit by the window".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, examhall_app::AppError::Forbidden { .. }),
+        "{refused:?}"
+    );
+    let copy = hub
+        .db
+        .store
+        .copy_heads(std::slice::from_ref(&id))
+        .await
+        .unwrap();
+    assert_eq!(copy[&id].move_state, None);
 
     // Seat 1's screen dies. Two minutes later the invigilator moves Ann.
     for c in [&one.clock, &two.clock, &hub.clock] {
