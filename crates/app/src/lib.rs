@@ -23,6 +23,7 @@ pub mod home;
 mod invigilation;
 mod marking;
 pub mod platform;
+mod reconcile;
 mod regrade;
 mod relay;
 pub mod reports;

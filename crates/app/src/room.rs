@@ -441,7 +441,7 @@ impl App {
         Ok(actor)
     }
 
-    async fn session_row(&self, id: i64) -> AppResult<RoomSessionRow> {
+    pub(crate) async fn session_row(&self, id: i64) -> AppResult<RoomSessionRow> {
         self.store()
             .room_session(id)
             .await?
@@ -957,6 +957,15 @@ impl App {
     pub async fn room_console(&self, token: &str, r: SessionRef) -> AppResult<RoomConsoleDto> {
         self.staff(token, "run room sessions").await?;
         let s = self.session_row(r.session_id).await?;
+        self.console_of(&s).await
+    }
+
+    /// The console of session `s`, as the invigilator sees it (and as the room
+    /// reports itself to HQ).
+    pub(crate) async fn console_of(
+        &self,
+        s: &examhall_store::RoomSessionRow,
+    ) -> AppResult<RoomConsoleDto> {
         let now = self.now();
         let exam = self.exam(s.exam_id).await?;
         let total = exam.questions_per_attempt() as u32;
@@ -1148,7 +1157,7 @@ impl App {
             })
             .collect();
         Ok(RoomConsoleDto {
-            session: self.session_dto(&s).await?,
+            session: self.session_dto(s).await?,
             seats,
             ledger,
             log,

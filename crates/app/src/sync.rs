@@ -28,6 +28,8 @@ use std::time::Duration;
 pub const PACKAGE_EXT: &str = "exhpkg";
 pub const RESULTS_EXT: &str = "exhres";
 pub const MANIFEST_EXT: &str = "exhman";
+/// A room's signed account of itself, for HQ's reconciliation.
+pub const ROOM_REPORT_EXT: &str = "exhroom";
 
 /// Enrolment tokens are valid this long.
 const ENROLMENT_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -862,9 +864,12 @@ impl App {
             envelope::ENVELOPE_MANIFEST => {
                 Ok(IngestedFile::Manifest(self.check_manifest(env).await?))
             }
+            envelope::ENVELOPE_ROOM_REPORT => Ok(IngestedFile::RoomReport(
+                self.ingest_room_report(env).await?,
+            )),
             other => Err(AppError::invalid(
                 format!("{}: kind", path.display()),
-                format!("`{other}` is neither `results` nor `manifest`"),
+                format!("`{other}` is not `results`, `manifest` or `room_report`"),
             )),
         }
     }
@@ -1293,9 +1298,14 @@ impl App {
         }
         let (relayed, more) = self.forward_relayed(&client).await?;
         round.relayed = relayed;
+        // The rooms this machine ran, for HQ's reconciliation.
+        let mut problems = Vec::new();
+        match self.send_room_reports(&client, &enr).await {
+            Ok(n) => round.room_reports = n,
+            Err(e) => problems.push(format!("room reports: {e}")),
+        }
         // Then packages: a listing error stops the pull, a bad package is
         // skipped (the others still come), and either is reported.
-        let mut problems = Vec::new();
         match client.packages(&enr.device_secret).await {
             Err(e) => problems.push(format!("listing packages: {e}")),
             Ok(listing) => {
@@ -1443,10 +1453,22 @@ impl App {
         };
         write(&results_file, &results)?;
         write(&manifest_file, &manifest)?;
+        // The rooms this machine ran, for HQ's reconciliation (one file per
+        // session, the newest replacing the last).
+        let mut room_files = Vec::new();
+        for (session, env) in self.room_report_envelopes(&enr).await? {
+            let f = dir.join(format!(
+                "room-{}-{session}.{ROOM_REPORT_EXT}",
+                enr.device_id
+            ));
+            write(&f, &env)?;
+            room_files.push(f.display().to_string());
+        }
         Ok(ExportedResults {
             results_file: results_file.display().to_string(),
             manifest_file: manifest_file.display().to_string(),
             attempts: ids.len() as u32,
+            room_files,
         })
     }
 
@@ -1501,6 +1523,9 @@ pub(crate) struct SyncCache {
     candidates: std::collections::HashMap<String, i64>,
     /// Whether this server relays to an upstream (None: not looked up yet).
     pub(crate) relaying: Option<bool>,
+    /// Room reports sent up since this process started: session id to a hash
+    /// of what was sent, so an unchanged room is not sent again.
+    pub(crate) room_reports_sent: std::collections::HashMap<i64, u64>,
 }
 
 /// Uploads waiting for the group committer.
@@ -1555,7 +1580,6 @@ async fn group_commit(
     }
 }
 
-/// What reading a USB file did.
 /// The device an answer goes to, for [`App::device_answer_mac`].
 #[derive(Debug, Clone, Copy)]
 pub enum DeviceRef<'a> {
@@ -1565,10 +1589,12 @@ pub enum DeviceRef<'a> {
     Id(&'a str),
 }
 
+/// What reading a USB file did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IngestedFile {
     Results(Receipts),
     Manifest(ManifestCheck),
+    RoomReport(RoomReportAck),
 }
 
 fn local_package(p: &examhall_store::PackageRow) -> LocalPackageDto {

@@ -91,8 +91,9 @@ enum Command {
     },
     /// Run the central server: the platform REST API (JWT) and its grading worker.
     Serve(ServeArgs),
-    /// Ingest results files (*.exhres) or check manifests (*.exhman) carried on a
-    /// USB stick into a server's database, exactly as the network upload would.
+    /// Ingest results files (*.exhres), check manifests (*.exhman) and take rooms'
+    /// reports (*.exhroom) carried on a USB stick into a server's database,
+    /// exactly as the network upload would.
     /// Write the question bank (not archived questions) to a file: GIFT, the
     /// lossless JSON form, or a QTI 2.1 content package (.zip). A question the
     /// format cannot express is refused, by id, and nothing is written.
@@ -849,6 +850,10 @@ async fn main() -> anyhow::Result<()> {
                     Ok(examhall_app::sync::IngestedFile::Manifest(m)) => println!(
                         "{}",
                         serde_json::json!({"file": f.display().to_string(), "manifest": m})
+                    ),
+                    Ok(examhall_app::sync::IngestedFile::RoomReport(r)) => println!(
+                        "{}",
+                        serde_json::json!({"file": f.display().to_string(), "room_report": {"stored": r.stored}})
                     ),
                     Err(e) => {
                         eprintln!("examhall import-results: {e}");

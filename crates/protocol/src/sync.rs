@@ -285,6 +285,135 @@ pub struct ManifestEntry {
     pub head_hash: String,
 }
 
+/// A room's account of itself, sent up by the machine that ran its console (a
+/// hub, or a desktop that is its own room) over the link and on a USB stick,
+/// signed with its device key: every roster line with its attendance and what
+/// the room knows of the candidate's attempt, in progress included, and the
+/// room log. HQ keeps the newest per device and session, and reconciles the
+/// package's roster against it ([`Reconciliation`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomReport {
+    /// The session's id on the machine that ran it.
+    pub session_id: i64,
+    pub package_id: String,
+    pub room: String,
+    /// planned, open or closed.
+    pub state: String,
+    pub made_at_ms: i64,
+    pub lines: Vec<RoomReportLine>,
+    pub log: Vec<crate::room::RoomLogDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomReportLine {
+    pub username: String,
+    pub attendance: examhall_domain::room::Attendance,
+    pub seat: Option<String>,
+    /// Why the invigilator accounted for a candidate who did not hand in.
+    pub accounted: Option<String>,
+    pub attempt_id: Option<String>,
+    /// As the seat last reported it, or as the room learnt from the result.
+    pub status: Option<crate::AttemptStatus>,
+    /// The machine the candidate sits (or sat) at.
+    pub device: Option<String>,
+    pub last_heard_ms: Option<i64>,
+    /// Events the seat reported saving.
+    pub seat_head_seq: Option<i64>,
+    /// How far the room's copy of the attempt goes (copy as you go).
+    pub copy_head_seq: Option<i64>,
+    pub copied_at_ms: Option<i64>,
+    /// The candidate was moved away from this seat.
+    pub moved_from: Option<String>,
+    /// The invigilator moved the candidate and no spare seat has taken the attempt yet.
+    pub moving: bool,
+}
+
+/// HQ's answer to a room report (authenticated like receipts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoomReportAck {
+    /// False when HQ already held a newer report of that session.
+    pub stored: bool,
+}
+
+/// Where a rostered candidate stands, as HQ can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReconStatus {
+    /// The room marked the candidate absent.
+    Absent,
+    /// In a room's roster, never started (accounted for once the room closed).
+    NeverStarted,
+    /// A room reports the attempt running; HQ has no result yet.
+    InProgress,
+    /// Moved to a spare seat that has not taken the attempt yet.
+    Moved,
+    /// HQ holds the attempt, handed in and waiting for grading.
+    Submitted,
+    /// HQ holds the attempt, graded.
+    Graded,
+    /// No room has reported the candidate, or a room reports a hand-in whose
+    /// result has not reached HQ: the evidence says which.
+    Missing,
+}
+
+impl ReconStatus {
+    /// Whether the line needs nothing more to be accounted for.
+    pub fn settled(self) -> bool {
+        matches!(
+            self,
+            ReconStatus::Absent | ReconStatus::Submitted | ReconStatus::Graded
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReconLine {
+    pub username: String,
+    pub status: ReconStatus,
+    /// The room whose report placed the candidate, if any.
+    pub room: Option<String>,
+    pub attempt_id: Option<String>,
+    /// What the status rests on, in words (the device, the copy, the room's account).
+    pub evidence: String,
+    /// Whether this line is accounted for.
+    pub accounted: bool,
+}
+
+/// A room as HQ last heard of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReconRoom {
+    pub device_id: String,
+    pub device_name: String,
+    pub session_id: i64,
+    pub room: String,
+    pub state: String,
+    pub made_at_ms: i64,
+    pub received_at_ms: i64,
+    pub log_lines: u64,
+    /// Every roster line of this room is accounted for.
+    pub complete: bool,
+}
+
+/// HQ's reconciliation of one package: every rostered candidate, accounted
+/// for or not, with the rooms that reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Reconciliation {
+    pub package_id: String,
+    pub centre: String,
+    pub title: String,
+    pub rooms: Vec<ReconRoom>,
+    pub lines: Vec<ReconLine>,
+    /// Every roster line is accounted for.
+    pub complete: bool,
+}
+
 /// HQ's verdict on a manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -368,6 +497,9 @@ pub struct SyncRound {
     /// On a hub: desktops' envelopes forwarded to HQ this round.
     #[serde(default)]
     pub relayed: u32,
+    /// Room reports HQ stored this round (rooms whose account changed).
+    #[serde(default)]
+    pub room_reports: u32,
     /// Packages could not be listed or one was refused (results went up first
     /// all the same); the next round tries again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -380,6 +512,9 @@ pub struct ExportedResults {
     pub results_file: String,
     pub manifest_file: String,
     pub attempts: u32,
+    /// One file per room session this machine ran (for HQ's reconciliation).
+    #[serde(default)]
+    pub room_files: Vec<String>,
 }
 
 /// The invigilator's start code for a received package.

@@ -753,6 +753,41 @@ async fn manifest(
     .await
 }
 
+#[utoipa::path(post, path = "/api/sync/room-report/", request_body = SignedEnvelope,
+    responses((status = 200, body = RoomReportAck), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+/// A room's signed account of itself (a `room_report` envelope from the
+/// machine that ran its console), kept for HQ's reconciliation.
+async fn room_report_up(
+    State(app): State<App>,
+    nonce: Nonce,
+    Body(env): Body<SignedEnvelope>,
+) -> Reply<Response> {
+    let device = env.device_id.clone();
+    let ack = app.ingest_room_report(env).await?;
+    device_answer(
+        &app,
+        examhall_app::sync::DeviceRef::Id(&device),
+        "/api/sync/room-report/",
+        nonce,
+        &ack,
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/api/sync/packages/{package_id}/reconciliation/",
+    params(("package_id" = String, Path, description = "A package HQ published")),
+    responses((status = 200, body = Reconciliation), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Every rostered candidate of a package, as HQ can account for them: from the
+/// attempts it holds and the rooms' reports, with the evidence.
+async fn reconciliation(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Param(package_id): Param<String>,
+) -> Reply<Json<Reconciliation>> {
+    Ok(Json(app.reconcile(&t, &package_id).await?))
+}
+
 #[utoipa::path(get, path = "/api/sync/incidents/",
     responses((status = 200, body = Vec<SyncIncident>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn incidents(State(app): State<App>, Bearer(t): Bearer) -> Reply<Json<Vec<SyncIncident>>> {
@@ -1160,7 +1195,7 @@ impl utoipa::Modify for BearerScheme {
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, verify_receipt, new_enrolment, enrol, publish, packages, package_bytes,
-          results_up, copy_up, manifest, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
+          results_up, copy_up, manifest, room_report_up, reconciliation, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
           exam_candidates, assign_candidates, update_assignment, unassign_candidate,
           seat_tokens, devices, revoke_device, publish_to_room,
           room_check_in, room_action, room_incident, room_move, takeover, room_unlock_code, room_credit, close_room,
@@ -1315,6 +1350,14 @@ pub fn router(app: App) -> Router {
         .route(
             "/api/sync/manifest/",
             post(manifest).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
+        )
+        .route(
+            "/api/sync/room-report/",
+            post(room_report_up).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
+        )
+        .route(
+            "/api/sync/packages/{package_id}/reconciliation/",
+            get(reconciliation),
         )
         .route("/api/sync/incidents/", get(incidents))
         .route("/api/sync/room/", post(room_heartbeat))

@@ -19,7 +19,8 @@ use serde_json::json;
 on_both_backends!(
     a_desktop_follows_the_hubs_room_session,
     a_relay_hub_runs_the_room_and_forwards_its_results,
-    a_seat_speaks_only_for_its_own_attempt_and_credits_are_capped_by_what_the_hub_saw
+    a_seat_speaks_only_for_its_own_attempt_and_credits_are_capped_by_what_the_hub_saw,
+    hq_reconciles_every_roster_line_from_the_rooms_reports
 );
 
 async fn candidate(app: &App) -> String {
@@ -640,4 +641,258 @@ async fn a_seat_speaks_only_for_its_own_attempt_and_credits_are_capped_by_what_t
         "capped by the 120 s the hub heard nothing (plus a heartbeat's slack): {gap}"
     );
     assert!(proposal["minutes"].as_i64().unwrap() <= 3, "{proposal}");
+}
+
+/// Issue 17, point 5: the relay hub's room reports itself up to HQ (over the
+/// link, and as a file on a stick), and HQ accounts for every line of the
+/// package's roster with the evidence: a graded attempt it holds, a candidate
+/// marked absent, one still in progress at a seat (with how far the room's copy
+/// goes), one never started; complete only once the room has closed with every
+/// candidate accounted for. A tampered report changes nothing.
+async fn hq_reconciles_every_roster_line_from_the_rooms_reports(backend: TestBackend) {
+    use examhall_protocol::sync::ReconStatus;
+    let (hq, exam) = Hq::start(backend).await;
+    for s in ["ann", "bob", "cid", "dan"] {
+        hq.student(s).await;
+    }
+    let pkg = hq
+        .publish(exam, "north", &["ann", "bob", "cid", "dan"])
+        .await;
+    let hub = Hub::start(&hq, &hq.enrolment("north").await.token).await;
+    hub.app.sync_round().await.unwrap();
+    let session = hub.room_for(&pkg).await;
+    let sid = SessionRef {
+        session_id: session.session_id,
+    };
+    hub.app
+        .open_room_session(&hub.admin, sid.clone())
+        .await
+        .unwrap();
+    // Before any room has spoken, HQ can account for nobody.
+    let r = hq.app.reconcile(&hq.admin, &pkg.package_id).await.unwrap();
+    assert_eq!(r.lines.len(), 4);
+    assert!(r
+        .lines
+        .iter()
+        .all(|l| l.status == ReconStatus::Missing && !l.accounted));
+    assert!(!r.complete);
+
+    let mut desks = Vec::new();
+    for name in ["Hall A, seat 1", "Hall A, seat 2"] {
+        let d = Desk::new().await;
+        d.app
+            .enrol_with_hq(
+                &d.admin,
+                EnrolDesktop {
+                    server_url: hub.base.clone(),
+                    token: hq.enrolment_via("north", &hub).await.token,
+                    device_name: name.into(),
+                },
+            )
+            .await
+            .unwrap();
+        d.app.sync_round().await.unwrap();
+        desks.push(d);
+    }
+    for (who, attendance) in [
+        ("ann", examhall_domain::room::Attendance::Present),
+        ("cid", examhall_domain::room::Attendance::Present),
+        ("bob", examhall_domain::room::Attendance::Absent),
+    ] {
+        hub.app
+            .check_in(
+                &hub.admin,
+                examhall_protocol::room::CheckIn {
+                    session_id: session.session_id,
+                    username: who.into(),
+                    attendance,
+                    id_checked: true,
+                    seat: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    for d in &desks {
+        d.app.room_round().await.unwrap();
+    }
+    let exam_here = {
+        let ann = candidate(&desks[0].app).await;
+        desks[0].app.my_exams(&ann).await.unwrap().remove(0).exam_id
+    };
+    let ann_attempt = desks[0].sit("ann", exam_here, &pkg.start_code, "42").await;
+    desks[0].grade_all().await;
+    // Cid starts on seat 2 and answers once; the room's copy follows.
+    let cid = desks[1]
+        .app
+        .login(LoginRequest {
+            username: "cid".into(),
+            password: STUDENT_PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .token;
+    let cid_view = desks[1]
+        .app
+        .start_attempt(
+            &cid,
+            StartAttempt {
+                exam_id: exam_here,
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    desks[1]
+        .app
+        .set_answer(
+            &cid,
+            examhall_protocol::SetAnswer {
+                attempt_id: cid_view.attempt_id.clone(),
+                question_id: "q1".into(),
+                answer: Some(examhall_protocol::Answer::Text("B".into())),
+            },
+        )
+        .await
+        .unwrap();
+    for d in &desks {
+        d.app.copy_round().await.unwrap();
+        d.app.room_round().await.unwrap();
+        d.app.sync_round().await.unwrap();
+    }
+    // The hub forwards Ann's result and reports the room.
+    let round = hub.app.sync_round().await.unwrap();
+    assert_eq!(round.room_reports, 1, "{round:?}");
+    let again = hub.app.sync_round().await.unwrap();
+    assert_eq!(again.room_reports, 0, "an unchanged room is not sent again");
+    let r = hq.app.reconcile(&hq.admin, &pkg.package_id).await.unwrap();
+    let line = |r: &examhall_protocol::sync::Reconciliation, u: &str| {
+        r.lines.iter().find(|l| l.username == u).unwrap().clone()
+    };
+    let ann = line(&r, "ann");
+    assert_eq!(ann.status, ReconStatus::Graded, "{ann:?}");
+    assert_eq!(ann.attempt_id.as_deref(), Some(ann_attempt.as_str()));
+    assert!(ann.accounted);
+    let bob = line(&r, "bob");
+    assert_eq!(
+        (bob.status, bob.accounted),
+        (ReconStatus::Absent, true),
+        "{bob:?}"
+    );
+    let c = line(&r, "cid");
+    assert_eq!(
+        (c.status, c.accounted),
+        (ReconStatus::InProgress, false),
+        "{c:?}"
+    );
+    assert_eq!(c.attempt_id.as_deref(), Some(cid_view.attempt_id.as_str()));
+    assert!(
+        c.evidence.contains("Hall A, seat 2") && c.evidence.contains("copy holds"),
+        "{c:?}"
+    );
+    let d = line(&r, "dan");
+    assert_eq!(
+        (d.status, d.accounted),
+        (ReconStatus::NeverStarted, false),
+        "{d:?}"
+    );
+    assert!(!r.complete);
+    assert_eq!(r.rooms.len(), 1);
+    assert_eq!(
+        (r.rooms[0].room.as_str(), r.rooms[0].state.as_str()),
+        ("Hall A", "open")
+    );
+    assert!(!r.rooms[0].complete);
+    assert!(
+        r.rooms[0].log_lines > 0,
+        "the room log travels with the report"
+    );
+
+    // Cid hands in; the room closes with Dan accounted for.
+    desks[1]
+        .app
+        .submit(
+            &cid,
+            AttemptRef {
+                attempt_id: cid_view.attempt_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    desks[1].grade_all().await;
+    desks[1].app.room_round().await.unwrap();
+    desks[1].app.sync_round().await.unwrap();
+    hub.app
+        .close_room_session(
+            &hub.admin,
+            examhall_protocol::room::CloseRoomSession {
+                session_id: session.session_id,
+                accounted: vec![examhall_protocol::room::AccountedFor {
+                    username: "dan".into(),
+                    reason: "did not come; no answer on the phone".into(),
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    // By stick: the hub exports its room's account; a tampered copy is refused
+    // and changes nothing, the true one is taken.
+    let stick = tempfile::tempdir().unwrap();
+    let exported = hub
+        .app
+        .export_results_to(&hub.admin, stick.path())
+        .await
+        .unwrap();
+    assert_eq!(exported.room_files.len(), 1, "{exported:?}");
+    let file = std::path::PathBuf::from(&exported.room_files[0]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let forged = stick.path().join("forged.exhroom");
+    std::fs::write(&forged, text.replace("did not come", "sat the exam")).unwrap();
+    assert!(
+        hq.app.ingest_file(&forged).await.is_err(),
+        "a tampered report is refused"
+    );
+    let r = hq.app.reconcile(&hq.admin, &pkg.package_id).await.unwrap();
+    assert_eq!(
+        line(&r, "dan").accounted,
+        false,
+        "the forged report changed nothing"
+    );
+    match hq.app.ingest_file(&file).await.unwrap() {
+        examhall_app::sync::IngestedFile::RoomReport(ack) => assert!(ack.stored),
+        other => panic!("{other:?}"),
+    }
+    // And over the link, with Cid's result.
+    hub.app.sync_round().await.unwrap();
+    let r = hq.app.reconcile(&hq.admin, &pkg.package_id).await.unwrap();
+    assert_eq!(line(&r, "cid").status, ReconStatus::Graded);
+    let d = line(&r, "dan");
+    assert_eq!(
+        (d.status, d.accounted),
+        (ReconStatus::NeverStarted, true),
+        "{d:?}"
+    );
+    assert!(d.evidence.contains("did not come"), "{d:?}");
+    assert!(r.complete, "{r:#?}");
+    assert!(
+        r.rooms[0].complete && r.rooms[0].state == "closed",
+        "{r:#?}"
+    );
+    // Through the REST API, for the administrator only.
+    let (st, v) = hq
+        .get(
+            &format!("/api/sync/packages/{}/reconciliation/", pkg.package_id),
+            &hq.admin,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["complete"], true);
+    let student = hq.login("ann", STUDENT_PASSWORD).await;
+    let (st, _) = hq
+        .get(
+            &format!("/api/sync/packages/{}/reconciliation/", pkg.package_id),
+            &student,
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
 }

@@ -322,6 +322,22 @@ impl HqClient {
         .await
     }
 
+    /// Sends a room's signed account of itself (a `room_report` envelope) up
+    /// to HQ; the answer is authenticated like receipts.
+    pub async fn push_room_report(
+        &self,
+        env: &SignedEnvelope,
+        answer_key: &[u8; 32],
+    ) -> Result<examhall_protocol::sync::RoomReportAck, SyncError> {
+        const PATH: &str = "/api/sync/room-report/";
+        self.authenticated(
+            self.http.post(format!("{}{PATH}", self.base)).json(env),
+            PATH,
+            answer_key,
+        )
+        .await
+    }
+
     /// Asks the server to check a signed manifest; the answer is authenticated
     /// like receipts are.
     pub async fn check_manifest(

@@ -12,6 +12,9 @@ pub const ENVELOPE_COPY: &str = "copy";
 /// HQ's receipts for a results file it imported from a USB stick, signed by
 /// HQ and written back to the stick for the desktop.
 pub const ENVELOPE_RECEIPTS: &str = "receipts";
+/// A room's account of itself (roster lines, attempts known, the room log),
+/// sent up to HQ by the machine that ran its console.
+pub const ENVELOPE_ROOM_REPORT: &str = "room_report";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {
