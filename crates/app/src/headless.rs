@@ -35,8 +35,7 @@ pub async fn run_seat(
     plan: SeatPlan,
     report: impl Fn(serde_json::Value),
 ) -> AppResult<()> {
-    app.enrol_machine(&plan.hub, &plan.enrolment_token, &plan.name)
-        .await?;
+    enrol_patiently(&app, &plan, &report).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(app.worker().run(stop_rx.clone()));
     tokio::spawn(app.clone().sync_loop(
@@ -52,6 +51,42 @@ pub async fn run_seat(
     let out = sit(&app, &plan, &report).await;
     let _ = stop_tx.send(true);
     out
+}
+
+/// Enrols with the hub, waiting out what passes: a hub not up yet, or one (or
+/// HQ behind it) throttling a room of seats enrolling at once. A refused token
+/// fails at once; the wait gives up after ten minutes.
+async fn enrol_patiently(
+    app: &App,
+    plan: &SeatPlan,
+    report: &impl Fn(serde_json::Value),
+) -> AppResult<()> {
+    let t0 = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        let wait = match app
+            .enrol_machine(&plan.hub, &plan.enrolment_token, &plan.name)
+            .await
+        {
+            Ok(()) => return Ok(()),
+            Err(AppError::Throttled { retry_after_secs }) => {
+                Duration::from_secs(retry_after_secs.clamp(1, 60) as u64)
+            }
+            Err(AppError::Unavailable(_)) => Duration::from_secs(2),
+            Err(e) => return Err(e),
+        };
+        if t0.elapsed() > Duration::from_secs(600) {
+            return Err(AppError::Unavailable(
+                "the hub did not take the enrolment within ten minutes".into(),
+            ));
+        }
+        if !told {
+            report(serde_json::json!({"event": "waiting", "for": "enrolment"}));
+            told = true;
+        }
+        // Jitter, so a throttled room does not come back all at once.
+        tokio::time::sleep(wait + Duration::from_millis(rand::random_range(0..1000))).await;
+    }
 }
 
 async fn sit(app: &App, plan: &SeatPlan, report: &impl Fn(serde_json::Value)) -> AppResult<()> {

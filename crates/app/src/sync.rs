@@ -75,6 +75,15 @@ fn centre_key_of(enr: &EnrolmentRow) -> AppResult<[u8; 32]> {
 
 pub(crate) fn unavailable(e: SyncError) -> AppError {
     match e {
+        // Throttled upstream: passed on as such (a hub relaying an enrolment
+        // answers its seat with the same wait), so the caller waits and retries.
+        SyncError::Refused {
+            status: 429,
+            retry_after_secs,
+            ..
+        } => AppError::Throttled {
+            retry_after_secs: retry_after_secs.unwrap_or(1).clamp(1, 3600) as i64,
+        },
         SyncError::Refused {
             status: 400..=499,
             message,

@@ -38,6 +38,8 @@ pub const SYNC_BODY_LIMIT: usize = 32 * 1024 * 1024;
 pub struct ApiError {
     status: StatusCode,
     body: ErrorDto,
+    /// Seconds a throttled client should wait (sent as `Retry-After`).
+    retry_after_secs: Option<i64>,
 }
 
 impl ApiError {
@@ -49,6 +51,7 @@ impl ApiError {
                 message,
                 field,
             },
+            retry_after_secs: None,
         }
     }
 }
@@ -76,16 +79,29 @@ impl From<AppError> for ApiError {
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
+        let retry_after_secs = match &e {
+            AppError::Throttled { retry_after_secs }
+            | AppError::StartCodeThrottled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         ApiError {
             status,
             body: e.to_dto(),
+            retry_after_secs,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut resp = (self.status, Json(self.body)).into_response();
+        if let Some(v) = self
+            .retry_after_secs
+            .and_then(|s| s.max(1).to_string().parse().ok())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
     }
 }
 
@@ -253,14 +269,10 @@ fn source_limit() -> tower_governor::GovernorLayer<
             tower_governor::GovernorError::TooManyRequests { wait_time, .. } => *wait_time,
             _ => 1,
         };
-        let mut resp = ApiError::from(AppError::Throttled {
+        ApiError::from(AppError::Throttled {
             retry_after_secs: wait.max(1) as i64,
         })
-        .into_response();
-        if let Ok(v) = wait.max(1).to_string().parse() {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        resp
+        .into_response()
     })
 }
 

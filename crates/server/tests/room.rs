@@ -853,9 +853,8 @@ async fn hq_reconciles_every_roster_line_from_the_rooms_reports(backend: TestBac
         "a tampered report is refused"
     );
     let r = hq.app.reconcile(&hq.admin, &pkg.package_id).await.unwrap();
-    assert_eq!(
-        line(&r, "dan").accounted,
-        false,
+    assert!(
+        !line(&r, "dan").accounted,
         "the forged report changed nothing"
     );
     match hq.app.ingest_file(&file).await.unwrap() {

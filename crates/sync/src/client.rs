@@ -19,6 +19,8 @@ pub enum SyncError {
         status: u16,
         code: String,
         message: String,
+        /// The server's `Retry-After` (429: it throttles this source).
+        retry_after_secs: Option<u64>,
     },
     #[error("HQ's answer is unreadable: {0}")]
     BadResponse(String),
@@ -117,6 +119,10 @@ impl HqClient {
             return Ok(resp);
         }
         let status = resp.status().as_u16();
+        let retry_after_secs = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()?.trim().parse().ok());
         let body = resp
             .bytes()
             .await
@@ -132,6 +138,7 @@ impl HqClient {
             status,
             code,
             message,
+            retry_after_secs,
         })
     }
 
