@@ -1077,8 +1077,15 @@ impl App {
                     if p.paused {
                         alerts.push(SeatAlert::Paused);
                     }
-                    if let Some(rem) = remaining {
-                        if rem < NEARLY_UP_MS && !p.paused {
+                    if let (Some(rem), Some(h)) = (remaining, heard) {
+                        if rem == 0 && !p.paused {
+                            // Still running when its time ran out, as last
+                            // heard: the seat could not hand it in.
+                            let over = now.0 - (h + p.remaining_ms);
+                            alerts.push(SeatAlert::TimeOver {
+                                secs: over.max(0) / 1000,
+                            });
+                        } else if rem < NEARLY_UP_MS && !p.paused {
                             alerts.push(SeatAlert::TimeNearlyUp { secs: rem / 1000 });
                         }
                     }

@@ -262,6 +262,11 @@ pub enum SeatAlert {
     TimeNearlyUp {
         secs: i64,
     },
+    /// The attempt's time ran out `secs` ago and it was not handed in: the seat
+    /// is silent (dead, or cut off). Moving the candidate hands it in at once.
+    TimeOver {
+        secs: i64,
+    },
     Locked,
     Paused,
     /// Tried to start and was refused by the room's rules; `reason` is the last.

@@ -19,7 +19,8 @@ use examhall_testkit::{on_both_backends, TestBackend};
 
 on_both_backends!(
     a_seat_copies_each_saved_event_to_its_hub,
-    a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced
+    a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced,
+    a_seat_dead_past_the_deadline_is_counted_and_its_move_hands_in_at_once
 );
 
 async fn seat(hq: &Hq, hub: &Hub, name: &str) -> Desk {
@@ -526,4 +527,179 @@ async fn a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced(backend: T
         hq_chain,
         two.db.store.events_after(&id, 0, 1000).await.unwrap()
     );
+}
+
+/// Issue 17, point 4, at the hub: a seat that dies and stays dead past the
+/// candidate's deadline cannot hand in by itself, and the hub does not hand in
+/// from its copy (a seat cut off from the LAN looks the same, and fencing it
+/// would throw away what it saved while cut off). The console says so on the
+/// line and counts it, the room cannot close over it, and moving the candidate
+/// hands the attempt in at once on the spare seat, with reason `time_up` and
+/// every answer the copy held.
+async fn a_seat_dead_past_the_deadline_is_counted_and_its_move_hands_in_at_once(
+    backend: TestBackend,
+) {
+    use examhall_protocol::room::SeatAlert;
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    let pkg = hq.publish(exam, "north", &["ann"]).await;
+    let hub = Hub::start(&hq, &hq.enrolment("north").await.token).await;
+    hub.app.sync_round().await.unwrap();
+    let session = hub.room_for(&pkg).await.session_id;
+    let sref = || SessionRef {
+        session_id: session,
+    };
+    hub.app.open_room_session(&hub.admin, sref()).await.unwrap();
+    hub.app
+        .check_in(
+            &hub.admin,
+            CheckIn {
+                session_id: session,
+                username: "ann".into(),
+                attendance: Attendance::Present,
+                id_checked: true,
+                seat: Some("1".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let one = seat(&hq, &hub, "Hall A, seat 1").await;
+    let two = seat(&hq, &hub, "Hall A, seat 2").await;
+    for s in [&one, &two] {
+        s.app.room_round().await.unwrap();
+    }
+    let ann1 = login(&one.app, "ann").await;
+    let exam1 = one.app.my_exams(&ann1).await.unwrap().remove(0).exam_id;
+    let id = one
+        .app
+        .start_attempt(
+            &ann1,
+            StartAttempt {
+                exam_id: exam1,
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap()
+        .attempt_id;
+    answer(&one.app, &ann1, &id, "q1", "B").await;
+    answer(&one.app, &ann1, &id, "q2", "true").await;
+    one.app.copy_round().await.unwrap();
+    one.app.room_round().await.unwrap();
+    let c = hub.app.room_console(&hub.admin, sref()).await.unwrap();
+    assert!(
+        !c.seats[0]
+            .alerts
+            .iter()
+            .any(|a| matches!(a, SeatAlert::TimeOver { .. })),
+        "time is not over yet: {:?}",
+        c.seats[0].alerts
+    );
+
+    // Seat 1 dies and stays dead; the exam's time runs out, and ten minutes more.
+    for c in [&one.clock, &two.clock, &hub.clock] {
+        c.advance_secs(4 * 3600);
+    }
+    let c = hub.app.room_console(&hub.admin, sref()).await.unwrap();
+    let over = c.seats[0]
+        .alerts
+        .iter()
+        .find_map(|a| match a {
+            SeatAlert::TimeOver { secs } => Some(*secs),
+            _ => None,
+        })
+        .expect("the console says the time is over and nothing was handed in");
+    assert!(over > 3600, "{over}");
+    assert_eq!(
+        c.seats[0].progress.as_ref().unwrap().status,
+        examhall_protocol::AttemptStatus::InProgress,
+        "the hub hands nothing in by itself"
+    );
+    let refused = hub
+        .app
+        .close_room_session(
+            &hub.admin,
+            CloseRoomSession {
+                session_id: session,
+                accounted: vec![],
+            },
+        )
+        .await;
+    assert!(refused.is_err(), "the room cannot close over it");
+
+    // The invigilator moves Ann; seat 2 takes the attempt and hands it in at once.
+    hub.app
+        .move_candidate(
+            &hub.admin,
+            MoveCandidate {
+                session_id: session,
+                username: "ann".into(),
+                reason: "seat 1 is dead; time is over".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let ann2 = login(&two.app, "ann").await;
+    let exam2 = two.app.my_exams(&ann2).await.unwrap().remove(0).exam_id;
+    let _ = two
+        .app
+        .start_attempt(
+            &ann2,
+            StartAttempt {
+                exam_id: exam2,
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await;
+    two.app.worker().sweep_overdue().await.unwrap();
+    let held = two
+        .db
+        .store
+        .attempt(&id)
+        .await
+        .unwrap()
+        .expect("seat 2 holds it");
+    assert_ne!(held.status, examhall_protocol::AttemptStatus::InProgress);
+    let chain: Vec<AttemptEvent> = two
+        .db
+        .store
+        .events_after(&id, 0, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::from_str(&e.payload).unwrap())
+        .collect();
+    assert!(
+        chain.iter().any(|e| matches!(
+            e,
+            AttemptEvent::Submitted {
+                reason: examhall_domain::SubmitReason::TimeUp
+            }
+        )),
+        "{chain:?}"
+    );
+    let answered = chain
+        .iter()
+        .filter(|e| matches!(e, AttemptEvent::AnswerSet { .. }))
+        .count();
+    assert_eq!(answered, 2, "every answer the copy held");
+    two.grade_all().await;
+    two.app.copy_round().await.unwrap();
+    two.app.room_round().await.unwrap();
+    let c = hub.app.room_console(&hub.admin, sref()).await.unwrap();
+    assert!(
+        c.seats[0].progress.as_ref().unwrap().time_up,
+        "{:?}",
+        c.seats[0]
+    );
+    hub.app
+        .close_room_session(
+            &hub.admin,
+            CloseRoomSession {
+                session_id: session,
+                accounted: vec![],
+            },
+        )
+        .await
+        .expect("Ann is accounted for");
 }

@@ -49,6 +49,10 @@ room-time-up-count = { $count ->
     [one] One candidate was handed in by the clock when their time ran out.
    *[other] { $count } candidates were handed in by the clock when their time ran out.
   }
+room-time-over-count = { $count ->
+    [one] One candidate's time ran out at a silent seat and nothing was handed in: move them to a spare seat, which hands the attempt in at once from the room's copy.
+   *[other] { $count } candidates' time ran out at silent seats and nothing was handed in: move them to spare seats, which hand the attempts in at once from the room's copy.
+  }
 room-status-submitted = Submitted
 room-status-locked = Locked
 room-status-paused = Paused
@@ -57,6 +61,7 @@ room-alert-silent = silent { $secs } s
 room-alert-focus-lost = left the exam window ×{ $count }
 room-alert-close-asked = asked to close the exam ×{ $count }
 room-alert-time-nearly-up = { $minutes } min left
+room-alert-time-over = time over { $minutes } min ago, not handed in
 room-alert-locked = locked: unlock needed
 room-alert-paused = paused
 room-seat-of = Seat of { $username }

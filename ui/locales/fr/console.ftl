@@ -54,6 +54,10 @@ room-time-up-count = { $count ->
     [one] Une copie a été remise automatiquement à la fin du temps.
    *[other] { $count } copies ont été remises automatiquement à la fin du temps.
   }
+room-time-over-count = { $count ->
+    [one] Le temps d'un candidat est écoulé sur une place muette et rien n'a été remis : déplacez-le vers une place de secours, qui remet aussitôt la copie à partir de la copie de la salle.
+   *[other] Le temps de { $count } candidats est écoulé sur des places muettes et rien n'a été remis : déplacez-les vers des places de secours, qui remettent aussitôt les copies à partir de la copie de la salle.
+  }
 room-status-submitted = Rendu
 room-status-locked = Verrouillé
 room-status-paused = En pause
@@ -65,6 +69,7 @@ room-alert-time-nearly-up = { $minutes ->
     [one] { $minutes } min restante
    *[other] { $minutes } min restantes
   }
+room-alert-time-over = temps écoulé depuis { $minutes } min, rien de remis
 room-alert-locked = verrouillé : déverrouillage nécessaire
 room-alert-paused = en pause
 room-seat-of = Place de { $username }

@@ -77,6 +77,9 @@ fn alert_text(a: &SeatAlert) -> String {
             let minutes = [("minutes", ((secs + 59) / 60).into())];
             ta("room-alert-time-nearly-up", &minutes)
         }
+        SeatAlert::TimeOver { secs } => {
+            ta("room-alert-time-over", &[("minutes", (secs / 60).into())])
+        }
         SeatAlert::Locked => t("room-alert-locked"),
         SeatAlert::Paused => t("room-alert-paused"),
         SeatAlert::StartRefused { count, reason } => ta(
@@ -527,6 +530,15 @@ pub fn room_console(p: &Props) -> Html {
                 .is_some_and(|p| p.status != AttemptStatus::InProgress && p.time_up)
         })
         .count();
+    let time_over = c
+        .seats
+        .iter()
+        .filter(|s| {
+            s.alerts
+                .iter()
+                .any(|a| matches!(a, SeatAlert::TimeOver { .. }))
+        })
+        .count();
     let submitted = c
         .seats
         .iter()
@@ -666,6 +678,9 @@ pub fn room_console(p: &Props) -> Html {
             if let Some(n) = &*notice { <p class="notice" role="status">{n}</p> }
             if time_up > 0 {
                 <p id="room-time-up" class="muted">{ta("room-time-up-count", &[("count", time_up.into())])}</p>
+            }
+            if time_over > 0 {
+                <p id="room-time-over" class="error" role="alert">{ta("room-time-over-count", &[("count", time_over.into())])}</p>
             }
             <p class="muted" id="room-check-in-rule">{ if c.session.check_in_required { t("room-check-in-on") } else { t("room-check-in-off") } }</p>
             if c.session.state == RoomState::Planned {
