@@ -161,8 +161,12 @@ impl App {
             .user_by_id(actor.user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        // A seat following a room hub asks it first: the candidate may have
-        // started on another seat (refused), or been moved here (continued).
+        // The start code first: asking the room below may take a pending move
+        // for this seat, which only a candidate with the code may do.
+        self.check_start_code(actor.user_id, &req.start_code, &sitting.start_code)
+            .await?;
+        // A seat following a room hub asks it: the candidate may have started
+        // on another seat (refused), or been moved here (continued).
         match self.ask_room(&me.username, req.exam_id).await? {
             None | Some(TakeoverAnswer::Fresh) => {}
             Some(TakeoverAnswer::Elsewhere { seat, status }) => {
@@ -180,16 +184,12 @@ impl App {
                 from_seat,
                 to_seat,
             }) => {
-                self.check_start_code(actor.user_id, &req.start_code, &sitting.start_code)
-                    .await?;
                 return self
                     .continue_moved(&actor, &me.username, &sitting, attempt, from_seat, to_seat)
                     .await;
             }
         }
         self.check_start_rules(&me.username, req.exam_id, &sitting)
-            .await?;
-        self.check_start_code(actor.user_id, &req.start_code, &sitting.start_code)
             .await?;
         let exam = self.exam(req.exam_id).await?;
         let now = self.now();

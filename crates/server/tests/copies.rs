@@ -386,6 +386,35 @@ async fn a_candidate_moves_to_a_spare_seat_and_the_dead_one_is_fenced(backend: T
         .await;
     assert!(again.is_err(), "one move at a time");
 
+    // A wrong start code at seat 2 takes nothing: the move stays open.
+    let (ann2, exam2) = exam_here(&two).await;
+    let wrong = two
+        .app
+        .start_attempt(
+            &ann2,
+            StartAttempt {
+                exam_id: exam2,
+                start_code: "AAAAAA".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(wrong, examhall_app::AppError::WrongStartCode),
+        "{wrong:?}"
+    );
+    let copy = hub
+        .db
+        .store
+        .copy_heads(std::slice::from_ref(&id))
+        .await
+        .unwrap();
+    assert_eq!(
+        copy[&id].move_state.as_deref(),
+        Some("pending"),
+        "a wrong start code claims no move"
+    );
+
     // Seat 2 continues the same attempt: same id, same answers.
     let held = hub.db.store.copy_events(&id).await.unwrap();
     let view = start(two.app.clone(), ann2.clone(), exam2).await.unwrap();
