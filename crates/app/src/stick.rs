@@ -74,7 +74,7 @@ impl App {
         &self,
         dir: &Path,
         fresh: bool,
-        last: &mut Option<(i64, i64)>,
+        memory: &mut StickMemory,
     ) -> AppResult<StickRound> {
         let mut round = StickRound::default();
         if !dir.is_dir() {
@@ -90,9 +90,30 @@ impl App {
             .map_err(|e| AppError::invalid(dir.display().to_string(), e.to_string()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == RECEIPTS_EXT))
+            // HQ names each receipt file after its desktop: the other
+            // desktops' files on a shared stick are theirs to read.
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_prefix("receipts-"))
+                    .is_none_or(|rest| {
+                        !rest.starts_with("dev-") || rest.starts_with(&enr.device_id)
+                    })
+            })
             .collect();
         files.sort();
         for f in files {
+            // A file is read once, and again only when it changes: a refused
+            // one is reported once, not at every look.
+            let stamp = std::fs::metadata(&f)
+                .ok()
+                .map(|m| (m.modified().ok(), m.len()));
+            if stamp.is_some() && memory.seen.get(&f) == stamp.as_ref() {
+                continue;
+            }
+            if let Some(st) = stamp {
+                memory.seen.insert(f.clone(), st);
+            }
             match read_receipts(&f, &hq, &enr.device_id) {
                 Ok(receipts) => {
                     let (n, _) = self.record(&receipts).await?;
@@ -107,11 +128,11 @@ impl App {
         let counts = self.store().outbox_counts().await?;
         let now_sig = (counts.pending, counts.synced + counts.conflicts);
         let has_results = counts.pending + counts.synced + counts.conflicts > 0;
-        if has_results && (fresh || *last != Some(now_sig)) {
+        if has_results && (fresh || memory.last != Some(now_sig)) {
             let out = self.export_results_here(dir).await?;
             tracing::info!(attempts = out.attempts, folder = %dir.display(), "results written to the stick");
             round.exported = Some(out.attempts);
-            *last = Some(now_sig);
+            memory.last = Some(now_sig);
         }
         Ok(round)
     }
@@ -124,9 +145,9 @@ impl App {
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
         let mut was_present = false;
-        let mut last = None;
+        let mut memory = StickMemory::default();
         loop {
-            match self.stick_round(&dir, !was_present, &mut last).await {
+            match self.stick_round(&dir, !was_present, &mut memory).await {
                 Ok(r) => was_present = r.present,
                 Err(e) => tracing::warn!(folder = %dir.display(), error = %e, "the stick's folder"),
             }
@@ -139,6 +160,15 @@ impl App {
             }
         }
     }
+}
+
+/// What the desktop remembers of the stick between looks.
+#[derive(Debug, Default)]
+pub struct StickMemory {
+    /// The outbox's counts when the results were last written there.
+    last: Option<(i64, i64)>,
+    /// Receipt files already read, by modification time and length.
+    seen: std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
 }
 
 /// HQ's receipts in `file`, if it is HQ's signed receipt file for `device`.

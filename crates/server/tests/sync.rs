@@ -1162,7 +1162,7 @@ async fn results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_i
     // The link to HQ is gone from here on: only the stick carries results.
     let mounts = tempfile::tempdir().unwrap();
     let stick = mounts.path().join("EXAMHALL");
-    let mut last = None;
+    let mut last = examhall_app::stick::StickMemory::default();
     let r = desk.app.stick_round(&stick, true, &mut last).await.unwrap();
     assert_eq!(
         r,
@@ -1229,6 +1229,19 @@ async fn results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_i
     assert_eq!((r.receipts_recorded, r.refused.len()), (0, 2), "{r:?}");
     assert!(r.refused.iter().any(|w| w.contains("line 1")), "{r:?}");
     assert_eq!(desk.db.store.outbox_counts().await.unwrap().pending, 1);
+    // Each refused file is reported once, not at every look; another
+    // desktop's receipts on a shared stick are left to it.
+    std::fs::write(
+        stick.join("receipts-dev-00000000deadbeef-2026-12-06.exhrcpt"),
+        forged(&examhall_sync::SigningKey::generate(), "dev-00000000deadbeef"),
+    )
+    .unwrap();
+    let r = desk
+        .app
+        .stick_round(&stick, false, &mut last)
+        .await
+        .unwrap();
+    assert!(r.refused.is_empty(), "{r:?}");
 
     // At HQ: the import writes HQ's receipts beside the results.
     match hq.app.ingest_file(&files("exhres")[0]).await.unwrap() {
