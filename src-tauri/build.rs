@@ -76,6 +76,7 @@ const COMMANDS: &[&str] = &[
     "room_action",
     "record_incident",
     "move_candidate",
+    "void_attempt",
     "offline_unlock_code",
     "decide_credit",
     "close_room_session",

@@ -230,6 +230,7 @@ authed!(check_in => check_in(CheckIn) -> RoomConsoleDto);
 authed!(room_action => room_action(RoomAction) -> RoomActionAck);
 authed!(record_incident => record_incident(RecordIncident) -> RoomConsoleDto);
 authed!(move_candidate => move_candidate(MoveCandidate) -> RoomConsoleDto);
+authed!(void_attempt => void_attempt(VoidAttempt) -> AttemptSummaryDto);
 authed!(offline_unlock_code => offline_unlock_code(OfflineUnlock) -> UnlockCodeDto);
 authed!(decide_credit => decide_credit(DecideCredit) -> RoomConsoleDto);
 authed!(close_room_session => close_room_session(CloseRoomSession) -> RoomSessionDto);
@@ -343,6 +344,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         room_action,
         record_incident,
         move_candidate,
+        void_attempt,
         offline_unlock_code,
         decide_credit,
         close_room_session,

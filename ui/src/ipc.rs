@@ -369,6 +369,9 @@ pub async fn record_incident(token: &str, req: RecordIncident) -> Res<RoomConsol
 pub async fn move_candidate(token: &str, req: MoveCandidate) -> Res<RoomConsoleDto> {
     authed("move_candidate", token, req).await
 }
+pub async fn void_attempt(token: &str, req: VoidAttempt) -> Res<AttemptSummaryDto> {
+    authed("void_attempt", token, req).await
+}
 pub async fn offline_unlock_code(token: &str, req: OfflineUnlock) -> Res<UnlockCodeDto> {
     authed("offline_unlock_code", token, req).await
 }

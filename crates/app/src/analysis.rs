@@ -44,8 +44,10 @@ impl App {
         self.managed_exam(&actor, exam_id, "see exam statistics")
             .await?;
         let exam = self.exam(exam_id).await?;
-        // One read: each graded attempt with its sitting (for the trend).
-        let graded = self.store().sheet_rows(exam_id).await?;
+        // One read: each graded attempt with its sitting (for the trend). A
+        // void attempt is kept but counts in no statistic.
+        let mut graded = self.store().sheet_rows(exam_id).await?;
+        graded.retain(|r| r.void_reason.is_none());
         let results: Vec<&examhall_store::ResultRow> = graded.iter().map(|r| &r.result).collect();
         if results.is_empty() {
             return Err(AppError::Conflict(format!(

@@ -475,6 +475,7 @@ pub fn bench_sheets(n: usize) -> Vec<examhall_reports::ResultSheet> {
                 passed: total >= 50.0,
                 pass_mark_pct: 50.0,
                 provisional: false,
+                void_reason: None,
                 sections: SECTIONS
                     .iter()
                     .zip(&scores)

@@ -905,8 +905,9 @@ fn api_result(r: examhall_store::ResultListRow) -> ApiResult {
         score: r.total,
         max_score: r.max,
         percentage: r.percentage,
-        passed: r.passed,
+        passed: r.passed && r.void_reason.is_none(),
         provisional: r.awaiting_marking,
+        void_reason: r.void_reason,
     }
 }
 

@@ -138,9 +138,10 @@ impl App {
                     total: res.total,
                     max: res.max,
                     percentage: res.percentage,
-                    passed: res.passed,
+                    passed: res.passed && r.void_reason.is_none(),
                     pass_mark_pct: exam.pass_mark_pct,
                     provisional: res.awaiting_marking,
+                    void_reason: r.void_reason.clone(),
                     // Exams have no sections yet: the breakdown is left out.
                     sections: Vec::new(),
                     questions,
@@ -393,6 +394,7 @@ impl App {
             "percentage",
             "passed",
             "provisional",
+            "void",
         ]
         .map(String::from)
         .to_vec();
@@ -411,8 +413,9 @@ impl App {
                         res.total.into(),
                         res.max.into(),
                         res.percentage.into(),
-                        res.passed.into(),
+                        (res.passed && r.void_reason.is_none()).into(),
                         res.awaiting_marking.into(),
+                        r.void_reason.clone().map_or(Value::Empty, Value::from),
                     ];
                     row.extend(exam.questions.iter().map(|q| {
                         res.marks

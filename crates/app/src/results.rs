@@ -4,7 +4,7 @@ use examhall_domain::{AttemptEvent, ReceiptCheck, ReceiptClaim};
 use examhall_domain::{AttemptStatus, ResultRelease, Role};
 use examhall_protocol::{
     AttemptRef, AttemptSummaryDto, QuestionMarkDto, ReceiptCheckDto, ReceiptDto, ReleaseResults,
-    ReleasedResults, ResultState, ResultView, TaskState, TaskStatusDto, VerifyReceipt,
+    ReleasedResults, ResultState, ResultView, TaskState, TaskStatusDto, VerifyReceipt, VoidAttempt,
 };
 
 const STAFF: &[Role] = &[Role::Teacher, Role::Invigilator, Role::Admin];
@@ -101,7 +101,7 @@ impl App {
                 total: res.total,
                 max: res.max,
                 percentage: res.percentage,
-                passed: res.passed,
+                passed: res.passed && attempt.void_reason.is_none(),
                 pass_mark_pct: exam.pass_mark_pct,
                 awaiting_marking: res.awaiting_marking,
                 // An exam may keep per-question marks from candidates.
@@ -131,6 +131,7 @@ impl App {
             exam_title: exam.title.clone(),
             result,
             receipt,
+            void_reason: attempt.void_reason,
         })
     }
 
@@ -289,9 +290,67 @@ impl App {
                 candidate: format!("{} ({})", r.display_name, r.username),
                 exam_title: r.exam_title,
                 percentage: r.percentage,
-                passed: r.passed,
+                passed: r.passed.map(|p| p && r.void_reason.is_none()),
+                void_reason: r.void_reason,
             })
             .collect())
+    }
+
+    /// Voids a handed-in attempt for misconduct where it is held (HQ, or the
+    /// desktop that is its own room): a `voided {reason}` event goes into its
+    /// chain; it stays graded and its result is marked void. A running
+    /// attempt is voided from the room console, which hands it in.
+    pub async fn void_attempt(
+        &self,
+        token: &str,
+        req: VoidAttempt,
+    ) -> AppResult<AttemptSummaryDto> {
+        let actor = self.actor(token).await?;
+        actor.require(&[Role::Invigilator, Role::Admin], "void attempts")?;
+        let reason = req.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "reason",
+                "say why the attempt is void, in at most 500 characters",
+            ));
+        }
+        let a = self
+            .store()
+            .attempt(&req.attempt_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "attempt {} (void a handed-in attempt where its results are held: HQ)",
+                    req.attempt_id
+                ))
+            })?;
+        if a.status == AttemptStatus::InProgress {
+            return Err(AppError::Conflict(
+                "The attempt is still running: void it from the room console, which hands it in."
+                    .into(),
+            ));
+        }
+        if let Some(was) = &a.void_reason {
+            return Err(AppError::Conflict(format!(
+                "The attempt is void already: {was}"
+            )));
+        }
+        self.store()
+            .append_staff_event(
+                &a.id,
+                &AttemptEvent::Voided {
+                    reason: reason.to_owned(),
+                    command: None,
+                },
+                self.now(),
+            )
+            .await?;
+        tracing::warn!(attempt = %a.id, by = actor.user_id, "attempt voided");
+        self.attempt_summaries(token)
+            .await?
+            .into_iter()
+            .find(|s| s.attempt_id == a.id)
+            .ok_or_else(|| AppError::NotFound(format!("attempt {}", a.id)))
     }
 
     /// Re-checks an attempt's hash chain; returns the number of events (staff only).

@@ -646,7 +646,8 @@ impl App {
 
     /// Pause, resume, extend or unlock one candidate or the whole room, or hand
     /// one candidate's attempt in (with the reason, which the room log keeps; the
-    /// attempt's chain records `submitted {reason: invigilator}`).
+    /// attempt's chain records `submitted {reason: invigilator}`), or void it for
+    /// misconduct (`voided {reason}`, then the hand-in: kept, graded, marked void).
     pub async fn room_action(&self, token: &str, req: RoomAction) -> AppResult<RoomActionAck> {
         let actor = self
             .staff(token, "pause, extend or unlock candidates")
@@ -683,7 +684,13 @@ impl App {
                 "username",
                 "hand in one candidate at a time",
             ));
+        } else if req.kind == CommandKind::Void {
+            return Err(AppError::invalid(
+                "username",
+                "void one candidate's attempt at a time",
+            ));
         }
+
         let cmd = RoomCommand {
             id: 0,
             username: req.username.clone(),
@@ -705,7 +712,7 @@ impl App {
                 self.now(),
             )
             .await?;
-        if req.kind == CommandKind::Submit {
+        if matches!(req.kind, CommandKind::Submit | CommandKind::Void) {
             self.inner.jobs_ready.notify_one();
         }
         tracing::info!(

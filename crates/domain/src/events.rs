@@ -141,6 +141,13 @@ pub enum AttemptEvent {
         percentage: f64,
         passed: bool,
     },
+    /// Void for misconduct: the attempt is kept and graded, and its result is
+    /// marked void with the reason. From the room console (`command`: it also
+    /// hands the attempt in) or by staff where the attempt is held.
+    Voided {
+        reason: String,
+        command: Option<i64>,
+    },
     /// The attempt was graded again after an answer key was corrected.
     Regraded {
         correction: i64,
@@ -173,6 +180,7 @@ impl AttemptEvent {
             AttemptEvent::Graded { .. } => "graded",
             AttemptEvent::EssayMarked { .. } => "essay_marked",
             AttemptEvent::Regraded { .. } => "regraded",
+            AttemptEvent::Voided { .. } => "voided",
         }
     }
 
@@ -184,6 +192,8 @@ impl AttemptEvent {
             AttemptEvent::EssayMarked { .. } | AttemptEvent::Regraded { .. } => {
                 status == AttemptStatus::Graded
             }
+            // Misconduct may come to light during the exam or after it.
+            AttemptEvent::Voided { .. } => true,
             _ => status == AttemptStatus::InProgress,
         }
     }

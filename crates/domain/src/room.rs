@@ -206,6 +206,9 @@ pub enum CommandKind {
     Unlock,
     /// Hand the candidate's attempt in now (one candidate, with a reason).
     Submit,
+    /// Void the candidate's attempt for misconduct (one candidate, with a
+    /// reason): it is handed in, kept and graded, and its result marked void.
+    Void,
 }
 
 impl CommandKind {
@@ -216,6 +219,7 @@ impl CommandKind {
             CommandKind::Extend => "extend",
             CommandKind::Unlock => "unlock",
             CommandKind::Submit => "submit",
+            CommandKind::Void => "void",
         }
     }
     pub fn parse(s: &str) -> Option<CommandKind> {
@@ -225,6 +229,7 @@ impl CommandKind {
             CommandKind::Extend,
             CommandKind::Unlock,
             CommandKind::Submit,
+            CommandKind::Void,
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
@@ -273,6 +278,11 @@ pub fn command_event(
         // A paused or locked attempt is handed in all the same.
         CommandKind::Submit => Some(AttemptEvent::Submitted {
             reason: crate::SubmitReason::Invigilator,
+        }),
+        // The hand-in that follows is the caller's (see `Voided`).
+        CommandKind::Void => Some(AttemptEvent::Voided {
+            reason: cmd.reason.clone(),
+            command,
         }),
     }
 }

@@ -552,6 +552,9 @@ pub struct ResultView {
     /// The candidate's proof of submission (whatever the result's state).
     #[serde(default)]
     pub receipt: Option<ReceiptDto>,
+    /// Voided for misconduct, with the reason given.
+    #[serde(default)]
+    pub void_reason: Option<String>,
 }
 
 /// Proof of submission: what was handed in and when, and a code that ties it
@@ -852,13 +855,28 @@ pub struct ExamSummaryDto {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptSummaryDto {
     pub attempt_id: String,
     pub candidate: String,
     pub exam_title: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub status: AttemptStatus,
     pub percentage: Option<f64>,
     pub passed: Option<bool>,
+    /// Voided for misconduct, with this reason.
+    #[serde(default)]
+    pub void_reason: Option<String>,
+}
+
+/// Staff void a handed-in attempt for misconduct.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VoidAttempt {
+    pub attempt_id: String,
+    /// What was seen, and by whom (kept in the attempt's chain).
+    pub reason: String,
 }
 
 /// Exam statistics for teachers and admins (the analytics page).

@@ -347,6 +347,10 @@ pub struct ApiResult {
     pub passed: bool,
     /// Essays still await a marker.
     pub provisional: bool,
+    /// Voided for misconduct, with this reason (the score is kept; a void
+    /// attempt never passes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

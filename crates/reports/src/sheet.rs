@@ -23,6 +23,8 @@ pub struct ResultSheet {
     pub pass_mark_pct: f64,
     /// Essays still await a marker: the score may still rise.
     pub provisional: bool,
+    /// Voided for misconduct, with this reason: the verdict reads VOID.
+    pub void_reason: Option<String>,
     /// Per-section subtotals; an exam without sections passes none and the
     /// breakdown is left out.
     pub sections: Vec<SectionScore>,
@@ -99,7 +101,9 @@ fn draw(doc: &mut Doc, s: &ResultSheet) {
     // The verdict box.
     let box_h = 62.0;
     let box_top = doc.y;
-    let (verdict, colour) = if s.passed {
+    let (verdict, colour) = if s.void_reason.is_some() {
+        ("VOID", RED)
+    } else if s.passed {
         ("PASS", GREEN)
     } else {
         ("FAIL", RED)
@@ -161,6 +165,15 @@ fn draw(doc: &mut Doc, s: &ResultSheet) {
         verdict,
     );
     doc.y = box_top - box_h;
+    if let Some(why) = &s.void_reason {
+        doc.gap(4.0);
+        doc.paragraph(
+            9.0,
+            Weight::Bold,
+            RED,
+            &format!("Void for misconduct: {why}. The score is kept for the record only."),
+        );
+    }
     if s.provisional {
         doc.gap(4.0);
         doc.paragraph(

@@ -121,6 +121,7 @@ fn sheet(name: &str, total: f64, released: bool) -> ResultSheet {
         passed: total >= 6.0,
         pass_mark_pct: 50.0,
         provisional: false,
+        void_reason: None,
         sections: vec![
             SectionScore {
                 title: "Mechanics".into(),
@@ -196,6 +197,17 @@ fn a_failing_sheet_without_released_marks_says_so() {
         !has(&text, "Mechanics"),
         "an empty breakdown is left out: {text}"
     );
+}
+
+#[test]
+fn a_void_sheet_says_void_with_the_reason_and_never_pass() {
+    let mut s = sheet(NAMES[0], 11.0, true);
+    s.passed = false;
+    s.void_reason = Some("phone out under the desk, seen by J. Smith".into());
+    let path = save("result-sheet-void.pdf", &result_sheet(&s));
+    let text = pdftotext(&path, None);
+    assert!(text.contains("VOID") && !text.contains("PASS"), "{text}");
+    assert!(has(&text, "phone out under the desk"), "{text}");
 }
 
 #[test]

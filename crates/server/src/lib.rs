@@ -626,6 +626,19 @@ pub struct VerifyQuery {
     pub receipt: String,
 }
 
+/// Voids a handed-in attempt for misconduct where it is held (invigilators and
+/// administrators): kept and graded, its result marked void with the reason.
+#[utoipa::path(post, path = "/api/attempts/void/", request_body = examhall_protocol::VoidAttempt,
+    responses((status = 200, body = examhall_protocol::AttemptSummaryDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn void_attempt(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<examhall_protocol::VoidAttempt>,
+) -> Reply<Json<examhall_protocol::AttemptSummaryDto>> {
+    Ok(Json(app.void_attempt(&t, req).await?))
+}
+
 /// Checks a receipt or a result sheet's chain head against the attempt's
 /// stored log (staff): `valid`, `unknown_attempt` or `differs` (from event N on).
 #[utoipa::path(get, path = "/api/attempts/{attempt_id}/verify/", params(("attempt_id" = String, Path), VerifyQuery),
@@ -1206,7 +1219,7 @@ impl utoipa::Modify for BearerScheme {
     info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
-          exam_results, user_results, analytics, verify_receipt, new_enrolment, enrol, publish, packages, package_bytes,
+          exam_results, user_results, analytics, verify_receipt, void_attempt, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, copy_up, manifest, room_report_up, reconciliation, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
           exam_candidates, assign_candidates, update_assignment, unassign_candidate,
           seat_tokens, devices, revoke_device, publish_to_room,
@@ -1346,6 +1359,7 @@ pub fn router(app: App) -> Router {
         .route("/api/tasks/status/{task_id}/", get(task))
         .route("/api/results/analytics/", get(analytics))
         .route("/api/attempts/{attempt_id}/verify/", get(verify_receipt))
+        .route("/api/attempts/void/", post(void_attempt))
         .route("/api/results/user/{user_id}/", get(user_results))
         .route("/api/results/{exam_id}/", get(exam_results))
         .route("/api/sync/enrolments/", post(new_enrolment))

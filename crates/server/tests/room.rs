@@ -20,7 +20,8 @@ on_both_backends!(
     a_desktop_follows_the_hubs_room_session,
     a_relay_hub_runs_the_room_and_forwards_its_results,
     a_seat_speaks_only_for_its_own_attempt_and_credits_are_capped_by_what_the_hub_saw,
-    hq_reconciles_every_roster_line_from_the_rooms_reports
+    hq_reconciles_every_roster_line_from_the_rooms_reports,
+    an_attempt_voided_for_misconduct_is_kept_graded_and_counts_for_nothing
 );
 
 async fn candidate(app: &App) -> String {
@@ -894,4 +895,219 @@ async fn hq_reconciles_every_roster_line_from_the_rooms_reports(backend: TestBac
         )
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
+}
+
+/// Issue 17, point 3: the console voids a running attempt for misconduct (the
+/// seat hands it in with `voided {reason}` in its chain; it is graded and kept,
+/// and reaches HQ marked void); HQ's administrator voids a handed-in one after
+/// the fact. A void attempt never passes and counts in no statistic.
+async fn an_attempt_voided_for_misconduct_is_kept_graded_and_counts_for_nothing(
+    backend: TestBackend,
+) {
+    use examhall_domain::AttemptEvent;
+    use examhall_protocol::room::{CheckIn, RoomAction};
+    let (hq, exam) = Hq::start(backend).await;
+    for s in ["ann", "bob", "cid"] {
+        hq.student(s).await;
+    }
+    let pkg = hq.publish(exam, "north", &["ann", "bob", "cid"]).await;
+    let hub = Hub::start(&hq, &hq.enrolment("north").await.token).await;
+    hub.app.sync_round().await.unwrap();
+    let session = hub.room_for(&pkg).await.session_id;
+    hub.app
+        .open_room_session(
+            &hub.admin,
+            SessionRef {
+                session_id: session,
+            },
+        )
+        .await
+        .unwrap();
+    for who in ["ann", "bob", "cid"] {
+        hub.app
+            .check_in(
+                &hub.admin,
+                CheckIn {
+                    session_id: session,
+                    username: who.into(),
+                    attendance: examhall_domain::room::Attendance::Present,
+                    id_checked: true,
+                    seat: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hub.base.clone(),
+                token: hq.enrolment_via("north", &hub).await.token,
+                device_name: "Hall A, seat 1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.sync_round().await.unwrap();
+    desk.app.room_round().await.unwrap();
+    let ann = candidate(&desk.app).await;
+    let exam_here = desk.app.my_exams(&ann).await.unwrap().remove(0).exam_id;
+    let view = desk
+        .app
+        .start_attempt(
+            &ann,
+            StartAttempt {
+                exam_id: exam_here,
+                start_code: pkg.start_code.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app
+        .set_answer(
+            &ann,
+            examhall_protocol::SetAnswer {
+                attempt_id: view.attempt_id.clone(),
+                question_id: "q1".into(),
+                answer: Some(examhall_protocol::Answer::Text("B".into())),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.room_round().await.unwrap();
+
+    // The console voids one candidate at a time, with a reason.
+    let void = |username: Option<&str>, reason: &str| RoomAction {
+        session_id: session,
+        username: username.map(str::to_owned),
+        kind: examhall_domain::room::CommandKind::Void,
+        minutes: None,
+        reason: reason.into(),
+    };
+    assert!(hub
+        .app
+        .room_action(&hub.admin, void(None, "everyone"))
+        .await
+        .is_err());
+    assert!(hub
+        .app
+        .room_action(&hub.admin, void(Some("ann"), "  "))
+        .await
+        .is_err());
+    hub.app
+        .room_action(
+            &hub.admin,
+            void(Some("ann"), "phone out under the desk, seen by J. Smith"),
+        )
+        .await
+        .unwrap();
+    desk.app.room_round().await.unwrap();
+    desk.grade_all().await;
+    let at_seat = desk
+        .db
+        .store
+        .attempt(&view.attempt_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(at_seat.status, examhall_protocol::AttemptStatus::Graded);
+    assert_eq!(
+        at_seat.void_reason.as_deref(),
+        Some("phone out under the desk, seen by J. Smith")
+    );
+    let kinds: Vec<AttemptEvent> = desk
+        .db
+        .store
+        .events_after(&view.attempt_id, 0, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::from_str(&e.payload).unwrap())
+        .collect();
+    let tail: Vec<&str> = kinds
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(|e| e.type_name())
+        .collect();
+    assert_eq!(tail, ["voided", "submitted", "graded"], "{kinds:?}");
+    // Ann sees her result is void.
+    let mine = desk
+        .app
+        .attempt_result(
+            &ann,
+            AttemptRef {
+                attempt_id: view.attempt_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(mine.void_reason.is_some());
+
+    // Bob and Cid sit normally; everything goes up to HQ.
+    let bob = desk.sit("bob", exam_here, &pkg.start_code, "42").await;
+    desk.sit("cid", exam_here, &pkg.start_code, "42").await;
+    desk.grade_all().await;
+    desk.app.sync_round().await.unwrap();
+    hub.app.sync_round().await.unwrap();
+    let at_hq = hq
+        .db
+        .store
+        .attempt(&view.attempt_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        at_hq.void_reason.as_deref(),
+        Some("phone out under the desk, seen by J. Smith"),
+        "the void travels in the chain"
+    );
+
+    // At HQ, the administrator voids Bob's handed-in attempt after the fact.
+    let (st, v) = hq
+        .post(
+            "/api/attempts/void/",
+            Some(&hq.admin),
+            json!({"attempt_id": bob, "reason": "copied from a neighbour's screen (CCTV)"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["passed"], false);
+    let (st, v) = hq
+        .post(
+            "/api/attempts/void/",
+            Some(&hq.admin),
+            json!({"attempt_id": bob, "reason": "again"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "voided once: {v}");
+    let as_bob = hq.login("bob", STUDENT_PASSWORD).await;
+    let (st, _) = hq
+        .post(
+            "/api/attempts/void/",
+            Some(&as_bob),
+            json!({"attempt_id": bob, "reason": "I regret"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, rows) = hq.get(&format!("/api/results/{exam}/"), &hq.admin).await;
+    assert_eq!(st, StatusCode::OK);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 3, "void attempts are kept: {rows:?}");
+    let voided: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["void_reason"].is_string())
+        .map(|r| r["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(voided.len(), 2, "{rows:?}");
+    assert!(rows
+        .iter()
+        .filter(|r| r["void_reason"].is_string())
+        .all(|r| r["passed"] == false));
+    // Statistics count Cid alone.
+    let stats = hq.app.exam_analysis(&hq.admin, exam).await.unwrap();
+    assert_eq!(stats.attempts, 1);
 }

@@ -1233,7 +1233,10 @@ async fn results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_i
     // desktop's receipts on a shared stick are left to it.
     std::fs::write(
         stick.join("receipts-dev-00000000deadbeef-2026-12-06.exhrcpt"),
-        forged(&examhall_sync::SigningKey::generate(), "dev-00000000deadbeef"),
+        forged(
+            &examhall_sync::SigningKey::generate(),
+            "dev-00000000deadbeef",
+        ),
     )
     .unwrap();
     let r = desk

@@ -43,6 +43,8 @@ pub struct AttemptRow {
     /// invigilator moved the candidate to another seat (the hub's words).
     /// Nothing more is written to it here.
     pub moved_to: Option<String>,
+    /// Voided for misconduct, with this reason (the last `voided` event).
+    pub void_reason: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -65,6 +67,7 @@ struct RawAttempt {
     locked_seq: Option<i64>,
     unlock_failures: i64,
     moved_to: Option<String>,
+    void_reason: Option<String>,
 }
 
 impl TryFrom<RawAttempt> for AttemptRow {
@@ -89,6 +92,7 @@ impl TryFrom<RawAttempt> for AttemptRow {
             locked_seq: r.locked_seq,
             unlock_failures: u32::try_from(r.unlock_failures).unwrap_or(0),
             moved_to: r.moved_to,
+            void_reason: r.void_reason,
             id: r.id,
             exam_id: r.exam_id,
             sitting_id: r.sitting_id,
@@ -175,12 +179,13 @@ pub struct AttemptSummaryRow {
     pub percentage: Option<f64>,
     #[sqlx(try_from = "crate::OptFlag")]
     pub passed: Option<bool>,
+    pub void_reason: Option<String>,
 }
 
 const ATTEMPT_COLS: &str =
     "id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
      credited_ms, excluded_ms, current_index, last_seen_at, head_seq, head_hash, paused_at, locked_seq, \
-     unlock_failures, moved_to";
+     unlock_failures, moved_to, void_reason";
 
 /// Appends events to an attempt's chain and applies them to the projection, inside
 /// the caller's transaction. `head` is the attempt as read in this transaction.
@@ -404,6 +409,13 @@ pub(crate) async fn project(
             .bind(now.0)
             .execute(conn)
             .await?;
+        }
+        AttemptEvent::Voided { reason, .. } => {
+            sqlx::query("UPDATE attempts SET void_reason = $2 WHERE id = $1")
+                .bind(attempt_id)
+                .bind(reason)
+                .execute(conn)
+                .await?;
         }
         AttemptEvent::Graded { .. } => {
             sqlx::query("UPDATE attempts SET status = 'graded' WHERE id = $1")
@@ -814,6 +826,21 @@ impl Store {
         Ok(result)
     }
 
+    /// Appends one staff event (a void) to an attempt, whatever its status
+    /// allows, in one transaction.
+    pub async fn append_staff_event(
+        &self,
+        attempt_id: &str,
+        event: &AttemptEvent,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let head = attempt_in(&mut tx, attempt_id).await?;
+        append_in(&mut tx, &head, std::slice::from_ref(event), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Graded attempts with an essay still unmarked: (attempt, exam, candidate).
     pub async fn awaiting_marking(&self) -> Result<Vec<(String, i64, String)>> {
         Ok(sqlx::query_as(
@@ -827,8 +854,8 @@ impl Store {
 
     pub async fn attempt_summaries(&self) -> Result<Vec<AttemptSummaryRow>> {
         Ok(sqlx::query_as(
-            "SELECT a.id AS attempt_id, u.username, u.display_name, e.title AS exam_title, a.status, r.percentage, r.passed \
-             FROM attempts a JOIN users u ON u.id = a.user_id JOIN exams e ON e.id = a.exam_id \
+            "SELECT a.id AS attempt_id, u.username, u.display_name, e.title AS exam_title, a.status, r.percentage, r.passed, \
+             a.void_reason FROM attempts a JOIN users u ON u.id = a.user_id JOIN exams e ON e.id = a.exam_id \
              LEFT JOIN results r ON r.attempt_id = a.id ORDER BY a.started_at DESC",
         )
         .fetch_all(&self.read)

@@ -16,6 +16,8 @@ pub struct SheetRow {
     pub head_seq: i64,
     pub head_hash: String,
     pub result: ResultRow,
+    /// Voided for misconduct, with this reason.
+    pub void_reason: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -27,6 +29,7 @@ struct RawSheet {
     submitted_at: Option<i64>,
     head_seq: i64,
     head_hash: String,
+    void_reason: Option<String>,
     #[sqlx(flatten)]
     result: RawResult,
 }
@@ -45,12 +48,13 @@ impl TryFrom<RawSheet> for SheetRow {
             submitted_at: r.submitted_at.map(Timestamp),
             head_seq: r.head_seq,
             head_hash: r.head_hash,
+            void_reason: r.void_reason,
         })
     }
 }
 
 const SHEET_SQL: &str = "SELECT r.attempt_id, u.username, u.display_name, a.sitting_id, \
-     s.opened_at AS sitting_opened_at, a.submitted_at, a.head_seq, a.head_hash, \
+     s.opened_at AS sitting_opened_at, a.submitted_at, a.head_seq, a.head_hash, a.void_reason, \
      r.total, r.max, r.percentage, r.passed, r.awaiting_marking, r.marks, r.graded_at \
      FROM results r JOIN attempts a ON a.id = r.attempt_id JOIN users u ON u.id = a.user_id \
      JOIN sittings s ON s.id = a.sitting_id";
@@ -101,6 +105,8 @@ pub struct ResultListRow {
     pub passed: bool,
     #[sqlx(try_from = "crate::Flag")]
     pub awaiting_marking: bool,
+    /// Voided for misconduct, with this reason.
+    pub void_reason: Option<String>,
 }
 
 impl Store {
@@ -112,7 +118,7 @@ impl Store {
     ) -> Result<Vec<ResultListRow>> {
         Ok(sqlx::query_as(
             "SELECT a.id AS attempt_id, a.exam_id, a.user_id, u.username, r.total, r.max, r.percentage, \
-             r.passed, r.awaiting_marking FROM results r JOIN attempts a ON a.id = r.attempt_id \
+             r.passed, r.awaiting_marking, a.void_reason FROM results r JOIN attempts a ON a.id = r.attempt_id \
              JOIN users u ON u.id = a.user_id \
              WHERE ($1 IS NULL OR a.exam_id = $1) AND ($2 IS NULL OR a.user_id = $2) ORDER BY r.graded_at, a.id",
         )

@@ -326,8 +326,21 @@ async fn apply_command_in(
     for id in ids {
         let head = attempt_in(conn, &id).await?;
         if let Some(ev) = command_event(cmd, head.paused_at, head.locked_seq.is_some(), now) {
-            let submits = matches!(ev, AttemptEvent::Submitted { .. });
-            append_in(conn, &head, &[ev], now).await?;
+            // Voiding a running attempt hands it in too (then it is graded).
+            let evs = if matches!(ev, AttemptEvent::Voided { .. }) {
+                vec![
+                    ev,
+                    AttemptEvent::Submitted {
+                        reason: examhall_domain::SubmitReason::Invigilator,
+                    },
+                ]
+            } else {
+                vec![ev]
+            };
+            let submits = evs
+                .iter()
+                .any(|e| matches!(e, AttemptEvent::Submitted { .. }));
+            append_in(conn, &head, &evs, now).await?;
             if submits {
                 crate::jobs::enqueue_in(conn, &grade(&id), now).await?;
             }

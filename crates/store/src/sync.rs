@@ -379,6 +379,7 @@ struct Projection {
     paused_at: Option<i64>,
     locked_seq: Option<i64>,
     unlock_failures: i64,
+    void_reason: Option<String>,
     /// question -> (answer JSON, flagged, seq of the last change)
     answers: std::collections::BTreeMap<String, (Option<String>, bool, i64)>,
 }
@@ -393,6 +394,7 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
         paused_at: None,
         locked_seq: None,
         unlock_failures: 0,
+        void_reason: None,
         answers: Default::default(),
     };
     for (i, (e, ev)) in a.events.iter().enumerate() {
@@ -435,6 +437,7 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
             AttemptEvent::UnlockRefused { attempts } => {
                 p.unlock_failures = i64::from(*attempts);
             }
+            AttemptEvent::Voided { reason, .. } => p.void_reason = Some(reason.clone()),
             _ => {}
         }
         p.status = ev.next_status(p.status);
@@ -473,7 +476,8 @@ async fn insert_new_in(
             p.excluded_ms,
             p.paused_at,
             p.locked_seq,
-            p.unlock_failures
+            p.unlock_failures,
+            p.void_reason
         ]));
         for (e, ev) in &a.events {
             events.push(json!([
@@ -512,12 +516,12 @@ async fn insert_new_in(
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
          last_seen_at, head_seq, head_hash, device_id, current_index, submitted_at, credited_ms, excluded_ms, \
-         paused_at, locked_seq, unlock_failures) \
+         paused_at, locked_seq, unlock_failures, void_reason) \
          SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT), \
          value ->> 4, CAST(value ->> 5 AS BIGINT), CAST(value ->> 6 AS BIGINT), CAST(value ->> 7 AS DOUBLE PRECISION), \
          CAST(value ->> 8 AS BIGINT), 0, $2, value ->> 9, CAST(value ->> 10 AS BIGINT), CAST(value ->> 11 AS BIGINT), \
          CAST(value ->> 12 AS BIGINT), CAST(value ->> 13 AS BIGINT), CAST(value ->> 14 AS BIGINT), \
-         CAST(value ->> 15 AS BIGINT), CAST(value ->> 16 AS BIGINT) \
+         CAST(value ->> 15 AS BIGINT), CAST(value ->> 16 AS BIGINT), value ->> 17 \
          FROM {rows}"
     )))
     .bind(text(&attempts)?)

@@ -122,6 +122,7 @@ result-loading = Loading…
 result-grading = Submitted. Your answers are being marked…
 result-withheld = Submitted. Your results will be released after review.
 result-score = { $total } / { $max } marks ({ $percent }%)
+result-void = This attempt was declared void for misconduct: { $reason }. It does not count; the score below is kept for the record.
 result-pass = Pass
 result-fail = Not passed
 result-pass-mark = { " · " }pass mark { $percent }%

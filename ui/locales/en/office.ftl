@@ -19,6 +19,13 @@ staff-status-graded = graded
 staff-percent = { $percent }%
 staff-pass = pass
 staff-not-passed = not passed
+staff-void-column = Misconduct
+staff-void = Void…
+staff-void-reason = What was seen, and by whom
+staff-void-confirm = Confirm: void
+staff-void-cancel = Cancel
+staff-void-is = void: { $reason }
+staff-void-needs-reason = Type what was seen, and by whom: a void attempt is recorded with the reason.
 
 ## Marking essays
 marking-title = Essays awaiting marking ({ $count })

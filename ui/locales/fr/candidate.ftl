@@ -121,6 +121,7 @@ result-loading = Chargement…
 result-grading = Rendu. Vos réponses sont en cours de correction…
 result-withheld = Rendu. Vos résultats seront publiés après vérification.
 result-score = { $total } / { $max } points ({ $percent } %)
+result-void = Cette copie a été annulée pour fraude : { $reason }. Elle ne compte pas ; le score ci-dessous est conservé pour mémoire.
 result-pass = Réussi
 result-fail = Non réussi
 result-pass-mark = { " · " }seuil de réussite { $percent } %

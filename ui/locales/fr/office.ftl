@@ -18,6 +18,13 @@ staff-status-graded = corrigé
 staff-percent = { $percent } %
 staff-pass = réussi
 staff-not-passed = non réussi
+staff-void-column = Fraude
+staff-void = Annuler pour fraude…
+staff-void-reason = Ce qui a été constaté, et par qui
+staff-void-confirm = Confirmer : annuler
+staff-void-cancel = Renoncer
+staff-void-is = annulée : { $reason }
+staff-void-needs-reason = Saisissez ce qui a été constaté, et par qui : une copie annulée est enregistrée avec le motif.
 
 ## Correction des rédactions
 marking-title = Rédactions à corriger ({ $count })

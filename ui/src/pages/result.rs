@@ -120,6 +120,9 @@ pub fn result_page(p: &Props) -> Html {
         <section class="card">
             <h1>{ result.as_ref().map(|r| r.exam_title.clone()).unwrap_or_else(|| t("result-title")) }</h1>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
+            if let Some(why) = result.as_ref().and_then(|r| r.void_reason.clone()) {
+                <p id="result-void" class="error" role="alert">{ta("result-void", &[("reason", why.into())])}</p>
+            }
             {body}
             if let Some(rc) = result.as_ref().and_then(|r| r.receipt.as_ref()) {
                 <div class="receipt" id="receipt" aria-labelledby="receipt-heading">

@@ -275,16 +275,23 @@ pub fn room_console(p: &Props) -> Html {
                 CommandKind::Resume => t("room-reason-resume"),
                 CommandKind::Extend => t("room-reason-extend"),
                 CommandKind::Unlock => t("room-reason-unlock"),
-                // Handing an attempt in takes a reason the invigilator types.
-                CommandKind::Submit => String::new(),
+                // Handing an attempt in, or voiding it, takes a reason the
+                // invigilator types.
+                CommandKind::Submit | CommandKind::Void => String::new(),
             };
-            if kind == CommandKind::Submit {
+            if matches!(kind, CommandKind::Submit | CommandKind::Void) {
                 if reason.trim().is_empty() {
-                    error.set(Some(t("room-submit-needs-reason")));
+                    error.set(Some(t(if kind == CommandKind::Void {
+                        "room-void-needs-reason"
+                    } else {
+                        "room-submit-needs-reason"
+                    })));
                     return;
                 }
-                if *confirm_submit != who {
-                    confirm_submit.set(who.clone());
+                // A second click on the same button confirms.
+                let key = who.as_ref().map(|u| format!("{}:{u}", kind.as_str()));
+                if *confirm_submit != key {
+                    confirm_submit.set(key);
                     return;
                 }
                 confirm_submit.set(None);
@@ -633,9 +640,14 @@ pub fn room_console(p: &Props) -> Html {
                         { btn(t("room-seat-extend"), CommandKind::Extend, format!("extend-{u}")) }
                         if locked { { btn(t("room-seat-unlock"), CommandKind::Unlock, format!("unlock-{u}")) } }
                         { btn(
-                            if confirm_submit.as_deref() == Some(u.as_str()) { t("room-seat-submit-confirm") } else { t("room-seat-submit") },
+                            if confirm_submit.as_deref() == Some(format!("submit:{u}").as_str()) { t("room-seat-submit-confirm") } else { t("room-seat-submit") },
                             CommandKind::Submit,
                             format!("submit-{u}"),
+                        ) }
+                        { btn(
+                            if confirm_submit.as_deref() == Some(format!("void:{u}").as_str()) { t("room-seat-void-confirm") } else { t("room-seat-void") },
+                            CommandKind::Void,
+                            format!("void-{u}"),
                         ) }
                         if s.copy.as_ref().is_some_and(|c| !c.moving) {
                             <button id={format!("move-{u}")} disabled={!open_state} onclick={{

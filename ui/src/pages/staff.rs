@@ -2,7 +2,9 @@ use crate::i18n::{number, t, ta};
 use crate::ipc;
 use crate::state::Screen;
 use crate::Nav;
-use examhall_protocol::{AttemptStatus, AttemptSummaryDto, ExamSummaryDto, VerifyReceipt};
+use examhall_protocol::{
+    AttemptStatus, AttemptSummaryDto, ExamSummaryDto, VerifyReceipt, VoidAttempt,
+};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -22,6 +24,9 @@ pub fn staff(p: &Props) -> Html {
     let verify_code = use_state(String::new);
     // (outcome, message) of the last check, or the refusal.
     let verified = use_state(|| None::<Result<(String, String), String>>);
+    // Voiding a handed-in attempt: whose form is open, and the reason typed.
+    let void_for = use_state(|| None::<String>);
+    let void_reason = use_state(String::new);
     let bind = |h: &UseStateHandle<String>| {
         let h = h.clone();
         Callback::from(move |e: InputEvent| {
@@ -70,8 +75,75 @@ pub fn staff(p: &Props) -> Html {
             });
         });
     }
+    let on_void = {
+        let (nav, rows, error, void_for, void_reason) = (
+            p.nav.clone(),
+            rows.clone(),
+            error.clone(),
+            void_for.clone(),
+            void_reason.clone(),
+        );
+        Callback::from(move |attempt_id: String| {
+            if void_reason.trim().is_empty() {
+                error.set(Some(t("staff-void-needs-reason")));
+                return;
+            }
+            let req = VoidAttempt {
+                attempt_id,
+                reason: void_reason.trim().to_owned(),
+            };
+            let (nav, rows, error, void_for, void_reason) = (
+                nav.clone(),
+                rows.clone(),
+                error.clone(),
+                void_for.clone(),
+                void_reason.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::void_attempt(&nav.token, req).await {
+                    Ok(done) => {
+                        let mut list = (*rows).clone().unwrap_or_default();
+                        for r in list.iter_mut() {
+                            if r.attempt_id == done.attempt_id {
+                                *r = done.clone();
+                            }
+                        }
+                        rows.set(Some(list));
+                        void_for.set(None);
+                        void_reason.set(String::new());
+                        error.set(None);
+                    }
+                    Err(e) => {
+                        nav.check(&e);
+                        error.set(Some(e.message));
+                    }
+                }
+            });
+        })
+    };
     let body = rows.as_ref().map(|list| {
         let trs = list.iter().map(|r| {
+            let id = r.attempt_id.clone();
+            let void_cell = if let Some(why) = &r.void_reason {
+                html! { <span class="pill bad" id={format!("void-{id}")} title={why.clone()}>{ta("staff-void-is", &[("reason", why.clone().into())])}</span> }
+            } else if r.status == AttemptStatus::InProgress {
+                html! {}
+            } else if void_for.as_deref() == Some(id.as_str()) {
+                let (go, id2) = (on_void.clone(), id.clone());
+                let cancel = void_for.clone();
+                html! {
+                    <span class="void-form">
+                        <input id={format!("void-reason-{id}")} aria-label={t("staff-void-reason")} placeholder={t("staff-void-reason")}
+                            value={(*void_reason).clone()} oninput={bind(&void_reason)} />
+                        <button class="primary" id={format!("void-confirm-{id}")} onclick={Callback::from(move |_| go.emit(id2.clone()))}>{t("staff-void-confirm")}</button>
+                        <button onclick={Callback::from(move |_| cancel.set(None))}>{t("staff-void-cancel")}</button>
+                    </span>
+                }
+            } else {
+                let open = void_for.clone();
+                let id2 = id.clone();
+                html! { <button id={format!("void-open-{id}")} onclick={Callback::from(move |_| open.set(Some(id2.clone())))}>{t("staff-void")}</button> }
+            };
             let status = match r.status {
                 AttemptStatus::InProgress => t("staff-status-in-progress"),
                 AttemptStatus::Submitted => t("staff-status-submitted"),
@@ -84,12 +156,13 @@ pub fn staff(p: &Props) -> Html {
                     <td>{status}</td>
                     <td class="num">{r.percentage.map(|p| ta("staff-percent", &[("percent", number(p, 1).into())])).unwrap_or_default()}</td>
                     <td>{match r.passed { Some(true) => t("staff-pass"), Some(false) => t("staff-not-passed"), None => String::new() }}</td>
+                    <td class="actions">{void_cell}</td>
                 </tr>
             }
         });
         html! {
             <table class="marks">
-                <thead><tr><th>{t("staff-candidate")}</th><th>{t("staff-exam")}</th><th>{t("staff-status")}</th><th>{t("staff-score")}</th><th>{t("staff-result")}</th></tr></thead>
+                <thead><tr><th>{t("staff-candidate")}</th><th>{t("staff-exam")}</th><th>{t("staff-status")}</th><th>{t("staff-score")}</th><th>{t("staff-result")}</th><th>{t("staff-void-column")}</th></tr></thead>
                 <tbody>{ for trs }</tbody>
             </table>
         }
