@@ -280,13 +280,15 @@ async fn exports_carry_the_stored_results_and_item_analysis() {
     let mut r = csv::Reader::from_reader(csv.bytes.as_slice());
     let headers = r.headers().unwrap().clone();
     assert_eq!(&headers[0], "attempt_id");
-    assert_eq!(headers.len(), 8 + 7, "fixed columns and one per question");
+    assert_eq!(headers.len(), 9 + 7, "fixed columns and one per question");
+    assert_eq!(&headers[8], "void");
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
     for row in &rows {
         let stored = ctx.db.store.result(&row[0]).await.unwrap().unwrap();
         assert_eq!(row[3].parse::<f64>().unwrap(), stored.total);
-        let per_question: f64 = (8..15).map(|i| row[i].parse::<f64>().unwrap()).sum();
+        assert_eq!(&row[8], "", "not void");
+        let per_question: f64 = (9..16).map(|i| row[i].parse::<f64>().unwrap()).sum();
         assert!(
             (per_question - stored.total).abs() < 1e-9,
             "marks add up to the total"
