@@ -304,8 +304,9 @@ def test_a_whole_exam_day_without_demo_through_the_screens_alone():
     anyone starts; the invigilator's sitting window, seat token and room; a
     second desktop enrolled as the room's seat; check-in (an absent candidate
     refused); a candidate sits and submits on the seat; the teacher releases
-    the held result and the candidate reads it; a reset password must be
-    changed at the next sign-in."""
+    the held result and the candidate reads it; the administrator voids it for
+    misconduct and she reads that; a reset password must be changed at the
+    next sign-in."""
     hub_port = free_port()
     d = Desktop(4464, demo=False, env={"EXAMHALL_SERVE": f"127.0.0.1:{hub_port}"})
     seat = None
@@ -683,6 +684,30 @@ def test_a_whole_exam_day_without_demo_through_the_screens_alone():
         score = s.text(s.wait("#result-score", timeout=30))
         assert score.startswith("2 / 3 marks"), score
         s.screenshot(os.path.join(OUT, "day-result-released.png"))
+        logout(s)
+
+        # Misconduct comes to light: the administrator voids Chloé's attempt in
+        # the results table (a reason, then a confirming click). It stays graded
+        # and she reads that it is void.
+        login(s, "head", "a long passphrase")
+        s.click("#nav-staff")
+        s.click(f"#void-open-{receipt_attempt}")
+        s.click(f"#void-confirm-{receipt_attempt}")
+        s.wait("p.error", pred=lambda t: "what was seen" in t)
+        s.type(f"#void-reason-{receipt_attempt}", "notes found in her pencil case by the invigilator")
+        s.click(f"#void-confirm-{receipt_attempt}")
+        pill = s.text(s.wait(f"#void-{receipt_attempt}", timeout=20))
+        assert "notes found in her pencil case" in pill, pill
+        assert sql_one(d, f"SELECT void_reason FROM attempts WHERE id = '{receipt_attempt}'") \
+            == "notes found in her pencil case by the invigilator"
+        s.screenshot(os.path.join(OUT, "day-attempt-voided.png"))
+        logout(s)
+        login(s, "cand01", "chloe-own-secret")
+        s.click(f"#result-{exam_id}")
+        void = s.text(s.wait("#result-void", timeout=30))
+        assert "void" in void and "pencil case" in void, void
+        assert "Pass" not in s.text_of("#result-verdict"), s.text_of("#result-verdict")
+        s.screenshot(os.path.join(OUT, "day-result-void.png"))
         logout(s)
 
         s.type("#login-username", "admin")
