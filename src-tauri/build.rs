@@ -77,6 +77,7 @@ const COMMANDS: &[&str] = &[
     "record_incident",
     "move_candidate",
     "void_attempt",
+    "reset_for_resit",
     "offline_unlock_code",
     "decide_credit",
     "close_room_session",

@@ -231,6 +231,7 @@ authed!(room_action => room_action(RoomAction) -> RoomActionAck);
 authed!(record_incident => record_incident(RecordIncident) -> RoomConsoleDto);
 authed!(move_candidate => move_candidate(MoveCandidate) -> RoomConsoleDto);
 authed!(void_attempt => void_attempt(VoidAttempt) -> AttemptSummaryDto);
+authed!(reset_for_resit => reset_for_resit(ResetForResit) -> AttemptSummaryDto);
 authed!(offline_unlock_code => offline_unlock_code(OfflineUnlock) -> UnlockCodeDto);
 authed!(decide_credit => decide_credit(DecideCredit) -> RoomConsoleDto);
 authed!(close_room_session => close_room_session(CloseRoomSession) -> RoomSessionDto);
@@ -345,6 +346,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         record_incident,
         move_candidate,
         void_attempt,
+        reset_for_resit,
         offline_unlock_code,
         decide_credit,
         close_room_session,

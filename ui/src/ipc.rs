@@ -372,6 +372,9 @@ pub async fn move_candidate(token: &str, req: MoveCandidate) -> Res<RoomConsoleD
 pub async fn void_attempt(token: &str, req: VoidAttempt) -> Res<AttemptSummaryDto> {
     authed("void_attempt", token, req).await
 }
+pub async fn reset_for_resit(token: &str, req: ResetForResit) -> Res<AttemptSummaryDto> {
+    authed("reset_for_resit", token, req).await
+}
 pub async fn offline_unlock_code(token: &str, req: OfflineUnlock) -> Res<UnlockCodeDto> {
     authed("offline_unlock_code", token, req).await
 }

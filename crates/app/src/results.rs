@@ -4,7 +4,8 @@ use examhall_domain::{AttemptEvent, ReceiptCheck, ReceiptClaim};
 use examhall_domain::{AttemptStatus, ResultRelease, Role};
 use examhall_protocol::{
     AttemptRef, AttemptSummaryDto, QuestionMarkDto, ReceiptCheckDto, ReceiptDto, ReleaseResults,
-    ReleasedResults, ResultState, ResultView, TaskState, TaskStatusDto, VerifyReceipt, VoidAttempt,
+    ReleasedResults, ResetForResit, ResultState, ResultView, TaskState, TaskStatusDto,
+    VerifyReceipt, VoidAttempt,
 };
 
 const STAFF: &[Role] = &[Role::Teacher, Role::Invigilator, Role::Admin];
@@ -292,6 +293,7 @@ impl App {
                 percentage: r.percentage,
                 passed: r.passed.map(|p| p && r.void_reason.is_none()),
                 void_reason: r.void_reason,
+                superseded_reason: r.superseded_reason,
             })
             .collect())
     }
@@ -346,11 +348,66 @@ impl App {
             )
             .await?;
         tracing::warn!(attempt = %a.id, by = actor.user_id, "attempt voided");
+        self.summary_of(token, &a.id).await
+    }
+
+    /// An administrator resets a handed-in attempt for a resit where it is
+    /// held (HQ, or the desktop that ran the exam): `superseded {reason}` goes
+    /// into its chain; it is kept, leaves the results and statistics, and the
+    /// candidate may sit the exam again (a new package, or a new sitting here).
+    pub async fn reset_for_resit(
+        &self,
+        token: &str,
+        req: ResetForResit,
+    ) -> AppResult<AttemptSummaryDto> {
+        let actor = self.actor(token).await?;
+        actor.require(&[Role::Admin], "reset attempts for a resit")?;
+        let reason = req.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "reason",
+                "say why the candidate sits again, in at most 500 characters",
+            ));
+        }
+        let a = self
+            .store()
+            .attempt(&req.attempt_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "attempt {} (reset an attempt where its results are held: HQ)",
+                    req.attempt_id
+                ))
+            })?;
+        if a.status == AttemptStatus::InProgress {
+            return Err(AppError::Conflict(
+                "The attempt is still running: hand it in first (from the room console).".into(),
+            ));
+        }
+        if let Some(was) = &a.superseded_reason {
+            return Err(AppError::Conflict(format!(
+                "The attempt was reset for a resit already: {was}"
+            )));
+        }
+        self.store()
+            .append_staff_event(
+                &a.id,
+                &AttemptEvent::Superseded {
+                    reason: reason.to_owned(),
+                },
+                self.now(),
+            )
+            .await?;
+        tracing::warn!(attempt = %a.id, by = actor.user_id, "attempt reset for a resit");
+        self.summary_of(token, &a.id).await
+    }
+
+    async fn summary_of(&self, token: &str, attempt_id: &str) -> AppResult<AttemptSummaryDto> {
         self.attempt_summaries(token)
             .await?
             .into_iter()
-            .find(|s| s.attempt_id == a.id)
-            .ok_or_else(|| AppError::NotFound(format!("attempt {}", a.id)))
+            .find(|s| s.attempt_id == attempt_id)
+            .ok_or_else(|| AppError::NotFound(format!("attempt {attempt_id}")))
     }
 
     /// Re-checks an attempt's hash chain; returns the number of events (staff only).

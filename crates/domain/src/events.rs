@@ -148,6 +148,11 @@ pub enum AttemptEvent {
         reason: String,
         command: Option<i64>,
     },
+    /// Reset for a resit by an administrator: the attempt is kept, no longer
+    /// counts, and the candidate may sit the exam again (a new attempt).
+    Superseded {
+        reason: String,
+    },
     /// The attempt was graded again after an answer key was corrected.
     Regraded {
         correction: i64,
@@ -181,6 +186,7 @@ impl AttemptEvent {
             AttemptEvent::EssayMarked { .. } => "essay_marked",
             AttemptEvent::Regraded { .. } => "regraded",
             AttemptEvent::Voided { .. } => "voided",
+            AttemptEvent::Superseded { .. } => "superseded",
         }
     }
 
@@ -194,6 +200,8 @@ impl AttemptEvent {
             }
             // Misconduct may come to light during the exam or after it.
             AttemptEvent::Voided { .. } => true,
+            // A running attempt is handed in (or voided) before a resit.
+            AttemptEvent::Superseded { .. } => status != AttemptStatus::InProgress,
             _ => status == AttemptStatus::InProgress,
         }
     }

@@ -867,6 +867,20 @@ pub struct AttemptSummaryDto {
     /// Voided for misconduct, with this reason.
     #[serde(default)]
     pub void_reason: Option<String>,
+    /// Reset for a resit, with this reason: kept, no longer counts.
+    #[serde(default)]
+    pub superseded_reason: Option<String>,
+}
+
+/// An administrator resets a handed-in attempt so the candidate may sit the
+/// exam again: the old attempt is kept and marked superseded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResetForResit {
+    pub attempt_id: String,
+    /// Why (kept in the attempt's chain).
+    pub reason: String,
 }
 
 /// Staff void a handed-in attempt for misconduct.

@@ -639,6 +639,19 @@ async fn void_attempt(
     Ok(Json(app.void_attempt(&t, req).await?))
 }
 
+/// Resets a handed-in attempt for a resit (administrators): kept, marked
+/// superseded, out of the results; the candidate may sit the exam again.
+#[utoipa::path(post, path = "/api/attempts/resit/", request_body = examhall_protocol::ResetForResit,
+    responses((status = 200, body = examhall_protocol::AttemptSummaryDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn reset_for_resit(
+    State(app): State<App>,
+    Bearer(t): Bearer,
+    Body(req): Body<examhall_protocol::ResetForResit>,
+) -> Reply<Json<examhall_protocol::AttemptSummaryDto>> {
+    Ok(Json(app.reset_for_resit(&t, req).await?))
+}
+
 /// Checks a receipt or a result sheet's chain head against the attempt's
 /// stored log (staff): `valid`, `unknown_attempt` or `differs` (from event N on).
 #[utoipa::path(get, path = "/api/attempts/{attempt_id}/verify/", params(("attempt_id" = String, Path), VerifyQuery),
@@ -1219,7 +1232,7 @@ impl utoipa::Modify for BearerScheme {
     info(title = "Examhall central server", description = "The platform REST API: accounts (JWT), question bank, exams, submissions graded as background tasks, results and analytics. The sync API: desktop enrolment, signed exam packages down, device-signed results up with receipts, manifests. The room API: the invigilator's console (sessions, check-in, pause/resume/extend/unlock, incidents, the downtime ledger, closing) and the seats' heartbeat."),
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
-          exam_results, user_results, analytics, verify_receipt, void_attempt, new_enrolment, enrol, publish, packages, package_bytes,
+          exam_results, user_results, analytics, verify_receipt, void_attempt, reset_for_resit, new_enrolment, enrol, publish, packages, package_bytes,
           results_up, copy_up, manifest, room_report_up, reconciliation, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
           exam_candidates, assign_candidates, update_assignment, unassign_candidate,
           seat_tokens, devices, revoke_device, publish_to_room,
@@ -1360,6 +1373,7 @@ pub fn router(app: App) -> Router {
         .route("/api/results/analytics/", get(analytics))
         .route("/api/attempts/{attempt_id}/verify/", get(verify_receipt))
         .route("/api/attempts/void/", post(void_attempt))
+        .route("/api/attempts/resit/", post(reset_for_resit))
         .route("/api/results/user/{user_id}/", get(user_results))
         .route("/api/results/{exam_id}/", get(exam_results))
         .route("/api/sync/enrolments/", post(new_enrolment))

@@ -23,7 +23,8 @@ on_both_backends!(
     enrolment_pins_the_certificate_in_the_token_and_plain_http_needs_permission,
     a_machine_answering_in_hqs_place_cannot_make_results_look_safe,
     a_package_file_carries_no_credential_and_tokens_expire,
-    results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_it
+    results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_it,
+    a_resit_supersedes_the_old_attempt_and_hq_takes_the_new_one
 );
 
 async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts(
@@ -1277,4 +1278,114 @@ async fn results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_i
     assert_eq!(r.exported, None);
     let counts = desk.db.store.outbox_counts().await.unwrap();
     assert_eq!((counts.pending, counts.synced), (0, 1));
+}
+
+/// Issue 17, point 3: a resit. Without a reset, a candidate's second attempt at
+/// an exam is refused at HQ as an incident. An administrator resets Ann's
+/// handed-in attempt (kept, marked superseded, out of the results); she sits a
+/// new package of the same exam, and HQ takes the new attempt as hers.
+async fn a_resit_supersedes_the_old_attempt_and_hq_takes_the_new_one(backend: TestBackend) {
+    let (hq, exam) = Hq::start(backend).await;
+    hq.student("ann").await;
+    let first = hq.publish(exam, "north", &["ann"]).await;
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: hq.enrolment("north").await.token,
+                device_name: "Hall A".into(),
+            },
+        )
+        .await
+        .unwrap();
+    desk.app.sync_round().await.unwrap();
+    let sit_package = |pkg: examhall_protocol::sync::PublishedPackage, q3: &'static str| {
+        let desk = &desk;
+        async move {
+            let sitting = desk
+                .app
+                .open_package(
+                    &desk.invigilator,
+                    OpenPackage {
+                        package_id: pkg.package_id.clone(),
+                        start_code: pkg.start_code.clone(),
+                    },
+                )
+                .await
+                .unwrap();
+            let id = desk.sit("ann", sitting.exam_id, &pkg.start_code, q3).await;
+            desk.grade_all().await;
+            desk.app.sync_round().await.unwrap();
+            id
+        }
+    };
+    let old = sit_package(first, "1").await;
+    assert!(hq.db.store.attempt(&old).await.unwrap().is_some());
+
+    // Only an administrator resets, with a reason, once, a handed-in attempt.
+    let resit = |attempt: &str, reason: &str| json!({"attempt_id": attempt, "reason": reason});
+    let ann = hq.login("ann", common::STUDENT_PASSWORD).await;
+    let (st, _) = hq
+        .post(
+            "/api/attempts/resit/",
+            Some(&ann),
+            resit(&old, "I would like another go"),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) = hq
+        .post("/api/attempts/resit/", Some(&hq.admin), resit(&old, " "))
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _) = hq
+        .post("/api/attempts/resit/", Some(&hq.admin), resit("nope", "x"))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, v) = hq
+        .post(
+            "/api/attempts/resit/",
+            Some(&hq.admin),
+            resit(
+                &old,
+                "fire alarm evacuation at 10:20; board approved a resit",
+            ),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert!(v["superseded_reason"]
+        .as_str()
+        .unwrap()
+        .contains("fire alarm"));
+    let (st, _) = hq
+        .post(
+            "/api/attempts/resit/",
+            Some(&hq.admin),
+            resit(&old, "again"),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let (_, results) = hq.get(&format!("/api/results/{exam}/"), &hq.admin).await;
+    assert_eq!(results, json!([]), "a superseded attempt is no result");
+
+    // The resit: a new package of the same exam; HQ takes the new attempt.
+    let second = hq.publish(exam, "north", &["ann"]).await;
+    desk.app.sync_round().await.unwrap();
+    let new = sit_package(second.clone(), "42").await;
+    assert_ne!(new, old);
+    let incidents = hq.app.sync_incidents(&hq.admin).await.unwrap();
+    assert!(incidents.is_empty(), "{incidents:?}");
+    let (_, results) = hq.get(&format!("/api/results/{exam}/"), &hq.admin).await;
+    let rows = results.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{results}");
+    assert_eq!(rows[0]["attempt_id"], new.as_str());
+    let kept = hq.db.store.attempt(&old).await.unwrap().unwrap();
+    assert!(kept.superseded_reason.is_some(), "the old attempt is kept");
+    let recon = hq
+        .app
+        .reconcile(&hq.admin, &second.package_id)
+        .await
+        .unwrap();
+    assert_eq!(recon.lines[0].attempt_id.as_deref(), Some(new.as_str()));
 }

@@ -45,6 +45,9 @@ pub struct AttemptRow {
     pub moved_to: Option<String>,
     /// Voided for misconduct, with this reason (the last `voided` event).
     pub void_reason: Option<String>,
+    /// Reset for a resit, with this reason: kept, no longer the candidate's
+    /// attempt at the exam.
+    pub superseded_reason: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -68,6 +71,7 @@ struct RawAttempt {
     unlock_failures: i64,
     moved_to: Option<String>,
     void_reason: Option<String>,
+    superseded_reason: Option<String>,
 }
 
 impl TryFrom<RawAttempt> for AttemptRow {
@@ -93,6 +97,7 @@ impl TryFrom<RawAttempt> for AttemptRow {
             unlock_failures: u32::try_from(r.unlock_failures).unwrap_or(0),
             moved_to: r.moved_to,
             void_reason: r.void_reason,
+            superseded_reason: r.superseded_reason,
             id: r.id,
             exam_id: r.exam_id,
             sitting_id: r.sitting_id,
@@ -180,12 +185,13 @@ pub struct AttemptSummaryRow {
     #[sqlx(try_from = "crate::OptFlag")]
     pub passed: Option<bool>,
     pub void_reason: Option<String>,
+    pub superseded_reason: Option<String>,
 }
 
 const ATTEMPT_COLS: &str =
     "id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
      credited_ms, excluded_ms, current_index, last_seen_at, head_seq, head_hash, paused_at, locked_seq, \
-     unlock_failures, moved_to, void_reason";
+     unlock_failures, moved_to, void_reason, superseded_reason";
 
 /// Appends events to an attempt's chain and applies them to the projection, inside
 /// the caller's transaction. `head` is the attempt as read in this transaction.
@@ -409,6 +415,13 @@ pub(crate) async fn project(
             .bind(now.0)
             .execute(conn)
             .await?;
+        }
+        AttemptEvent::Superseded { reason } => {
+            sqlx::query("UPDATE attempts SET superseded_reason = $2 WHERE id = $1")
+                .bind(attempt_id)
+                .bind(reason)
+                .execute(&mut *conn)
+                .await?;
         }
         AttemptEvent::Voided { reason, .. } => {
             sqlx::query("UPDATE attempts SET void_reason = $2 WHERE id = $1")
@@ -729,7 +742,8 @@ impl Store {
 
     pub async fn attempt_for(&self, exam_id: i64, user_id: i64) -> Result<Option<AttemptRow>> {
         let sql =
-            format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE exam_id = $1 AND user_id = $2");
+            // The live one: an attempt reset for a resit is kept but not theirs.
+            format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE exam_id = $1 AND user_id = $2 AND superseded_reason IS NULL");
         sqlx::query_as::<_, RawAttempt>(sqlx::AssertSqlSafe(sql))
             .bind(exam_id)
             .bind(user_id)
@@ -855,7 +869,7 @@ impl Store {
     pub async fn attempt_summaries(&self) -> Result<Vec<AttemptSummaryRow>> {
         Ok(sqlx::query_as(
             "SELECT a.id AS attempt_id, u.username, u.display_name, e.title AS exam_title, a.status, r.percentage, r.passed, \
-             a.void_reason FROM attempts a JOIN users u ON u.id = a.user_id JOIN exams e ON e.id = a.exam_id \
+             a.void_reason, a.superseded_reason FROM attempts a JOIN users u ON u.id = a.user_id JOIN exams e ON e.id = a.exam_id \
              LEFT JOIN results r ON r.attempt_id = a.id ORDER BY a.started_at DESC",
         )
         .fetch_all(&self.read)

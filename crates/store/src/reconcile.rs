@@ -80,7 +80,7 @@ impl Store {
                             WHERE e.attempt_id = a.id AND e.kind = 'moved') \
                          THEN 1 ELSE 0 END AS BIGINT) AS moved \
              FROM attempts a JOIN users u ON u.id = a.user_id \
-             WHERE a.exam_id = $1 ORDER BY u.username",
+             WHERE a.exam_id = $1 AND a.superseded_reason IS NULL ORDER BY u.username",
         )
         .bind(exam_id)
         .fetch_all(&self.read)

@@ -120,7 +120,8 @@ impl Store {
             "SELECT a.id AS attempt_id, a.exam_id, a.user_id, u.username, r.total, r.max, r.percentage, \
              r.passed, r.awaiting_marking, a.void_reason FROM results r JOIN attempts a ON a.id = r.attempt_id \
              JOIN users u ON u.id = a.user_id \
-             WHERE ($1 IS NULL OR a.exam_id = $1) AND ($2 IS NULL OR a.user_id = $2) ORDER BY r.graded_at, a.id",
+             WHERE ($1 IS NULL OR a.exam_id = $1) AND ($2 IS NULL OR a.user_id = $2) \
+               AND a.superseded_reason IS NULL ORDER BY r.graded_at, a.id",
         )
         .bind(exam_id)
         .bind(user_id)
@@ -185,7 +186,8 @@ impl Store {
     /// Result-sheet rows for every graded attempt of an exam, by candidate name.
     pub async fn sheet_rows(&self, exam_id: i64) -> Result<Vec<SheetRow>> {
         let sql =
-            format!("{SHEET_SQL} WHERE a.exam_id = $1 ORDER BY lower(u.display_name), u.username");
+            // An attempt reset for a resit is kept, but it is no result.
+            format!("{SHEET_SQL} WHERE a.exam_id = $1 AND a.superseded_reason IS NULL ORDER BY lower(u.display_name), u.username");
         sqlx::query_as::<_, RawSheet>(sqlx::AssertSqlSafe(sql))
             .bind(exam_id)
             .fetch_all(&self.read)

@@ -776,7 +776,7 @@ impl Store {
     /// The attempts at `exam_id` on this machine, with what the console shows.
     pub async fn local_progress(&self, exam_id: i64) -> Result<Vec<LocalProgress>> {
         let ids: Vec<(String, String)> = sqlx::query_as(
-            "SELECT a.id, u.username FROM attempts a JOIN users u ON u.id = a.user_id WHERE a.exam_id = $1 ORDER BY a.id",
+            "SELECT a.id, u.username FROM attempts a JOIN users u ON u.id = a.user_id WHERE a.exam_id = $1 AND a.superseded_reason IS NULL ORDER BY a.id",
         )
         .bind(exam_id)
         .fetch_all(&self.read)

@@ -380,6 +380,7 @@ struct Projection {
     locked_seq: Option<i64>,
     unlock_failures: i64,
     void_reason: Option<String>,
+    superseded_reason: Option<String>,
     /// question -> (answer JSON, flagged, seq of the last change)
     answers: std::collections::BTreeMap<String, (Option<String>, bool, i64)>,
 }
@@ -395,6 +396,7 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
         locked_seq: None,
         unlock_failures: 0,
         void_reason: None,
+        superseded_reason: None,
         answers: Default::default(),
     };
     for (i, (e, ev)) in a.events.iter().enumerate() {
@@ -438,6 +440,7 @@ fn projection(a: &IngestAttempt) -> Option<Projection> {
                 p.unlock_failures = i64::from(*attempts);
             }
             AttemptEvent::Voided { reason, .. } => p.void_reason = Some(reason.clone()),
+            AttemptEvent::Superseded { reason } => p.superseded_reason = Some(reason.clone()),
             _ => {}
         }
         p.status = ev.next_status(p.status);
@@ -477,7 +480,8 @@ async fn insert_new_in(
             p.paused_at,
             p.locked_seq,
             p.unlock_failures,
-            p.void_reason
+            p.void_reason,
+            p.superseded_reason
         ]));
         for (e, ev) in &a.events {
             events.push(json!([
@@ -516,12 +520,12 @@ async fn insert_new_in(
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO attempts (id, exam_id, sitting_id, user_id, status, started_at, duration_secs, time_multiplier, \
          last_seen_at, head_seq, head_hash, device_id, current_index, submitted_at, credited_ms, excluded_ms, \
-         paused_at, locked_seq, unlock_failures, void_reason) \
+         paused_at, locked_seq, unlock_failures, void_reason, superseded_reason) \
          SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), CAST(value ->> 2 AS BIGINT), CAST(value ->> 3 AS BIGINT), \
          value ->> 4, CAST(value ->> 5 AS BIGINT), CAST(value ->> 6 AS BIGINT), CAST(value ->> 7 AS DOUBLE PRECISION), \
          CAST(value ->> 8 AS BIGINT), 0, $2, value ->> 9, CAST(value ->> 10 AS BIGINT), CAST(value ->> 11 AS BIGINT), \
          CAST(value ->> 12 AS BIGINT), CAST(value ->> 13 AS BIGINT), CAST(value ->> 14 AS BIGINT), \
-         CAST(value ->> 15 AS BIGINT), CAST(value ->> 16 AS BIGINT), value ->> 17 \
+         CAST(value ->> 15 AS BIGINT), CAST(value ->> 16 AS BIGINT), value ->> 17, value ->> 18 \
          FROM {rows}"
     )))
     .bind(text(&attempts)?)

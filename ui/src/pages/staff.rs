@@ -3,7 +3,7 @@ use crate::ipc;
 use crate::state::Screen;
 use crate::Nav;
 use examhall_protocol::{
-    AttemptStatus, AttemptSummaryDto, ExamSummaryDto, VerifyReceipt, VoidAttempt,
+    AttemptStatus, AttemptSummaryDto, ExamSummaryDto, ResetForResit, VerifyReceipt, VoidAttempt,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -24,8 +24,9 @@ pub fn staff(p: &Props) -> Html {
     let verify_code = use_state(String::new);
     // (outcome, message) of the last check, or the refusal.
     let verified = use_state(|| None::<Result<(String, String), String>>);
-    // Voiding a handed-in attempt: whose form is open, and the reason typed.
-    let void_for = use_state(|| None::<String>);
+    // Voiding a handed-in attempt, or resetting it for a resit: whose form is
+    // open and for which (true: a resit), and the reason typed.
+    let void_for = use_state(|| None::<(String, bool)>);
     let void_reason = use_state(String::new);
     let bind = |h: &UseStateHandle<String>| {
         let h = h.clone();
@@ -83,15 +84,16 @@ pub fn staff(p: &Props) -> Html {
             void_for.clone(),
             void_reason.clone(),
         );
-        Callback::from(move |attempt_id: String| {
+        Callback::from(move |(attempt_id, resit): (String, bool)| {
             if void_reason.trim().is_empty() {
-                error.set(Some(t("staff-void-needs-reason")));
+                error.set(Some(t(if resit {
+                    "staff-resit-needs-reason"
+                } else {
+                    "staff-void-needs-reason"
+                })));
                 return;
             }
-            let req = VoidAttempt {
-                attempt_id,
-                reason: void_reason.trim().to_owned(),
-            };
+            let reason = void_reason.trim().to_owned();
             let (nav, rows, error, void_for, void_reason) = (
                 nav.clone(),
                 rows.clone(),
@@ -100,7 +102,12 @@ pub fn staff(p: &Props) -> Html {
                 void_reason.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::void_attempt(&nav.token, req).await {
+                let done = if resit {
+                    ipc::reset_for_resit(&nav.token, ResetForResit { attempt_id, reason }).await
+                } else {
+                    ipc::void_attempt(&nav.token, VoidAttempt { attempt_id, reason }).await
+                };
+                match done {
                     Ok(done) => {
                         let mut list = (*rows).clone().unwrap_or_default();
                         for r in list.iter_mut() {
@@ -124,25 +131,40 @@ pub fn staff(p: &Props) -> Html {
     let body = rows.as_ref().map(|list| {
         let trs = list.iter().map(|r| {
             let id = r.attempt_id.clone();
-            let void_cell = if let Some(why) = &r.void_reason {
-                html! { <span class="pill bad" id={format!("void-{id}")} title={why.clone()}>{ta("staff-void-is", &[("reason", why.clone().into())])}</span> }
+            let open_form = void_for.as_ref().filter(|(a, _)| a == &id).map(|(_, resit)| *resit);
+            let void_cell = if let Some(why) = &r.superseded_reason {
+                html! { <span class="pill" id={format!("resit-{id}")} title={why.clone()}>{ta("staff-resit-is", &[("reason", why.clone().into())])}</span> }
             } else if r.status == AttemptStatus::InProgress {
                 html! {}
-            } else if void_for.as_deref() == Some(id.as_str()) {
+            } else if let Some(resit) = open_form {
                 let (go, id2) = (on_void.clone(), id.clone());
                 let cancel = void_for.clone();
                 html! {
                     <span class="void-form">
-                        <input id={format!("void-reason-{id}")} aria-label={t("staff-void-reason")} placeholder={t("staff-void-reason")}
+                        if let Some(why) = &r.void_reason {
+                            <span class="pill bad" id={format!("void-{id}")} title={why.clone()}>{ta("staff-void-is", &[("reason", why.clone().into())])}</span>
+                        }
+                        <input id={format!("void-reason-{id}")} aria-label={t(if resit { "staff-resit-reason" } else { "staff-void-reason" })}
+                            placeholder={t(if resit { "staff-resit-reason" } else { "staff-void-reason" })}
                             value={(*void_reason).clone()} oninput={bind(&void_reason)} />
-                        <button class="primary" id={format!("void-confirm-{id}")} onclick={Callback::from(move |_| go.emit(id2.clone()))}>{t("staff-void-confirm")}</button>
+                        <button class="primary" id={format!("{}-confirm-{id}", if resit { "resit" } else { "void" })}
+                            onclick={Callback::from(move |_| go.emit((id2.clone(), resit)))}>{t(if resit { "staff-resit-confirm" } else { "staff-void-confirm" })}</button>
                         <button onclick={Callback::from(move |_| cancel.set(None))}>{t("staff-void-cancel")}</button>
                     </span>
                 }
             } else {
-                let open = void_for.clone();
-                let id2 = id.clone();
-                html! { <button id={format!("void-open-{id}")} onclick={Callback::from(move |_| open.set(Some(id2.clone())))}>{t("staff-void")}</button> }
+                let (open_void, open_resit) = (void_for.clone(), void_for.clone());
+                let (id_void, id_resit) = (id.clone(), id.clone());
+                html! {
+                    <>
+                        if let Some(why) = &r.void_reason {
+                            <span class="pill bad" id={format!("void-{id}")} title={why.clone()}>{ta("staff-void-is", &[("reason", why.clone().into())])}</span>
+                        } else {
+                            <button id={format!("void-open-{id}")} onclick={Callback::from(move |_| open_void.set(Some((id_void.clone(), false))))}>{t("staff-void")}</button>
+                        }
+                        <button id={format!("resit-open-{id}")} onclick={Callback::from(move |_| open_resit.set(Some((id_resit.clone(), true))))}>{t("staff-resit")}</button>
+                    </>
+                }
             };
             let status = match r.status {
                 AttemptStatus::InProgress => t("staff-status-in-progress"),
