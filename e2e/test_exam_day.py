@@ -305,8 +305,8 @@ def test_a_whole_exam_day_without_demo_through_the_screens_alone():
     second desktop enrolled as the room's seat; check-in (an absent candidate
     refused); a candidate sits and submits on the seat; the teacher releases
     the held result and the candidate reads it; the administrator voids it for
-    misconduct and she reads that; a reset password must be changed at the
-    next sign-in."""
+    misconduct and she reads that, then resets it for a resit; a reset password
+    must be changed at the next sign-in."""
     hub_port = free_port()
     d = Desktop(4464, demo=False, env={"EXAMHALL_SERVE": f"127.0.0.1:{hub_port}"})
     seat = None
@@ -708,6 +708,18 @@ def test_a_whole_exam_day_without_demo_through_the_screens_alone():
         assert "void" in void and "pencil case" in void, void
         assert "Pass" not in s.text_of("#result-verdict"), s.text_of("#result-verdict")
         s.screenshot(os.path.join(OUT, "day-result-void.png"))
+        logout(s)
+        # The board then grants her a resit: the administrator resets the
+        # attempt (kept, marked superseded, out of the results).
+        login(s, "head", "a long passphrase")
+        s.click("#nav-staff")
+        s.click(f"#resit-open-{receipt_attempt}")
+        s.type(f"#void-reason-{receipt_attempt}", "appeal upheld by the exam board; resit on 12 January")
+        s.click(f"#resit-confirm-{receipt_attempt}")
+        pill = s.text(s.wait(f"#resit-{receipt_attempt}", timeout=20))
+        assert "appeal upheld" in pill, pill
+        assert sql_one(d, f"SELECT superseded_reason IS NOT NULL FROM attempts WHERE id = '{receipt_attempt}'") == 1
+        s.screenshot(os.path.join(OUT, "day-attempt-resit.png"))
         logout(s)
 
         s.type("#login-username", "admin")

@@ -132,46 +132,53 @@ pub fn staff(p: &Props) -> Html {
         let trs = list.iter().map(|r| {
             let id = r.attempt_id.clone();
             let open_form = void_for.as_ref().filter(|(a, _)| a == &id).map(|(_, resit)| *resit);
+            let void_pill = r.void_reason.as_ref().map(|why| html! {
+                <span class="pill bad" id={format!("void-{id}")} title={why.clone()}>{ta("staff-void-is", &[("reason", why.clone().into())])}</span>
+            });
             let void_cell = if let Some(why) = &r.superseded_reason {
-                html! { <span class="pill" id={format!("resit-{id}")} title={why.clone()}>{ta("staff-resit-is", &[("reason", why.clone().into())])}</span> }
+                html! { <>{ for void_pill.clone() }<span class="pill" id={format!("resit-{id}")} title={why.clone()}>{ta("staff-resit-is", &[("reason", why.clone().into())])}</span></> }
             } else if r.status == AttemptStatus::InProgress {
                 html! {}
-            } else if let Some(resit) = open_form {
-                let (go, id2) = (on_void.clone(), id.clone());
-                let cancel = void_for.clone();
-                html! {
-                    <span class="void-form">
-                        if let Some(why) = &r.void_reason {
-                            <span class="pill bad" id={format!("void-{id}")} title={why.clone()}>{ta("staff-void-is", &[("reason", why.clone().into())])}</span>
-                        }
-                        <input id={format!("void-reason-{id}")} aria-label={t(if resit { "staff-resit-reason" } else { "staff-void-reason" })}
-                            placeholder={t(if resit { "staff-resit-reason" } else { "staff-void-reason" })}
-                            value={(*void_reason).clone()} oninput={bind(&void_reason)} />
-                        <button class="primary" id={format!("{}-confirm-{id}", if resit { "resit" } else { "void" })}
-                            onclick={Callback::from(move |_| go.emit((id2.clone(), resit)))}>{t(if resit { "staff-resit-confirm" } else { "staff-void-confirm" })}</button>
-                        <button onclick={Callback::from(move |_| cancel.set(None))}>{t("staff-void-cancel")}</button>
-                    </span>
-                }
+            } else if open_form.is_some() {
+                html! { { for void_pill.clone() } }
             } else {
                 let (open_void, open_resit) = (void_for.clone(), void_for.clone());
                 let (id_void, id_resit) = (id.clone(), id.clone());
                 html! {
                     <>
-                        if let Some(why) = &r.void_reason {
-                            <span class="pill bad" id={format!("void-{id}")} title={why.clone()}>{ta("staff-void-is", &[("reason", why.clone().into())])}</span>
-                        } else {
+                        if let Some(p) = void_pill.clone() { {p} } else {
                             <button id={format!("void-open-{id}")} onclick={Callback::from(move |_| open_void.set(Some((id_void.clone(), false))))}>{t("staff-void")}</button>
                         }
                         <button id={format!("resit-open-{id}")} onclick={Callback::from(move |_| open_resit.set(Some((id_resit.clone(), true))))}>{t("staff-resit")}</button>
                     </>
                 }
             };
+            // The reason and the confirming click, on a row of their own below.
+            let form_row = open_form.filter(|_| r.superseded_reason.is_none()).map(|resit| {
+                let (go, id2) = (on_void.clone(), id.clone());
+                let cancel = void_for.clone();
+                let label = t(if resit { "staff-resit-reason" } else { "staff-void-reason" });
+                html! {
+                    <tr class="void-row">
+                        <td colspan="6">
+                            <span class="void-form">
+                                <input id={format!("void-reason-{id}")} aria-label={label.clone()} placeholder={label}
+                                    size="50" value={(*void_reason).clone()} oninput={bind(&void_reason)} />
+                                <button class="primary" id={format!("{}-confirm-{id}", if resit { "resit" } else { "void" })}
+                                    onclick={Callback::from(move |_| go.emit((id2.clone(), resit)))}>{t(if resit { "staff-resit-confirm" } else { "staff-void-confirm" })}</button>
+                                <button onclick={Callback::from(move |_| cancel.set(None))}>{t("staff-void-cancel")}</button>
+                            </span>
+                        </td>
+                    </tr>
+                }
+            });
             let status = match r.status {
                 AttemptStatus::InProgress => t("staff-status-in-progress"),
                 AttemptStatus::Submitted => t("staff-status-submitted"),
                 AttemptStatus::Graded => t("staff-status-graded"),
             };
             html! {
+                <>
                 <tr>
                     <td>{&r.candidate}</td>
                     <td>{&r.exam_title}</td>
@@ -180,6 +187,8 @@ pub fn staff(p: &Props) -> Html {
                     <td>{match r.passed { Some(true) => t("staff-pass"), Some(false) => t("staff-not-passed"), None => String::new() }}</td>
                     <td class="actions">{void_cell}</td>
                 </tr>
+                { for form_row }
+                </>
             }
         });
         html! {
