@@ -10,6 +10,24 @@ use examhall_protocol::{
 
 const STAFF: &[Role] = &[Role::Teacher, Role::Invigilator, Role::Admin];
 
+/// What staff decide on a handed-in attempt.
+#[derive(Debug, Clone, Copy)]
+enum Decision {
+    /// Void for misconduct.
+    Void,
+    /// Reset for a resit (superseded).
+    Resit,
+}
+
+impl Decision {
+    fn action(self) -> &'static str {
+        match self {
+            Decision::Void => "void attempts",
+            Decision::Resit => "reset attempts for a resit",
+        }
+    }
+}
+
 impl App {
     /// Whether `user_id`'s result on `exam` is still kept from them: the exam
     /// releases results after review, and nobody has released them yet.
@@ -307,48 +325,14 @@ impl App {
         token: &str,
         req: VoidAttempt,
     ) -> AppResult<AttemptSummaryDto> {
-        let actor = self.actor(token).await?;
-        actor.require(&[Role::Invigilator, Role::Admin], "void attempts")?;
-        let reason = req.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 500 {
-            return Err(AppError::invalid(
-                "reason",
-                "say why the attempt is void, in at most 500 characters",
-            ));
-        }
-        let a = self
-            .store()
-            .attempt(&req.attempt_id)
-            .await?
-            .ok_or_else(|| {
-                AppError::NotFound(format!(
-                    "attempt {} (void a handed-in attempt where its results are held: HQ)",
-                    req.attempt_id
-                ))
-            })?;
-        if a.status == AttemptStatus::InProgress {
-            return Err(AppError::Conflict(
-                "The attempt is still running: void it from the room console, which hands it in."
-                    .into(),
-            ));
-        }
-        if let Some(was) = &a.void_reason {
-            return Err(AppError::Conflict(format!(
-                "The attempt is void already: {was}"
-            )));
-        }
-        self.store()
-            .append_staff_event(
-                &a.id,
-                &AttemptEvent::Voided {
-                    reason: reason.to_owned(),
-                    command: None,
-                },
-                self.now(),
-            )
-            .await?;
-        tracing::warn!(attempt = %a.id, by = actor.user_id, "attempt voided");
-        self.summary_of(token, &a.id).await
+        self.staff_decision(
+            token,
+            &[Role::Invigilator, Role::Admin],
+            &req.attempt_id,
+            &req.reason,
+            Decision::Void,
+        )
+        .await
     }
 
     /// An administrator resets a handed-in attempt for a resit where it is
@@ -360,45 +344,71 @@ impl App {
         token: &str,
         req: ResetForResit,
     ) -> AppResult<AttemptSummaryDto> {
+        self.staff_decision(
+            token,
+            &[Role::Admin],
+            &req.attempt_id,
+            &req.reason,
+            Decision::Resit,
+        )
+        .await
+    }
+
+    /// A staff decision on a handed-in attempt held here, recorded in its
+    /// chain with the reason, once.
+    async fn staff_decision(
+        &self,
+        token: &str,
+        roles: &[Role],
+        attempt_id: &str,
+        reason: &str,
+        decision: Decision,
+    ) -> AppResult<AttemptSummaryDto> {
         let actor = self.actor(token).await?;
-        actor.require(&[Role::Admin], "reset attempts for a resit")?;
-        let reason = req.reason.trim();
+        actor.require(roles, decision.action())?;
+        let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(AppError::invalid(
                 "reason",
-                "say why the candidate sits again, in at most 500 characters",
+                "say why (what was seen, or what was decided), in at most 500 characters",
             ));
         }
-        let a = self
-            .store()
-            .attempt(&req.attempt_id)
-            .await?
-            .ok_or_else(|| {
-                AppError::NotFound(format!(
-                    "attempt {} (reset an attempt where its results are held: HQ)",
-                    req.attempt_id
-                ))
-            })?;
+        let a = self.store().attempt(attempt_id).await?.ok_or_else(|| {
+            AppError::NotFound(format!(
+                "attempt {attempt_id} (decide on a handed-in attempt where its results are held: HQ)"
+            ))
+        })?;
         if a.status == AttemptStatus::InProgress {
             return Err(AppError::Conflict(
-                "The attempt is still running: hand it in first (from the room console).".into(),
+                "The attempt is still running: hand it in (or void it) from the room console first."
+                    .into(),
             ));
         }
-        if let Some(was) = &a.superseded_reason {
+        let (already, event) = match decision {
+            Decision::Void => (
+                a.void_reason.as_ref(),
+                AttemptEvent::Voided {
+                    reason: reason.to_owned(),
+                    command: None,
+                },
+            ),
+            Decision::Resit => (
+                a.superseded_reason.as_ref(),
+                AttemptEvent::Superseded {
+                    reason: reason.to_owned(),
+                },
+            ),
+        };
+        if let Some(was) = already {
             return Err(AppError::Conflict(format!(
-                "The attempt was reset for a resit already: {was}"
+                "Decided already ({}): {was}",
+                event.type_name()
             )));
         }
         self.store()
-            .append_staff_event(
-                &a.id,
-                &AttemptEvent::Superseded {
-                    reason: reason.to_owned(),
-                },
-                self.now(),
-            )
+            .append_staff_event(&a.id, &event, self.now())
             .await?;
-        tracing::warn!(attempt = %a.id, by = actor.user_id, "attempt reset for a resit");
+        tracing::warn!(attempt = %a.id, by = actor.user_id, decision = event.type_name(), "staff decision on an attempt");
         self.summary_of(token, &a.id).await
     }
 
