@@ -126,8 +126,20 @@ impl App {
             }
         }
         let counts = self.store().outbox_counts().await?;
-        let now_sig = (counts.pending, counts.synced + counts.conflicts);
-        let has_results = counts.pending + counts.synced + counts.conflicts > 0;
+        // The rooms this machine ran travel too: a room that closes after the
+        // results were written is written again.
+        let rooms: Vec<_> = self
+            .store()
+            .room_sessions()
+            .await?
+            .into_iter()
+            .filter(|s| s.package_id.is_some())
+            .collect();
+        let closed = rooms.iter().filter(|s| s.closed_at.is_some()).count() as i64;
+        let now_sig = (counts.pending, counts.synced + counts.conflicts, closed);
+        // A relay hub holds no results of its own, but its rooms' reports.
+        let has_results =
+            counts.pending + counts.synced + counts.conflicts > 0 || !rooms.is_empty();
         if has_results && (fresh || memory.last != Some(now_sig)) {
             let out = self.export_results_here(dir).await?;
             tracing::info!(attempts = out.attempts, folder = %dir.display(), "results written to the stick");
@@ -165,8 +177,9 @@ impl App {
 /// What the desktop remembers of the stick between looks.
 #[derive(Debug, Default)]
 pub struct StickMemory {
-    /// The outbox's counts when the results were last written there.
-    last: Option<(i64, i64)>,
+    /// The outbox's counts (and the rooms closed) when the results were last
+    /// written there.
+    last: Option<(i64, i64, i64)>,
     /// Receipt files already read, by modification time and length.
     seen: std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
 }

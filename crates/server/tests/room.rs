@@ -823,6 +823,21 @@ async fn hq_reconciles_every_roster_line_from_the_rooms_reports(backend: TestBac
     desks[1].grade_all().await;
     desks[1].app.room_round().await.unwrap();
     desks[1].app.sync_round().await.unwrap();
+    // A stick in the hub: the room's account goes on it while the room is open…
+    let stick = tempfile::tempdir().unwrap();
+    let mut memory = examhall_app::stick::StickMemory::default();
+    let r = hub
+        .app
+        .stick_round(stick.path(), true, &mut memory)
+        .await
+        .unwrap();
+    assert_eq!(r.exported, Some(0), "{r:?}");
+    let r = hub
+        .app
+        .stick_round(stick.path(), false, &mut memory)
+        .await
+        .unwrap();
+    assert_eq!(r.exported, None, "nothing changed, nothing written");
     hub.app
         .close_room_session(
             &hub.admin,
@@ -836,16 +851,25 @@ async fn hq_reconciles_every_roster_line_from_the_rooms_reports(backend: TestBac
         )
         .await
         .unwrap();
-    // By stick: the hub exports its room's account; a tampered copy is refused
-    // and changes nothing, the true one is taken.
-    let stick = tempfile::tempdir().unwrap();
-    let exported = hub
+    // …and again once it has closed. A tampered copy is refused at HQ and
+    // changes nothing; the true one is taken.
+    let r = hub
         .app
-        .export_results_to(&hub.admin, stick.path())
+        .stick_round(stick.path(), false, &mut memory)
         .await
         .unwrap();
-    assert_eq!(exported.room_files.len(), 1, "{exported:?}");
-    let file = std::path::PathBuf::from(&exported.room_files[0]);
+    assert_eq!(
+        r.exported,
+        Some(0),
+        "the closed room is written again: {r:?}"
+    );
+    let rooms: Vec<_> = std::fs::read_dir(stick.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "exhroom"))
+        .collect();
+    assert_eq!(rooms.len(), 1, "{rooms:?}");
+    let file = rooms[0].clone();
     let text = std::fs::read_to_string(&file).unwrap();
     let forged = stick.path().join("forged.exhroom");
     std::fs::write(&forged, text.replace("did not come", "sat the exam")).unwrap();
