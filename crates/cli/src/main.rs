@@ -144,6 +144,26 @@ enum Command {
     Openapi,
     /// Print a PDF report from a centre's database (as the signed-in user).
     Report(ReportArgs),
+    /// At HQ: account for every rostered candidate of a package, from the
+    /// attempts HQ holds and the rooms' reports (as a signed-in administrator).
+    /// Exit status 0 when every line is accounted for, 1 when not.
+    Reconcile {
+        /// HQ's data directory (holding examhall.sqlite and hq_ed25519.key).
+        #[arg(long, env = "EXAMHALL_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        /// The package to reconcile.
+        #[arg(long)]
+        package: String,
+        /// Sign in as this administrator.
+        #[arg(long)]
+        user: String,
+        /// The environment variable holding the password (read from standard input when unset).
+        #[arg(long, default_value = "EXAMHALL_PASSWORD")]
+        password_env: String,
+        /// One JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// The centre's accounts: list, add, reset-password, disable, enable
     /// (signed in as an administrator).
     Users(users::UsersArgs),
@@ -581,6 +601,87 @@ fn password_from(var: &str, user: &str) -> anyhow::Result<String> {
     }
 }
 
+async fn reconcile(
+    data_dir: Option<PathBuf>,
+    package: &str,
+    user: String,
+    password_env: &str,
+    json: bool,
+) -> anyhow::Result<bool> {
+    use anyhow::Context as _;
+    let password = password_from(password_env, &user)?;
+    let dir = data_dir.unwrap_or_else(examhall_app::default_data_dir);
+    let db = dir.join("examhall.sqlite");
+    anyhow::ensure!(
+        db.is_file(),
+        "{}: no Examhall database here (give --data-dir or EXAMHALL_DATA_DIR)",
+        db.display()
+    );
+    let key = dir.join("hq_ed25519.key");
+    anyhow::ensure!(
+        key.is_file(),
+        "{}: not HQ's data directory (no package-signing key)",
+        key.display()
+    );
+    let app = examhall_app::App::open(&db, std::sync::Arc::new(examhall_app::SystemClock))
+        .await
+        .with_context(|| format!("opening {}", db.display()))?;
+    app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(&key)?);
+    let out = async {
+        let session = app
+            .login(examhall_app::protocol::LoginRequest {
+                username: user,
+                password,
+            })
+            .await?;
+        app.reconcile(&session.token, package).await
+    }
+    .await;
+    app.shutdown().await;
+    let r = out?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!("{} · {} · centre {}", r.package_id, r.title, r.centre);
+        for room in &r.rooms {
+            println!(
+                "room {} on {} ({}), {}",
+                room.room,
+                room.device_name,
+                room.state,
+                if room.complete {
+                    "complete"
+                } else {
+                    "not complete"
+                }
+            );
+        }
+        for l in &r.lines {
+            let status = serde_json::to_value(l.status)?;
+            println!(
+                "{:<20} {:<14} {}{}",
+                l.username,
+                status.as_str().unwrap_or_default(),
+                if l.accounted {
+                    ""
+                } else {
+                    "NOT ACCOUNTED FOR: "
+                },
+                l.evidence
+            );
+        }
+        println!(
+            "{}",
+            if r.complete {
+                "Complete: every roster line is accounted for."
+            } else {
+                "Not complete."
+            }
+        );
+    }
+    Ok(r.complete)
+}
+
 async fn report(r: ReportArgs) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let user = r.user.context(
@@ -761,6 +862,20 @@ async fn main() -> anyhow::Result<()> {
             "{}",
             serde_json::to_string_pretty(&examhall_server::openapi())?
         ),
+        Command::Reconcile {
+            data_dir,
+            package,
+            user,
+            password_env,
+            json,
+        } => match reconcile(data_dir, &package, user, &password_env, json).await {
+            Ok(true) => {}
+            Ok(false) => std::process::exit(1),
+            Err(e) => {
+                eprintln!("examhall reconcile: {e:#}");
+                std::process::exit(2);
+            }
+        },
         Command::Verify {
             data_dir,
             attempt,

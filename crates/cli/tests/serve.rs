@@ -478,3 +478,93 @@ async fn a_hub_gets_its_first_administrator_when_it_enrols() {
     assert_eq!(s, 200, "the hub's administrator signs in: {v}");
     assert_eq!(v["user"]["role"], "admin");
 }
+
+/// `examhall reconcile` at HQ, as a signed-in administrator: a package nobody
+/// has reported on is not complete (exit status 1), every roster line says why;
+/// a wrong password reconciles nothing (exit status 2).
+#[tokio::test]
+async fn reconcile_accounts_for_a_packages_roster_from_the_command_line() {
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let hq = replica(dir.path(), None, &[]);
+    let http = pinned(hq.fingerprint.as_deref().unwrap());
+    let (_, v) = call(
+        &http,
+        &hq,
+        "/api/users/login/",
+        None,
+        Some(json!({"username": "root", "password": "root-password-1"})),
+    )
+    .await;
+    let root = v["access"].as_str().unwrap().to_owned();
+    for who in ["ann", "bob"] {
+        let (s, v) = call(
+            &http,
+            &hq,
+            "/api/users/register/",
+            None,
+            Some(json!({"username": who, "password": "student-pass-1"})),
+        )
+        .await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let (s, q) = call(
+        &http,
+        &hq,
+        "/api/exams/questions/",
+        Some(&root),
+        Some(json!({"text": "6 × 7?", "type": "numeric", "answer": "42"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{q}");
+    let (_, exam) = call(
+        &http,
+        &hq,
+        "/api/exams/create/",
+        Some(&root),
+        Some(json!({"title": "Maths", "duration_minutes": 30, "questions": [q["id"]]})),
+    )
+    .await;
+    let (s, pkg) = call(
+        &http,
+        &hq,
+        "/api/sync/packages/",
+        Some(&root),
+        Some(json!({"exam_id": exam["id"], "centre": "north", "candidates": ["ann", "bob"]})),
+    )
+    .await;
+    assert_eq!(s, 201, "{pkg}");
+    let package = pkg["package_id"].as_str().unwrap();
+    let run = |password: &str| {
+        Command::new(env!("CARGO_BIN_EXE_examhall"))
+            .args([
+                "reconcile",
+                "--user",
+                "root",
+                "--json",
+                "--package",
+                package,
+            ])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env("EXAMHALL_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let out = run("root-password-1");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["complete"], false);
+    let lines = r["lines"].as_array().unwrap();
+    let who: Vec<&str> = lines
+        .iter()
+        .map(|l| l["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(who, ["ann", "bob"]);
+    assert!(lines
+        .iter()
+        .all(|l| l["status"] == "missing" && l["evidence"].as_str().unwrap().contains("no room")));
+    let out = run("wrong-password");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("examhall reconcile"));
+}
