@@ -905,7 +905,7 @@ fn api_result(r: examhall_store::ResultListRow) -> ApiResult {
         score: r.total,
         max_score: r.max,
         percentage: r.percentage,
-        passed: r.passed && r.void_reason.is_none(),
+        passed: crate::results::passes(r.passed, r.void_reason.as_ref()),
         provisional: r.awaiting_marking,
         void_reason: r.void_reason,
     }

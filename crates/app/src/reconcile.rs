@@ -76,12 +76,7 @@ impl App {
             if sent == Some(digest) {
                 continue;
             }
-            let env = envelope::seal(
-                &key,
-                &enr.device_id,
-                envelope::ENVELOPE_ROOM_REPORT,
-                &report,
-            );
+            let env = seal(&key, enr, &report);
             let ack = client
                 .push_room_report(&env, &Self::own_answer_key(enr))
                 .await
@@ -106,15 +101,7 @@ impl App {
         let mut out = Vec::new();
         for s in self.store().room_sessions().await? {
             if let Some(report) = self.room_report(s.id).await? {
-                out.push((
-                    s.id,
-                    envelope::seal(
-                        &key,
-                        &enr.device_id,
-                        envelope::ENVELOPE_ROOM_REPORT,
-                        &report,
-                    ),
-                ));
+                out.push((s.id, seal(&key, enr, &report)));
             }
         }
         Ok(out)
@@ -276,6 +263,11 @@ impl App {
     }
 }
 
+/// A room report signed with this machine's device key.
+fn seal(key: &examhall_sync::SigningKey, enr: &EnrolmentRow, r: &RoomReport) -> SignedEnvelope {
+    envelope::seal(key, &enr.device_id, envelope::ENVELOPE_ROOM_REPORT, r)
+}
+
 fn report_from_console(package_id: String, c: RoomConsoleDto) -> RoomReport {
     RoomReport {
         session_id: c.session.session_id,
@@ -337,7 +329,7 @@ fn held_line(u: &str, a: &examhall_store::HeldAttemptRow, room: Option<String>) 
             .map(|d| format!(", from device {d}"))
             .unwrap_or_default()
     );
-    if a.moved != 0 {
+    if a.moved {
         evidence.push_str("; moved to a spare seat during the exam");
     }
     ReconLine {

@@ -138,7 +138,7 @@ impl App {
                     total: res.total,
                     max: res.max,
                     percentage: res.percentage,
-                    passed: res.passed && r.void_reason.is_none(),
+                    passed: crate::results::passes(res.passed, r.void_reason.as_ref()),
                     pass_mark_pct: exam.pass_mark_pct,
                     provisional: res.awaiting_marking,
                     void_reason: r.void_reason.clone(),
@@ -413,7 +413,7 @@ impl App {
                         res.total.into(),
                         res.max.into(),
                         res.percentage.into(),
-                        (res.passed && r.void_reason.is_none()).into(),
+                        crate::results::passes(res.passed, r.void_reason.as_ref()).into(),
                         res.awaiting_marking.into(),
                         r.void_reason.clone().map_or(Value::Empty, Value::from),
                     ];

@@ -10,6 +10,11 @@ use examhall_protocol::{
 
 const STAFF: &[Role] = &[Role::Teacher, Role::Invigilator, Role::Admin];
 
+/// The verdict as it stands: a void attempt keeps its score but never passes.
+pub(crate) fn passes(passed: bool, void_reason: Option<&String>) -> bool {
+    passed && void_reason.is_none()
+}
+
 /// What staff decide on a handed-in attempt.
 #[derive(Debug, Clone, Copy)]
 enum Decision {
@@ -120,7 +125,7 @@ impl App {
                 total: res.total,
                 max: res.max,
                 percentage: res.percentage,
-                passed: res.passed && attempt.void_reason.is_none(),
+                passed: passes(res.passed, attempt.void_reason.as_ref()),
                 pass_mark_pct: exam.pass_mark_pct,
                 awaiting_marking: res.awaiting_marking,
                 // An exam may keep per-question marks from candidates.
@@ -309,7 +314,7 @@ impl App {
                 candidate: format!("{} ({})", r.display_name, r.username),
                 exam_title: r.exam_title,
                 percentage: r.percentage,
-                passed: r.passed.map(|p| p && r.void_reason.is_none()),
+                passed: r.passed.map(|p| passes(p, r.void_reason.as_ref())),
                 void_reason: r.void_reason,
                 superseded_reason: r.superseded_reason,
             })

@@ -57,7 +57,7 @@ impl App {
         };
         let env = envelope::seal(key, "hq", envelope::ENVELOPE_RECEIPTS, &doc);
         let stamp = crate::reports::local_time(now).replace([' ', ':'], "-");
-        let file = dir.join(format!("receipts-{device}-{stamp}.{RECEIPTS_EXT}"));
+        let file = dir.join(format!("{}{stamp}.{RECEIPTS_EXT}", receipts_prefix(device)));
         let json = serde_json::to_vec_pretty(&env)
             .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
         crate::files::write_atomically(&file, &json)
@@ -93,12 +93,9 @@ impl App {
             // HQ names each receipt file after its desktop: the other
             // desktops' files on a shared stick are theirs to read.
             .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .and_then(|n| n.strip_prefix("receipts-"))
-                    .is_none_or(|rest| {
-                        !rest.starts_with("dev-") || rest.starts_with(&enr.device_id)
-                    })
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                let a_desktops = format!("{RECEIPTS_NAME}{}", crate::sync::DEVICE_ID_PREFIX);
+                !name.starts_with(&a_desktops) || name.starts_with(&receipts_prefix(&enr.device_id))
             })
             .collect();
         files.sort();
@@ -172,6 +169,14 @@ impl App {
             }
         }
     }
+}
+
+/// How HQ names receipt files: this, the desktop's id, a dash, the time.
+const RECEIPTS_NAME: &str = "receipts-";
+
+/// How HQ begins the name of a receipt file for `device`.
+fn receipts_prefix(device: &str) -> String {
+    format!("{RECEIPTS_NAME}{device}-")
 }
 
 /// What the desktop remembers of the stick between looks.

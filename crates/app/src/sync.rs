@@ -30,6 +30,8 @@ pub const RESULTS_EXT: &str = "exhres";
 pub const MANIFEST_EXT: &str = "exhman";
 /// A room's signed account of itself, for HQ's reconciliation.
 pub const ROOM_REPORT_EXT: &str = "exhroom";
+/// How HQ's device ids begin (`dev-` and 16 hex digits).
+pub(crate) const DEVICE_ID_PREFIX: &str = "dev-";
 
 /// Enrolment tokens are valid this long.
 const ENROLMENT_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -298,7 +300,7 @@ impl App {
                     .map_err(|m| AppError::invalid("tls_fingerprint", m))?,
             )),
         };
-        let new_id = format!("dev-{}", random_hex(8));
+        let new_id = format!("{DEVICE_ID_PREFIX}{}", random_hex(8));
         let secret = random_hex(32);
         let (centre, device_id) = self
             .store()

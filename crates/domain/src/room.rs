@@ -247,43 +247,60 @@ pub struct RoomCommand {
     pub reason: String,
 }
 
-/// The event a command appends to one running attempt, given how the attempt
-/// stands; `None` when it changes nothing (pausing a paused attempt, unlocking an
+/// The events a command appends to one running attempt, given how the attempt
+/// stands; none when it changes nothing (pausing a paused attempt, unlocking an
 /// unlocked one), so a command applied twice is harmless.
-pub fn command_event(
+pub fn command_events(
     cmd: &RoomCommand,
     paused_at: Option<Timestamp>,
     locked: bool,
     now: Timestamp,
-) -> Option<AttemptEvent> {
+) -> Vec<AttemptEvent> {
     let command = Some(cmd.id);
+    // A paused or locked attempt is handed in all the same.
+    let hand_in = AttemptEvent::Submitted {
+        reason: crate::SubmitReason::Invigilator,
+    };
     match cmd.kind {
-        CommandKind::Pause => paused_at.is_none().then(|| AttemptEvent::Paused {
-            reason: cmd.reason.clone(),
-            command,
-        }),
-        CommandKind::Resume => paused_at.map(|p| AttemptEvent::Unpaused {
-            paused_ms: now.since(p).max(0),
-            command,
-        }),
-        CommandKind::Extend => (cmd.ms > 0).then(|| AttemptEvent::Extended {
-            ms: cmd.ms,
-            reason: cmd.reason.clone(),
-            command,
-        }),
-        CommandKind::Unlock => locked.then_some(AttemptEvent::Unlocked {
-            method: UnlockMethod::Console,
-            command,
-        }),
-        // A paused or locked attempt is handed in all the same.
-        CommandKind::Submit => Some(AttemptEvent::Submitted {
-            reason: crate::SubmitReason::Invigilator,
-        }),
-        // The hand-in that follows is the caller's (see `Voided`).
-        CommandKind::Void => Some(AttemptEvent::Voided {
-            reason: cmd.reason.clone(),
-            command,
-        }),
+        CommandKind::Pause => paused_at
+            .is_none()
+            .then(|| AttemptEvent::Paused {
+                reason: cmd.reason.clone(),
+                command,
+            })
+            .into_iter()
+            .collect(),
+        CommandKind::Resume => paused_at
+            .map(|p| AttemptEvent::Unpaused {
+                paused_ms: now.since(p).max(0),
+                command,
+            })
+            .into_iter()
+            .collect(),
+        CommandKind::Extend => (cmd.ms > 0)
+            .then(|| AttemptEvent::Extended {
+                ms: cmd.ms,
+                reason: cmd.reason.clone(),
+                command,
+            })
+            .into_iter()
+            .collect(),
+        CommandKind::Unlock => locked
+            .then_some(AttemptEvent::Unlocked {
+                method: UnlockMethod::Console,
+                command,
+            })
+            .into_iter()
+            .collect(),
+        CommandKind::Submit => vec![hand_in],
+        // Voiding a running attempt hands it in: it is then graded and kept.
+        CommandKind::Void => vec![
+            AttemptEvent::Voided {
+                reason: cmd.reason.clone(),
+                command,
+            },
+            hand_in,
+        ],
     }
 }
 
@@ -368,49 +385,67 @@ mod tests {
             reason: "fire alarm".into(),
         };
         assert!(matches!(
-            command_event(&cmd(CommandKind::Pause, 0), None, false, t),
-            Some(AttemptEvent::Paused {
+            &command_events(&cmd(CommandKind::Pause, 0), None, false, t)[..],
+            [AttemptEvent::Paused {
                 command: Some(4),
                 ..
-            })
+            }]
         ));
         assert_eq!(
-            command_event(&cmd(CommandKind::Pause, 0), Some(t), false, t),
-            None
+            command_events(&cmd(CommandKind::Pause, 0), Some(t), false, t),
+            []
         );
         assert_eq!(
-            command_event(
+            command_events(
                 &cmd(CommandKind::Resume, 0),
                 Some(Timestamp(4_000)),
                 false,
                 t
             ),
-            Some(AttemptEvent::Unpaused {
+            [AttemptEvent::Unpaused {
                 paused_ms: 6_000,
                 command: Some(4)
-            })
+            }]
         );
         assert_eq!(
-            command_event(&cmd(CommandKind::Resume, 0), None, false, t),
-            None
+            command_events(&cmd(CommandKind::Resume, 0), None, false, t),
+            []
         );
         assert_eq!(
-            command_event(&cmd(CommandKind::Extend, 0), None, false, t),
-            None
+            command_events(&cmd(CommandKind::Extend, 0), None, false, t),
+            []
         );
-        assert!(command_event(&cmd(CommandKind::Extend, 600_000), None, false, t).is_some());
         assert_eq!(
-            command_event(&cmd(CommandKind::Unlock, 0), None, false, t),
-            None
+            command_events(&cmd(CommandKind::Extend, 600_000), None, false, t).len(),
+            1
         );
-        assert!(command_event(&cmd(CommandKind::Unlock, 0), None, true, t).is_some());
+        assert_eq!(
+            command_events(&cmd(CommandKind::Unlock, 0), None, false, t),
+            []
+        );
+        assert_eq!(
+            command_events(&cmd(CommandKind::Unlock, 0), None, true, t).len(),
+            1
+        );
+        let hand_in = AttemptEvent::Submitted {
+            reason: crate::SubmitReason::Invigilator,
+        };
         for (paused, locked) in [(None, false), (Some(t), false), (None, true)] {
             assert_eq!(
-                command_event(&cmd(CommandKind::Submit, 0), paused, locked, t),
-                Some(AttemptEvent::Submitted {
-                    reason: crate::SubmitReason::Invigilator
-                }),
+                command_events(&cmd(CommandKind::Submit, 0), paused, locked, t),
+                std::slice::from_ref(&hand_in),
                 "handed in whatever state it is in"
+            );
+            assert_eq!(
+                command_events(&cmd(CommandKind::Void, 0), paused, locked, t),
+                [
+                    AttemptEvent::Voided {
+                        reason: "fire alarm".into(),
+                        command: Some(4)
+                    },
+                    hand_in.clone()
+                ],
+                "voided, then handed in, whatever state it is in"
             );
         }
         for k in [
@@ -419,6 +454,7 @@ mod tests {
             CommandKind::Extend,
             CommandKind::Unlock,
             CommandKind::Submit,
+            CommandKind::Void,
         ] {
             assert_eq!(CommandKind::parse(k.as_str()), Some(k));
         }

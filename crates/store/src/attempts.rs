@@ -840,8 +840,8 @@ impl Store {
         Ok(result)
     }
 
-    /// Appends one staff event (a void) to an attempt, whatever its status
-    /// allows, in one transaction.
+    /// Appends one staff decision (a void, a reset for a resit) to an
+    /// attempt's chain, as its status allows, in one transaction.
     pub async fn append_staff_event(
         &self,
         attempt_id: &str,

@@ -25,9 +25,9 @@ pub struct HeldAttemptRow {
     pub status: String,
     pub device_id: Option<String>,
     pub head_seq: i64,
-    pub submitted_at: Option<i64>,
-    /// 1 when the chain records a move to a spare seat.
-    pub moved: i64,
+    /// The chain records a move to a spare seat.
+    #[sqlx(try_from = "crate::Flag")]
+    pub moved: bool,
 }
 
 impl Store {
@@ -75,7 +75,7 @@ impl Store {
     pub async fn held_attempts(&self, exam_id: i64) -> Result<Vec<HeldAttemptRow>> {
         Ok(sqlx::query_as(
             "SELECT u.username AS username, a.id AS attempt_id, a.status AS status, \
-                    a.device_id AS device_id, a.head_seq AS head_seq, a.submitted_at AS submitted_at, \
+                    a.device_id AS device_id, a.head_seq AS head_seq, \
                     CAST(CASE WHEN EXISTS (SELECT 1 FROM attempt_events e \
                             WHERE e.attempt_id = a.id AND e.kind = 'moved') \
                          THEN 1 ELSE 0 END AS BIGINT) AS moved \

@@ -4,7 +4,7 @@
 
 use crate::attempts::{append_in, attempt_in};
 use crate::{Result, Store, StoreError};
-use examhall_domain::room::{command_event, Attendance, CommandKind, RoomCommand, RoomState};
+use examhall_domain::room::{command_events, Attendance, CommandKind, RoomCommand, RoomState};
 use examhall_domain::{AttemptEvent, Timestamp};
 use sqlx::AnyConnection;
 
@@ -325,18 +325,8 @@ async fn apply_command_in(
     let mut changed = 0;
     for id in ids {
         let head = attempt_in(conn, &id).await?;
-        if let Some(ev) = command_event(cmd, head.paused_at, head.locked_seq.is_some(), now) {
-            // Voiding a running attempt hands it in too (then it is graded).
-            let evs = if matches!(ev, AttemptEvent::Voided { .. }) {
-                vec![
-                    ev,
-                    AttemptEvent::Submitted {
-                        reason: examhall_domain::SubmitReason::Invigilator,
-                    },
-                ]
-            } else {
-                vec![ev]
-            };
+        let evs = command_events(cmd, head.paused_at, head.locked_seq.is_some(), now);
+        if !evs.is_empty() {
             let submits = evs
                 .iter()
                 .any(|e| matches!(e, AttemptEvent::Submitted { .. }));

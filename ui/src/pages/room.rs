@@ -114,7 +114,8 @@ pub fn room_console(p: &Props) -> Html {
     let incident_text = use_state(String::new);
     let show_pin = use_state(|| false);
     // The candidate whose "hand in now" waits for its second click.
-    let confirm_submit = use_state(|| None::<String>);
+    // The hand-in or void awaiting its confirming click, and for whom.
+    let confirm_submit = use_state(|| None::<(CommandKind, String)>);
     let confirm_move = use_state(|| None::<String>);
 
     let reload_sessions = {
@@ -289,7 +290,7 @@ pub fn room_console(p: &Props) -> Html {
                     return;
                 }
                 // A second click on the same button confirms.
-                let key = who.as_ref().map(|u| format!("{}:{u}", kind.as_str()));
+                let key = who.clone().map(|u| (kind, u));
                 if *confirm_submit != key {
                     confirm_submit.set(key);
                     return;
@@ -640,12 +641,12 @@ pub fn room_console(p: &Props) -> Html {
                         { btn(t("room-seat-extend"), CommandKind::Extend, format!("extend-{u}")) }
                         if locked { { btn(t("room-seat-unlock"), CommandKind::Unlock, format!("unlock-{u}")) } }
                         { btn(
-                            if confirm_submit.as_deref() == Some(format!("submit:{u}").as_str()) { t("room-seat-submit-confirm") } else { t("room-seat-submit") },
+                            if *confirm_submit == Some((CommandKind::Submit, u.clone())) { t("room-seat-submit-confirm") } else { t("room-seat-submit") },
                             CommandKind::Submit,
                             format!("submit-{u}"),
                         ) }
                         { btn(
-                            if confirm_submit.as_deref() == Some(format!("void:{u}").as_str()) { t("room-seat-void-confirm") } else { t("room-seat-void") },
+                            if *confirm_submit == Some((CommandKind::Void, u.clone())) { t("room-seat-void-confirm") } else { t("room-seat-void") },
                             CommandKind::Void,
                             format!("void-{u}"),
                         ) }
