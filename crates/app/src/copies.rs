@@ -458,7 +458,13 @@ impl App {
         let mut attempts = Vec::with_capacity(pending.len());
         let mut round = CopyRound::default();
         for p in &pending {
-            let Some(head) = self.store().upload_head(&p.attempt_id).await? else {
+            // Only package attempts are copied: a room's hub holds its packages.
+            let Some(head) = self
+                .store()
+                .upload_head(&p.attempt_id)
+                .await?
+                .filter(|h| h.package_id.is_some())
+            else {
                 continue;
             };
             let events = self

@@ -12,6 +12,7 @@ mod authoring;
 pub mod bank;
 pub mod bench;
 mod candidate;
+mod centre_exams;
 pub mod config;
 mod copies;
 pub mod demo;

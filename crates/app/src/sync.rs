@@ -30,6 +30,8 @@ pub const RESULTS_EXT: &str = "exhres";
 pub const MANIFEST_EXT: &str = "exhman";
 /// A room's signed account of itself, for HQ's reconciliation.
 pub const ROOM_REPORT_EXT: &str = "exhroom";
+/// An exam built on the desktop, written before the results taken at it.
+pub const CENTRE_EXAM_EXT: &str = "exhexam";
 /// How HQ's device ids begin (`dev-` and 16 hex digits).
 pub(crate) const DEVICE_ID_PREFIX: &str = "dev-";
 
@@ -113,7 +115,9 @@ pub(crate) fn attempt_upload(
 ) -> AttemptUpload {
     AttemptUpload {
         attempt_id: head.attempt_id,
-        package_id: head.package_id,
+        package_id: head
+            .package_id
+            .unwrap_or_else(|| examhall_protocol::sync::centre_exam_ref(head.exam_id)),
         username: head.username,
         started_at_ms: head.started_at,
         duration_secs: head.duration_secs as u32,
@@ -601,6 +605,19 @@ impl App {
                 slots.push(Some(fenced_receipt(&up.attempt_id, *outcome, why)));
                 continue;
             }
+            if self.awaits_its_exam(&device, up).await? {
+                slots.push(Some(Receipt {
+                    attempt_id: up.attempt_id.clone(),
+                    head_seq: 0,
+                    head_hash: String::new(),
+                    outcome: ReceiptStatus::Later,
+                    message: Some(format!(
+                        "attempt {}: the exam it was taken at (built at the centre) has not reached HQ yet; send the exam first",
+                        up.attempt_id
+                    )),
+                }));
+                continue;
+            }
             match self.check_upload(&device, up).await? {
                 Ok(a) => {
                     slots.push(None);
@@ -721,6 +738,49 @@ impl App {
         Ok(id)
     }
 
+    /// The upload names an exam its device's centre built itself, which HQ
+    /// does not hold yet.
+    async fn awaits_its_exam(
+        &self,
+        device: &examhall_store::DeviceRow,
+        up: &AttemptUpload,
+    ) -> AppResult<bool> {
+        Ok(
+            match examhall_protocol::sync::parse_centre_exam_ref(&up.package_id) {
+                Some(local) => self.store().centre_exam(&device.id, local).await?.is_none(),
+                None => false,
+            },
+        )
+    }
+
+    /// The exam and sitting an upload is taken at: its package's, or for an
+    /// exam the device's centre built itself, the one HQ holds for it.
+    async fn upload_exam(
+        &self,
+        device: &examhall_store::DeviceRow,
+        up: &AttemptUpload,
+    ) -> AppResult<Result<Option<(i64, i64)>, String>> {
+        if let Some(local) = examhall_protocol::sync::parse_centre_exam_ref(&up.package_id) {
+            return Ok(Ok(self.store().centre_exam(&device.id, local).await?));
+        }
+        let Some(pkg) = self.published_package(&up.package_id).await? else {
+            return Ok(Err(format!(
+                "package {} was not published here",
+                up.package_id
+            )));
+        };
+        if pkg.centre != device.centre {
+            return Ok(Err(format!(
+                "package {} is for centre {}, the device is in {}",
+                up.package_id, pkg.centre, device.centre
+            )));
+        }
+        match (pkg.exam_id, pkg.sitting_id) {
+            (Some(exam_id), Some(sitting_id)) => Ok(Ok(Some((exam_id, sitting_id)))),
+            _ => Ok(Err(format!("package {} has no sitting", up.package_id))),
+        }
+    }
+
     /// Validates one uploaded attempt. `Ok(Err(why))` rejects just this attempt.
     async fn check_upload(
         &self,
@@ -731,23 +791,11 @@ impl App {
         if let Some(why) = upload_shape_error(up) {
             return Ok(Err(why));
         }
-        let Some(pkg) = self.published_package(&up.package_id).await? else {
-            return Ok(Err(format!(
-                "attempt {id}: package {} was not published here",
-                up.package_id
-            )));
-        };
-        if pkg.centre != device.centre {
-            return Ok(Err(format!(
-                "attempt {id}: package {} is for centre {}, the device is in {}",
-                up.package_id, pkg.centre, device.centre
-            )));
-        }
-        let (Some(exam_id), Some(sitting_id)) = (pkg.exam_id, pkg.sitting_id) else {
-            return Ok(Err(format!(
-                "attempt {id}: package {} has no sitting",
-                up.package_id
-            )));
+        let (exam_id, sitting_id) = match self.upload_exam(device, up).await? {
+            Ok(Some(ids)) => ids,
+            // The caller answers `later` before asking (see `awaits_its_exam`).
+            Ok(None) => return Ok(Err(format!("attempt {id}: its exam is not held here"))),
+            Err(why) => return Ok(Err(format!("attempt {id}: {why}"))),
         };
         let Some(user_id) = self.candidate_id(&up.username).await? else {
             return Ok(Err(format!(
@@ -878,9 +926,12 @@ impl App {
             envelope::ENVELOPE_ROOM_REPORT => Ok(IngestedFile::RoomReport(
                 self.ingest_room_report(env).await?,
             )),
+            envelope::ENVELOPE_CENTRE_EXAM => Ok(IngestedFile::CentreExam(
+                self.ingest_centre_exam(env).await?,
+            )),
             other => Err(AppError::invalid(
                 format!("{}: kind", path.display()),
-                format!("`{other}` is not `results`, `manifest` or `room_report`"),
+                format!("`{other}` is not `results`, `manifest`, `room_report` or `centre_exam`"),
             )),
         }
     }
@@ -1212,15 +1263,34 @@ impl App {
     }
 
     /// One upload of the outbox's oldest pending attempts.
+    /// The next batch of pending attempts, sealed. Exams built on this machine
+    /// go up first; attempts at one HQ has not acknowledged wait.
     async fn upload_batch(
         &self,
+        client: &HqClient,
         enr: &EnrolmentRow,
+        problems: &mut Vec<String>,
     ) -> AppResult<Option<(Vec<String>, SignedEnvelope)>> {
         let rows = self.store().pending_outbox(UPLOAD_BATCH).await?;
-        if rows.is_empty() {
+        let mut ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
+        let own = self.own_exams_of(&ids).await?;
+        if !own.is_empty() {
+            let waiting = self.send_centre_exams(client, enr, &own, problems).await?;
+            if !waiting.is_empty() {
+                let mut kept = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let head = self.store().upload_head(&id).await?;
+                    if !head.is_some_and(|h| h.package_id.is_none() && waiting.contains(&h.exam_id))
+                    {
+                        kept.push(id);
+                    }
+                }
+                ids = kept;
+            }
+        }
+        if ids.is_empty() {
             return Ok(None);
         }
-        let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
         let env = self.results_envelope(enr, &ids).await?;
         Ok(Some((ids, env)))
     }
@@ -1266,6 +1336,9 @@ impl App {
         for r in &receipts.receipts {
             if r.outcome.is_held() {
                 ok.push((r.attempt_id.clone(), r.head_seq, r.head_hash.clone()));
+            } else if r.outcome == ReceiptStatus::Later {
+                // Still pending: the next round or stick sends it again.
+                continue;
             } else {
                 bad.push((
                     r.attempt_id.clone(),
@@ -1295,8 +1368,9 @@ impl App {
         let enr = self.enrolled().await?;
         let client = self.upstream(&enr)?;
         let mut round = SyncRound::default();
+        let mut problems = Vec::new();
         // Results first: nothing about packages may keep them on this disk.
-        if let Some((ids, env)) = self.upload_batch(&enr).await? {
+        if let Some((ids, env)) = self.upload_batch(&client, &enr, &mut problems).await? {
             round.attempts_sent = ids.len() as u32;
             let receipts = client
                 .push_results(&env, &Self::own_answer_key(&enr))
@@ -1310,7 +1384,6 @@ impl App {
         let (relayed, more) = self.forward_relayed(&client).await?;
         round.relayed = relayed;
         // The rooms this machine ran, for HQ's reconciliation.
-        let mut problems = Vec::new();
         match self.send_room_reports(&client, &enr).await {
             Ok(n) => round.room_reports = n,
             Err(e) => problems.push(format!("room reports: {e}")),
@@ -1462,6 +1535,17 @@ impl App {
             crate::files::write_atomically(p, &json)
                 .map_err(|e| AppError::invalid(p.display().to_string(), e.to_string()))
         };
+        // Exams built here go first (file names sort before `results-`), so an
+        // import of the folder in name order holds each exam before its results.
+        let mut exam_files = Vec::new();
+        for (exam_id, env) in self.centre_exam_envelopes(&enr, &ids).await? {
+            let f = dir.join(format!(
+                "centre-exam-{}-{exam_id}.{CENTRE_EXAM_EXT}",
+                enr.device_id
+            ));
+            write(&f, &env)?;
+            exam_files.push(f.display().to_string());
+        }
         write(&results_file, &results)?;
         write(&manifest_file, &manifest)?;
         // The rooms this machine ran, for HQ's reconciliation (one file per
@@ -1480,6 +1564,7 @@ impl App {
             manifest_file: manifest_file.display().to_string(),
             attempts: ids.len() as u32,
             room_files,
+            exam_files,
         })
     }
 
@@ -1537,6 +1622,9 @@ pub(crate) struct SyncCache {
     /// Room reports sent up since this process started: session id to a hash
     /// of what was sent, so an unchanged room is not sent again.
     pub(crate) room_reports_sent: std::collections::HashMap<i64, u64>,
+    /// Exams built here that HQ acknowledged since this process started: the
+    /// exam's id to the digest of what was sent.
+    pub(crate) centre_exams_sent: std::collections::HashMap<i64, String>,
 }
 
 /// Uploads waiting for the group committer.
@@ -1606,6 +1694,7 @@ pub enum IngestedFile {
     Results(Receipts),
     Manifest(ManifestCheck),
     RoomReport(RoomReportAck),
+    CentreExam(examhall_protocol::sync::CentreExamAck),
 }
 
 fn local_package(p: &examhall_store::PackageRow) -> LocalPackageDto {

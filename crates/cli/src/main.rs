@@ -955,9 +955,19 @@ async fn main() -> anyhow::Result<()> {
             if key.exists() {
                 app.enable_hq_signing(examhall_app::sync::load_or_create_hq_key(&key)?);
             }
+            // A centre's own exams before the results taken at them, whatever
+            // order the files were named in.
+            let mut files = files;
+            files.sort_by_key(|f| {
+                f.extension().and_then(|e| e.to_str()) != Some(examhall_app::sync::CENTRE_EXAM_EXT)
+            });
             let mut failed = false;
             for f in &files {
                 match app.ingest_file(f).await {
+                    Ok(examhall_app::sync::IngestedFile::CentreExam(a)) => println!(
+                        "{}",
+                        serde_json::json!({"file": f.display().to_string(), "centre_exam": {"exam_id": a.exam_id, "candidates_added": a.candidates_added}})
+                    ),
                     Ok(examhall_app::sync::IngestedFile::Results(r)) => println!(
                         "{}",
                         serde_json::json!({"file": f.display().to_string(), "receipts": r.receipts})

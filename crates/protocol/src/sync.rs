@@ -233,6 +233,9 @@ pub enum ReceiptStatus {
     /// which continues the attempt; `message` names it. The seat that sent
     /// this writes nothing more to the attempt.
     Moved,
+    /// Not taken yet: what it needs has not reached HQ (the exam a centre
+    /// built itself, on a stick imported out of order); send it again.
+    Later,
 }
 
 impl ReceiptStatus {
@@ -336,6 +339,60 @@ pub struct RoomReportLine {
 pub struct RoomReportAck {
     /// False when HQ already held a newer report of that session.
     pub stored: bool,
+}
+
+/// How an attempt at an exam built on a centre's own desktop names its exam
+/// in an upload, where a package exam gives its package id: this prefix and
+/// the exam's id on the device that built it.
+pub const CENTRE_EXAM_PREFIX: &str = "centre-exam-";
+
+/// The upload reference of the device's own exam `local_exam_id`.
+pub fn centre_exam_ref(local_exam_id: i64) -> String {
+    format!("{CENTRE_EXAM_PREFIX}{local_exam_id}")
+}
+
+/// The device's exam id in an upload reference made by [`centre_exam_ref`].
+pub fn parse_centre_exam_ref(package_id: &str) -> Option<i64> {
+    package_id
+        .strip_prefix(CENTRE_EXAM_PREFIX)?
+        .parse()
+        .ok()
+        .filter(|id: &i64| *id > 0)
+}
+
+/// The payload of a `centre_exam` envelope: an exam a centre built on its own
+/// enrolled desktop (not from an HQ package), sent up before its first results
+/// so HQ can hold them, grade them with the same keys and report them. Sent
+/// again when the exam changes (a key correction).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentreExam {
+    /// The exam's id on the device that built it.
+    pub local_exam_id: i64,
+    pub spec: ExamSpec,
+    /// Everyone assigned to it or with an attempt at it on that device.
+    pub roster: Vec<CentreCandidate>,
+    pub made_at_ms: i64,
+}
+
+/// One candidate of a centre's exam, as the centre knows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentreCandidate {
+    pub username: String,
+    pub display_name: String,
+    pub time_multiplier: f64,
+}
+
+/// HQ's answer to a centre's exam (authenticated like receipts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CentreExamAck {
+    /// HQ's id for the exam (its results are listed under it).
+    pub exam_id: i64,
+    /// Candidates HQ did not know and now holds as the centre's (they cannot
+    /// sign in at HQ).
+    pub candidates_added: u32,
 }
 
 /// Where a rostered candidate stands, as HQ can tell.
@@ -515,6 +572,10 @@ pub struct ExportedResults {
     /// One file per room session this machine ran (for HQ's reconciliation).
     #[serde(default)]
     pub room_files: Vec<String>,
+    /// One file per exam built on this machine with attempts in the export;
+    /// HQ must import them before the results file (their names sort first).
+    #[serde(default)]
+    pub exam_files: Vec<String>,
 }
 
 /// The invigilator's start code for a received package.

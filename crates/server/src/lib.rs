@@ -791,6 +791,27 @@ async fn manifest(
     .await
 }
 
+#[utoipa::path(post, path = "/api/sync/centre-exam/", request_body = SignedEnvelope,
+    responses((status = 200, body = CentreExamAck), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+/// An exam a centre built on its own desktop (a `centre_exam` envelope), held
+/// at HQ before the results taken at it; a relay hub passes it straight on.
+async fn centre_exam_up(
+    State(app): State<App>,
+    nonce: Nonce,
+    Body(env): Body<SignedEnvelope>,
+) -> Reply<Response> {
+    let device = env.device_id.clone();
+    let ack = app.ingest_centre_exam(env).await?;
+    device_answer(
+        &app,
+        examhall_app::sync::DeviceRef::Id(&device),
+        "/api/sync/centre-exam/",
+        nonce,
+        &ack,
+    )
+    .await
+}
+
 #[utoipa::path(post, path = "/api/sync/room-report/", request_body = SignedEnvelope,
     responses((status = 200, body = RoomReportAck), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 /// A room's signed account of itself (a `room_report` envelope from the
@@ -1233,7 +1254,7 @@ impl utoipa::Modify for BearerScheme {
     paths(register, login, unblock, profile, users, create_user, update_user, reset_password, change_own_password, import_users, approve, add_question, questions, create_exam, exams, start, assign,
           share_exam, share_question, submit, task,
           exam_results, user_results, analytics, verify_receipt, void_attempt, reset_for_resit, new_enrolment, enrol, publish, packages, package_bytes,
-          results_up, copy_up, manifest, room_report_up, reconciliation, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
+          results_up, copy_up, manifest, room_report_up, centre_exam_up, reconciliation, incidents, open_package, sittings, open_sitting, close_sitting, room_heartbeat, create_room, list_rooms, room_console, open_room, centre_today, release_results,
           exam_candidates, assign_candidates, update_assignment, unassign_candidate,
           seat_tokens, devices, revoke_device, publish_to_room,
           room_check_in, room_action, room_incident, room_move, takeover, room_unlock_code, room_credit, close_room,
@@ -1394,6 +1415,10 @@ pub fn router(app: App) -> Router {
         .route(
             "/api/sync/room-report/",
             post(room_report_up).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
+        )
+        .route(
+            "/api/sync/centre-exam/",
+            post(centre_exam_up).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)),
         )
         .route(
             "/api/sync/packages/{package_id}/reconciliation/",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Desk, Fault, FaultyLink, Hq};
+use common::{Desk, Fault, FaultyLink, Hq, Hub};
 use examhall_app::sync::IngestedFile;
 use examhall_app::AppError;
 use examhall_protocol::sync::{EnrolDesktop, OpenPackage, ReceiptStatus, SignedEnvelope};
@@ -24,8 +24,261 @@ on_both_backends!(
     a_machine_answering_in_hqs_place_cannot_make_results_look_safe,
     a_package_file_carries_no_credential_and_tokens_expire,
     results_travel_by_stick_when_it_appears_and_hqs_receipts_come_back_on_it,
-    a_resit_supersedes_the_old_attempt_and_hq_takes_the_new_one
+    a_resit_supersedes_the_old_attempt_and_hq_takes_the_new_one,
+    results_of_an_exam_built_on_the_desktop_go_up_with_their_exam,
+    a_desktop_exam_travels_by_stick_before_its_results,
+    a_desktop_exam_behind_a_relay_hub_reaches_hq_before_its_results
 );
+
+/// A centre's own exam on an enrolled desktop: HQ's "Science" rebuilt there
+/// (the same spec), a local account `zoe` HQ has never heard of with extra
+/// time, and `ann`, who has an account at HQ too. Returns the desktop's exam
+/// id and its start code.
+async fn desktop_exam(hq: &Hq, desk: &Desk, hq_exam: i64) -> (i64, String) {
+    let spec = hq.app.exam_with_keys(&hq.admin, hq_exam).await.unwrap();
+    let exam = desk.app.create_exam(&desk.admin, spec).await.unwrap();
+    for (name, display) in [("zoe", "Zoé Local"), ("ann", "Ann at the centre")] {
+        let id = desk
+            .app
+            .create_user(
+                &desk.admin,
+                examhall_protocol::NewUser {
+                    username: name.into(),
+                    display_name: display.into(),
+                    password: common::STUDENT_PASSWORD.into(),
+                    role: examhall_protocol::Role::Candidate,
+                    email: None,
+                    candidate_number: None,
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        let m = if name == "zoe" { 1.25 } else { 1.0 };
+        desk.app
+            .assign_exam(&desk.admin, exam, id, m)
+            .await
+            .unwrap();
+    }
+    let sitting = desk
+        .app
+        .open_sitting(
+            &desk.invigilator,
+            examhall_protocol::OpenSitting {
+                exam_id: exam,
+                opens_at_ms: None,
+                closes_at_ms: None,
+                late_start_minutes: None,
+            },
+        )
+        .await
+        .unwrap();
+    (exam, sitting.start_code)
+}
+
+async fn enrolled_desk(hq: &Hq, name: &str) -> Desk {
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hq.base.clone(),
+                token: hq.enrolment("north").await.token,
+                device_name: name.into(),
+            },
+        )
+        .await
+        .unwrap();
+    desk
+}
+
+async fn results_of_an_exam_built_on_the_desktop_go_up_with_their_exam(backend: TestBackend) {
+    let (hq, hq_exam) = Hq::start(backend).await;
+    let ann = hq.student("ann").await;
+    let desk = enrolled_desk(&hq, "Lab 3 hub").await;
+    let (exam, code) = desktop_exam(&hq, &desk, hq_exam).await;
+    let zoe_attempt = desk.sit("zoe", exam, &code, "42").await;
+    let ann_attempt = desk.sit("ann", exam, &code, "41").await;
+    desk.grade_all().await;
+    assert_eq!(
+        desk.db.store.outbox_counts().await.unwrap().pending,
+        2,
+        "the desktop's own exam queues its results once it is enrolled"
+    );
+
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.attempts_sent, 2, "{round:?}");
+    assert_eq!(round.receipts_recorded, 2, "{round:?}");
+    assert_eq!(round.conflicts, 0, "{round:?}");
+    let counts = desk.db.store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.synced), (0, 2));
+
+    // HQ holds the exam under a new id, and both results, graded by HQ.
+    let exams = hq.db.store.list_exams().await.unwrap();
+    let held = exams
+        .iter()
+        .find(|e| e.id != hq_exam)
+        .expect("the centre's exam is held at HQ");
+    assert_eq!(held.spec.title, "Science");
+    let (s, v) = hq
+        .get(&format!("/api/results/{}/", held.id), &hq.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{v}");
+    let row = |id: &str| rows.iter().find(|r| r["attempt_id"] == id).unwrap().clone();
+    assert_eq!(row(&zoe_attempt)["score"], 4.0);
+    assert_eq!(row(&ann_attempt)["score"], 2.0);
+    // Ann is HQ's Ann; Zoé is held as the centre's candidate, who cannot sign in.
+    assert_eq!(row(&ann_attempt)["user_id"], ann);
+    let zoe = hq.db.store.user_by_username("zoe").await.unwrap().unwrap();
+    assert!(zoe.disabled);
+    assert_eq!(zoe.display_name, "Zoé Local");
+    let (s, _) = hq
+        .post(
+            "/api/users/login/",
+            None,
+            json!({"username": "zoe", "password": common::STUDENT_PASSWORD}),
+        )
+        .await;
+    assert_ne!(s, StatusCode::OK);
+    // Her extra time is on HQ's record of the attempt as on the desktop.
+    assert_eq!(
+        hq.db.store.assignment(held.id, zoe.id).await.unwrap(),
+        Some(1.25)
+    );
+
+    // Nothing new: a second round sends neither the exam nor the results.
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.attempts_sent, 0, "{round:?}");
+    assert_eq!(hq.db.store.list_exams().await.unwrap().len(), 2);
+
+    // A roster that names one of HQ's staff is refused, and changes nothing.
+    let staff = hq
+        .db
+        .store
+        .user_by_username("admin")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(staff.role, examhall_protocol::Role::Admin);
+    let spec = hq.app.exam_with_keys(&hq.admin, hq_exam).await.unwrap();
+    let bad = desk.app.create_exam(&desk.admin, spec).await.unwrap();
+    let id = desk
+        .app
+        .create_user(
+            &desk.admin,
+            examhall_protocol::NewUser {
+                username: "admin".into(),
+                display_name: "A candidate called admin".into(),
+                password: common::STUDENT_PASSWORD.into(),
+                role: examhall_protocol::Role::Candidate,
+                email: None,
+                candidate_number: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    desk.app
+        .assign_exam(&desk.admin, bad, id, 1.0)
+        .await
+        .unwrap();
+    let code = desk
+        .app
+        .open_sitting(
+            &desk.invigilator,
+            examhall_protocol::OpenSitting {
+                exam_id: bad,
+                opens_at_ms: None,
+                closes_at_ms: None,
+                late_start_minutes: None,
+            },
+        )
+        .await
+        .unwrap()
+        .start_code;
+    desk.sit("admin", bad, &code, "42").await;
+    desk.grade_all().await;
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.attempts_sent, 0, "held back until HQ takes its exam");
+    let why = round.package_error.unwrap_or_default();
+    assert!(why.contains("`admin` is a admin at HQ"), "{why}");
+    assert_eq!(hq.db.store.list_exams().await.unwrap().len(), 2);
+    assert_eq!(desk.db.store.outbox_counts().await.unwrap().pending, 1);
+}
+
+async fn a_desktop_exam_travels_by_stick_before_its_results(backend: TestBackend) {
+    let (hq, hq_exam) = Hq::start(backend).await;
+    let desk = enrolled_desk(&hq, "offline lab").await;
+    let (exam, code) = desktop_exam(&hq, &desk, hq_exam).await;
+    let attempt = desk.sit("zoe", exam, &code, "42").await;
+    desk.grade_all().await;
+    let stick = tempfile::tempdir().unwrap();
+    let out = desk
+        .app
+        .export_results_to(&desk.invigilator, stick.path())
+        .await
+        .unwrap();
+    assert_eq!(out.attempts, 1);
+    assert_eq!(out.exam_files.len(), 1, "{out:?}");
+    // Results before their exam are not taken, and not refused for good: the
+    // desktop keeps them pending when it reads HQ's answer off the stick...
+    let early = hq.app.ingest_file(out.results_file.as_ref()).await.unwrap();
+    let IngestedFile::Results(r) = early else {
+        panic!("{early:?}")
+    };
+    assert_eq!(r.receipts[0].outcome, ReceiptStatus::Later, "{r:?}");
+    assert!(
+        r.receipts[0]
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("send the exam first"),
+        "{r:?}"
+    );
+    let mut memory = examhall_app::stick::StickMemory::default();
+    desk.app
+        .stick_round(stick.path(), false, &mut memory)
+        .await
+        .unwrap();
+    let counts = desk.db.store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.conflicts), (1, 0), "{counts:?}");
+    // ...a tampered exam file is refused and holds nothing...
+    let text = std::fs::read_to_string(&out.exam_files[0]).unwrap();
+    let forged = stick.path().join("forged.exhexam");
+    std::fs::write(&forged, text.replace("Science", "Sciences")).unwrap();
+    assert!(hq.app.ingest_file(&forged).await.is_err());
+    assert_eq!(hq.db.store.list_exams().await.unwrap().len(), 1);
+    // ...and in name order (exam first) the whole stick goes in.
+    match hq
+        .app
+        .ingest_file(out.exam_files[0].as_ref())
+        .await
+        .unwrap()
+    {
+        IngestedFile::CentreExam(a) => assert_eq!(a.candidates_added, 2),
+        other => panic!("{other:?}"),
+    }
+    match hq.app.ingest_file(out.results_file.as_ref()).await.unwrap() {
+        IngestedFile::Results(r) => {
+            assert_eq!(r.receipts[0].attempt_id, attempt);
+            assert_eq!(r.receipts[0].outcome, ReceiptStatus::Stored, "{r:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    match hq
+        .app
+        .ingest_file(out.manifest_file.as_ref())
+        .await
+        .unwrap()
+    {
+        IngestedFile::Manifest(m) => {
+            assert_eq!((m.complete, m.missing.len()), (1, 0), "{m:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
 
 async fn a_package_travels_down_and_a_graded_attempt_comes_back_with_matching_receipts(
     backend: TestBackend,
@@ -1388,4 +1641,58 @@ async fn a_resit_supersedes_the_old_attempt_and_hq_takes_the_new_one(backend: Te
         .await
         .unwrap();
     assert_eq!(recon.lines[0].attempt_id.as_deref(), Some(new.as_str()));
+}
+
+async fn a_desktop_exam_behind_a_relay_hub_reaches_hq_before_its_results(backend: TestBackend) {
+    let (mut hq, hq_exam) = Hq::start(backend).await;
+    let hub = Hub::start(&hq, &hq.enrolment("north").await.token).await;
+    let desk = Desk::new().await;
+    desk.app
+        .enrol_with_hq(
+            &desk.admin,
+            EnrolDesktop {
+                server_url: hub.base.clone(),
+                token: hq.enrolment_via("north", &hub).await.token,
+                device_name: "Hall A, teacher's desk".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let (exam, code) = desktop_exam(&hq, &desk, hq_exam).await;
+    let attempt = desk.sit("zoe", exam, &code, "42").await;
+    desk.grade_all().await;
+
+    // HQ unreachable: the hub cannot pass the exam on, so the results wait on
+    // the desktop (the hub takes nothing it could not forward).
+    let addr = hq.base.trim_start_matches("https://").to_owned();
+    hq.stop().await;
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.attempts_sent, 0, "{round:?}");
+    assert!(round.package_error.is_some(), "{round:?}");
+    assert_eq!(desk.db.store.outbox_counts().await.unwrap().pending, 1);
+
+    hq.listen(&addr).await;
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(
+        (round.attempts_sent, round.receipts_recorded),
+        (1, 1),
+        "{round:?}"
+    );
+    hub.app.sync_round().await.unwrap();
+    let held = hq
+        .db
+        .store
+        .list_exams()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id != hq_exam)
+        .expect("held at HQ");
+    let (s, v) = hq
+        .get(&format!("/api/results/{}/", held.id), &hq.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v[0]["attempt_id"], attempt.as_str());
+    assert_eq!(v[0]["score"], 4.0);
 }

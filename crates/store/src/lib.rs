@@ -13,6 +13,7 @@ mod assignments;
 mod attempts;
 mod bank;
 pub mod baseline;
+mod centre_exams;
 mod copies;
 mod drafts;
 mod error;
@@ -31,6 +32,7 @@ pub use assignments::{
 };
 pub use attempts::{AnswerRow, AppendError, AttemptRow, AttemptSummaryRow, NewAttempt, ResultRow};
 pub use bank::{BankQuestionRow, NewBankQuestion};
+pub use centre_exams::{CentreCandidateRow, CentreExamHeld, NewCentreExam};
 pub use copies::{CopyAppend, CopyHead, CopyPending};
 pub use drafts::{DraftRow, ExamLock};
 pub use error::StoreError;

@@ -114,7 +114,9 @@ pub struct OutboxRow {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UploadHead {
     pub attempt_id: String,
-    pub package_id: String,
+    /// `None`: an exam built on this machine (see `centre_exam_ref`).
+    pub package_id: Option<String>,
+    pub exam_id: i64,
     pub username: String,
     pub started_at: i64,
     pub duration_secs: i64,
@@ -1129,10 +1131,10 @@ impl Store {
 
     pub async fn upload_head(&self, attempt_id: &str) -> Result<Option<UploadHead>> {
         Ok(sqlx::query_as(
-            "SELECT a.id AS attempt_id, e.package_id AS package_id, u.username, a.started_at, \
-                    a.duration_secs, a.time_multiplier \
+            "SELECT a.id AS attempt_id, e.package_id AS package_id, a.exam_id, u.username, \
+                    a.started_at, a.duration_secs, a.time_multiplier \
              FROM attempts a JOIN exams e ON e.id = a.exam_id JOIN users u ON u.id = a.user_id \
-             WHERE a.id = $1 AND e.package_id IS NOT NULL",
+             WHERE a.id = $1",
         )
         .bind(attempt_id)
         .fetch_optional(&self.read)

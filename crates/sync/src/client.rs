@@ -345,6 +345,23 @@ impl HqClient {
         .await
     }
 
+    /// Sends an exam the centre built on this machine (a `centre_exam`
+    /// envelope) up before its results; the answer is authenticated like
+    /// receipts.
+    pub async fn push_centre_exam(
+        &self,
+        env: &SignedEnvelope,
+        answer_key: &[u8; 32],
+    ) -> Result<examhall_protocol::sync::CentreExamAck, SyncError> {
+        const PATH: &str = "/api/sync/centre-exam/";
+        self.authenticated(
+            self.http.post(format!("{}{PATH}", self.base)).json(env),
+            PATH,
+            answer_key,
+        )
+        .await
+    }
+
     /// Asks the server to check a signed manifest; the answer is authenticated
     /// like receipts are.
     pub async fn check_manifest(

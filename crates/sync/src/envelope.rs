@@ -15,6 +15,8 @@ pub const ENVELOPE_RECEIPTS: &str = "receipts";
 /// A room's account of itself (roster lines, attempts known, the room log),
 /// sent up to HQ by the machine that ran its console.
 pub const ENVELOPE_ROOM_REPORT: &str = "room_report";
+/// An exam a centre built on its own desktop, sent up before its results.
+pub const ENVELOPE_CENTRE_EXAM: &str = "centre_exam";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {
