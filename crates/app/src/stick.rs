@@ -9,9 +9,11 @@
 //! the desktop reads them and counts those attempts as held by HQ, exactly as
 //! if the receipts had come over the network.
 //!
-//! The folder is polled rather than watched: a mount point that does not exist
-//! yet cannot be watched, and a mount does not reliably raise an event on its
-//! parent.
+//! The folder is watched with `notify` (`examhall_sync::watch::FolderBell`):
+//! the folder itself once it is there, else its nearest existing ancestor, so
+//! a stick mounted at a new mount point is seen at once. A mount onto a folder
+//! that already exists raises no event, so the loop also looks every few
+//! seconds.
 
 use crate::{App, AppError, AppResult};
 use examhall_protocol::sync::{ReceiptFile, Receipts, SignedEnvelope};
@@ -155,13 +157,37 @@ impl App {
     ) {
         let mut was_present = false;
         let mut memory = StickMemory::default();
+        let (mut bell, mut rings) = match examhall_sync::watch::FolderBell::new(&dir) {
+            Ok((b, r)) => (Some(b), Some(r)),
+            Err(e) => {
+                tracing::warn!(folder = %dir.display(), error = %e, "cannot watch; looking every few seconds");
+                (None, None)
+            }
+        };
         loop {
+            if let Some(b) = bell.as_mut() {
+                b.rearm();
+            }
             match self.stick_round(&dir, !was_present, &mut memory).await {
                 Ok(r) => was_present = r.present,
                 Err(e) => tracing::warn!(folder = %dir.display(), error = %e, "the stick's folder"),
             }
+            let ring = async {
+                match rings.as_mut() {
+                    Some(r) => {
+                        if r.recv().await.is_none() {
+                            std::future::pending::<()>().await;
+                        }
+                        // A copy raises a burst of events: let it settle.
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        while r.try_recv().is_ok() {}
+                    }
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
+                _ = ring => {}
                 _ = stop.changed() => {}
             }
             if *stop.borrow() {

@@ -27,7 +27,8 @@ on_both_backends!(
     a_resit_supersedes_the_old_attempt_and_hq_takes_the_new_one,
     results_of_an_exam_built_on_the_desktop_go_up_with_their_exam,
     a_desktop_exam_travels_by_stick_before_its_results,
-    a_desktop_exam_behind_a_relay_hub_reaches_hq_before_its_results
+    a_desktop_exam_behind_a_relay_hub_reaches_hq_before_its_results,
+    the_stick_is_written_as_soon_as_its_folder_appears_without_waiting_for_a_look
 );
 
 /// A centre's own exam on an enrolled desktop: HQ's "Science" rebuilt there
@@ -1695,4 +1696,41 @@ async fn a_desktop_exam_behind_a_relay_hub_reaches_hq_before_its_results(backend
     assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
     assert_eq!(v[0]["attempt_id"], attempt.as_str());
     assert_eq!(v[0]["score"], 4.0);
+}
+
+async fn the_stick_is_written_as_soon_as_its_folder_appears_without_waiting_for_a_look(
+    backend: TestBackend,
+) {
+    let (hq, hq_exam) = Hq::start(backend).await;
+    let desk = enrolled_desk(&hq, "offline lab").await;
+    let (exam, code) = desktop_exam(&hq, &desk, hq_exam).await;
+    desk.sit("zoe", exam, &code, "42").await;
+    desk.grade_all().await;
+    let mounts = tempfile::tempdir().unwrap();
+    let stick = mounts.path().join("STICK").join("EXAMHALL");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // The slow look is ten minutes away: only the folder's watch can be quick.
+    let looking = tokio::spawn(desk.app.clone().stick_loop(
+        stick.clone(),
+        std::time::Duration::from_secs(600),
+        stop_rx,
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    std::fs::create_dir_all(&stick).unwrap();
+    let written = |ext: &str| {
+        std::fs::read_dir(&stick)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.path().extension().is_some_and(|x| x == ext))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !(written("exhres") && written("exhexam")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "results not written on the stick 15 s after its folder appeared"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop_tx.send(true).unwrap();
+    looking.await.unwrap();
 }
