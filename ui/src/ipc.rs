@@ -119,25 +119,121 @@ pub fn from_wire<R: DeserializeOwned>(v: serde_json::Value) -> Result<R, String>
     serde_json::from_value(v).map_err(|e| e.to_string())
 }
 
+/// Whether this page runs inside the desktop app (Tauri's IPC is there) or in
+/// a browser talking to an Examhall server.
+pub fn in_desktop() -> bool {
+    web_sys::window()
+        .is_some_and(|w| js_sys::Reflect::has(&w, &JsValue::from_str("__TAURI__")).unwrap_or(false))
+}
+
+/// Calls `cmd` with `args` (an object: `token` and `args` as the shell reads
+/// them): through the desktop shell, or over HTTP (`POST /api/ui/{cmd}/`, the
+/// token as a bearer, the arguments as the body) in a browser.
 async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Res<R> {
+    let wire = to_wire(args).map_err(|e| local_error(format!("cannot encode {cmd}: {e}")))?;
+    let reply = if in_desktop() {
+        call_shell(cmd, &wire).await?
+    } else {
+        call_http(cmd, &wire).await?
+    };
+    from_wire(reply).map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}")))
+}
+
+async fn call_shell(cmd: &str, wire: &serde_json::Value) -> Res<serde_json::Value> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    let js_args = to_wire(args)
-        .and_then(|v| v.serialize(&ser).map_err(|e| e.to_string()))
+    let js_args = wire
+        .serialize(&ser)
         .map_err(|e| local_error(format!("cannot encode {cmd}: {e}")))?;
     match tauri_invoke(cmd, js_args).await {
         Ok(v) => serde_wasm_bindgen::from_value::<serde_json::Value>(v)
-            .map_err(|e| e.to_string())
-            .and_then(from_wire)
             .map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}"))),
         Err(e) => Err(
             serde_wasm_bindgen::from_value::<ErrorDto>(e.clone()).unwrap_or_else(|_| {
                 local_error(format!(
-                "The Examhall app did not answer ({}). Is this page open outside the desktop app?",
-                e.as_string().unwrap_or_else(|| format!("{e:?}"))
-            ))
+                    "The Examhall app did not answer ({}).",
+                    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+                ))
             }),
         ),
     }
+}
+
+async fn call_http(cmd: &str, wire: &serde_json::Value) -> Res<serde_json::Value> {
+    let token = wire.get("token").and_then(|t| t.as_str());
+    let body = wire.get("args").cloned().unwrap_or(serde_json::Value::Null);
+    let unreachable = |e: JsValue| {
+        local_error(format!(
+            "The Examhall server did not answer ({}).",
+            e.as_string().unwrap_or_else(|| format!("{e:?}"))
+        ))
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(&body.to_string()));
+    let req = web_sys::Request::new_with_str_and_init(&format!("/api/ui/{cmd}/"), &init)
+        .map_err(unreachable)?;
+    let headers = req.headers();
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(unreachable)?;
+    if let Some(t) = token {
+        headers
+            .set("Authorization", &format!("Bearer {t}"))
+            .map_err(unreachable)?;
+    }
+    let window = web_sys::window().ok_or_else(|| local_error("no window".into()))?;
+    let resp: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&req))
+            .await
+            .map_err(unreachable)?
+            .dyn_into()
+            .map_err(unreachable)?;
+    let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(unreachable)?)
+        .await
+        .map_err(unreachable)?
+        .as_string()
+        .unwrap_or_default();
+    if resp.ok() {
+        serde_json::from_str(&text)
+            .map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}")))
+    } else {
+        Err(serde_json::from_str::<ErrorDto>(&text).unwrap_or_else(|_| {
+            local_error(format!("The server answered {} to {cmd}.", resp.status()))
+        }))
+    }
+}
+
+/// The table's commands, typed (`examhall_protocol::ui_commands!`): the UI
+/// calls a use case only through these, so its names and types are the
+/// shell's and the server's.
+pub mod cmd {
+    use super::{authed, token_only, Res};
+
+    macro_rules! ui_calls {
+        ($( $scope:ident $name:ident ( $($req:ty)? ) -> $resp:ty ; )*) => {
+            $( ui_calls!(@one $scope $name ( $($req)? ) -> $resp); )*
+        };
+        (@one both $name:ident ( $($req:ty)? ) -> $resp:ty) => { ui_calls!(@authed $name ( $($req)? ) -> $resp); };
+        (@one desktop $name:ident ( $($req:ty)? ) -> $resp:ty) => { ui_calls!(@authed $name ( $($req)? ) -> $resp); };
+        // The exam window's mode is the window's own (`on`, no token).
+        (@one shell exam_mode ( $($req:ty)? ) -> $resp:ty) => {};
+        (@one shell $name:ident ( $($req:ty)? ) -> $resp:ty) => { ui_calls!(@authed $name ( $($req)? ) -> $resp); };
+        (@one $public:ident $name:ident ( $($req:ty)? ) -> $resp:ty) => {};
+        (@authed $name:ident ( $req:ty ) -> $resp:ty) => {
+            #[allow(dead_code)]
+            pub async fn $name(token: &str, args: $req) -> Res<$resp> {
+                authed(stringify!($name), token, args).await
+            }
+        };
+        (@authed $name:ident ( ) -> $resp:ty) => {
+            #[allow(dead_code)]
+            pub async fn $name(token: &str) -> Res<$resp> {
+                token_only(stringify!($name), token).await
+            }
+        };
+    }
+
+    examhall_protocol::ui_commands!(ui_calls);
 }
 
 #[derive(Serialize)]
@@ -174,252 +270,246 @@ pub async fn login(req: LoginRequest) -> Res<SessionDto> {
     call("login", &Plain { args: req }).await
 }
 pub async fn logout(token: &str) -> Res<()> {
-    token_only("logout", token).await
+    cmd::logout(token).await
 }
 pub async fn my_exams(token: &str) -> Res<Vec<ExamCard>> {
-    token_only("my_exams", token).await
+    cmd::my_exams(token).await
 }
 pub async fn start_attempt(token: &str, r: StartAttempt) -> Res<AttemptView> {
-    authed("start_attempt", token, r).await
+    cmd::start_attempt(token, r).await
 }
 pub async fn open_attempt(token: &str, attempt_id: String) -> Res<AttemptView> {
-    authed("open_attempt", token, AttemptRef { attempt_id }).await
+    cmd::open_attempt(token, AttemptRef { attempt_id }).await
 }
 pub async fn set_answer(token: &str, r: SetAnswer) -> Res<SaveAck> {
-    authed("set_answer", token, r).await
+    cmd::set_answer(token, r).await
 }
 pub async fn set_flag(token: &str, r: SetFlag) -> Res<SaveAck> {
-    authed("set_flag", token, r).await
+    cmd::set_flag(token, r).await
 }
 pub async fn navigate(token: &str, r: Navigate) -> Res<SaveAck> {
-    authed("navigate", token, r).await
+    cmd::navigate(token, r).await
 }
 pub async fn heartbeat(token: &str, attempt_id: String) -> Res<ClockDto> {
-    authed("heartbeat", token, AttemptRef { attempt_id }).await
+    cmd::heartbeat(token, AttemptRef { attempt_id }).await
 }
 pub async fn submit(token: &str, attempt_id: String) -> Res<SubmitAck> {
-    authed("submit", token, AttemptRef { attempt_id }).await
+    cmd::submit(token, AttemptRef { attempt_id }).await
 }
 pub async fn attempt_result(token: &str, attempt_id: String) -> Res<ResultView> {
-    authed("attempt_result", token, AttemptRef { attempt_id }).await
+    cmd::attempt_result(token, AttemptRef { attempt_id }).await
 }
 pub async fn list_users(token: &str, q: UserQuery) -> Res<Vec<UserDto>> {
-    authed("list_users", token, q).await
+    cmd::list_users(token, q).await
 }
 pub async fn update_user(token: &str, edit: EditUser) -> Res<UserDto> {
-    authed("update_user", token, edit).await
+    cmd::update_user(token, edit).await
 }
 pub async fn reset_password(token: &str, user_id: i64) -> Res<OneTimePassword> {
-    authed("reset_password", token, user_id).await
+    cmd::reset_password(token, user_id).await
 }
 pub async fn change_own_password(token: &str, change: PasswordChange) -> Res<SessionDto> {
-    authed("change_own_password", token, change).await
+    cmd::change_own_password(token, change).await
 }
 pub async fn account_changes(token: &str, user_id: i64) -> Res<Vec<AccountChangeDto>> {
-    authed("account_changes", token, user_id).await
+    cmd::account_changes(token, user_id).await
 }
 pub async fn import_users(token: &str, req: ImportUsers) -> Res<UserImportReport> {
-    authed("import_users", token, req).await
+    cmd::import_users(token, req).await
 }
 pub async fn print_login_slips(token: &str, p: Vec<OneTimePassword>) -> Res<SavedReportDto> {
-    authed("print_login_slips", token, p).await
+    cmd::print_login_slips(token, p).await
 }
 pub async fn lift_login_block(token: &str, username: String) -> Res<u64> {
-    authed("lift_login_block", token, username).await
+    cmd::lift_login_block(token, username).await
 }
 pub async fn create_user(token: &str, u: NewUser) -> Res<UserDto> {
-    authed("create_user", token, u).await
+    cmd::create_user(token, u).await
 }
 pub async fn list_exams(token: &str) -> Res<Vec<ExamSummaryDto>> {
-    token_only("list_exams", token).await
+    cmd::list_exams(token).await
 }
 pub async fn open_sitting(token: &str, req: OpenSitting) -> Res<SittingDto> {
-    authed("open_sitting", token, req).await
+    cmd::open_sitting(token, req).await
 }
 pub async fn close_sitting(token: &str, exam_id: i64) -> Res<()> {
-    authed("close_sitting", token, exam_id).await
+    cmd::close_sitting(token, exam_id).await
 }
 pub async fn attempt_summaries(token: &str) -> Res<Vec<AttemptSummaryDto>> {
-    token_only("attempt_summaries", token).await
+    cmd::attempt_summaries(token).await
 }
 pub async fn exam_analysis(token: &str, exam_id: i64) -> Res<ExamAnalysisDto> {
-    authed("exam_analysis", token, exam_id).await
+    cmd::exam_analysis(token, exam_id).await
 }
 pub async fn essays_to_mark(token: &str) -> Res<Vec<EssayToMarkDto>> {
-    token_only("essays_to_mark", token).await
+    cmd::essays_to_mark(token).await
 }
 pub async fn mark_essay(token: &str, r: MarkEssay) -> Res<ResultView> {
-    authed("mark_essay", token, r).await
+    cmd::mark_essay(token, r).await
 }
 pub async fn print_exam_summary(token: &str, exam_id: i64) -> Res<SavedReportDto> {
-    authed("print_exam_summary", token, exam_id).await
+    cmd::print_exam_summary(token, exam_id).await
 }
 pub async fn print_room_report(token: &str, exam_id: i64) -> Res<SavedReportDto> {
-    authed("print_room_report", token, exam_id).await
+    cmd::print_room_report(token, exam_id).await
 }
 pub async fn export_results(token: &str, r: ExportRequest) -> Res<SavedReportDto> {
-    authed("export_results", token, r).await
+    cmd::export_results(token, r).await
 }
 pub async fn start_printing_sheets(token: &str, exam_id: i64) -> Res<u64> {
-    authed("start_printing_sheets", token, exam_id).await
+    cmd::start_printing_sheets(token, exam_id).await
 }
 pub async fn print_job(token: &str, id: u64) -> Res<PrintJobDto> {
-    authed("print_job", token, id).await
+    cmd::print_job(token, id).await
 }
 pub async fn cancel_print_job(token: &str, id: u64) -> Res<()> {
-    authed("cancel_print_job", token, id).await
+    cmd::cancel_print_job(token, id).await
 }
 pub async fn preview_regrade(token: &str, c: KeyCorrection) -> Res<RegradePreviewDto> {
-    authed("preview_regrade", token, c).await
+    cmd::preview_regrade(token, c).await
 }
 pub async fn apply_regrade(token: &str, c: KeyCorrection) -> Res<RegradeStartedDto> {
-    authed("apply_regrade", token, c).await
+    cmd::apply_regrade(token, c).await
 }
 
 // ---- the question bank and the exam builder -------------------------------------
 
 pub async fn import_questions(token: &str, r: bank::ImportRequest) -> Res<bank::ImportReportDto> {
-    authed("import_questions", token, r).await
+    cmd::import_questions(token, r).await
 }
 pub async fn bank(token: &str, f: bank::BankFilter) -> Res<Vec<bank::BankItemDto>> {
-    authed("bank", token, f).await
+    cmd::bank(token, f).await
 }
 pub async fn save_bank_question(token: &str, e: bank::BankEdit) -> Res<bank::BankItemDto> {
-    authed("save_bank_question", token, e).await
+    cmd::save_bank_question(token, e).await
 }
 pub async fn duplicate_bank_question(token: &str, id: i64) -> Res<bank::BankItemDto> {
-    authed("duplicate_bank_question", token, id).await
+    cmd::duplicate_bank_question(token, id).await
 }
 pub async fn archive_bank_question(token: &str, id: i64, archived: bool) -> Res<()> {
-    authed(
-        "archive_bank_question",
-        token,
-        bank::ArchiveBankQuestion { id, archived },
-    )
-    .await
+    cmd::archive_bank_question(token, bank::ArchiveBankQuestion { id, archived }).await
 }
 pub async fn preview_exam(token: &str, r: bank::PreviewExam) -> Res<bank::ExamPreviewDto> {
-    authed("preview_exam", token, r).await
+    cmd::preview_exam(token, r).await
 }
 pub async fn publish_exam(token: &str, r: bank::PublishExam) -> Res<bank::PublishedExamDto> {
-    authed("publish_exam", token, r).await
+    cmd::publish_exam(token, r).await
 }
 pub async fn save_draft(token: &str, r: bank::SaveDraft) -> Res<bank::DraftSummaryDto> {
-    authed("save_draft", token, r).await
+    cmd::save_draft(token, r).await
 }
 pub async fn drafts(token: &str) -> Res<Vec<bank::DraftSummaryDto>> {
-    token_only("drafts", token).await
+    cmd::drafts(token).await
 }
 pub async fn open_draft(token: &str, id: i64) -> Res<bank::DraftDto> {
-    authed("open_draft", token, id).await
+    cmd::open_draft(token, id).await
 }
 pub async fn delete_draft(token: &str, id: i64) -> Res<()> {
-    authed("delete_draft", token, id).await
+    cmd::delete_draft(token, id).await
 }
 pub async fn clone_exam(token: &str, exam_id: i64) -> Res<bank::DraftDto> {
-    authed("clone_exam", token, exam_id).await
+    cmd::clone_exam(token, exam_id).await
 }
 pub async fn edit_exam(token: &str, exam_id: i64) -> Res<bank::DraftDto> {
-    authed("edit_exam", token, exam_id).await
+    cmd::edit_exam(token, exam_id).await
 }
 pub async fn verify_receipt(token: &str, r: VerifyReceipt) -> Res<ReceiptCheckDto> {
-    authed("verify_receipt", token, r).await
+    cmd::verify_receipt(token, r).await
 }
 pub async fn candidates(token: &str) -> Res<Vec<UserDto>> {
-    token_only("candidates", token).await
+    cmd::candidates(token).await
 }
 
 pub async fn sync_status(token: &str) -> Res<sync::SyncStatusDto> {
-    token_only("sync_status", token).await
+    cmd::sync_status(token).await
 }
 pub async fn enrol_with_hq(token: &str, r: sync::EnrolDesktop) -> Res<sync::SyncStatusDto> {
-    authed("enrol_with_hq", token, r).await
+    cmd::enrol_with_hq(token, r).await
 }
 pub async fn open_package(token: &str, r: sync::OpenPackage) -> Res<SittingDto> {
-    authed("open_package", token, r).await
+    cmd::open_package(token, r).await
 }
 pub async fn export_results_to_folder(token: &str, dir: String) -> Res<sync::ExportedResults> {
-    authed("export_results_to_folder", token, dir).await
+    cmd::export_results_to_folder(token, dir).await
 }
 
 // ---- the room session -----------------------------------------------------------
 
 pub async fn room_sessions(token: &str) -> Res<Vec<RoomSessionDto>> {
-    token_only("room_sessions", token).await
+    cmd::room_sessions(token).await
 }
 pub async fn create_room_session(token: &str, req: CreateRoomSession) -> Res<RoomSessionDto> {
-    authed("create_room_session", token, req).await
+    cmd::create_room_session(token, req).await
 }
 pub async fn open_room_session(token: &str, session_id: i64) -> Res<RoomSessionDto> {
-    authed("open_room_session", token, SessionRef { session_id }).await
+    cmd::open_room_session(token, SessionRef { session_id }).await
 }
 pub async fn room_console(token: &str, session_id: i64) -> Res<RoomConsoleDto> {
-    authed("room_console", token, SessionRef { session_id }).await
+    cmd::room_console(token, SessionRef { session_id }).await
 }
 pub async fn check_in(token: &str, req: CheckIn) -> Res<RoomConsoleDto> {
-    authed("check_in", token, req).await
+    cmd::check_in(token, req).await
 }
 pub async fn room_action(token: &str, req: RoomAction) -> Res<RoomActionAck> {
-    authed("room_action", token, req).await
+    cmd::room_action(token, req).await
 }
 pub async fn record_incident(token: &str, req: RecordIncident) -> Res<RoomConsoleDto> {
-    authed("record_incident", token, req).await
+    cmd::record_incident(token, req).await
 }
 
 pub async fn move_candidate(token: &str, req: MoveCandidate) -> Res<RoomConsoleDto> {
-    authed("move_candidate", token, req).await
+    cmd::move_candidate(token, req).await
 }
 pub async fn void_attempt(token: &str, req: VoidAttempt) -> Res<AttemptSummaryDto> {
-    authed("void_attempt", token, req).await
+    cmd::void_attempt(token, req).await
 }
 pub async fn reset_for_resit(token: &str, req: ResetForResit) -> Res<AttemptSummaryDto> {
-    authed("reset_for_resit", token, req).await
+    cmd::reset_for_resit(token, req).await
 }
 pub async fn offline_unlock_code(token: &str, req: OfflineUnlock) -> Res<UnlockCodeDto> {
-    authed("offline_unlock_code", token, req).await
+    cmd::offline_unlock_code(token, req).await
 }
 pub async fn decide_credit(token: &str, req: DecideCredit) -> Res<RoomConsoleDto> {
-    authed("decide_credit", token, req).await
+    cmd::decide_credit(token, req).await
 }
 pub async fn publish_to_room(token: &str, session_id: i64) -> Res<sync::PublishedPackage> {
-    authed("publish_to_room", token, SessionRef { session_id }).await
+    cmd::publish_to_room(token, SessionRef { session_id }).await
 }
 pub async fn issue_seat_tokens(token: &str, count: u32) -> Res<sync::SeatTokens> {
-    authed("issue_seat_tokens", token, sync::IssueSeatTokens { count }).await
+    cmd::issue_seat_tokens(token, sync::IssueSeatTokens { count }).await
 }
 pub async fn print_seat_tokens(token: &str, issued: sync::SeatTokens) -> Res<SavedReportDto> {
-    authed("print_seat_tokens", token, issued).await
+    cmd::print_seat_tokens(token, issued).await
 }
 pub async fn staff_home(token: &str) -> Res<StaffHomeDto> {
-    token_only("staff_home", token).await
+    cmd::staff_home(token).await
 }
 pub async fn exam_candidates(token: &str, exam_id: i64) -> Res<ExamCandidatesDto> {
-    authed("exam_candidates", token, exam_id).await
+    cmd::exam_candidates(token, exam_id).await
 }
 pub async fn assign_candidates(token: &str, req: AssignCandidates) -> Res<AssignedCandidates> {
-    authed("assign_candidates", token, req).await
+    cmd::assign_candidates(token, req).await
 }
 pub async fn update_assignment(token: &str, req: UpdateAssignment) -> Res<ExamCandidateDto> {
-    authed("update_assignment", token, req).await
+    cmd::update_assignment(token, req).await
 }
 pub async fn unassign_candidate(token: &str, req: UnassignCandidate) -> Res<()> {
-    authed("unassign_candidate", token, req).await
+    cmd::unassign_candidate(token, req).await
 }
 pub async fn release_results(token: &str, req: ReleaseResults) -> Res<ReleasedResults> {
-    authed("release_results", token, req).await
+    cmd::release_results(token, req).await
 }
 pub async fn devices(token: &str) -> Res<Vec<sync::DeviceDto>> {
-    token_only("devices", token).await
+    cmd::devices(token).await
 }
 pub async fn revoke_device(token: &str, device_id: String) -> Res<sync::DeviceDto> {
-    authed("revoke_device", token, sync::RevokeDevice { device_id }).await
+    cmd::revoke_device(token, sync::RevokeDevice { device_id }).await
 }
 pub async fn close_room_session(token: &str, req: CloseRoomSession) -> Res<RoomSessionDto> {
-    authed("close_room_session", token, req).await
+    cmd::close_room_session(token, req).await
 }
 pub async fn lock_info(token: &str, attempt_id: &str) -> Res<LockDto> {
-    authed(
-        "lock_info",
+    cmd::lock_info(
         token,
         AttemptRef {
             attempt_id: attempt_id.to_owned(),
@@ -428,8 +518,7 @@ pub async fn lock_info(token: &str, attempt_id: &str) -> Res<LockDto> {
     .await
 }
 pub async fn unlock_seat(token: &str, attempt_id: &str, code: &str) -> Res<LockDto> {
-    authed(
-        "unlock_seat",
+    cmd::unlock_seat(
         token,
         UnlockSeat {
             attempt_id: attempt_id.to_owned(),
@@ -439,8 +528,7 @@ pub async fn unlock_seat(token: &str, attempt_id: &str, code: &str) -> Res<LockD
     .await
 }
 pub async fn focus_lost(token: &str, attempt_id: &str, hidden: bool) -> Res<SaveAck> {
-    authed(
-        "focus_lost",
+    cmd::focus_lost(
         token,
         FocusLost {
             attempt_id: attempt_id.to_owned(),
@@ -452,8 +540,7 @@ pub async fn focus_lost(token: &str, attempt_id: &str, hidden: bool) -> Res<Save
 
 /// Fullscreen and above other windows while an attempt is on screen.
 pub async fn close_exam_window(token: &str, attempt_id: &str, code: Option<String>) -> Res<()> {
-    authed(
-        "close_exam_window",
+    cmd::close_exam_window(
         token,
         CloseExamWindow {
             attempt_id: attempt_id.to_owned(),

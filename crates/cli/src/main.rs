@@ -297,6 +297,25 @@ struct ServeArgs {
     /// on a closed lab LAN. Logged at start.
     #[arg(long)]
     plain_http: bool,
+    /// The built UI (ui/dist) to serve to browsers at `/` (the staff console).
+    /// Default: ../share/examhall/ui beside the executable, else ./ui/dist.
+    #[arg(long, env = "EXAMHALL_UI_DIR")]
+    ui: Option<PathBuf>,
+}
+
+/// Where the staff console's files are: `--ui`, else the installed copy, else
+/// a source tree's build.
+fn ui_dir(given: Option<PathBuf>) -> Option<PathBuf> {
+    if given.is_some() {
+        return given;
+    }
+    let installed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("../share/examhall/ui")));
+    installed
+        .into_iter()
+        .chain(std::iter::once(PathBuf::from("ui/dist")))
+        .find(|d| d.join("index.html").is_file())
 }
 
 #[derive(clap::Args)]
@@ -559,9 +578,24 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
             eprintln!("Administrator {username} created");
         }
     }
+    let ui = ui_dir(a.ui.clone());
+    if let Some(dir) = &ui {
+        let bundle = examhall_server::ui::Bundle::load(dir)
+            .with_context(|| format!("the UI in {}", dir.display()))?;
+        examhall_server::ui::install(bundle);
+    }
     let listener = tokio::net::TcpListener::bind(a.addr)
         .await
         .with_context(|| format!("listening on {}", a.addr))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    match &ui {
+        Some(dir) => eprintln!(
+            "Staff console on {scheme}://{}/ (UI from {})",
+            listener.local_addr()?,
+            dir.display()
+        ),
+        None => eprintln!("No UI found to serve (give --ui DIR, the built ui/dist): the API only"),
+    }
     match &tls {
         Some(t) => {
             eprintln!(

@@ -5,6 +5,7 @@
 //! a key could travel: a key cannot leak by forgetting to skip a field.
 
 pub mod bank;
+pub mod commands;
 pub mod platform;
 pub mod room;
 pub mod sync;

@@ -4,6 +4,7 @@
 //! and a JSON body `{code, message, field}`.
 
 pub mod tls;
+pub mod ui;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{
@@ -1368,6 +1369,7 @@ pub fn router(app: App) -> Router {
         .route("/api/users/login/", post(login))
         .route("/api/sync/enrol/", post(enrol))
         .route("/api/sync/open-package/", post(open_package))
+        .route("/api/ui/login/", post(ui::login))
         .layer(source_limit());
     Router::new()
         .merge(guarded)
@@ -1462,6 +1464,14 @@ pub fn router(app: App) -> Router {
         .route("/api/bank/questions/", post(bank_save))
         .route("/api/bank/exams/preview/", post(bank_preview))
         .route("/api/bank/exams/", post(bank_publish))
+        .route(
+            "/api/ui/{command}/",
+            post(ui::command).layer(DefaultBodyLimit::max(
+                examhall_app::bank::MAX_IMPORT_BYTES / 3 * 4 + 64 * 1024,
+            )),
+        )
+        .route("/", get(ui::index))
+        .route("/{file}", get(ui::file))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs/", get(docs))
         .fallback(not_found)
