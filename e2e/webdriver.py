@@ -13,12 +13,16 @@ class WebDriverError(Exception):
 
 
 class Session:
-    def __init__(self, url, application, args=None, timeout=30):
+    def __init__(self, url, application=None, args=None, timeout=30, capabilities=None):
+        """A session on the Examhall window (tauri-driver, `application` the binary),
+        or with `capabilities` as given (a browser, through its own driver)."""
         self.url = url.rstrip("/")
-        opts = {"application": application}
-        if args:
-            opts["args"] = args
-        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": opts}}}
+        if capabilities is None:
+            opts = {"application": application}
+            if args:
+                opts["args"] = args
+            capabilities = {"browserName": "wry", "tauri:options": opts}
+        caps = {"capabilities": {"alwaysMatch": capabilities}}
         deadline = time.time() + timeout
         while True:
             try:

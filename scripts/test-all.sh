@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command: install what is missing, then run every check and test:
 # format, lints, unit + integration tests (workspace and UI), a benchmark smoke run,
-# and the end-to-end tests in the real Tauri window under Xvfb via tauri-driver.
+# the staff console in headless Chromium, and the end-to-end tests in the real Tauri
+# window under Xvfb via tauri-driver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
@@ -59,6 +60,9 @@ target/pyenv/bin/openapi-spec-validator target/openapi.json
 
 step "schemathesis against the OpenAPI document, as a student and as a teacher (no 5xx, every response documented)"
 bash scripts/schemathesis.sh target/debug/examhall target/pyenv 20
+
+step "the staff console in a browser (headless Chromium + chromedriver against examhall serve)"
+python3 e2e/test_browser.py
 
 step "building the desktop app"
 cargo build -p examhall-desktop

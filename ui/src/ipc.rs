@@ -77,6 +77,10 @@ fn listen_with(event: &str, handler: Closure<dyn FnMut(JsValue)>) -> Listener {
         handler: Some(handler),
         ..ListenState::default()
     }));
+    // Only the desktop shell emits events; in a browser nothing is listened to.
+    if !in_desktop() {
+        return Listener { state };
+    }
     let (st, event) = (state.clone(), event.to_owned());
     wasm_bindgen_futures::spawn_local(async move {
         let handler = match st.borrow().handler.as_ref() {

@@ -47,7 +47,10 @@ async fn every_command_of_the_table_has_its_route_and_answers_where_it_is_served
             }
         }
     }
-    assert!(in_browser > 60, "the staff screens' commands ({in_browser})");
+    assert!(
+        in_browser > 60,
+        "the staff screens' commands ({in_browser})"
+    );
     // Nothing outside the table answers.
     let (s, v) = hq
         .call("POST", "/api/ui/drop_database/", None, Some(json!(null)))
@@ -90,7 +93,9 @@ async fn a_signed_in_browser_gets_the_same_answers_as_the_use_cases_and_their_ro
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
 
     // The same reply as the use case gives the desktop.
-    let (s, home) = hq.post("/api/ui/staff_home/", Some(&admin), json!(null)).await;
+    let (s, home) = hq
+        .post("/api/ui/staff_home/", Some(&admin), json!(null))
+        .await;
     assert_eq!(s, StatusCode::OK, "{home}");
     let direct = serde_json::to_value(hq.app.staff_home(&admin).await.unwrap()).unwrap();
     assert_eq!(home, direct);
@@ -108,7 +113,11 @@ async fn a_signed_in_browser_gets_the_same_answers_as_the_use_cases_and_their_ro
     let tara = hq.db.store.user_by_username("tara").await.unwrap().unwrap();
     assert_eq!(tara.display_name, "Tara Teacher");
     let (s, v) = hq
-        .post("/api/ui/list_users/", Some(&admin), json!({"search": "tar"}))
+        .post(
+            "/api/ui/list_users/",
+            Some(&admin),
+            json!({"search": "tar"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
@@ -128,7 +137,13 @@ async fn a_signed_in_browser_gets_the_same_answers_as_the_use_cases_and_their_ro
         .post("/api/ui/create_user/", Some(&admin), json!({"username": 7}))
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-    assert!(v["message"].as_str().unwrap().starts_with("create_user: line 1"), "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("create_user: line 1"),
+        "{v}"
+    );
 
     // Role checks stay in the use cases: a candidate is refused staff commands,
     // and the exam itself stays on the desktop.
@@ -148,6 +163,8 @@ async fn a_signed_in_browser_gets_the_same_answers_as_the_use_cases_and_their_ro
     // Signing out ends the session for the browser too.
     let (s, _) = hq.post("/api/ui/logout/", Some(&admin), json!(null)).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, _) = hq.post("/api/ui/staff_home/", Some(&admin), json!(null)).await;
+    let (s, _) = hq
+        .post("/api/ui/staff_home/", Some(&admin), json!(null))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }

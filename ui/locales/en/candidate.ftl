@@ -16,6 +16,7 @@ login-busy = Signing in…
 ## My exams
 exams-title = My exams
 exams-loading = Loading your exams…
+exams-desktop-only = Exams are sat on the Examhall desktop app in the exam room. This browser console is for staff.
 exams-none = No exam is open for you on this computer yet. When the invigilator opens the session, it appears here.
 exams-start-code = Start code from the invigilator
 exams-start-code-example = e.g. K7M2PQ

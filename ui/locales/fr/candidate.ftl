@@ -15,6 +15,7 @@ login-busy = Connexion…
 ## Mes examens
 exams-title = Mes examens
 exams-loading = Chargement de vos examens…
+exams-desktop-only = Les examens se passent sur l’application de bureau Examhall, dans la salle d’examen. Cette console dans le navigateur est réservée au personnel.
 exams-none = Aucun examen n'est encore ouvert pour vous sur cet ordinateur. Il apparaîtra ici quand le surveillant ouvrira la session.
 exams-start-code = Code de départ donné par le surveillant
 exams-start-code-example = p. ex. K7M2PQ

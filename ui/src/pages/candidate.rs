@@ -15,6 +15,15 @@ pub struct Props {
 /// "My exams": start with the invigilator's code, resume, or see the result.
 #[function_component(MyExams)]
 pub fn my_exams(p: &Props) -> Html {
+    // In a browser (the staff console served by HQ or a hub) nobody sits an
+    // exam: the exam window and its lockdown are the desktop app's.
+    if !ipc::in_desktop() {
+        return html! {
+            <section class="card" id="exams-desktop-only">
+                <p>{t("exams-desktop-only")}</p>
+            </section>
+        };
+    }
     let cards = use_state(|| None::<Vec<ExamCard>>);
     let codes = use_mut_ref(HashMap::<i64, String>::new);
     let error = use_state(|| None::<String>);
