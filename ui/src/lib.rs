@@ -109,6 +109,7 @@ fn root() -> Html {
             html! { <pages::builder::ExamBuilder key={format!("draft-{id}")} {nav} draft={Some(*id)} /> }
         }
         (Screen::Users, Some(nav)) => html! { <pages::users::UsersPage {nav} /> },
+        (Screen::Hq, Some(nav)) => html! { <pages::hq::HqPage {nav} /> },
         (Screen::Password, Some(nav)) => {
             let forced = model
                 .session
@@ -135,11 +136,12 @@ fn root() -> Html {
                     | Screen::Builder
                     | Screen::Draft(_)
                     | Screen::Users
+                    | Screen::Hq
                     | Screen::Analysis(_)
                     | Screen::ExamCandidates(_)
             )
         })
-        .map(|s| state::staff_pages(s.user.role))
+        .map(|s| state::staff_pages_at(s.user.role, model.is_hq))
         .filter(|pages| !pages.is_empty())
         .map(|pages| {
             let items = pages.into_iter().map(|page| {
@@ -147,6 +149,7 @@ fn root() -> Html {
                     Screen::Bank => ("nav-bank", i18n::t("staffnav-bank")),
                     Screen::Builder => ("nav-builder", i18n::t("staffnav-builder")),
                     Screen::Users => ("nav-users", i18n::t("staffnav-users")),
+                    Screen::Hq => ("nav-hq", i18n::t("staffnav-hq")),
                     Screen::Home => ("nav-home", i18n::t("staffnav-home")),
                     Screen::Invigilator => ("nav-rooms", i18n::t("staffnav-rooms")),
                     _ => ("nav-staff", i18n::t("staffnav-results")),

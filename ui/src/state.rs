@@ -39,6 +39,9 @@ pub enum Screen {
     /// Choosing a new password: one's own choice, or forced after signing in
     /// with a one-time password.
     Password,
+    /// HQ's own screen: centres, their devices and enrolment tokens, packages
+    /// published to them and their reconciliation, sync incidents (HQ's admins).
+    Hq,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +51,8 @@ pub struct Model {
     pub centre: String,
     /// A message shown on the next screen (e.g. why the user was signed out).
     pub flash: Option<String>,
+    /// This machine is HQ: its administrators get HQ's screen too.
+    pub is_hq: bool,
 }
 
 impl Default for Model {
@@ -57,6 +62,7 @@ impl Default for Model {
             session: None,
             centre: "Examhall".into(),
             flash: None,
+            is_hq: false,
         }
     }
 }
@@ -76,6 +82,16 @@ pub fn home_for(role: Role) -> Screen {
         Role::Teacher => Screen::Staff,
         Role::Admin => Screen::Home,
     }
+}
+
+/// The pages a role's staff navigation offers at HQ: HQ's own screen first
+/// for its administrators, then those of [`staff_pages`].
+pub fn staff_pages_at(role: Role, is_hq: bool) -> Vec<Screen> {
+    let mut pages = staff_pages(role);
+    if is_hq && role == Role::Admin {
+        pages.insert(0, Screen::Hq);
+    }
+    pages
 }
 
 /// The pages a role's staff navigation offers (none for candidates): every
@@ -103,6 +119,7 @@ impl Reducible for Model {
         match action {
             Action::Booted(s) => {
                 m.centre = s.centre_name;
+                m.is_hq = s.is_hq;
                 m.screen = if s.needs_first_admin {
                     Screen::Setup
                 } else {
@@ -490,6 +507,7 @@ mod tests {
                 must_change_password: false,
                 time_multiplier: 1.0,
                 display_preset: None,
+                approved: true,
             },
             must_change_password: false,
         };
@@ -515,6 +533,7 @@ mod tests {
             must_change_password: true,
             time_multiplier: 1.0,
             display_preset: None,
+            approved: true,
         };
         let forced = SessionDto {
             token: "t1".into(),

@@ -19,6 +19,7 @@ pub(crate) fn user_dto(u: &UserRow) -> UserDto {
         must_change_password: u.must_change_password,
         time_multiplier: u.time_multiplier,
         display_preset: crate::assignments::parse_preset(u.display_preset.as_deref()),
+        approved: u.approved,
     }
 }
 
@@ -113,6 +114,7 @@ impl App {
                 .centre_name()
                 .await?
                 .unwrap_or_else(|| "Examhall".into()),
+            is_hq: self.is_hq().await?,
         })
     }
 

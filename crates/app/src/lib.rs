@@ -21,6 +21,7 @@ mod error;
 pub mod files;
 pub mod headless;
 pub mod home;
+mod hq;
 mod invigilation;
 mod marking;
 pub mod platform;

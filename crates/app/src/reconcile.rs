@@ -167,7 +167,12 @@ impl App {
 
     /// An administrator at HQ reconciles a package: every rostered candidate
     /// with where they stand and on what evidence, per room and in all.
-    pub async fn reconcile(&self, token: &str, package_id: &str) -> AppResult<Reconciliation> {
+    pub async fn reconcile(
+        &self,
+        token: &str,
+        package_id: impl AsRef<str>,
+    ) -> AppResult<Reconciliation> {
+        let package_id = package_id.as_ref();
         self.actor(token)
             .await?
             .require(&[Role::Admin], "reconcile packages")?;

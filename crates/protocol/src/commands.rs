@@ -120,10 +120,17 @@ macro_rules! ui_commands {
             both publish_to_room($crate::room::SessionRef) -> $crate::sync::PublishedPackage;
             shell print_seat_tokens($crate::sync::SeatTokens) -> $crate::SavedReportDto;
 
+            // HQ: centres, their devices, packages, what the sync refused.
+            both hq_overview() -> $crate::sync::HqOverviewDto;
+            both create_enrolment($crate::sync::NewEnrolment) -> $crate::sync::EnrolmentToken;
+            both publish_package($crate::sync::NewPackage) -> $crate::sync::PublishedPackage;
+            both reconcile(String) -> $crate::sync::Reconciliation;
+            both approve_user(i64) -> $crate::platform::ApiUser;
+
             // This machine and HQ.
             both sync_status() -> $crate::sync::SyncStatusDto;
             desktop enrol_with_hq($crate::sync::EnrolDesktop) -> $crate::sync::SyncStatusDto;
-            desktop open_package($crate::sync::OpenPackage) -> $crate::SittingDto;
+            both open_package($crate::sync::OpenPackage) -> $crate::SittingDto;
             shell export_results_to_folder(String) -> $crate::sync::ExportedResults;
         }
     };

@@ -77,6 +77,13 @@ pub struct UserDto {
     pub time_multiplier: f64,
     #[serde(default)]
     pub display_preset: Option<DisplayPreset>,
+    /// False for a teacher who registered and waits for an administrator's approval.
+    #[serde(default = "yes")]
+    pub approved: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn one() -> f64 {
@@ -176,6 +183,9 @@ pub struct SetupStatus {
     /// The database has no users: the UI must ask for the first administrator.
     pub needs_first_admin: bool,
     pub centre_name: String,
+    /// This server is HQ (it signs packages): its administrators get HQ's screens.
+    #[serde(default)]
+    pub is_hq: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

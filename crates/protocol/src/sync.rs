@@ -641,3 +641,30 @@ pub struct DeviceDto {
 pub struct RevokeDevice {
     pub device_id: String,
 }
+
+/// A package HQ published, as HQ's administrators see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageSummaryDto {
+    pub package_id: String,
+    pub exam_id: Option<i64>,
+    pub title: String,
+    pub centre: String,
+    pub candidates: u64,
+    pub size_bytes: u64,
+    pub created_at_ms: i64,
+    /// Attempts at it HQ holds (arrived over the link, through a hub or by stick).
+    pub attempts_held: u64,
+}
+
+/// HQ's screen: its centres, their devices, the packages published to them
+/// and what the sync refused. `is_hq` false on any other machine (the rest
+/// empty).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HqOverviewDto {
+    pub is_hq: bool,
+    /// Every centre HQ knows of (from its devices and packages), sorted.
+    pub centres: Vec<String>,
+    pub packages: Vec<PackageSummaryDto>,
+    pub devices: Vec<DeviceDto>,
+    pub incidents: Vec<SyncIncident>,
+}

@@ -5,6 +5,7 @@ pub mod candidate;
 pub mod candidates;
 pub mod exam;
 pub mod home;
+pub mod hq;
 pub mod invigilator;
 pub mod login;
 pub mod marking;

@@ -138,7 +138,9 @@ pub fn room_console(p: &Props) -> Html {
                             selected.set(Some(s.session_id));
                         }
                     }
-                    sessions.set(list);
+                    if *sessions != list {
+                        sessions.set(list);
+                    }
                 },
             );
             let exams = exams.clone();
@@ -146,7 +148,11 @@ pub fn room_console(p: &Props) -> Html {
                 &nav,
                 &error,
                 move |t: String| async move { ipc::list_exams(&t).await },
-                move |x| exams.set(x),
+                move |x| {
+                    if *exams != x {
+                        exams.set(x)
+                    }
+                },
             );
         })
     };
@@ -183,8 +189,15 @@ pub fn room_console(p: &Props) -> Html {
         })
     };
     {
+        // Looked at again every 5 s: an exam opened from a package (the sync
+        // panel below) or published elsewhere appears in the picker.
         let reload_sessions = reload_sessions.clone();
-        use_effect_with((), move |_| reload_sessions.emit(()));
+        use_effect_with((), move |_| {
+            reload_sessions.emit(());
+            let timer =
+                gloo_timers::callback::Interval::new(5_000, move || reload_sessions.emit(()));
+            move || drop(timer)
+        });
     }
     {
         let reload = reload.clone();

@@ -248,6 +248,16 @@ pub fn users_page(p: &Props) -> Html {
             });
         })
     };
+    let approve = {
+        let (nav, report) = (p.nav.clone(), report.clone());
+        Callback::from(move |u: UserDto| {
+            let (nav, report) = (nav.clone(), report.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let r = ipc::cmd::approve_user(&nav.token, u.id).await;
+                report.emit(r.map(|_| ta("users-approved", &[("username", u.username.into())])));
+            });
+        })
+    };
     let confirm = {
         let (nav, report, pending, otp) =
             (p.nav.clone(), report.clone(), pending.clone(), otp.clone());
@@ -314,6 +324,8 @@ pub fn users_page(p: &Props) -> Html {
         let trs = list.iter().map(|u| {
             let state = if u.disabled {
                 t("users-state-disabled")
+            } else if !u.approved {
+                t("users-state-awaiting-approval")
             } else if u.must_change_password {
                 t("users-state-new-password")
             } else {
@@ -336,6 +348,10 @@ pub fn users_page(p: &Props) -> Html {
                     <td>{u.candidate_number.clone().unwrap_or_default()}</td>
                     <td>{state}</td>
                     <td class="actions">
+                        if !u.approved {
+                            <button type="button" class="primary" id={format!("approve-{name}")} onclick={on(&approve)}
+                                aria-label={ta("users-approve-label", &[("username", name.clone().into())])}>{t("users-approve")}</button>
+                        }
                         <button type="button" id={format!("edit-{name}")} onclick={on(&open_edit)}
                             aria-label={ta("users-edit-label", &[("username", name.clone().into())])}>{t("users-edit")}</button>
                         <button type="button" id={format!("reset-{name}")} onclick={ask(Pending::Reset)}
