@@ -261,6 +261,23 @@ def test_hq_runs_a_centre_from_the_browser_a_hub_and_a_seat_sit_through_it():
         s.click("#hq-enrol-submit")
         seat_token = s.wait("#hq-token", pred=lambda t: t.strip() not in ("", hub_token))
         seat_token = s.text(seat_token).strip()
+        # The tokens are listed (never shown again): the hub's used by the hub; a
+        # spare one issued by mistake is withdrawn and stops working at once.
+        import hashlib
+        # HQ keeps the SHA-256 of the secret (the part before the certificate fingerprint).
+        def token_id(token):
+            return hashlib.sha256(token.split("-", 1)[0].encode()).hexdigest()
+        hub_id = token_id(hub_token)[:12]
+        s.wait(f"#hq-token-row-{hub_id}", pred=lambda t: "Used by North hub" in t)
+        s.type("#hq-enrol-centre", "north", clear=True)
+        select(s, "#hq-enrol-hub", "")
+        s.click("#hq-enrol-submit")
+        spare = s.text(s.wait("#hq-token", pred=lambda t: t.strip() not in ("", hub_token, seat_token))).strip()
+        spare_id = token_id(spare)
+        s.click(f"#hq-withdraw-{spare_id[:12]}")
+        s.wait(f"#hq-token-row-{spare_id[:12]}", pred=lambda t: "withdrawn" in t)
+        (expires,) = hq.sql("SELECT expires_at FROM enrolment_tokens WHERE token_hash = ?", spare_id)[0]
+        assert expires <= time.time() * 1000 + 1000, expires
         shot(s, "browser-hq.png")
         s.click("#logout")
 
@@ -317,6 +334,9 @@ def test_hq_runs_a_centre_from_the_browser_a_hub_and_a_seat_sit_through_it():
             time.sleep(2)
         assert verdict.startswith("Complete"), s.text_of("#hq-recon")
         assert "Graded" in s.text_of("#hq-recon"), s.text_of("#hq-recon")
+        # The attempt came through the hub, from the seat's own signed upload.
+        seat_device = hq.sql("SELECT id FROM devices WHERE name = 'North seat 1'")[0][0]
+        s.wait(f"#hq-received-{seat_device}", timeout=20, pred=lambda t: t.strip() == "1")
         s.js("document.querySelector('#hq-packages').scrollIntoView()")
         shot(s, "browser-hq-reconciled.png")
         s.click("#nav-staff")

@@ -58,6 +58,7 @@ const COMMANDS: &[&str] = &[
     "cancel_print_job",
     "hq_overview",
     "create_enrolment",
+    "withdraw_enrolment_token",
     "publish_package",
     "reconcile",
     "approve_user",

@@ -2,9 +2,10 @@
 //! packages published to them with how many attempts came back, and what the
 //! sync refused, in one read for an administrator.
 
+use crate::AppError;
 use crate::{App, AppResult};
 use examhall_domain::Role;
-use examhall_protocol::sync::{HqOverviewDto, PackageSummaryDto};
+use examhall_protocol::sync::{EnrolmentTokenDto, HqOverviewDto, PackageSummaryDto};
 use std::collections::BTreeSet;
 
 impl App {
@@ -47,12 +48,53 @@ impl App {
             .map(|d| d.centre.clone())
             .chain(packages.iter().map(|p| p.centre.clone()))
             .collect();
+        let tokens = self
+            .store()
+            .enrolment_tokens()
+            .await?
+            .into_iter()
+            .map(|t| EnrolmentTokenDto {
+                id: t.token_hash,
+                centre: t.centre,
+                created_at_ms: t.created_at,
+                expires_at_ms: t.expires_at,
+                used_by: t.used_by,
+            })
+            .collect();
+        let attempts_by_device = self
+            .store()
+            .attempts_by_device()
+            .await?
+            .into_iter()
+            .map(|(d, n)| (d, n.max(0) as u64))
+            .collect();
         Ok(HqOverviewDto {
             is_hq: true,
             centres: centres.into_iter().collect(),
             packages,
             devices,
+            attempts_by_device,
+            tokens,
             incidents: self.sync_incidents(token).await?,
         })
+    }
+
+    /// Withdraws an enrolment token nobody has used yet (`id`: its SHA-256, as
+    /// listed): it stops working at once.
+    pub async fn withdraw_enrolment_token(&self, token: &str, id: String) -> AppResult<()> {
+        self.actor(token)
+            .await?
+            .require(&[Role::Admin], "withdraw enrolment tokens")?;
+        if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::invalid("id", "64 hexadecimal characters"));
+        }
+        if self.store().expire_enrolment_token(&id, self.now()).await? {
+            tracing::info!(token = %id, "enrolment token withdrawn");
+            Ok(())
+        } else {
+            Err(AppError::NotFound(
+                "An unused enrolment token with this id".into(),
+            ))
+        }
     }
 }

@@ -123,6 +123,7 @@ macro_rules! ui_commands {
             // HQ: centres, their devices, packages, what the sync refused.
             both hq_overview() -> $crate::sync::HqOverviewDto;
             both create_enrolment($crate::sync::NewEnrolment) -> $crate::sync::EnrolmentToken;
+            both withdraw_enrolment_token(String) -> ();
             both publish_package($crate::sync::NewPackage) -> $crate::sync::PublishedPackage;
             both reconcile(String) -> $crate::sync::Reconciliation;
             both approve_user(i64) -> $crate::platform::ApiUser;

@@ -666,5 +666,21 @@ pub struct HqOverviewDto {
     pub centres: Vec<String>,
     pub packages: Vec<PackageSummaryDto>,
     pub devices: Vec<DeviceDto>,
+    /// Attempts HQ holds per device that sent them (device id to count).
+    pub attempts_by_device: std::collections::BTreeMap<String, u64>,
+    /// Enrolment tokens issued, newest first.
+    pub tokens: Vec<EnrolmentTokenDto>,
     pub incidents: Vec<SyncIncident>,
+}
+
+/// An enrolment token as HQ lists it: never the token itself, which was shown
+/// once; `id` is its SHA-256.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolmentTokenDto {
+    pub id: String,
+    pub centre: String,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    /// The device that enrolled with it.
+    pub used_by: Option<String>,
 }

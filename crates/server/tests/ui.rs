@@ -160,6 +160,55 @@ async fn a_signed_in_browser_gets_the_same_answers_as_the_use_cases_and_their_ro
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     let (s, v) = hq.post("/api/ui/my_exams/", Some(&ann), json!(null)).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    // HQ's screen: a token issued, listed by its hash (never the token), and
+    // withdrawn: it stops working at once; withdrawing it again is refused.
+    let (s, v) = hq
+        .post(
+            "/api/ui/create_enrolment/",
+            Some(&admin),
+            json!({"centre": "north"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let issued = v["token"].as_str().unwrap().to_owned();
+    let (s, o) = hq
+        .post("/api/ui/hq_overview/", Some(&admin), json!(null))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["is_hq"], true);
+    assert_eq!(o["centres"], json!([]), "no device and no package yet");
+    let listed = o["tokens"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{o}");
+    assert!(
+        !o.to_string().contains(&issued),
+        "the token itself is never listed"
+    );
+    let id = listed[0]["id"].as_str().unwrap().to_owned();
+    let (s, v) = hq
+        .post("/api/ui/withdraw_enrolment_token/", Some(&ann), json!(id))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = hq
+        .post("/api/ui/withdraw_enrolment_token/", Some(&admin), json!(id))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = hq
+        .post("/api/ui/withdraw_enrolment_token/", Some(&admin), json!(id))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, v) = hq
+        .post(
+            "/api/sync/enrol/",
+            None,
+            json!({"token": issued, "device_public_key": "00".repeat(32), "device_name": "late"}),
+        )
+        .await;
+    assert!(
+        s.is_client_error(),
+        "a withdrawn token enrols nothing: {s} {v}"
+    );
+    assert!(hq.db.store.devices(None).await.unwrap().is_empty());
+
     // Signing out ends the session for the browser too.
     let (s, _) = hq.post("/api/ui/logout/", Some(&admin), json!(null)).await;
     assert_eq!(s, StatusCode::OK);

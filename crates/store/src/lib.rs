@@ -48,9 +48,9 @@ pub use room::{
     SeatRoomRow, StartRefusalRow,
 };
 pub use sync::{
-    DeviceListing, DeviceRow, EnrolRefusal, EnrolmentRow, HeldHash, IncidentRow, IngestAttempt,
-    IngestReceipt, NewDevice, NewPackageRow, OutboxCounts, OutboxRow, PackageRow, ReceiptOutcome,
-    SyncStateRow, UploadHead,
+    DeviceListing, DeviceRow, EnrolRefusal, EnrolmentRow, EnrolmentTokenRow, HeldHash, IncidentRow,
+    IngestAttempt, IngestReceipt, NewDevice, NewPackageRow, OutboxCounts, OutboxRow, PackageRow,
+    ReceiptOutcome, SyncStateRow, UploadHead,
 };
 pub use users::{
     AccountChangeRow, LoginGate, NewUserRow, RosterWrite, UserEdit, UserGate, UserRow,

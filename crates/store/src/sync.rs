@@ -51,6 +51,16 @@ pub enum EnrolRefusal {
     Expired,
 }
 
+/// An enrolment token as HQ keeps it (its hash, never the token).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnrolmentTokenRow {
+    pub token_hash: String,
+    pub centre: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_by: Option<String>,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PackageRow {
     pub id: String,
@@ -1054,6 +1064,40 @@ impl Store {
     }
 
     /// HQ: how many attempts each device has delivered (for tests and the admin).
+    /// HQ's enrolment tokens, newest first (the last 500).
+    pub async fn enrolment_tokens(&self) -> Result<Vec<EnrolmentTokenRow>> {
+        Ok(sqlx::query_as(
+            "SELECT token_hash, centre, created_at, expires_at, used_by FROM enrolment_tokens \
+             ORDER BY created_at DESC, token_hash LIMIT 500",
+        )
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Withdraws an unused token that has not expired (it expires now). False
+    /// when no such token exists.
+    pub async fn expire_enrolment_token(&self, token_hash: &str, now: Timestamp) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE enrolment_tokens SET expires_at = $2 \
+             WHERE token_hash = $1 AND used_by IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now.0)
+        .execute(&self.write)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Attempts HQ holds per device that sent them.
+    pub async fn attempts_by_device(&self) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT device_id, count(*) FROM attempts WHERE device_id IS NOT NULL GROUP BY device_id",
+        )
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     pub async fn attempts_from_device(&self, device_id: &str) -> Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT count(*) FROM attempts WHERE device_id = $1")

@@ -221,6 +221,22 @@ pub fn hq_page(p: &Props) -> Html {
         })
     };
 
+    let withdraw = {
+        let (nav, error, reload) = (p.nav.clone(), error.clone(), reload.clone());
+        Callback::from(move |id: String| {
+            let (nav, error, reload) = (nav.clone(), error.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::cmd::withdraw_enrolment_token(&nav.token, id).await {
+                    Ok(()) => reload.emit(()),
+                    Err(e) => {
+                        nav.check(&e);
+                        error.set(Some(e.message))
+                    }
+                }
+            });
+        })
+    };
+
     let Some(o) = &*overview else {
         return html! {
             <section class="card">
@@ -257,6 +273,7 @@ pub fn hq_page(p: &Props) -> Html {
                 <td>{ if d.is_hub { t("hq-kind-hub") } else { t("hq-kind-desktop") } }</td>
                 <td>{date_time(d.enrolled_at_ms)}</td>
                 <td>{seen}</td>
+                <td class="num" id={format!("hq-received-{id}")}>{o.attempts_by_device.get(&d.device_id).copied().unwrap_or(0)}</td>
                 <td>
                     if let Some(at) = d.revoked_at_ms {
                         <span class="pill bad">{ta("hq-revoked-at", &[("time", date_time(at).into())])}</span>
@@ -266,6 +283,40 @@ pub fn hq_page(p: &Props) -> Html {
                             onclick={on_revoke}>
                             { if asking { t("hq-revoke-confirm") } else { t("hq-revoke") } }
                         </button>
+                    }
+                </td>
+            </tr>
+        }
+    });
+    let token_rows = o.tokens.iter().map(|tk| {
+        let short: String = tk.id.chars().take(12).collect();
+        let state = match (&tk.used_by, tk.expires_at_ms > now) {
+            (Some(d), _) => {
+                let name = o
+                    .devices
+                    .iter()
+                    .find(|x| &x.device_id == d)
+                    .map_or(d.clone(), |x| x.name.clone());
+                ta("hq-token-used", &[("device", name.into())])
+            }
+            (None, true) => ta("hq-token-open", &[("expires", date_time(tk.expires_at_ms).into())]),
+            (None, false) => t("hq-token-expired"),
+        };
+        let open = tk.used_by.is_none() && tk.expires_at_ms > now;
+        let on_withdraw = {
+            let (withdraw, id) = (withdraw.clone(), tk.id.clone());
+            Callback::from(move |_: MouseEvent| withdraw.emit(id.clone()))
+        };
+        html! {
+            <tr id={format!("hq-token-row-{short}")}>
+                <td><code>{short.clone()}</code></td>
+                <td>{&tk.centre}</td>
+                <td>{date_time(tk.created_at_ms)}</td>
+                <td class="token-state">{state}</td>
+                <td>
+                    if open {
+                        <button type="button" id={format!("hq-withdraw-{short}")} onclick={on_withdraw}
+                            aria-label={ta("hq-withdraw-label", &[("token", short.clone().into())])}>{t("hq-withdraw")}</button>
                     }
                 </td>
             </tr>
@@ -358,6 +409,15 @@ pub fn hq_page(p: &Props) -> Html {
                     </p>
                 }
             </section>
+            if !o.tokens.is_empty() {
+                <section class="card">
+                    <h2>{t("hq-tokens-title")}</h2>
+                    <table class="marks" id="hq-tokens" aria-label={t("hq-tokens-title")}>
+                        <thead><tr><th>{t("hq-col-token")}</th><th>{t("hq-centre")}</th><th>{t("hq-col-issued")}</th><th>{t("hq-col-status")}</th><th>{t("hq-col-action")}</th></tr></thead>
+                        <tbody>{ for token_rows }</tbody>
+                    </table>
+                </section>
+            }
             <section class="card">
                 <h2>{t("hq-publish-title")}</h2>
                 <p class="muted">{t("hq-publish-help")}</p>
@@ -399,7 +459,7 @@ pub fn hq_page(p: &Props) -> Html {
                     <p class="muted" id="hq-no-devices">{t("hq-no-devices")}</p>
                 } else {
                     <table class="marks" id="hq-devices" aria-label={t("hq-devices-title")}>
-                        <thead><tr><th>{t("hq-col-device")}</th><th>{t("hq-centre")}</th><th>{t("hq-col-kind")}</th><th>{t("hq-col-enrolled")}</th><th>{t("hq-col-seen")}</th><th>{t("hq-col-action")}</th></tr></thead>
+                        <thead><tr><th>{t("hq-col-device")}</th><th>{t("hq-centre")}</th><th>{t("hq-col-kind")}</th><th>{t("hq-col-enrolled")}</th><th>{t("hq-col-seen")}</th><th>{t("hq-col-received")}</th><th>{t("hq-col-action")}</th></tr></thead>
                         <tbody>{ for device_rows }</tbody>
                     </table>
                 }
