@@ -42,7 +42,7 @@ impl App {
                 attempts_held: attempts_held.max(0) as u64,
             });
         }
-        packages.sort_by(|a, b| b.created_at_ms.cmp(&a.created_at_ms));
+        packages.sort_by_key(|p| std::cmp::Reverse(p.created_at_ms));
         let centres: BTreeSet<String> = devices
             .iter()
             .map(|d| d.centre.clone())
