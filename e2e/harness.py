@@ -183,3 +183,52 @@ def timer_secs(s):
     for p in parts:
         secs = secs * 60 + p
     return secs
+
+
+AXE = os.path.join(ROOT, "target", "e2e-node", "node_modules", "axe-core", "axe.min.js")
+
+
+def select(s, css, value):
+    """Chooses an option in a <select> and fires its change event, as a click would."""
+    s.js("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+         "e.dispatchEvent(new Event('change', {bubbles: true}));", css, value)
+
+
+def axe_check(s, screen):
+    """axe-core (npm) in the page: no serious or critical violations."""
+    if not s.js("return typeof window.axe === 'object';"):
+        with open(AXE) as f:
+            s.js(f.read() + "\nreturn true;")
+    found = s.js_async("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v =>
+            ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))),
+            e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+    """)
+    bad = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{screen}: axe found {bad}"
+    return found
+
+
+def run_tests(namespace, argv):
+    """Runs every `test_*` function of `namespace` (those whose names contain one
+    of `argv`, if given), one line each, and exits 1 if any failed or none ran."""
+    import sys
+    import traceback
+    tests = [v for k, v in namespace.items() if k.startswith("test_") and callable(v)]
+    os.makedirs(OUT, exist_ok=True)
+    passed = failed = 0
+    for t in tests:
+        if argv and not any(o in t.__name__ for o in argv):
+            continue
+        t0 = time.time()
+        try:
+            t()
+            passed += 1
+            print(f"test {t.__name__} ... ok ({time.time() - t0:.1f}s)")
+        except Exception:
+            failed += 1
+            print(f"test {t.__name__} ... FAILED ({time.time() - t0:.1f}s)")
+            traceback.print_exc()
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed or not passed else 0)

@@ -14,16 +14,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import axe_check, login, run_tests, select  # noqa: E402
 from webdriver import Session  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER = os.environ.get("EXAMHALL_CLI", os.path.join(ROOT, "target", "debug", "examhall"))
 OUT = os.path.join(ROOT, "e2e", "out")
-AXE = os.path.join(ROOT, "target", "e2e-node", "node_modules", "axe-core", "axe.min.js")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 ADMIN_PASSWORD = "hq-admin-password-1"
@@ -97,6 +96,7 @@ class Browser:
         self.driver = subprocess.Popen([CHROMEDRIVER, f"--port={self.port}"],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.profile = tempfile.mkdtemp(prefix="examhall-chromium-")
+        self.downloads = tempfile.mkdtemp(prefix="examhall-downloads-")
         caps = {
             "browserName": "chrome",
             # The server's certificate is its own (pinned by devices, not by a CA).
@@ -106,6 +106,8 @@ class Browser:
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
                          "--window-size=1280,900", f"--user-data-dir={self.profile}",
                          "--disable-dev-shm-usage"],
+                "prefs": {"download.default_directory": self.downloads,
+                          "download.prompt_for_download": False},
             },
         }
         self.s = Session(f"http://127.0.0.1:{self.port}", capabilities=caps, timeout=60)
@@ -115,35 +117,6 @@ class Browser:
         self.driver.terminate()
         self.driver.wait(timeout=20)
 
-
-def select(s, css, value):
-    s.js("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
-         "e.dispatchEvent(new Event('change', {bubbles: true}));", css, value)
-
-
-def login(s, username, password):
-    s.wait("#login-username", timeout=30)
-    s.type("#login-username", username, clear=True)
-    s.type("#login-password", password, clear=True)
-    s.click("#login-submit")
-    s.wait("#who")
-
-
-def axe_check(s, screen):
-    """axe-core in the page: no serious or critical violation."""
-    if not os.path.exists(AXE):
-        raise AssertionError(f"{AXE} is missing (scripts/setup.sh --test installs it)")
-    if not s.js("return typeof window.axe === 'object';"):
-        with open(AXE) as f:
-            s.js(f.read() + "\nreturn true;")
-    found = s.js_async("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v =>
-            ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))),
-            e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
-    """)
-    bad = [v for v in found if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{screen}: axe found {bad}"
 
 
 def console_errors(s):
@@ -217,6 +190,7 @@ def test_hq_runs_a_centre_from_the_browser_a_hub_and_a_seat_sit_through_it():
         bank = dict(hq.sql("SELECT title, id FROM bank_questions"))
         assert set(bank) == {"Capital", "Boils", "Square"}, bank
         shot(s, "browser-bank.png")
+        axe_check(s, "question bank (browser)")
         s.click("#nav-builder")
         s.type("#builder-title", "Capitals quiz", clear=True)
         s.type("#builder-duration", "20", clear=True)
@@ -232,6 +206,7 @@ def test_hq_runs_a_centre_from_the_browser_a_hub_and_a_seat_sit_through_it():
         s.wait("#publish-result", timeout=30, pred=lambda t: "Published as exam" in t)
         exam_id = hq.sql("SELECT id FROM exams WHERE title = 'Capitals quiz'")[0][0]
         shot(s, "browser-builder-published.png")
+        axe_check(s, "exam builder (browser)")
         s.click("#logout")
 
         # HQ's screen: a token for the centre's hub, then the package for north.
@@ -317,6 +292,7 @@ def test_hq_runs_a_centre_from_the_browser_a_hub_and_a_seat_sit_through_it():
         out, _ = seat.communicate(timeout=120)
         assert seat.returncode == 0, f"the seat failed: {out}"
         shot(s, "browser-hub-console.png")
+        axe_check(s, "the hub's room console (browser)")
         s.click("#logout")
 
         # Back at HQ: the attempt arrives (the hub forwards it), the package
@@ -342,9 +318,20 @@ def test_hq_runs_a_centre_from_the_browser_a_hub_and_a_seat_sit_through_it():
         s.click("#nav-staff")
         s.wait(f"#stats-{exam_id}", timeout=20)
         shot(s, "browser-results.png")
+        axe_check(s, "results (browser)")
         s.click(f"#stats-{exam_id}")
         s.wait("#analysis-title", timeout=20)
         shot(s, "browser-statistics.png")
+        axe_check(s, "statistics (browser)")
+        # The exam board's summary, printed from the browser: a PDF download.
+        s.click("#print-summary")
+        s.wait("#report-path", timeout=30, pred=lambda t: t.endswith(".pdf"))
+        pdf = os.path.join(b.downloads, s.text_of("#report-path").strip())
+        deadline = time.time() + 20
+        while not os.path.exists(pdf) and time.time() < deadline:
+            time.sleep(0.2)
+        text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        assert "Capitals quiz" in text, text[:400]
         s.click("#logout")
 
         # A candidate signing in here is sent to the desktop app.
@@ -402,24 +389,7 @@ def main():
     if "--measure" in sys.argv:
         measure()
         return
-    tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
-    only = sys.argv[1:]
-    os.makedirs(OUT, exist_ok=True)
-    passed = failed = 0
-    for t in tests:
-        if only and not any(o in t.__name__ for o in only):
-            continue
-        t0 = time.time()
-        try:
-            t()
-            passed += 1
-            print(f"test {t.__name__} ... ok ({time.time() - t0:.1f}s)")
-        except Exception:
-            failed += 1
-            print(f"test {t.__name__} ... FAILED ({time.time() - t0:.1f}s)")
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed or not passed else 0)
+    run_tests(globals(), sys.argv[1:])
 
 
 if __name__ == "__main__":

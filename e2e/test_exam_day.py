@@ -9,10 +9,9 @@ import shutil
 import sqlite3
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import APP, OUT, Desktop, login, logout, timer_secs, wait_saved  # noqa: E402
+from harness import APP, OUT, Desktop, axe_check, login, logout, run_tests, select, timer_secs, wait_saved  # noqa: E402
 from webdriver import WebDriverError  # noqa: E402
 
 CANDIDATE = ("candidate", "demo-candidate-pass")
@@ -748,12 +747,6 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def select(s, css, value):
-    """Chooses an option in a <select> and fires its change event, as a click would."""
-    s.js("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
-         "e.dispatchEvent(new Event('change', {bubbles: true}));", css, value)
-
-
 def wait_text(s, css, want, timeout=20):
     deadline = time.time() + timeout
     got = None
@@ -1182,8 +1175,6 @@ def test_the_exam_window_refuses_the_clipboard_shortcuts_and_the_context_menu():
 
 
 TAB, ENTER, ALT, SHIFT, DOWN = "\ue004", "\ue007", "\ue00a", "\ue008", "\ue015"
-AXE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                   "target", "e2e-node", "node_modules", "axe-core", "axe.min.js")
 
 
 def tab_to(s, element_id, limit=60):
@@ -1197,22 +1188,6 @@ def tab_to(s, element_id, limit=60):
 
 def type_keys(s, text):
     s.keys(*list(text))
-
-
-def axe_check(s, screen):
-    """axe-core (npm) in the real webview: no serious or critical violations."""
-    if not s.js("return typeof window.axe === 'object';"):
-        with open(AXE) as f:
-            s.js(f.read() + "\nreturn true;")
-    found = s.js_async("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v =>
-            ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))),
-            e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
-    """)
-    bad = [v for v in found if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{screen}: axe found {bad}"
-    return found
 
 
 def test_a_candidate_sits_the_exam_by_keyboard_alone_and_the_screens_pass_axe():
@@ -1530,24 +1505,7 @@ def test_a_teacher_imports_gift_builds_an_exam_with_a_draw_and_a_candidate_sits_
 
 
 def main():
-    tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
-    only = sys.argv[1:]
-    os.makedirs(OUT, exist_ok=True)
-    passed = failed = 0
-    for t in tests:
-        if only and not any(o in t.__name__ for o in only):
-            continue
-        t0 = time.time()
-        try:
-            t()
-            passed += 1
-            print(f"test {t.__name__} ... ok ({time.time() - t0:.1f}s)")
-        except Exception:
-            failed += 1
-            print(f"test {t.__name__} ... FAILED ({time.time() - t0:.1f}s)")
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed or not passed else 0)
+    run_tests(globals(), sys.argv[1:])
 
 
 if __name__ == "__main__":

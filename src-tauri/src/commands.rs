@@ -26,6 +26,17 @@ macro_rules! tauri_commands {
     (@one desktop $name:ident ( $($req:ty)? ) -> $resp:ty) => {
         tauri_commands!(@authed $name ( $($req)? ) -> $resp);
     };
+    (@one report $name:ident ( $req:ty ) -> $resp:ty) => {
+        #[tauri::command]
+        pub async fn $name(
+            app: State<'_, App>,
+            dir: State<'_, ReportsDir>,
+            token: String,
+            args: $req,
+        ) -> Res<$resp> {
+            saved(&dir, app.$name(&token, args).await)
+        }
+    };
     (@one $hand_written:ident $name:ident ( $($req:ty)? ) -> $resp:ty) => {};
     (@authed $name:ident ( $req:ty ) -> $resp:ty) => {
         #[tauri::command]
@@ -57,36 +68,6 @@ fn saved(dir: &ReportsDir, r: examhall_app::AppResult<Report>) -> Res<SavedRepor
 }
 
 #[tauri::command]
-pub async fn print_exam_summary(
-    app: State<'_, App>,
-    dir: State<'_, ReportsDir>,
-    token: String,
-    args: i64,
-) -> Res<SavedReportDto> {
-    saved(&dir, app.exam_summary_pdf(&token, args).await)
-}
-
-#[tauri::command]
-pub async fn print_login_slips(
-    app: State<'_, App>,
-    dir: State<'_, ReportsDir>,
-    token: String,
-    args: Vec<examhall_app::protocol::OneTimePassword>,
-) -> Res<SavedReportDto> {
-    saved(&dir, app.login_slips_pdf(&token, args).await)
-}
-
-#[tauri::command]
-pub async fn print_seat_tokens(
-    app: State<'_, App>,
-    dir: State<'_, ReportsDir>,
-    token: String,
-    args: examhall_app::protocol::sync::SeatTokens,
-) -> Res<SavedReportDto> {
-    saved(&dir, app.seat_tokens_pdf(&token, args).await)
-}
-
-#[tauri::command]
 pub async fn import_users(
     app: State<'_, App>,
     window: tauri::Window,
@@ -106,36 +87,6 @@ pub async fn import_users(
     })
     .await
     .map_err(|e| e.to_dto())
-}
-
-#[tauri::command]
-pub async fn print_room_report(
-    app: State<'_, App>,
-    dir: State<'_, ReportsDir>,
-    token: String,
-    args: i64,
-) -> Res<SavedReportDto> {
-    saved(&dir, app.room_report_pdf(&token, args).await)
-}
-
-#[tauri::command]
-pub async fn print_result_sheet(
-    app: State<'_, App>,
-    dir: State<'_, ReportsDir>,
-    token: String,
-    args: AttemptRef,
-) -> Res<SavedReportDto> {
-    saved(&dir, app.result_sheet_pdf(&token, &args.attempt_id).await)
-}
-
-#[tauri::command]
-pub async fn export_results(
-    app: State<'_, App>,
-    dir: State<'_, ReportsDir>,
-    token: String,
-    args: ExportRequest,
-) -> Res<SavedReportDto> {
-    saved(&dir, app.export_results(&token, args).await)
 }
 
 #[tauri::command]

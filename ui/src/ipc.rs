@@ -207,11 +207,88 @@ async fn call_http(cmd: &str, wire: &serde_json::Value) -> Res<serde_json::Value
     }
 }
 
+/// A `report` command: saved by the desktop shell (which answers where), or in
+/// a browser fetched from the server and handed to the browser as a download
+/// (the answer then names the file).
+async fn report<A: Serialize>(cmd: &str, token: &str, args: A) -> Res<SavedReportDto> {
+    if in_desktop() {
+        return authed(cmd, token, args).await;
+    }
+    let wire = to_wire(&args).map_err(|e| local_error(format!("cannot encode {cmd}: {e}")))?;
+    let unreachable = |e: JsValue| {
+        local_error(format!(
+            "The Examhall server did not answer ({}).",
+            e.as_string().unwrap_or_else(|| format!("{e:?}"))
+        ))
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(&wire.to_string()));
+    let req = web_sys::Request::new_with_str_and_init(&format!("/api/ui/{cmd}/"), &init)
+        .map_err(unreachable)?;
+    req.headers()
+        .set("Content-Type", "application/json")
+        .map_err(unreachable)?;
+    req.headers()
+        .set("Authorization", &format!("Bearer {token}"))
+        .map_err(unreachable)?;
+    let window = web_sys::window().ok_or_else(|| local_error("no window".into()))?;
+    let resp: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&req))
+            .await
+            .map_err(unreachable)?
+            .dyn_into()
+            .map_err(unreachable)?;
+    if !resp.ok() {
+        let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(unreachable)?)
+            .await
+            .map_err(unreachable)?
+            .as_string()
+            .unwrap_or_default();
+        return Err(serde_json::from_str::<ErrorDto>(&text).unwrap_or_else(|_| {
+            local_error(format!("The server answered {} to {cmd}.", resp.status()))
+        }));
+    }
+    let name = resp
+        .headers()
+        .get("Content-Disposition")
+        .ok()
+        .flatten()
+        .and_then(|d| {
+            d.split("filename=\"")
+                .nth(1)
+                .map(|f| f.trim_end_matches('"').to_owned())
+        })
+        .unwrap_or_else(|| format!("{cmd}.bin"));
+    let blob: web_sys::Blob =
+        wasm_bindgen_futures::JsFuture::from(resp.blob().map_err(unreachable)?)
+            .await
+            .map_err(unreachable)?
+            .dyn_into()
+            .map_err(unreachable)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(unreachable)?;
+    let document = window
+        .document()
+        .ok_or_else(|| local_error("no document".into()))?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(unreachable)?
+        .dyn_into()
+        .map_err(|e: web_sys::Element| unreachable(e.into()))?;
+    a.set_href(&url);
+    a.set_download(&name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(SavedReportDto { path: name })
+}
+
 /// The table's commands, typed (`examhall_protocol::ui_commands!`): the UI
 /// calls a use case only through these, so its names and types are the
 /// shell's and the server's.
 pub mod cmd {
     use super::{authed, token_only, Res};
+    #[allow(unused_imports)]
+    use examhall_protocol::SavedReportDto;
 
     macro_rules! ui_calls {
         ($( $scope:ident $name:ident ( $($req:ty)? ) -> $resp:ty ; )*) => {
@@ -222,6 +299,12 @@ pub mod cmd {
         // The exam window's mode is the window's own (`on`, no token).
         (@one shell exam_mode ( $($req:ty)? ) -> $resp:ty) => {};
         (@one shell $name:ident ( $($req:ty)? ) -> $resp:ty) => { ui_calls!(@authed $name ( $($req)? ) -> $resp); };
+        (@one report $name:ident ( $req:ty ) -> $resp:ty) => {
+            #[allow(dead_code)]
+            pub async fn $name(token: &str, args: $req) -> Res<$resp> {
+                super::report(stringify!($name), token, args).await
+            }
+        };
         (@one $public:ident $name:ident ( $($req:ty)? ) -> $resp:ty) => {};
         (@authed $name:ident ( $req:ty ) -> $resp:ty) => {
             #[allow(dead_code)]

@@ -155,7 +155,12 @@ impl App {
     }
 
     /// One candidate's result sheet (teachers and admins).
-    pub async fn result_sheet_pdf(&self, token: &str, attempt_id: &str) -> AppResult<Report> {
+    pub async fn print_result_sheet(
+        &self,
+        token: &str,
+        attempt_id: impl AsRef<str>,
+    ) -> AppResult<Report> {
+        let attempt_id = attempt_id.as_ref();
         let actor = self.actor(token).await?;
         actor.require(PRINTERS, "print result sheets")?;
         let attempt = self
@@ -208,7 +213,7 @@ impl App {
     }
 
     /// The exam board's summary: figures, histogram, item analysis.
-    pub async fn exam_summary_pdf(&self, token: &str, exam_id: i64) -> AppResult<Report> {
+    pub async fn print_exam_summary(&self, token: &str, exam_id: i64) -> AppResult<Report> {
         let analysis = self.exam_analysis(token, exam_id).await?;
         let report = pdf::SummaryReport {
             centre: self.centre().await?,
@@ -221,7 +226,7 @@ impl App {
     }
 
     /// Attendance, timing, accommodations and restarts for an exam's room.
-    pub async fn room_report_pdf(&self, token: &str, exam_id: i64) -> AppResult<Report> {
+    pub async fn print_room_report(&self, token: &str, exam_id: i64) -> AppResult<Report> {
         let actor = self.actor(token).await?;
         actor.require(ROOM_STAFF, "print the room report")?;
         let exam = self.exam(exam_id).await?;

@@ -247,7 +247,7 @@ impl App {
     /// Login slips for accounts just given one-time passwords (an import or
     /// resets): administrators only. The passwords are never stored in the
     /// clear, so they come from the caller that was shown them.
-    pub async fn login_slips_pdf(
+    pub async fn print_login_slips(
         &self,
         token: &str,
         passwords: Vec<OneTimePassword>,

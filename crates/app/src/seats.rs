@@ -240,7 +240,7 @@ impl App {
     /// The sheet of seat tokens to cut into strips, one per seat, as just issued.
     /// The tokens come from the caller that was shown them: they are stored only
     /// as hashes.
-    pub async fn seat_tokens_pdf(
+    pub async fn print_seat_tokens(
         &self,
         token: &str,
         issued: SeatTokens,

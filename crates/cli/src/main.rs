@@ -740,9 +740,9 @@ async fn report(r: ReportArgs) -> anyhow::Result<()> {
         .await?;
     let t = &session.token;
     let report = match r.kind {
-        ReportKind::Summary { exam } => app.exam_summary_pdf(t, exam).await?,
-        ReportKind::Room { exam } => app.room_report_pdf(t, exam).await?,
-        ReportKind::Sheet { attempt } => app.result_sheet_pdf(t, &attempt).await?,
+        ReportKind::Summary { exam } => app.print_exam_summary(t, exam).await?,
+        ReportKind::Room { exam } => app.print_room_report(t, exam).await?,
+        ReportKind::Sheet { attempt } => app.print_result_sheet(t, &attempt).await?,
         ReportKind::Sheets { exam } => {
             app.result_sheets_pdf(t, exam, |done, total| {
                 eprint!("\r{done}/{total} sheets");

@@ -249,7 +249,7 @@ async fn act(app: &App, t: &str, action: UsersAction, json: bool) -> anyhow::Res
                 }
             }
             if let (Some(path), true) = (&slips, report.applied) {
-                let pdf = app.login_slips_pdf(t, report.passwords.clone()).await?;
+                let pdf = app.print_login_slips(t, report.passwords.clone()).await?;
                 std::fs::write(path, &pdf.bytes)
                     .with_context(|| format!("writing {}", path.display()))?;
                 eprintln!("login slips: {}", path.display());

@@ -13,9 +13,13 @@
 //!   window and lockdown, this machine's own enrolment and packages);
 //! - `public` / `public_desktop`: before sign-in (written by hand where served,
 //!   as they take no token);
-//! - `shell`: a desktop command that also touches the machine (a saved file, a
-//!   window, progress events), written by hand in the shell; the browser does
-//!   not have them yet.
+//! - `report`: a signed-in use case that makes a file (a PDF, a CSV or XLSX
+//!   export): the desktop saves it in its reports folder and answers where; the
+//!   server answers the file itself, which the browser downloads (both by hand:
+//!   `SavedReportDto` names the saved file or the download);
+//! - `shell`: a desktop command that also touches the machine (a window,
+//!   progress events, a USB folder), written by hand in the shell; the browser
+//!   does not have them.
 //!
 //! Role checks stay in the use cases (`app`), whatever the transport.
 
@@ -62,10 +66,10 @@ macro_rules! ui_commands {
             both reset_for_resit($crate::ResetForResit) -> $crate::AttemptSummaryDto;
             both print_job(u64) -> $crate::PrintJobDto;
             both cancel_print_job(u64) -> ();
-            shell print_exam_summary(i64) -> $crate::SavedReportDto;
-            shell print_room_report(i64) -> $crate::SavedReportDto;
-            shell print_result_sheet($crate::AttemptRef) -> $crate::SavedReportDto;
-            shell export_results($crate::ExportRequest) -> $crate::SavedReportDto;
+            report print_exam_summary(i64) -> $crate::SavedReportDto;
+            report print_room_report(i64) -> $crate::SavedReportDto;
+            report print_result_sheet($crate::AttemptRef) -> $crate::SavedReportDto;
+            report export_results($crate::ExportRequest) -> $crate::SavedReportDto;
             shell start_printing_sheets(i64) -> u64;
 
             // Accounts.
@@ -77,7 +81,7 @@ macro_rules! ui_commands {
             both lift_login_block(String) -> u64;
             both candidates() -> Vec<$crate::UserDto>;
             shell import_users($crate::ImportUsers) -> $crate::UserImportReport;
-            shell print_login_slips(Vec<$crate::OneTimePassword>) -> $crate::SavedReportDto;
+            report print_login_slips(Vec<$crate::OneTimePassword>) -> $crate::SavedReportDto;
 
             // The question bank and the exam builder.
             both import_questions($crate::bank::ImportRequest) -> $crate::bank::ImportReportDto;
@@ -118,7 +122,7 @@ macro_rules! ui_commands {
             both devices() -> Vec<$crate::sync::DeviceDto>;
             both revoke_device($crate::sync::RevokeDevice) -> $crate::sync::DeviceDto;
             both publish_to_room($crate::room::SessionRef) -> $crate::sync::PublishedPackage;
-            shell print_seat_tokens($crate::sync::SeatTokens) -> $crate::SavedReportDto;
+            report print_seat_tokens($crate::sync::SeatTokens) -> $crate::SavedReportDto;
 
             // HQ: centres, their devices, packages, what the sync refused.
             both hq_overview() -> $crate::sync::HqOverviewDto;
@@ -148,6 +152,8 @@ pub enum Surface {
     Public,
     /// Before sign-in, the desktop only.
     PublicDesktop,
+    /// Makes a file: saved by the desktop, downloaded in a browser.
+    Report,
     /// The desktop shell only, written by hand.
     Shell,
 }
@@ -155,7 +161,7 @@ pub enum Surface {
 impl Surface {
     /// The browser (`POST /api/ui/{name}/`) serves it.
     pub fn in_browser(self) -> bool {
-        matches!(self, Surface::Both | Surface::Public)
+        matches!(self, Surface::Both | Surface::Public | Surface::Report)
     }
 }
 
@@ -170,6 +176,7 @@ macro_rules! command_names {
     (@surface desktop) => { Surface::Desktop };
     (@surface public) => { Surface::Public };
     (@surface public_desktop) => { Surface::PublicDesktop };
+    (@surface report) => { Surface::Report };
     (@surface shell) => { Surface::Shell };
 }
 

@@ -470,6 +470,12 @@ pub struct AttemptRef {
     pub attempt_id: String,
 }
 
+impl AsRef<str> for AttemptRef {
+    fn as_ref(&self) -> &str {
+        &self.attempt_id
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SetAnswer {
     pub attempt_id: String,

@@ -19,6 +19,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use examhall_app::reports::Report;
 use examhall_app::{App, AppError};
 use examhall_protocol::ErrorCode;
 use std::collections::HashMap;
@@ -263,12 +264,45 @@ macro_rules! http_commands {
         let reply: $resp = $app.$name().await?;
         answer(reply)
     }};
+    (@one report $name:ident ( $req:ty ) -> $resp:ty; $app:ident, $token:ident, $body:ident) => {{
+        let token = $token.ok_or(AppError::Unauthenticated)?;
+        let args: $req = decode(stringify!($name), $body)?;
+        download($app.$name(token, args).await?)
+    }};
     (@one $desktop:ident $name:ident ( $($req:ty)? ) -> $resp:ty; $app:ident, $token:ident, $body:ident) => {{
         Err(not_in_browser(stringify!($name)))
     }};
 }
 
 examhall_protocol::ui_commands!(http_commands);
+
+/// A report as a download: its type from its name, its name for saving.
+fn download(r: Report) -> Reply<Response> {
+    let ct = match r.file_name.rsplit_once('.').map(|(_, e)| e) {
+        Some("pdf") => "application/pdf",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    };
+    let safe: String = r
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    // Only ASCII letters, digits and `.-_` remain: always a valid header value.
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    let mut resp = ([(header::CONTENT_TYPE, ct)], r.bytes).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_DISPOSITION, disposition);
+    Ok(secured(resp))
+}
 
 /// `POST /api/ui/{command}/`.
 pub(crate) async fn command(

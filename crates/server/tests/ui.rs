@@ -31,6 +31,10 @@ async fn every_command_of_the_table_has_its_route_and_answers_where_it_is_served
                 assert_eq!(s, StatusCode::UNAUTHORIZED, "{name} without a token: {v}");
                 assert_eq!(v["code"], "unauthenticated", "{name}: {v}");
             }
+            Surface::Report => {
+                in_browser += 1;
+                assert_eq!(s, StatusCode::UNAUTHORIZED, "{name} without a token: {v}");
+            }
             Surface::Public => {
                 in_browser += 1;
                 assert!(
@@ -160,6 +164,35 @@ async fn a_signed_in_browser_gets_the_same_answers_as_the_use_cases_and_their_ro
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     let (s, v) = hq.post("/api/ui/my_exams/", Some(&ann), json!(null)).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    // A report comes back as the file itself, to download.
+    let resp = hq
+        .http
+        .post(format!("{}/api/ui/print_login_slips/", hq.base))
+        .bearer_auth(&admin)
+        .json(
+            &json!([{"user_id": tara.id, "username": "tara", "display_name": "Tara Teacher",
+                        "candidate_number": null, "password": "slip-pass-1"}]),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    let disposition = resp.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\""),
+        "{disposition}"
+    );
+    let pdf = resp.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let (s, v) = hq
+        .post("/api/ui/print_login_slips/", Some(&ann), json!([]))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+
     // HQ's screen: a token issued, listed by its hash (never the token), and
     // withdrawn: it stops working at once; withdrawing it again is refused.
     let (s, v) = hq

@@ -95,7 +95,7 @@ async fn result_sheets_print_what_the_database_holds() {
     let dmitri = sit(&ctx, &admin, &teacher, "dmitri", "Дмитрий Иванов", 2).await;
     ctx.drain().await;
 
-    let one = ctx.app.result_sheet_pdf(&teacher, &zoe).await.unwrap();
+    let one = ctx.app.print_result_sheet(&teacher, &zoe).await.unwrap();
     assert!(one.file_name.ends_with(".pdf") && !one.file_name.contains('/'));
     let text = text_of(&one.bytes);
     let attempt = ctx.db.store.attempt(&zoe).await.unwrap().unwrap();
@@ -145,7 +145,7 @@ async fn result_sheets_print_what_the_database_holds() {
     // Candidates and invigilators do not print result sheets.
     let cand = ctx.login("candidate").await;
     assert!(matches!(
-        ctx.app.result_sheet_pdf(&cand, &zoe).await,
+        ctx.app.print_result_sheet(&cand, &zoe).await,
         Err(AppError::Forbidden { .. })
     ));
     let inv = ctx.login("invigilator").await;
@@ -175,7 +175,7 @@ async fn the_summary_pdf_carries_the_statistics_and_the_room_report_the_attendan
     }
     ctx.drain().await;
     let stats = ctx.app.exam_analysis(&teacher, 1).await.unwrap();
-    let pdf = ctx.app.exam_summary_pdf(&teacher, 1).await.unwrap();
+    let pdf = ctx.app.print_exam_summary(&teacher, 1).await.unwrap();
     let text = text_of(&pdf.bytes);
     for needle in [
         "Demo: General Science".to_owned(),
@@ -192,7 +192,7 @@ async fn the_summary_pdf_carries_the_statistics_and_the_room_report_the_attendan
 
     // The demo's own two candidates are assigned but never came.
     let inv = ctx.login("invigilator").await;
-    let room = ctx.app.room_report_pdf(&inv, 1).await.unwrap();
+    let room = ctx.app.print_room_report(&inv, 1).await.unwrap();
     let text = text_of(&room.bytes);
     assert!(text.contains(&squash("Present / absent 5 / 2")), "{text}");
     assert!(text.contains(&squash("Кандидат 3")), "{text}");
@@ -204,7 +204,7 @@ async fn the_summary_pdf_carries_the_statistics_and_the_room_report_the_attendan
 
     let cand = ctx.login("candidate").await;
     assert!(matches!(
-        ctx.app.room_report_pdf(&cand, 1).await,
+        ctx.app.print_room_report(&cand, 1).await,
         Err(AppError::Forbidden { .. })
     ));
 }

@@ -636,7 +636,7 @@ async fn check_in_incidents_and_closing_account_for_everyone() {
     let incident = &console.log[3];
     assert_eq!(incident.category.as_deref(), Some("environment"));
     // The room report prints the room's log beside the attendance.
-    let pdf = ctx.app.room_report_pdf(&inv, s.exam_id).await.unwrap();
+    let pdf = ctx.app.print_room_report(&inv, s.exam_id).await.unwrap();
     let text = crate::reports::text_of(&pdf.bytes);
     let flat = crate::reports::squash(&text);
     for needle in [
