@@ -162,15 +162,21 @@ async fn call_shell(cmd: &str, wire: &serde_json::Value) -> Res<serde_json::Valu
     }
 }
 
-async fn call_http(cmd: &str, wire: &serde_json::Value) -> Res<serde_json::Value> {
-    let token = wire.get("token").and_then(|t| t.as_str());
-    let body = wire.get("args").cloned().unwrap_or(serde_json::Value::Null);
-    let unreachable = |e: JsValue| {
-        local_error(format!(
-            "The Examhall server did not answer ({}).",
-            e.as_string().unwrap_or_else(|| format!("{e:?}"))
-        ))
-    };
+/// An error for a server that did not answer (or a browser that refused).
+fn unreachable(e: JsValue) -> ErrorDto {
+    local_error(format!(
+        "The Examhall server did not answer ({}).",
+        e.as_string().unwrap_or_else(|| format!("{e:?}"))
+    ))
+}
+
+/// `POST /api/ui/{cmd}/` with `body` as JSON and the token as a bearer. A
+/// refusal comes back as the server's `ErrorDto`.
+async fn fetch_command(
+    cmd: &str,
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> Res<web_sys::Response> {
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(&body.to_string()));
@@ -192,19 +198,31 @@ async fn call_http(cmd: &str, wire: &serde_json::Value) -> Res<serde_json::Value
             .map_err(unreachable)?
             .dyn_into()
             .map_err(unreachable)?;
-    let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(unreachable)?)
-        .await
-        .map_err(unreachable)?
-        .as_string()
-        .unwrap_or_default();
     if resp.ok() {
-        serde_json::from_str(&text)
-            .map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}")))
-    } else {
-        Err(serde_json::from_str::<ErrorDto>(&text).unwrap_or_else(|_| {
-            local_error(format!("The server answered {} to {cmd}.", resp.status()))
-        }))
+        return Ok(resp);
     }
+    let text = response_text(&resp).await?;
+    Err(serde_json::from_str::<ErrorDto>(&text).unwrap_or_else(|_| {
+        local_error(format!("The server answered {} to {cmd}.", resp.status()))
+    }))
+}
+
+async fn response_text(resp: &web_sys::Response) -> Res<String> {
+    Ok(
+        wasm_bindgen_futures::JsFuture::from(resp.text().map_err(unreachable)?)
+            .await
+            .map_err(unreachable)?
+            .as_string()
+            .unwrap_or_default(),
+    )
+}
+
+async fn call_http(cmd: &str, wire: &serde_json::Value) -> Res<serde_json::Value> {
+    let token = wire.get("token").and_then(|t| t.as_str());
+    let body = wire.get("args").cloned().unwrap_or(serde_json::Value::Null);
+    let resp = fetch_command(cmd, token, &body).await?;
+    let text = response_text(&resp).await?;
+    serde_json::from_str(&text).map_err(|e| local_error(format!("unexpected reply to {cmd}: {e}")))
 }
 
 /// A `report` command: saved by the desktop shell (which answers where), or in
@@ -215,40 +233,7 @@ async fn report<A: Serialize>(cmd: &str, token: &str, args: A) -> Res<SavedRepor
         return authed(cmd, token, args).await;
     }
     let wire = to_wire(&args).map_err(|e| local_error(format!("cannot encode {cmd}: {e}")))?;
-    let unreachable = |e: JsValue| {
-        local_error(format!(
-            "The Examhall server did not answer ({}).",
-            e.as_string().unwrap_or_else(|| format!("{e:?}"))
-        ))
-    };
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(&wire.to_string()));
-    let req = web_sys::Request::new_with_str_and_init(&format!("/api/ui/{cmd}/"), &init)
-        .map_err(unreachable)?;
-    req.headers()
-        .set("Content-Type", "application/json")
-        .map_err(unreachable)?;
-    req.headers()
-        .set("Authorization", &format!("Bearer {token}"))
-        .map_err(unreachable)?;
-    let window = web_sys::window().ok_or_else(|| local_error("no window".into()))?;
-    let resp: web_sys::Response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&req))
-            .await
-            .map_err(unreachable)?
-            .dyn_into()
-            .map_err(unreachable)?;
-    if !resp.ok() {
-        let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(unreachable)?)
-            .await
-            .map_err(unreachable)?
-            .as_string()
-            .unwrap_or_default();
-        return Err(serde_json::from_str::<ErrorDto>(&text).unwrap_or_else(|_| {
-            local_error(format!("The server answered {} to {cmd}.", resp.status()))
-        }));
-    }
+    let resp = fetch_command(cmd, Some(token), &wire).await?;
     let name = resp
         .headers()
         .get("Content-Disposition")
@@ -267,8 +252,8 @@ async fn report<A: Serialize>(cmd: &str, token: &str, args: A) -> Res<SavedRepor
             .dyn_into()
             .map_err(unreachable)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(unreachable)?;
-    let document = window
-        .document()
+    let document = web_sys::window()
+        .and_then(|w| w.document())
         .ok_or_else(|| local_error("no document".into()))?;
     let a: web_sys::HtmlAnchorElement = document
         .create_element("a")
