@@ -45,18 +45,9 @@ impl App {
             local_exam_id: exam_id,
             spec: (*spec).clone(),
             roster,
-            made_at_ms: 0,
+            made_at_ms: self.now().0,
         };
-        let digest = sha256_hex(
-            &serde_json::to_string(&exam).map_err(|e| AppError::Internal(anyhow::Error::new(e)))?,
-        );
-        Ok((
-            digest,
-            CentreExam {
-                made_at_ms: self.now().0,
-                ..exam
-            },
-        ))
+        Ok((digest(&exam)?, exam))
     }
 
     /// The machine's own exams among these attempts' exams (`None` package).
@@ -213,13 +204,7 @@ impl App {
                 c.time_multiplier,
             ));
         }
-        let digest = sha256_hex(
-            &serde_json::to_string(&CentreExam {
-                made_at_ms: 0,
-                ..exam.clone()
-            })
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?,
-        );
+        let digest = digest(&exam)?;
         let held = self
             .store()
             .hold_centre_exam(
@@ -242,4 +227,15 @@ impl App {
             candidates_added: held.candidates_added,
         })
     }
+}
+
+/// What identifies a centre's exam as sent: its SHA-256 without the time it was
+/// made, so the same exam sent again is recognised on both sides.
+fn digest(exam: &CentreExam) -> AppResult<String> {
+    let json = serde_json::to_string(&CentreExam {
+        made_at_ms: 0,
+        ..exam.clone()
+    })
+    .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+    Ok(sha256_hex(&json))
 }

@@ -96,6 +96,10 @@ async fn enrolled_desk(hq: &Hq, name: &str) -> Desk {
 async fn results_of_an_exam_built_on_the_desktop_go_up_with_their_exam(backend: TestBackend) {
     let (hq, hq_exam) = Hq::start(backend).await;
     let ann = hq.student("ann").await;
+    let bob = hq.student("bob").await;
+    // North knows Ann from a package HQ published to it; Bob is another
+    // centre's candidate as far as north can tell.
+    hq.publish(hq_exam, "north", &["ann"]).await;
     let desk = enrolled_desk(&hq, "Lab 3 hub").await;
     let (exam, code) = desktop_exam(&hq, &desk, hq_exam).await;
     let zoe_attempt = desk.sit("zoe", exam, &code, "42").await;
@@ -154,6 +158,61 @@ async fn results_of_an_exam_built_on_the_desktop_go_up_with_their_exam(backend: 
     assert_eq!(round.attempts_sent, 0, "{round:?}");
     assert_eq!(hq.db.store.list_exams().await.unwrap().len(), 2);
 
+    // A centre cannot put results in the name of a candidate HQ never sent it:
+    // Bob's name on north's own exam refuses the exam, and changes nothing.
+    let spec = hq.app.exam_with_keys(&hq.admin, hq_exam).await.unwrap();
+    let foreign = desk.app.create_exam(&desk.admin, spec).await.unwrap();
+    let id = desk
+        .app
+        .create_user(
+            &desk.admin,
+            examhall_protocol::NewUser {
+                username: "bob".into(),
+                display_name: "Bob at north".into(),
+                password: common::STUDENT_PASSWORD.into(),
+                role: examhall_protocol::Role::Candidate,
+                email: None,
+                candidate_number: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    desk.app
+        .assign_exam(&desk.admin, foreign, id, 1.0)
+        .await
+        .unwrap();
+    let code = desk
+        .app
+        .open_sitting(
+            &desk.invigilator,
+            examhall_protocol::OpenSitting {
+                exam_id: foreign,
+                opens_at_ms: None,
+                closes_at_ms: None,
+                late_start_minutes: None,
+            },
+        )
+        .await
+        .unwrap()
+        .start_code;
+    desk.sit("bob", foreign, &code, "42").await;
+    desk.grade_all().await;
+    let round = desk.app.sync_round().await.unwrap();
+    assert_eq!(round.attempts_sent, 0, "{round:?}");
+    let why = round.package_error.unwrap_or_default();
+    assert!(
+        why.contains("`bob` is a candidate at HQ whom centre north was never sent"),
+        "{why}"
+    );
+    assert_eq!(hq.db.store.list_exams().await.unwrap().len(), 2);
+    assert!(hq
+        .app
+        .api_results_for_user(&hq.admin, bob)
+        .await
+        .unwrap()
+        .is_empty());
+
     // A roster that names one of HQ's staff is refused, and changes nothing.
     let staff = hq
         .db
@@ -206,7 +265,7 @@ async fn results_of_an_exam_built_on_the_desktop_go_up_with_their_exam(backend: 
     let why = round.package_error.unwrap_or_default();
     assert!(why.contains("`admin` is a admin at HQ"), "{why}");
     assert_eq!(hq.db.store.list_exams().await.unwrap().len(), 2);
-    assert_eq!(desk.db.store.outbox_counts().await.unwrap().pending, 1);
+    assert_eq!(desk.db.store.outbox_counts().await.unwrap().pending, 2);
 }
 
 async fn a_desktop_exam_travels_by_stick_before_its_results(backend: TestBackend) {

@@ -74,7 +74,8 @@ impl Store {
     /// the held one. Candidates HQ does not know are added as the centre's,
     /// disabled (they cannot sign in here); every roster line is assigned with
     /// its time multiplier. `Ok(Err(why))`: refused, nothing changed (a
-    /// username that is staff here, or no administrator to record it under).
+    /// username that is staff here, an HQ candidate the device's centre was
+    /// never sent, or no administrator to record it under).
     pub async fn hold_centre_exam(
         &self,
         e: &NewCentreExam<'_>,
@@ -92,7 +93,38 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
             let id = match found {
-                Some((id, role)) if role == "candidate" => id,
+                // An HQ candidate is the centre's only if HQ sent them to it: on
+                // a package published to the centre, or on an exam of its own
+                // already held. Otherwise any centre could write results in the
+                // name of any candidate.
+                Some((id, role)) if role == "candidate" => {
+                    let known: i64 = sqlx::query_scalar(
+                        "SELECT count(*) FROM assignments a \
+                         WHERE a.user_id = $1 AND a.exam_id IN ( \
+                            SELECT p.exam_id FROM packages p \
+                             WHERE p.origin = 'published' AND p.exam_id IS NOT NULL \
+                               AND p.centre = (SELECT centre FROM devices WHERE id = $2) \
+                            UNION \
+                            SELECT ce.exam_id FROM centre_exams ce JOIN devices d ON d.id = ce.device_id \
+                             WHERE d.centre = (SELECT centre FROM devices WHERE id = $2))",
+                    )
+                    .bind(id)
+                    .bind(e.device_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if known == 0 {
+                        let centre: Option<String> =
+                            sqlx::query_scalar("SELECT centre FROM devices WHERE id = $1")
+                                .bind(e.device_id)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        return Ok(Err(format!(
+                            "roster: `{username}` is a candidate at HQ whom centre {} was never sent",
+                            centre.unwrap_or_default()
+                        )));
+                    }
+                    id
+                }
                 Some((_, role)) => {
                     return Ok(Err(format!(
                         "roster: `{username}` is a {role} at HQ, not a candidate"
