@@ -43,16 +43,6 @@ impl Store {
         .await?)
     }
 
-    /// The attempts held of exam `exam_id` (superseded ones left out).
-    pub async fn attempts_of_exam(&self, exam_id: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT count(*) FROM attempts WHERE exam_id = $1 AND superseded_reason IS NULL",
-        )
-        .bind(exam_id)
-        .fetch_one(&self.read)
-        .await?)
-    }
-
     /// HQ: the exam and sitting holding device `device_id`'s exam `local_exam_id`.
     pub async fn centre_exam(
         &self,

@@ -85,6 +85,16 @@ impl Store {
         .await?)
     }
 
+    /// The attempts held of exam `exam_id` (superseded ones left out).
+    pub async fn attempts_of_exam(&self, exam_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM attempts WHERE exam_id = $1 AND superseded_reason IS NULL",
+        )
+        .bind(exam_id)
+        .fetch_one(&self.read)
+        .await?)
+    }
+
     pub async fn exam(&self, id: i64) -> Result<Option<ExamRow>> {
         let row: Option<(i64, String)> = sqlx::query_as("SELECT id, spec FROM exams WHERE id = $1")
             .bind(id)
