@@ -71,6 +71,15 @@ step "end-to-end tests in the real window (Xvfb + tauri-driver)"
 pkill -f target/debug/examhall-desktop 2>/dev/null || true
 xvfb-run -a -s "-screen 0 1280x800x24" python3 e2e/test_exam_day.py
 
+# The release build needs several GB of its own. CI disks are shared and have run out
+# here (stop 30: "No space left on device" in target/release), so the debug build,
+# which nothing below uses, is removed first. EXAMHALL_KEEP_BUILD=1 keeps it for a
+# developer's next incremental build.
+if [ "${EXAMHALL_KEEP_BUILD:-0}" != 1 ]; then
+  step "freeing the debug build's disk before the release build"
+  rm -rf target/debug ui/target
+fi
+
 step "the installable package: cargo tauri build (.deb), installed with apt-get, started"
 bash scripts/bundle.sh
 deb=$(ls -t target/release/bundle/deb/*.deb | head -1)

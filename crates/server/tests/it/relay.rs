@@ -4,9 +4,7 @@
 //! once the link is back: HQ ends with each attempt exactly once, under the
 //! desktop's own device id and signature.
 
-mod common;
-
-use common::{Desk, Hq, Hub};
+use crate::common::{Desk, Hq, Hub};
 use examhall_protocol::sync::{EnrolDesktop, OpenPackage, ReceiptStatus, SignedEnvelope};
 use examhall_testkit::{on_both_backends, TestBackend};
 use reqwest::StatusCode;
@@ -102,7 +100,7 @@ async fn a_hub_relays_packages_down_and_results_up_across_an_hq_outage(backend: 
         .unwrap();
     let env: SignedEnvelope =
         serde_json::from_str(&std::fs::read_to_string(&out.results_file).unwrap()).unwrap();
-    let resp = common::pinned_http(hub.tls.fingerprint())
+    let resp = crate::common::pinned_http(hub.tls.fingerprint())
         .post(format!("{}/api/sync/results/", hub.base))
         .json(&env)
         .send()

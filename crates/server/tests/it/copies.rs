@@ -3,9 +3,7 @@
 //! seat's chain, takes only what is new, refuses a forgery or another seat's
 //! claim on the attempt, and the exam window learns how far the copy is.
 
-mod common;
-
-use common::{Desk, Hq, Hub, STUDENT_PASSWORD};
+use crate::common::{Desk, Hq, Hub, STUDENT_PASSWORD};
 use examhall_app::{App, CopyRound};
 use examhall_domain::room::Attendance;
 use examhall_domain::AttemptEvent;

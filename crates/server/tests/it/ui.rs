@@ -2,9 +2,7 @@
 //! route, answering as the table says where it is served, with the same use
 //! case (and the same role checks) the desktop's command calls.
 
-mod common;
-
-use common::{Hq, STUDENT_PASSWORD};
+use crate::common::{Hq, STUDENT_PASSWORD};
 use examhall_protocol::commands::{Surface, UI_COMMANDS};
 use examhall_testkit::{on_both_backends, TestBackend};
 use reqwest::StatusCode;

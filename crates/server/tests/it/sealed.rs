@@ -3,9 +3,7 @@
 //! code before the fix (a self-registered student read every exam and the whole
 //! bank, submitted to exams never assigned to them, untimed, and so on).
 
-mod common;
-
-use common::{Hq, STUDENT_PASSWORD};
+use crate::common::{Hq, STUDENT_PASSWORD};
 use examhall_testkit::{on_both_backends, TestBackend};
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -2,9 +2,7 @@
 //! own database files, packages down (network and USB inbox), results up
 //! (network and USB file), receipts, manifests, tampering and conflicts.
 
-mod common;
-
-use common::{Desk, Fault, FaultyLink, Hq, Hub};
+use crate::common::{Desk, Fault, FaultyLink, Hq, Hub};
 use examhall_app::sync::IngestedFile;
 use examhall_app::AppError;
 use examhall_protocol::sync::{EnrolDesktop, OpenPackage, ReceiptStatus, SignedEnvelope};
@@ -46,7 +44,7 @@ async fn desktop_exam(hq: &Hq, desk: &Desk, hq_exam: i64) -> (i64, String) {
                 examhall_protocol::NewUser {
                     username: name.into(),
                     display_name: display.into(),
-                    password: common::STUDENT_PASSWORD.into(),
+                    password: crate::common::STUDENT_PASSWORD.into(),
                     role: examhall_protocol::Role::Candidate,
                     email: None,
                     candidate_number: None,
@@ -143,7 +141,7 @@ async fn results_of_an_exam_built_on_the_desktop_go_up_with_their_exam(backend: 
         .post(
             "/api/users/login/",
             None,
-            json!({"username": "zoe", "password": common::STUDENT_PASSWORD}),
+            json!({"username": "zoe", "password": crate::common::STUDENT_PASSWORD}),
         )
         .await;
     assert_ne!(s, StatusCode::OK);
@@ -169,7 +167,7 @@ async fn results_of_an_exam_built_on_the_desktop_go_up_with_their_exam(backend: 
             examhall_protocol::NewUser {
                 username: "bob".into(),
                 display_name: "Bob at north".into(),
-                password: common::STUDENT_PASSWORD.into(),
+                password: crate::common::STUDENT_PASSWORD.into(),
                 role: examhall_protocol::Role::Candidate,
                 email: None,
                 candidate_number: None,
@@ -231,7 +229,7 @@ async fn results_of_an_exam_built_on_the_desktop_go_up_with_their_exam(backend: 
             examhall_protocol::NewUser {
                 username: "admin".into(),
                 display_name: "A candidate called admin".into(),
-                password: common::STUDENT_PASSWORD.into(),
+                password: crate::common::STUDENT_PASSWORD.into(),
                 role: examhall_protocol::Role::Candidate,
                 email: None,
                 candidate_number: None,
@@ -629,7 +627,7 @@ async fn tampered_foreign_and_misdirected_packages_are_refused_and_change_nothin
         .app
         .login(examhall_protocol::LoginRequest {
             username: "ann".into(),
-            password: common::STUDENT_PASSWORD.into(),
+            password: crate::common::STUDENT_PASSWORD.into(),
         })
         .await
         .unwrap()
@@ -1409,7 +1407,7 @@ async fn a_package_file_carries_no_credential_and_tokens_expire(backend: TestBac
     desk.app
         .login(examhall_protocol::LoginRequest {
             username: "annabel".into(),
-            password: common::STUDENT_PASSWORD.into(),
+            password: crate::common::STUDENT_PASSWORD.into(),
         })
         .await
         .unwrap();
@@ -1639,7 +1637,7 @@ async fn a_resit_supersedes_the_old_attempt_and_hq_takes_the_new_one(backend: Te
 
     // Only an administrator resets, with a reason, once, a handed-in attempt.
     let resit = |attempt: &str, reason: &str| json!({"attempt_id": attempt, "reason": reason});
-    let ann = hq.login("ann", common::STUDENT_PASSWORD).await;
+    let ann = hq.login("ann", crate::common::STUDENT_PASSWORD).await;
     let (st, _) = hq
         .post(
             "/api/attempts/resit/",

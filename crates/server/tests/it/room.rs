@@ -4,9 +4,7 @@
 //! restart answered with an offline unlock code, a downtime credit, and the
 //! attempt's arrival at the hub with the same projection the desktop holds.
 
-mod common;
-
-use common::{Desk, Hq, Hub, STUDENT_PASSWORD};
+use crate::common::{Desk, Hq, Hub, STUDENT_PASSWORD};
 use examhall_app::{App, AppError};
 use examhall_protocol::room::SessionRef;
 use examhall_protocol::room::UnlockSeat;

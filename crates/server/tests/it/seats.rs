@@ -3,9 +3,7 @@
 //! lists its seats (last seen, app version) and revokes one, and the console
 //! publishes the session's exam to the seats as a signed package.
 
-mod common;
-
-use common::{Desk, Hq, STUDENT_PASSWORD};
+use crate::common::{Desk, Hq, STUDENT_PASSWORD};
 use examhall_app::AppError;
 use examhall_protocol::room::{CreateRoomSession, SessionRef};
 use examhall_protocol::sync::{EnrolDesktop, IssueSeatTokens, RevokeDevice, SeatTokens};
