@@ -236,6 +236,18 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
             Some(c) if c > 0.0 => credited(c, max, negative_marking),
             _ => wrong(),
         },
+        (
+            QuestionKind::Matching {
+                pairs,
+                scores: Some(scores),
+                ..
+            },
+            Answer::Map(given),
+        ) => credited(
+            scores.share(pairs, given, |a, b| normalise_ws(a) == normalise_ws(b)),
+            max,
+            false,
+        ),
         (QuestionKind::Matching { pairs, .. }, Answer::Map(given)) => {
             let right = pairs
                 .iter()

@@ -31,8 +31,8 @@ pub use grading::{
 };
 pub use question::{
     Answer, AnswerError, ChoiceOption, ClozePart, Gap, GapKind, MatchPair, MultiScoring,
-    NumericAnswer, OrderScoring, Question, QuestionId, QuestionKind, QuestionProblem, ScoredOption,
-    TextAnswer, Tolerance,
+    NumericAnswer, OrderScoring, PairPenalty, PairScores, Question, QuestionId, QuestionKind,
+    QuestionProblem, ScoredOption, TextAnswer, Tolerance,
 };
 pub use sitting::{Backoff, SittingWindow, WindowError, WindowRefusal};
 pub use timer::TimeAllowance;

@@ -113,6 +113,63 @@ pub struct MatchPair {
     pub answer: String,
 }
 
+/// A matching question's own scale: what each right pair earns and what a wrong
+/// one loses, in the same units (QTI's mapped values). The question's share is
+/// `(right − lost) / Σ weights`, clamped to 0..1: never below nothing, and never
+/// more than full marks however the penalties fall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairScores {
+    /// One per pair, in the order of `pairs`: what that right pair earns (> 0).
+    pub weights: Vec<f64>,
+    /// Wrong pairs that lose their own amount.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub penalties: Vec<PairPenalty>,
+    /// Lost for any other wrong pair given (0: wrong pairs cost nothing).
+    #[serde(default)]
+    pub wrong: f64,
+}
+
+/// A wrong pair that loses marks: the item's id and the answer's text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairPenalty {
+    pub item: String,
+    pub answer: String,
+    /// What choosing this answer for the item loses (≥ 0).
+    pub loses: f64,
+}
+
+impl PairScores {
+    /// The share (0..1) that these answers earn: `given` maps item ids to the
+    /// chosen answer's text; blank answers neither earn nor lose.
+    pub fn share(
+        &self,
+        pairs: &[MatchPair],
+        given: &std::collections::BTreeMap<String, String>,
+        same: impl Fn(&str, &str) -> bool,
+    ) -> f64 {
+        let total: f64 = self.weights.iter().sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let mut earned = 0.0;
+        for (pair, weight) in pairs.iter().zip(&self.weights) {
+            let Some(chosen) = given.get(&pair.id).filter(|c| !c.trim().is_empty()) else {
+                continue;
+            };
+            if same(chosen, &pair.answer) {
+                earned += weight;
+            } else {
+                earned -= self
+                    .penalties
+                    .iter()
+                    .find(|p| p.item == pair.id && same(chosen, &p.answer))
+                    .map_or(self.wrong, |p| p.loses);
+            }
+        }
+        (earned / total).clamp(0.0, 1.0)
+    }
+}
+
 /// How an ordering question is scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -203,6 +260,10 @@ pub enum QuestionKind {
         pairs: Vec<MatchPair>,
         #[serde(default)]
         distractors: Vec<String>,
+        /// Unequal values per pair and marks lost for wrong pairs (QTI's
+        /// `mapResponse`); absent, every right pair earns an equal share.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scores: Option<PairScores>,
     },
     /// Items to put in order; `items` holds them in the right order.
     Ordering {
@@ -309,6 +370,61 @@ fn check_credit(field: &'static str, credit: f64, min: f64) -> Result<(), Questi
             field,
             format!("a credit must be between {min} and 1 (got {credit})"),
         );
+    }
+    Ok(())
+}
+
+fn check_pair_scores(
+    pairs: &[MatchPair],
+    distractors: &[String],
+    scores: &PairScores,
+) -> Result<(), QuestionProblem> {
+    if scores.weights.len() != pairs.len() {
+        return problem(
+            "scores",
+            format!(
+                "{} weights for {} pairs: give one per pair",
+                scores.weights.len(),
+                pairs.len()
+            ),
+        );
+    }
+    if let Some(i) = scores
+        .weights
+        .iter()
+        .position(|w| !(w.is_finite() && *w > 0.0))
+    {
+        return problem(
+            "scores",
+            format!("pair {}: a right pair's weight must be above 0", i + 1),
+        );
+    }
+    if !(scores.wrong.is_finite() && scores.wrong >= 0.0) {
+        return problem("scores", "what a wrong pair loses must be 0 or more");
+    }
+    let choices = QuestionKind::match_choices(pairs, distractors);
+    for p in &scores.penalties {
+        let Some(pair) = pairs.iter().find(|q| q.id == p.item) else {
+            return problem(
+                "scores",
+                format!(
+                    "a penalty names item {:?}, which is not one of the pairs",
+                    p.item
+                ),
+            );
+        };
+        if !choices.contains(&p.answer) || pair.answer == p.answer {
+            return problem(
+                "scores",
+                format!(
+                    "the penalty for {:?} → {:?} is not a wrong pair of this question",
+                    pair.prompt, p.answer
+                ),
+            );
+        }
+        if !(p.loses.is_finite() && p.loses >= 0.0) {
+            return problem("scores", "what a wrong pair loses must be 0 or more");
+        }
     }
     Ok(())
 }
@@ -449,7 +565,11 @@ impl Question {
             }
             QuestionKind::NumericSet { answers } => check_numeric_answers("answers", answers)?,
             QuestionKind::TextSet { answers, .. } => check_text_answers("answers", answers)?,
-            QuestionKind::Matching { pairs, distractors } => {
+            QuestionKind::Matching {
+                pairs,
+                distractors,
+                scores,
+            } => {
                 if pairs.len() < 2 {
                     return problem("pairs", "a matching question needs at least 2 pairs");
                 }
@@ -467,6 +587,9 @@ impl Question {
                 }
                 if distractors.iter().any(|d| d.trim().is_empty()) {
                     return problem("distractors", "an extra answer is empty");
+                }
+                if let Some(scores) = scores {
+                    check_pair_scores(pairs, distractors, scores)?;
                 }
             }
             QuestionKind::Ordering { items, .. } => {
@@ -609,7 +732,12 @@ impl Question {
                     None => Ok(()),
                 }
             }
-            (QuestionKind::Matching { pairs, distractors }, Answer::Map(m)) => {
+            (
+                QuestionKind::Matching {
+                    pairs, distractors, ..
+                },
+                Answer::Map(m),
+            ) => {
                 let choices = QuestionKind::match_choices(pairs, distractors);
                 for (item, chosen) in m {
                     if !pairs.iter().any(|p| &p.id == item) {

@@ -3,7 +3,8 @@
 
 use examhall_domain::{
     grade_question, Answer, ChoiceOption, ClozePart, Gap, GapKind, MatchPair, NumericAnswer,
-    OrderScoring, Outcome, Question, QuestionId, QuestionKind, ScoredOption, TextAnswer, Tolerance,
+    OrderScoring, Outcome, PairPenalty, PairScores, Question, QuestionId, QuestionKind,
+    ScoredOption, TextAnswer, Tolerance,
 };
 use std::collections::BTreeMap;
 
@@ -175,6 +176,7 @@ fn matching() -> Question {
                 })
                 .collect(),
             distractors: vec!["Lima".into()],
+            scores: None,
         },
     )
 }
@@ -193,7 +195,10 @@ fn matching_earns_a_share_per_right_pair() {
     let none = map(&[("p0", "Lima")]);
     assert_eq!(awarded(&mq, &none, false), (0.0, Outcome::Incorrect));
     // The answers offered: every pair's answer and the distractor, sorted.
-    if let QuestionKind::Matching { pairs, distractors } = &mq.kind {
+    if let QuestionKind::Matching {
+        pairs, distractors, ..
+    } = &mq.kind
+    {
         assert_eq!(
             QuestionKind::match_choices(pairs, distractors),
             ["Lima", "Oslo", "Paris", "Rome"]
@@ -203,6 +208,69 @@ fn matching_earns_a_share_per_right_pair() {
     assert!(mq.check_answer(&map(&[("p9", "Paris")])).is_err());
     assert!(mq.check_answer(&text("Paris")).is_err());
     assert_eq!(mq.check_answer(&all), Ok(()));
+}
+
+#[test]
+fn weighted_matching_earns_each_pairs_value_and_loses_for_wrong_pairs_within_0_and_full_marks() {
+    // Worth 6: Paris 2 (of 4 weight units), Rome 1, Oslo 1; "Italy → Lima" loses 1 unit,
+    // any other wrong pair half a unit.
+    let mut mq = matching();
+    mq.marks = 6.0;
+    if let QuestionKind::Matching { scores, .. } = &mut mq.kind {
+        *scores = Some(PairScores {
+            weights: vec![2.0, 1.0, 1.0],
+            penalties: vec![PairPenalty {
+                item: "p1".into(),
+                answer: "Lima".into(),
+                loses: 1.0,
+            }],
+            wrong: 0.5,
+        });
+    }
+    assert_eq!(mq.validate(), Ok(()));
+    let all = map(&[("p0", "Paris"), ("p1", "Rome"), ("p2", "Oslo")]);
+    assert_eq!(awarded(&mq, &all, false), (6.0, Outcome::Correct));
+    // Paris alone is half the weight.
+    assert_eq!(
+        awarded(&mq, &map(&[("p0", "Paris")]), false),
+        (3.0, Outcome::Partial)
+    );
+    // Rome and Oslo right (2 units), Paris wrong in general (−0.5): 1.5 of 4 units.
+    let two = map(&[("p0", "Rome"), ("p1", "Rome"), ("p2", "Oslo")]);
+    assert_eq!(awarded(&mq, &two, false), (2.25, Outcome::Partial));
+    // The named wrong pair loses its own amount: Paris 2 − 1 = 1 unit.
+    let named = map(&[("p0", "Paris"), ("p1", "Lima")]);
+    assert_eq!(awarded(&mq, &named, false), (1.5, Outcome::Partial));
+    // Never below nothing, even with negative marking on; blanks cost nothing.
+    let wrong = map(&[("p0", "Lima"), ("p1", "Lima"), ("p2", "Paris")]);
+    assert_eq!(awarded(&mq, &wrong, true), (0.0, Outcome::Incorrect));
+    assert_eq!(
+        awarded(&mq, &map(&[("p0", "Paris"), ("p1", ""), ("p2", "")]), false),
+        (3.0, Outcome::Partial)
+    );
+
+    // What cannot be scored is refused by field.
+    let refused = |f: &dyn Fn(&mut PairScores)| {
+        let mut bad = mq.clone();
+        if let QuestionKind::Matching {
+            scores: Some(s), ..
+        } = &mut bad.kind
+        {
+            f(s);
+        }
+        bad.validate().unwrap_err()
+    };
+    let p = refused(&|s| s.weights.pop().map(drop).unwrap_or(()));
+    assert_eq!(p.field, "scores");
+    assert!(p.problem.contains("2 weights for 3 pairs"), "{p:?}");
+    let p = refused(&|s| s.weights[1] = 0.0);
+    assert!(p.problem.contains("pair 2"), "{p:?}");
+    let p = refused(&|s| s.penalties[0].answer = "Rome".into());
+    assert!(p.problem.contains("not a wrong pair"), "{p:?}");
+    let p = refused(&|s| s.penalties[0].item = "p9".into());
+    assert!(p.problem.contains("p9"), "{p:?}");
+    let p = refused(&|s| s.wrong = -1.0);
+    assert!(p.problem.contains("0 or more"), "{p:?}");
 }
 
 #[test]
@@ -342,6 +410,7 @@ fn validation_names_what_cannot_be_scored() {
             answer: "b".into(),
         }],
         distractors: vec![],
+        scores: None,
     });
     assert_eq!(p.field, "pairs");
     let p = problem(QuestionKind::Cloze {

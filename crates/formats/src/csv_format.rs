@@ -199,7 +199,11 @@ fn row(get: &dyn Fn(&str) -> String, line: usize) -> Result<ImportedItem, Import
                     });
                 }
             }
-            QuestionKind::Matching { pairs, distractors }
+            QuestionKind::Matching {
+                pairs,
+                distractors,
+                scores: None,
+            }
         }
         "" => return Err(err("type", "is empty".into())),
         other => {

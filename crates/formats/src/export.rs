@@ -221,7 +221,16 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
                 }
                 s.trim_end().to_owned()
             }
-            QuestionKind::Matching { pairs, distractors } => {
+            QuestionKind::Matching {
+                pairs,
+                distractors,
+                scores,
+            } => {
+                if scores.is_some() {
+                    return Err(fail(
+                        "its pairs are worth different amounts: GIFT matching gives every pair an equal share",
+                    ));
+                }
                 for (i, p) in pairs.iter().enumerate() {
                     if p.id != format!("m{}", i + 1) {
                         return Err(fail("pair ids are not m1, m2…: GIFT would renumber them"));

@@ -394,6 +394,7 @@ pub fn from_gift(src: &str) -> Imported {
                     .filter(|(q, _)| q.trim().is_empty())
                     .map(|(_, a)| a.clone())
                     .collect(),
+                scores: None,
             },
             gift::Answers::Numeric { answers } => numeric_kind(
                 &answers

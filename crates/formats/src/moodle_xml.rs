@@ -354,7 +354,11 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
                     });
                 }
             }
-            QuestionKind::Matching { pairs, distractors }
+            QuestionKind::Matching {
+                pairs,
+                distractors,
+                scores: None,
+            }
         }
         "ordering" => {
             let grading = child(q, "gradingtype").map(text_of).unwrap_or_default();

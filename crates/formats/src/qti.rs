@@ -64,8 +64,8 @@ use crate::items::{
     make_id, option_id, question, ImportError, Imported, ImportedItem, Location, TextFormat,
 };
 use examhall_domain::{
-    ChoiceOption, MatchPair, MultiScoring, NumericAnswer, OrderScoring, QuestionId, QuestionKind,
-    ScoredOption, TextAnswer, Tolerance,
+    ChoiceOption, MatchPair, MultiScoring, NumericAnswer, OrderScoring, PairPenalty, PairScores,
+    QuestionId, QuestionKind, ScoredOption, TextAnswer, Tolerance,
 };
 use roxmltree::{Document, Node};
 use std::collections::BTreeSet;
@@ -1711,59 +1711,57 @@ fn matching<'a>(
         )
     };
     let targets = if associate { &sources } else { &targets };
-    let (values, score): (Vec<(&str, N)>, f64) = match scoring {
+    // The right pairs (with their QTI value, or 1 under match_correct), the
+    // wrong pairs that lose marks, and what any other wrong pair loses.
+    let mut wrong_pairs: Vec<(&str, f64, N)> = vec![];
+    let mut wrong_default = 0.0;
+    let (values, score): (Vec<(&str, f64, N)>, f64) = match scoring {
         Scoring::Rules(..) => {
             let score = whole_match(f, scoring, "a match")?;
             (
                 decl.correct
                     .iter()
-                    .map(|v| (v.as_str(), decl.correct_at()))
+                    .map(|v| (v.as_str(), 1.0, decl.correct_at()))
                     .collect(),
                 score,
             )
         }
         Scoring::Map(_) => {
             let m = mapping(f, decl)?;
-            if m.default != 0.0 {
+            if m.default > 0.0 {
                 return Err(f.err(
                     m.node,
                     format!(
-                        "defaultValue {}: Examhall's matching scores only right pairs (expected 0)",
+                        "defaultValue {}: every wrong pair would earn marks; Examhall scores right pairs and takes marks off for wrong ones (expected 0 or less)",
                         m.default
                     ),
                 ));
             }
-            if let Some(e) = m.entries.iter().find(|e| e.value < 0.0) {
-                return Err(f.err(
-                    e.node,
-                    "a wrong pair loses marks here: Examhall's matching has no penalty",
-                ));
-            }
-            let right: Vec<&Entry> = m.entries.iter().filter(|e| e.value > 0.0).collect();
-            let Some(first) = right.first() else {
-                return Err(no_marks(f, m.node));
-            };
-            if right
+            wrong_default = -m.default;
+            wrong_pairs = m
+                .entries
                 .iter()
-                .any(|e| (e.value - first.value).abs() > 1e-9 * first.value.max(1.0))
-            {
-                let values: Vec<String> = right.iter().map(|e| e.value.to_string()).collect();
-                return Err(f.err(
-                    m.node,
-                    format!("the right pairs are worth different amounts ({}): Examhall gives every right pair an equal share", values.join(", ")),
-                ));
+                .filter(|e| e.value < 0.0)
+                .map(|e| (e.key.as_str(), -e.value, e.node))
+                .collect();
+            let right: Vec<&Entry> = m.entries.iter().filter(|e| e.value > 0.0).collect();
+            if right.is_empty() {
+                return Err(no_marks(f, m.node));
             }
             let sum: f64 = right.iter().map(|e| e.value).sum();
             if let Some(u) = m.upper {
                 if u < sum * (1.0 - 1e-9) {
                     return Err(f.err(
                         m.node,
-                        format!("upperBound {u} is below what the right pairs add up to ({sum}): Examhall gives every right pair an equal share"),
+                        format!("upperBound {u} is below what the right pairs add up to ({sum}): full marks would come before every pair is right, which Examhall's matching does not score"),
                     ));
                 }
             }
             (
-                right.iter().map(|e| (e.key.as_str(), e.node)).collect(),
+                right
+                    .iter()
+                    .map(|e| (e.key.as_str(), e.value, e.node))
+                    .collect(),
                 sum,
             )
         }
@@ -1775,7 +1773,12 @@ fn matching<'a>(
         |set: &[Choice], id: &str| set.iter().find(|c| c.id == id).map(|c| c.text.clone());
     let mut pairs: Vec<(usize, MatchPair)> = vec![];
     let mut used: BTreeSet<String> = BTreeSet::new();
-    for (v, at) in values {
+    let mut weights: Vec<(String, f64)> = vec![];
+    for (v, weight, at) in values {
+        weights.push((
+            v.split_whitespace().next().unwrap_or_default().to_owned(),
+            weight,
+        ));
         let ids: Vec<&str> = v.split_whitespace().collect();
         let [a, b] = ids.as_slice() else {
             return Err(f.err(at, format!("{v:?}: expected a pair of identifiers \"A B\"")));
@@ -1836,10 +1839,47 @@ fn matching<'a>(
             .map(|t| t.text.clone())
             .collect()
     };
+    let pairs: Vec<MatchPair> = pairs.into_iter().map(|(_, p)| p).collect();
+    let mut penalties = vec![];
+    for (v, loses, at) in wrong_pairs {
+        let ids: Vec<&str> = v.split_whitespace().collect();
+        let (Some(pair), Some(answer)) = (
+            ids.first().and_then(|a| pairs.iter().find(|p| p.id == *a)),
+            ids.get(1).and_then(|b| text_of(targets, b)),
+        ) else {
+            return Err(f.err(
+                at,
+                format!("{v:?}: a wrong pair that loses marks must pair an item that has a right answer with one of the answers"),
+            ));
+        };
+        penalties.push(PairPenalty {
+            item: pair.id.clone(),
+            answer,
+            loses,
+        });
+    }
+    let weights: Vec<f64> = pairs
+        .iter()
+        .map(|p| {
+            weights
+                .iter()
+                .find(|(id, _)| *id == p.id)
+                .map_or(1.0, |(_, w)| *w)
+        })
+        .collect();
+    let equal = weights
+        .iter()
+        .all(|w| (w - weights[0]).abs() <= 1e-9 * weights[0].max(1.0));
+    let scores = (!equal || !penalties.is_empty() || wrong_default > 0.0).then_some(PairScores {
+        weights,
+        penalties,
+        wrong: wrong_default,
+    });
     Ok((
         QuestionKind::Matching {
-            pairs: pairs.into_iter().map(|(_, p)| p).collect(),
+            pairs,
             distractors,
+            scores,
         },
         score,
     ))
@@ -2258,8 +2298,8 @@ fn declaration(cardinality: &str, base: &str, correct: &[String], mapping: &str)
 }
 
 /// A mapping of `(escaped key, value, case sensitive)`.
-fn mapping_xml(bounds: &str, entries: &[(String, f64, Option<bool>)]) -> String {
-    let mut s = format!("    <mapping defaultValue=\"0\"{bounds}>\n");
+fn mapping_xml(default: f64, bounds: &str, entries: &[(String, f64, Option<bool>)]) -> String {
+    let mut s = format!("    <mapping defaultValue=\"{}\"{bounds}>\n", num(default));
     for (key, value, cs) in entries {
         let cs = cs.map_or(String::new(), |c| format!(" caseSensitive=\"{c}\""));
         s.push_str(&format!(
@@ -2379,7 +2419,7 @@ pub fn to_qti_item(item: &ImportedItem) -> Result<String, ExportError> {
                             "multiple",
                             "identifier",
                             &right,
-                            &mapping_xml(&bounds, &entries),
+                            &mapping_xml(0.0, &bounds, &entries),
                         ),
                         interaction,
                         rp_template(TEMPLATE_MAP),
@@ -2422,7 +2462,7 @@ pub fn to_qti_item(item: &ImportedItem) -> Result<String, ExportError> {
                 ("single", 1, String::new(), vec![ids[best].clone()])
             };
             (
-                declaration(cardinality, "identifier", &right, &mapping_xml(&bounds, &entries)),
+                declaration(cardinality, "identifier", &right, &mapping_xml(0.0, &bounds, &entries)),
                 format!(
                     "    <choiceInteraction responseIdentifier=\"RESPONSE\" shuffle=\"false\" maxChoices=\"{max_choices}\">\n{}    </choiceInteraction>\n",
                     choice_xml("simpleChoice", &ids, &texts)?
@@ -2511,7 +2551,11 @@ pub fn to_qti_item(item: &ImportedItem) -> Result<String, ExportError> {
                 rp_match(marks),
             )
         }
-        QuestionKind::Matching { pairs, distractors } => {
+        QuestionKind::Matching {
+            pairs,
+            distractors,
+            scores,
+        } => {
             if pairs.is_empty() {
                 return Err(out.fail("a matching question needs pairs"));
             }
@@ -2555,10 +2599,28 @@ pub fn to_qti_item(item: &ImportedItem) -> Result<String, ExportError> {
                 .zip(pairs)
                 .map(|(s, p)| format!("{s} {}", target_of(&p.answer)))
                 .collect();
-            let share = marks / pairs.len() as f64;
-            let entries: Vec<(String, f64, Option<bool>)> =
-                right.iter().map(|r| (r.clone(), share, None)).collect();
-            let bounds = format!(" upperBound=\"{}\"", num(marks));
+            // What each right pair earns and each wrong one loses, in marks.
+            let (weights, total, wrong) = match scores {
+                Some(s) => (s.weights.clone(), s.weights.iter().sum::<f64>(), s.wrong),
+                None => (vec![1.0; pairs.len()], pairs.len() as f64, 0.0),
+            };
+            let in_marks = |w: f64| marks * w / total;
+            let mut entries: Vec<(String, f64, Option<bool>)> = right
+                .iter()
+                .zip(&weights)
+                .map(|(r, w)| (r.clone(), in_marks(*w), None))
+                .collect();
+            for p in scores.iter().flat_map(|s| &s.penalties) {
+                if let Some(at) = pairs.iter().position(|q| q.id == p.item) {
+                    entries.push((
+                        format!("{} {}", sources[at], target_of(&p.answer)),
+                        -in_marks(p.loses),
+                        None,
+                    ));
+                }
+            }
+            let default = -in_marks(wrong);
+            let bounds = format!(" lowerBound=\"0\" upperBound=\"{}\"", num(marks));
             let mut set1 = String::new();
             for (s, p) in sources.iter().zip(pairs) {
                 set1.push_str(&format!(
@@ -2574,7 +2636,7 @@ pub fn to_qti_item(item: &ImportedItem) -> Result<String, ExportError> {
                 ));
             }
             (
-                declaration("multiple", "directedPair", &right, &mapping_xml(&bounds, &entries)),
+                declaration("multiple", "directedPair", &right, &mapping_xml(default, &bounds, &entries)),
                 format!(
                     "    <matchInteraction responseIdentifier=\"RESPONSE\" shuffle=\"true\" maxAssociations=\"{}\">\n      <simpleMatchSet>\n{set1}      </simpleMatchSet>\n      <simpleMatchSet>\n{set2}      </simpleMatchSet>\n    </matchInteraction>\n",
                     pairs.len()
@@ -2640,7 +2702,7 @@ fn text_answers(
             "single",
             "string",
             &[out.esc(answers[best].0.trim())?],
-            &mapping_xml("", &entries),
+            &mapping_xml(0.0, "", &entries),
         ),
         interaction.to_owned(),
         rp_template(TEMPLATE_MAP),

@@ -62,7 +62,10 @@ fn the_documented_header_reads_every_type() {
         "Describe your town,\nin two paragraphs."
     );
     assert_eq!(read.items[6].location.line, Some(9));
-    let QuestionKind::Matching { pairs, distractors } = &read.items[6].question.kind else {
+    let QuestionKind::Matching {
+        pairs, distractors, ..
+    } = &read.items[6].question.kind
+    else {
         panic!()
     };
     assert_eq!(

@@ -97,7 +97,10 @@ fn every_supported_type_reads_as_its_examhall_question() {
     assert_eq!(read.items[5].question.kind, QuestionKind::Essay);
     assert_eq!(read.items[5].question.prompt, "• Why?\n• How?");
 
-    let QuestionKind::Matching { pairs, distractors } = &read.items[6].question.kind else {
+    let QuestionKind::Matching {
+        pairs, distractors, ..
+    } = &read.items[6].question.kind
+    else {
         panic!()
     };
     assert_eq!(

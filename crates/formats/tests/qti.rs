@@ -336,23 +336,42 @@ fn match_with_equal_shares_and_a_distractor() {
                     pair("P", "Prospero", "The Tempest"),
                 ],
                 distractors: vec!["Hamlet".into()],
+                scores: None,
             }
         )
     );
 }
 
 #[test]
-fn match_with_unequal_shares_is_an_error() {
-    assert_eq!(
-        failing(
-            &golden("match.xml"),
-            &["worth different amounts (1, 0.5, 0.5, 1)"]
-        ),
-        vec![at(
-            13,
-            "assessmentItem[@identifier='match']/responseDeclaration/mapping"
-        )]
-    );
+fn the_specifications_match_keeps_its_unequal_pair_values() {
+    // match.xml values Capulet and Prospero at 1, Demetrius and Lysander at 0.5
+    // (map_response): the question is worth their sum, each pair its own part.
+    let got = one("match.xml", 4, "match", "Characters and Plays");
+    assert_eq!(got.marks, 3.0);
+    let QuestionKind::Matching {
+        pairs,
+        scores: Some(scores),
+        ..
+    } = &got.kind
+    else {
+        panic!("{:?}", got.kind)
+    };
+    let ids: Vec<&str> = pairs.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["C", "D", "L", "P"]);
+    assert_eq!(scores.weights, [1.0, 0.5, 0.5, 1.0]);
+    assert!(scores.penalties.is_empty());
+    // Graded as the QTI reference would: Capulet and Demetrius right → 1.5 of 3.
+    let given: std::collections::BTreeMap<String, String> = [
+        ("C", "Romeo and Juliet"),
+        ("D", "A Midsummer-Night's Dream"),
+        ("L", "The Tempest"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).into(), (*v).into()))
+    .collect();
+    let mark =
+        examhall_domain::grade_question(&got, Some(&examhall_domain::Answer::Map(given)), false);
+    assert_eq!(mark.awarded, 1.5);
 }
 
 #[test]
@@ -371,25 +390,75 @@ fn associate_shakespearian_rivals() {
                     pair("D", "Demetrius", "Lysander"),
                 ],
                 distractors: vec!["Shylock".into()],
+                scores: None,
             }
         )
     );
 }
 
 #[test]
-fn the_specifications_associate_mapping_is_an_error() {
-    // The specification's own associate.xml values the pairs 2, 1 and 1.
+fn the_specifications_associate_mapping_keeps_its_values_and_wrong_pairs_lose() {
+    // associate.xml's own mapping values the pairs 2, 1 and 1; a mapped wrong
+    // pair and a negative defaultValue take marks off.
     let src = golden("associate.xml")
         .replace(
             "    </correctResponse>\n",
-            "    </correctResponse>\n    <mapping defaultValue=\"0\">\n      \
+            "    </correctResponse>\n    <mapping defaultValue=\"-0.5\" lowerBound=\"0\">\n      \
              <mapEntry mapKey=\"A P\" mappedValue=\"2\"/>\n      \
              <mapEntry mapKey=\"C M\" mappedValue=\"1\"/>\n      \
-             <mapEntry mapKey=\"D L\" mappedValue=\"1\"/>\n    </mapping>\n",
+             <mapEntry mapKey=\"D L\" mappedValue=\"1\"/>\n      \
+             <mapEntry mapKey=\"A S\" mappedValue=\"-1\"/>\n    </mapping>\n",
         )
         .replace("rptemplates/match_correct", "rptemplates/map_response");
+    let got = from_text(&src);
+    assert!(got.errors.is_empty(), "{:#?}", got.errors);
+    let q = &got.items[0].question;
+    assert_eq!(q.marks, 3.0, "normalMaximum: the weights are shares of it");
+    let QuestionKind::Matching {
+        scores: Some(scores),
+        ..
+    } = &q.kind
+    else {
+        panic!("{:?}", q.kind)
+    };
+    assert_eq!(scores.weights, [2.0, 1.0, 1.0]);
+    assert_eq!(scores.wrong, 0.5);
     assert_eq!(
-        failing(&src, &["worth different amounts (2, 1, 1)"]),
+        scores.penalties,
+        [examhall_domain::PairPenalty {
+            item: "A".into(),
+            answer: "Shylock".into(),
+            loses: 1.0
+        }]
+    );
+    assert_eq!(q.validate(), Ok(()));
+    // Written back to QTI and read again, the values and penalties are the same.
+    let again = from_text(&to_qti_item(&got.items[0]).unwrap());
+    assert!(again.errors.is_empty(), "{:#?}", again.errors);
+    // (in marks now: 3 marks over 4 units, the same shares)
+    let QuestionKind::Matching {
+        scores: Some(back), ..
+    } = &again.items[0].question.kind
+    else {
+        panic!("{:?}", again.items[0].question.kind)
+    };
+    let unit = back.weights[0] / scores.weights[0];
+    let scaled = |x: f64| (x * unit * 1e9).round() / 1e9;
+    assert_eq!(
+        back.weights,
+        scores
+            .weights
+            .iter()
+            .map(|w| scaled(*w))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(back.wrong, scaled(scores.wrong));
+    assert_eq!(back.penalties[0].loses, scaled(scores.penalties[0].loses));
+    assert_eq!(again.items[0].question.marks, q.marks);
+    // A positive defaultValue (every wrong pair earns) is refused at the mapping.
+    let bad = src.replace("defaultValue=\"-0.5\"", "defaultValue=\"0.5\"");
+    assert_eq!(
+        failing(&bad, &["defaultValue 0.5"]),
         vec![at(
             12,
             "assessmentItem[@identifier='associate']/responseDeclaration/mapping"
@@ -1125,7 +1194,11 @@ fn qti_kind() -> impl Strategy<Value = QuestionKind> {
                     .into_iter()
                     .filter(|d| !pairs.iter().any(|p| &p.answer == d))
                     .collect();
-                QuestionKind::Matching { pairs, distractors }
+                QuestionKind::Matching {
+                    pairs,
+                    distractors,
+                    scores: None,
+                }
             }),
     ]
 }

@@ -184,6 +184,7 @@ fn gift_kind() -> impl Strategy<Value = QuestionKind> {
                         })
                         .collect(),
                     distractors,
+                    scores: None,
                 }
             }),
     ]

@@ -358,7 +358,11 @@ impl CandidateQuestion {
                 case_sensitive: _,
             } => CandidateWidget::ShortText,
             QuestionKind::Essay => CandidateWidget::Essay,
-            QuestionKind::Matching { pairs, distractors } => {
+            QuestionKind::Matching {
+                pairs,
+                distractors,
+                scores: _,
+            } => {
                 let choices = QuestionKind::match_choices(pairs, distractors);
                 CandidateWidget::Matching {
                     items: pairs.iter().map(|p| option_dto(&p.id, &p.prompt)).collect(),
@@ -1120,6 +1124,7 @@ mod tests {
                 })
                 .collect(),
             distractors: vec!["Lima".into()],
+            scores: None,
         };
         let cloze = |word: &str, value: f64| QuestionKind::Cloze {
             parts: vec![
