@@ -822,7 +822,7 @@ async fn main() -> anyhow::Result<()> {
                     read.errors.len(),
                     match read.warnings.len() {
                         0 => String::new(),
-                        n => format!(", {n} left out with a warning"),
+                        n => format!(", {n} warning(s)"),
                     }
                 );
             }

@@ -480,12 +480,14 @@ fn check_scored_options(
         check_credit(field, o.credit, -1.0)?;
     }
     if multiple {
+        // Above 100 % is allowed, as Moodle allows it with a notice: the score
+        // is capped at the question's marks, so fewer right picks earn them all.
         let sum: f64 = options.iter().map(|o| o.credit.max(0.0)).sum();
-        if (sum - 1.0).abs() > CREDIT_SLACK {
+        if sum < 1.0 - CREDIT_SLACK {
             return problem(
                 field,
                 format!(
-                    "the credits of the right options must add up to 100 % (they add up to {} %)",
+                    "the credits of the right options must add up to at least 100 % (they add up to {} %)",
                     (sum * 1e4).round() / 1e2
                 ),
             );

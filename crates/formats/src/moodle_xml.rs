@@ -185,7 +185,10 @@ pub fn from_text(src: &str) -> Imported {
     };
     let ctx = Ctx { doc: &doc };
     let root = doc.root_element();
-    if !root.has_tag_name("quiz") {
+    // Moodle's own fixtures of one question (the ordering type's tests) are a
+    // bare <question> element: read as a quiz of that one question.
+    let lone = root.has_tag_name("question");
+    if !root.has_tag_name("quiz") && !lone {
         return Imported {
             warnings: vec![],
             items: vec![],
@@ -197,29 +200,66 @@ pub fn from_text(src: &str) -> Imported {
     }
     let mut items = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut category = vec![];
-    for (i, q) in children(root, "question").enumerate() {
-        let path = format!("quiz/question[{}]", i + 1);
+    let questions: Vec<Node> = if lone {
+        vec![root]
+    } else {
+        children(root, "question").collect()
+    };
+    for (i, q) in questions.into_iter().enumerate() {
+        let path = if lone {
+            "question".to_owned()
+        } else {
+            format!("quiz/question[{}]", i + 1)
+        };
         let ty = q.attribute("type").unwrap_or("");
         if ty == "category" {
             category = category_path(child(q, "category").map(text_of).as_deref());
             continue;
         }
+        if ty == "description" {
+            // Moodle's Description: text shown between questions, never scored.
+            warnings.push(ImportError::new(
+                ctx.at(q, &path),
+                "a description (text with nothing to answer) is not a question: left out",
+            ));
+            continue;
+        }
         match read_question(&ctx, q, &path, ty) {
             Ok(mut item) => {
+                if let QuestionKind::WeightedChoice {
+                    options,
+                    multiple: true,
+                } = &item.question.kind
+                {
+                    let sum: f64 = options.iter().map(|o| o.credit.max(0.0)).sum();
+                    if sum > 1.0 + 1e-4 {
+                        warnings.push(ImportError::new(
+                            ctx.at(q, &path),
+                            format!(
+                                "the right answers add up to {} %: as in Moodle, the score stops at full marks, so fewer of them earn it",
+                                (sum * 1e4).round() / 1e2
+                            ),
+                        ));
+                    }
+                }
                 item.category = category.clone();
                 items.push(item);
             }
             Err(e) => errors.push(e),
         }
     }
-    if items.is_empty() && errors.is_empty() {
+    if items.is_empty() && errors.is_empty() && warnings.is_empty() {
         errors.push(ImportError::new(
             ctx.at(root, "quiz"),
             "the quiz has no questions",
         ));
     }
-    Imported::checked(items, errors)
+    Imported {
+        warnings,
+        ..Imported::checked(items, errors)
+    }
 }
 
 fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> {

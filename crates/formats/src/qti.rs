@@ -999,10 +999,66 @@ fn score_expr(f: &File, sov: N, rid: &str) -> R<Score> {
                 .ok_or_else(|| f.err(*e, format!("{v:?}: expected a number")))
         }
         "mapResponse" if e.attribute("identifier") == Some(rid) => Ok(Score::Map),
-        other => Err(f.err(
-            *e,
-            format!("SCORE is set to <{other}>: {CANNOT} (expected a baseValue or mapResponse of {rid})"),
-        )),
+        // Onyx: SCORE = SCORE + mapResponse, SCORE still at its default of 0.
+        "sum"
+            if kids(*e).filter(|k| local(*k) == "mapResponse").count() == 1
+                && kids(*e).all(|k| {
+                    (local(k) == "mapResponse" && k.attribute("identifier") == Some(rid))
+                        || constant(k, 0) == Some(0.0)
+                }) =>
+        {
+            Ok(Score::Map)
+        }
+        other => constant(*e, 0).map(Score::Const).ok_or_else(|| {
+            f.err(
+                *e,
+                format!("SCORE is set to <{other}>: {CANNOT} (expected a baseValue or mapResponse of {rid}, or a sum of constants)"),
+            )
+        }),
+    }
+}
+
+/// The value of an expression that does not depend on the answer: a number, an
+/// outcome read at its default value (QTI starts numeric outcomes at their
+/// `defaultValue`, else 0), or a sum, product or difference of those. Onyx
+/// writes a right answer's score as `SCORE = SCORE + MAXSCORE`, with MAXSCORE a
+/// constant outcome; only one rule may set SCORE (`parse_rules`), so SCORE there
+/// still holds its default.
+fn constant(e: N, depth: usize) -> Option<f64> {
+    if depth > 8 {
+        return None;
+    }
+    let args = || kids(e).map(|k| constant(k, depth + 1));
+    match local(e) {
+        "baseValue" => number(e.text().unwrap_or("")),
+        "variable" => {
+            let id = e.attribute("identifier")?;
+            let item = e.ancestors().find(|a| local(*a) == "assessmentItem")?;
+            let decl = kids(item).find(|d| {
+                local(*d) == "outcomeDeclaration" && d.attribute("identifier") == Some(id)
+            })?;
+            if !matches!(decl.attribute("baseType"), Some("float" | "integer")) {
+                return None;
+            }
+            match kids(decl).find(|d| local(*d) == "defaultValue") {
+                None => Some(0.0),
+                Some(dv) => {
+                    let values: Vec<N> = kids(dv).filter(|v| local(*v) == "value").collect();
+                    let [v] = values.as_slice() else { return None };
+                    number(v.text().unwrap_or(""))
+                }
+            }
+        }
+        "sum" => args().sum(),
+        "product" => args().product(),
+        "subtract" => {
+            let v: Option<Vec<f64>> = args().collect();
+            match v?.as_slice() {
+                [a, b] => Some(a - b),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -1051,6 +1107,12 @@ fn chain<'a>(
                     }
                     continue;
                 }
+                // Onyx: "if the response is not empty, SCORE = SCORE + mapResponse"
+                // is mapResponse itself (an empty response maps to nothing).
+                if i == 0 && matches!(score, Score::Map) && is_not_null_test(cond, rid) {
+                    else_score = Some((Score::Map, part));
+                    continue;
+                }
                 let (against, how) = test(f, cond, rid)?;
                 match score {
                     Score::Const(score) => branches.push(Branch {
@@ -1092,6 +1154,11 @@ fn chain<'a>(
 
 fn is_variable(n: N, rid: &str) -> bool {
     local(n) == "variable" && n.attribute("identifier") == Some(rid)
+}
+
+fn is_not_null_test(cond: N, rid: &str) -> bool {
+    local(cond) == "not"
+        && matches!(kids(cond).collect::<Vec<_>>().as_slice(), [n] if is_null_test(*n, rid))
 }
 
 fn is_null_test(cond: N, rid: &str) -> bool {

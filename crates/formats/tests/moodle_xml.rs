@@ -341,3 +341,128 @@ fn a_numerical_catch_all_worth_nothing_reads_as_moodle_scores_it() {
         "{e:?}"
     );
 }
+
+fn corpus(file: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../../../shared/corpus/import/moodle-xml/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("../shared/corpus beside the checkout")
+}
+
+/// Moodle's Description type (text between questions, nothing to answer) is left
+/// out with a warning at its place, as GIFT's descriptions are; the file's
+/// questions still import, and a file of descriptions only is not an error.
+#[test]
+fn a_description_is_left_out_with_a_warning_and_stops_nothing() {
+    for file in [
+        "description.xml",
+        "xmlformat_test-test_import_description.xml",
+        "xmlformat_test-test_export_description.xml",
+    ] {
+        let read = from_text(&corpus(file));
+        assert_eq!(read.errors, vec![], "{file}");
+        assert!(read.items.is_empty(), "{file}");
+        assert_eq!(read.warnings.len(), 1, "{file}");
+        assert!(
+            read.warnings[0].message.contains("description"),
+            "{file}: {:?}",
+            read.warnings[0]
+        );
+        assert_eq!(
+            read.warnings[0].location.path.as_deref(),
+            Some("quiz/question[1]"),
+            "{file}"
+        );
+    }
+    // Beside a question: the question imports.
+    let read = from_text(&corpus("description-testquestion.moodle.xml"));
+    assert_eq!(read.errors, vec![]);
+    assert_eq!(
+        read.items.len(),
+        0,
+        "the fixture's other question is its category"
+    );
+    assert_eq!(read.warnings.len(), 1);
+}
+
+/// Moodle imports a multiple-answer question whose right answers add up to more
+/// than 100 % with a notice, and caps the score at full marks; so does Examhall.
+#[test]
+fn right_answers_above_100_percent_import_with_a_warning_and_the_score_is_capped() {
+    use examhall_domain::{grade_question, Answer, Outcome};
+    for file in [
+        "xmlformat_test-test_import_multichoice_19.xml",
+        "xmlformat_test-test_export_multichoice.xml",
+    ] {
+        let read = from_text(&corpus(file));
+        assert_eq!(read.errors, vec![], "{file}");
+        assert_eq!(read.items.len(), 1, "{file}");
+        assert!(
+            read.warnings[0].message.contains("add up to 200 %"),
+            "{file}: {:?}",
+            read.warnings
+        );
+        let q = &read.items[0].question;
+        let QuestionKind::WeightedChoice { options, multiple } = &q.kind else {
+            panic!("{file}: {:?}", q.kind)
+        };
+        assert!(*multiple);
+        let right: Vec<String> = options
+            .iter()
+            .filter(|o| o.credit > 0.0)
+            .map(|o| o.id.clone())
+            .collect();
+        assert_eq!(right.len(), 2, "{file}");
+        // One right answer is already full marks; both are not more than that.
+        for picked in [vec![right[0].clone()], right.clone()] {
+            let mark = grade_question(q, Some(&Answer::Choices(picked)), false);
+            assert_eq!((mark.awarded, mark.outcome), (q.marks, Outcome::Correct));
+        }
+    }
+    // Below 100 % stays an error: full marks could never be earned (Moodle's
+    // own error fixture, 99.67 %).
+    let read = from_text(&corpus("error_invalid_grades.xml"));
+    assert!(read.items.is_empty());
+    assert!(
+        read.errors[0].message.contains("99.67 %"),
+        "{:?}",
+        read.errors
+    );
+}
+
+/// Moodle's ordering fixtures are one bare <question> element: read as a quiz of
+/// that question (Moodle's ordering test data, weights in Moodle's order).
+#[test]
+fn a_file_of_one_bare_question_element_is_read_as_that_question() {
+    for file in [
+        "ordering-testexport.moodle.xml",
+        "ordering-testimport.moodle.xml",
+        "ordering-testimportlong.moodle.xml",
+    ] {
+        let read = from_text(&corpus(file));
+        assert_eq!(read.errors, vec![], "{file}");
+        assert_eq!(read.items.len(), 1, "{file}");
+        assert_eq!(read.items[0].location.path.as_deref(), Some("question"));
+        let QuestionKind::Ordering { items, .. } = &read.items[0].question.kind else {
+            panic!("{file}: {:?}", read.items[0].question.kind)
+        };
+        assert!(items.len() >= 6, "{file}: {items:?}");
+    }
+    let read = from_text(&corpus("ordering-testexport.moodle.xml"));
+    let QuestionKind::Ordering { items, .. } = &read.items[0].question.kind else {
+        unreachable!()
+    };
+    let words: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(
+        words,
+        [
+            "Modular",
+            "Object",
+            "Oriented",
+            "Dynamic",
+            "Learning",
+            "Environment"
+        ]
+    );
+}

@@ -1507,3 +1507,66 @@ fn a_normal_maximum_of_zero_means_not_given() {
     let errors = failing(&item("-1"), &["normalMaximum \"-1\""]);
     assert_eq!(errors[0].0, Some(5));
 }
+
+fn corpus(file: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../../../shared/corpus/import/qti/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("../shared/corpus beside the checkout")
+}
+
+/// Onyx Editor writes a right answer's score as `SCORE = SCORE + MAXSCORE`
+/// (MAXSCORE a constant outcome), a mapped one as "if not empty, SCORE = SCORE +
+/// mapResponse", and the QTI examples write `SCORE = MAXSCORE`: match_correct and
+/// map_response in other words, read as such (files from the corpus).
+#[test]
+fn onyx_and_the_examples_score_through_constant_outcomes() {
+    let read = |file: &str| {
+        let got = from_text(&corpus(file));
+        assert!(got.errors.is_empty(), "{file}: {:#?}", got.errors);
+        assert_eq!(got.items.len(), 1, "{file}");
+        got.items.into_iter().next().unwrap().question
+    };
+    let q = read("Choicesingle_853928446.xml");
+    assert_eq!(q.marks, 1.0);
+    assert!(
+        matches!(&q.kind, QuestionKind::SingleChoice { correct, .. } if correct == "choice_685440446"),
+        "{:?}",
+        q.kind
+    );
+    let q = read("modalFeedback.xml");
+    assert_eq!(q.marks, 10.0, "MAXSCORE's default, and normalMaximum");
+    let q = read("TextEntry_883368511.xml");
+    assert!(
+        matches!(&q.kind, QuestionKind::ShortText { accepted, .. } if accepted == &["Fichtelberg"]),
+        "{:?}",
+        q.kind
+    );
+    let q = read("Choicemultiple_871212949.xml");
+    assert_eq!(q.marks, 3.0);
+    let QuestionKind::WeightedChoice { options, .. } = &q.kind else {
+        panic!("{:?}", q.kind)
+    };
+    let credits: Vec<f64> = options
+        .iter()
+        .map(|o| (o.credit * 3.0 * 1e6).round() / 1e6)
+        .collect();
+    assert_eq!(credits, [1.0, 1.0, 1.0, -1.0, -2.0]);
+    // A sum that depends on something else than constants stays refused, at the sum.
+    let src = corpus("Choicesingle_853928446.xml").replace(
+        "<variable identifier=\"MAXSCORE\" />",
+        "<variable identifier=\"RESPONSE_30705996\" />",
+    );
+    let got = from_text(&src);
+    assert!(got.items.is_empty());
+    assert!(
+        got.errors[0]
+            .location
+            .path
+            .as_deref()
+            .is_some_and(|p| p.ends_with("setOutcomeValue[@identifier='SCORE']/sum")),
+        "{:?}",
+        got.errors
+    );
+}
