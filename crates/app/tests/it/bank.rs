@@ -636,3 +636,104 @@ async fn a_gift_description_is_left_out_with_a_warning_and_the_file_imports_whol
         before + 1
     );
 }
+
+/// The QTI specification's own match.xml (read from `../shared/corpus`), whose
+/// pairs are worth 1, 0.5, 0.5 and 1, imported by a teacher, sat by a candidate
+/// who gets Capulet and Prospero right and Demetrius wrong, and graded by the
+/// queue as the QTI reference would: 2 of 3 (equal shares would give 1.5).
+#[tokio::test]
+async fn a_weighted_matching_question_from_qti_is_sat_and_graded_by_its_pair_values() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let admin = ctx.login("admin").await;
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/qti/match.xml"
+    ))
+    .expect("../shared/corpus beside the checkout");
+    let done = ctx
+        .app
+        .import_questions(
+            &teacher,
+            ImportRequest {
+                format: "qti".into(),
+                file_name: "match.xml".into(),
+                content: src,
+                base64: false,
+                mode: ImportMode::All,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.items.len(), 1);
+    let published = ctx
+        .app
+        .publish_exam(
+            &teacher,
+            PublishExam {
+                draft: ExamDraft {
+                    title: "Plays".into(),
+                    ..draft(vec![SectionDraft {
+                        title: "Shakespeare".into(),
+                        instructions: String::new(),
+                        items: vec![DraftItem::Fixed {
+                            bank_id: done.items[0].id,
+                        }],
+                    }])
+                },
+                candidates: vec![],
+                time_multipliers: Default::default(),
+                draft_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let code = ctx
+        .app
+        .open_sitting(
+            &admin,
+            examhall_protocol::OpenSitting::unscheduled(published.exam_id),
+        )
+        .await
+        .unwrap()
+        .start_code;
+    let (token, view) = ctx
+        .new_candidate_started(&admin, &teacher, "ann", published.exam_id, &code)
+        .await;
+    let CandidateWidget::Matching { items, choices } = &view.questions[0].widget else {
+        panic!("{:?}", view.questions[0].widget)
+    };
+    assert_eq!(items.len(), 4);
+    assert_eq!(
+        choices.len(),
+        3,
+        "each play once, whatever the pairs' values"
+    );
+    let answer = Answer::Map(
+        [
+            ("C", "Romeo and Juliet"),
+            ("D", "The Tempest"),
+            ("P", "The Tempest"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect(),
+    );
+    ctx.answer_and_submit(&token, &view.attempt_id, &[("match", answer)])
+        .await;
+    assert_eq!(ctx.drain().await, 1);
+    let r = ctx
+        .app
+        .attempt_result(
+            &token,
+            examhall_protocol::AttemptRef {
+                attempt_id: view.attempt_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let examhall_protocol::ResultState::Released { total, max, .. } = r.result else {
+        panic!("{:?}", r.result)
+    };
+    assert_eq!((total, max), (2.0, 3.0));
+}
