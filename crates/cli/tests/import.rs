@@ -84,7 +84,8 @@ fn a_dry_run_prints_the_normalised_questions_and_names_each_error_by_line() {
     assert_eq!(v["questions"][0]["question"]["kind"]["correct"], "b");
     assert_eq!(v["errors"][0]["location"]["line"], 9);
 
-    // A file that is not UTF-8 is refused with where.
+    // A GIFT file saved on Windows (Windows-1252, not UTF-8) is read as such,
+    // with a warning that says where the first non-UTF-8 byte is.
     let latin = dir.path().join("latin1.gift");
     std::fs::write(&latin, b"Caf\xe9?{T}\n").unwrap();
     let out = run(&[
@@ -92,11 +93,33 @@ fn a_dry_run_prints_the_normalised_questions_and_names_each_error_by_line() {
         "--format",
         "gift",
         "--dry-run",
+        "--json",
+        latin.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["questions"][0]["question"]["prompt"], "Café?");
+    assert_eq!(v["warnings"][0]["location"]["line"], 1);
+    assert!(
+        v["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("read as Windows-1252"),
+        "{v}"
+    );
+    // Moodle XML is not guessed at: a file that is not UTF-8 is refused with where.
+    let latin = dir.path().join("latin1.xml");
+    std::fs::write(&latin, b"<quiz>\n<!-- Caf\xe9 -->\n</quiz>\n").unwrap();
+    let out = run(&[
+        "import",
+        "--format",
+        "moodle-xml",
+        "--dry-run",
         latin.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(":1: the file is not UTF-8"), "{err}");
+    assert!(err.contains(":2: the file is not UTF-8"), "{err}");
 
     // Without --dry-run the CLI points to the bank page; a missing file is named.
     let out = run(&["import", "--format", "gift", path]);

@@ -559,6 +559,29 @@ pub fn import_bytes(format: Format, bytes: &[u8]) -> Imported {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => import(format, text),
+        // Teachers on Windows save GIFT and Aiken files in Windows-1252 ("ANSI"),
+        // as Moodle's fixture questions_encoding_windows-1252.gift.txt is; read
+        // them so, and say so. (XML declares its own encoding; CSV rosters and
+        // JSON are UTF-8 by their definition.)
+        Err(e) if matches!(format, Format::Gift | Format::Aiken) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            let mut read = import(format, &text);
+            read.warnings.insert(
+                0,
+                ImportError::new(
+                    Location::line(line),
+                    format!(
+                        "the file is not UTF-8 (byte {} is not): read as Windows-1252; check its accented letters, or save it as UTF-8",
+                        e.valid_up_to() + 1
+                    ),
+                ),
+            );
+            read
+        }
         Err(e) => {
             let line = 1 + bytes[..e.valid_up_to()]
                 .iter()

@@ -424,12 +424,39 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
             prompt = String::new();
             QuestionKind::Cloze { parts }
         }
+        // Select missing words and drag-and-drop into text: [[n]] in the text is a
+        // gap whose right answer is choice n, offered with the choices of its group.
+        "gapselect" | "ddwtos" => {
+            let tag = if ty == "gapselect" {
+                "selectoption"
+            } else {
+                "dragbox"
+            };
+            let choices: Vec<(String, String)> = children(q, tag)
+                .map(|c| {
+                    (
+                        child(c, "text").map(text_of).unwrap_or_default().trim().to_owned(),
+                        child(c, "group")
+                            .map(text_of)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                    )
+                })
+                .collect();
+            let raw = text_of(qt);
+            let parts = gap_choice_parts(&raw, &choices).map_err(|m| {
+                ImportError::new(ctx.at(qt, &format!("{path}/questiontext")), m)
+            })?;
+            prompt = String::new();
+            QuestionKind::Cloze { parts }
+        }
         "" => return ctx.err(q, path, "a <question> needs a type attribute"),
         other => {
             return ctx.err(
                 q,
                 path,
-                format!("question type {other:?} is not one Examhall supports (multichoice, truefalse, shortanswer, numerical, essay, matching, ordering, cloze)"),
+                format!("question type {other:?} is not one Examhall supports (multichoice, truefalse, shortanswer, numerical, essay, matching, ordering, cloze, gapselect, ddwtos)"),
             )
         }
     };
@@ -463,6 +490,65 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
         general_feedback: plain(child(q, "generalfeedback")),
         question,
     })
+}
+
+/// Moodle's gapselect and ddwtos text: `[[n]]` is a gap whose right answer is
+/// choice n (1-based), offered among the choices of the same group; every gap
+/// weighs the same, as Moodle scores them.
+fn gap_choice_parts(raw: &str, choices: &[(String, String)]) -> Result<Vec<ClozePart>, String> {
+    let mut parts = Vec::new();
+    let mut rest = raw;
+    let mut n = 0;
+    while let Some(open) = rest.find("[[") {
+        let Some(close) = rest[open..].find("]]").map(|c| open + c) else {
+            break;
+        };
+        let label = &rest[open + 2..close];
+        let Ok(k) = label.trim().parse::<usize>() else {
+            // Not a gap: literal brackets in the text.
+            parts.push(ClozePart::Text {
+                text: html_to_text(&rest[..close + 2]),
+            });
+            rest = &rest[close + 2..];
+            continue;
+        };
+        let before = html_to_text(&rest[..open]);
+        if !before.is_empty() {
+            parts.push(ClozePart::Text { text: before });
+        }
+        n += 1;
+        let Some((_, group)) = choices.get(k.wrapping_sub(1)) else {
+            return Err(format!(
+                "gap {n}: [[{k}]] names choice {k}, but there are {} choices",
+                choices.len()
+            ));
+        };
+        let options: Vec<ScoredOption> = choices
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, g))| g == group)
+            .map(|(i, (text, _))| ScoredOption {
+                id: option_id(i),
+                text: text.clone(),
+                credit: if i + 1 == k { 1.0 } else { 0.0 },
+                feedback: None,
+            })
+            .collect();
+        parts.push(ClozePart::Gap(Gap {
+            id: format!("g{n}"),
+            weight: 1.0,
+            kind: GapKind::Choice { options },
+        }));
+        rest = &rest[close + 2..];
+    }
+    if n == 0 {
+        return Err("no [[n]] gap in the text: nothing to answer".into());
+    }
+    let tail = html_to_text(rest);
+    if !tail.is_empty() {
+        parts.push(ClozePart::Text { text: tail });
+    }
+    Ok(parts)
 }
 
 /// Moodle's embedded answers: `{weight:TYPE:answers}` in the question text.

@@ -556,3 +556,21 @@ fn lone_answers_arrows_in_choices_and_plain_backslashes_read_as_the_oracle_says(
         }
     }
 }
+
+/// Moodle's fixture saved in Windows-1252 is read as such, with a warning at the
+/// line of its first non-UTF-8 byte, and its "ö" survives.
+#[test]
+fn a_windows_1252_file_is_read_as_windows_1252_with_a_warning() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/gift/questions_encoding_windows-1252.gift.txt"
+    ))
+    .expect("../shared/corpus beside the checkout");
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let read = examhall_formats::import_bytes(examhall_formats::Format::Gift, &bytes);
+    assert_eq!(read.errors, vec![]);
+    assert_eq!(read.warnings[0].location.line, Some(15));
+    assert!(read.warnings[0].message.contains("Windows-1252"));
+    let json = serde_json::to_string(&read.items).unwrap();
+    assert!(json.contains("aödf"), "{json}");
+}

@@ -466,3 +466,73 @@ fn a_file_of_one_bare_question_element_is_read_as_that_question() {
         ]
     );
 }
+
+/// Select missing words (gapselect) and drag-and-drop into text (ddwtos): each
+/// [[n]] is a gap whose right answer is choice n among its group, every gap an
+/// equal share, as Moodle scores them (Moodle's own test questions).
+#[test]
+fn gapselect_and_ddwtos_read_as_choice_gaps_in_a_cloze() {
+    use examhall_domain::{grade_question, Answer, Outcome};
+    for file in [
+        "ddwtos-testquestion.moodle.xml",
+        "gapselect-testquestion.moodle.xml",
+    ] {
+        let read = from_text(&corpus(file));
+        assert_eq!(read.errors, vec![], "{file}");
+        let q = &read.items[0].question;
+        let QuestionKind::Cloze { parts } = &q.kind else {
+            panic!("{file}: {:?}", q.kind)
+        };
+        let gaps: Vec<_> = parts
+            .iter()
+            .filter_map(|p| match p {
+                ClozePart::Gap(g) => Some(g),
+                ClozePart::Text { .. } => None,
+            })
+            .collect();
+        assert_eq!(gaps.len(), 3, "{file}");
+        let right = |g: &examhall_domain::Gap| match &g.kind {
+            GapKind::Choice { options } => options
+                .iter()
+                .find(|o| o.credit == 1.0)
+                .map(|o| (o.id.clone(), o.text.clone()))
+                .unwrap(),
+            other => panic!("{other:?}"),
+        };
+        let words: Vec<String> = gaps.iter().map(|g| right(g).1).collect();
+        assert_eq!(words, ["cat", "sat", "mat"], "{file}");
+        let answer = |wrong_last: bool| {
+            Answer::Map(
+                gaps.iter()
+                    .enumerate()
+                    .map(|(i, g)| {
+                        let id = if wrong_last && i == 2 {
+                            right(gaps[0]).0
+                        } else {
+                            right(g).0
+                        };
+                        (g.id.clone(), id)
+                    })
+                    .collect(),
+            )
+        };
+        let all = grade_question(q, Some(&answer(false)), false);
+        assert_eq!((all.awarded, all.outcome), (q.marks, Outcome::Correct));
+        let two = grade_question(q, Some(&answer(true)), false);
+        assert_eq!(two.outcome, Outcome::Partial);
+        assert!((two.awarded - q.marks * 2.0 / 3.0).abs() < 1e-6, "{file}");
+    }
+    // A gap naming a choice that is not there is refused at the question text.
+    let bad = corpus("gapselect.xml").replace("[[1]]", "[[9]]");
+    let read = from_text(&bad);
+    assert!(read.items.is_empty());
+    assert!(
+        read.errors[0].message.contains("[[9]]"),
+        "{:?}",
+        read.errors
+    );
+    assert_eq!(
+        read.errors[0].location.path.as_deref(),
+        Some("quiz/question[1]/questiontext")
+    );
+}
