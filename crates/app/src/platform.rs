@@ -1130,6 +1130,8 @@ fn api_question(id: &str, q: &Question, keys: bool) -> ApiQuestion {
             None,
         ),
         QuestionKind::Cloze { .. } => (ApiQuestionType::Cloze, vec![], None, None),
+        // Its key differs per attempt: listed as numeric, with no single key.
+        QuestionKind::Calculated { .. } => (ApiQuestionType::Numeric, vec![], None, None),
     };
     ApiQuestion {
         id: id.to_owned(),
@@ -1224,7 +1226,7 @@ fn to_answer(q: &Question, raw: &str) -> Result<Answer, String> {
             "false" => Answer::Text("false".into()),
             _ => return Err("answer True or False".into()),
         },
-        QuestionKind::Numeric { .. } => {
+        QuestionKind::Numeric { .. } | QuestionKind::Calculated { .. } => {
             raw.parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())

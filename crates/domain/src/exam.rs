@@ -183,14 +183,19 @@ impl ExamSpec {
     /// Without sections that is the exam itself, borrowed: the answer path calls
     /// this on every save.
     pub fn for_attempt(&self, attempt_id: &str) -> std::borrow::Cow<'_, ExamSpec> {
-        if self.sections.is_empty() {
+        let calculated = self
+            .questions
+            .iter()
+            .any(|q| matches!(q.kind, crate::QuestionKind::Calculated { .. }));
+        if self.sections.is_empty() && !calculated {
             return std::borrow::Cow::Borrowed(self);
         }
         let mut spec = self.clone();
+        // The attempt's own questions, each with the attempt's own values.
         spec.questions = self
             .questions_for_attempt(attempt_id)
             .into_iter()
-            .cloned()
+            .map(|q| q.for_attempt(attempt_id).into_owned())
             .collect();
         std::borrow::Cow::Owned(spec)
     }

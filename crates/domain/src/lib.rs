@@ -5,6 +5,7 @@
 //! every instant it needs is passed in as a [`Timestamp`].
 
 pub mod account;
+pub mod calculated;
 pub mod clock;
 pub mod events;
 pub mod exam;
@@ -17,6 +18,7 @@ pub mod sitting;
 pub mod timer;
 
 pub use account::{candidate_number, Email, Password, Role, StartCode, Username};
+pub use calculated::{CalculatedAnswer, Draw, FormulaAnswer, FormulaOption, Variable};
 pub use clock::{Clock, Timestamp};
 pub use events::{
     check_receipt, receipt_code, verify_chain, verify_chain_from, AttemptEvent, AttemptStatus,

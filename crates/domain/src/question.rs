@@ -274,6 +274,13 @@ pub enum QuestionKind {
     Cloze {
         parts: Vec<ClozePart>,
     },
+    /// Numbers drawn per attempt (Moodle's calculated types, QTI templates): the
+    /// prompt's `{x}` are the attempt's values and the key is computed from them.
+    /// Made concrete for each attempt by [`Question::for_attempt`].
+    Calculated {
+        vars: Vec<crate::calculated::Variable>,
+        answer: crate::calculated::CalculatedAnswer,
+    },
 }
 
 impl QuestionKind {
@@ -294,6 +301,7 @@ impl QuestionKind {
             QuestionKind::Matching { .. } => "matching",
             QuestionKind::Ordering { .. } => "ordering",
             QuestionKind::Cloze { .. } => "cloze",
+            QuestionKind::Calculated { .. } => "calculated",
         }
     }
 
@@ -631,6 +639,7 @@ impl Question {
                     return problem("parts", "a cloze question needs at least one gap");
                 }
             }
+            QuestionKind::Calculated { .. } => self.check_calculated()?,
         }
         Ok(())
     }
@@ -707,6 +716,13 @@ impl Question {
         let map = AnswerError::WrongShape {
             expected: "a value for each item or gap",
         };
+        if let QuestionKind::Calculated { .. } = self.kind {
+            // The shape does not depend on the values: any attempt's form will do.
+            return match self.for_attempt("shape") {
+                std::borrow::Cow::Owned(q) => q.check_answer(answer),
+                std::borrow::Cow::Borrowed(_) => Ok(()),
+            };
+        }
         match (&self.kind, answer) {
             (QuestionKind::MultipleResponse { options, .. }, Answer::Choices(ids)) => {
                 match ids.iter().find(|id| !is_option(options, id)) {
@@ -780,6 +796,7 @@ impl Question {
                 _,
             ) => Err(list),
             (QuestionKind::Matching { .. } | QuestionKind::Cloze { .. }, _) => Err(map),
+            (QuestionKind::Calculated { .. }, _) => Ok(()),
             (_, Answer::Choices(_) | Answer::Map(_)) => Err(single),
             (_, Answer::Text(t)) if t.len() > Answer::MAX_TEXT_BYTES => Err(AnswerError::TooLong),
             (QuestionKind::SingleChoice { options, .. }, Answer::Text(t)) => {
@@ -824,6 +841,115 @@ impl Question {
                 Answer::Text(_),
             ) => Ok(()),
         }
+    }
+}
+
+/// Attempts a calculated question is checked with when it is validated (besides
+/// every variant of its dataset items): its formulas must give numbers for each.
+const CHECK_ATTEMPTS: usize = 8;
+
+impl Question {
+    /// This question as one attempt sees it and is graded: a calculated question
+    /// with the attempt's values in its text and its key computed from them (a
+    /// numeric question with several accepted values, or a choice); any other
+    /// question as it is.
+    pub fn for_attempt(&self, attempt_id: &str) -> std::borrow::Cow<'_, Question> {
+        match self.concrete(attempt_id) {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(Ok(q)) => std::borrow::Cow::Owned(q),
+            // Validation tries every dataset variant and several attempts, so this
+            // is a random draw that breaks a formula (a division by zero): the
+            // question goes to a teacher rather than to a wrong key.
+            Some(Err(e)) => std::borrow::Cow::Owned(Question {
+                prompt: format!(
+                    "{}\n\n(The numbers of this question could not be computed for this attempt: {e}. A teacher marks it.)",
+                    self.prompt
+                ),
+                kind: QuestionKind::Essay,
+                ..self.clone()
+            }),
+        }
+    }
+
+    fn concrete(&self, attempt_id: &str) -> Option<Result<Question, crate::calculated::CalcError>> {
+        use crate::calculated::{
+            choice_options, fill, numeric_answers, values_for, CalculatedAnswer,
+        };
+        let QuestionKind::Calculated { vars, answer } = &self.kind else {
+            return None;
+        };
+        let made = (|| {
+            let values = values_for(vars, attempt_id, self.id.as_str())?;
+            let kind = match answer {
+                CalculatedAnswer::Numeric { answers } => QuestionKind::NumericSet {
+                    answers: numeric_answers(answers, &values)?,
+                },
+                CalculatedAnswer::Choice { options, multiple } => QuestionKind::WeightedChoice {
+                    options: choice_options(options, &values)?,
+                    multiple: *multiple,
+                },
+            };
+            Ok(Question {
+                prompt: fill(&self.prompt, &values)?,
+                kind,
+                ..self.clone()
+            })
+        })();
+        Some(made)
+    }
+
+    fn check_calculated(&self) -> Result<(), QuestionProblem> {
+        use crate::calculated::{check_variables, Draw};
+        let QuestionKind::Calculated { vars, answer } = &self.kind else {
+            return Ok(());
+        };
+        check_variables(vars).map_err(|e| QuestionProblem {
+            field: "vars",
+            problem: e.0,
+        })?;
+        match answer {
+            crate::calculated::CalculatedAnswer::Numeric { answers } if answers.is_empty() => {
+                return problem("answer", "needs at least one formula");
+            }
+            crate::calculated::CalculatedAnswer::Choice { options, .. } if options.len() < 2 => {
+                return problem("answer", "needs at least 2 options");
+            }
+            _ => {}
+        }
+        let variants = vars
+            .iter()
+            .filter_map(|v| match &v.draw {
+                Draw::Items { values } => Some(values.len()),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(0);
+        // Every variant of the dataset (an attempt id that picks variant k is
+        // found by trying ids), and a few attempts besides.
+        let mut tried = std::collections::BTreeSet::new();
+        let mut n = 0;
+        while (tried.len() < variants && n < variants * 20) || n < CHECK_ATTEMPTS {
+            let id = format!("check-{n}");
+            n += 1;
+            if variants > 0 {
+                tried.insert(crate::shuffle::pick(
+                    variants,
+                    &id,
+                    &format!("variant:{}", self.id),
+                ));
+            }
+            match self.concrete(&id) {
+                Some(Ok(q)) => q.validate().map_err(|p| QuestionProblem {
+                    field: "answer",
+                    problem: format!("with the values of an attempt, {}: {}", p.field, p.problem),
+                })?,
+                Some(Err(e)) => {
+                    return problem("answer", e.0);
+                }
+                None => {}
+            }
+        }
+        Ok(())
     }
 }
 

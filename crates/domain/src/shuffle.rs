@@ -48,6 +48,12 @@ pub fn shuffled<T: Clone>(items: &[T], attempt_id: &str, salt: &str) -> Vec<T> {
         .collect()
 }
 
+/// A uniform pick from `0..n` (`n > 0`) for this attempt and salt: the variant of
+/// a question with per-attempt values, one of its drawn values.
+pub fn pick(n: usize, attempt_id: &str, salt: &str) -> usize {
+    below(&mut rng(attempt_id, salt), n.max(1) as u64) as usize
+}
+
 /// Picks `k` of `n` items (`k <= n`) for this attempt and salt, in draw order.
 pub fn draw(n: usize, k: usize, attempt_id: &str, salt: &str) -> Vec<usize> {
     let mut p = permutation(n, attempt_id, salt);

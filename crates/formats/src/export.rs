@@ -253,6 +253,9 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
             }
             QuestionKind::Ordering { .. } => return Err(fail("GIFT has no ordering questions")),
             QuestionKind::Cloze { .. } => return Err(fail("GIFT has no cloze questions")),
+            QuestionKind::Calculated { .. } => {
+                return Err(fail("GIFT has no calculated questions"))
+            }
         };
         let general = item
             .general_feedback

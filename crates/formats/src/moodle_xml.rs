@@ -373,6 +373,9 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
             }
             numeric_kind(&list)
         }
+        "calculated" | "calculatedsimple" | "calculatedmulti" => {
+            calculated(ctx, q, path, ty, &answers)?
+        }
         "essay" => QuestionKind::Essay,
         "matching" => {
             let mut pairs = Vec::new();
@@ -456,7 +459,7 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
             return ctx.err(
                 q,
                 path,
-                format!("question type {other:?} is not one Examhall supports (multichoice, truefalse, shortanswer, numerical, essay, matching, ordering, cloze, gapselect, ddwtos)"),
+                format!("question type {other:?} is not one Examhall supports (multichoice, truefalse, shortanswer, numerical, calculated, calculatedsimple, calculatedmulti, essay, matching, ordering, cloze, gapselect, ddwtos)"),
             )
         }
     };
@@ -490,6 +493,103 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
         general_feedback: plain(child(q, "generalfeedback")),
         question,
     })
+}
+
+/// Moodle's calculated types: the datasets become variables (the attempt's
+/// variant picks one item of each, as Moodle's variants do; a dataset without
+/// items draws from its range), the answers formulas (calculated, calculatedsimple)
+/// or options with `{=formula}` in their text (calculatedmulti). Units are not
+/// read: the candidate answers the number.
+fn calculated(
+    ctx: &Ctx,
+    q: Node,
+    path: &str,
+    ty: &str,
+    answers: &[(Node, String)],
+) -> Res<QuestionKind> {
+    use examhall_domain::{CalculatedAnswer, Draw, FormulaAnswer, FormulaOption, Variable};
+    let mut vars = Vec::new();
+    let defs: Vec<Node> = child(q, "dataset_definitions")
+        .map(|d| children(d, "dataset_definition").collect())
+        .unwrap_or_default();
+    for (i, d) in defs.iter().enumerate() {
+        let p = format!("{path}/dataset_definitions/dataset_definition[{}]", i + 1);
+        let name = child(*d, "name")
+            .map(text_of)
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let items: Vec<f64> = match child(*d, "dataset_items") {
+            Some(list) => children(list, "dataset_item")
+                .map(|it| {
+                    let v = child(it, "value").map(text_of).unwrap_or_default();
+                    number(ctx, it, &format!("{p}/dataset_items"), &v, "value")
+                })
+                .collect::<Res<_>>()?,
+            None => vec![],
+        };
+        let draw = if items.is_empty() {
+            let field = |f: &str| -> Res<f64> {
+                let n = child(*d, f);
+                let raw = n.map(text_of).unwrap_or_default();
+                number(ctx, n.unwrap_or(*d), &format!("{p}/{f}"), &raw, f)
+            };
+            Draw::Decimal {
+                min: field("minimum")?,
+                max: field("maximum")?,
+                decimals: field("decimals").unwrap_or(0.0).clamp(0.0, 9.0) as u32,
+            }
+        } else {
+            Draw::Items { values: items }
+        };
+        vars.push(Variable { name, draw });
+    }
+    let tolerance = |a: Node, p: &str| -> Res<Tolerance> {
+        let t = match child(a, "tolerance") {
+            Some(t) => number(ctx, t, &format!("{p}/tolerance"), &text_of(t), "tolerance")?.abs(),
+            None => 0.0,
+        };
+        let kind = child(a, "tolerancetype").map(text_of).unwrap_or_default();
+        Ok(match (t, kind.trim()) {
+            (0.0, _) => Tolerance::Exact,
+            // 2: nominal (±t); 1 (relative) and 3 (geometric, nearly relative for
+            // small t): a share of the value.
+            (t, "2") => Tolerance::Absolute(t),
+            (t, _) => Tolerance::Relative(t),
+        })
+    };
+    let answer = if ty == "calculatedmulti" {
+        let single = child(q, "single").map(text_of).map(|s| s.trim().to_owned());
+        let multiple = matches!(single.as_deref(), Some("false") | Some("0"));
+        let mut options = Vec::new();
+        for (i, (a, p)) in answers.iter().enumerate() {
+            options.push(FormulaOption {
+                id: option_id(i),
+                text: formatted(*a).0,
+                credit: fraction(ctx, *a, p)? / 100.0,
+                feedback: plain(child(*a, "feedback")),
+            });
+        }
+        CalculatedAnswer::Choice { options, multiple }
+    } else {
+        let mut list = Vec::new();
+        for (a, p) in answers {
+            let formula = text_of(*a).trim().to_owned();
+            let credit = fraction(ctx, *a, p)? / 100.0;
+            // The catch-all "*" worth nothing: as for numerical questions.
+            if formula == "*" && credit == 0.0 {
+                continue;
+            }
+            list.push(FormulaAnswer {
+                formula,
+                tolerance: tolerance(*a, p)?,
+                credit,
+                feedback: plain(child(*a, "feedback")),
+            });
+        }
+        CalculatedAnswer::Numeric { answers: list }
+    };
+    Ok(QuestionKind::Calculated { vars, answer })
 }
 
 /// Moodle's gapselect and ddwtos text: `[[n]]` is a gap whose right answer is

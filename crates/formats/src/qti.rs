@@ -2714,6 +2714,11 @@ pub fn to_qti_item(item: &ImportedItem) -> Result<String, ExportError> {
         QuestionKind::Cloze { .. } => {
             return Err(out.fail("QTI export does not write cloze questions"));
         }
+        QuestionKind::Calculated { .. } => {
+            return Err(out.fail(
+                "QTI export does not write calculated questions (templates); JSON keeps them",
+            ));
+        }
     };
     let identifier = if is_ident(q.id.as_str()) {
         q.id.to_string()

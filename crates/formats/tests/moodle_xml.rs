@@ -536,3 +536,69 @@ fn gapselect_and_ddwtos_read_as_choice_gaps_in_a_cloze() {
         Some("quiz/question[1]/questiontext")
     );
 }
+
+/// Moodle's calculated types (its own fixtures): the datasets become the
+/// attempt's values (item k of every dataset, k the attempt's variant), the
+/// answers formulas over them, calculatedmulti's options computed text.
+#[test]
+fn calculated_questions_take_the_attempts_values_from_their_datasets() {
+    use examhall_domain::{grade_question, Answer, Outcome};
+    let read = from_text(&corpus("calculatedsimple.xml"));
+    assert_eq!(read.errors, vec![]);
+    let q = &read.items[0].question;
+    assert_eq!(q.marks, 1.9);
+    let QuestionKind::Calculated { vars, .. } = &q.kind else {
+        panic!("{:?}", q.kind)
+    };
+    let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["l", "w", "h"]);
+    let number_after = |text: &str, label: &str| -> f64 {
+        let at = text.find(label).unwrap() + label.len();
+        text[at..]
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let mut prompts = std::collections::BTreeSet::new();
+    for n in 0..30 {
+        let sat = q.for_attempt(&format!("a{n}")).into_owned();
+        let (h, l, w) = (
+            number_after(&sat.prompt, "height is "),
+            number_after(&sat.prompt, "length is "),
+            number_after(&sat.prompt, "width is "),
+        );
+        prompts.insert(sat.prompt.clone());
+        let right = (l * w * h * 1e6).round() / 1e6;
+        let mark = grade_question(&sat, Some(&Answer::Text(right.to_string())), false);
+        assert_eq!(mark.outcome, Outcome::Correct, "{}: {right}", sat.prompt);
+        let off = grade_question(&sat, Some(&Answer::Text((right + 1.0).to_string())), false);
+        assert_eq!(off.outcome, Outcome::Incorrect);
+    }
+    assert!(prompts.len() > 5, "attempts see different values");
+
+    // calculatedmulti: the options are computed for the attempt.
+    let read = from_text(&corpus("calculatedmulti.xml"));
+    assert_eq!(read.errors, vec![]);
+    let q = &read.items[0].question;
+    let sat = q.for_attempt("a1").into_owned();
+    let QuestionKind::WeightedChoice { options, multiple } = &sat.kind else {
+        panic!("{:?}", sat.kind)
+    };
+    assert!(!multiple);
+    let a = number_after(&sat.prompt, "longueur ");
+    let b = number_after(&sat.prompt, "largeur ");
+    let right: f64 = options[0].text.parse().unwrap();
+    let sum: f64 = options[1].text.parse().unwrap();
+    assert!(
+        (right - a * b).abs() < 1e-9,
+        "{} = {a} × {b}",
+        options[0].text
+    );
+    assert!((sum - (a + b)).abs() < 1e-9);
+    assert!(sat
+        .prompt
+        .contains(&format!("Formula in the text {}", options[0].text)));
+    assert_eq!(options[0].credit, 1.0);
+}

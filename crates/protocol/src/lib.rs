@@ -297,8 +297,10 @@ impl CandidateQuestion {
     /// What a candidate's attempt shows of `q`: no key, no credits, no feedback.
     /// Orders come from the attempt (`examhall_domain::shuffle`): ordering items
     /// always, choice options and matching answers when `shuffle_options`.
+    /// A calculated question shows the attempt's own values.
     pub fn for_attempt(q: &Question, attempt_id: &str, shuffle_options: bool) -> Self {
         use examhall_domain::shuffle::shuffled;
+        let q = &*q.for_attempt(attempt_id);
         let salt = |what: &str| format!("{what}:{}", q.id);
         let arrange = |opts: Vec<OptionDto>, what: &str| {
             if shuffle_options {
@@ -407,6 +409,8 @@ impl CandidateQuestion {
                     })
                     .collect(),
             },
+            // Made concrete above (`Question::for_attempt`): never seen here.
+            QuestionKind::Calculated { .. } => CandidateWidget::Numeric,
         };
         CandidateQuestion {
             id: q.id.to_string(),

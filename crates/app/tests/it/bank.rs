@@ -737,3 +737,123 @@ async fn a_weighted_matching_question_from_qti_is_sat_and_graded_by_its_pair_val
     };
     assert_eq!((total, max), (2.0, 3.0));
 }
+
+/// Moodle's calculatedsimple fixture (read from `../shared/corpus`): each
+/// candidate sees the values of their own attempt (the same after reopening
+/// it), answers with the number those values give, and the queue grades it with
+/// that attempt's values: full marks for both, though their numbers differ.
+#[tokio::test]
+async fn a_calculated_question_is_sat_with_the_attempts_own_values_and_graded_with_them() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let admin = ctx.login("admin").await;
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/import/moodle-xml/calculatedsimple.xml"
+    ))
+    .expect("../shared/corpus beside the checkout");
+    let done = ctx
+        .app
+        .import_questions(
+            &teacher,
+            ImportRequest {
+                format: "moodle-xml".into(),
+                file_name: "calculatedsimple.xml".into(),
+                content: src,
+                base64: false,
+                mode: ImportMode::All,
+            },
+        )
+        .await
+        .unwrap();
+    let qid = done.items[0].question.id.to_string();
+    let published = ctx
+        .app
+        .publish_exam(
+            &teacher,
+            PublishExam {
+                draft: ExamDraft {
+                    title: "Volumes".into(),
+                    ..draft(vec![SectionDraft {
+                        title: "Boxes".into(),
+                        instructions: String::new(),
+                        items: vec![DraftItem::Fixed {
+                            bank_id: done.items[0].id,
+                        }],
+                    }])
+                },
+                candidates: vec![],
+                time_multipliers: Default::default(),
+                draft_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let code = ctx
+        .app
+        .open_sitting(
+            &admin,
+            examhall_protocol::OpenSitting::unscheduled(published.exam_id),
+        )
+        .await
+        .unwrap()
+        .start_code;
+    let number_after = |text: &str, label: &str| -> f64 {
+        let at = text.find(label).unwrap() + label.len();
+        text[at..]
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let mut prompts = std::collections::BTreeSet::new();
+    let mut sat = vec![];
+    for name in ["ann", "bob", "cyd", "dee", "eve", "fay"] {
+        let (token, view) = ctx
+            .new_candidate_started(&admin, &teacher, name, published.exam_id, &code)
+            .await;
+        let prompt = view.questions[0].prompt.clone();
+        assert!(!prompt.contains("{h}"), "{prompt}");
+        assert!(matches!(view.questions[0].widget, CandidateWidget::Numeric));
+        let again = ctx
+            .app
+            .open_attempt(
+                &token,
+                examhall_protocol::AttemptRef {
+                    attempt_id: view.attempt_id.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            again.questions[0].prompt, prompt,
+            "the same values on reopening"
+        );
+        let volume = number_after(&prompt, "height is ")
+            * number_after(&prompt, "length is ")
+            * number_after(&prompt, "width is ");
+        let answer = format!("{:.3}", volume);
+        ctx.answer_and_submit(
+            &token,
+            &view.attempt_id,
+            &[(qid.as_str(), Answer::Text(answer))],
+        )
+        .await;
+        prompts.insert(prompt);
+        sat.push((token, view.attempt_id.clone()));
+    }
+    assert!(prompts.len() > 1, "candidates get different numbers");
+    assert_eq!(ctx.drain().await, sat.len());
+    for (token, attempt_id) in sat {
+        let r = ctx
+            .app
+            .attempt_result(&token, examhall_protocol::AttemptRef { attempt_id })
+            .await
+            .unwrap();
+        let examhall_protocol::ResultState::Released { total, max, .. } = r.result else {
+            panic!("{:?}", r.result)
+        };
+        assert_eq!((total, max), (1.9, 1.9));
+    }
+}
