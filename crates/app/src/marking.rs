@@ -28,6 +28,7 @@ impl App {
                 let Some(q) = exam.questions.iter().find(|q| &q.id == qid) else {
                     continue;
                 };
+                let q = q.for_attempt(&attempt_id);
                 let answer = answers
                     .iter()
                     .find(|a| a.question_id == qid.as_str())
@@ -63,6 +64,9 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("Attempt {}", req.attempt_id)))?;
         let exam = self.exam(attempt.exam_id).await?;
         let question = crate::candidate::find_question(&exam, &req.question_id)?;
+        // As this attempt sat it: a calculated question whose numbers could not
+        // be computed for the attempt is marked by hand.
+        let question = question.for_attempt(&attempt.id);
         if !matches!(question.kind, QuestionKind::Essay) {
             return Err(AppError::invalid(
                 "question_id",

@@ -170,9 +170,9 @@ fn errors_name_the_line_and_the_element() {
     <answer fraction="lots"><text>A</text></answer>
     <answer fraction="0"><text>B</text></answer>
   </question>
-  <question type="calculated">
-    <name><text>Calc</text></name>
-    <questiontext><text>{a} + {b}?</text></questiontext>
+  <question type="randomsamatch">
+    <name><text>Random</text></name>
+    <questiontext><text>Match these</text></questiontext>
   </question>
   <question type="multichoice">
     <name><text>No right answer</text></name>
@@ -208,7 +208,7 @@ fn errors_name_the_line_and_the_element() {
     assert_eq!(errs[1].1, Some("quiz/question[2]"));
     assert!(errs[1]
         .2
-        .contains("\"calculated\" is not one Examhall supports"));
+        .contains("\"randomsamatch\" is not one Examhall supports"));
     assert_eq!(errs[2].0, Some(13));
     assert!(
         errs[2].2.contains("no answer earns full marks"),
@@ -601,4 +601,23 @@ fn calculated_questions_take_the_attempts_values_from_their_datasets() {
         .prompt
         .contains(&format!("Formula in the text {}", options[0].text)));
     assert_eq!(options[0].credit, 1.0);
+}
+
+/// A calculated question without datasets or answers is refused, by field.
+#[test]
+fn a_calculated_question_without_variables_is_refused_at_its_element() {
+    let read = from_text(
+        "<quiz>\n<question type=\"calculated\">\n<name><text>Calc</text></name>\n\
+         <questiontext><text>{a} + {b}?</text></questiontext>\n\
+         <answer fraction=\"100\"><text>{a}+{b}</text></answer>\n</question>\n</quiz>",
+    );
+    assert!(read.items.is_empty());
+    assert_eq!(read.errors[0].location.line, Some(2));
+    assert!(
+        read.errors[0]
+            .message
+            .contains("vars: a calculated question needs at least one variable"),
+        "{:?}",
+        read.errors
+    );
 }
