@@ -27,6 +27,26 @@ pub fn format_for(file_name: &str) -> Option<&'static str> {
     })
 }
 
+/// The format a file's text shows, where its name could mean two: an `.xml` file
+/// holding a QTI `assessmentItem` is QTI (not Moodle XML), and a `.txt` file with
+/// GIFT's braces and no Aiken `ANSWER:` line is GIFT (Moodle saves GIFT as
+/// `.txt`). The teacher can still pick another format.
+pub fn format_in(guess: &str, text: &str) -> String {
+    let head: String = text.chars().take(4096).collect();
+    match guess {
+        "moodle-xml" if head.contains("<assessmentItem") || head.contains("<assessmentTest") => {
+            "qti".into()
+        }
+        "aiken"
+            if text.contains('{')
+                && !text.lines().any(|l| l.trim_start().starts_with("ANSWER:")) =>
+        {
+            "gift".into()
+        }
+        other => other.into(),
+    }
+}
+
 /// A zip (a QTI package) travels as base64; every other file as text.
 pub fn is_binary(file_name: &str) -> bool {
     file_name.to_ascii_lowercase().ends_with(".zip")
@@ -657,6 +677,19 @@ mod tests {
         assert_eq!(format_for("bank.json"), Some("json"));
         assert_eq!(format_for("notes.docx"), None);
         assert_eq!(format_for("README"), None);
+        let qti = "<?xml version=\"1.0\"?>\n<assessmentItem identifier=\"match\">";
+        assert_eq!(format_in("moodle-xml", qti), "qti");
+        assert_eq!(
+            format_in("moodle-xml", "<quiz><question/></quiz>"),
+            "moodle-xml"
+        );
+        assert_eq!(format_in("aiken", "::Q1:: 2+2? {=4 ~5}"), "gift");
+        assert_eq!(format_in("aiken", "2+2?\nA. 4\nB. {5}\nANSWER: A"), "aiken");
+        assert_eq!(
+            format_in("gift", qti),
+            "gift",
+            "an explicit .gift stays GIFT"
+        );
         assert!(is_binary("p.ZIP") && !is_binary("p.xml"));
         for f in ["gift", "aiken", "moodle-xml", "qti", "csv", "json"] {
             assert!(FORMATS.contains(&f));

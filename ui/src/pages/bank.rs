@@ -169,10 +169,17 @@ fn import_panel(p: &ImportProps) -> Html {
             format.set(fmt.clone());
             done.set(None);
             state.set(ImportState::Busy(t("import-reading")));
-            let (file, state, check) = (file.clone(), state.clone(), check.clone());
+            let (file, state, check, format) =
+                (file.clone(), state.clone(), check.clone(), format.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match read_file(f).await {
                     Ok(loaded) => {
+                        let fmt = if loaded.base64 {
+                            fmt
+                        } else {
+                            authoring::format_in(&fmt, &loaded.content)
+                        };
+                        format.set(fmt.clone());
                         file.set(Some(loaded.clone()));
                         check(loaded, fmt);
                     }
