@@ -1602,6 +1602,8 @@ def test_files_from_moodle_and_qti_with_per_attempt_values_and_weighted_pairs_ar
         s.click("#submit-confirm")
         score = s.text(s.wait("#result-score", timeout=30))
         assert score.startswith("4.4 / 4.9 marks"), score
+        shown = s.text_of("#result-table") if s.find_all("#result-table") else s.text_of("body")
+        assert "{h}" not in shown and f"height is {number_after(prompt, 'height is '):g}" in shown, shown
         s.screenshot(os.path.join(OUT, "result-calculated-matching.png"))
     finally:
         d.close()

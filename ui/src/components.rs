@@ -462,6 +462,7 @@ pub fn type_label(type_name: &str) -> String {
         "matching" => t("qtype-matching"),
         "ordering" => t("qtype-ordering"),
         "cloze" => t("qtype-cloze"),
+        "calculated" => t("qtype-calculated"),
         other => other.to_owned(),
     }
 }

@@ -115,7 +115,8 @@ impl App {
                             let (_, m) = res.marks.iter().find(|(id, _)| id == &q.id)?;
                             Some(pdf::QuestionScore {
                                 number: i + 1,
-                                prompt: q.prompt.clone(),
+                                // As this attempt read it (its own values).
+                                prompt: q.for_attempt(&r.attempt_id).prompt.clone(),
                                 awarded: m.awarded,
                                 max: m.max,
                                 outcome: outcome_text(m.outcome).to_owned(),

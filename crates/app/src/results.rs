@@ -139,7 +139,8 @@ impl App {
                             .questions
                             .iter()
                             .find(|q| &q.id == qid)
-                            .map(|q| q.prompt.clone())
+                            // As the attempt read it (its own values).
+                            .map(|q| q.for_attempt(&attempt.id).prompt.clone())
                             .unwrap_or_default(),
                         awarded: m.awarded,
                         max: m.max,

@@ -212,7 +212,7 @@ import-format = Format
 import-format-gift = GIFT
 import-format-aiken = Aiken
 import-format-moodle = Moodle XML
-import-format-qti = QTI package (zip)
+import-format-qti = QTI 2.1 (item .xml or package .zip)
 import-format-csv = CSV
 import-format-json = JSON (Examhall)
 import-reading = Reading the file…
@@ -307,6 +307,7 @@ qtype-text-set = Short text (weighted answers)
 qtype-matching = Matching
 qtype-ordering = Ordering
 qtype-cloze = Text with gaps
+qtype-calculated = Calculated (numbers per attempt)
 
 ## A question as the candidate sees it
 preview-read-only = Preview (read-only)

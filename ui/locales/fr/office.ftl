@@ -235,7 +235,7 @@ import-format = Format
 import-format-gift = GIFT
 import-format-aiken = Aiken
 import-format-moodle = Moodle XML
-import-format-qti = Paquet QTI (zip)
+import-format-qti = QTI 2.1 (item .xml ou paquet .zip)
 import-format-csv = CSV
 import-format-json = JSON (Examhall)
 import-reading = Lecture du fichier…
@@ -332,6 +332,7 @@ qtype-text-set = Réponse courte (réponses pondérées)
 qtype-matching = Association
 qtype-ordering = Classement
 qtype-cloze = Texte à trous
+qtype-calculated = Calculée (valeurs propres à chaque tentative)
 
 ## Une question telle que le candidat la voit
 preview-read-only = Aperçu (lecture seule)

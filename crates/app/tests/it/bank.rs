@@ -851,9 +851,21 @@ async fn a_calculated_question_is_sat_with_the_attempts_own_values_and_graded_wi
             .attempt_result(&token, examhall_protocol::AttemptRef { attempt_id })
             .await
             .unwrap();
-        let examhall_protocol::ResultState::Released { total, max, .. } = r.result else {
+        let examhall_protocol::ResultState::Released {
+            total,
+            max,
+            questions,
+            ..
+        } = r.result
+        else {
             panic!("{:?}", r.result)
         };
         assert_eq!((total, max), (1.9, 1.9));
+        // The result names the question as the candidate read it.
+        assert!(
+            prompts.contains(&questions[0].prompt),
+            "{:?}",
+            questions[0].prompt
+        );
     }
 }
