@@ -301,6 +301,8 @@ fn call(name: &str, a: &[f64]) -> Result<f64, String> {
         "sqrt" => one(f64::sqrt),
         "tan" => one(f64::tan),
         "tanh" => one(f64::tanh),
+        // QTI truncate (written by the QTI importer); PHP spells it intval.
+        "trunc" | "intval" => one(f64::trunc),
         "atan2" => two(f64::atan2),
         "fmod" => two(|x, y| x % y),
         "pow" => two(f64::powf),

@@ -597,12 +597,6 @@ fn read_item<'a>(
     item: N<'a>,
     fallback: &str,
 ) -> Result<ImportedItem, Vec<ImportError>> {
-    if let Some(t) = child(item, "templateDeclaration") {
-        return Err(vec![f.err(
-            t,
-            "template variables (templateDeclaration) make a different question for each candidate: Examhall cannot import them",
-        )]);
-    }
     let Some(body) = child(item, "itemBody") else {
         return Err(vec![f.err(
             item,
@@ -646,35 +640,95 @@ fn read_item<'a>(
             )])
         }
     };
-    read_question(f, item, ix)
-        .map_err(|e| vec![e])
-        .map(|(kind, marks)| {
-            let identifier = item.attribute("identifier").unwrap_or("").trim();
-            let id = QuestionId::parse(identifier)
-                .unwrap_or_else(|| make_id(Some(identifier).filter(|s| !s.is_empty()), fallback));
-            let title = item
-                .attribute("title")
-                .map(str::trim)
-                .filter(|t| !t.is_empty() && *t != identifier)
-                .map(str::to_owned);
-            let mut q = question(id, prompt_text(f, body), kind);
-            q.marks = marks;
-            ImportedItem {
-                location: f.loc(item),
-                category: vec![],
-                title,
-                tags: vec![],
-                text_format: TextFormat::Plain,
-                general_feedback: None,
-                question: q,
-            }
+    // Template variables: a calculated question, its values drawn per attempt.
+    let template = child(item, "templateDeclaration").is_some();
+    let read = if template {
+        template_question(f, item, ix, body)
+    } else {
+        read_question(f, item, ix).map(|(kind, marks)| (kind, marks, prompt_text(f, body)))
+    };
+    read.map_err(|e| vec![e]).map(|(kind, marks, prompt)| {
+        let identifier = item.attribute("identifier").unwrap_or("").trim();
+        let id = QuestionId::parse(identifier)
+            .unwrap_or_else(|| make_id(Some(identifier).filter(|s| !s.is_empty()), fallback));
+        let title = item
+            .attribute("title")
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && *t != identifier)
+            .map(str::to_owned);
+        let mut q = question(id, prompt, kind);
+        q.marks = marks;
+        q.penalty = else_penalty(item).min(marks);
+        ImportedItem {
+            location: f.loc(item),
+            category: vec![],
+            title,
+            tags: vec![],
+            text_format: TextFormat::Plain,
+            general_feedback: None,
+            question: q,
+        }
+    })
+}
+
+/// The outcome that holds an item's score: SCORE, or, in an item that declares
+/// no SCORE, its one numeric outcome besides MAXSCORE (UPMC's items call it
+/// SCORE0; QTI names no score outcome, SCORE is the convention).
+fn score_id<'a>(n: N<'a>) -> &'a str {
+    let Some(item) = n
+        .ancestors()
+        .find(|a| a.is_element() && local(*a) == "assessmentItem")
+    else {
+        return "SCORE";
+    };
+    let numeric: Vec<&str> = kids(item)
+        .filter(|o| {
+            local(*o) == "outcomeDeclaration"
+                && matches!(o.attribute("baseType"), Some("float" | "integer"))
+                && o.attribute("cardinality").unwrap_or("single") == "single"
         })
+        .filter_map(|o| o.attribute("identifier"))
+        .collect();
+    if numeric.contains(&"SCORE") {
+        return "SCORE";
+    }
+    match numeric
+        .iter()
+        .filter(|i| **i != "MAXSCORE")
+        .collect::<Vec<_>>()[..]
+    {
+        [one] => one,
+        _ => "SCORE",
+    }
+}
+
+/// What a wrong answer loses: the score an item's rules give "every other
+/// answer" when it is below 0 (UPMC's items: right 3, else −1). It becomes the
+/// question's penalty, which applies when the exam uses negative marking; a
+/// blank answer loses nothing in Examhall, where QTI's else would take it off.
+fn else_penalty(item: N) -> f64 {
+    let Some(rp) = child(item, "responseProcessing") else {
+        return 0.0;
+    };
+    kids(rp)
+        .filter(|rc| local(*rc) == "responseCondition")
+        .filter_map(|rc| kids(rc).find(|b| local(*b) == "responseElse"))
+        .flat_map(kids)
+        .filter(|st| {
+            local(*st) == "setOutcomeValue" && st.attribute("identifier") == Some(score_id(*st))
+        })
+        .filter_map(|st| kids(st).next().and_then(|e| constant(e, 0)))
+        .filter(|x| *x < 0.0)
+        .map(|x| -x)
+        .fold(0.0, f64::max)
 }
 
 /// The question type and marks of an item's one interaction.
 fn read_question<'a>(f: &File<'a>, item: N<'a>, ix: N<'a>) -> R<(QuestionKind, f64)> {
     let normal_max = match kids(item)
-        .find(|n| local(*n) == "outcomeDeclaration" && n.attribute("identifier") == Some("SCORE"))
+        .find(|n| {
+            local(*n) == "outcomeDeclaration" && n.attribute("identifier") == Some(score_id(item))
+        })
         .and_then(|o| o.attribute("normalMaximum").map(|v| (o, v)))
     {
         None => None,
@@ -923,7 +977,7 @@ fn sets_score(n: N) -> bool {
     n.descendants().any(|d| {
         d.is_element()
             && matches!(local(d), "setOutcomeValue" | "lookupOutcomeValue")
-            && d.attribute("identifier") == Some("SCORE")
+            && d.attribute("identifier") == Some(score_id(d))
     })
 }
 
@@ -948,7 +1002,8 @@ fn parse_rules<'a>(f: &File<'a>, rp: N<'a>, rid: &str) -> R<Scoring<'a>> {
                     Some((Score::Map, at)) => {
                         return Err(f.err(at, format!("mapResponse after other rules {CANNOT}")))
                     }
-                    Some((Score::Const(x), at)) if x != 0.0 => {
+                    // A negative "else" is a wrong answer's penalty (`else_penalty`).
+                    Some((Score::Const(x), at)) if x > 0.0 => {
                         return Err(f.err(
                             at,
                             format!("gives every other answer a score of {x}: {CANNOT}"),
@@ -1067,7 +1122,7 @@ fn branch_score<'a>(f: &File<'a>, statements: impl Iterator<Item = N<'a>>, rid: 
     let mut score = None;
     for st in statements {
         match local(st) {
-            "setOutcomeValue" if st.attribute("identifier") != Some("SCORE") => {}
+            "setOutcomeValue" if st.attribute("identifier") != Some(score_id(st)) => {}
             "setOutcomeValue" if score.is_none() => score = Some(score_expr(f, st, rid)?),
             other => {
                 return Err(f.err(
@@ -1952,9 +2007,426 @@ fn matching<'a>(
     ))
 }
 
+/// A template item (QTI's per-candidate values) as a calculated question: its
+/// `templateProcessing` of the common kind (random integers, floats and picks,
+/// arithmetic, `setCorrectResponse`) becomes variables drawn per attempt and a
+/// formula for the right answer of its one numeric text entry; the scoring is
+/// `match_correct` or one condition comparing the response with its correct
+/// value (`match`, `equal` with its tolerance, `equalRounded`). The rest
+/// (string values, `templateCondition`, `templateConstraint`, other
+/// interactions) is refused, named at its element.
+fn template_question<'a>(
+    f: &File<'a>,
+    item: N<'a>,
+    ix: N<'a>,
+    body: N<'a>,
+) -> R<(QuestionKind, f64, String)> {
+    use examhall_domain::{CalculatedAnswer, Draw, FormulaAnswer, Variable};
+    if local(ix) != "textEntryInteraction" {
+        return Err(f.err(
+            ix,
+            format!("{}: with template variables, Examhall reads a numeric textEntryInteraction (its value computed per candidate); other interactions are not read", local(ix)),
+        ));
+    }
+    let rid = ix
+        .attribute("responseIdentifier")
+        .ok_or_else(|| f.err(ix, "expected a responseIdentifier attribute"))?;
+    let decl = kids(item)
+        .find(|n| local(*n) == "responseDeclaration" && n.attribute("identifier") == Some(rid))
+        .ok_or_else(|| {
+            f.err(
+                ix,
+                format!("expected a responseDeclaration with identifier {rid:?}"),
+            )
+        })?;
+    if !matches!(decl.attribute("baseType"), Some("float" | "integer")) {
+        return Err(f.err(
+            decl,
+            "with template variables, Examhall reads a numeric response (baseType float or integer)",
+        ));
+    }
+    // The template variables, named for formulas (letters, digits, _).
+    let mut vars: Vec<(String, String, bool)> = vec![];
+    for t in kids(item).filter(|n| local(*n) == "templateDeclaration") {
+        let id = t.attribute("identifier").unwrap_or("").trim().to_owned();
+        if !matches!(t.attribute("baseType"), Some("float" | "integer"))
+            || t.attribute("cardinality").unwrap_or("single") != "single"
+        {
+            return Err(f.err(
+                t,
+                format!("template variable {id:?} is not a single number: Examhall's per-candidate values are numbers"),
+            ));
+        }
+        let mut name: String = id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            name.insert(0, 'v');
+        }
+        let math = t.attribute("mathVariable") == Some("true");
+        vars.push((id, name, math));
+    }
+    let name_of = |id: &str| {
+        vars.iter()
+            .find(|(q, _, _)| q == id)
+            .map(|(_, n, _)| n.clone())
+    };
+    let Some(tp) = child(item, "templateProcessing") else {
+        return Err(f.err(
+            item,
+            "template variables without templateProcessing: nothing gives them values",
+        ));
+    };
+    let mut drawn: Vec<Variable> = vec![];
+    let mut correct: Option<String> = None;
+    for st in kids(tp) {
+        match local(st) {
+            "setTemplateValue" => {
+                let id = st.attribute("identifier").unwrap_or("");
+                let Some(name) = name_of(id) else {
+                    return Err(f.err(st, format!("{id:?} is not a declared template variable")));
+                };
+                let [e] = kids(st).collect::<Vec<_>>()[..] else {
+                    return Err(f.err(st, "expected one expression"));
+                };
+                let draw = match template_draw(f, e)? {
+                    Some(d) => d,
+                    None => Draw::Formula {
+                        formula: template_formula(f, e, &name_of, &mut drawn)?,
+                    },
+                };
+                drawn.push(Variable { name, draw });
+            }
+            "setCorrectResponse" if st.attribute("identifier") == Some(rid) => {
+                let [e] = kids(st).collect::<Vec<_>>()[..] else {
+                    return Err(f.err(st, "expected one expression"));
+                };
+                correct = Some(template_formula(f, e, &name_of, &mut drawn)?);
+            }
+            other => {
+                return Err(f.err(
+                    st,
+                    format!("<{other}> in templateProcessing is not read: Examhall reads setTemplateValue and setCorrectResponse of the common kinds (random values and arithmetic)"),
+                ))
+            }
+        }
+    }
+    let correct = match correct {
+        Some(c) => c,
+        None => {
+            let values: Vec<String> = child(decl, "correctResponse")
+                .map(|c| {
+                    kids(c)
+                        .filter(|v| local(*v) == "value")
+                        .map(|v| v.text().unwrap_or("").trim().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            match values.as_slice() {
+                [v] if number(v).is_some() => v.clone(),
+                _ => return Err(f.err(decl, "expected a correct response: setCorrectResponse in templateProcessing, or one number in correctResponse")),
+            }
+        }
+    };
+    let (marks, tolerance) = template_scoring(f, item, rid)?;
+    let normal_max = kids(item)
+        .find(|n| {
+            local(*n) == "outcomeDeclaration" && n.attribute("identifier") == Some(score_id(item))
+        })
+        .and_then(|o| o.attribute("normalMaximum"))
+        .and_then(number)
+        .filter(|x| *x > 0.0);
+    let kind = QuestionKind::Calculated {
+        vars: drawn,
+        answer: CalculatedAnswer::Numeric {
+            answers: vec![FormulaAnswer {
+                formula: correct,
+                tolerance,
+                credit: 1.0,
+                feedback: None,
+            }],
+        },
+    };
+    Ok((
+        kind,
+        normal_max.unwrap_or(marks),
+        prompt_text_with(f, body, &vars),
+    ))
+}
+
+/// A template value drawn directly: randomInteger, randomFloat, or a random pick
+/// from numbers. `None` for anything else (an expression).
+fn template_draw(f: &File, e: N) -> R<Option<examhall_domain::Draw>> {
+    use examhall_domain::Draw;
+    let attr = |name: &str, default: Option<f64>| -> R<f64> {
+        match e.attribute(name) {
+            Some(v) => number(v).ok_or_else(|| {
+                f.err(e, format!("{name}={v:?}: expected a number (values from other variables are not read)"))
+            }),
+            None => default.ok_or_else(|| f.err(e, format!("expected a {name} attribute"))),
+        }
+    };
+    Ok(Some(match local(e) {
+        "randomInteger" => Draw::Integer {
+            min: attr("min", Some(0.0))? as i64,
+            max: attr("max", None)? as i64,
+            step: attr("step", Some(1.0))? as i64,
+        },
+        // Continuous in QTI; drawn to 6 decimals here, which the items round anyway.
+        "randomFloat" => Draw::Decimal {
+            min: attr("min", Some(0.0))?,
+            max: attr("max", None)?,
+            decimals: 6,
+        },
+        "random" => {
+            let Some(list) = kids(e)
+                .next()
+                .filter(|c| matches!(local(*c), "multiple" | "ordered"))
+            else {
+                return Err(f.err(
+                    e,
+                    "expected <random> of a <multiple> or <ordered> list of numbers",
+                ));
+            };
+            let values: Vec<f64> = kids(list)
+                .map(|v| {
+                    (local(v) == "baseValue")
+                        .then(|| number(v.text().unwrap_or("")))
+                        .flatten()
+                        .ok_or_else(|| {
+                            f.err(
+                                v,
+                                "expected a number (baseValue of baseType integer or float)",
+                            )
+                        })
+                })
+                .collect::<R<_>>()?;
+            Draw::OneOf { values }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// A QTI expression as a formula over the template variables; random values met
+/// inside it become variables of their own, drawn before.
+fn template_formula(
+    f: &File,
+    e: N,
+    name_of: &dyn Fn(&str) -> Option<String>,
+    drawn: &mut Vec<examhall_domain::Variable>,
+) -> R<String> {
+    if let Some(draw) = template_draw(f, e)? {
+        let mut n = drawn.len() + 1;
+        let name = loop {
+            let candidate = format!("rand{n}");
+            if name_of(&candidate).is_none() && !drawn.iter().any(|v| v.name == candidate) {
+                break candidate;
+            }
+            n += 1;
+        };
+        drawn.push(examhall_domain::Variable {
+            name: name.clone(),
+            draw,
+        });
+        return Ok(name);
+    }
+    let args = |drawn: &mut Vec<examhall_domain::Variable>| -> R<Vec<String>> {
+        kids(e)
+            .map(|k| template_formula(f, k, name_of, drawn))
+            .collect()
+    };
+    let joined = |op: &str, a: Vec<String>| format!("({})", a.join(op));
+    let two = |a: Vec<String>| -> R<(String, String)> {
+        match <[String; 2]>::try_from(a) {
+            Ok([x, y]) => Ok((x, y)),
+            Err(_) => Err(f.err(e, format!("<{}> takes two expressions", local(e)))),
+        }
+    };
+    let one = |a: Vec<String>| -> R<String> {
+        match <[String; 1]>::try_from(a) {
+            Ok([x]) => Ok(x),
+            Err(_) => Err(f.err(e, format!("<{}> takes one expression", local(e)))),
+        }
+    };
+    Ok(match local(e) {
+        "baseValue" => {
+            let v = e.text().unwrap_or("").trim();
+            number(v)
+                .map(|_| v.to_owned())
+                .ok_or_else(|| f.err(e, format!("{v:?}: expected a number")))?
+        }
+        "variable" => {
+            let id = e.attribute("identifier").unwrap_or("");
+            name_of(id).ok_or_else(|| {
+                f.err(e, format!("{id:?} is not a template variable"))
+            })?
+        }
+        "sum" => joined(" + ", args(drawn)?),
+        "product" => joined(" * ", args(drawn)?),
+        "min" | "max" => format!("{}({})", local(e), args(drawn)?.join(", ")),
+        "subtract" => {
+            let (a, b) = two(args(drawn)?)?;
+            format!("({a} - {b})")
+        }
+        "divide" => {
+            let (a, b) = two(args(drawn)?)?;
+            format!("({a} / {b})")
+        }
+        "power" => {
+            let (a, b) = two(args(drawn)?)?;
+            format!("pow({a}, {b})")
+        }
+        "integerDivide" => {
+            let (a, b) = two(args(drawn)?)?;
+            format!("floor({a} / {b})")
+        }
+        "integerModulus" => {
+            let (a, b) = two(args(drawn)?)?;
+            format!("fmod({a}, {b})")
+        }
+        "truncate" => format!("trunc({})", one(args(drawn)?)?),
+        // QTI rounds n.5 up (towards +∞).
+        "round" => format!("floor({} + 0.5)", one(args(drawn)?)?),
+        "integerToFloat" => one(args(drawn)?)?,
+        "roundTo" if e.attribute("roundingMode").unwrap_or("significantFigures") == "decimalPlaces" => {
+            let figures = e
+                .attribute("figures")
+                .and_then(number)
+                .ok_or_else(|| f.err(e, "expected figures=\"n\""))?;
+            format!("round({}, {figures})", one(args(drawn)?)?)
+        }
+        "mathConstant" => match e.attribute("name") {
+            Some("pi") => "pi()".into(),
+            Some("e") => "exp(1)".into(),
+            other => return Err(f.err(e, format!("mathConstant {other:?} is not read (pi, e)"))),
+        },
+        "mathOperator" => {
+            let name = e.attribute("name").unwrap_or("");
+            let known = [
+                "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "abs", "exp",
+                "floor", "ceil", "log", "ln", "atan2",
+            ];
+            if !known.contains(&name) {
+                return Err(f.err(e, format!("mathOperator {name:?} is not read")));
+            }
+            // QTI's log is base 10 and ln natural; Moodle's (the formula's) log is natural.
+            let name = match name {
+                "log" => "log10",
+                "ln" => "log",
+                n => n,
+            };
+            format!("{name}({})", args(drawn)?.join(", "))
+        }
+        other => {
+            return Err(f.err(
+                e,
+                format!("<{other}> in a template expression is not read (random values, arithmetic, rounding, mathOperator)"),
+            ))
+        }
+    })
+}
+
+/// The marks and tolerance of a template item's numeric answer: match_correct,
+/// or one condition comparing the response with its correct value that sets
+/// SCORE to a number (and to 0 otherwise).
+fn template_scoring(f: &File, item: N, rid: &str) -> R<(f64, Tolerance)> {
+    let Some(rp) = child(item, "responseProcessing") else {
+        return Err(f.err(item, "expected a responseProcessing"));
+    };
+    if let Some(t) = rp.attribute("template") {
+        return if t.ends_with("match_correct") {
+            Ok((1.0, Tolerance::Exact))
+        } else {
+            Err(f.err(rp, format!("{t}: with template variables, Examhall reads match_correct or a comparison with the correct value")))
+        };
+    }
+    let sets_score = |n: N| {
+        n.descendants().any(|d| {
+            local(d) == "setOutcomeValue" && d.attribute("identifier") == Some(score_id(d))
+        })
+    };
+    let rules: Vec<N> = kids(rp).filter(|n| sets_score(*n)).collect();
+    let [rc] = rules[..] else {
+        return Err(f.err(rp, format!("{} rules set SCORE: with template variables, Examhall reads one condition comparing the response with its correct value", rules.len())));
+    };
+    let Some(branch) = kids(rc)
+        .find(|n| local(*n) == "responseIf")
+        .filter(|_| local(rc) == "responseCondition")
+    else {
+        return Err(f.err(rc, "expected a responseCondition with a responseIf"));
+    };
+    let mut cond = kids(branch)
+        .next()
+        .ok_or_else(|| f.err(branch, "expected a condition"))?;
+    while local(cond) == "and" && kids(cond).count() == 1 {
+        cond = kids(cond).next().unwrap_or(cond);
+    }
+    let compares = kids(cond).count() == 2
+        && kids(cond).any(|k| local(k) == "variable" && k.attribute("identifier") == Some(rid))
+        && kids(cond).any(|k| local(k) == "correct" && k.attribute("identifier") == Some(rid));
+    if !compares {
+        return Err(f.err(
+            cond,
+            format!("expected the response {rid} compared with its correct value"),
+        ));
+    }
+    let figures = || cond.attribute("figures").and_then(number).unwrap_or(0.0);
+    let tolerance = match local(cond) {
+        "match" => Tolerance::Exact,
+        "equal" => {
+            let t = cond
+                .attribute("tolerance")
+                .map(|t| t.split_whitespace().filter_map(number).fold(0.0, f64::max))
+                .unwrap_or(0.0);
+            match cond.attribute("toleranceMode").unwrap_or("exact") {
+                "absolute" => Tolerance::Absolute(t),
+                "relative" => Tolerance::Relative(t / 100.0),
+                _ => Tolerance::Exact,
+            }
+        }
+        "equalRounded" => match cond
+            .attribute("roundingMode")
+            .unwrap_or("significantFigures")
+        {
+            "decimalPlaces" => Tolerance::Absolute(0.5 * 10f64.powf(-figures())),
+            _ => Tolerance::Relative(5.0 * 10f64.powf(-figures())),
+        },
+        other => {
+            return Err(f.err(
+                cond,
+                format!("<{other}> is not read: expected match, equal or equalRounded"),
+            ))
+        }
+    };
+    let score = kids(branch)
+        .find(|n| local(*n) == "setOutcomeValue" && n.attribute("identifier") == Some(score_id(*n)))
+        .and_then(|s| kids(s).next())
+        .and_then(|v| constant(v, 0))
+        .filter(|x| *x > 0.0)
+        .ok_or_else(|| {
+            f.err(
+                branch,
+                "expected SCORE set to a positive number for the right answer",
+            )
+        })?;
+    Ok((score, tolerance))
+}
+
 /// The plain text of a question's body: see the module documentation.
 fn prompt_text(f: &File, body: N) -> String {
     let mut flow = Flow::default();
+    flow.walk(f, body, false);
+    flow.finish()
+}
+
+/// The text of a template item's body, its template variables written `{name}`
+/// (from `printedVariable` and from MathML `mi` naming a math variable).
+fn prompt_text_with(f: &File, body: N, vars: &[(String, String, bool)]) -> String {
+    let mut flow = Flow {
+        vars: vars.to_vec(),
+        ..Flow::default()
+    };
     flow.walk(f, body, false);
     flow.finish()
 }
@@ -1971,6 +2443,8 @@ struct Flow {
     /// The block being collected is a list item or table row (kept on its own
     /// line, not in a paragraph of its own).
     tight: bool,
+    /// A template item's variables: (QTI identifier, Examhall name, math variable).
+    vars: Vec<(String, String, bool)>,
 }
 
 const BLOCKS: [&str; 28] = [
@@ -2075,6 +2549,26 @@ impl Flow {
                         None => alt.map_or("[image]".to_owned(), |a| format!("[image: {a}]")),
                     };
                     self.text(&s, false);
+                }
+                "printedVariable" | "mi" if !self.vars.is_empty() => {
+                    let id = if local(c) == "mi" {
+                        c.text().unwrap_or("").trim()
+                    } else {
+                        c.attribute("identifier").unwrap_or("")
+                    };
+                    let math = local(c) == "mi";
+                    match self
+                        .vars
+                        .iter()
+                        .find(|(qti, _, is_math)| qti == id && (*is_math || !math))
+                    {
+                        Some((_, name, _)) => {
+                            let name = format!("{{{name}}}");
+                            self.text(&name, false);
+                        }
+                        None if math => self.walk(f, c, pre),
+                        None => {}
+                    }
                 }
                 "feedbackBlock" | "feedbackInline" | "modalFeedback" | "rubricBlock"
                 | "templateBlock" | "templateInline" | "printedVariable" | "stylesheet"

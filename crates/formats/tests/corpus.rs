@@ -142,7 +142,7 @@ fn the_share_of_each_formats_files_that_import_does_not_fall() {
         ("gift", Format::Gift, 89),
         ("aiken", Format::Aiken, 4),
         ("moodle-xml", Format::MoodleXml, 60),
-        ("qti", Format::Qti, 63),
+        ("qti", Format::Qti, 75),
     ] {
         let count = run(dir, format);
         assert!(count.files > 0, "{dir}: the corpus was read");

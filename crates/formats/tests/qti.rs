@@ -620,16 +620,16 @@ fn structural_problems_name_their_element() {
             "assessmentItem[@identifier='x']/itemBody/choiceInteraction"
         )]
     );
-    // Template variables.
+    // Template variables that nothing sets (the item has its interaction).
     assert_eq!(
         failing(
             &(ITEM_HEAD.replace(
-                "<responseDeclaration",
-                "<templateDeclaration identifier=\"T\" cardinality=\"single\" baseType=\"integer\"/>\n<responseDeclaration"
-            ) + "<itemBody/></assessmentItem>"),
-            &["templateDeclaration"]
+                "<responseDeclaration identifier=\"RESPONSE\" cardinality=\"single\" baseType=\"identifier\"",
+                "<templateDeclaration identifier=\"T\" cardinality=\"single\" baseType=\"integer\"/>\n<responseDeclaration identifier=\"RESPONSE\" cardinality=\"single\" baseType=\"float\""
+            ) + "<itemBody><textEntryInteraction responseIdentifier=\"RESPONSE\"/></itemBody></assessmentItem>"),
+            &["without templateProcessing"]
         ),
-        vec![at(2, "assessmentItem[@identifier='x']/templateDeclaration")]
+        vec![at(1, "assessmentItem[@identifier='x']")]
     );
     // A test, not an item.
     assert_eq!(
@@ -1569,4 +1569,121 @@ fn onyx_and_the_examples_score_through_constant_outcomes() {
         "{:?}",
         got.errors
     );
+}
+
+/// QTI template items of the common kind (UPMC's, from the corpus): random
+/// values and arithmetic in templateProcessing, setCorrectResponse, a numeric
+/// text entry compared with its correct value. Each attempt gets its own numbers
+/// and is graded with them; what is not read is named at its element.
+#[test]
+fn template_items_become_calculated_questions_with_the_attempts_values() {
+    use examhall_domain::{grade_question, Answer, Outcome};
+    let read = |file: &str| {
+        let got = from_text(&corpus(file));
+        assert!(got.errors.is_empty(), "{file}: {:#?}", got.errors);
+        got.items.into_iter().next().unwrap().question
+    };
+    // a + b, each drawn in 0..100 with two decimals, answered to 2 decimal places.
+    let q = read("addition.xml");
+    assert_eq!(q.marks, 10.0);
+    assert!(
+        matches!(q.kind, QuestionKind::Calculated { .. }),
+        "{:?}",
+        q.kind
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for n in 0..20 {
+        let sat = q.for_attempt(&format!("attempt-{n}")).into_owned();
+        let shown = sat.prompt.strip_prefix("Compute: ").unwrap();
+        let (a, rest) = shown.split_once('+').unwrap();
+        let b = rest.split_once('=').unwrap().0;
+        let (a, b): (f64, f64) = (a.trim().parse().unwrap(), b.trim().parse().unwrap());
+        assert!((0.0..100.0).contains(&a) && (a * 100.0 - (a * 100.0).round()).abs() < 1e-6);
+        seen.insert(sat.prompt.clone());
+        let right = format!("{:.2}", a + b);
+        let mark = grade_question(&sat, Some(&Answer::Text(right.clone())), false);
+        assert_eq!(
+            (mark.awarded, mark.outcome),
+            (10.0, Outcome::Correct),
+            "{shown} {right}"
+        );
+        let off = format!("{:.2}", a + b + 0.02);
+        let mark = grade_question(&sat, Some(&Answer::Text(off)), false);
+        assert_eq!(mark.outcome, Outcome::Incorrect);
+    }
+    assert!(seen.len() > 15);
+    // The integer square root of a random integer, exact (match).
+    let q = read("carre2.xml");
+    let sat = q.for_attempt("a1").into_owned();
+    let QuestionKind::NumericSet { answers } = &sat.kind else {
+        panic!("{:?}", sat.kind)
+    };
+    assert_eq!(answers[0].tolerance, examhall_domain::Tolerance::Exact);
+    assert_eq!(answers[0].value, answers[0].value.trunc());
+
+    // Not read: string values, template conditions, a templated choice.
+    for (file, path_end, says) in [
+        (
+            "template.xml",
+            "templateDeclaration[@identifier='PEOPLE']",
+            "not a single number",
+        ),
+        (
+            "template_processing.xml",
+            "itemBody/choiceInteraction",
+            "numeric textEntryInteraction",
+        ),
+    ] {
+        let got = from_text(&corpus(file));
+        assert!(got.items.is_empty(), "{file}");
+        let e = &got.errors[0];
+        assert!(e.message.contains(says), "{file}: {e:?}");
+        assert!(
+            e.location
+                .path
+                .as_deref()
+                .is_some_and(|p| p.ends_with(path_end)),
+            "{file}: {e:?}"
+        );
+    }
+    let cond = corpus("addition2entier.xml").replace(
+        "<setCorrectResponse",
+        "<templateConstraint><baseValue baseType=\"boolean\">true</baseValue></templateConstraint><setCorrectResponse",
+    );
+    let got = from_text(&cond);
+    assert!(got.errors[0]
+        .message
+        .contains("<templateConstraint> in templateProcessing is not read"));
+}
+
+/// UPMC's items keep their score in SCORE0 (their only numeric outcome; QTI
+/// names no score outcome) and give a wrong answer −1: read as the score and as
+/// the question's penalty (applied when the exam uses negative marking).
+#[test]
+fn an_items_only_numeric_outcome_is_its_score_and_a_negative_else_its_penalty() {
+    use examhall_domain::{grade_question, Answer, Outcome};
+    let got = from_text(&corpus("exercise1.xml"));
+    assert!(got.errors.is_empty(), "{:#?}", got.errors);
+    let q = &got.items[0].question;
+    assert_eq!((q.marks, q.penalty), (3.0, 1.0));
+    let QuestionKind::SingleChoice { correct, .. } = &q.kind else {
+        panic!("{:?}", q.kind)
+    };
+    let right = grade_question(q, Some(&Answer::Text(correct.clone())), true);
+    assert_eq!((right.awarded, right.outcome), (3.0, Outcome::Correct));
+    let wrong_id = if correct == "Item0" { "Item1" } else { "Item0" };
+    let wrong = grade_question(q, Some(&Answer::Text(wrong_id.into())), true);
+    assert_eq!(wrong.awarded, -1.0, "negative marking on");
+    let wrong = grade_question(q, Some(&Answer::Text(wrong_id.into())), false);
+    assert_eq!(wrong.awarded, 0.0, "negative marking off");
+    // A positive "else" still cannot be said in Examhall's terms.
+    let generous = corpus("exercise1.xml").replace(
+        "<baseValue baseType=\"float\">-1.0</baseValue>",
+        "<baseValue baseType=\"float\">1.0</baseValue>",
+    );
+    let got = from_text(&generous);
+    assert!(got.items.is_empty());
+    assert!(got.errors[0]
+        .message
+        .contains("gives every other answer a score of 1"));
 }
