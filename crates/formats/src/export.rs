@@ -167,17 +167,23 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
                     .collect::<Vec<_>>()
                     .join(" ")
             }
-            QuestionKind::WeightedChoice { options, .. } => {
+            QuestionKind::WeightedChoice { options, multiple } => {
                 lettered(options.iter().map(|o| o.id.as_str())).map_err(&fail)?;
                 options
                     .iter()
                     .map(|o| {
-                        format!(
-                            "~{}{}{}",
-                            weight(o.credit),
-                            esc(&o.text),
-                            feedback(&o.feedback)
-                        )
+                        // One pick: its full-marks answers written `=`, since a
+                        // choice with no `=` reads back (as in Moodle) as check boxes.
+                        if !multiple && o.credit == 1.0 {
+                            format!("={}{}", esc(&o.text), feedback(&o.feedback))
+                        } else {
+                            format!(
+                                "~{}{}{}",
+                                weight(o.credit),
+                                esc(&o.text),
+                                feedback(&o.feedback)
+                            )
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join(" ")

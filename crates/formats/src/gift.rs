@@ -77,6 +77,10 @@ pub enum Answers {
     /// `=` and `~` answers: one or more right ones, with weights.
     MultipleChoice {
         choices: Vec<Choice>,
+        /// No answer is marked `=`: Moodle makes such a question multiple
+        /// answer (check boxes), whatever the weights.
+        #[serde(default)]
+        multiple: bool,
     },
     /// Only `=` answers: any of them is accepted (with its weight).
     ShortAnswer {
@@ -410,7 +414,8 @@ fn answer_block(block: &str) -> BlockResult {
                 "a multiple-choice question needs a right answer (=) or a positive weight".into(),
             ));
         }
-        Ok((Answers::MultipleChoice { choices }, general))
+        let multiple = !items.iter().any(|(_, right, _)| *right);
+        Ok((Answers::MultipleChoice { choices, multiple }, general))
     } else {
         Ok((Answers::ShortAnswer { answers: choices }, general))
     }

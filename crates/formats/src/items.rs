@@ -349,12 +349,25 @@ pub fn from_gift(src: &str) -> Imported {
             gift::Answers::TrueFalse { correct, .. } => {
                 QuestionKind::TrueFalse { correct: *correct }
             }
-            gift::Answers::MultipleChoice { choices } => choice_kind(
-                &choices
-                    .iter()
-                    .map(|c| (c.text.clone(), c.weight, c.feedback.clone()))
-                    .collect::<Vec<_>>(),
-            ),
+            gift::Answers::MultipleChoice { choices, multiple } => {
+                let kind = choice_kind(
+                    &choices
+                        .iter()
+                        .map(|c| (c.text.clone(), c.weight, c.feedback.clone()))
+                        .collect::<Vec<_>>(),
+                );
+                // Moodle: no `=` answer means check boxes, even when one `~%100%`
+                // answer alone earns full marks.
+                match kind {
+                    QuestionKind::WeightedChoice { options, .. } if *multiple => {
+                        QuestionKind::WeightedChoice {
+                            options,
+                            multiple: true,
+                        }
+                    }
+                    other => other,
+                }
+            }
             gift::Answers::ShortAnswer { answers } => {
                 if answers
                     .iter()

@@ -463,7 +463,22 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
             )
         }
     };
+    // Moodle's cloze import takes the marks from the gaps (their weights add
+    // up to the question's mark) and ignores <defaultgrade>.
+    let cloze_marks = match &kind {
+        QuestionKind::Cloze { parts } if ty == "cloze" => Some(
+            parts
+                .iter()
+                .map(|p| match p {
+                    ClozePart::Gap(g) => g.weight,
+                    ClozePart::Text { .. } => 0.0,
+                })
+                .sum::<f64>(),
+        ),
+        _ => None,
+    };
     let marks = match child(q, "defaultgrade") {
+        _ if cloze_marks.is_some() => cloze_marks.unwrap_or(1.0),
         Some(g) => number(
             ctx,
             g,

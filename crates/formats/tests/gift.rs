@@ -32,7 +32,8 @@ fn multiple_choice_with_feedback() {
                 c("Grant", 0.0, None),
                 c("Jefferson", 0.0, None),
                 c("no one", 100.0, None)
-            ]
+            ],
+            multiple: false
         }
     );
     let q = one("What's the answer to this multiple-choice question? {\n\
@@ -40,7 +41,7 @@ fn multiple_choice_with_feedback() {
          ~another wrong answer#feedback comment on this wrong answer\n\
          =right answer#Very good!}");
     match q.answers {
-        Answers::MultipleChoice { choices } => {
+        Answers::MultipleChoice { choices, .. } => {
             assert_eq!(
                 choices[0].feedback.as_deref(),
                 Some("feedback comment on the wrong answer")
@@ -67,7 +68,8 @@ fn weights_give_partial_credit_and_penalties() {
                 c("Grant", 50.0, None),
                 c("Grant's wife", 50.0, None),
                 c("Grant's father", -100.0, None),
-            ]
+            ],
+            multiple: true
         }
     );
 }
@@ -81,7 +83,7 @@ fn missing_word_keeps_the_text_on_both_sides() {
         q.text_after.as_deref(),
         Some("to download from moodle.org.")
     );
-    assert!(matches!(q.answers, Answers::MultipleChoice { ref choices } if choices.len() == 3));
+    assert!(matches!(q.answers, Answers::MultipleChoice { ref choices, .. } if choices.len() == 3));
 }
 
 #[test]
@@ -221,7 +223,7 @@ fn escapes_are_text_not_syntax() {
     let q = one("Which is a set in maths\\: \\{1, 2\\}? {=\\{a\\} \\= \\{b\\} ~a \\~ b ~a\\#b}");
     assert_eq!(q.text, "Which is a set in maths: {1, 2}?");
     match q.answers {
-        Answers::MultipleChoice { choices } => {
+        Answers::MultipleChoice { choices, .. } => {
             assert_eq!(choices[0].text, "{a} = {b}");
             assert_eq!(choices[1].text, "a ~ b");
             assert_eq!(choices[2].text, "a#b");
@@ -519,7 +521,7 @@ fn lone_answers_arrows_in_choices_and_plain_backslashes_read_as_the_oracle_says(
     };
     let ours = |a: &Answers| -> Vec<(String, bool, Option<String>)> {
         let cs = match a {
-            Answers::MultipleChoice { choices } => choices,
+            Answers::MultipleChoice { choices, .. } => choices,
             Answers::ShortAnswer { answers } => answers,
             other => panic!("{other:?}"),
         };
