@@ -257,7 +257,20 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
                     "GIFT cannot say all-or-nothing multiple response; give the options weights",
                 ))
             }
-            QuestionKind::Ordering { .. } => return Err(fail("GIFT has no ordering questions")),
+            // Moodle's ordering GIFT: settings, then one item per line in order.
+            QuestionKind::Ordering { items, scoring } => {
+                lettered(items.iter().map(|o| o.id.as_str())).map_err(&fail)?;
+                let grading = match scoring {
+                    examhall_domain::OrderScoring::Exact => "ALL_OR_NOTHING",
+                    examhall_domain::OrderScoring::ByPosition => "ABSOLUTE_POSITION",
+                };
+                let mut block = format!(">{} ALL VERTICAL {grading}\n", items.len());
+                for item in items {
+                    block.push_str(&esc(&item.text));
+                    block.push('\n');
+                }
+                block
+            }
             QuestionKind::Cloze { .. } => return Err(fail("GIFT has no cloze questions")),
             QuestionKind::Calculated { .. } => {
                 return Err(fail("GIFT has no calculated questions"))

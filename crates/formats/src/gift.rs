@@ -82,6 +82,12 @@ pub enum Answers {
         #[serde(default)]
         multiple: bool,
     },
+    /// Moodle's ordering (`{>settings` then one item per line): the items in
+    /// the right order; scored by position when the settings say ABSOLUTE.
+    Ordering {
+        items: Vec<String>,
+        by_position: bool,
+    },
     /// Only `=` answers: any of them is accepted (with its weight).
     ShortAnswer {
         answers: Vec<Choice>,
@@ -332,6 +338,26 @@ fn answer_block(block: &str) -> BlockResult {
     }
     if let Some(tf) = true_false(t) {
         return tf.map(|a| (a, general)).map_err(|m| (lead, m));
+    }
+    // Moodle's ordering question (qtype_ordering's GIFT): `>` and its settings
+    // on the first line, then one item per line in the right order.
+    if let Some(rest) = t.strip_prefix('>') {
+        let mut lines = rest.lines();
+        let settings: Vec<String> = lines
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_ascii_uppercase)
+            .collect();
+        let items: Vec<String> = lines.map(field).filter(|l| !l.is_empty()).collect();
+        if items.len() < 2 {
+            return Err((
+                lead,
+                "an ordering question ({>…}) needs at least two items, one per line".into(),
+            ));
+        }
+        let by_position = settings.iter().any(|s| s.starts_with("ABSOLUTE"));
+        return Ok((Answers::Ordering { items, by_position }, general));
     }
     // `=` and `~` answers.
     let marks: Vec<usize> = {

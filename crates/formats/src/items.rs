@@ -346,6 +346,21 @@ pub fn from_gift(src: &str) -> Imported {
                 continue;
             }
             gift::Answers::Essay => QuestionKind::Essay,
+            gift::Answers::Ordering { items, by_position } => QuestionKind::Ordering {
+                items: items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| ChoiceOption {
+                        id: option_id(i),
+                        text: text.clone(),
+                    })
+                    .collect(),
+                scoring: if *by_position {
+                    examhall_domain::OrderScoring::ByPosition
+                } else {
+                    examhall_domain::OrderScoring::Exact
+                },
+            },
             gift::Answers::TrueFalse { correct, .. } => {
                 QuestionKind::TrueFalse { correct: *correct }
             }

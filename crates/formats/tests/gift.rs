@@ -576,3 +576,36 @@ fn a_windows_1252_file_is_read_as_windows_1252_with_a_warning() {
     let json = serde_json::to_string(&read.items).unwrap();
     assert!(json.contains("aödf"), "{json}");
 }
+
+/// An ordering question goes out in Moodle's ordering GIFT and reads back the same.
+#[test]
+fn an_ordering_question_round_trips_through_moodles_ordering_gift() {
+    use examhall_domain::{ChoiceOption, OrderScoring, QuestionKind};
+    let src = "::Moodle::Put these words in order.{>3 ALL VERT ABSOLUTE_POSITION\nModular\nObject: 1\\{x\\}\nOriented\n}\n";
+    let read = examhall_formats::items::from_gift(src);
+    assert_eq!(read.errors, vec![]);
+    let QuestionKind::Ordering { items, scoring } = &read.items[0].question.kind else {
+        panic!("{:?}", read.items[0].question.kind)
+    };
+    assert_eq!(*scoring, OrderScoring::ByPosition);
+    let texts: Vec<&str> = items
+        .iter()
+        .map(|i: &ChoiceOption| i.text.as_str())
+        .collect();
+    assert_eq!(texts, ["Modular", "Object: 1{x}", "Oriented"]);
+    let out = examhall_formats::export::to_gift(&read.items).unwrap();
+    let again = examhall_formats::items::from_gift(&out);
+    assert_eq!(again.errors, vec![], "{out}");
+    assert_eq!(
+        again.items[0].question.kind, read.items[0].question.kind,
+        "{out}"
+    );
+    // One item is not an ordering question: refused at the block.
+    let one = examhall_formats::items::from_gift("Q{>1\nalone\n}");
+    assert!(one.items.is_empty());
+    assert!(
+        one.errors[0].message.contains("at least two items"),
+        "{:?}",
+        one.errors
+    );
+}

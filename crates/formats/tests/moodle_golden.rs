@@ -1107,7 +1107,6 @@ fn gift_test_import_question_with_tags_keeps_the_tags() {
 /// (the items one a line, in order); Moodle imports an ordering question named
 /// Moodle, "Put these words in order.", with the general feedback after `####`.
 #[test]
-#[ignore = "importer discrepancy: Moodle's GIFT ordering block `{>4 CONTIGUOUS … Environment}` is read as a short answer whose one accepted answer is the whole block text; Moodle's test expects an ordering question (Examhall should read it as Ordering, or refuse it at its line)"]
 fn gift_ordering_test_gift_import() {
     let item = gift_one("ordering-testimport.gift.txt");
     assert_eq!(item.title.as_deref(), Some("Moodle"));
@@ -1117,9 +1116,12 @@ fn gift_ordering_test_gift_import() {
         Some("The correct answer is \"Modular Object Oriented Dynamic Learning Environment\".")
     );
     assert_eq!(item.question.marks, 1.0);
-    let QuestionKind::Ordering { items, .. } = &item.question.kind else {
+    let QuestionKind::Ordering { items, scoring } = &item.question.kind else {
         panic!("{:?}", item.question.kind)
     };
+    // ABSOLUTE (Moodle's ABSOLUTE_POSITION): a share per item in its place.
+    // Moodle shows 4 contiguous items of the 6 (CONTIGUOUS 4); Examhall shows all.
+    assert_eq!(*scoring, examhall_domain::OrderScoring::ByPosition);
     assert_eq!(
         items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
         [
