@@ -140,6 +140,19 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
             out.push_str(&format!("$CATEGORY: {}\n\n", item.category.join("/")));
             category = item.category.clone();
         }
+        // Tags as Moodle's GIFT export writes them: in a comment line.
+        let tags: Vec<String> = item
+            .tags
+            .iter()
+            .filter(|t| !t.is_empty() && !t.contains(']') && !t.contains('\n'))
+            .map(|t| format!("[tag:{t}]"))
+            .collect();
+        if tags.len() != item.tags.len() {
+            return Err(fail("a tag holds ] or a line break, which GIFT cannot say"));
+        }
+        if !tags.is_empty() {
+            out.push_str(&format!("// {}\n", tags.join(" ")));
+        }
         if let Some(t) = &item.title {
             out.push_str(&format!("::{}::", esc(t)));
         }

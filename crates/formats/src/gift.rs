@@ -113,6 +113,10 @@ pub struct GiftQuestion {
     pub text_after: Option<String>,
     pub answers: Answers,
     pub general_feedback: Option<String>,
+    /// `[tag:…]` in the comment lines before or inside the question, as
+    /// Moodle's GIFT export writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// An error with where it is.
@@ -128,7 +132,7 @@ pub fn parse(src: &str) -> (Vec<GiftQuestion>, Vec<GiftError>) {
     let mut questions = Vec::new();
     let mut errors = Vec::new();
     let mut category: Option<String> = None;
-    for (line, chunk) in chunks(src) {
+    for (line, chunk, tags) in chunks(src) {
         let trimmed = chunk.trim();
         if let Some(rest) = trimmed.strip_prefix("$CATEGORY:") {
             let c = rest.trim();
@@ -145,6 +149,7 @@ pub fn parse(src: &str) -> (Vec<GiftQuestion>, Vec<GiftError>) {
         match question(line, trimmed) {
             Ok(mut q) => {
                 q.category = category.clone();
+                q.tags = tags;
                 questions.push(q);
             }
             Err(e) => errors.push(e),
@@ -153,21 +158,38 @@ pub fn parse(src: &str) -> (Vec<GiftQuestion>, Vec<GiftError>) {
     (questions, errors)
 }
 
-/// The file cut into questions: (first line, text), comments dropped. As in
-/// Moodle's importer, a blank line always ends a question (a block left open is
-/// reported there, and the next question is still read).
-fn chunks(src: &str) -> Vec<(usize, String)> {
+/// `[tag:…]` in a comment line.
+fn comment_tags(comment: &str, into: &mut Vec<String>) {
+    let mut rest = comment;
+    while let Some(at) = rest.find("[tag:") {
+        let after = &rest[at + 5..];
+        let Some(end) = after.find(']') else { break };
+        let tag = after[..end].trim();
+        if !tag.is_empty() && !into.iter().any(|t| t == tag) {
+            into.push(tag.to_owned());
+        }
+        rest = &after[end..];
+    }
+}
+
+/// The file cut into questions: (first line, text, tags from its comments),
+/// comments dropped. As in Moodle's importer, a blank line always ends a
+/// question (a block left open is reported there, and the next question is
+/// still read).
+fn chunks(src: &str) -> Vec<(usize, String, Vec<String>)> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut tags = Vec::new();
     let mut start = 0;
     for (i, raw) in src.lines().enumerate() {
         let line = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-        if line.trim_start().starts_with("//") {
+        if let Some(comment) = line.trim_start().strip_prefix("//") {
+            comment_tags(comment, &mut tags);
             continue;
         }
         if line.trim().is_empty() {
             if !cur.trim().is_empty() {
-                out.push((start, std::mem::take(&mut cur)));
+                out.push((start, std::mem::take(&mut cur), std::mem::take(&mut tags)));
             }
             cur.clear();
             continue;
@@ -179,13 +201,13 @@ fn chunks(src: &str) -> Vec<(usize, String)> {
         }
         // A category line stands alone even without a blank line after it.
         if cur.is_empty() && line.trim_start().starts_with("$CATEGORY:") {
-            out.push((i + 1, line.to_owned()));
+            out.push((i + 1, line.to_owned(), vec![]));
             continue;
         }
         cur.push_str(line);
     }
     if !cur.trim().is_empty() {
-        out.push((start, cur));
+        out.push((start, cur, tags));
     }
     out
 }
@@ -281,6 +303,7 @@ fn question(line: usize, text: &str) -> Result<GiftQuestion, GiftError> {
         text_after,
         answers,
         general_feedback,
+        tags: vec![],
     };
     let Some(&open) = opens.first() else {
         if let Some(&c) = closes.first() {

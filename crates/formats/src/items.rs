@@ -450,7 +450,7 @@ pub fn from_gift(src: &str) -> Imported {
             location: here,
             category: category_path(g.category.as_deref()),
             title: g.title.clone(),
-            tags: vec![],
+            tags: g.tags.clone(),
             text_format,
             general_feedback: g.general_feedback.clone(),
             question: question(

@@ -1092,7 +1092,6 @@ fn gift_test_import_question_with_tags() {
 /// `// … [tag:tag] [tag:other-tag].` in the comment before a question tags it,
 /// as Moodle's GIFT export writes them.
 #[test]
-#[ignore = "importer discrepancy: the GIFT importer drops comment lines whole, so `[tag:…]` in them are lost (tags []); Moodle's test expects tags [\"tag\", \"other-tag\"]"]
 fn gift_test_import_question_with_tags_keeps_the_tags() {
     let item = gift_one("giftformat_test-test_import_question_with_tags.gift");
     assert_eq!(item.tags, ["tag", "other-tag"]);

@@ -210,13 +210,14 @@ fn gift_item() -> impl Strategy<Value = ImportedItem> {
         proptest::option::of(words()),
         text_format(),
         proptest::option::of(words()),
+        proptest::collection::btree_set("[a-z][a-z0-9-]{0,8}", 0..3),
     )
         .prop_map(
-            |(kind, prompt, title, text_format, general_feedback)| ImportedItem {
+            |(kind, prompt, title, text_format, general_feedback, tags)| ImportedItem {
                 location: Location::default(),
                 category: vec![],
                 title,
-                tags: vec![],
+                tags: tags.into_iter().collect(),
                 text_format,
                 general_feedback,
                 question: Question {
