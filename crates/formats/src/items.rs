@@ -743,10 +743,38 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 /// their `src` into a data URL (the file came with the question), or when the
 /// `src` already is one.
 pub fn html_to_text_with(html: &str, image: &dyn Fn(&str) -> Option<String>) -> String {
+    // Inside <pre>, spaces and line breaks are the text (code's indentation):
+    // held as private-use characters through the tidying below, then restored.
+    const PRE_SPACE: char = '\u{E000}';
+    const PRE_BREAK: char = '\u{E001}';
+    let keep = |s: &str, first: bool| -> String {
+        let s = if first {
+            s.strip_prefix("\r\n")
+                .or_else(|| s.strip_prefix('\n'))
+                .unwrap_or(s)
+        } else {
+            s
+        };
+        s.chars()
+            .filter(|c| *c != '\r')
+            .map(|c| match c {
+                ' ' | '\t' => PRE_SPACE,
+                '\n' => PRE_BREAK,
+                c => c,
+            })
+            .collect()
+    };
+    let mut pre = 0usize;
+    let mut pre_start = false;
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
+        if pre > 0 {
+            out.push_str(&keep(&rest[..i], pre_start));
+        } else {
+            out.push_str(&rest[..i]);
+        }
+        pre_start = false;
         rest = &rest[i..];
         if rest.starts_with('<') {
             let Some(end) = rest.find('>') else {
@@ -761,6 +789,18 @@ pub fn html_to_text_with(html: &str, image: &dyn Fn(&str) -> Option<String>) -> 
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .collect();
+            if name == "pre" {
+                if tag.starts_with('/') {
+                    pre = pre.saturating_sub(1);
+                    // The line break before </pre> is not part of the text.
+                    while out.ends_with(PRE_BREAK) || out.ends_with(PRE_SPACE) {
+                        out.pop();
+                    }
+                } else {
+                    pre += 1;
+                    pre_start = true;
+                }
+            }
             match name.as_str() {
                 "br" => out.push('\n'),
                 "li" if !tag.starts_with('/') => out.push_str("\n• "),
@@ -828,7 +868,11 @@ pub fn html_to_text_with(html: &str, image: &dyn Fn(&str) -> Option<String>) -> 
             }
         }
     }
-    out.push_str(rest);
+    if pre > 0 {
+        out.push_str(&keep(rest, pre_start));
+    } else {
+        out.push_str(rest);
+    }
     // Tidy: no trailing spaces, at most one blank line in a row.
     let mut tidy = String::with_capacity(out.len());
     let mut blank = 0;
@@ -846,7 +890,13 @@ pub fn html_to_text_with(html: &str, image: &dyn Fn(&str) -> Option<String>) -> 
         blank = 0;
         tidy.push_str(&line);
     }
-    tidy
+    tidy.chars()
+        .map(|c| match c {
+            PRE_SPACE => ' ',
+            PRE_BREAK => '\n',
+            c => c,
+        })
+        .collect()
 }
 
 /// An ordering item's id that does not give its position away (FNV-1a of the
