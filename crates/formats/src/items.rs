@@ -789,6 +789,7 @@ pub fn html_to_text_with(html: &str, image: &dyn Fn(&str) -> Option<String>) -> 
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .collect();
+            // A <pre> becomes a fenced code block, which the screens show as code.
             if name == "pre" {
                 if tag.starts_with('/') {
                     pre = pre.saturating_sub(1);
@@ -796,16 +797,22 @@ pub fn html_to_text_with(html: &str, image: &dyn Fn(&str) -> Option<String>) -> 
                     while out.ends_with(PRE_BREAK) || out.ends_with(PRE_SPACE) {
                         out.pop();
                     }
+                    if pre == 0 {
+                        out.push_str("\n```\n\n");
+                    }
                 } else {
                     pre += 1;
                     pre_start = true;
+                    if pre == 1 {
+                        out.push_str("\n\n```\n");
+                    }
                 }
             }
             match name.as_str() {
                 "br" => out.push('\n'),
                 "li" if !tag.starts_with('/') => out.push_str("\n• "),
                 "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "tr"
-                | "pre" | "blockquote" | "table" => out.push_str("\n\n"),
+                | "blockquote" | "table" => out.push_str("\n\n"),
                 "td" | "th" if tag.starts_with('/') => out.push(' '),
                 "img" => {
                     let alt: String = attribute(raw_tag, "alt")

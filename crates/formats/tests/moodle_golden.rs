@@ -1037,7 +1037,7 @@ fn gift_test_import_backslash() {
 /// Mirrors `giftformat_test::test_import_pre_content`: an `[html]` essay whose
 /// `<pre>` holds code with escaped braces `\{ \}`. Moodle keeps the HTML;
 /// Examhall stores it as plain text, so the tags go; the paragraph, then the
-/// code's lines, with its braces unescaped. (Whether the code keeps its
+/// code's lines in a fenced code block (shown as code), its braces unescaped. (Whether the code keeps its
 /// indentation is `gift_test_import_pre_content_keeps_indentation`.)
 #[test]
 fn gift_test_import_pre_content() {
@@ -1051,11 +1051,13 @@ fn gift_test_import_pre_content() {
         [
             "What would running the test method print?",
             "",
+            "```",
             "public void test() {",
             "method1();",
             "method2();",
             "method3();",
             "}",
+            "```",
         ]
     );
 }
