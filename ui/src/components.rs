@@ -348,6 +348,30 @@ fn cloze_widget(p: &ClozeProps) -> Html {
                         </select>
                     }
                 }
+                GapInput::Choices { options } => {
+                    let picked = crate::state::gap_picks(&current);
+                    let boxes = options.iter().map(|o| {
+                        let (set, key, picked, oid) =
+                            (set.clone(), id.clone(), picked.clone(), o.id.clone());
+                        let checked = picked.contains(&o.id);
+                        let box_id = format!("gap-{id}-{}", o.id);
+                        html! {
+                            <label class="gap-pick" for={box_id.clone()}>
+                                <input type="checkbox" id={box_id} checked={checked}
+                                    onchange={Callback::from(move |_: Event| {
+                                        set(&key, crate::state::toggle_gap_pick(&picked, &oid), false)
+                                    })} />
+                                {plain(&o.text)}
+                            </label>
+                        }
+                    });
+                    html! {
+                        <span class="gap gap-choices" id={dom_id} role="group"
+                            aria-label={ta("answer-gap", &[("number", number.into())])}>
+                            { for boxes }
+                        </span>
+                    }
+                }
             }
         }
     });

@@ -373,6 +373,28 @@ pub fn with_map_value(answer: Option<&Answer>, key: &str, value: String) -> Opti
 /// The ordering items as the candidate has arranged them: the answer's order,
 /// else the attempt's starting order. Items the answer misses follow in their
 /// starting order; ids that are not items are ignored.
+/// The option ids ticked in a several-options gap (its value lists them,
+/// comma-separated).
+pub fn gap_picks(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The gap's value after ticking or unticking `option`: the ids in a stable
+/// (sorted) order, so the same ticks always save the same answer.
+pub fn toggle_gap_pick(picked: &[String], option: &str) -> String {
+    let mut next: Vec<String> = picked.iter().filter(|p| *p != option).cloned().collect();
+    if next.len() == picked.len() {
+        next.push(option.to_owned());
+    }
+    next.sort();
+    next.join(",")
+}
+
 pub fn ordered_items(items: &[OptionDto], answer: Option<&Answer>) -> Vec<OptionDto> {
     let given: &[String] = match answer {
         Some(Answer::Choices(ids)) => ids,
@@ -459,6 +481,19 @@ pub fn sitting_request(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn several_options_gap_ticks_toggle_and_save_in_a_stable_order() {
+        use super::{gap_picks, toggle_gap_pick};
+        assert_eq!(gap_picks(""), Vec::<String>::new());
+        assert_eq!(gap_picks("b, a"), ["b", "a"]);
+        let one = toggle_gap_pick(&gap_picks(""), "c");
+        assert_eq!(one, "c");
+        let two = toggle_gap_pick(&gap_picks(&one), "a");
+        assert_eq!(two, "a,c");
+        assert_eq!(toggle_gap_pick(&gap_picks(&two), "c"), "a");
+        assert_eq!(toggle_gap_pick(&gap_picks("a"), "a"), "");
+    }
+
     use super::*;
     use examhall_protocol::{CandidateQuestion, CandidateWidget, UserDto};
 

@@ -276,7 +276,8 @@ pub(crate) fn sample_answer(widget: &CandidateWidget) -> Answer {
                     examhall_protocol::ClozePartDto::Gap { id, input } => Some((
                         id.clone(),
                         match input {
-                            examhall_protocol::GapInput::Choice { options } => {
+                            examhall_protocol::GapInput::Choice { options }
+                            | examhall_protocol::GapInput::Choices { options } => {
                                 options[0].id.clone()
                             }
                             _ => "1".into(),

@@ -288,6 +288,18 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
                     } => text_credit(answers, v, *case_sensitive),
                     GapKind::Numeric { answers } => numeric_credit(answers, v),
                     GapKind::Choice { options } => option_credit(options, v),
+                    GapKind::Choices { options } => {
+                        let mut picked: Vec<&str> = GapKind::picks(v);
+                        picked.sort_unstable();
+                        picked.dedup();
+                        Some(
+                            picked
+                                .into_iter()
+                                .filter_map(|id| option_credit(options, id))
+                                .sum::<f64>()
+                                .clamp(0.0, 1.0),
+                        )
+                    }
                 };
                 earned += g.weight * credit.unwrap_or(0.0).max(0.0);
             }

@@ -209,6 +209,22 @@ pub enum GapKind {
     Choice {
         options: Vec<ScoredOption>,
     },
+    /// Several options ticked (Moodle's MULTIRESPONSE): the answer lists their
+    /// ids separated by commas; their credits add up, between 0 and 1.
+    Choices {
+        options: Vec<ScoredOption>,
+    },
+}
+
+impl GapKind {
+    /// The option ids a several-options gap's answer lists.
+    pub fn picks(given: &str) -> Vec<&str> {
+        given
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -629,6 +645,9 @@ impl Question {
                         GapKind::Choice { options } => {
                             check_scored_options("parts", options, false)
                         }
+                        GapKind::Choices { options } => {
+                            check_scored_options("parts", options, true)
+                        }
                     }
                     .map_err(|p| QuestionProblem {
                         field: p.field,
@@ -779,6 +798,15 @@ impl Question {
                         GapKind::Choice { options } => {
                             if !given.is_empty() && !is_scored(options, given) {
                                 return Err(AnswerError::UnknownOption(given.clone()));
+                            }
+                        }
+                        GapKind::Choices { options } => {
+                            let mut seen = std::collections::BTreeSet::new();
+                            if let Some(bad) = GapKind::picks(given)
+                                .into_iter()
+                                .find(|id| !is_scored(options, id) || !seen.insert(*id))
+                            {
+                                return Err(AnswerError::UnknownOption(bad.to_owned()));
                             }
                         }
                         GapKind::Numeric { .. } if given.len() > 64 => {

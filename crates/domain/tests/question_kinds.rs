@@ -448,3 +448,53 @@ fn every_kind_survives_json() {
         assert_eq!(back, question);
     }
 }
+
+#[test]
+fn a_several_options_gap_adds_its_ticks_between_nothing_and_its_share() {
+    let q = q(
+        4.0,
+        QuestionKind::Cloze {
+            parts: vec![
+                ClozePart::Gap(Gap {
+                    id: "g1".into(),
+                    weight: 1.0,
+                    kind: GapKind::Choices {
+                        options: scored(&[0.5, 0.5, -0.5]),
+                    },
+                }),
+                ClozePart::Gap(Gap {
+                    id: "g2".into(),
+                    weight: 1.0,
+                    kind: GapKind::Text {
+                        answers: vec![TextAnswer {
+                            pattern: "x".into(),
+                            credit: 1.0,
+                            feedback: None,
+                        }],
+                        case_sensitive: false,
+                    },
+                }),
+            ],
+        },
+    );
+    assert_eq!(q.validate(), Ok(()));
+    let g1 = |v: &str| map(&[("g1", v)]);
+    assert_eq!(awarded(&q, &g1("o0"), false).0, 1.0);
+    assert_eq!(awarded(&q, &g1("o0,o1"), false).0, 2.0);
+    assert_eq!(awarded(&q, &g1("o1, o0"), false).0, 2.0, "order and spaces do not matter");
+    assert_eq!(awarded(&q, &g1("o0,o2"), false).0, 0.0);
+    assert_eq!(awarded(&q, &g1("o0,o1,o2"), false).0, 1.0);
+    assert_eq!(awarded(&q, &g1("o2"), false).0, 0.0, "never below nothing");
+    assert!(q.check_answer(&g1("o0,o9")).is_err());
+    assert!(q.check_answer(&g1("o0,o0")).is_err());
+    // Right ticks adding up to less than 100 % can never fill the gap: refused.
+    let mut short = q.clone();
+    if let QuestionKind::Cloze { parts } = &mut short.kind {
+        if let ClozePart::Gap(g) = &mut parts[0] {
+            g.kind = GapKind::Choices {
+                options: scored(&[0.5, 0.2]),
+            };
+        }
+    }
+    assert!(short.validate().unwrap_err().problem.contains("at least 100 %"));
+}

@@ -761,6 +761,19 @@ fn cloze_parts(raw: &str) -> Result<Vec<ClozePart>, String> {
                     })
                     .collect::<Result<_, _>>()?,
             },
+            // MULTIRESPONSE and its layouts (MR, MRH, MRS…): tick several.
+            t if t.starts_with("MULTIRESPONSE") || t.starts_with("MR") => GapKind::Choices {
+                options: answers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (c, a, f))| ScoredOption {
+                        id: option_id(i),
+                        text: html_to_text(a),
+                        credit: *c,
+                        feedback: f.clone(),
+                    })
+                    .collect(),
+            },
             t if t.starts_with("MULTICHOICE") || t.starts_with("MC") => GapKind::Choice {
                 options: answers
                     .iter()
@@ -775,7 +788,7 @@ fn cloze_parts(raw: &str) -> Result<Vec<ClozePart>, String> {
             },
             other => {
                 return Err(format!(
-                    "gap {n}: embedded type {other:?} is not supported (SHORTANSWER, SHORTANSWER_C, NUMERICAL, MULTICHOICE)"
+                    "gap {n}: embedded type {other:?} is not supported (SHORTANSWER, SHORTANSWER_C, NUMERICAL, MULTICHOICE, MULTIRESPONSE and their variants)"
                 ))
             }
         };

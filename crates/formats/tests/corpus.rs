@@ -141,7 +141,7 @@ fn the_share_of_each_formats_files_that_import_does_not_fall() {
     for (dir, format, at_least) in [
         ("gift", Format::Gift, 89),
         ("aiken", Format::Aiken, 4),
-        ("moodle-xml", Format::MoodleXml, 60),
+        ("moodle-xml", Format::MoodleXml, 61),
         ("qti", Format::Qti, 75),
     ] {
         let count = run(dir, format);

@@ -621,3 +621,60 @@ fn a_calculated_question_without_variables_is_refused_at_its_element() {
         read.errors
     );
 }
+
+/// A cloze's MULTIRESPONSE gaps (and their layouts, MULTIRESPONSE_H, _S, _HS):
+/// tick several, their credits add up between 0 and the gap's share (Moodle's
+/// fixture of every embedded type).
+#[test]
+fn multiresponse_gaps_take_several_ticks_and_add_their_credits() {
+    use examhall_domain::{grade_question, Answer, Outcome};
+    let read = from_text(&corpus("multianswer-all-types.xml"));
+    assert_eq!(read.errors, vec![]);
+    let q = &read.items[0].question;
+    let QuestionKind::Cloze { parts } = &q.kind else {
+        panic!("{:?}", q.kind)
+    };
+    let gaps: Vec<&examhall_domain::Gap> = parts
+        .iter()
+        .filter_map(|p| match p {
+            ClozePart::Gap(g) => Some(g),
+            ClozePart::Text { .. } => None,
+        })
+        .collect();
+    let several: Vec<&examhall_domain::Gap> = gaps
+        .iter()
+        .copied()
+        .filter(|g| matches!(g.kind, GapKind::Choices { .. }))
+        .collect();
+    assert_eq!(several.len(), 4, "MULTIRESPONSE, _H, _HS, _S");
+    let GapKind::Choices { options } = &several[0].kind else {
+        unreachable!()
+    };
+    let right: Vec<String> = options
+        .iter()
+        .filter(|o| o.credit > 0.0)
+        .map(|o| o.id.clone())
+        .collect();
+    assert!(right.len() >= 2, "{options:?}");
+    let only =
+        |value: String| Answer::Map(std::iter::once((several[0].id.clone(), value)).collect());
+    let share = several[0].weight / gaps.iter().map(|g| g.weight).sum::<f64>() * q.marks;
+    let all = grade_question(q, Some(&only(right.join(","))), false);
+    assert!((all.awarded - share).abs() < 1e-9, "{all:?} vs {share}");
+    assert_eq!(all.outcome, Outcome::Partial, "one gap of many");
+    // Each `=` is worth 100 % in Moodle, so one right tick already fills the
+    // gap (its score stops at full), and a 0 % tick adds nothing.
+    let one = grade_question(q, Some(&only(right[0].clone())), false);
+    assert!((one.awarded - share).abs() < 1e-9, "{one:?}");
+    let zero: Vec<String> = options
+        .iter()
+        .filter(|o| o.credit == 0.0)
+        .map(|o| o.id.clone())
+        .collect();
+    let nothing = grade_question(q, Some(&only(zero.join(","))), false);
+    assert_eq!(nothing.awarded, 0.0);
+    // Ticks that are not options are refused before they are saved.
+    assert!(q.check_answer(&only("zz".into())).is_err());
+    assert!(q.check_answer(&only(format!("{0},{0}", right[0]))).is_err());
+    assert_eq!(q.check_answer(&only(right.join(","))), Ok(()));
+}

@@ -275,7 +275,13 @@ pub enum ClozePartDto {
 pub enum GapInput {
     Text,
     Numeric,
-    Choice { options: Vec<OptionDto> },
+    Choice {
+        options: Vec<OptionDto>,
+    },
+    /// Tick any number of the options: the answer lists their ids, comma-separated.
+    Choices {
+        options: Vec<OptionDto>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -404,6 +410,11 @@ impl CandidateQuestion {
                                 examhall_domain::GapKind::Choice { options } => GapInput::Choice {
                                     options: arrange(scored(options), &format!("gap:{}", g.id)),
                                 },
+                                examhall_domain::GapKind::Choices { options } => {
+                                    GapInput::Choices {
+                                        options: arrange(scored(options), &format!("gap:{}", g.id)),
+                                    }
+                                }
                             },
                         },
                     })
