@@ -481,7 +481,11 @@ fn a_several_options_gap_adds_its_ticks_between_nothing_and_its_share() {
     let g1 = |v: &str| map(&[("g1", v)]);
     assert_eq!(awarded(&q, &g1("o0"), false).0, 1.0);
     assert_eq!(awarded(&q, &g1("o0,o1"), false).0, 2.0);
-    assert_eq!(awarded(&q, &g1("o1, o0"), false).0, 2.0, "order and spaces do not matter");
+    assert_eq!(
+        awarded(&q, &g1("o1, o0"), false).0,
+        2.0,
+        "order and spaces do not matter"
+    );
     assert_eq!(awarded(&q, &g1("o0,o2"), false).0, 0.0);
     assert_eq!(awarded(&q, &g1("o0,o1,o2"), false).0, 1.0);
     assert_eq!(awarded(&q, &g1("o2"), false).0, 0.0, "never below nothing");
@@ -496,5 +500,9 @@ fn a_several_options_gap_adds_its_ticks_between_nothing_and_its_share() {
             };
         }
     }
-    assert!(short.validate().unwrap_err().problem.contains("at least 100 %"));
+    assert!(short
+        .validate()
+        .unwrap_err()
+        .problem
+        .contains("at least 100 %"));
 }

@@ -637,44 +637,45 @@ async fn a_gift_description_is_left_out_with_a_warning_and_the_file_imports_whol
     );
 }
 
-/// The QTI specification's own match.xml (read from `../shared/corpus`), whose
-/// pairs are worth 1, 0.5, 0.5 and 1, imported by a teacher, sat by a candidate
-/// who gets Capulet and Prospero right and Demetrius wrong, and graded by the
-/// queue as the QTI reference would: 2 of 3 (equal shares would give 1.5).
-#[tokio::test]
-async fn a_weighted_matching_question_from_qti_is_sat_and_graded_by_its_pair_values() {
-    let ctx = Ctx::demo().await;
-    let teacher = ctx.login("teacher").await;
-    let admin = ctx.login("admin").await;
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/import/qti/match.xml"
-    ))
-    .expect("../shared/corpus beside the checkout");
+/// A teacher imports one question file of the corpus (`../shared/corpus/import/`,
+/// read in place) and publishes an exam of its one question; an administrator
+/// opens a sitting. The exam's id, its start code and the question's id.
+async fn exam_of_a_corpus_file(
+    ctx: &Ctx,
+    teacher: &str,
+    admin: &str,
+    format: &str,
+    file: &str,
+) -> (i64, String, String) {
+    let path = format!(
+        "{}/../../../shared/corpus/import/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let content = std::fs::read_to_string(&path).expect("../shared/corpus beside the checkout");
     let done = ctx
         .app
         .import_questions(
-            &teacher,
+            teacher,
             ImportRequest {
-                format: "qti".into(),
-                file_name: "match.xml".into(),
-                content: src,
+                format: format.into(),
+                file_name: file.into(),
+                content,
                 base64: false,
                 mode: ImportMode::All,
             },
         )
         .await
         .unwrap();
-    assert_eq!(done.items.len(), 1);
+    assert_eq!(done.items.len(), 1, "{file}");
     let published = ctx
         .app
         .publish_exam(
-            &teacher,
+            teacher,
             PublishExam {
                 draft: ExamDraft {
-                    title: "Plays".into(),
+                    title: file.into(),
                     ..draft(vec![SectionDraft {
-                        title: "Shakespeare".into(),
+                        title: "Imported".into(),
                         instructions: String::new(),
                         items: vec![DraftItem::Fixed {
                             bank_id: done.items[0].id,
@@ -691,14 +692,31 @@ async fn a_weighted_matching_question_from_qti_is_sat_and_graded_by_its_pair_val
     let code = ctx
         .app
         .open_sitting(
-            &admin,
+            admin,
             examhall_protocol::OpenSitting::unscheduled(published.exam_id),
         )
         .await
         .unwrap()
         .start_code;
+    (
+        published.exam_id,
+        code,
+        done.items[0].question.id.to_string(),
+    )
+}
+
+/// The QTI specification's own match.xml (read from `../shared/corpus`), whose
+/// pairs are worth 1, 0.5, 0.5 and 1, imported by a teacher, sat by a candidate
+/// who gets Capulet and Prospero right and Demetrius wrong, and graded by the
+/// queue as the QTI reference would: 2 of 3 (equal shares would give 1.5).
+#[tokio::test]
+async fn a_weighted_matching_question_from_qti_is_sat_and_graded_by_its_pair_values() {
+    let ctx = Ctx::demo().await;
+    let (teacher, admin) = (ctx.login("teacher").await, ctx.login("admin").await);
+    let (exam_id, code, _) =
+        exam_of_a_corpus_file(&ctx, &teacher, &admin, "qti", "qti/match.xml").await;
     let (token, view) = ctx
-        .new_candidate_started(&admin, &teacher, "ann", published.exam_id, &code)
+        .new_candidate_started(&admin, &teacher, "ann", exam_id, &code)
         .await;
     let CandidateWidget::Matching { items, choices } = &view.questions[0].widget else {
         panic!("{:?}", view.questions[0].widget)
@@ -745,59 +763,15 @@ async fn a_weighted_matching_question_from_qti_is_sat_and_graded_by_its_pair_val
 #[tokio::test]
 async fn a_calculated_question_is_sat_with_the_attempts_own_values_and_graded_with_them() {
     let ctx = Ctx::demo().await;
-    let teacher = ctx.login("teacher").await;
-    let admin = ctx.login("admin").await;
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/import/moodle-xml/calculatedsimple.xml"
-    ))
-    .expect("../shared/corpus beside the checkout");
-    let done = ctx
-        .app
-        .import_questions(
-            &teacher,
-            ImportRequest {
-                format: "moodle-xml".into(),
-                file_name: "calculatedsimple.xml".into(),
-                content: src,
-                base64: false,
-                mode: ImportMode::All,
-            },
-        )
-        .await
-        .unwrap();
-    let qid = done.items[0].question.id.to_string();
-    let published = ctx
-        .app
-        .publish_exam(
-            &teacher,
-            PublishExam {
-                draft: ExamDraft {
-                    title: "Volumes".into(),
-                    ..draft(vec![SectionDraft {
-                        title: "Boxes".into(),
-                        instructions: String::new(),
-                        items: vec![DraftItem::Fixed {
-                            bank_id: done.items[0].id,
-                        }],
-                    }])
-                },
-                candidates: vec![],
-                time_multipliers: Default::default(),
-                draft_id: None,
-            },
-        )
-        .await
-        .unwrap();
-    let code = ctx
-        .app
-        .open_sitting(
-            &admin,
-            examhall_protocol::OpenSitting::unscheduled(published.exam_id),
-        )
-        .await
-        .unwrap()
-        .start_code;
+    let (teacher, admin) = (ctx.login("teacher").await, ctx.login("admin").await);
+    let (exam_id, code, qid) = exam_of_a_corpus_file(
+        &ctx,
+        &teacher,
+        &admin,
+        "moodle-xml",
+        "moodle-xml/calculatedsimple.xml",
+    )
+    .await;
     let number_after = |text: &str, label: &str| -> f64 {
         let at = text.find(label).unwrap() + label.len();
         text[at..]
@@ -811,7 +785,7 @@ async fn a_calculated_question_is_sat_with_the_attempts_own_values_and_graded_wi
     let mut sat = vec![];
     for name in ["ann", "bob", "cyd", "dee", "eve", "fay"] {
         let (token, view) = ctx
-            .new_candidate_started(&admin, &teacher, name, published.exam_id, &code)
+            .new_candidate_started(&admin, &teacher, name, exam_id, &code)
             .await;
         let prompt = view.questions[0].prompt.clone();
         assert!(!prompt.contains("{h}"), "{prompt}");
