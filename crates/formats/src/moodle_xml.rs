@@ -91,7 +91,15 @@ fn files(n: Node) -> Vec<(String, String)> {
                 && data
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
-            ok.then(|| (name, format!("data:image/{mime};base64,{data}")))
+            // Known by its path in the question's files: `pics/dot.png` for
+            // path="/pics/", `dot.png` at the top ("/").
+            let dir = f.attribute("path").unwrap_or("/").trim_matches('/');
+            let key = if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            };
+            ok.then(|| (key, format!("data:image/{mime};base64,{data}")))
         })
         .collect()
 }

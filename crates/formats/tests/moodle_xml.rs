@@ -678,3 +678,34 @@ fn multiresponse_gaps_take_several_ticks_and_add_their_credits() {
     assert!(q.check_answer(&only(format!("{0},{0}", right[0]))).is_err());
     assert_eq!(q.check_answer(&only(right.join(","))), Ok(()));
 }
+
+/// An image stored in a subfolder of the question's files (`path="/pics/"`) is
+/// found from `@@PLUGINFILE@@/pics/…`, as at the top level.
+#[test]
+fn an_image_in_a_subfolder_of_the_files_is_found() {
+    let xml = |path: &str, src: &str| {
+        format!(
+            "<quiz><question type=\"truefalse\"><name><text>T</text></name>\
+             <questiontext format=\"html\"><text><![CDATA[<p>Look <img src=\"@@PLUGINFILE@@/{src}\" alt=\"dot\"></p>]]></text>\
+             <file name=\"dot.png\" path=\"{path}\" encoding=\"base64\">iVBORw0KGgo=</file></questiontext>\
+             <answer fraction=\"100\"><text>true</text></answer><answer fraction=\"0\"><text>false</text></answer>\
+             </question></quiz>"
+        )
+    };
+    for (path, src) in [
+        ("/pics/", "pics/dot.png"),
+        ("/", "dot.png"),
+        ("/a/b/", "a/b/dot.png"),
+    ] {
+        let read = from_text(&xml(path, src));
+        assert_eq!(read.errors, vec![], "{path}");
+        let prompt = &read.items[0].question.prompt;
+        assert!(
+            prompt.contains("![dot](data:image/png;base64,iVBORw0KGgo=)"),
+            "{path}: {prompt}"
+        );
+    }
+    // The same name in another folder is not that image.
+    let read = from_text(&xml("/other/", "pics/dot.png"));
+    assert!(read.items[0].question.prompt.contains("[image: dot]"));
+}
