@@ -638,6 +638,29 @@ mod tests {
     }
 
     #[test]
+    fn an_attempt_whose_numbers_break_a_formula_goes_to_a_teacher_without_the_formula() {
+        let q = calc(
+            vec![Variable {
+                name: "l".into(),
+                draw: Draw::Integer {
+                    min: 0,
+                    max: 0,
+                    step: 1,
+                },
+            }],
+            "17 / {l}",
+        );
+        let sat = q.for_attempt("a1").into_owned();
+        assert_eq!(sat.kind, QuestionKind::Essay);
+        assert!(sat.prompt.contains("A teacher marks it"), "{}", sat.prompt);
+        assert!(
+            !sat.prompt.contains("17"),
+            "the key's formula stays hidden: {}",
+            sat.prompt
+        );
+    }
+
+    #[test]
     fn a_question_whose_formulas_cannot_be_computed_is_refused_by_field() {
         let q = calc(
             vec![Variable {

@@ -888,9 +888,10 @@ impl Question {
             // Validation tries every dataset variant and several attempts, so this
             // is a random draw that breaks a formula (a division by zero): the
             // question goes to a teacher rather than to a wrong key.
-            Some(Err(e)) => std::borrow::Cow::Owned(Question {
+            // The error names the answer's formula: never shown to the candidate.
+            Some(Err(_)) => std::borrow::Cow::Owned(Question {
                 prompt: format!(
-                    "{}\n\n(The numbers of this question could not be computed for this attempt: {e}. A teacher marks it.)",
+                    "{}\n\n(The numbers of this question could not be computed for this attempt. A teacher marks it.)",
                     self.prompt
                 ),
                 kind: QuestionKind::Essay,
