@@ -36,6 +36,9 @@ pub enum Draw {
     OneOf { values: Vec<f64> },
     /// Computed from the variables before it.
     Formula { formula: String },
+    /// A list of texts (QTI's ordered string values), not a number: the text
+    /// shows entry `k` (from 0) as `{name[k]}`, where `k` may be a formula.
+    Texts { values: Vec<String> },
 }
 
 /// An accepted answer: a formula over the variables, with a tolerance and a
@@ -321,6 +324,39 @@ fn call(name: &str, a: &[f64]) -> Result<f64, String> {
             }
             _ => Err("round() takes a number and an optional precision".into()),
         },
+        // Conditions (QTI's templateConstraint): 1 when true, 0 when false.
+        "lt" => two(|x, y| f64::from(x < y)),
+        "lte" => two(|x, y| f64::from(x <= y)),
+        "gt" => two(|x, y| f64::from(x > y)),
+        "gte" => two(|x, y| f64::from(x >= y)),
+        "eq" => two(|x, y| f64::from(x == y)),
+        "ne" => two(|x, y| f64::from(x != y)),
+        "not" => one(|x| f64::from(x == 0.0)),
+        "and" => Ok(f64::from(a.iter().all(|x| *x != 0.0))),
+        "or" => Ok(f64::from(a.iter().any(|x| *x != 0.0))),
+        "gcd" | "lcm" if !a.is_empty() => {
+            if a.iter().any(|x| x.fract() != 0.0 || x.abs() > 9.0e15) {
+                return Err(format!("{name}() takes whole numbers"));
+            }
+            let gcd = |mut x: u64, mut y: u64| {
+                while y != 0 {
+                    (x, y) = (y, x % y);
+                }
+                x
+            };
+            let ints = a.iter().map(|x| x.abs() as u64);
+            Ok(if name == "gcd" {
+                ints.fold(0, gcd) as f64
+            } else {
+                ints.fold(1u64, |l, x| {
+                    if l == 0 || x == 0 {
+                        0
+                    } else {
+                        (l / gcd(l, x)).saturating_mul(x)
+                    }
+                }) as f64
+            })
+        }
         "min" | "max" if !a.is_empty() => Ok(a
             .iter()
             .copied()
@@ -335,13 +371,51 @@ fn round_to(x: f64, decimals: u32) -> f64 {
     (x * f).round() / f
 }
 
-/// The values of `vars` for this attempt of question `question_id`.
+/// How many times values are drawn again when they break a constraint (QTI's
+/// `templateConstraint` says 100; after that the last draw stands).
+pub const CONSTRAINT_TRIES: usize = 100;
+
+/// The values of `vars` for this attempt of question `question_id`. When
+/// `constraints` are given (conditions over the variables; one that computes to
+/// 0 is broken), the values are drawn again, by the same rule with the try's
+/// number in the salt, until every constraint holds, at most
+/// [`CONSTRAINT_TRIES`] times. The first draw is the one a question without
+/// constraints gets.
 pub fn values_for(
     vars: &[Variable],
+    constraints: &[String],
     attempt_id: &str,
     question_id: &str,
 ) -> Result<BTreeMap<String, f64>, CalcError> {
+    let mut values = draw(vars, attempt_id, question_id, 0)?;
+    for attempt in 1..CONSTRAINT_TRIES {
+        let mut holds = true;
+        for c in constraints {
+            if evaluate(c, &values)? == 0.0 {
+                holds = false;
+                break;
+            }
+        }
+        if holds {
+            break;
+        }
+        values = draw(vars, attempt_id, question_id, attempt)?;
+    }
+    Ok(values)
+}
+
+fn draw(
+    vars: &[Variable],
+    attempt_id: &str,
+    question_id: &str,
+    retry: usize,
+) -> Result<BTreeMap<String, f64>, CalcError> {
     use crate::shuffle::pick;
+    let again = if retry == 0 {
+        String::new()
+    } else {
+        format!(":{retry}")
+    };
     let items = vars
         .iter()
         .filter_map(|v| match &v.draw {
@@ -349,10 +423,10 @@ pub fn values_for(
             _ => None,
         })
         .min();
-    let variant = items.map(|n| pick(n, attempt_id, &format!("variant:{question_id}")));
+    let variant = items.map(|n| pick(n, attempt_id, &format!("variant:{question_id}{again}")));
     let mut values = BTreeMap::new();
     for v in vars {
-        let salt = format!("value:{question_id}:{}", v.name);
+        let salt = format!("value:{question_id}:{}{again}", v.name);
         let x = match &v.draw {
             Draw::Items { values } => values[variant.unwrap_or(0)],
             Draw::Integer { min, max, step } => {
@@ -367,6 +441,7 @@ pub fn values_for(
             }
             Draw::OneOf { values } => values[pick(values.len(), attempt_id, &salt)],
             Draw::Formula { formula } => evaluate(formula, &values)?,
+            Draw::Texts { .. } => continue,
         };
         values.insert(v.name.clone(), x);
     }
@@ -385,10 +460,15 @@ pub fn show(x: f64) -> String {
     }
 }
 
-/// `text` with `{x}` replaced by x's value and `{=formula}` by the formula's
-/// (the formula may hold braces of its own: `{={a}*{b}}`). Braces that name no
-/// variable are left as they are.
-pub fn fill(text: &str, values: &BTreeMap<String, f64>) -> Result<String, CalcError> {
+/// `text` with `{x}` replaced by x's value, `{=formula}` by the formula's (the
+/// formula may hold braces of its own: `{={a}*{b}}`) and `{list[k]}` by entry
+/// `k` of a list of texts among `vars`. Braces that name no variable are left
+/// as they are.
+pub fn fill(
+    text: &str,
+    values: &BTreeMap<String, f64>,
+    vars: &[Variable],
+) -> Result<String, CalcError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -418,6 +498,8 @@ pub fn fill(text: &str, values: &BTreeMap<String, f64>) -> Result<String, CalcEr
             out.push_str(&show(evaluate(formula, values)?));
         } else if let Some(v) = values.get(inner.trim()) {
             out.push_str(&show(*v));
+        } else if let Some(entry) = text_entry(inner, values, vars)? {
+            out.push_str(entry);
         } else {
             out.push_str(&rest[open..=close]);
         }
@@ -425,6 +507,36 @@ pub fn fill(text: &str, values: &BTreeMap<String, f64>) -> Result<String, CalcEr
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// Entry `k` of a list of texts, for `list[k]`; `None` when `inner` is not of
+/// that form or names no list.
+fn text_entry<'v>(
+    inner: &str,
+    values: &BTreeMap<String, f64>,
+    vars: &'v [Variable],
+) -> Result<Option<&'v str>, CalcError> {
+    let Some((name, index)) = inner
+        .trim()
+        .strip_suffix(']')
+        .and_then(|s| s.split_once('['))
+    else {
+        return Ok(None);
+    };
+    let Some(list) = vars.iter().find_map(|v| match &v.draw {
+        Draw::Texts { values } if v.name == name.trim() => Some(values),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    let k = evaluate(index, values)?;
+    if k < 0.0 || k.fract() != 0.0 || k as usize >= list.len() {
+        return Err(CalcError(format!(
+            "{inner}: entry {k} of a list of {} texts",
+            list.len()
+        )));
+    }
+    Ok(Some(list[k as usize].as_str()))
 }
 
 /// The concrete key of a calculated answer for these values.
@@ -448,13 +560,14 @@ pub(crate) fn numeric_answers(
 pub(crate) fn choice_options(
     options: &[FormulaOption],
     values: &BTreeMap<String, f64>,
+    vars: &[Variable],
 ) -> Result<Vec<ScoredOption>, CalcError> {
     options
         .iter()
         .map(|o| {
             Ok(ScoredOption {
                 id: o.id.clone(),
-                text: fill(&o.text, values)?,
+                text: fill(&o.text, values, vars)?,
                 credit: o.credit,
                 feedback: o.feedback.clone(),
             })
@@ -499,6 +612,7 @@ pub(crate) fn check_variables(vars: &[Variable]) -> Result<(), CalcError> {
                 !(min.is_finite() && max.is_finite()) || min > max || *decimals > 9
             }
             Draw::Formula { .. } => false,
+            Draw::Texts { values } => values.is_empty(),
         };
         if bad {
             return Err(CalcError(format!(
@@ -557,9 +671,99 @@ mod tests {
     fn text_gets_the_values_and_computed_parts() {
         let v = vals(&[("a", 2.5), ("b", 4.0)]);
         assert_eq!(
-            fill("{a} by {b}: {={a}*{b}}, {=0.1+0.2}; {not a var} {", &v).unwrap(),
+            fill("{a} by {b}: {={a}*{b}}, {=0.1+0.2}; {not a var} {", &v, &[]).unwrap(),
             "2.5 by 4: 10, 0.3; {not a var} {"
         );
+    }
+
+    #[test]
+    fn conditions_and_whole_number_functions() {
+        let v = vals(&[("a", 6.0), ("b", 4.0)]);
+        let e = |f: &str| evaluate(f, &v).unwrap();
+        assert_eq!(e("gcd(a, b)"), 2.0);
+        assert_eq!(e("lcm(a, b)"), 12.0);
+        assert_eq!(e("gcd(7, 0)"), 7.0);
+        assert_eq!(
+            (e("lt(b, a)"), e("lt(a, b)"), e("gte(a, 6)"), e("eq(a, b)")),
+            (1.0, 0.0, 1.0, 0.0)
+        );
+        assert_eq!(e("and(gt(a, b), ne(a, 0))"), 1.0);
+        assert_eq!(e("or(eq(a, 1), not(1))"), 0.0);
+        assert!(evaluate("gcd(1.5, 2)", &v).is_err());
+    }
+
+    #[test]
+    fn a_list_of_texts_shows_the_entry_its_index_names() {
+        let vars = vec![
+            Variable {
+                name: "i".into(),
+                draw: Draw::Integer {
+                    min: 0,
+                    max: 2,
+                    step: 1,
+                },
+            },
+            Variable {
+                name: "f".into(),
+                draw: Draw::Texts {
+                    values: vec!["=A1+A2".into(), "=B1+B2".into(), "=C1+C2".into()],
+                },
+            },
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for n in 0..30 {
+            let values = values_for(&vars, &[], &format!("att-{n}"), "q").unwrap();
+            assert!(!values.contains_key("f"), "a list is not a number");
+            let i = values["i"] as usize;
+            let shown = fill("B3 holds {f[i]}; then {f[ i * 1 ]}", &values, &vars).unwrap();
+            let entry = ["=A1+A2", "=B1+B2", "=C1+C2"][i];
+            assert_eq!(shown, format!("B3 holds {entry}; then {entry}"));
+            seen.insert(shown);
+        }
+        assert_eq!(seen.len(), 3, "every entry is drawn for some attempt");
+        let values = vals(&[("i", 3.0)]);
+        let err = fill("{f[i]}", &values, &vars).unwrap_err().0;
+        assert!(err.contains("entry 3 of a list of 3"), "{err}");
+        assert_eq!(fill("{g[i]}", &values, &vars).unwrap(), "{g[i]}");
+    }
+
+    #[test]
+    fn values_that_break_a_constraint_are_drawn_again_the_same_way_for_an_attempt() {
+        let vars = vec![
+            Variable {
+                name: "a".into(),
+                draw: Draw::Integer {
+                    min: 1,
+                    max: 10,
+                    step: 1,
+                },
+            },
+            Variable {
+                name: "b".into(),
+                draw: Draw::Integer {
+                    min: 2,
+                    max: 20,
+                    step: 1,
+                },
+            },
+        ];
+        let constraints = vec!["lt(a, b)".to_owned(), "eq(gcd(a, b), 1)".to_owned()];
+        let mut redrawn = 0;
+        for n in 0..200 {
+            let id = format!("att-{n}");
+            let first = values_for(&vars, &[], &id, "q").unwrap();
+            let v = values_for(&vars, &constraints, &id, "q").unwrap();
+            assert_eq!(v, values_for(&vars, &constraints, &id, "q").unwrap());
+            assert!(v["a"] < v["b"], "{v:?}");
+            let g = evaluate("gcd(a, b)", &v).unwrap();
+            assert_eq!(g, 1.0, "{v:?}");
+            if v != first {
+                redrawn += 1;
+            } else {
+                assert!(first["a"] < first["b"], "kept only when it holds");
+            }
+        }
+        assert!(redrawn > 20, "some first draws break them: {redrawn}");
     }
 
     fn calc(vars: Vec<Variable>, formula: &str) -> Question {
@@ -578,6 +782,7 @@ mod tests {
                         feedback: None,
                     }],
                 },
+                constraints: vec![],
             },
         }
     }
@@ -617,6 +822,7 @@ mod tests {
                     QuestionKind::Calculated { vars, .. } => vars,
                     _ => unreachable!(),
                 },
+                &[],
                 &id,
                 "vol",
             )

@@ -296,6 +296,11 @@ pub enum QuestionKind {
     Calculated {
         vars: Vec<crate::calculated::Variable>,
         answer: crate::calculated::CalculatedAnswer,
+        /// Conditions the values must meet (QTI's `templateConstraint`): the
+        /// values are drawn again until they do. See
+        /// [`values_for`](crate::calculated::values_for).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        constraints: Vec<String>,
     },
 }
 
@@ -904,22 +909,27 @@ impl Question {
         use crate::calculated::{
             choice_options, fill, numeric_answers, values_for, CalculatedAnswer,
         };
-        let QuestionKind::Calculated { vars, answer } = &self.kind else {
+        let QuestionKind::Calculated {
+            vars,
+            answer,
+            constraints,
+        } = &self.kind
+        else {
             return None;
         };
         let made = (|| {
-            let values = values_for(vars, attempt_id, self.id.as_str())?;
+            let values = values_for(vars, constraints, attempt_id, self.id.as_str())?;
             let kind = match answer {
                 CalculatedAnswer::Numeric { answers } => QuestionKind::NumericSet {
                     answers: numeric_answers(answers, &values)?,
                 },
                 CalculatedAnswer::Choice { options, multiple } => QuestionKind::WeightedChoice {
-                    options: choice_options(options, &values)?,
+                    options: choice_options(options, &values, vars)?,
                     multiple: *multiple,
                 },
             };
             Ok(Question {
-                prompt: fill(&self.prompt, &values)?,
+                prompt: fill(&self.prompt, &values, vars)?,
                 kind,
                 ..self.clone()
             })
@@ -929,7 +939,7 @@ impl Question {
 
     fn check_calculated(&self) -> Result<(), QuestionProblem> {
         use crate::calculated::{check_variables, Draw};
-        let QuestionKind::Calculated { vars, answer } = &self.kind else {
+        let QuestionKind::Calculated { vars, answer, .. } = &self.kind else {
             return Ok(());
         };
         check_variables(vars).map_err(|e| QuestionProblem {

@@ -612,7 +612,11 @@ fn calculated(
         }
         CalculatedAnswer::Numeric { answers: list }
     };
-    Ok(QuestionKind::Calculated { vars, answer })
+    Ok(QuestionKind::Calculated {
+        vars,
+        answer,
+        constraints: vec![],
+    })
 }
 
 /// Moodle's gapselect and ddwtos text: `[[n]]` is a gap whose right answer is

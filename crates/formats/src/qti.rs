@@ -647,6 +647,14 @@ fn read_item<'a>(
     } else {
         read_question(f, item, ix).map(|(kind, marks)| (kind, marks, prompt_text(f, body)))
     };
+    // An adaptive item is run by QTI players over several attempts; Examhall
+    // reads one only when its scoring is the plain kind, and says so otherwise.
+    let read = read.map_err(|mut e| {
+        if item.attribute("adaptive") == Some("true") {
+            e.message.push_str(" (this item is adaptive, adaptive=\"true\": Examhall does not run adaptive items, it reads one only when its scoring is plain)");
+        }
+        e
+    });
     read.map_err(|e| vec![e]).map(|(kind, marks, prompt)| {
         let identifier = item.attribute("identifier").unwrap_or("").trim();
         let id = QuestionId::parse(identifier)
@@ -836,8 +844,8 @@ fn num_attr(f: &File, n: N, name: &str) -> R<Option<f64>> {
 }
 
 fn read_decl<'a>(f: &File<'a>, d: N<'a>) -> R<Decl<'a>> {
-    let correct_node = child(d, "correctResponse");
-    let correct = correct_node
+    let mut correct_node = child(d, "correctResponse");
+    let mut correct: Vec<String> = correct_node
         .map(|c| {
             kids(c)
                 .filter(|v| local(*v) == "value")
@@ -845,6 +853,29 @@ fn read_decl<'a>(f: &File<'a>, d: N<'a>) -> R<Decl<'a>> {
                 .collect()
         })
         .unwrap_or_default();
+    // A template item may give the correct response in its templateProcessing
+    // instead; a constant one (baseValues) is read as if it were declared.
+    if correct_node.is_none() {
+        let set = d.parent().and_then(|item| child(item, "templateProcessing")).and_then(|tp| {
+            kids(tp).find(|st| {
+                local(*st) == "setCorrectResponse" && st.attribute("identifier") == d.attribute("identifier")
+            })
+        });
+        if let Some(e) = set.and_then(|st| kids(st).next()) {
+            let values: Vec<N> = match local(e) {
+                "baseValue" => vec![e],
+                "multiple" | "ordered" => kids(e).collect(),
+                _ => vec![],
+            };
+            if !values.is_empty() && values.iter().all(|v| local(*v) == "baseValue") {
+                correct = values
+                    .iter()
+                    .map(|v| v.text().unwrap_or("").trim().to_owned())
+                    .collect();
+                correct_node = Some(e);
+            }
+        }
+    }
     let mapping = match child(d, "mapping") {
         None => None,
         Some(m) => {
@@ -1089,6 +1120,19 @@ fn constant(e: N, depth: usize) -> Option<f64> {
         "variable" => {
             let id = e.attribute("identifier")?;
             let item = e.ancestors().find(|a| local(*a) == "assessmentItem")?;
+            // A template variable that templateProcessing sets once, to a constant.
+            if kids(item).any(|d| {
+                local(d) == "templateDeclaration" && d.attribute("identifier") == Some(id)
+            }) {
+                let sets: Vec<N> = child(item, "templateProcessing")?
+                    .descendants()
+                    .filter(|st| {
+                        local(*st) == "setTemplateValue" && st.attribute("identifier") == Some(id)
+                    })
+                    .collect();
+                let [st] = sets[..] else { return None };
+                return constant(kids(st).next()?, depth + 1);
+            }
             let decl = kids(item).find(|d| {
                 local(*d) == "outcomeDeclaration" && d.attribute("identifier") == Some(id)
             })?;
@@ -1291,6 +1335,20 @@ fn test(f: &File, cond: N, rid: &str) -> R<(Against, How)> {
     let against = match local(other) {
         "correct" if other.attribute("identifier") == Some(rid) => Against::Correct,
         "baseValue" => Against::Value(other.text().unwrap_or("").trim().to_owned()),
+        // A container of one value (UPMC's `<multiple><baseValue>Item0…`) is
+        // that value: a one-pick response matches it exactly when it is that.
+        "multiple" | "ordered"
+            if kids(other).count() == 1 && kids(other).all(|v| local(v) == "baseValue") =>
+        {
+            Against::Value(
+                kids(other)
+                    .next()
+                    .and_then(|v| v.text())
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned(),
+            )
+        }
         name => {
             return Err(f.err(
                 other,
@@ -2009,25 +2067,31 @@ fn matching<'a>(
 
 /// A template item (QTI's per-candidate values) as a calculated question: its
 /// `templateProcessing` of the common kind (random integers, floats and picks,
-/// arithmetic, `setCorrectResponse`) becomes variables drawn per attempt and a
-/// formula for the right answer of its one numeric text entry; the scoring is
-/// `match_correct` or one condition comparing the response with its correct
-/// value (`match`, `equal` with its tolerance, `equalRounded`). The rest
-/// (string values, `templateCondition`, `templateConstraint`, other
-/// interactions) is refused, named at its element.
+/// arithmetic, lists of texts shown as `list[i]`, `templateConstraint`,
+/// `setCorrectResponse`) becomes variables drawn per attempt. A numeric text
+/// entry gets a formula for its right answer, scored by `match_correct` or one
+/// condition comparing the response with its correct value (`match`, `equal`
+/// with its tolerance, `equalRounded`); a choice whose options show the values
+/// is scored as any choice is, its options' texts filled in per attempt. The
+/// rest (single text values, `templateCondition`, other interactions) is
+/// refused, named at its element.
 fn template_question<'a>(
     f: &File<'a>,
     item: N<'a>,
     ix: N<'a>,
     body: N<'a>,
 ) -> R<(QuestionKind, f64, String)> {
-    use examhall_domain::{CalculatedAnswer, Draw, FormulaAnswer, Variable};
-    if local(ix) != "textEntryInteraction" {
-        return Err(f.err(
-            ix,
-            format!("{}: with template variables, Examhall reads a numeric textEntryInteraction (its value computed per candidate); other interactions are not read", local(ix)),
-        ));
-    }
+    use examhall_domain::{CalculatedAnswer, Draw, FormulaAnswer, FormulaOption, Variable};
+    let choice = match local(ix) {
+        "textEntryInteraction" => false,
+        "choiceInteraction" => true,
+        other => {
+            return Err(f.err(
+                ix,
+                format!("{other}: with template variables, Examhall reads a numeric textEntryInteraction (its value computed per candidate) or a choiceInteraction; other interactions are not read"),
+            ))
+        }
+    };
     let rid = ix
         .attribute("responseIdentifier")
         .ok_or_else(|| f.err(ix, "expected a responseIdentifier attribute"))?;
@@ -2039,22 +2103,27 @@ fn template_question<'a>(
                 format!("expected a responseDeclaration with identifier {rid:?}"),
             )
         })?;
-    if !matches!(decl.attribute("baseType"), Some("float" | "integer")) {
+    if !choice && !matches!(decl.attribute("baseType"), Some("float" | "integer")) {
         return Err(f.err(
             decl,
             "with template variables, Examhall reads a numeric response (baseType float or integer)",
         ));
     }
-    // The template variables, named for formulas (letters, digits, _).
+    // The template variables, named for formulas (letters, digits, _): numbers,
+    // and lists of texts (ordered or multiple strings).
     let mut vars: Vec<(String, String, bool)> = vec![];
+    let mut lists: Vec<String> = vec![];
     for t in kids(item).filter(|n| local(*n) == "templateDeclaration") {
         let id = t.attribute("identifier").unwrap_or("").trim().to_owned();
-        if !matches!(t.attribute("baseType"), Some("float" | "integer"))
-            || t.attribute("cardinality").unwrap_or("single") != "single"
-        {
+        let cardinality = t.attribute("cardinality").unwrap_or("single");
+        let number = matches!(t.attribute("baseType"), Some("float" | "integer"))
+            && cardinality == "single";
+        let list = t.attribute("baseType") == Some("string")
+            && matches!(cardinality, "ordered" | "multiple");
+        if !number && !list {
             return Err(f.err(
                 t,
-                format!("template variable {id:?} is not a single number: Examhall's per-candidate values are numbers"),
+                format!("template variable {id:?} is not a single number or a list of texts: Examhall's per-candidate values are numbers, or texts picked from a list by a number"),
             ));
         }
         let mut name: String = id
@@ -2065,11 +2134,14 @@ fn template_question<'a>(
             name.insert(0, 'v');
         }
         let math = t.attribute("mathVariable") == Some("true");
+        if list {
+            lists.push(id.clone());
+        }
         vars.push((id, name, math));
     }
     let name_of = |id: &str| {
         vars.iter()
-            .find(|(q, _, _)| q == id)
+            .find(|(q, _, _)| q == id && !lists.iter().any(|l| l == id))
             .map(|(_, n, _)| n.clone())
     };
     let Some(tp) = child(item, "templateProcessing") else {
@@ -2079,24 +2151,47 @@ fn template_question<'a>(
         ));
     };
     let mut drawn: Vec<Variable> = vec![];
+    let mut constraints: Vec<String> = vec![];
     let mut correct: Option<String> = None;
     for st in kids(tp) {
         match local(st) {
             "setTemplateValue" => {
                 let id = st.attribute("identifier").unwrap_or("");
-                let Some(name) = name_of(id) else {
+                let Some((_, name, _)) = vars.iter().find(|(q, _, _)| q == id) else {
                     return Err(f.err(st, format!("{id:?} is not a declared template variable")));
                 };
+                let name = name.clone();
                 let [e] = kids(st).collect::<Vec<_>>()[..] else {
                     return Err(f.err(st, "expected one expression"));
                 };
-                let draw = match template_draw(f, e)? {
-                    Some(d) => d,
-                    None => Draw::Formula {
-                        formula: template_formula(f, e, &name_of, &mut drawn)?,
-                    },
+                let draw = if lists.iter().any(|l| l == id) {
+                    Draw::Texts {
+                        values: text_list(f, e)?,
+                    }
+                } else {
+                    match template_draw(f, e)? {
+                        Some(d) => d,
+                        None => Draw::Formula {
+                            formula: template_formula(f, e, &name_of, &mut drawn)?,
+                        },
+                    }
                 };
                 drawn.push(Variable { name, draw });
+            }
+            "templateConstraint" => {
+                let [e] = kids(st).collect::<Vec<_>>()[..] else {
+                    return Err(f.err(st, "expected one condition"));
+                };
+                constraints.push(template_formula(f, e, &name_of, &mut drawn)?);
+            }
+            // A choice's constant correct response: read with its declaration.
+            "setCorrectResponse" if choice && st.attribute("identifier") == Some(rid) => {
+                if read_decl(f, decl)?.correct_node.is_none_or(|n| n.parent() != Some(st)) {
+                    return Err(f.err(
+                        st,
+                        "a correct response computed per candidate: with template variables, Examhall reads a choice's correct response as constant identifiers",
+                    ));
+                }
             }
             "setCorrectResponse" if st.attribute("identifier") == Some(rid) => {
                 let [e] = kids(st).collect::<Vec<_>>()[..] else {
@@ -2107,10 +2202,60 @@ fn template_question<'a>(
             other => {
                 return Err(f.err(
                     st,
-                    format!("<{other}> in templateProcessing is not read: Examhall reads setTemplateValue and setCorrectResponse of the common kinds (random values and arithmetic)"),
+                    format!("<{other}> in templateProcessing is not read: Examhall reads setTemplateValue, templateConstraint, and setCorrectResponse of a numeric entry, of the common kinds (random values, lists of texts and arithmetic)"),
                 ))
             }
         }
+    }
+    // What the candidate reads: the variables written {name}, a list's entry
+    // {list[i]}.
+    let shown = |n: N| prompt_text_with(f, n, &vars);
+    if choice {
+        let (kind, marks) = read_question(f, item, ix)?;
+        let text_of = |id: &str| {
+            kids(ix)
+                .find(|c| local(*c) == "simpleChoice" && c.attribute("identifier").map(str::trim) == Some(id))
+                .map(shown)
+                .unwrap_or_default()
+        };
+        let options: Vec<FormulaOption> = match kind {
+            QuestionKind::SingleChoice { options, correct } => options
+                .into_iter()
+                .map(|o| FormulaOption {
+                    text: text_of(&o.id),
+                    credit: if o.id == correct { 1.0 } else { 0.0 },
+                    id: o.id,
+                    feedback: None,
+                })
+                .collect(),
+            QuestionKind::WeightedChoice {
+                options,
+                multiple: false,
+            } => options
+                .into_iter()
+                .map(|o| FormulaOption {
+                    text: text_of(&o.id),
+                    credit: o.credit,
+                    id: o.id,
+                    feedback: o.feedback,
+                })
+                .collect(),
+            _ => {
+                return Err(f.err(
+                    ix,
+                    "with template variables, Examhall reads a choice of one option (maxChoices=\"1\"); several picks are not read",
+                ))
+            }
+        };
+        let kind = QuestionKind::Calculated {
+            vars: drawn,
+            answer: CalculatedAnswer::Choice {
+                options,
+                multiple: false,
+            },
+            constraints,
+        };
+        return Ok((kind, marks, shown(body)));
     }
     let correct = match correct {
         Some(c) => c,
@@ -2147,12 +2292,31 @@ fn template_question<'a>(
                 feedback: None,
             }],
         },
+        constraints,
     };
-    Ok((
-        kind,
-        normal_max.unwrap_or(marks),
-        prompt_text_with(f, body, &vars),
-    ))
+    Ok((kind, normal_max.unwrap_or(marks), shown(body)))
+}
+
+/// The texts of a list template value: `<ordered>` or `<multiple>` of string
+/// baseValues.
+fn text_list(f: &File, e: N) -> R<Vec<String>> {
+    if !matches!(local(e), "ordered" | "multiple") {
+        return Err(f.err(
+            e,
+            format!("<{}>: a list of texts is read from <ordered> or <multiple> of baseValues", local(e)),
+        ));
+    }
+    let values: Vec<String> = kids(e)
+        .map(|v| {
+            (local(v) == "baseValue")
+                .then(|| v.text().unwrap_or("").trim().to_owned())
+                .ok_or_else(|| f.err(v, "expected a baseValue"))
+        })
+        .collect::<R<_>>()?;
+    if values.is_empty() {
+        return Err(f.err(e, "an empty list of texts"));
+    }
+    Ok(values)
 }
 
 /// A template value drawn directly: randomInteger, randomFloat, or a random pick
@@ -2286,6 +2450,34 @@ fn template_formula(
             format!("fmod({a}, {b})")
         }
         "truncate" => format!("trunc({})", one(args(drawn)?)?),
+        // Conditions (templateConstraint): 1 when true, 0 when false.
+        "lt" | "lte" | "gt" | "gte" | "gcd" | "lcm" | "and" | "or" => {
+            format!("{}({})", local(e), args(drawn)?.join(", "))
+        }
+        "not" => format!("not({})", one(args(drawn)?)?),
+        "match" => {
+            let (a, b) = two(args(drawn)?)?;
+            format!("eq({a}, {b})")
+        }
+        "equal" => {
+            let (a, b) = two(args(drawn)?)?;
+            match e.attribute("toleranceMode").unwrap_or("exact") {
+                "exact" => format!("eq({a}, {b})"),
+                "absolute" => {
+                    let t = e
+                        .attribute("tolerance")
+                        .and_then(|t| t.split_whitespace().filter_map(number).reduce(f64::max))
+                        .ok_or_else(|| f.err(e, "expected tolerance=\"t\""))?;
+                    format!("lte(abs({a} - {b}), {t})")
+                }
+                other => {
+                    return Err(f.err(
+                        e,
+                        format!("toleranceMode {other:?} in a template condition is not read (exact, absolute)"),
+                    ))
+                }
+            }
+        }
         // QTI rounds n.5 up (towards +∞).
         "round" => format!("floor({} + 0.5)", one(args(drawn)?)?),
         "integerToFloat" => one(args(drawn)?)?,
@@ -2514,113 +2706,161 @@ impl Flow {
 
     fn walk(&mut self, f: &File, n: N, pre: bool) {
         for c in n.children() {
-            if c.is_text() {
-                self.text(c.text().unwrap_or(""), pre);
-                continue;
-            }
-            if !c.is_element() {
-                continue;
-            }
-            match local(c) {
-                "br" => {
-                    while self.cur.ends_with(' ') {
-                        self.cur.pop();
-                    }
-                    self.cur.push('\n');
+            self.node(f, c, pre);
+        }
+    }
+
+    fn node(&mut self, f: &File, c: N, pre: bool) {
+        if c.is_text() {
+            self.text(c.text().unwrap_or(""), pre);
+            return;
+        }
+        if !c.is_element() {
+            return;
+        }
+        match local(c) {
+            "br" => {
+                while self.cur.ends_with(' ') {
+                    self.cur.pop();
                 }
-                "img" => {
-                    let alt = c.attribute("alt").map(str::trim).filter(|a| !a.is_empty());
-                    let data = c.attribute("src").and_then(|src| {
-                        if crate::items::is_image_data_url(src) {
-                            Some(src.to_owned())
+                self.cur.push('\n');
+            }
+            "img" => {
+                let alt = c.attribute("alt").map(str::trim).filter(|a| !a.is_empty());
+                let data = c.attribute("src").and_then(|src| {
+                    if crate::items::is_image_data_url(src) {
+                        Some(src.to_owned())
+                    } else {
+                        (f.images)(src)
+                    }
+                });
+                let s = match data {
+                    Some(url) => {
+                        let alt: String = alt
+                            .unwrap_or("")
+                            .chars()
+                            .filter(|c| !matches!(c, '[' | ']' | '\n'))
+                            .collect();
+                        format!("![{alt}]({url})")
+                    }
+                    None => alt.map_or("[image]".to_owned(), |a| format!("[image: {a}]")),
+                };
+                self.text(&s, false);
+            }
+            // MathML layouts as a line of text: a/b, a^b, √(a).
+            "mfrac" | "msup" | "msqrt" | "mroot" => {
+                let parts: Vec<String> = c
+                    .children()
+                    .filter(|k| k.is_element() || k.text().is_some_and(|t| !t.trim().is_empty()))
+                    .map(|k| {
+                        let mut sub = Flow {
+                            vars: self.vars.clone(),
+                            ..Flow::default()
+                        };
+                        sub.node(f, k, false);
+                        let t = sub.finish().replace('\n', " ");
+                        let plain = t.chars().all(|ch| {
+                            ch.is_alphanumeric() || matches!(ch, '.' | '{' | '}' | '[' | ']' | '_')
+                        });
+                        if plain {
+                            t
                         } else {
-                            (f.images)(src)
+                            format!("({t})")
                         }
-                    });
-                    let s = match data {
-                        Some(url) => {
-                            let alt: String = alt
-                                .unwrap_or("")
-                                .chars()
-                                .filter(|c| !matches!(c, '[' | ']' | '\n'))
-                                .collect();
-                            format!("![{alt}]({url})")
-                        }
-                        None => alt.map_or("[image]".to_owned(), |a| format!("[image: {a}]")),
-                    };
-                    self.text(&s, false);
+                    })
+                    .collect();
+                let shown = match (local(c), parts.as_slice()) {
+                    ("mfrac", [a, b]) => format!("{a}/{b}"),
+                    ("msup", [a, b]) => format!("{a}^{b}"),
+                    ("mroot", [a, b]) => format!("{b}√{a}"),
+                    ("msqrt", [one]) => format!("√{one}"),
+                    ("msqrt", parts) => format!("√({})", parts.join(" ")),
+                    (_, parts) => parts.join(" "),
+                };
+                if !(self.cur.is_empty() || self.cur.ends_with([' ', '\n'])) {
+                    self.cur.push(' ');
                 }
-                "printedVariable" | "mi" if !self.vars.is_empty() => {
-                    let id = if local(c) == "mi" {
-                        c.text().unwrap_or("").trim()
-                    } else {
-                        c.attribute("identifier").unwrap_or("")
-                    };
-                    let math = local(c) == "mi";
-                    match self
-                        .vars
-                        .iter()
-                        .find(|(qti, _, is_math)| qti == id && (*is_math || !math))
-                    {
-                        Some((_, name, _)) => {
-                            let name = format!("{{{name}}}");
-                            self.text(&name, false);
-                        }
-                        None if math => self.walk(f, c, pre),
-                        None => {}
-                    }
-                }
-                "feedbackBlock" | "feedbackInline" | "modalFeedback" | "rubricBlock"
-                | "templateBlock" | "templateInline" | "printedVariable" | "stylesheet"
-                | "script" | "style" | "simpleChoice" => {}
-                "textEntryInteraction" | "inlineChoiceInteraction" => {
-                    if !(self.cur.is_empty() || self.cur.ends_with([' ', '\n'])) {
-                        self.cur.push(' ');
-                    }
-                    self.cur.push(GAP_MARK);
-                }
-                name if name.ends_with("Interaction") => {
-                    self.flush();
-                    if let Some(p) = child(c, "prompt") {
-                        self.walk(f, p, pre);
-                    }
-                    self.flush();
-                }
-                "li" => {
-                    self.flush();
-                    self.tight = true;
-                    let ordered = c.parent_element().is_some_and(|p| local(p) == "ol");
-                    if ordered {
-                        let at = c
-                            .prev_siblings()
-                            .filter(|s| s.is_element() && local(*s) == "li")
-                            .count();
-                        self.cur.push_str(&format!("{at}. "));
-                    } else {
-                        self.cur.push_str("- ");
-                    }
-                    self.walk(f, c, pre);
-                    self.flush();
-                }
-                "tr" => {
-                    self.flush();
-                    self.tight = true;
-                    self.walk(f, c, pre);
-                    self.flush();
-                }
-                "td" | "th" => {
-                    if !self.cur.trim().is_empty() {
-                        self.cur.push_str(" | ");
-                    }
-                    self.walk(f, c, pre);
-                }
-                name if BLOCKS.contains(&name) => {
-                    self.flush();
-                    self.walk(f, c, pre || name == "pre");
-                    self.flush();
-                }
-                _ => self.walk(f, c, pre),
+                self.text(&shown, false);
             }
+            "printedVariable" | "mi" if !self.vars.is_empty() => {
+                let id = if local(c) == "mi" {
+                    c.text().unwrap_or("").trim()
+                } else {
+                    c.attribute("identifier").unwrap_or("")
+                };
+                let math = local(c) == "mi";
+                let name_of = |id: &str| {
+                    self.vars
+                        .iter()
+                        .find(|(qti, _, is_math)| qti == id.trim() && (*is_math || !math))
+                        .map(|(_, name, _)| name.clone())
+                };
+                // `list[i]`: entry i of a list of texts.
+                let entry = id
+                    .strip_suffix(']')
+                    .and_then(|s| s.split_once('['))
+                    .and_then(|(list, i)| {
+                        let i = name_of(i).or_else(|| {
+                            i.trim().parse::<u32>().ok().map(|n| n.to_string())
+                        })?;
+                        Some(format!("{{{}[{i}]}}", name_of(list)?))
+                    });
+                match name_of(id).map(|n| format!("{{{n}}}")).or(entry) {
+                    Some(shown) => self.text(&shown, false),
+                    None if math => self.walk(f, c, pre),
+                    None => {}
+                }
+            }
+            "feedbackBlock" | "feedbackInline" | "modalFeedback" | "rubricBlock"
+            | "templateBlock" | "templateInline" | "printedVariable" | "stylesheet"
+            | "script" | "style" | "simpleChoice" => {}
+            "textEntryInteraction" | "inlineChoiceInteraction" => {
+                if !(self.cur.is_empty() || self.cur.ends_with([' ', '\n'])) {
+                    self.cur.push(' ');
+                }
+                self.cur.push(GAP_MARK);
+            }
+            name if name.ends_with("Interaction") => {
+                self.flush();
+                if let Some(p) = child(c, "prompt") {
+                    self.walk(f, p, pre);
+                }
+                self.flush();
+            }
+            "li" => {
+                self.flush();
+                self.tight = true;
+                let ordered = c.parent_element().is_some_and(|p| local(p) == "ol");
+                if ordered {
+                    let at = c
+                        .prev_siblings()
+                        .filter(|s| s.is_element() && local(*s) == "li")
+                        .count();
+                    self.cur.push_str(&format!("{at}. "));
+                } else {
+                    self.cur.push_str("- ");
+                }
+                self.walk(f, c, pre);
+                self.flush();
+            }
+            "tr" => {
+                self.flush();
+                self.tight = true;
+                self.walk(f, c, pre);
+                self.flush();
+            }
+            "td" | "th" => {
+                if !self.cur.trim().is_empty() {
+                    self.cur.push_str(" | ");
+                }
+                self.walk(f, c, pre);
+            }
+            name if BLOCKS.contains(&name) => {
+                self.flush();
+                self.walk(f, c, pre || name == "pre");
+                self.flush();
+            }
+            _ => self.walk(f, c, pre),
         }
     }
 

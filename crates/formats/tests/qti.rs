@@ -1621,17 +1621,18 @@ fn template_items_become_calculated_questions_with_the_attempts_values() {
     assert_eq!(answers[0].tolerance, examhall_domain::Tolerance::Exact);
     assert_eq!(answers[0].value, answers[0].value.trunc());
 
-    // Not read: string values, template conditions, a templated choice.
+    // Not read: a single text value, template conditions (templateCondition),
+    // a choice whose right answer is computed per candidate.
     for (file, path_end, says) in [
         (
             "template.xml",
             "templateDeclaration[@identifier='PEOPLE']",
-            "not a single number",
+            "not a single number or a list of texts",
         ),
         (
-            "template_processing.xml",
-            "itemBody/choiceInteraction",
-            "numeric textEntryInteraction",
+            "diag00001.xml",
+            "templateDeclaration[@identifier='sBB']",
+            "not a single number or a list of texts",
         ),
     ] {
         let got = from_text(&corpus(file));
@@ -1646,14 +1647,112 @@ fn template_items_become_calculated_questions_with_the_attempts_values() {
             "{file}: {e:?}"
         );
     }
+    let computed = corpus("template_processing.xml").replace(
+        "<baseValue baseType=\"identifier\">ChoiceA</baseValue>\n        </setCorrectResponse>",
+        "<variable identifier=\"GOODSCORE\"/>\n        </setCorrectResponse>",
+    );
+    let got = from_text(&computed);
+    assert!(
+        got.errors[0]
+            .message
+            .contains("a correct response computed per candidate"),
+        "{:?}",
+        got.errors
+    );
     let cond = corpus("addition2entier.xml").replace(
         "<setCorrectResponse",
-        "<templateConstraint><baseValue baseType=\"boolean\">true</baseValue></templateConstraint><setCorrectResponse",
+        "<templateCondition><templateIf><baseValue baseType=\"boolean\">true</baseValue></templateIf></templateCondition><setCorrectResponse",
     );
     let got = from_text(&cond);
     assert!(got.errors[0]
         .message
-        .contains("<templateConstraint> in templateProcessing is not read"));
+        .contains("<templateCondition> in templateProcessing is not read"));
+}
+
+/// Templated choices (UPMC's and the QTI examples', from the corpus): the
+/// options show values computed per attempt, a list of texts is shown by a
+/// drawn index, templateConstraint draws again until it holds, and a constant
+/// correct response may be set in templateProcessing. Each attempt is graded
+/// on the option that shows its right value.
+#[test]
+fn templated_choices_show_each_attempts_values_and_grade_the_right_option() {
+    use examhall_domain::{grade_question, Answer, Outcome};
+    let read = |file: &str| {
+        let got = from_text(&corpus(file));
+        assert!(got.errors.is_empty(), "{file}: {:#?}", got.errors);
+        got.items.into_iter().next().unwrap().question
+    };
+    let options = |q: &Question| match &q.kind {
+        QuestionKind::WeightedChoice {
+            options,
+            multiple: false,
+        } => options.clone(),
+        other => panic!("{other:?}"),
+    };
+    let num = |s: &str| s.trim().parse::<f64>().unwrap();
+    // a − (b): a in 2..10 and b in −9..−2, to one decimal; Item1 shows a − b.
+    let q = read("relatif3.xml");
+    assert_eq!(q.marks, 2.0);
+    let mut seen = std::collections::BTreeSet::new();
+    for n in 0..20 {
+        let sat = q.for_attempt(&format!("attempt-{n}")).into_owned();
+        let (a, rest) = sat.prompt.split_once("-(").unwrap();
+        let b = rest.split_once(')').unwrap().0;
+        let (a, b) = (num(a), num(b));
+        assert!((2.0..=10.0).contains(&a) && (-9.0..=-2.0).contains(&b), "{}", sat.prompt);
+        let opts = options(&sat);
+        let right = opts.iter().find(|o| o.credit == 1.0).unwrap();
+        assert_eq!(right.id, "Item1");
+        assert!((num(&right.text) - (a - b)).abs() < 1e-9, "{} {}", sat.prompt, right.text);
+        assert!(opts.iter().all(|o| !o.text.contains('{')), "{opts:?}");
+        let mark = grade_question(&sat, Some(&Answer::Text("Item1".into())), false);
+        assert_eq!((mark.awarded, mark.outcome), (2.0, Outcome::Correct));
+        let mark = grade_question(&sat, Some(&Answer::Text("Item0".into())), false);
+        assert_eq!(mark.awarded, 0.0);
+        seen.insert(sat.prompt);
+    }
+    assert!(seen.len() > 15, "{}", seen.len());
+    // A spreadsheet formula picked from a list by a random index.
+    let q = read("sexercice1.xml");
+    let formulas = ["=B1+B2", "=D4+D5", "=A2+B2", "=G1+G2", "=A4+C4"];
+    let mut shown = std::collections::BTreeSet::new();
+    for n in 0..40 {
+        let sat = q.for_attempt(&format!("attempt-{n}")).into_owned();
+        let f = formulas
+            .iter()
+            .find(|f| sat.prompt.contains(&format!("contains {f}")))
+            .unwrap_or_else(|| panic!("{}", sat.prompt));
+        shown.insert(*f);
+        let mark = grade_question(&sat, Some(&Answer::Text("Item3".into())), false);
+        assert_eq!((mark.awarded, mark.outcome), (5.0, Outcome::Correct));
+    }
+    assert_eq!(shown.len(), formulas.len(), "every formula is drawn for some attempt");
+    // a/b of c with gcd(a, b) = 1, a < b and b dividing a·c: the right option is
+    // round(a·c/b), and the constraints hold for every attempt.
+    let q = read("mc_calc5.xml");
+    for n in 0..30 {
+        let sat = q.for_attempt(&format!("attempt-{n}")).into_owned();
+        let (frac, rest) = sat.prompt.split_once(" of ").unwrap();
+        let (a, b) = frac.split_once('/').unwrap();
+        let c = rest.split_once('\n').unwrap().0;
+        let (a, b, c) = (num(a), num(b), num(c));
+        assert!(a < b, "{}", sat.prompt);
+        assert_eq!((a * c) % b, 0.0, "{}", sat.prompt);
+        let right = options(&sat).into_iter().find(|o| o.credit == 1.0).unwrap();
+        assert_eq!(num(&right.text), a * c / b, "{}", sat.prompt);
+    }
+    // The correct response set in templateProcessing, the score from constant
+    // template values.
+    let q = read("template_processing.xml");
+    let sat = q.for_attempt("a1").into_owned();
+    assert_eq!(
+        grade_question(&sat, Some(&Answer::Text("ChoiceA".into())), false).awarded,
+        1.0
+    );
+    assert_eq!(
+        grade_question(&sat, Some(&Answer::Text("ChoiceB".into())), false).awarded,
+        0.0
+    );
 }
 
 /// UPMC's items keep their score in SCORE0 (their only numeric outcome; QTI

@@ -843,3 +843,62 @@ async fn a_calculated_question_is_sat_with_the_attempts_own_values_and_graded_wi
         );
     }
 }
+
+/// QTI's templated choice (UPMC's `relatif3.xml`, read from `../shared/corpus`):
+/// each candidate's options show the values of their own attempt, and the
+/// option showing a − b is the right one for every attempt, whatever a and b.
+#[tokio::test]
+async fn a_templated_choice_shows_each_attempts_values_and_grades_the_option_that_is_right_for_them(
+) {
+    let ctx = Ctx::demo().await;
+    let (teacher, admin) = (ctx.login("teacher").await, ctx.login("admin").await);
+    let (exam_id, code, qid) =
+        exam_of_a_corpus_file(&ctx, &teacher, &admin, "qti", "qti/relatif3.xml").await;
+    let num = |s: &str| s.trim().parse::<f64>().unwrap();
+    let mut prompts = std::collections::BTreeSet::new();
+    let mut sat = vec![];
+    for (n, name) in ["ann", "bob", "cyd", "dee"].into_iter().enumerate() {
+        let (token, view) = ctx
+            .new_candidate_started(&admin, &teacher, name, exam_id, &code)
+            .await;
+        let q = &view.questions[0];
+        let (a, rest) = q.prompt.split_once("-(").unwrap();
+        let b = rest.split_once(')').unwrap().0;
+        let difference = num(a) - num(b);
+        let CandidateWidget::SingleChoice { options } = &q.widget else {
+            panic!("{:?}", q.widget)
+        };
+        assert!(options.iter().all(|o| !o.text.contains('{')), "{options:?}");
+        // Ann and Cyd pick the option showing a − b, Bob and Dee another.
+        let right = options
+            .iter()
+            .find(|o| (num(&o.text) - difference).abs() < 1e-9)
+            .unwrap_or_else(|| panic!("{} {options:?}", q.prompt));
+        let pick = if n % 2 == 0 {
+            right
+        } else {
+            options.iter().find(|o| o.id != right.id).unwrap()
+        };
+        ctx.answer_and_submit(
+            &token,
+            &view.attempt_id,
+            &[(qid.as_str(), Answer::Text(pick.id.clone()))],
+        )
+        .await;
+        prompts.insert(q.prompt.clone());
+        sat.push((token, view.attempt_id.clone(), n % 2 == 0));
+    }
+    assert!(prompts.len() > 1, "candidates get different numbers");
+    assert_eq!(ctx.drain().await, sat.len());
+    for (token, attempt_id, right) in sat {
+        let r = ctx
+            .app
+            .attempt_result(&token, examhall_protocol::AttemptRef { attempt_id })
+            .await
+            .unwrap();
+        let examhall_protocol::ResultState::Released { total, max, .. } = r.result else {
+            panic!("{:?}", r.result)
+        };
+        assert_eq!((total, max), (if right { 2.0 } else { 0.0 }, 2.0));
+    }
+}
