@@ -47,6 +47,7 @@ const COMMANDS: &[&str] = &[
     "exam_analysis",
     "essays_to_mark",
     "mark_essay",
+    "exam_keys",
     "preview_regrade",
     "apply_regrade",
     "print_exam_summary",

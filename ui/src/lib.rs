@@ -4,6 +4,7 @@
 pub mod authoring;
 pub mod comfort;
 mod components;
+pub mod corrections;
 pub mod i18n;
 mod ipc;
 pub mod lockdown;

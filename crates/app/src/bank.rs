@@ -434,6 +434,7 @@ impl App {
             });
         }
         let spec = ExamSpec {
+            voided: vec![],
             title: draft.title.trim().to_owned(),
             duration_secs: draft.duration_minutes.saturating_mul(60),
             pass_mark_pct: draft.pass_mark_pct,

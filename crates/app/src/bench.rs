@@ -93,6 +93,7 @@ fn bench_exam() -> ExamSpec {
         });
     }
     ExamSpec {
+        voided: vec![],
         window: Default::default(),
         order: Default::default(),
         navigation: Default::default(),

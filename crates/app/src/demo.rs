@@ -61,6 +61,7 @@ fn q(id: &str, prompt: &str, marks: f64, kind: QuestionKind) -> Question {
 /// One question of every supported type.
 pub fn demo_exam() -> ExamSpec {
     ExamSpec {
+        voided: vec![],
         window: Default::default(),
         order: Default::default(),
         navigation: Default::default(),

@@ -263,7 +263,13 @@ impl App {
                 .iter_mut()
                 .find(|q| q.id.as_str() == c.question_id)
             {
-                q.kind = c.key;
+                if c.voided {
+                    if !spec.voided.contains(&q.id) {
+                        spec.voided.push(q.id.clone());
+                    }
+                } else {
+                    q.kind = c.key;
+                }
             }
         }
         let spec = Arc::new(spec);

@@ -67,6 +67,15 @@ impl App {
         // As this attempt sat it: a calculated question whose numbers could not
         // be computed for the attempt is marked by hand.
         let question = question.for_attempt(&attempt.id);
+        if exam.voided.contains(&question.id) {
+            return Err(AppError::invalid(
+                "question_id",
+                format!(
+                    "{} is void: every candidate has its full marks",
+                    question.id
+                ),
+            ));
+        }
         if !matches!(question.kind, QuestionKind::Essay) {
             return Err(AppError::invalid(
                 "question_id",

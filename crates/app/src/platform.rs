@@ -479,6 +479,7 @@ impl App {
             questions.push(q);
         }
         let spec = ExamSpec {
+            voided: vec![],
             window: Default::default(),
             order: Default::default(),
             navigation: Default::default(),
@@ -913,6 +914,7 @@ fn api_result(r: examhall_store::ResultListRow) -> ApiResult {
 
 fn probe_exam(questions: Vec<Question>) -> ExamSpec {
     ExamSpec {
+        voided: vec![],
         window: Default::default(),
         order: Default::default(),
         navigation: Default::default(),

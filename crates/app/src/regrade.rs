@@ -5,7 +5,9 @@
 use crate::candidate::answer_map;
 use crate::{App, AppError, AppResult};
 use examhall_domain::{regrade_sheet, AttemptEvent, ExamSpec, QuestionId, Role, SheetResult};
-use examhall_protocol::{KeyCorrection, RegradePreviewDto, RegradeRowDto, RegradeStartedDto};
+use examhall_protocol::{
+    KeyCorrection, QuestionKeyDto, RegradePreviewDto, RegradeRowDto, RegradeStartedDto,
+};
 use serde::{Deserialize, Serialize};
 
 pub(crate) const REGRADE_JOB: &str = "regrade_attempt";
@@ -42,10 +44,46 @@ impl App {
                 format!("{:?} is not a question id", c.question_id),
             )
         })?;
-        let corrected = exam
-            .with_corrected_key(&qid, c.key.clone())
-            .map_err(|e| AppError::invalid("key", e.to_string()))?;
+        let corrected = match (&c.key, c.void) {
+            (Some(key), false) => exam
+                .with_corrected_key(&qid, key.clone())
+                .map_err(|e| AppError::invalid("key", e.to_string()))?,
+            (None, true) => exam
+                .with_voided(&qid)
+                .map_err(|e| AppError::invalid("question_id", e.to_string()))?,
+            (Some(_), true) => {
+                return Err(AppError::invalid(
+                    "void",
+                    "a question is either voided or given a new key, not both",
+                ))
+            }
+            (None, false) => {
+                return Err(AppError::invalid(
+                    "key",
+                    "give the question's new key, or void it",
+                ))
+            }
+        };
         Ok((corrected, qid, reason))
+    }
+
+    /// Every question of an exam with its key as corrected so far, for the
+    /// correction screen (staff only: keys never reach candidates).
+    pub async fn exam_keys(&self, token: &str, exam_id: i64) -> AppResult<Vec<QuestionKeyDto>> {
+        let actor = self.actor(token).await?;
+        actor.require(CORRECTORS, "correct answer keys")?;
+        let exam = self.load_exam(exam_id).await?;
+        Ok(exam
+            .questions
+            .iter()
+            .map(|q| QuestionKeyDto {
+                question_id: q.id.to_string(),
+                prompt: q.prompt.clone(),
+                marks: q.marks,
+                key: q.kind.clone(),
+                voided: exam.voided.contains(&q.id),
+            })
+            .collect())
     }
 
     /// What the correction would do to every graded attempt. Writes nothing.
@@ -119,6 +157,7 @@ impl App {
                     exam_id: c.exam_id,
                     question_id: qid.as_str(),
                     key: &key,
+                    voided: c.void,
                     reason: &reason,
                     by_user: actor.user_id(),
                 },

@@ -67,6 +67,7 @@ fn outcome_text(o: Outcome) -> &'static str {
         Outcome::Incorrect => "incorrect",
         Outcome::Unanswered => "not answered",
         Outcome::AwaitingMarking => "awaiting marking",
+        Outcome::Voided => "void: full marks to all",
     }
 }
 

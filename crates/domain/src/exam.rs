@@ -39,6 +39,10 @@ pub struct ExamSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<Section>,
     pub questions: Vec<Question>,
+    /// Questions voided after the exam (a correction on record): every
+    /// candidate who got one earns its full marks, answered or not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub voided: Vec<QuestionId>,
 }
 
 /// The exam's rules for the candidate's window (lockdown is always on; these are
@@ -435,24 +439,26 @@ impl ExamSpec {
             field: "key",
             problem,
         };
-        if std::mem::discriminant(&q.kind) != std::mem::discriminant(&key) {
+        // "Accept this option as well": a single choice becomes a weighted one
+        // over the same options.
+        let widened = matches!(
+            (&q.kind, &key),
+            (
+                QuestionKind::SingleChoice { .. },
+                QuestionKind::WeightedChoice {
+                    multiple: false,
+                    ..
+                }
+            )
+        );
+        if std::mem::discriminant(&q.kind) != std::mem::discriminant(&key) && !widened {
             return Err(err(format!(
                 "a key correction keeps the question's type ({}), got {}",
                 q.kind.type_name(),
                 key.type_name()
             )));
         }
-        let same_options = match (&q.kind, &key) {
-            (
-                QuestionKind::SingleChoice { options: a, .. },
-                QuestionKind::SingleChoice { options: b, .. },
-            )
-            | (
-                QuestionKind::MultipleResponse { options: a, .. },
-                QuestionKind::MultipleResponse { options: b, .. },
-            ) => a == b,
-            _ => true,
-        };
+        let same_options = q.kind.shown() == key.shown();
         if !same_options {
             return Err(err(
                 "the options must stay exactly as candidates saw them; only the key may change"
@@ -470,6 +476,26 @@ impl ExamSpec {
         corrected.validate()?;
         Ok(corrected)
     }
+
+    /// The exam with `question` voided: full marks to every candidate who got
+    /// it (a drawn question counts only for those it was drawn for).
+    pub fn with_voided(&self, question: &QuestionId) -> Result<ExamSpec, ExamError> {
+        if !self.questions.iter().any(|q| &q.id == question) {
+            return Err(ExamError::Exam {
+                field: "question_id",
+                problem: format!("no question {question} in this exam"),
+            });
+        }
+        if self.voided.contains(question) {
+            return Err(ExamError::Exam {
+                field: "question_id",
+                problem: format!("question {question} is already void"),
+            });
+        }
+        let mut voided = self.clone();
+        voided.voided.push(question.clone());
+        Ok(voided)
+    }
 }
 
 #[cfg(test)]
@@ -479,6 +505,7 @@ mod tests {
 
     fn base() -> ExamSpec {
         ExamSpec {
+            voided: vec![],
             window: Default::default(),
             order: Default::default(),
             navigation: Default::default(),
@@ -558,6 +585,64 @@ mod tests {
             .with_corrected_key(&QuestionId::parse("q9").unwrap(), key("b"))
             .unwrap_err();
         assert!(missing.to_string().contains("no question q9"), "{missing}");
+    }
+
+    #[test]
+    fn a_second_right_option_widens_a_single_choice_and_a_void_gives_everyone_full_marks() {
+        use crate::{grade_sheet, Answer, Outcome, ScoredOption};
+        use std::collections::BTreeMap;
+        let q1 = QuestionId::parse("q1").unwrap();
+        let scored = |id: &str, text: &str, credit: f64| ScoredOption {
+            id: id.into(),
+            text: text.into(),
+            credit,
+            feedback: None,
+        };
+        let both = QuestionKind::WeightedChoice {
+            options: vec![scored("a", "A", 1.0), scored("b", "B", 1.0)],
+            multiple: false,
+        };
+        let widened = base().with_corrected_key(&q1, both).unwrap();
+        let sheet = |answer: Option<&str>| {
+            let answers: BTreeMap<QuestionId, Answer> = answer
+                .map(|a| (q1.clone(), Answer::Text(a.into())))
+                .into_iter()
+                .collect();
+            answers
+        };
+        for pick in ["a", "b"] {
+            assert_eq!(
+                grade_sheet(&widened, &sheet(Some(pick))).total,
+                1.0,
+                "{pick}"
+            );
+        }
+        // Widening may not reword an option either.
+        let reworded = QuestionKind::WeightedChoice {
+            options: vec![scored("a", "A", 1.0), scored("b", "Bee", 1.0)],
+            multiple: false,
+        };
+        let e = base().with_corrected_key(&q1, reworded).unwrap_err();
+        assert!(e.to_string().contains("options must stay"), "{e}");
+        // Voided: full marks answered right, wrong or not at all.
+        let void = base().with_voided(&q1).unwrap();
+        for answer in [Some("a"), Some("b"), None] {
+            let r = grade_sheet(&void, &sheet(answer));
+            assert_eq!(
+                (r.total, r.marks[0].1.outcome),
+                (1.0, Outcome::Voided),
+                "{answer:?}"
+            );
+        }
+        assert_eq!(grade_sheet(&base(), &sheet(Some("b"))).total, 0.0);
+        let twice = void.with_voided(&q1).unwrap_err();
+        assert!(twice.to_string().contains("already void"), "{twice}");
+        let missing = base()
+            .with_voided(&QuestionId::parse("q9").unwrap())
+            .unwrap_err();
+        assert!(missing.to_string().contains("no question q9"), "{missing}");
+        // An exam never voided serialises as before (its hash is unchanged).
+        assert!(!serde_json::to_string(&base()).unwrap().contains("voided"));
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum Outcome {
     Unanswered,
     /// An essay: a teacher has to mark it.
     AwaitingMarking,
+    /// The question was voided after the exam: full marks, whatever the answer.
+    Voided,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -348,10 +350,12 @@ pub fn grade_sheet(exam: &ExamSpec, answers: &BTreeMap<QuestionId, Answer>) -> S
         .questions
         .iter()
         .map(|q| {
-            (
-                q.id.clone(),
-                grade_question(q, answers.get(&q.id), exam.negative_marking),
-            )
+            let mark = if exam.voided.contains(&q.id) {
+                Mark::auto(q.marks, q.marks, Outcome::Voided)
+            } else {
+                grade_question(q, answers.get(&q.id), exam.negative_marking)
+            };
+            (q.id.clone(), mark)
         })
         .collect();
     SheetResult::from_marks(marks, exam.pass_mark_pct)
@@ -386,7 +390,11 @@ pub fn grade_log(
             ..
         } = e
         {
-            sheet = sheet.with_manual_mark(question, *mark, comment.clone(), sat.pass_mark_pct)?;
+            // A voided question keeps its full marks, whatever a marker gave.
+            if !sat.voided.contains(question) {
+                sheet =
+                    sheet.with_manual_mark(question, *mark, comment.clone(), sat.pass_mark_pct)?;
+            }
         }
     }
     Ok(sheet)
@@ -404,10 +412,11 @@ pub fn regrade_sheet(
         .marks
         .into_iter()
         .map(|(qid, mark)| {
-            let manual = exam
-                .questions
-                .iter()
-                .any(|q| q.id == qid && matches!(q.kind, crate::question::QuestionKind::Essay));
+            let manual = !exam.voided.contains(&qid)
+                && exam
+                    .questions
+                    .iter()
+                    .any(|q| q.id == qid && matches!(q.kind, crate::question::QuestionKind::Essay));
             let kept = manual
                 .then(|| previous.marks.iter().find(|(p, _)| p == &qid))
                 .flatten()
@@ -1044,6 +1053,7 @@ mod tests {
 
     fn exam(questions: Vec<Question>, negative: bool) -> ExamSpec {
         ExamSpec {
+            voided: vec![],
             window: Default::default(),
             order: Default::default(),
             navigation: Default::default(),

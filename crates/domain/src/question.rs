@@ -305,6 +305,67 @@ pub enum QuestionKind {
 }
 
 impl QuestionKind {
+    /// What candidates see of this kind, its key left out: the options (ids
+    /// and texts), the items to match and the answers offered, the items to
+    /// order, a cloze's text and its gaps' options, a calculated question's
+    /// variables. A key correction must leave it as it was.
+    pub fn shown(&self) -> Vec<String> {
+        let opt = |id: &str, text: &str| format!("{id}\u{1f}{text}");
+        let scored = |o: &[ScoredOption]| o.iter().map(|o| opt(&o.id, &o.text)).collect::<Vec<_>>();
+        match self {
+            QuestionKind::SingleChoice { options, .. }
+            | QuestionKind::MultipleResponse { options, .. } => {
+                options.iter().map(|o| opt(&o.id, &o.text)).collect()
+            }
+            QuestionKind::WeightedChoice { options, .. } => scored(options),
+            QuestionKind::TrueFalse { .. }
+            | QuestionKind::Numeric { .. }
+            | QuestionKind::NumericSet { .. }
+            | QuestionKind::ShortText { .. }
+            | QuestionKind::TextSet { .. }
+            | QuestionKind::Essay => vec![],
+            QuestionKind::Matching {
+                pairs, distractors, ..
+            } => pairs
+                .iter()
+                .map(|p| opt(&p.id, &p.prompt))
+                .chain(QuestionKind::match_choices(pairs, distractors))
+                .collect(),
+            QuestionKind::Ordering { items, .. } => {
+                let mut shown: Vec<String> = items.iter().map(|o| opt(&o.id, &o.text)).collect();
+                shown.sort();
+                shown
+            }
+            QuestionKind::Cloze { parts } => parts
+                .iter()
+                .flat_map(|p| match p {
+                    ClozePart::Text { text } => vec![text.clone()],
+                    ClozePart::Gap(g) => {
+                        let widget = match &g.kind {
+                            GapKind::Text { .. } => "text",
+                            GapKind::Numeric { .. } => "number",
+                            GapKind::Choice { .. } => "choice",
+                            GapKind::Choices { .. } => "choices",
+                        };
+                        let mut shown = vec![opt(&g.id, widget)];
+                        if let GapKind::Choice { options } | GapKind::Choices { options } = &g.kind
+                        {
+                            shown.extend(scored(options));
+                        }
+                        shown
+                    }
+                })
+                .collect(),
+            QuestionKind::Calculated { vars, answer, .. } => {
+                let mut shown: Vec<String> = vars.iter().map(|v| format!("{v:?}")).collect();
+                if let crate::calculated::CalculatedAnswer::Choice { options, .. } = answer {
+                    shown.extend(options.iter().map(|o| opt(&o.id, &o.text)));
+                }
+                shown
+            }
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             QuestionKind::SingleChoice { .. } => "single choice",

@@ -24,6 +24,7 @@ fn exam() -> ExamSpec {
     let mut questions = vec![tf("intro", 2.0)];
     questions.extend((0..6).map(|i| tf(&format!("pool{i}"), 1.0)));
     ExamSpec {
+        voided: vec![],
         title: "Sections".into(),
         duration_secs: 600,
         pass_mark_pct: 50.0,

@@ -856,11 +856,15 @@ fn read_decl<'a>(f: &File<'a>, d: N<'a>) -> R<Decl<'a>> {
     // A template item may give the correct response in its templateProcessing
     // instead; a constant one (baseValues) is read as if it were declared.
     if correct_node.is_none() {
-        let set = d.parent().and_then(|item| child(item, "templateProcessing")).and_then(|tp| {
-            kids(tp).find(|st| {
-                local(*st) == "setCorrectResponse" && st.attribute("identifier") == d.attribute("identifier")
-            })
-        });
+        let set = d
+            .parent()
+            .and_then(|item| child(item, "templateProcessing"))
+            .and_then(|tp| {
+                kids(tp).find(|st| {
+                    local(*st) == "setCorrectResponse"
+                        && st.attribute("identifier") == d.attribute("identifier")
+                })
+            });
         if let Some(e) = set.and_then(|st| kids(st).next()) {
             let values: Vec<N> = match local(e) {
                 "baseValue" => vec![e],
@@ -1121,9 +1125,9 @@ fn constant(e: N, depth: usize) -> Option<f64> {
             let id = e.attribute("identifier")?;
             let item = e.ancestors().find(|a| local(*a) == "assessmentItem")?;
             // A template variable that templateProcessing sets once, to a constant.
-            if kids(item).any(|d| {
-                local(d) == "templateDeclaration" && d.attribute("identifier") == Some(id)
-            }) {
+            if kids(item)
+                .any(|d| local(d) == "templateDeclaration" && d.attribute("identifier") == Some(id))
+            {
                 let sets: Vec<N> = child(item, "templateProcessing")?
                     .descendants()
                     .filter(|st| {
@@ -2116,8 +2120,8 @@ fn template_question<'a>(
     for t in kids(item).filter(|n| local(*n) == "templateDeclaration") {
         let id = t.attribute("identifier").unwrap_or("").trim().to_owned();
         let cardinality = t.attribute("cardinality").unwrap_or("single");
-        let number = matches!(t.attribute("baseType"), Some("float" | "integer"))
-            && cardinality == "single";
+        let number =
+            matches!(t.attribute("baseType"), Some("float" | "integer")) && cardinality == "single";
         let list = t.attribute("baseType") == Some("string")
             && matches!(cardinality, "ordered" | "multiple");
         if !number && !list {
@@ -2214,7 +2218,10 @@ fn template_question<'a>(
         let (kind, marks) = read_question(f, item, ix)?;
         let text_of = |id: &str| {
             kids(ix)
-                .find(|c| local(*c) == "simpleChoice" && c.attribute("identifier").map(str::trim) == Some(id))
+                .find(|c| {
+                    local(*c) == "simpleChoice"
+                        && c.attribute("identifier").map(str::trim) == Some(id)
+                })
                 .map(shown)
                 .unwrap_or_default()
         };
@@ -2303,7 +2310,10 @@ fn text_list(f: &File, e: N) -> R<Vec<String>> {
     if !matches!(local(e), "ordered" | "multiple") {
         return Err(f.err(
             e,
-            format!("<{}>: a list of texts is read from <ordered> or <multiple> of baseValues", local(e)),
+            format!(
+                "<{}>: a list of texts is read from <ordered> or <multiple> of baseValues",
+                local(e)
+            ),
         ));
     }
     let values: Vec<String> = kids(e)
@@ -2800,9 +2810,8 @@ impl Flow {
                     .strip_suffix(']')
                     .and_then(|s| s.split_once('['))
                     .and_then(|(list, i)| {
-                        let i = name_of(i).or_else(|| {
-                            i.trim().parse::<u32>().ok().map(|n| n.to_string())
-                        })?;
+                        let i = name_of(i)
+                            .or_else(|| i.trim().parse::<u32>().ok().map(|n| n.to_string()))?;
                         Some(format!("{{{}[{i}]}}", name_of(list)?))
                     });
                 match name_of(id).map(|n| format!("{{{n}}}")).or(entry) {
@@ -2812,8 +2821,8 @@ impl Flow {
                 }
             }
             "feedbackBlock" | "feedbackInline" | "modalFeedback" | "rubricBlock"
-            | "templateBlock" | "templateInline" | "printedVariable" | "stylesheet"
-            | "script" | "style" | "simpleChoice" => {}
+            | "templateBlock" | "templateInline" | "printedVariable" | "stylesheet" | "script"
+            | "style" | "simpleChoice" => {}
             "textEntryInteraction" | "inlineChoiceInteraction" => {
                 if !(self.cur.is_empty() || self.cur.ends_with([' ', '\n'])) {
                     self.cur.push(' ');

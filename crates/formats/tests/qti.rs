@@ -1699,11 +1699,20 @@ fn templated_choices_show_each_attempts_values_and_grade_the_right_option() {
         let (a, rest) = sat.prompt.split_once("-(").unwrap();
         let b = rest.split_once(')').unwrap().0;
         let (a, b) = (num(a), num(b));
-        assert!((2.0..=10.0).contains(&a) && (-9.0..=-2.0).contains(&b), "{}", sat.prompt);
+        assert!(
+            (2.0..=10.0).contains(&a) && (-9.0..=-2.0).contains(&b),
+            "{}",
+            sat.prompt
+        );
         let opts = options(&sat);
         let right = opts.iter().find(|o| o.credit == 1.0).unwrap();
         assert_eq!(right.id, "Item1");
-        assert!((num(&right.text) - (a - b)).abs() < 1e-9, "{} {}", sat.prompt, right.text);
+        assert!(
+            (num(&right.text) - (a - b)).abs() < 1e-9,
+            "{} {}",
+            sat.prompt,
+            right.text
+        );
         assert!(opts.iter().all(|o| !o.text.contains('{')), "{opts:?}");
         let mark = grade_question(&sat, Some(&Answer::Text("Item1".into())), false);
         assert_eq!((mark.awarded, mark.outcome), (2.0, Outcome::Correct));
@@ -1726,7 +1735,11 @@ fn templated_choices_show_each_attempts_values_and_grade_the_right_option() {
         let mark = grade_question(&sat, Some(&Answer::Text("Item3".into())), false);
         assert_eq!((mark.awarded, mark.outcome), (5.0, Outcome::Correct));
     }
-    assert_eq!(shown.len(), formulas.len(), "every formula is drawn for some attempt");
+    assert_eq!(
+        shown.len(),
+        formulas.len(),
+        "every formula is drawn for some attempt"
+    );
     // a/b of c with gcd(a, b) = 1, a < b and b dividing a·c: the right option is
     // round(a·c/b), and the constraints hold for every attempt.
     let q = read("mc_calc5.xml");

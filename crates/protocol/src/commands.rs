@@ -60,6 +60,7 @@ macro_rules! ui_commands {
             both exam_analysis(i64) -> $crate::ExamAnalysisDto;
             both essays_to_mark() -> Vec<$crate::EssayToMarkDto>;
             both mark_essay($crate::MarkEssay) -> $crate::ResultView;
+            both exam_keys(i64) -> Vec<$crate::QuestionKeyDto>;
             both preview_regrade($crate::KeyCorrection) -> $crate::RegradePreviewDto;
             both apply_regrade($crate::KeyCorrection) -> $crate::RegradeStartedDto;
             both void_attempt($crate::VoidAttempt) -> $crate::AttemptSummaryDto;

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use examhall_domain::{
-    Answer, AttemptStatus, ChoiceOption, DisplayPreset, Outcome, QuestionKind, ResultRelease, Role,
-    WindowRules,
+    Answer, AttemptStatus, ChoiceOption, DisplayPreset, MultiScoring, Outcome, QuestionKind,
+    ResultRelease, Role, ScoredOption, Tolerance, WindowRules,
 };
 
 /// Stable error codes the UI branches on.
@@ -1010,8 +1010,14 @@ pub struct DistractorRowDto {
 pub struct KeyCorrection {
     pub exam_id: i64,
     pub question_id: String,
-    /// The question's new key (same type and options as before).
-    pub key: QuestionKind,
+    /// The question's new key: the same type and what candidates saw unchanged
+    /// (a single choice may become a weighted one over the same options, to
+    /// accept another option as well). Absent when the question is voided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<QuestionKind>,
+    /// Void the question instead: full marks to every candidate who got it.
+    #[serde(default)]
+    pub void: bool,
     pub reason: String,
 }
 
@@ -1037,6 +1043,18 @@ pub struct RegradeRowDto {
     pub new_total: f64,
     pub old_passed: bool,
     pub new_passed: bool,
+}
+
+/// One question of an exam with its key as it stands (corrections applied),
+/// for staff correcting it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionKeyDto {
+    pub question_id: String,
+    pub prompt: String,
+    pub marks: f64,
+    pub key: QuestionKind,
+    /// Voided: full marks to every candidate who got it.
+    pub voided: bool,
 }
 
 /// A key correction stored and its regrade jobs queued.

@@ -11,6 +11,8 @@ pub struct KeyCorrectionRow {
     pub exam_id: i64,
     pub question_id: String,
     pub key: QuestionKind,
+    /// The question is void: full marks to every candidate who got it.
+    pub voided: bool,
     pub reason: String,
     pub by_user: i64,
     pub at: Timestamp,
@@ -22,6 +24,7 @@ struct RawCorrection {
     exam_id: i64,
     question_id: String,
     key: String,
+    voided: i64,
     reason: String,
     by_user: i64,
     at: i64,
@@ -33,6 +36,7 @@ pub struct NewKeyCorrection<'a> {
     pub exam_id: i64,
     pub question_id: &'a str,
     pub key: &'a QuestionKind,
+    pub voided: bool,
     pub reason: &'a str,
     pub by_user: i64,
 }
@@ -41,7 +45,7 @@ impl Store {
     /// Every key correction of an exam, oldest first.
     pub async fn key_corrections(&self, exam_id: i64) -> Result<Vec<KeyCorrectionRow>> {
         sqlx::query_as::<_, RawCorrection>(
-            "SELECT id, exam_id, question_id, key, reason, by_user, at FROM key_corrections \
+            "SELECT id, exam_id, question_id, key, voided, reason, by_user, at FROM key_corrections \
              WHERE exam_id = $1 ORDER BY id",
         )
         .bind(exam_id)
@@ -53,6 +57,7 @@ impl Store {
                 key: serde_json::from_str(&r.key).map_err(|e| {
                     StoreError::corrupt(format!("key_corrections.key of {}", r.id), e)
                 })?,
+                voided: r.voided != 0,
                 id: r.id,
                 exam_id: r.exam_id,
                 question_id: r.question_id,
@@ -78,12 +83,13 @@ impl Store {
         let key = serde_json::to_string(c.key).map_err(|e| StoreError::corrupt("key", e))?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO key_corrections (exam_id, question_id, key, reason, by_user, at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO key_corrections (exam_id, question_id, key, voided, reason, by_user, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(c.exam_id)
         .bind(c.question_id)
         .bind(key)
+        .bind(i64::from(c.voided))
         .bind(c.reason)
         .bind(c.by_user)
         .bind(now.0)

@@ -137,6 +137,7 @@ outcome-correct = correct
 outcome-partial = partly correct
 outcome-incorrect = incorrect
 outcome-unanswered = not answered
+outcome-voided = void: full marks to all
 outcome-awaiting = awaiting marking
 
 ## Choosing a new password

@@ -44,11 +44,23 @@ marking-saved = Mark saved; the result has been updated.
 marking-not-a-number = { $text } is not a mark: type a number.
 
 ## Correcting an answer key
-regrade-title = Correct an answer key
+regrade-title = Correct a question after the exam
 regrade-question = Question
-regrade-correct-option = Correct option
-regrade-choose = Choose…
-regrade-current-key = { $option } (current key)
+regrade-action = Correction
+regrade-action-key = Change the key
+regrade-action-void = Void this question (full marks to all)
+regrade-voided-label = { $question } (void)
+regrade-void-note = Every candidate who got this question gets its full marks, whatever they answered. Hand marks on it are set aside.
+regrade-accepted-options = Options given full marks (tick a second one to accept it as well)
+regrade-right-options = Right options
+regrade-correct-option = Correct answer
+regrade-value = Value
+regrade-tolerance = Tolerance (±)
+regrade-accepted-text = Accepted answers, one per line (* matches anything)
+regrade-case-sensitive = Case counts
+regrade-json-only = This type's key is corrected in the key's JSON below.
+regrade-json = The key as JSON (advanced)
+regrade-key-unread = The key does not read yet: see the message above the reason.
 regrade-reason = Reason
 regrade-preview = Preview
 regrade-summary = { $changed } score(s) change; { $passing } candidate(s) would now pass and { $failing } would now fail (pass mark { $percent }%).
@@ -59,7 +71,7 @@ regrade-pass-mark = Pass mark
 regrade-now-passes = now passes
 regrade-now-fails = now fails
 regrade-apply = Apply and regrade
-regrade-applied = Key corrected; { $count } attempt(s) are being regraded.
+regrade-applied = Correction on record; { $count } attempt(s) are being regraded.
 
 ## Printing and exporting
 reports-title = Print and export

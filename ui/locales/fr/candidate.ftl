@@ -136,6 +136,7 @@ outcome-correct = juste
 outcome-partial = en partie juste
 outcome-incorrect = faux
 outcome-unanswered = sans réponse
+outcome-voided = annulée : points accordés à tous
 outcome-awaiting = en attente de correction
 
 ## Choisir un nouveau mot de passe

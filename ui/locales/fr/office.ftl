@@ -46,11 +46,23 @@ marking-saved = Note enregistrée ; le résultat a été mis à jour.
 marking-not-a-number = { $text } n'est pas une note : saisissez un nombre.
 
 ## Corriger une clé de correction
-regrade-title = Corriger une clé de correction
+regrade-title = Corriger une question après l'examen
 regrade-question = Question
+regrade-action = Correction
+regrade-action-key = Modifier la clé
+regrade-action-void = Annuler cette question (points accordés à tous)
+regrade-voided-label = { $question } (annulée)
+regrade-void-note = Chaque candidat qui a reçu cette question en obtient tous les points, quelle que soit sa réponse. Les notes manuelles sur cette question sont écartées.
+regrade-accepted-options = Réponses qui rapportent tous les points (cochez-en une seconde pour l'accepter aussi)
+regrade-right-options = Bonnes réponses
 regrade-correct-option = Bonne réponse
-regrade-choose = Choisir…
-regrade-current-key = { $option } (clé actuelle)
+regrade-value = Valeur
+regrade-tolerance = Tolérance (±)
+regrade-accepted-text = Réponses acceptées, une par ligne (* remplace n'importe quoi)
+regrade-case-sensitive = Respecter la casse
+regrade-json-only = La clé de ce type se corrige dans son JSON ci-dessous.
+regrade-json = La clé en JSON (avancé)
+regrade-key-unread = La clé ne se lit pas encore : voyez le message au-dessus du motif.
 regrade-reason = Motif
 regrade-preview = Aperçu
 regrade-summary = { $changed ->
@@ -70,7 +82,7 @@ regrade-pass-mark = Seuil de réussite
 regrade-now-passes = réussit désormais
 regrade-now-fails = échoue désormais
 regrade-apply = Appliquer et recorriger
-regrade-applied = Clé corrigée ; { $count ->
+regrade-applied = Correction enregistrée ; { $count ->
     [one] { $count } tentative est en cours de recorrection.
    *[other] { $count } tentatives sont en cours de recorrection.
   }

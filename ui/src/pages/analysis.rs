@@ -193,7 +193,7 @@ pub fn analysis_page(p: &Props) -> Html {
                     <h2>{ta("analysis-distractors-title", &[("count", a.distractor_group_size.into())])}</h2>
                     <div id="distractors">{ for distractors }</div>
                     <ReportsPanel nav={p.nav.clone()} exam_id={p.exam_id} />
-                    <KeyCorrectionPanel nav={p.nav.clone()} exam_id={p.exam_id} items={a.items.clone()}
+                    <KeyCorrectionPanel nav={p.nav.clone()} exam_id={p.exam_id}
                         on_applied={{ let reload = reload.clone(); Callback::from(move |_| reload.set(*reload + 1)) }} />
                 </>
             }

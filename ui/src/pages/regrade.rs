@@ -1,97 +1,330 @@
-//! Correcting a single-choice question's key: pick the right option, say why,
-//! see every candidate's old and new score (a dry run), then apply.
-//! (Other question types are corrected through the same use case from the CLI or API.)
+//! Corrections after an exam, for every question type: the question's key as
+//! it stands, edited through a form for the common types (the options accepted,
+//! a multiple response's right options, true or false, a number and its
+//! tolerance, short-text answers and case) or as JSON for the others; or the
+//! question voided (full marks to all). A reason, a dry run showing every
+//! candidate's old and new score, then apply: the regrade runs as jobs.
 
+use crate::corrections::{
+    accepted, accepting, key_json, numeric, numeric_fields, parse_key, short_text, toggle_right,
+};
 use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::richtext::plain;
 use crate::Nav;
-use examhall_protocol::{
-    ChoiceOption, ItemStatsDto, KeyCorrection, QuestionKind, RegradePreviewDto,
-};
-use web_sys::HtmlSelectElement;
+use examhall_protocol::{KeyCorrection, QuestionKeyDto, QuestionKind, RegradePreviewDto};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub nav: Nav,
     pub exam_id: i64,
-    pub items: Vec<ItemStatsDto>,
     /// Called after a correction is applied, to reload the statistics.
     pub on_applied: Callback<()>,
 }
 
-/// Single-choice items (one key among the options) that can be corrected here.
-fn correctable(items: &[ItemStatsDto]) -> Vec<&ItemStatsDto> {
-    items
-        .iter()
-        .filter(|i| {
-            i.distractors
-                .as_ref()
-                .is_some_and(|d| d.iter().filter(|r| r.is_key).count() == 1)
-        })
-        .collect()
+/// The form's fields for one question's key.
+#[derive(Clone, PartialEq, Default)]
+struct KeyForm {
+    /// The key being edited; `Err` while a field does not read.
+    key: Option<Result<QuestionKind, String>>,
+    json: String,
+    value: String,
+    tolerance: String,
+    lines: String,
+    case_sensitive: bool,
+}
+
+impl KeyForm {
+    fn of(kind: &QuestionKind) -> KeyForm {
+        let (value, tolerance) = numeric_fields(kind).unwrap_or_default();
+        let (lines, case_sensitive) = match kind {
+            QuestionKind::ShortText {
+                accepted,
+                case_sensitive,
+            } => (accepted.join("\n"), *case_sensitive),
+            _ => (String::new(), false),
+        };
+        KeyForm {
+            key: Some(Ok(kind.clone())),
+            json: key_json(kind),
+            value,
+            tolerance,
+            lines,
+            case_sensitive,
+        }
+    }
+
+    /// A new key from a form: the JSON view follows it.
+    fn with_key(mut self, key: Result<QuestionKind, String>) -> KeyForm {
+        if let Ok(k) = &key {
+            self.json = key_json(k);
+        }
+        self.key = Some(key);
+        self
+    }
 }
 
 #[function_component(KeyCorrectionPanel)]
 pub fn key_correction_panel(p: &Props) -> Html {
-    let items = correctable(&p.items);
-    let question = use_state(|| {
-        items
-            .first()
-            .map(|i| i.question_id.clone())
-            .unwrap_or_default()
-    });
-    let option = use_state(String::new);
+    let keys = use_state(Vec::<QuestionKeyDto>::new);
+    let reload = use_state(|| 0u32);
+    let question = use_state(String::new);
+    let void = use_state(|| false);
+    let form = use_state(KeyForm::default);
     let reason = use_state(String::new);
     let preview = use_state(|| None::<RegradePreviewDto>);
     let message = use_state(|| None::<Result<String, String>>);
-    if items.is_empty() {
+    {
+        let (nav, keys, question, form) =
+            (p.nav.clone(), keys.clone(), question.clone(), form.clone());
+        use_effect_with((p.exam_id, *reload), move |(exam_id, _)| {
+            let exam_id = *exam_id;
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::cmd::exam_keys(&nav.token, exam_id).await {
+                    Ok(list) => {
+                        let current = list
+                            .iter()
+                            .find(|k| k.question_id == *question)
+                            .or(list.first());
+                        if let Some(k) = current {
+                            question.set(k.question_id.clone());
+                            form.set(KeyForm::of(&k.key));
+                        }
+                        keys.set(list);
+                    }
+                    Err(e) => nav.check(&e),
+                }
+            });
+            || ()
+        });
+    }
+    if keys.is_empty() {
         return html! {};
     }
-    let item = items
+    let item = keys
         .iter()
-        .find(|i| i.question_id == *question)
-        .copied()
-        .unwrap_or(items[0]);
-    let rows = item.distractors.clone().unwrap_or_default();
+        .find(|k| k.question_id == *question)
+        .unwrap_or(&keys[0])
+        .clone();
     let request = {
-        let (question, option, reason, exam_id) = (
+        let (question, void, form, reason, exam_id) = (
             (*question).clone(),
-            (*option).clone(),
+            *void,
+            (*form).clone(),
             (*reason).clone(),
             p.exam_id,
         );
-        move || KeyCorrection {
-            exam_id,
-            question_id: question.clone(),
-            key: QuestionKind::SingleChoice {
-                options: rows
-                    .iter()
-                    .map(|r| ChoiceOption {
-                        id: r.option_id.clone(),
-                        text: r.option_text.clone(),
-                    })
-                    .collect(),
-                correct: option.clone(),
-            },
-            reason: reason.clone(),
+        move || -> Result<KeyCorrection, String> {
+            let key = if void {
+                None
+            } else {
+                Some(form.key.clone().unwrap_or_else(|| Err(String::new()))?)
+            };
+            Ok(KeyCorrection {
+                exam_id,
+                question_id: question.clone(),
+                key,
+                void,
+                reason: reason.clone(),
+            })
         }
     };
     let on_question = {
-        let (question, option, preview) = (question.clone(), option.clone(), preview.clone());
+        let (question, form, preview, keys, void) = (
+            question.clone(),
+            form.clone(),
+            preview.clone(),
+            keys.clone(),
+            void.clone(),
+        );
         Callback::from(move |e: Event| {
-            question.set(e.target_unchecked_into::<HtmlSelectElement>().value());
-            option.set(String::new());
+            let id = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(k) = keys.iter().find(|k| k.question_id == id) {
+                form.set(KeyForm::of(&k.key));
+            }
+            question.set(id);
+            void.set(false);
             preview.set(None);
         })
     };
-    let on_option = {
-        let (option, preview) = (option.clone(), preview.clone());
+    let on_action = {
+        let (void, preview) = (void.clone(), preview.clone());
         Callback::from(move |e: Event| {
-            option.set(e.target_unchecked_into::<HtmlSelectElement>().value());
+            void.set(e.target_unchecked_into::<HtmlSelectElement>().value() == "void");
             preview.set(None);
         })
+    };
+    // Every form change goes through here: the key, the JSON view, no stale preview.
+    let edit = {
+        let (form, preview) = (form.clone(), preview.clone());
+        move |change: Box<dyn Fn(KeyForm) -> KeyForm>| {
+            form.set(change((*form).clone()));
+            preview.set(None);
+        }
+    };
+    let current = form.key.clone().and_then(Result::ok);
+    let key_form = match current.as_ref() {
+        _ if *void => html! {
+            <p class="notice" id="regrade-void-note">{t("regrade-void-note")}</p>
+        },
+        Some(kind) if accepted(kind).is_some() => {
+            let (options, ids) = accepted(kind).unwrap_or_default();
+            let boxes = options.iter().map(|o| {
+                let checked = ids.contains(&o.id);
+                let (edit, options, ids, id) =
+                    (edit.clone(), options.clone(), ids.clone(), o.id.clone());
+                let onchange = Callback::from(move |e: Event| {
+                    let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                    let mut ids = ids.clone();
+                    ids.retain(|i| i != &id);
+                    if on {
+                        ids.push(id.clone());
+                    }
+                    let options = options.clone();
+                    edit(Box::new(move |f| f.with_key(accepting(&options, &ids))));
+                });
+                html! {
+                    <label class="check">
+                        <input type="checkbox" id={format!("regrade-accept-{}", o.id)}
+                            {checked} {onchange} />
+                        {plain(&o.text)}
+                    </label>
+                }
+            });
+            html! {
+                <fieldset id="regrade-accepted">
+                    <legend>{t("regrade-accepted-options")}</legend>
+                    { for boxes }
+                </fieldset>
+            }
+        }
+        Some(
+            kind @ QuestionKind::MultipleResponse {
+                options, correct, ..
+            },
+        ) => {
+            let boxes = options.iter().map(|o| {
+                let (edit, kind, id) = (edit.clone(), kind.clone(), o.id.clone());
+                let onchange = Callback::from(move |e: Event| {
+                    let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                    if let Some(k) = toggle_right(&kind, &id, on) {
+                        edit(Box::new(move |f| f.with_key(Ok(k.clone()))));
+                    }
+                });
+                html! {
+                    <label class="check">
+                        <input type="checkbox" id={format!("regrade-right-{}", o.id)}
+                            checked={correct.contains(&o.id)} {onchange} />
+                        {plain(&o.text)}
+                    </label>
+                }
+            });
+            html! {
+                <fieldset id="regrade-right">
+                    <legend>{t("regrade-right-options")}</legend>
+                    { for boxes }
+                </fieldset>
+            }
+        }
+        Some(QuestionKind::TrueFalse { correct }) => {
+            let edit = edit.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let correct = e.target_unchecked_into::<HtmlSelectElement>().value() == "true";
+                edit(Box::new(move |f| {
+                    f.with_key(Ok(QuestionKind::TrueFalse { correct }))
+                }));
+            });
+            html! {
+                <div class="form-row">
+                    <label for="regrade-true-false">{t("regrade-correct-option")}</label>
+                    <select id="regrade-true-false" {onchange}>
+                        <option value="true" selected={*correct}>{t("answer-true")}</option>
+                        <option value="false" selected={!*correct}>{t("answer-false")}</option>
+                    </select>
+                </div>
+            }
+        }
+        _ if matches!(item.key, QuestionKind::Numeric { .. }) => {
+            let field = |which: &'static str| {
+                let edit = edit.clone();
+                Callback::from(move |e: InputEvent| {
+                    let v = e.target_unchecked_into::<HtmlInputElement>().value();
+                    edit(Box::new(move |mut f| {
+                        if which == "value" {
+                            f.value = v.clone();
+                        } else {
+                            f.tolerance = v.clone();
+                        }
+                        let key = numeric(&f.value, &f.tolerance).map_err(|(field, why)| {
+                            format!("{}: {why}", t(&format!("regrade-{field}")))
+                        });
+                        f.with_key(key)
+                    }));
+                })
+            };
+            html! {
+                <div class="form-row">
+                    <label for="regrade-value">{t("regrade-value")}</label>
+                    <input id="regrade-value" inputmode="decimal" value={form.value.clone()} oninput={field("value")} />
+                    <label for="regrade-tolerance">{t("regrade-tolerance")}</label>
+                    <input id="regrade-tolerance" inputmode="decimal" value={form.tolerance.clone()} oninput={field("tolerance")} />
+                </div>
+            }
+        }
+        _ if matches!(item.key, QuestionKind::ShortText { .. }) => {
+            let on_lines = {
+                let edit = edit.clone();
+                Callback::from(move |e: InputEvent| {
+                    let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+                    edit(Box::new(move |mut f| {
+                        f.lines = v.clone();
+                        let key = short_text(&f.lines, f.case_sensitive);
+                        f.with_key(key)
+                    }));
+                })
+            };
+            let on_case = {
+                let edit = edit.clone();
+                Callback::from(move |e: Event| {
+                    let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                    edit(Box::new(move |mut f| {
+                        f.case_sensitive = on;
+                        let key = short_text(&f.lines, f.case_sensitive);
+                        f.with_key(key)
+                    }));
+                })
+            };
+            html! {
+                <div class="form-row">
+                    <label for="regrade-accepted-text">{t("regrade-accepted-text")}</label>
+                    <textarea id="regrade-accepted-text" rows="3" value={form.lines.clone()} oninput={on_lines} />
+                    <label class="check">
+                        <input type="checkbox" id="regrade-case" checked={form.case_sensitive} onchange={on_case} />
+                        {t("regrade-case-sensitive")}
+                    </label>
+                </div>
+            }
+        }
+        _ => html! { <p class="hint">{t("regrade-json-only")}</p> },
+    };
+    let on_json = {
+        let edit = edit.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            edit(Box::new(move |mut f| {
+                f.json = v.clone();
+                f.key = Some(parse_key(&v));
+                f
+            }));
+        })
+    };
+    let form_error = match &form.key {
+        Some(Err(e)) if !*void && !e.is_empty() => {
+            html! { <p class="error" id="regrade-key-error" role="alert">{e}</p> }
+        }
+        _ => html! {},
     };
     let on_preview = {
         let (nav, preview, message, request) = (
@@ -101,8 +334,18 @@ pub fn key_correction_panel(p: &Props) -> Html {
             request.clone(),
         );
         Callback::from(move |_| {
-            let (nav, preview, message, req) =
-                (nav.clone(), preview.clone(), message.clone(), request());
+            let req = match request() {
+                Ok(r) => r,
+                Err(e) => {
+                    message.set(Some(Err(if e.is_empty() {
+                        t("regrade-key-unread")
+                    } else {
+                        e
+                    })));
+                    return;
+                }
+            };
+            let (nav, preview, message) = (nav.clone(), preview.clone(), message.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::preview_regrade(&nav.token, req).await {
                     Ok(p) => {
@@ -119,19 +362,21 @@ pub fn key_correction_panel(p: &Props) -> Html {
         })
     };
     let on_apply = {
-        let (nav, preview, message, on_applied) = (
+        let (nav, preview, message, on_applied, reload) = (
             p.nav.clone(),
             preview.clone(),
             message.clone(),
             p.on_applied.clone(),
+            reload.clone(),
         );
         Callback::from(move |_| {
-            let (nav, preview, message, on_applied, req) = (
+            let Ok(req) = request() else { return };
+            let (nav, preview, message, on_applied, reload) = (
                 nav.clone(),
                 preview.clone(),
                 message.clone(),
                 on_applied.clone(),
-                request(),
+                reload.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::apply_regrade(&nav.token, req).await {
@@ -141,6 +386,7 @@ pub fn key_correction_panel(p: &Props) -> Html {
                             "regrade-applied",
                             &[("count", s.task_ids.len().into())],
                         ))));
+                        reload.set(*reload + 1);
                         gloo_timers::future::TimeoutFuture::new(1500).await;
                         on_applied.emit(());
                     }
@@ -190,19 +436,27 @@ pub fn key_correction_panel(p: &Props) -> Html {
             <div class="form-row">
                 <label for="regrade-question">{t("regrade-question")}</label>
                 <select id="regrade-question" onchange={on_question}>
-                    { for items.iter().map(|i| html! {
-                        <option value={i.question_id.clone()} selected={i.question_id == *question}>{format!("{}: {}", i.question_id, plain(&i.prompt))}</option>
+                    { for keys.iter().map(|k| {
+                        let label = format!("{}: {}", k.question_id, plain(&k.prompt));
+                        let label = if k.voided { ta("regrade-voided-label", &[("question", label.into())]) } else { label };
+                        html! { <option value={k.question_id.clone()} selected={k.question_id == *question}>{label}</option> }
                     }) }
                 </select>
-                <label for="regrade-option">{t("regrade-correct-option")}</label>
-                <select id="regrade-option" onchange={on_option}>
-                    <option value="" selected={option.is_empty()}>{t("regrade-choose")}</option>
-                    { for item.distractors.iter().flatten().map(|r| html! {
-                        <option value={r.option_id.clone()} selected={r.option_id == *option}>
-                            { if r.is_key { ta("regrade-current-key", &[("option", plain(&r.option_text).into())]) } else { plain(&r.option_text) } }
-                        </option>
-                    }) }
+                <label for="regrade-action">{t("regrade-action")}</label>
+                <select id="regrade-action" onchange={on_action}>
+                    <option value="key" selected={!*void}>{t("regrade-action-key")}</option>
+                    <option value="void" selected={*void} disabled={item.voided}>{t("regrade-action-void")}</option>
                 </select>
+            </div>
+            {key_form}
+            if !*void {
+                <details class="advanced">
+                    <summary>{t("regrade-json")}</summary>
+                    <textarea id="regrade-json" class="json" rows="10" spellcheck="false" value={form.json.clone()} oninput={on_json} />
+                </details>
+            }
+            {form_error}
+            <div class="form-row">
                 <label for="regrade-reason">{t("regrade-reason")}</label>
                 <input id="regrade-reason" value={(*reason).clone()} oninput={crate::pages::bind(&reason)} />
                 <button id="preview-regrade" onclick={on_preview}>{t("regrade-preview")}</button>

@@ -20,6 +20,7 @@ fn outcome_text(o: Outcome) -> String {
         Outcome::Incorrect => "outcome-incorrect",
         Outcome::Unanswered => "outcome-unanswered",
         Outcome::AwaitingMarking => "outcome-awaiting",
+        Outcome::Voided => "outcome-voided",
     })
 }
 

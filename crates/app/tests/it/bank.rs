@@ -902,3 +902,145 @@ async fn a_templated_choice_shows_each_attempts_values_and_grades_the_option_tha
         assert_eq!((total, max), (if right { 2.0 } else { 0.0 }, 2.0));
     }
 }
+
+/// Corrections of a drawn question: an exam draws one of three optics
+/// questions per attempt. Correcting a pool question's key regrades those who
+/// drew it and leaves the others as they were; voiding another gives its full
+/// marks to those who drew it only. Every total stays out of the same maximum.
+#[tokio::test]
+async fn corrections_of_a_drawn_question_reach_exactly_those_who_drew_it() {
+    use examhall_domain::QuestionKind;
+    use examhall_protocol::KeyCorrection;
+    let ctx = Ctx::demo().await;
+    let (teacher, admin) = (ctx.login("teacher").await, ctx.login("admin").await);
+    ctx.app
+        .import_questions(&teacher, import(ImportMode::ValidOnly))
+        .await
+        .unwrap();
+    let published = ctx
+        .app
+        .publish_exam(
+            &teacher,
+            PublishExam {
+                draft: draft(vec![SectionDraft {
+                    title: "Optics".into(),
+                    instructions: String::new(),
+                    items: vec![DraftItem::Draw {
+                        count: 1,
+                        category: vec!["Physics".into(), "Optics".into()],
+                        tag: None,
+                    }],
+                }]),
+                candidates: vec![],
+                time_multipliers: Default::default(),
+                draft_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let exam_id = published.exam_id;
+    let code = ctx
+        .app
+        .open_sitting(&admin, examhall_protocol::OpenSitting::unscheduled(exam_id))
+        .await
+        .unwrap()
+        .start_code;
+    // Everyone answers "true", right for all three as printed.
+    let mut sat = vec![];
+    for n in 0..12 {
+        let (token, view) = ctx
+            .new_candidate_started(&admin, &teacher, &format!("cand{n}"), exam_id, &code)
+            .await;
+        let qid = view.questions[0].id.clone();
+        ctx.answer_and_submit(
+            &token,
+            &view.attempt_id,
+            &[(qid.as_str(), Answer::Text("true".into()))],
+        )
+        .await;
+        sat.push((token, view.attempt_id.clone(), qid));
+    }
+    assert_eq!(ctx.drain().await, sat.len());
+    let drew = |q: &str| sat.iter().filter(|s| s.2 == q).count();
+    assert!(
+        drew("light") > 0 && drew("colour") > 0,
+        "both drawn by someone"
+    );
+    let totals = |ctx: &Ctx| {
+        let sat = sat.clone();
+        let app = ctx.app.clone();
+        async move {
+            let mut out = vec![];
+            for (token, attempt_id, qid) in sat {
+                let r = app
+                    .attempt_result(&token, examhall_protocol::AttemptRef { attempt_id })
+                    .await
+                    .unwrap();
+                let examhall_protocol::ResultState::Released { total, max, .. } = r.result else {
+                    panic!("{:?}", r.result)
+                };
+                out.push((qid, total, max));
+            }
+            out
+        }
+    };
+    assert!(totals(&ctx)
+        .await
+        .iter()
+        .all(|(_, t, m)| (*t, *m) == (1.0, 1.0)));
+    // "Light is a wave" is false as the course teaches it (a key correction),
+    // then "White light holds every colour" is voided.
+    let correction = |q: &str, key: Option<QuestionKind>| KeyCorrection {
+        exam_id,
+        question_id: q.into(),
+        void: key.is_none(),
+        key,
+        reason: "Review after the exam".into(),
+    };
+    let started = ctx
+        .app
+        .apply_regrade(
+            &teacher,
+            correction("light", Some(QuestionKind::TrueFalse { correct: false })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        started.task_ids.len(),
+        sat.len(),
+        "every graded attempt is looked at"
+    );
+    ctx.drain().await;
+    for (qid, total, max) in totals(&ctx).await {
+        let want = if qid == "light" { 0.0 } else { 1.0 };
+        assert_eq!((total, max), (want, 1.0), "{qid}");
+    }
+    ctx.app
+        .apply_regrade(&teacher, correction("colour", None))
+        .await
+        .unwrap();
+    ctx.drain().await;
+    for (qid, total, max) in totals(&ctx).await {
+        let want = if qid == "light" { 0.0 } else { 1.0 };
+        assert_eq!((total, max), (want, 1.0), "{qid}");
+    }
+    // The void shows on the results of those who drew it, nowhere else.
+    for (token, attempt_id, qid) in &sat {
+        let r = ctx
+            .app
+            .attempt_result(
+                token,
+                examhall_protocol::AttemptRef {
+                    attempt_id: attempt_id.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        let examhall_protocol::ResultState::Released { questions, .. } = r.result else {
+            panic!()
+        };
+        assert_eq!(questions.len(), 1);
+        let voided = questions[0].outcome == examhall_domain::Outcome::Voided;
+        assert_eq!(voided, qid == "colour", "{qid}");
+    }
+}

@@ -27,7 +27,8 @@ fn correction(correct: &str, reason: &str) -> KeyCorrection {
     KeyCorrection {
         exam_id: 1,
         question_id: "q1".into(),
-        key: q1_key(correct),
+        key: Some(q1_key(correct)),
+        void: false,
         reason: reason.into(),
     }
 }
@@ -413,5 +414,245 @@ async fn markers_and_a_regrade_racing_lose_no_update() {
             "{a}: the regrade (c is now right) survived the markers"
         );
         assert_eq!(total, 1.0 + last_mark, "{a}: the total adds up");
+    }
+}
+
+/// Applies one correction and runs its regrade jobs.
+async fn apply(ctx: &Ctx, teacher: &str, c: KeyCorrection) {
+    let started = ctx.app.apply_regrade(teacher, c).await.unwrap();
+    assert_eq!(ctx.drain().await, started.task_ids.len());
+}
+
+fn fix(question: &str, key: QuestionKind, reason: &str) -> KeyCorrection {
+    KeyCorrection {
+        exam_id: 1,
+        question_id: question.into(),
+        key: Some(key),
+        void: false,
+        reason: reason.into(),
+    }
+}
+
+/// Every kind of correction goes through the same dry run, record and regrade:
+/// accepting another option as well, a tolerance, a text rule, a multiple
+/// response's key, and voiding a question (an essay already marked included).
+/// Totals follow each; the logs still verify; a voided essay cannot be marked.
+#[tokio::test]
+async fn every_kind_of_correction_regrades_every_attempt() {
+    use examhall_domain::{MultiScoring, ScoredOption, Tolerance};
+    let ctx = Ctx::demo().await;
+    let admin = ctx.login("admin").await;
+    let teacher = ctx.login("teacher").await;
+    let t = |s: &str| Answer::Text(s.into());
+    // Ann: Venus (q1), He+Ne+N2 (q2), 9,7 with a decimal comma (q5), "na" (q6),
+    // an essay marked 1 of 3 (q7). Bob: all right where he answered, no essay.
+    let ann = sit(
+        &ctx,
+        &admin,
+        &teacher,
+        "ann",
+        &[
+            ("q1", t("a")),
+            (
+                "q2",
+                Answer::Choices(vec!["a".into(), "b".into(), "c".into()]),
+            ),
+            ("q5", t("9,7")),
+            ("q6", t("na")),
+            ("q7", t("Because of scattering.")),
+        ],
+    )
+    .await;
+    let bob = sit(
+        &ctx,
+        &admin,
+        &teacher,
+        "bob",
+        &[
+            ("q1", t("b")),
+            ("q2", Answer::Choices(vec!["a".into(), "c".into()])),
+            ("q5", t("9.81")),
+            ("q6", t("Na")),
+        ],
+    )
+    .await;
+    ctx.drain().await;
+    ctx.app
+        .mark_essay(
+            &teacher,
+            MarkEssay {
+                attempt_id: ann.clone(),
+                question_id: "q7".into(),
+                mark: 1.0,
+                comment: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(total(&ctx, &teacher, &ann).await.0, 1.0);
+    assert_eq!(total(&ctx, &teacher, &bob).await.0, 6.0);
+
+    // Accept Venus as well: q1 becomes a weighted choice over the same options.
+    let scored = |id: &str, text: &str, credit: f64| ScoredOption {
+        id: id.into(),
+        text: text.into(),
+        credit,
+        feedback: None,
+    };
+    let both = QuestionKind::WeightedChoice {
+        options: vec![
+            scored("a", "Venus", 1.0),
+            scored("b", "Mercury", 1.0),
+            scored("c", "Mars", 0.0),
+            scored("d", "Earth", 0.0),
+        ],
+        multiple: false,
+    };
+    let p = ctx
+        .app
+        .preview_regrade(
+            &teacher,
+            fix("q1", both.clone(), "The figure was ambiguous"),
+        )
+        .await
+        .unwrap();
+    let row = p.rows.iter().find(|r| r.attempt_id == ann).unwrap();
+    assert_eq!((row.old_total, row.new_total), (1.0, 2.0));
+    apply(&ctx, &teacher, fix("q1", both, "The figure was ambiguous")).await;
+    assert_eq!(total(&ctx, &teacher, &ann).await.0, 2.0);
+    assert_eq!(total(&ctx, &teacher, &bob).await.0, 6.0);
+
+    // A wider tolerance: 9,7 is within ±0.2 of 9.81.
+    let wider = QuestionKind::Numeric {
+        value: 9.81,
+        tolerance: Tolerance::Absolute(0.2),
+    };
+    apply(&ctx, &teacher, fix("q5", wider, "g varies with latitude")).await;
+    assert_eq!(total(&ctx, &teacher, &ann).await.0, 4.0);
+
+    // A text rule: the symbol in any case.
+    let any_case = QuestionKind::ShortText {
+        accepted: vec!["Na".into()],
+        case_sensitive: false,
+    };
+    apply(
+        &ctx,
+        &teacher,
+        fix("q6", any_case, "Case was not asked for"),
+    )
+    .await;
+    assert_eq!(total(&ctx, &teacher, &ann).await.0, 5.0);
+
+    // Nitrogen counted too (a multiple response's key).
+    let three = QuestionKind::MultipleResponse {
+        options: match &examhall_app::demo::demo_exam().questions[1].kind {
+            QuestionKind::MultipleResponse { options, .. } => options.clone(),
+            other => panic!("{other:?}"),
+        },
+        correct: vec!["a".into(), "b".into(), "c".into()],
+        scoring: MultiScoring::AllOrNothing,
+    };
+    apply(&ctx, &teacher, fix("q2", three, "Question asked for gases")).await;
+    assert_eq!(total(&ctx, &teacher, &ann).await.0, 7.0);
+    assert_eq!(total(&ctx, &teacher, &bob).await.0, 4.0);
+
+    // What candidates saw may not change: a reworded option is refused.
+    let reworded = QuestionKind::SingleChoice {
+        options: vec![
+            ChoiceOption {
+                id: "a".into(),
+                text: "Venus (planet)".into(),
+            },
+            ChoiceOption {
+                id: "b".into(),
+                text: "Mercury".into(),
+            },
+        ],
+        correct: "b".into(),
+    };
+    let e = ctx
+        .app
+        .preview_regrade(&teacher, fix("q1", reworded, "x"))
+        .await;
+    assert!(
+        matches!(e, Err(AppError::Invalid { ref field, .. }) if field == "key"),
+        "{e:?}"
+    );
+
+    // Void the essay: full marks to both, Ann's hand mark of 1 included.
+    let void = KeyCorrection {
+        exam_id: 1,
+        question_id: "q7".into(),
+        key: None,
+        void: true,
+        reason: "The question was not taught".into(),
+    };
+    let p = ctx
+        .app
+        .preview_regrade(&teacher, void.clone())
+        .await
+        .unwrap();
+    let rows: Vec<(f64, f64)> = [&ann, &bob]
+        .iter()
+        .map(|id| {
+            let r = p.rows.iter().find(|r| &&r.attempt_id == id).unwrap();
+            (r.old_total, r.new_total)
+        })
+        .collect();
+    assert_eq!(rows, vec![(7.0, 9.0), (4.0, 7.0)]);
+    apply(&ctx, &teacher, void.clone()).await;
+    assert_eq!(total(&ctx, &teacher, &ann).await.0, 9.0);
+    assert_eq!(total(&ctx, &teacher, &bob).await.0, 7.0);
+    let again = ctx.app.apply_regrade(&teacher, void).await;
+    assert!(
+        matches!(again, Err(AppError::Invalid { ref message, .. }) if message.contains("already void")),
+        "{again:?}"
+    );
+    let mark = ctx
+        .app
+        .mark_essay(
+            &teacher,
+            MarkEssay {
+                attempt_id: ann.clone(),
+                question_id: "q7".into(),
+                mark: 0.0,
+                comment: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(mark, Err(AppError::Invalid { ref message, .. }) if message.contains("is void")),
+        "{mark:?}"
+    );
+    let both_ways = KeyCorrection {
+        exam_id: 1,
+        question_id: "q4".into(),
+        key: Some(QuestionKind::TrueFalse { correct: false }),
+        void: true,
+        reason: "x".into(),
+    };
+    assert!(ctx.app.preview_regrade(&teacher, both_ways).await.is_err());
+
+    // The corrections are on record, in order, and survive a reload; the logs verify.
+    let stored = ctx.db.store.key_corrections(1).await.unwrap();
+    assert_eq!(stored.len(), 5);
+    assert!(stored[4].voided && !stored[3].voided);
+    let result = ctx
+        .app
+        .attempt_result(
+            &teacher,
+            AttemptRef {
+                attempt_id: bob.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    let ResultState::Released { questions, .. } = result.result else {
+        panic!()
+    };
+    let q7 = questions.iter().find(|q| q.question_id == "q7").unwrap();
+    assert_eq!(q7.outcome, examhall_domain::Outcome::Voided);
+    for id in [&ann, &bob] {
+        ctx.app.verify_attempt(&teacher, id).await.unwrap();
     }
 }
