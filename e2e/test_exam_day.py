@@ -199,6 +199,35 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         assert verdict.startswith("Pass") and "provisional" not in verdict, verdict
         assert "Marker: Well explained." in s.text_of("table.marks"), "the comment reaches the candidate"
         s.screenshot(os.path.join(OUT, "marked-result-screen.png"))
+
+        # A correction after the exam, on the statistics screen: the teacher
+        # voids question 3 (the primes); the candidate's 1 of 2 there becomes 2.
+        logout(s)
+        login(s, "teacher", "demo-teacher-pass")
+        s.click("#stats-1")
+        s.wait("#regrade-question")
+        s.js("document.getElementById('regrade-panel').scrollIntoView({block: 'start'})")
+        select(s, "#regrade-question", "q3")
+        s.wait("#regrade-right-c")
+        assert s.prop("#regrade-right-a", "checked") is True and s.prop("#regrade-right-b", "checked") is False
+        select(s, "#regrade-action", "void")
+        s.wait("#regrade-void-note")
+        s.type("#regrade-reason", "Question 3 was not taught this term")
+        s.click("#preview-regrade")
+        summary = s.text(s.wait("#regrade-summary"))
+        assert summary.startswith("1 score(s) change"), summary
+        assert "11 / 12" in s.text_of("#regrade-preview") and "12 / 12" in s.text_of("#regrade-preview")
+        s.screenshot(os.path.join(OUT, "correction-void-preview.png"))
+        s.click("#apply-regrade")
+        s.wait("#regrade-message", pred=lambda t: "being regraded" in t)
+        s.wait("#regrade-question", pred=lambda t: "(void)" in t)
+        logout(s)
+        login(s, *CANDIDATE)
+        s.click("#result-1")
+        score = s.text(s.wait("#result-score", timeout=30, pred=lambda t: t.startswith("12")))
+        assert score == "12 / 12 marks (100.0%)", f"question 3 void: {score}"
+        assert "void: full marks to all" in s.text_of("table.marks")
+        s.screenshot(os.path.join(OUT, "result-after-void.png"))
         n = d.verify_chains()
         assert n > 10, f"the attempt's log has its events ({n})"
         assert len(d.stored_answers()) == 7, "one stored answer per question"
