@@ -30,6 +30,7 @@ mod regrade;
 mod relay;
 pub mod reports;
 mod results;
+mod review;
 mod room;
 mod roster;
 mod seats;

@@ -98,9 +98,23 @@ impl App {
                 format!("at most {MAX_COMMENT_CHARS} characters"),
             ));
         }
+        let reason = req
+            .reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        if reason
+            .as_ref()
+            .is_some_and(|r| r.chars().count() > MAX_COMMENT_CHARS)
+        {
+            return Err(AppError::invalid(
+                "reason",
+                format!("at most {MAX_COMMENT_CHARS} characters"),
+            ));
+        }
         enum Refused {
             NotGraded,
             Mark(String),
+            NoReason,
         }
         let by_user = actor.user_id();
         let pass_mark = exam.pass_mark_pct;
@@ -109,6 +123,14 @@ impl App {
         self.store()
             .record_manual_mark(&attempt.id, self.now(), |row| {
                 let row = row.ok_or(Refused::NotGraded)?;
+                // A mark already given changes only with a reason, kept in the log.
+                let marked = row
+                    .marks
+                    .iter()
+                    .any(|(q, m)| q == &question.id && m.outcome != Outcome::AwaitingMarking);
+                if marked && reason.is_none() {
+                    return Err(Refused::NoReason);
+                }
                 let sheet = SheetResult::from_marks(row.marks, pass_mark)
                     .with_manual_mark(&question.id, req.mark, comment.clone(), pass_mark)
                     .map_err(|e| Refused::Mark(e.to_string()))?;
@@ -120,6 +142,7 @@ impl App {
                     total: sheet.total,
                     percentage: sheet.percentage,
                     passed: sheet.passed,
+                    reason: reason.clone().filter(|_| marked),
                 };
                 Ok((event, sheet))
             })
@@ -129,6 +152,10 @@ impl App {
                     AppError::Conflict("This attempt has not been graded yet.".into())
                 }
                 AppendError::Refused(Refused::Mark(m)) => AppError::invalid("mark", m),
+                AppendError::Refused(Refused::NoReason) => AppError::invalid(
+                    "reason",
+                    "this essay is marked already: say why the mark changes (it is kept in the attempt's log)",
+                ),
                 AppendError::Store(e) => e.into(),
             })?;
         tracing::info!(attempt = %attempt.id, question = %question.id, mark = req.mark, by = actor.user_id(), "essay marked");

@@ -140,6 +140,9 @@ pub enum AttemptEvent {
         total: f64,
         percentage: f64,
         passed: bool,
+        /// Why a mark already given was changed (a re-mark needs one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// Void for misconduct: the attempt is kept and graded, and its result is
     /// marked void with the reason. From the room console (`command`: it also

@@ -12,6 +12,7 @@ pub mod exam;
 pub mod grading;
 pub mod numbers;
 pub mod question;
+pub mod review;
 pub mod room;
 pub mod shuffle;
 pub mod sitting;

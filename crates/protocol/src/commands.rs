@@ -57,6 +57,7 @@ macro_rules! ui_commands {
             both close_sitting(i64) -> ();
             both attempt_summaries() -> Vec<$crate::AttemptSummaryDto>;
             both verify_receipt($crate::VerifyReceipt) -> $crate::ReceiptCheckDto;
+            both attempt_review($crate::AttemptRef) -> $crate::AttemptReviewDto;
             both exam_analysis(i64) -> $crate::ExamAnalysisDto;
             both essays_to_mark() -> Vec<$crate::EssayToMarkDto>;
             both mark_essay($crate::MarkEssay) -> $crate::ResultView;

@@ -560,6 +560,61 @@ pub struct MarkEssay {
     pub mark: f64,
     #[serde(default)]
     pub comment: Option<String>,
+    /// Why a mark already given changes: required for a re-mark, kept in the
+    /// attempt's log.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One attempt as staff review it: every question as the candidate saw it with
+/// their answer, its key, marks and outcome; the attempt's events in order;
+/// whether its log's chain verifies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptReviewDto {
+    pub attempt_id: String,
+    pub exam_id: i64,
+    pub exam_title: String,
+    pub candidate: String,
+    pub status: AttemptStatus,
+    pub total: Option<f64>,
+    pub max: f64,
+    pub passed: Option<bool>,
+    pub void_reason: Option<String>,
+    pub questions: Vec<ReviewQuestionDto>,
+    pub events: Vec<ReviewEventDto>,
+    /// The chain of the log verifies from the first event to the last.
+    pub chain_ok: bool,
+    /// What is wrong with it when it does not (the event named).
+    pub chain_problem: Option<String>,
+    /// The last event's hash, short, as receipts and result sheets print it.
+    pub chain_head: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewQuestionDto {
+    pub question_id: String,
+    pub prompt: String,
+    /// The candidate's answer in words; `None` when not answered.
+    pub answer: Option<String>,
+    /// The key in words ("—" for an essay).
+    pub key: String,
+    pub awarded: Option<f64>,
+    pub max: f64,
+    pub outcome: Option<Outcome>,
+    pub comment: Option<String>,
+    /// Marked by a teacher (an essay): it can be re-marked here, with a reason.
+    pub hand_marked: bool,
+}
+
+/// One event of the attempt's log: its number, when, its type (`answer_set`,
+/// `focus_lost`, `resumed`…) and what it says, in the log's own terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewEventDto {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub kind: String,
+    pub question: Option<String>,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -83,6 +83,7 @@ async fn marking_an_essay_updates_the_total_and_can_cross_the_pass_mark() {
         question_id: q.into(),
         mark: m,
         comment: Some("Clear, names the effect.".into()),
+        reason: None,
     };
     let seq_before = ctx
         .db
@@ -152,8 +153,24 @@ async fn marking_an_essay_updates_the_total_and_can_cross_the_pass_mark() {
         "nothing left to mark"
     );
 
-    // Re-marking replaces the mark; the log keeps both and still verifies.
-    ctx.app.mark_essay(&teacher, mark(1.5, "q7")).await.unwrap();
+    // Re-marking needs a reason: without one it is refused and changes nothing.
+    let e = ctx.app.mark_essay(&teacher, mark(1.5, "q7")).await;
+    assert!(
+        matches!(e, Err(examhall_app::AppError::Invalid { ref field, .. }) if field == "reason"),
+        "{e:?}"
+    );
+    // With one it replaces the mark; the log keeps both, the reason with the
+    // second, and still verifies.
+    ctx.app
+        .mark_essay(
+            &teacher,
+            MarkEssay {
+                reason: Some("Second marker's moderation".into()),
+                ..mark(1.5, "q7")
+            },
+        )
+        .await
+        .unwrap();
     let again = released(
         ctx.app
             .attempt_result(
@@ -177,8 +194,13 @@ async fn marking_an_essay_updates_the_total_and_can_cross_the_pass_mark() {
         .unwrap()
         .iter()
         .filter(|e| e.payload.contains("essay_marked"))
-        .count();
-    assert_eq!(marked, 2, "each marking is an event");
+        .map(|e| e.payload.contains("Second marker's moderation"))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        marked,
+        vec![false, true],
+        "each marking is an event, the re-mark with its reason"
+    );
 }
 
 #[tokio::test]
@@ -236,6 +258,7 @@ async fn a_marked_essay_can_take_a_candidate_over_the_pass_mark() {
         question_id: "q7".into(),
         mark: 2.0,
         comment: None,
+        reason: None,
     };
     let view = ctx.app.mark_essay(&teacher, req).await.unwrap();
     let after = released(view.result);
@@ -246,4 +269,94 @@ async fn a_marked_essay_can_take_a_candidate_over_the_pass_mark() {
         (6.0, 0),
         "statistics follow the marked total"
     );
+}
+
+/// Staff open one attempt: every question with the candidate's answer and the
+/// key in words, marks and outcomes, the log's events in order (answers,
+/// hand-in, grading, the mark), and the chain verified with its head. The
+/// candidate and the invigilator may not; an unknown attempt is not found.
+#[tokio::test]
+async fn staff_review_one_attempt_its_answers_keys_marks_and_events() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let (_, attempt) = graded_with_essay(&ctx).await;
+    let review = |token: String, id: String| {
+        let app = ctx.app.clone();
+        async move {
+            app.attempt_review(&token, AttemptRef { attempt_id: id })
+                .await
+        }
+    };
+    let r = review(teacher.clone(), attempt.clone()).await.unwrap();
+    assert_eq!(r.questions.len(), 7);
+    let q = |id: &str| r.questions.iter().find(|q| q.question_id == id).unwrap();
+    assert_eq!(
+        q("q1").answer.as_deref(),
+        Some("Mercury"),
+        "option text, not its id"
+    );
+    assert_eq!(q("q1").key, "Mercury");
+    assert_eq!((q("q1").awarded, q("q1").max), (Some(1.0), 1.0));
+    assert_eq!(q("q4").answer.as_deref(), Some("True"));
+    assert_eq!(q("q5").answer, None, "not answered");
+    assert_eq!(q("q5").key, "9.81 ± 0.1");
+    assert_eq!(q("q2").key, "Helium; Neon");
+    assert_eq!(
+        q("q7").outcome,
+        Some(examhall_domain::Outcome::AwaitingMarking)
+    );
+    assert!(!q("q7").hand_marked, "not marked yet");
+    let kinds: Vec<&str> = r.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds.first(), Some(&"started"));
+    assert!(kinds.ends_with(&["submitted", "graded"]), "{kinds:?}");
+    let answered: Vec<(&str, &str)> = r
+        .events
+        .iter()
+        .filter(|e| e.kind == "answer_set")
+        .map(|e| (e.question.as_deref().unwrap(), e.detail.as_str()))
+        .collect();
+    assert_eq!(answered[0], ("q1", "Mercury"));
+    assert!(r.events.windows(2).all(|w| w[1].seq == w[0].seq + 1));
+    assert!(r.chain_ok && r.chain_problem.is_none());
+    let last = r.events.last().unwrap().seq;
+    assert!(
+        r.chain_head.starts_with(&format!("{last}-")),
+        "{}",
+        r.chain_head
+    );
+    assert!(r.candidate.contains("candidate"), "{}", r.candidate);
+
+    // Marked, then re-marked with a reason: both in the timeline.
+    let mark = |m: f64, reason: Option<&str>| MarkEssay {
+        attempt_id: attempt.clone(),
+        question_id: "q7".into(),
+        mark: m,
+        comment: None,
+        reason: reason.map(str::to_owned),
+    };
+    ctx.app.mark_essay(&teacher, mark(1.0, None)).await.unwrap();
+    ctx.app
+        .mark_essay(&teacher, mark(3.0, Some("Moderated up")))
+        .await
+        .unwrap();
+    let r = review(teacher.clone(), attempt.clone()).await.unwrap();
+    let q7 = r.questions.iter().find(|q| q.question_id == "q7").unwrap();
+    assert_eq!((q7.awarded, q7.hand_marked), (Some(3.0), true));
+    let marks: Vec<&str> = r
+        .events
+        .iter()
+        .filter(|e| e.kind == "essay_marked")
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert_eq!(marks.len(), 2);
+    assert!(marks[1].contains("Moderated up"), "{marks:?}");
+    assert!(r.chain_ok);
+
+    for who in ["candidate", "invigilator"] {
+        let token = ctx.login(who).await;
+        let e = review(token, attempt.clone()).await;
+        assert!(matches!(e, Err(AppError::Forbidden { .. })), "{who}: {e:?}");
+    }
+    let e = review(teacher, "nope".into()).await;
+    assert!(matches!(e, Err(AppError::NotFound(_))), "{e:?}");
 }

@@ -118,6 +118,7 @@ async fn a_key_correction_is_previewed_then_applied_as_jobs() {
                 question_id: "q7".into(),
                 mark: 2.0,
                 comment: Some("Name the wavelength dependence.".into()),
+                reason: None,
             },
         )
         .await
@@ -351,6 +352,7 @@ async fn markers_and_a_regrade_racing_lose_no_update() {
                     question_id: "q7".into(),
                     mark,
                     comment: None,
+                    reason: None,
                 },
             )
             .await
@@ -485,6 +487,7 @@ async fn every_kind_of_correction_regrades_every_attempt() {
                 question_id: "q7".into(),
                 mark: 1.0,
                 comment: None,
+                reason: None,
             },
         )
         .await
@@ -617,6 +620,7 @@ async fn every_kind_of_correction_regrades_every_attempt() {
                 question_id: "q7".into(),
                 mark: 0.0,
                 comment: None,
+                reason: None,
             },
         )
         .await;
