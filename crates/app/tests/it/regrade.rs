@@ -352,7 +352,8 @@ async fn markers_and_a_regrade_racing_lose_no_update() {
                     question_id: "q7".into(),
                     mark,
                     comment: None,
-                    reason: None,
+                    // Whichever lands second is a re-mark, which needs a reason.
+                    reason: Some("Moderation".into()),
                 },
             )
             .await
