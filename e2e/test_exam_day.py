@@ -228,6 +228,40 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         assert score == "12 / 12 marks (100.0%)", f"question 3 void: {score}"
         assert "void: full marks to all" in s.text_of("table.marks")
         s.screenshot(os.path.join(OUT, "result-after-void.png"))
+
+        # The teacher reviews the attempt from the results table: answers and
+        # keys in words, the log verified; the essay is re-marked, which needs
+        # a reason, and the reason lands in the timeline.
+        logout(s)
+        login(s, "teacher", "demo-teacher-pass")
+        s.click("button[id^='review-']")
+        chain = s.text(s.wait("#review-chain"))
+        assert "verify" in chain, chain
+        q1 = s.text_of("#review-q-q1")
+        assert "Mercury" in q1 and "1.0 / 1.0" in q1, q1
+        assert "void: full marks to all" in s.text_of("#review-q-q3")
+        assert "9.81 ± 0.1" in s.text_of("#review-q-q5")
+        events = s.text_of("#review-events")
+        for needle in ["started", "answer saved", "went to question", "handed incandidate", "graded", "essay marked",
+                       "regraded after a correction"]:
+            assert needle in events, f"{needle!r} not in the timeline: {events}"
+        s.click("#review-remark-q7")
+        s.type("#review-mark-q7", "2", clear=True)
+        s.click("#review-save-q7")
+        s.wait("#review-message", pred=lambda t: "say why the mark changes" in t)
+        s.type("#review-reason-q7", "Moderated: no wavelength named")
+        s.click("#review-save-q7")
+        s.wait("#review-message", pred=lambda t: "Mark saved" in t)
+        s.wait("#review-events", pred=lambda t: "Moderated: no wavelength named" in t)
+        assert "2.0 / 3.0" in s.text_of("#review-q-q7")
+        s.screenshot(os.path.join(OUT, "attempt-review.png"))
+        s.js("document.getElementById('review-events').scrollIntoView({block: 'start'})")
+        s.screenshot(os.path.join(OUT, "attempt-review-events.png"))
+        logout(s)
+        login(s, *CANDIDATE)
+        s.click("#result-1")
+        score = s.text(s.wait("#result-score", timeout=30))
+        assert score == "11 / 12 marks (91.7%)", f"the essay re-marked 2 of 3: {score}"
         n = d.verify_chains()
         assert n > 10, f"the attempt's log has its events ({n})"
         assert len(d.stored_answers()) == 7, "one stored answer per question"

@@ -101,6 +101,9 @@ fn root() -> Html {
         (Screen::Analysis(id), Some(nav)) => {
             html! { <pages::analysis::AnalysisPage {nav} exam_id={*id} /> }
         }
+        (Screen::Review(id), Some(nav)) => {
+            html! { <pages::review::ReviewPage {nav} attempt_id={id.clone()} /> }
+        }
         (Screen::ExamCandidates(id), Some(nav)) => {
             html! { <pages::candidates::ExamCandidatesPage {nav} exam_id={*id} /> }
         }
@@ -139,6 +142,7 @@ fn root() -> Html {
                     | Screen::Users
                     | Screen::Hq
                     | Screen::Analysis(_)
+                    | Screen::Review(_)
                     | Screen::ExamCandidates(_)
             )
         })

@@ -24,6 +24,8 @@ pub enum Screen {
     /// Results and marking (teachers, admins).
     Staff,
     Analysis(i64),
+    /// One attempt reviewed by staff: answers, keys, marks, its log.
+    Review(String),
     /// One exam's candidates: assignments, accommodations, releasing results
     /// (the exam's teacher, admins).
     ExamCandidates(i64),

@@ -153,11 +153,17 @@ fn event_detail(e: &AttemptEvent) -> String {
         | AttemptEvent::Superseded { reason } => reason.clone(),
         AttemptEvent::Unpaused { paused_ms, .. } => secs(paused_ms),
         AttemptEvent::Extended { ms, reason, .. } => format!("{} ({reason})", secs(ms)),
-        AttemptEvent::Unlocked { method, .. } => format!("{method:?}"),
+        AttemptEvent::Unlocked { method, .. } => serde_json::to_value(method)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| format!("{method:?}")),
         AttemptEvent::UnlockRefused { attempts } => attempts.to_string(),
         AttemptEvent::FocusLost { hidden } => if *hidden { "hidden" } else { "left" }.into(),
         AttemptEvent::CloseAsked { allowed } => allowed.to_string(),
-        AttemptEvent::Submitted { reason } => format!("{reason:?}"),
+        AttemptEvent::Submitted { reason } => serde_json::to_value(reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
         AttemptEvent::Graded { total, max, .. } => format!("{total} / {max}"),
         AttemptEvent::EssayMarked {
             mark,

@@ -54,7 +54,7 @@ pub fn essay_marking(p: &Props) -> Html {
                     message.set(Some((false, ta("marking-not-a-number", &[("text", format!("{mark_text:?}").into())]))));
                     return;
                 };
-                let req = MarkEssay { attempt_id: attempt_id.clone(), question_id: question_id.clone(), mark, comment: Some(comment) };
+                let req = MarkEssay { attempt_id: attempt_id.clone(), question_id: question_id.clone(), mark, comment: Some(comment), reason: None };
                 let (nav, message, reload) = (nav.clone(), message.clone(), reload.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     match ipc::mark_essay(&nav.token, req).await {

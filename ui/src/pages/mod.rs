@@ -13,6 +13,7 @@ pub mod password;
 pub mod regrade;
 pub mod reports;
 pub mod result;
+pub mod review;
 pub mod room;
 pub mod seats;
 pub mod setup;

@@ -13,7 +13,7 @@ pub struct Props {
     pub attempt_id: String,
 }
 
-fn outcome_text(o: Outcome) -> String {
+pub(crate) fn outcome_text(o: Outcome) -> String {
     t(match o {
         Outcome::Correct => "outcome-correct",
         Outcome::Partial => "outcome-partial",

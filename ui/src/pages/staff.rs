@@ -185,7 +185,12 @@ pub fn staff(p: &Props) -> Html {
                     <td>{status}</td>
                     <td class="num">{r.percentage.map(|p| ta("staff-percent", &[("percent", number(p, 1).into())])).unwrap_or_default()}</td>
                     <td>{match r.passed { Some(true) => t("staff-pass"), Some(false) => t("staff-not-passed"), None => String::new() }}</td>
-                    <td class="actions">{void_cell}</td>
+                    <td class="actions">
+                        if r.status != AttemptStatus::InProgress {
+                            <button id={format!("review-{id}")} onclick={{ let (nav, id) = (p.nav.clone(), id.clone()); Callback::from(move |_| nav.go(Screen::Review(id.clone()))) }}>{t("staff-review")}</button>
+                        }
+                        {void_cell}
+                    </td>
                 </tr>
                 { for form_row }
                 </>
