@@ -1672,6 +1672,235 @@ def test_files_from_moodle_and_qti_with_per_attempt_values_and_weighted_pairs_ar
         d.close()
 
 
+def fill(s, css, text):
+    """Sets a field's whole text (new lines included) and fires its input event."""
+    s.js("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+         "e.dispatchEvent(new Event('input', {bubbles: true}));", css, text)
+
+
+def order_items(s, right):
+    """Moves ordering items (by id) with their Move up buttons until they stand in `right`'s order."""
+    for _ in range(20):
+        now = [i[len("order-"):] for i in s.js("return [...document.querySelectorAll('li.order-item')].map(e => e.id);")]
+        if now == right:
+            return
+        for i in range(1, len(now)):
+            if right.index(now[i]) < right.index(now[i - 1]):
+                s.click(f"#order-up-{now[i]}")
+                time.sleep(0.3)
+                break
+    raise AssertionError(f"could not order the items: {now}")
+
+
+def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
+    """Issue 19's path: the teacher writes one question of each of the nine types
+    through the bank's forms (a field's problem shown at it, the preview as the
+    candidate will see it), builds and publishes an exam of them; the candidate
+    sits it in French (a decimal comma in a number), hands it in and keeps the
+    receipt; the teacher reviews the attempt, voids the question she got wrong
+    and her score changes; `examhall verify` accepts the receipt."""
+    d = Desktop(4544)
+    try:
+        s = d.launch()
+        os.makedirs(OUT, exist_ok=True)
+        login(s, "teacher", "demo-teacher-pass")
+        s.click("#nav-bank")
+
+        def new(kind, prompt):
+            s.click("#bank-new")
+            s.wait("#edit-form")
+            select(s, "#edit-type", kind)
+            s.type("#edit-prompt", prompt, clear=True)
+
+        def save():
+            s.click("#edit-save")
+            s.wait("#bank-message", timeout=30, pred=lambda t: "Saved" in t)
+
+        new("single-choice", "Quelle planète est la plus proche du Soleil ?")
+        s.type("#opt-text-1", "Vénus")
+        s.type("#opt-text-2", "Mercure")
+        s.click("#opt-add")
+        s.type("#opt-text-3", "Mars")
+        # No right option yet: the problem is shown at the options, and nothing is previewed.
+        s.wait("#field-error-options", pred=lambda t: "mark the right option" in t)
+        assert s.find_all("#edit-preview-waiting")
+        s.click("#opt-right-2")
+        s.wait("#edit-preview .preview-question", pred=lambda t: "Mercure" in t and "Vénus" in t)
+        time.sleep(0.5)
+        s.screenshot(os.path.join(OUT, "form-single-choice.png"))
+        save()
+        new("multiple-response", "Lesquels sont des gaz nobles ?")
+        s.type("#opt-text-1", "Hélium")
+        s.type("#opt-text-2", "Azote")
+        s.click("#opt-add")
+        s.type("#opt-text-3", "Néon")
+        s.click("#opt-right-1")
+        s.click("#opt-right-3")
+        s.click("#edit-partial")
+        save()
+        new("true-false", "L'eau bout à 100 °C au niveau de la mer.")
+        select(s, "#edit-tf", "true")
+        save()
+        new("numeric", "Accélération de la pesanteur, en m/s² ?")
+        s.type("#edit-value", "9.81.")
+        s.wait("#field-error-value", pred=lambda t: "a number" in t)
+        s.type("#edit-value", "9,81", clear=True)
+        s.type("#edit-tolerance", "0,05")
+        s.wait("#edit-preview .preview-question")
+        save()
+        new("short-text", "Symbole chimique du sodium ?")
+        s.type("#edit-accepted", "Na")
+        s.click("#edit-case")
+        save()
+        new("essay", "Expliquez en deux phrases pourquoi le ciel est bleu.")
+        save()
+        new("matching", "Associez chaque pays à sa capitale.")
+        s.type("#pair-item-1", "France")
+        s.type("#pair-answer-1", "Paris")
+        s.type("#pair-item-2", "Italie")
+        s.type("#pair-answer-2", "Rome")
+        s.type("#edit-distractors", "Madrid")
+        s.wait("#edit-preview .preview-question", pred=lambda t: "Madrid" in t)
+        save()
+        new("ordering", "Rangez les planètes de la plus proche à la plus lointaine du Soleil.")
+        fill(s, "#edit-items", "Mercure\nVénus\nTerre")
+        s.click("#edit-by-position")
+        save()
+        new("cloze", "Complétez.")
+        s.type("#edit-cloze", "La capitale de la France est [[Paris]] ; g vaut [[# 9,81 ± 0,1]] m/s² ; Rome est en [[? Espagne | *Italie]].")
+        s.wait("#edit-preview .preview-question select")
+        time.sleep(0.5)
+        s.screenshot(os.path.join(OUT, "form-cloze-preview.png"))
+        save()
+        assert sql_one(d, "SELECT count(*) FROM bank_questions") == 9
+        kinds = {r[0] for r in sqlite3.connect(f"file:{d.db}?mode=ro", uri=True).execute(
+            "SELECT json_extract(question, '$.kind.type') FROM bank_questions")}
+        assert kinds == {"single_choice", "multiple_response", "true_false", "numeric", "short_text", "essay",
+                         "matching", "ordering", "cloze"}, kinds
+
+        s.click("#nav-builder")
+        s.type("#builder-title", "Neuf types", clear=True)
+        s.type("#builder-duration", "20", clear=True)
+        s.type("#builder-pass", "50", clear=True)
+        s.click("#builder-add-section")
+        s.type("#section-title-0", "Tout", clear=True)
+        s.click("#section-add-fixed-0")
+        ids = [r[0] for r in sqlite3.connect(f"file:{d.db}?mode=ro", uri=True).execute(
+            "SELECT id FROM bank_questions ORDER BY id")]
+        for bank_id in ids:
+            s.click(f"#pick-0-{bank_id}")
+        candidate = sql_one(d, "SELECT id FROM users WHERE username = 'candidate'")
+        s.click(f"#cand-{candidate}")
+        s.click("#builder-preview")
+        s.wait("#preview-pane .preview-question", timeout=30)
+        assert len(s.find_all("#preview-pane .preview-question")) == 9
+        s.click("#builder-publish")
+        s.wait("#publish-result", timeout=30, pred=lambda t: t.strip() != "")
+        exam_id = sql_one(d, "SELECT max(id) FROM exams")
+        qids = [r[0] for r in sqlite3.connect(f"file:{d.db}?mode=ro", uri=True).execute(
+            "SELECT json_extract(q.value, '$.id') FROM exams, json_each(json_extract(exams.spec, '$.questions')) q "
+            f"WHERE exams.id = {exam_id}")]
+        assert len(qids) == 9, qids
+        logout(s)
+        login(s, *INVIGILATOR)
+        s.click(f"#open-sitting-{exam_id}")
+        code = s.text(s.wait(f"#code-{exam_id}", pred=lambda t: bool(t and t.strip())))
+        logout(s)
+
+        # The candidate, in French.
+        select(s, "#language", "fr")
+        wait_text(s, "#login-submit", "Se connecter")
+        login(s, *CANDIDATE)
+        s.type(f"#start-code-{exam_id}", code)
+        s.click(f"#start-{exam_id}")
+        s.wait("#timer")
+        seq = 0
+
+        def go(n, needle):
+            s.click(f"#nav-{n}")
+            s.wait("#question-prompt", pred=lambda t: needle in t)
+
+        go(1, "Soleil")
+        s.click("#opt-b")                         # Mercure
+        seq = wait_saved(s, seq)
+        go(2, "gaz nobles")
+        s.click("#opt-a")
+        s.click("#opt-c")
+        seq = wait_saved(s, seq)
+        go(3, "100 °C")
+        s.click("#opt-false")                     # wrong: voided later
+        seq = wait_saved(s, seq)
+        go(4, "pesanteur")
+        s.type("#answer-text", "9,81")            # a decimal comma
+        seq = wait_saved(s, seq)
+        go(5, "sodium")
+        s.type("#answer-text", "Na")
+        seq = wait_saved(s, seq)
+        go(6, "ciel")
+        s.type("#answer-text", "La lumière bleue est davantage diffusée.")
+        seq = wait_saved(s, seq)
+        go(7, "capitale")
+        choose(s, "#match-p1", "Paris")
+        seq = wait_saved(s, seq)
+        choose(s, "#match-p2", "Rome")
+        seq = wait_saved(s, seq)
+        go(8, "planètes")
+        order_items(s, ["a", "b", "c"])
+        seq = wait_saved(s, seq)
+        s.click("#nav-9")
+        s.wait("#gap-g1")
+        s.type("#gap-g1", "Paris")
+        seq = wait_saved(s, seq)
+        s.type("#gap-g2", "9,81")
+        seq = wait_saved(s, seq)
+        choose(s, "#gap-g3", "b")
+        seq = wait_saved(s, seq)
+        s.screenshot(os.path.join(OUT, "nine-types-cloze-french.png"))
+        s.click("#submit-open")
+        assert s.text_of("#confirm-unanswered").endswith("aucune"), s.text_of("#confirm-unanswered")
+        s.click("#submit-confirm")
+        score = s.text(s.wait("#result-score", timeout=30))
+        # Eight auto-graded questions, all right but true/false; the essay awaits its mark.
+        assert score.startswith("7 / 9 points"), score
+        receipt_code = s.text(s.wait("#receipt-code")).strip()
+        receipt_attempt = s.text_of("#receipt-attempt").strip()
+        assert "9" in s.text_of("#receipt"), s.text_of("#receipt")
+        s.screenshot(os.path.join(OUT, "nine-types-receipt-french.png"))
+        logout(s)
+
+        # The teacher reviews the attempt and voids the true/false question.
+        select(s, "#language", "en")
+        wait_text(s, "#login-submit", "Sign in")
+        login(s, "teacher", "demo-teacher-pass")
+        s.click(f"#review-{receipt_attempt}")
+        s.wait("#review-chain", pred=lambda t: "verify" in t)
+        assert "9,81" in s.text_of(f"#review-q-{qids[3]}")
+        assert "France → Paris" in s.text_of(f"#review-q-{qids[6]}")
+        s.click("#review-back")
+        s.click(f"#stats-{exam_id}")
+        s.wait("#regrade-question")
+        select(s, "#regrade-question", qids[2])
+        s.wait("#regrade-true-false")
+        select(s, "#regrade-action", "void")
+        s.type("#regrade-reason", "Boiling point depends on pressure; ambiguous")
+        s.click("#preview-regrade")
+        s.wait("#regrade-summary", pred=lambda t: t.startswith("1 score(s) change"))
+        s.click("#apply-regrade")
+        s.wait("#regrade-message", pred=lambda t: "being regraded" in t)
+        logout(s)
+        login(s, *CANDIDATE)
+        s.click(f"#result-{exam_id}")
+        score = s.text(s.wait("#result-score", timeout=30, pred=lambda t: t.startswith("8")))
+        assert score.startswith("8 / 9 marks"), score
+        s.screenshot(os.path.join(OUT, "nine-types-after-void.png"))
+        cli = os.path.join(os.path.dirname(APP), "examhall")
+        ok = subprocess.run([cli, "verify", "--data-dir", d.dir, receipt_attempt, receipt_code],
+                            capture_output=True, text=True)
+        assert ok.returncode == 0 and ok.stdout.startswith("Valid"), (ok.returncode, ok.stdout, ok.stderr)
+    finally:
+        d.close()
+
+
 def main():
     run_tests(globals(), sys.argv[1:])
 

@@ -237,9 +237,12 @@ pub struct EditForm {
     pub tags: String,
     pub marks: String,
     pub prompt: String,
+    /// The key as JSON (the advanced view; the one used when `form` is `None`).
     pub kind: String,
-    /// Kept as it was (not on the form).
-    pub penalty: f64,
+    /// The key through its type's form, when the form can show it.
+    pub form: Option<crate::question_form::KindForm>,
+    /// Marks lost for a wrong answer when the exam uses negative marking.
+    pub penalty: String,
 }
 
 /// What in the edit form cannot become a question (the backend checks the rest).
@@ -249,6 +252,9 @@ pub enum EditProblem {
     Marks(String),
     /// The answer key: not JSON, or not a question type's shape (serde's reason).
     Kind(String),
+    /// A field of the type's form.
+    Field(crate::question_form::FieldProblem),
+    Penalty(String),
 }
 
 /// A question id for a new question, from the time (e.g. `q-lx2k9a1`).
@@ -285,7 +291,28 @@ impl EditForm {
             marks: item.question.marks.to_string(),
             prompt: item.question.prompt.clone(),
             kind: serde_json::to_string_pretty(&item.question.kind).unwrap_or_default(),
-            penalty: item.question.penalty,
+            form: crate::question_form::KindForm::of(&item.question.kind),
+            penalty: item.question.penalty.to_string(),
+        }
+    }
+
+    /// A new question of the form's type `t`, empty but for its starting rows.
+    pub fn new_of(question_id: String, t: crate::question_form::FormType) -> EditForm {
+        let form = crate::question_form::KindForm::new(t);
+        EditForm {
+            id: None,
+            question_id,
+            title: String::new(),
+            category: String::new(),
+            tags: String::new(),
+            marks: "1".into(),
+            prompt: String::new(),
+            kind: form
+                .to_kind()
+                .map(|k| serde_json::to_string_pretty(&k).unwrap_or_default())
+                .unwrap_or_default(),
+            form: Some(form),
+            penalty: "0".into(),
         }
     }
 
@@ -305,7 +332,8 @@ impl EditForm {
             marks: "1".into(),
             prompt: String::new(),
             kind: serde_json::to_string_pretty(&kind).expect("json"),
-            penalty: 0.0,
+            form: None,
+            penalty: "0".into(),
         }
     }
 
@@ -317,13 +345,21 @@ impl EditForm {
         }
         let marks =
             parse_decimal(&self.marks).ok_or_else(|| EditProblem::Marks(self.marks.clone()))?;
-        let kind: serde_json::Value =
-            serde_json::from_str(&self.kind).map_err(|e| EditProblem::Kind(e.to_string()))?;
+        let penalty = parse_decimal(&self.penalty)
+            .filter(|p| *p >= 0.0)
+            .ok_or_else(|| EditProblem::Penalty(self.penalty.clone()))?;
+        let kind: serde_json::Value = match &self.form {
+            Some(f) => serde_json::to_value(f.to_kind().map_err(EditProblem::Field)?)
+                .map_err(|e| EditProblem::Kind(e.to_string()))?,
+            None => {
+                serde_json::from_str(&self.kind).map_err(|e| EditProblem::Kind(e.to_string()))?
+            }
+        };
         let question = serde_json::from_value(serde_json::json!({
             "id": qid,
             "prompt": self.prompt,
             "marks": marks,
-            "penalty": self.penalty,
+            "penalty": penalty,
             "kind": kind,
         }))
         .map_err(|e| EditProblem::Kind(e.to_string()))?;
@@ -872,6 +908,26 @@ mod tests {
             bad(&|x| x.kind = r#"{"type": "no_such_type"}"#.into()),
             EditProblem::Kind(_)
         ));
+        assert_eq!(
+            bad(&|x| x.penalty = "-1".into()),
+            EditProblem::Penalty("-1".into())
+        );
+        // Through the type's form: its problem, at its field; the penalty kept.
+        let mut typed = EditForm::new_of(id.clone(), crate::question_form::FormType::Numeric);
+        typed.penalty = "0,5".into();
+        let p = typed.to_edit().unwrap_err();
+        assert!(
+            matches!(&p, EditProblem::Field(f) if f.field == "value"),
+            "{p:?}"
+        );
+        if let Some(f) = typed.form.as_mut() {
+            f.value = "9,81".into();
+        }
+        let q = serde_json::to_value(typed.to_edit().unwrap().question).unwrap();
+        assert_eq!(
+            (q["kind"]["value"].as_f64(), q["penalty"].as_f64()),
+            (Some(9.81), Some(0.5))
+        );
     }
 
     #[test]

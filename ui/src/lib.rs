@@ -9,6 +9,7 @@ pub mod i18n;
 mod ipc;
 pub mod lockdown;
 mod pages;
+pub mod question_form;
 pub mod richtext;
 pub mod state;
 

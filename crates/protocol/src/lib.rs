@@ -10,13 +10,13 @@ pub mod platform;
 pub mod room;
 pub mod sync;
 
-use examhall_domain::Question;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use examhall_domain::{
-    Answer, AttemptStatus, ChoiceOption, DisplayPreset, MultiScoring, Outcome, QuestionKind,
-    ResultRelease, Role, ScoredOption, Tolerance, WindowRules,
+    Answer, AttemptStatus, ChoiceOption, ClozePart, DisplayPreset, Gap, GapKind, MatchPair,
+    MultiScoring, NumericAnswer, OrderScoring, Outcome, Question, QuestionId, QuestionKind,
+    ResultRelease, Role, ScoredOption, TextAnswer, Tolerance, WindowRules,
 };
 
 /// Stable error codes the UI branches on.

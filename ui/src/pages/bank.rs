@@ -517,10 +517,9 @@ fn bank_list(p: &ListProps) -> Html {
         let (editing, edit_error, message) = (editing.clone(), edit_error.clone(), message.clone());
         Callback::from(move |_: MouseEvent| {
             let now = js_sys::Date::now();
-            editing.set(Some(EditForm::single_choice(
+            editing.set(Some(EditForm::new_of(
                 authoring::new_question_id(now),
-                &t("bank-template-first"),
-                &t("bank-template-second"),
+                crate::question_form::FormType::SingleChoice,
             )));
             edit_error.set(None);
             message.set(None);
@@ -790,6 +789,10 @@ fn edit_panel(p: &EditProps) -> Html {
                         EditProblem::QuestionId(x) => ta("bank-bad-id", &[("text", x.into())]),
                         EditProblem::Marks(x) => ta("bank-bad-marks", &[("text", x.into())]),
                         EditProblem::Kind(why) => ta("bank-bad-kind", &[("reason", why.into())]),
+                        EditProblem::Field(p) => {
+                            ta("bank-bad-field", &[("message", p.message.into())])
+                        }
+                        EditProblem::Penalty(x) => ta("bank-bad-penalty", &[("text", x.into())]),
                     }));
                     return;
                 }
@@ -843,10 +846,8 @@ fn edit_panel(p: &EditProps) -> Html {
                         <textarea id="edit-prompt" rows="4" value={f.prompt.clone()} oninput={field(|f, v| f.prompt = v)} />
                     </div>
                     <div class="col">
-                        <label for="edit-kind">{t("bank-field-key")}</label>
-                        <textarea id="edit-kind" class="json" rows="16" spellcheck="false" aria-describedby="edit-kind-hint"
-                            value={f.kind.clone()} oninput={field(|f, v| f.kind = v)} />
-                        <p class="muted small" id="edit-kind-hint">{t("bank-key-hint")}</p>
+                        <crate::pages::question_editor::KeyEditor form={f.clone()}
+                            on_change={{ let form = form.clone(); Callback::from(move |next: EditForm| form.set(next)) }} />
                     </div>
                 </div>
                 if let Some(e) = &p.error { <p class="error" role="alert" id="edit-error">{e}</p> }

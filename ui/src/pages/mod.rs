@@ -10,6 +10,7 @@ pub mod invigilator;
 pub mod login;
 pub mod marking;
 pub mod password;
+pub mod question_editor;
 pub mod regrade;
 pub mod reports;
 pub mod result;
