@@ -185,11 +185,15 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
 
         # The teacher marks the essay; the candidate's result is no longer provisional.
         s.click("#back-to-staff")
-        s.wait(".essay-card")
-        s.type(".essay-card .mark-input", "3")
+        card = s.text(s.wait(".essay-card"))
+        # Blind marking: a code instead of the name until the mark is saved.
+        assert "Chidi" not in card and "answer " in card, card
+        s.type(".essay-card .mark-input", "3,0")          # a decimal comma reads as a point
         s.type(".essay-card textarea", "Well explained.")
         s.click(".essay-card button.primary")
         s.wait("#marking-message", pred=lambda t: "saved" in t)
+        marked = s.text_of("#marking-marked")
+        assert "Chidi Candidate" in marked and marked.endswith(", 3"), marked
         logout(s)
         login(s, *CANDIDATE)
         s.click("#result-1")
@@ -1777,6 +1781,18 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
             "SELECT json_extract(question, '$.kind.type') FROM bank_questions")}
         assert kinds == {"single_choice", "multiple_response", "true_false", "numeric", "short_text", "essay",
                          "matching", "ordering", "cloze"}, kinds
+        # The bank exported from the screen as Moodle XML: each of the nine
+        # types as the Moodle type that scores the same way.
+        select(s, "#export-format", "moodle-xml")
+        s.click("#export-bank")
+        path = s.text(s.wait("#export-path", timeout=30, pred=lambda t: "Saved" in t or "question" in t))
+        path = path.split(": ", 1)[1].strip()
+        with open(path, encoding="utf-8") as f:
+            exported = f.read()
+        for ty in ["multichoice", "truefalse", "numerical", "shortanswer", "essay", "matching", "ordering",
+                   "cloze"]:
+            assert f'type="{ty}"' in exported, ty
+        assert "Mercure" in exported and "{1:NUMERICAL:=9.81:0.1}" in exported
 
         s.click("#nav-builder")
         s.type("#builder-title", "Neuf types", clear=True)

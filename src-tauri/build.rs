@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "essays_to_mark",
     "mark_essay",
     "exam_keys",
+    "export_bank",
     "attempt_review",
     "preview_regrade",
     "apply_regrade",

@@ -570,12 +570,79 @@ impl App {
     /// The bank's questions (not archived; in `category` and below) written as
     /// `format`: GIFT, the lossless JSON form, or a QTI 2.1 content package. For
     /// the operator's command line, which reads the database file directly.
+    /// The questions of the caller's bank (of `category` and below) as a file
+    /// of `format`, for the bank screen's Export (saved in the reports folder
+    /// on the desktop, downloaded in the browser). Archived questions stay out.
+    pub async fn export_bank(
+        &self,
+        token: &str,
+        req: examhall_protocol::bank::ExportBank,
+    ) -> AppResult<crate::reports::Report> {
+        let actor = self.actor(token).await?;
+        actor.require(&[Role::Teacher, Role::Admin], "export the question bank")?;
+        let format = Format::parse(&req.format)
+            .filter(|f| {
+                matches!(
+                    f,
+                    Format::Gift | Format::Json | Format::Qti | Format::MoodleXml
+                )
+            })
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "format",
+                    format!(
+                        "{:?}: the bank is exported as gift, json, qti or moodle-xml",
+                        req.format
+                    ),
+                )
+            })?;
+        let rows = self
+            .visible_bank(&actor, "export the question bank")
+            .await?;
+        if !rows
+            .iter()
+            .any(|r| !r.archived && r.category.starts_with(&req.category))
+        {
+            return Err(AppError::invalid(
+                "category",
+                format!(
+                    "no question of yours in {:?} to export",
+                    req.category.join("/")
+                ),
+            ));
+        }
+        let bytes = Self::bank_file(rows, format, &req.category)?;
+        let stem = if req.category.is_empty() {
+            "question-bank".to_owned()
+        } else {
+            format!("question-bank-{}", req.category.join("-"))
+        };
+        let ext = match format {
+            Format::Gift => "gift.txt",
+            Format::Json => "json",
+            Format::Qti => "qti.zip",
+            _ => "moodle.xml",
+        };
+        Ok(crate::reports::Report {
+            file_name: format!("{}.{ext}", crate::reports::slug(&stem)),
+            bytes,
+        })
+    }
+
     pub async fn export_bank_file(
         &self,
         format: Format,
         category: &[String],
     ) -> AppResult<Vec<u8>> {
         let rows = self.store().bank_questions().await?;
+        Self::bank_file(rows, format, category)
+    }
+
+    fn bank_file(
+        rows: Vec<BankQuestionRow>,
+        format: Format,
+        category: &[String],
+    ) -> AppResult<Vec<u8>> {
         let items: Vec<examhall_formats::ImportedItem> = rows
             .iter()
             .filter(|r| !r.archived && r.category.starts_with(category))
@@ -610,10 +677,13 @@ impl App {
                     .map_err(refused)
             }
             Format::Qti => examhall_formats::qti::to_qti_package(&items).map_err(refused),
+            Format::MoodleXml => examhall_formats::moodle_export::to_moodle_xml(&items)
+                .map(String::into_bytes)
+                .map_err(refused),
             other => Err(AppError::invalid(
                 "format",
                 format!(
-                    "the bank is exported as gift, json or qti, not {}",
+                    "the bank is exported as gift, json, qti or moodle-xml, not {}",
                     other.name()
                 ),
             )),

@@ -48,7 +48,7 @@ pub fn save_report(dir: &Path, report: &Report) -> AppResult<PathBuf> {
 }
 
 /// A file-name-safe slug of a title.
-fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         if c.is_alphanumeric() {

@@ -7,6 +7,7 @@ pub mod csv_format;
 pub mod export;
 pub mod gift;
 pub mod items;
+pub mod moodle_export;
 pub mod moodle_xml;
 pub mod qti;
 pub mod roster;

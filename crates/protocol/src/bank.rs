@@ -267,3 +267,14 @@ pub struct PublishedExamDto {
     pub exam_id: i64,
     pub assigned: u32,
 }
+
+/// The bank's questions written to a file: `gift`, `json`, `qti` (a content
+/// package) or `moodle-xml`, those of a category (and below) or all of them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExportBank {
+    pub format: String,
+    #[serde(default)]
+    pub category: Vec<String>,
+}

@@ -87,6 +87,7 @@ macro_rules! ui_commands {
 
             // The question bank and the exam builder.
             both import_questions($crate::bank::ImportRequest) -> $crate::bank::ImportReportDto;
+            report export_bank($crate::bank::ExportBank) -> $crate::SavedReportDto;
             both bank($crate::bank::BankFilter) -> Vec<$crate::bank::BankItemDto>;
             both save_bank_question($crate::bank::BankEdit) -> $crate::bank::BankItemDto;
             both duplicate_bank_question(i64) -> $crate::bank::BankItemDto;

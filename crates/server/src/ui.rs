@@ -282,6 +282,10 @@ fn download(r: Report) -> Reply<Response> {
         Some("pdf") => "application/pdf",
         Some("csv") => "text/csv; charset=utf-8",
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("json") => "application/json",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("zip") => "application/zip",
         _ => "application/octet-stream",
     };
     let safe: String = r

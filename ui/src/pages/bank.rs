@@ -513,6 +513,32 @@ fn bank_list(p: &ListProps) -> Html {
     let tags = all_tags(&catalogue);
     let types = all_types(&catalogue);
 
+    let export_format = use_state(|| "moodle-xml".to_owned());
+    let exported = use_state(|| None::<Result<String, String>>);
+    let on_export = {
+        let (nav, export_format, exported, category) = (
+            p.nav.clone(),
+            export_format.clone(),
+            exported.clone(),
+            f.category.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let req = examhall_protocol::bank::ExportBank {
+                format: (*export_format).clone(),
+                category: category.clone(),
+            };
+            let (nav, exported) = (nav.clone(), exported.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::cmd::export_bank(&nav.token, req).await {
+                    Ok(saved) => exported.set(Some(Ok(saved.path))),
+                    Err(e) => {
+                        nav.check(&e);
+                        exported.set(Some(Err(error_text(&e))));
+                    }
+                }
+            });
+        })
+    };
     let new_question = {
         let (editing, edit_error, message) = (editing.clone(), edit_error.clone(), message.clone());
         Callback::from(move |_: MouseEvent| {
@@ -672,6 +698,22 @@ fn bank_list(p: &ListProps) -> Html {
             <div class="bank-head">
                 <h2 id="bank-heading">{t("bank-list-title")}</h2>
                 <button type="button" id="bank-new" class="primary" onclick={new_question}>{t("bank-new")}</button>
+            </div>
+            <div class="bank-export" role="group" aria-label={t("bank-export")}>
+                <label for="export-format">{t("bank-export")}</label>
+                <select id="export-format" onchange={{ let ef = export_format.clone(); Callback::from(move |e: Event| ef.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
+                    { for [("moodle-xml", "bank-export-moodle"), ("gift", "bank-export-gift"), ("qti", "bank-export-qti"), ("json", "bank-export-json")].iter().map(|(v, label)| html! {
+                        <option value={*v} selected={*export_format == *v}>{t(label)}</option>
+                    }) }
+                </select>
+                <button type="button" id="export-bank" onclick={on_export}>
+                    { if f.category.is_empty() { t("bank-export-all") } else { ta("bank-export-category", &[("category", f.category.join(" / ").into())]) } }
+                </button>
+                { match &*exported {
+                    Some(Ok(path)) => html! { <p class="saved" id="export-path" role="status">{ta("bank-exported", &[("path", path.clone().into())])}</p> },
+                    Some(Err(e)) => html! { <p class="error" id="export-path" role="alert">{e}</p> },
+                    None => html! {},
+                } }
             </div>
             { match &*message {
                 Some(Ok(text)) => html! { <p class="notice" id="bank-message" role="status">{text}</p> },

@@ -532,7 +532,10 @@ async fn the_bank_exports_to_gift_json_and_qti_and_reads_back_the_same() {
         .export_bank_file(examhall_formats::Format::Csv, &physics)
         .await
         .unwrap_err();
-    assert!(e.to_string().contains("gift, json or qti"), "{e}");
+    assert!(
+        e.to_string().contains("gift, json, qti or moodle-xml"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -1043,4 +1046,71 @@ async fn corrections_of_a_drawn_question_reach_exactly_those_who_drew_it() {
         let voided = questions[0].outcome == examhall_domain::Outcome::Voided;
         assert_eq!(voided, qid == "colour", "{qid}");
     }
+}
+
+/// The bank screen's Export: the teacher's questions of a category as Moodle
+/// XML (read back by the Moodle XML import: the same questions), GIFT, QTI or
+/// JSON; an unknown format and an empty category are refused by field, and a
+/// candidate may not export.
+#[tokio::test]
+async fn a_teacher_exports_the_bank_as_moodle_xml_and_it_reads_back() {
+    use examhall_protocol::bank::ExportBank;
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    ctx.app
+        .import_questions(&teacher, import(ImportMode::ValidOnly))
+        .await
+        .unwrap();
+    let req = |format: &str, category: &[&str]| ExportBank {
+        format: format.into(),
+        category: category.iter().map(|c| (*c).to_owned()).collect(),
+    };
+    let file = ctx
+        .app
+        .export_bank(&teacher, req("moodle-xml", &["Physics", "Optics"]))
+        .await
+        .unwrap();
+    assert_eq!(file.file_name, "question-bank-physics-optics.moodle.xml");
+    let back = examhall_formats::moodle_xml::from_text(std::str::from_utf8(&file.bytes).unwrap());
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    let mut titles: Vec<_> = back.items.iter().filter_map(|i| i.title.clone()).collect();
+    titles.sort();
+    assert_eq!(titles, vec!["Colour", "Lens", "Light"]);
+    assert!(back
+        .items
+        .iter()
+        .all(|i| i.category == vec!["Physics", "Optics"]
+            && i.question.kind == examhall_domain::QuestionKind::TrueFalse { correct: true }));
+    for (format, ends) in [
+        ("gift", ".gift.txt"),
+        ("json", ".json"),
+        ("qti", ".qti.zip"),
+    ] {
+        let f = ctx
+            .app
+            .export_bank(&teacher, req(format, &[]))
+            .await
+            .unwrap();
+        assert!(
+            f.file_name.ends_with(ends) && !f.bytes.is_empty(),
+            "{}",
+            f.file_name
+        );
+    }
+    for (bad, field) in [
+        (req("csv", &[]), "format"),
+        (req("gift", &["Nowhere"]), "category"),
+    ] {
+        let e = ctx.app.export_bank(&teacher, bad).await;
+        assert!(
+            matches!(e, Err(examhall_app::AppError::Invalid { field: ref f, .. }) if f == field),
+            "{e:?}"
+        );
+    }
+    let cand = ctx.login("candidate").await;
+    let e = ctx.app.export_bank(&cand, req("gift", &[])).await;
+    assert!(
+        matches!(e, Err(examhall_app::AppError::Forbidden { .. })),
+        "{e:?}"
+    );
 }
