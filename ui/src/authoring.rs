@@ -393,6 +393,8 @@ pub struct BuilderForm {
     pub warn_on_focus_loss: bool,
     /// No going back to earlier questions.
     pub forward_only: bool,
+    /// Feedback to candidates with their released result.
+    pub feedback_with_results: bool,
     pub sections: Vec<SectionForm>,
 }
 
@@ -409,6 +411,7 @@ impl Default for BuilderForm {
             allow_paste: false,
             warn_on_focus_loss: true,
             forward_only: false,
+            feedback_with_results: false,
             sections: Vec::new(),
         }
     }
@@ -533,6 +536,11 @@ impl BuilderForm {
                 "free"
             }))
             .expect("the protocol names both navigations"),
+            feedback: if self.feedback_with_results {
+                examhall_protocol::Feedback::WithResults
+            } else {
+                examhall_protocol::Feedback::Never
+            },
             sections,
         };
         draft.order.shuffle_questions = self.shuffle_questions;
@@ -606,6 +614,7 @@ pub fn from_publish(p: &PublishExam) -> Filled {
         allow_paste: d.window.allow_paste,
         warn_on_focus_loss: d.window.warn_on_focus_loss,
         forward_only: named(serde_json::to_value(d.navigation), "forward_only"),
+        feedback_with_results: d.feedback == examhall_protocol::Feedback::WithResults,
         sections,
     };
     let chosen = p.candidates.iter().copied().collect();
@@ -943,6 +952,7 @@ mod tests {
             allow_paste: true,
             warn_on_focus_loss: false,
             forward_only: true,
+            feedback_with_results: true,
             sections: vec![
                 SectionForm {
                     title: "Part A".into(),
@@ -972,6 +982,7 @@ mod tests {
                 "order": {"shuffle_questions": true, "shuffle_options": false},
                 "window": {"allow_paste": true, "warn_on_focus_loss": false},
                 "navigation": "forward_only",
+                "feedback": "with_results",
                 "sections": [
                     {"title": "Part A", "instructions": "Answer all.", "items": [
                         {"kind": "fixed", "bank_id": 7},
@@ -987,6 +998,7 @@ mod tests {
         assert_eq!(serde_json::to_value(&d).unwrap()["release"], "immediately");
         assert!(d.window.warn_on_focus_loss && !d.window.allow_paste);
         assert_eq!(serde_json::to_value(&d).unwrap()["navigation"], "free");
+        assert_eq!(serde_json::to_value(&d).unwrap()["feedback"], "never");
     }
 
     #[test]
@@ -1002,6 +1014,7 @@ mod tests {
             allow_paste: true,
             warn_on_focus_loss: false,
             forward_only: true,
+            feedback_with_results: true,
             sections: vec![
                 SectionForm {
                     title: "Mechanics".into(),

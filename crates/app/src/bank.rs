@@ -332,6 +332,15 @@ impl App {
         // A bank question joins the exam once, under an id unique in the exam.
         let mut add = |r: &BankQuestionRow, questions: &mut Vec<Question>| -> QuestionId {
             let mut q = r.question.clone();
+            // The general feedback an import kept with the bank question goes
+            // with it into the exam (shown only if the exam gives feedback).
+            if q.general_feedback.is_none() {
+                q.general_feedback = r
+                    .meta
+                    .as_deref()
+                    .and_then(|m| serde_json::from_str::<Meta>(m).ok())
+                    .and_then(|m| m.general_feedback);
+            }
             if questions.iter().any(|x| x.id == q.id) {
                 q.id = QuestionId::parse(&format!(
                     "{}-{}",
@@ -435,6 +444,7 @@ impl App {
         }
         let spec = ExamSpec {
             voided: vec![],
+            feedback: draft.feedback,
             title: draft.title.trim().to_owned(),
             duration_secs: draft.duration_minutes.saturating_mul(60),
             pass_mark_pct: draft.pass_mark_pct,

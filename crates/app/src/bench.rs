@@ -89,11 +89,13 @@ fn bench_exam() -> ExamSpec {
             prompt: format!("Q{}", i + 1),
             marks: 1.0,
             penalty: 0.0,
+            general_feedback: None,
             kind,
         });
     }
     ExamSpec {
         voided: vec![],
+        feedback: Default::default(),
         window: Default::default(),
         order: Default::default(),
         navigation: Default::default(),

@@ -54,6 +54,7 @@ fn q(id: &str, prompt: &str, marks: f64, kind: QuestionKind) -> Question {
         prompt: prompt.into(),
         marks,
         penalty: 0.0,
+        general_feedback: None,
         kind,
     }
 }
@@ -62,6 +63,7 @@ fn q(id: &str, prompt: &str, marks: f64, kind: QuestionKind) -> Question {
 pub fn demo_exam() -> ExamSpec {
     ExamSpec {
         voided: vec![],
+        feedback: Default::default(),
         window: Default::default(),
         order: Default::default(),
         navigation: Default::default(),

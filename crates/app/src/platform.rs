@@ -480,6 +480,7 @@ impl App {
         }
         let spec = ExamSpec {
             voided: vec![],
+            feedback: Default::default(),
             window: Default::default(),
             order: Default::default(),
             navigation: Default::default(),
@@ -915,6 +916,7 @@ fn api_result(r: examhall_store::ResultListRow) -> ApiResult {
 fn probe_exam(questions: Vec<Question>) -> ExamSpec {
     ExamSpec {
         voided: vec![],
+        feedback: Default::default(),
         window: Default::default(),
         order: Default::default(),
         navigation: Default::default(),
@@ -997,6 +999,7 @@ fn to_question(id: QuestionId, q: &NewApiQuestion) -> AppResult<Question> {
         prompt: q.text.trim().to_owned(),
         marks: q.marks,
         penalty: 0.0,
+        general_feedback: None,
         kind,
     })
 }

@@ -113,6 +113,13 @@ impl App {
                 "This attempt has not been submitted yet.".into(),
             ));
         }
+        // The answers, for the feedback they earn (when the exam gives it).
+        let answers = if exam.feedback == examhall_domain::Feedback::WithResults {
+            crate::candidate::answer_map(self.store().answers(&attempt.id).await?)
+        } else {
+            Default::default()
+        };
+        let sat = exam.for_attempt(&attempt.id);
         let result = match self.store().result(&attempt.id).await? {
             None => ResultState::Grading,
             Some(_)
@@ -133,19 +140,21 @@ impl App {
                     .marks
                     .iter()
                     .filter(|_| actor.role != Role::Candidate || exam.question_marks)
-                    .map(|(qid, m)| QuestionMarkDto {
-                        question_id: qid.to_string(),
-                        prompt: exam
-                            .questions
-                            .iter()
-                            .find(|q| &q.id == qid)
-                            // As the attempt read it (its own values).
-                            .map(|q| q.for_attempt(&attempt.id).prompt.clone())
-                            .unwrap_or_default(),
-                        awarded: m.awarded,
-                        max: m.max,
-                        outcome: m.outcome,
-                        comment: m.comment.clone(),
+                    .map(|(qid, m)| {
+                        // As the attempt read it (its own values and draws).
+                        let q = sat.questions.iter().find(|q| &q.id == qid);
+                        QuestionMarkDto {
+                            question_id: qid.to_string(),
+                            prompt: q.map(|q| q.prompt.clone()).unwrap_or_default(),
+                            awarded: m.awarded,
+                            max: m.max,
+                            outcome: m.outcome,
+                            comment: m.comment.clone(),
+                            feedback: q
+                                .filter(|_| exam.feedback == examhall_domain::Feedback::WithResults)
+                                .map(|q| examhall_domain::feedback_for(q, answers.get(qid)))
+                                .unwrap_or_default(),
+                        }
                     })
                     .collect(),
             },

@@ -772,6 +772,7 @@ mod tests {
             prompt: "Volume of {l} by {w} by {h}?".into(),
             marks: 2.0,
             penalty: 0.0,
+            general_feedback: None,
             kind: QuestionKind::Calculated {
                 vars,
                 answer: CalculatedAnswer::Numeric {

@@ -13,6 +13,22 @@ pub enum ResultRelease {
     AfterReview,
 }
 
+/// Whether candidates read feedback (the options' and the question's general
+/// feedback) with their released result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feedback {
+    #[default]
+    Never,
+    WithResults,
+}
+
+impl Feedback {
+    pub fn is_never(&self) -> bool {
+        *self == Feedback::Never
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExamSpec {
     pub title: String,
@@ -43,6 +59,9 @@ pub struct ExamSpec {
     /// candidate who got one earns its full marks, answered or not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub voided: Vec<QuestionId>,
+    /// Feedback with the released result (never, by default).
+    #[serde(default, skip_serializing_if = "Feedback::is_never")]
+    pub feedback: Feedback,
 }
 
 /// The exam's rules for the candidate's window (lockdown is always on; these are
@@ -506,6 +525,7 @@ mod tests {
     fn base() -> ExamSpec {
         ExamSpec {
             voided: vec![],
+            feedback: Default::default(),
             window: Default::default(),
             order: Default::default(),
             navigation: Default::default(),
@@ -521,6 +541,7 @@ mod tests {
                 prompt: "Pick".into(),
                 marks: 1.0,
                 penalty: 0.0,
+                general_feedback: None,
                 kind: QuestionKind::SingleChoice {
                     options: vec![
                         ChoiceOption {

@@ -345,6 +345,81 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
 }
 
 /// Marks a whole answer sheet against an exam.
+/// The feedback a candidate reads for their answer (`q` as the attempt sat
+/// it): the picked options' feedback, the feedback of the accepted answer their
+/// text or number matched (the best one), a cloze's per gap, then the
+/// question's general feedback. Empty when there is none.
+pub fn feedback_for(q: &Question, answer: Option<&Answer>) -> Vec<String> {
+    use crate::question::{ClozePart, GapKind};
+    let mut out: Vec<String> = vec![];
+    let best_text = |answers: &[TextAnswer], given: &str, cs: bool| {
+        answers
+            .iter()
+            .filter(|a| text_matches(&a.pattern, given, cs))
+            .max_by(|a, b| a.credit.total_cmp(&b.credit))
+            .and_then(|a| a.feedback.clone())
+    };
+    let best_number = |answers: &[NumericAnswer], given: &str| {
+        let x = parse_number(given)?;
+        answers
+            .iter()
+            .filter(|a| numeric_ok(x, a.value, a.tolerance))
+            .max_by(|a, b| a.credit.total_cmp(&b.credit))
+            .and_then(|a| a.feedback.clone())
+    };
+    let picked = |options: &[ScoredOption], id: &str| {
+        options
+            .iter()
+            .find(|o| o.id == id.trim())
+            .and_then(|o| o.feedback.clone())
+    };
+    match (&q.kind, answer.filter(|a| !a.is_blank())) {
+        (QuestionKind::WeightedChoice { options, .. }, Some(Answer::Text(id))) => {
+            out.extend(picked(options, id));
+        }
+        (QuestionKind::WeightedChoice { options, .. }, Some(Answer::Choices(ids))) => {
+            out.extend(ids.iter().filter_map(|id| picked(options, id)));
+        }
+        (
+            QuestionKind::TextSet {
+                answers,
+                case_sensitive,
+            },
+            Some(Answer::Text(t)),
+        ) => out.extend(best_text(answers, t, *case_sensitive)),
+        (QuestionKind::NumericSet { answers }, Some(Answer::Text(t))) => {
+            out.extend(best_number(answers, t));
+        }
+        (QuestionKind::Cloze { parts }, Some(Answer::Map(m))) => {
+            for p in parts {
+                let ClozePart::Gap(g) = p else { continue };
+                let Some(given) = m.get(&g.id).filter(|v| !v.trim().is_empty()) else {
+                    continue;
+                };
+                out.extend(match &g.kind {
+                    GapKind::Text {
+                        answers,
+                        case_sensitive,
+                    } => best_text(answers, given, *case_sensitive),
+                    GapKind::Numeric { answers } => best_number(answers, given),
+                    GapKind::Choice { options } => picked(options, given),
+                    GapKind::Choices { options } => {
+                        let all: Vec<String> = GapKind::picks(given)
+                            .into_iter()
+                            .filter_map(|id| picked(options, id))
+                            .collect();
+                        (!all.is_empty()).then(|| all.join(" "))
+                    }
+                });
+            }
+        }
+        _ => {}
+    }
+    out.extend(q.general_feedback.clone());
+    out.retain(|f| !f.trim().is_empty());
+    out
+}
+
 pub fn grade_sheet(exam: &ExamSpec, answers: &BTreeMap<QuestionId, Answer>) -> SheetResult {
     let marks: Vec<(QuestionId, Mark)> = exam
         .questions
@@ -504,6 +579,7 @@ mod tests {
             prompt: id.into(),
             marks,
             penalty: 0.0,
+            general_feedback: None,
             kind,
         };
         let mut e = exam(
@@ -541,6 +617,58 @@ mod tests {
         assert!(!again.awaiting_marking);
     }
 
+    #[test]
+    fn feedback_follows_the_answer_and_ends_with_the_general_feedback() {
+        let scored = |id: &str, credit: f64, fb: Option<&str>| ScoredOption {
+            id: id.into(),
+            text: id.to_uppercase(),
+            credit,
+            feedback: fb.map(str::to_owned),
+        };
+        let mut q = q(QuestionKind::WeightedChoice {
+            options: vec![
+                scored("a", 1.0, Some("Right: Mercury is closest.")),
+                scored("b", 0.0, Some("Venus is second.")),
+                scored("c", 0.0, None),
+            ],
+            multiple: false,
+        });
+        q.general_feedback = Some("See chapter 2.".into());
+        let t = |s: &str| Answer::Text(s.into());
+        assert_eq!(
+            feedback_for(&q, Some(&t("b"))),
+            vec!["Venus is second.", "See chapter 2."]
+        );
+        assert_eq!(feedback_for(&q, Some(&t("c"))), vec!["See chapter 2."]);
+        assert_eq!(feedback_for(&q, None), vec!["See chapter 2."]);
+        let num = Question {
+            general_feedback: None,
+            ..super::tests::q(QuestionKind::NumericSet {
+                answers: vec![
+                    NumericAnswer {
+                        value: 9.81,
+                        tolerance: Tolerance::Absolute(0.01),
+                        credit: 1.0,
+                        feedback: Some("Exactly.".into()),
+                    },
+                    NumericAnswer {
+                        value: 9.81,
+                        tolerance: Tolerance::Absolute(0.5),
+                        credit: 0.5,
+                        feedback: Some("Close.".into()),
+                    },
+                ],
+            })
+        };
+        assert_eq!(
+            feedback_for(&num, Some(&t("9,81"))),
+            vec!["Exactly."],
+            "the best match"
+        );
+        assert_eq!(feedback_for(&num, Some(&t("9.5"))), vec!["Close."]);
+        assert!(feedback_for(&num, Some(&t("20"))).is_empty());
+    }
+
     fn opts(ids: &[&str]) -> Vec<ChoiceOption> {
         ids.iter()
             .map(|i| ChoiceOption {
@@ -556,6 +684,7 @@ mod tests {
             prompt: "?".into(),
             marks: 2.0,
             penalty: 0.5,
+            general_feedback: None,
             kind,
         }
     }
@@ -1054,6 +1183,7 @@ mod tests {
     fn exam(questions: Vec<Question>, negative: bool) -> ExamSpec {
         ExamSpec {
             voided: vec![],
+            feedback: Default::default(),
             window: Default::default(),
             order: Default::default(),
             navigation: Default::default(),

@@ -26,11 +26,12 @@ pub use events::{
     ChainError, EventHash, ReceiptCheck, ReceiptClaim, StoredEvent, SubmitReason,
 };
 pub use exam::{
-    AttemptSection, DisplayPreset, ExamError, ExamSpec, Navigation, OrderRules, ResultRelease,
-    Section, SectionItem, WindowRules,
+    AttemptSection, DisplayPreset, ExamError, ExamSpec, Feedback, Navigation, OrderRules,
+    ResultRelease, Section, SectionItem, WindowRules,
 };
 pub use grading::{
-    grade_log, grade_question, grade_sheet, regrade_sheet, Mark, MarkingError, Outcome, SheetResult,
+    feedback_for, grade_log, grade_question, grade_sheet, regrade_sheet, Mark, MarkingError,
+    Outcome, SheetResult,
 };
 pub use question::{
     Answer, AnswerError, ChoiceOption, ClozePart, Gap, GapKind, MatchPair, MultiScoring,

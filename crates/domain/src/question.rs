@@ -739,6 +739,10 @@ pub struct Question {
     #[serde(default)]
     pub penalty: f64,
     pub kind: QuestionKind,
+    /// Shown to candidates with their released result when the exam gives
+    /// feedback (Moodle's general feedback); never during the exam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general_feedback: Option<String>,
 }
 
 /// What a candidate has given for one question.
@@ -1074,6 +1078,7 @@ mod tests {
             prompt: "p".into(),
             marks: 1.0,
             penalty: 0.0,
+            general_feedback: None,
             kind,
         };
         let single = q(QuestionKind::SingleChoice {

@@ -201,6 +201,7 @@ mod tests {
             prompt: "?".into(),
             marks: 1.0,
             penalty: 0.0,
+            general_feedback: None,
             kind,
         }
     }

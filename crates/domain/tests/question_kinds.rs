@@ -14,6 +14,7 @@ fn q(marks: f64, kind: QuestionKind) -> Question {
         prompt: "Prompt".into(),
         marks,
         penalty: 0.0,
+        general_feedback: None,
         kind,
     }
 }

@@ -16,6 +16,7 @@ fn tf(name: &str, marks: f64) -> Question {
         prompt: format!("{name}?"),
         marks,
         penalty: 0.0,
+        general_feedback: None,
         kind: QuestionKind::TrueFalse { correct: true },
     }
 }
@@ -25,6 +26,7 @@ fn exam() -> ExamSpec {
     questions.extend((0..6).map(|i| tf(&format!("pool{i}"), 1.0)));
     ExamSpec {
         voided: vec![],
+        feedback: Default::default(),
         title: "Sections".into(),
         duration_secs: 600,
         pass_mark_pct: 50.0,

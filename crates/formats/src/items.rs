@@ -248,6 +248,7 @@ pub fn question(id: QuestionId, prompt: String, kind: QuestionKind) -> Question 
         prompt,
         marks: 1.0,
         penalty: 0.0,
+        general_feedback: None,
         kind,
     }
 }

@@ -22,6 +22,7 @@ fn item(id: &str, prompt: &str, kind: QuestionKind) -> ImportedItem {
             prompt: prompt.into(),
             marks: 2.0,
             penalty: 0.0,
+            general_feedback: None,
             kind,
         },
     }

@@ -81,6 +81,7 @@ fn q(id: &str, prompt: &str, marks: f64, kind: QuestionKind) -> Question {
         prompt: prompt.into(),
         marks,
         penalty: 0.0,
+        general_feedback: None,
         kind,
     }
 }
@@ -1226,6 +1227,7 @@ fn qti_item() -> impl Strategy<Value = ImportedItem> {
                 prompt,
                 marks,
                 penalty: 0.0,
+                general_feedback: None,
                 kind,
             },
         })

@@ -226,6 +226,7 @@ fn gift_item() -> impl Strategy<Value = ImportedItem> {
                     prompt,
                     marks: 1.0,
                     penalty: 0.0,
+                    general_feedback: None,
                     kind,
                 },
             },
@@ -375,6 +376,7 @@ fn any_item() -> impl Strategy<Value = ImportedItem> {
                 prompt,
                 marks: f64::from(marks),
                 penalty: 0.0,
+                general_feedback: None,
                 kind,
             },
         })

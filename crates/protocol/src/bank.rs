@@ -145,6 +145,10 @@ pub struct ExamDraft {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub navigation: examhall_domain::Navigation,
+    /// Feedback to candidates with their released result (never by default).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub feedback: examhall_domain::Feedback,
     pub sections: Vec<SectionDraft>,
 }
 

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use examhall_domain::{
-    Answer, AttemptStatus, ChoiceOption, ClozePart, DisplayPreset, Gap, GapKind, MatchPair,
-    MultiScoring, NumericAnswer, OrderScoring, Outcome, Question, QuestionId, QuestionKind,
-    ResultRelease, Role, ScoredOption, TextAnswer, Tolerance, WindowRules,
+    Answer, AttemptStatus, ChoiceOption, ClozePart, DisplayPreset, Feedback, Gap, GapKind,
+    MatchPair, MultiScoring, NumericAnswer, OrderScoring, Outcome, Question, QuestionId,
+    QuestionKind, ResultRelease, Role, ScoredOption, TextAnswer, Tolerance, WindowRules,
 };
 
 /// Stable error codes the UI branches on.
@@ -539,6 +539,10 @@ pub struct QuestionMarkDto {
     /// The marker's comment, for essays.
     #[serde(default)]
     pub comment: Option<String>,
+    /// Feedback on the answer given and the question's general feedback, when
+    /// the exam gives feedback with results.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback: Vec<String>,
 }
 
 /// An essay answer waiting for a teacher's mark.
@@ -1181,6 +1185,7 @@ mod tests {
             prompt: "p".into(),
             marks: 1.0,
             penalty: 0.5,
+            general_feedback: None,
             kind,
         };
         let o = |id: &str, t: &str| ChoiceOption {
@@ -1381,6 +1386,7 @@ mod tests {
             prompt: "Order".into(),
             marks: 1.0,
             penalty: 0.0,
+            general_feedback: None,
             kind: QuestionKind::Ordering {
                 items: items.clone(),
                 scoring: examhall_domain::OrderScoring::Exact,

@@ -687,3 +687,6 @@ bank-export-json = Examhall JSON (keeps everything)
 bank-export-all = Export the whole bank
 bank-export-category = Export { $category }
 bank-exported = Saved: { $path }
+builder-feedback = Feedback to candidates
+builder-feedback-never = Never
+builder-feedback-with-results = With their results (each answer's and the question's)

@@ -712,3 +712,6 @@ bank-export-json = JSON Examhall (garde tout)
 bank-export-all = Exporter toute la banque
 bank-export-category = Exporter { $category }
 bank-exported = Enregistré : { $path }
+builder-feedback = Commentaires aux candidats
+builder-feedback-never = Jamais
+builder-feedback-with-results = Avec leurs résultats (ceux de chaque réponse et de la question)

@@ -702,6 +702,12 @@ pub fn exam_builder(p: &Props) -> Html {
                     <option value="immediately" selected={!form.after_review}>{t("builder-release-immediately")}</option>
                     <option value="after_review" selected={form.after_review}>{t("builder-release-after-review")}</option>
                 </select>
+                <label for="builder-feedback">{t("builder-feedback")}</label>
+                <select id="builder-feedback"
+                    onchange={on_value(Rc::new(|b: &mut Builder, v: String| b.form.feedback_with_results = v == "with_results"))}>
+                    <option value="never" selected={!form.feedback_with_results}>{t("builder-feedback-never")}</option>
+                    <option value="with_results" selected={form.feedback_with_results}>{t("builder-feedback-with-results")}</option>
+                </select>
             </div>
             <div class="checks">
                 <label class="inline-check" for="builder-negative">

@@ -96,6 +96,7 @@ pub fn result_page(p: &Props) -> Html {
                             <td>
                             {outcome_text(q.outcome)}
                             if let Some(c) = &q.comment { <div class="comment">{ta("result-marker", &[("comment", c.clone().into())])}</div> }
+                            { for q.feedback.iter().map(|f| html! { <div class="feedback rich"><RichText text={f.clone()} flow={Flow::Inline} /></div> }) }
                         </td>
                         </tr>
                     }

@@ -140,6 +140,7 @@ async fn a_file_with_an_error_imports_nothing_unless_the_valid_ones_are_chosen()
 
 fn draft(sections: Vec<SectionDraft>) -> ExamDraft {
     ExamDraft {
+        feedback: Default::default(),
         title: "Physics mock".into(),
         duration_minutes: 30,
         pass_mark_pct: 50.0,
@@ -1113,4 +1114,109 @@ async fn a_teacher_exports_the_bank_as_moodle_xml_and_it_reads_back() {
         matches!(e, Err(examhall_app::AppError::Forbidden { .. })),
         "{e:?}"
     );
+}
+
+/// Feedback with results: a GIFT question's per-answer and general feedback
+/// reach the candidate with the released result when the exam says so, and
+/// never when it does not (the default).
+#[tokio::test]
+async fn feedback_reaches_the_candidate_with_the_result_only_when_the_exam_gives_it() {
+    use examhall_domain::Feedback;
+    let ctx = Ctx::demo().await;
+    let (teacher, admin) = (ctx.login("teacher").await, ctx.login("admin").await);
+    let done = ctx
+        .app
+        .import_questions(
+            &teacher,
+            ImportRequest {
+                format: "gift".into(),
+                file_name: "planets.gift".into(),
+                content: "::Closest::Which planet is closest to the Sun?{=Mercury#Right: it orbits in 88 days. ~Venus#Venus is second. ####Order: Mercury, Venus, Earth.}\n".into(),
+                base64: false,
+                mode: ImportMode::All,
+            },
+        )
+        .await
+        .unwrap();
+    let bank_id = done.items[0].id;
+    for (feedback, want) in [
+        (
+            Feedback::WithResults,
+            vec!["Venus is second.", "Order: Mercury, Venus, Earth."],
+        ),
+        (Feedback::Never, vec![]),
+    ] {
+        let published = ctx
+            .app
+            .publish_exam(
+                &teacher,
+                PublishExam {
+                    draft: ExamDraft {
+                        feedback,
+                        ..draft(vec![SectionDraft {
+                            title: "Planets".into(),
+                            instructions: String::new(),
+                            items: vec![DraftItem::Fixed { bank_id }],
+                        }])
+                    },
+                    candidates: vec![],
+                    time_multipliers: Default::default(),
+                    draft_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        let code = ctx
+            .app
+            .open_sitting(
+                &admin,
+                examhall_protocol::OpenSitting::unscheduled(published.exam_id),
+            )
+            .await
+            .unwrap()
+            .start_code;
+        let name = format!("fb{}", want.len());
+        let (token, view) = ctx
+            .new_candidate_started(&admin, &teacher, &name, published.exam_id, &code)
+            .await;
+        let CandidateWidget::SingleChoice { options } = &view.questions[0].widget else {
+            panic!("{:?}", view.questions[0].widget)
+        };
+        assert!(
+            !format!("{:?}", view.questions[0]).contains("second"),
+            "no feedback during the exam"
+        );
+        let venus = options
+            .iter()
+            .find(|o| o.text == "Venus")
+            .unwrap()
+            .id
+            .clone();
+        let qid = view.questions[0].id.clone();
+        ctx.answer_and_submit(
+            &token,
+            &view.attempt_id,
+            &[(qid.as_str(), Answer::Text(venus))],
+        )
+        .await;
+        ctx.drain().await;
+        let r = ctx
+            .app
+            .attempt_result(
+                &token,
+                examhall_protocol::AttemptRef {
+                    attempt_id: view.attempt_id.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        let examhall_protocol::ResultState::Released {
+            questions, total, ..
+        } = r.result
+        else {
+            panic!("{:?}", r.result)
+        };
+        assert_eq!(total, 0.0);
+        assert_eq!(questions[0].feedback, want, "{feedback:?}");
+    }
 }

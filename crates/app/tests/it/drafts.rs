@@ -16,6 +16,7 @@ const GIFT: &str = "$CATEGORY: $course$/Geo\n\n\
 
 fn draft(title: &str, bank_ids: &[i64]) -> ExamDraft {
     ExamDraft {
+        feedback: Default::default(),
         title: title.into(),
         duration_minutes: 20,
         pass_mark_pct: 50.0,
