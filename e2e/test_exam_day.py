@@ -1729,7 +1729,10 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
         s.wait("#field-error-options", pred=lambda t: "mark the right option" in t)
         assert s.find_all("#edit-preview-waiting")
         s.click("#opt-right-2")
+        s.type("#opt-feedback-2", "Oui : elle en fait le tour en 88 jours.")
+        s.type("#edit-general-feedback", "Ordre : Mercure, Vénus, Terre.")
         s.wait("#edit-preview .preview-question", pred=lambda t: "Mercure" in t and "Vénus" in t)
+        assert "88 jours" not in s.text_of("#edit-preview"), "no feedback before the result"
         time.sleep(0.5)
         s.screenshot(os.path.join(OUT, "form-single-choice.png"))
         save()
@@ -1779,7 +1782,8 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
         assert sql_one(d, "SELECT count(*) FROM bank_questions") == 9
         kinds = {r[0] for r in sqlite3.connect(f"file:{d.db}?mode=ro", uri=True).execute(
             "SELECT json_extract(question, '$.kind.type') FROM bank_questions")}
-        assert kinds == {"single_choice", "multiple_response", "true_false", "numeric", "short_text", "essay",
+        # The single choice carries feedback on its options: stored in the weighted form.
+        assert kinds == {"weighted_choice", "multiple_response", "true_false", "numeric", "short_text", "essay",
                          "matching", "ordering", "cloze"}, kinds
         # The bank exported from the screen as Moodle XML: each of the nine
         # types as the Moodle type that scores the same way.
@@ -1807,6 +1811,7 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
             s.click(f"#pick-0-{bank_id}")
         candidate = sql_one(d, "SELECT id FROM users WHERE username = 'candidate'")
         s.click(f"#cand-{candidate}")
+        choose(s, "#builder-feedback", "with_results")
         s.click("#builder-preview")
         s.wait("#preview-pane .preview-question", timeout=30)
         assert len(s.find_all("#preview-pane .preview-question")) == 9
@@ -1878,6 +1883,9 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
         score = s.text(s.wait("#result-score", timeout=30))
         # Eight auto-graded questions, all right but true/false; the essay awaits its mark.
         assert score.startswith("7 / 9 points"), score
+        # The exam gives feedback with results: the picked option's and the question's.
+        table = s.text_of("table.marks")
+        assert "Oui : elle en fait le tour en 88 jours." in table and "Ordre : Mercure, Vénus, Terre." in table, table
         receipt_code = s.text(s.wait("#receipt-code")).strip()
         receipt_attempt = s.text_of("#receipt-attempt").strip()
         assert "9" in s.text_of("#receipt"), s.text_of("#receipt")

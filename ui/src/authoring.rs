@@ -243,6 +243,8 @@ pub struct EditForm {
     pub form: Option<crate::question_form::KindForm>,
     /// Marks lost for a wrong answer when the exam uses negative marking.
     pub penalty: String,
+    /// Shown to candidates with their result when the exam gives feedback.
+    pub general_feedback: String,
 }
 
 /// What in the edit form cannot become a question (the backend checks the rest).
@@ -293,6 +295,7 @@ impl EditForm {
             kind: serde_json::to_string_pretty(&item.question.kind).unwrap_or_default(),
             form: crate::question_form::KindForm::of(&item.question.kind),
             penalty: item.question.penalty.to_string(),
+            general_feedback: item.question.general_feedback.clone().unwrap_or_default(),
         }
     }
 
@@ -313,6 +316,7 @@ impl EditForm {
                 .unwrap_or_default(),
             form: Some(form),
             penalty: "0".into(),
+            general_feedback: String::new(),
         }
     }
 
@@ -334,6 +338,7 @@ impl EditForm {
             kind: serde_json::to_string_pretty(&kind).expect("json"),
             form: None,
             penalty: "0".into(),
+            general_feedback: String::new(),
         }
     }
 
@@ -361,6 +366,7 @@ impl EditForm {
             "marks": marks,
             "penalty": penalty,
             "kind": kind,
+            "general_feedback": Some(self.general_feedback.trim()).filter(|f| !f.is_empty()),
         }))
         .map_err(|e| EditProblem::Kind(e.to_string()))?;
         let title = Some(self.title.trim())

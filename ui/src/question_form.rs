@@ -70,6 +70,8 @@ impl FormType {
 pub struct OptionRow {
     pub text: String,
     pub right: bool,
+    /// Shown to a candidate who picked it (single choice), with their result.
+    pub feedback: String,
 }
 
 /// One pair of a matching question.
@@ -162,6 +164,7 @@ impl KindForm {
                 .map(|o| OptionRow {
                     text: o.text.clone(),
                     right: right(&o.id),
+                    feedback: String::new(),
                 })
                 .collect()
         };
@@ -171,6 +174,26 @@ impl KindForm {
                 options: rows(options, &|id| id == correct),
                 ..KindForm::default()
             },
+            // A single choice with feedback on its options: one option right.
+            QuestionKind::WeightedChoice {
+                options,
+                multiple: false,
+            } if options.iter().all(|o| o.credit == 0.0 || o.credit == 1.0)
+                && options.iter().filter(|o| o.credit == 1.0).count() == 1 =>
+            {
+                KindForm {
+                    form_type: FormType::SingleChoice,
+                    options: options
+                        .iter()
+                        .map(|o| OptionRow {
+                            text: o.text.clone(),
+                            right: o.credit == 1.0,
+                            feedback: o.feedback.clone().unwrap_or_default(),
+                        })
+                        .collect(),
+                    ..KindForm::default()
+                }
+            }
             QuestionKind::MultipleResponse {
                 options,
                 correct,
@@ -354,7 +377,27 @@ impl KindForm {
             return Err(problem("options", "at least two options"));
         }
         if self.form_type == FormType::SingleChoice {
+            // Feedback on an option: the weighted form, which carries it.
+            let feedback: Vec<Option<String>> = self
+                .options
+                .iter()
+                .filter(|o| !o.text.trim().is_empty())
+                .map(|o| Some(o.feedback.trim().to_owned()).filter(|f| !f.is_empty()))
+                .collect();
             return match right.as_slice() {
+                [one] if feedback.iter().any(Option::is_some) => Ok(QuestionKind::WeightedChoice {
+                    options: options
+                        .into_iter()
+                        .zip(feedback)
+                        .map(|(o, feedback)| ScoredOption {
+                            credit: if &o.id == one { 1.0 } else { 0.0 },
+                            id: o.id,
+                            text: o.text,
+                            feedback,
+                        })
+                        .collect(),
+                    multiple: false,
+                }),
                 [one] => Ok(QuestionKind::SingleChoice {
                     options,
                     correct: one.clone(),
@@ -548,6 +591,7 @@ mod tests {
                 .map(|(text, right)| OptionRow {
                     text: (*text).into(),
                     right: *right,
+                    feedback: String::new(),
                 })
                 .collect(),
             ..KindForm::new(t)
@@ -594,6 +638,33 @@ mod tests {
             .to_kind()
             .unwrap_err();
         assert_eq!(p.message, "at least two options");
+    }
+
+    #[test]
+    fn feedback_on_a_single_choices_options_keeps_it_through_the_form() {
+        let mut f = choice(
+            FormType::SingleChoice,
+            &[("Venus", false), ("Mercury", true)],
+        );
+        f.options[0].feedback = " Venus is second. ".into();
+        let k = round_trip(&f);
+        let QuestionKind::WeightedChoice { options, multiple } = &k else {
+            panic!("{k:?}")
+        };
+        assert!(!multiple);
+        assert_eq!(options[0].feedback.as_deref(), Some("Venus is second."));
+        assert_eq!(
+            (
+                options[0].credit,
+                options[1].credit,
+                options[1].feedback.clone()
+            ),
+            (0.0, 1.0, None)
+        );
+        assert_eq!(
+            KindForm::of(&k).unwrap().options[0].feedback,
+            "Venus is second."
+        );
     }
 
     #[test]

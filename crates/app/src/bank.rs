@@ -52,7 +52,16 @@ fn dto(r: &BankQuestionRow) -> BankItemDto {
         archived: r.archived,
         used: r.used,
         location: meta.source,
-        question: r.question.clone(),
+        // An imported question's general feedback is kept beside it: the
+        // editor shows it with the question.
+        question: Question {
+            general_feedback: r
+                .question
+                .general_feedback
+                .clone()
+                .or(meta.general_feedback),
+            ..r.question.clone()
+        },
         preview: preview(&r.question),
     }
 }

@@ -690,3 +690,5 @@ bank-exported = Saved: { $path }
 builder-feedback = Feedback to candidates
 builder-feedback-never = Never
 builder-feedback-with-results = With their results (each answer's and the question's)
+qform-option-feedback = Feedback for option { $n } (optional)
+qform-general-feedback = General feedback, shown with the result when the exam gives feedback (optional)

@@ -715,3 +715,5 @@ bank-exported = Enregistré : { $path }
 builder-feedback = Commentaires aux candidats
 builder-feedback-never = Jamais
 builder-feedback-with-results = Avec leurs résultats (ceux de chaque réponse et de la question)
+qform-option-feedback = Commentaire pour la réponse { $n } (facultatif)
+qform-general-feedback = Commentaire général, montré avec le résultat si l'examen donne des commentaires (facultatif)

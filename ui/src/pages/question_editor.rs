@@ -122,6 +122,14 @@ pub fn key_editor(p: &Props) -> Html {
                             set_form(k);
                         })
                     };
+                    let on_feedback = {
+                        let (set_form, k) = (set_form.clone(), k.clone());
+                        Callback::from(move |e: InputEvent| {
+                            let mut k = k.clone();
+                            k.options[i].feedback = input_value(&e);
+                            set_form(k);
+                        })
+                    };
                     let on_remove = {
                         let (set_form, k) = (set_form.clone(), k.clone());
                         Callback::from(move |_: MouseEvent| {
@@ -131,6 +139,7 @@ pub fn key_editor(p: &Props) -> Html {
                         })
                     };
                     html! {
+                        <>
                         <div class="option-row">
                             <input type={if single { "radio" } else { "checkbox" }} name="edit-right" id={format!("opt-right-{}", i + 1)}
                                 checked={o.right} onchange={on_right} aria-label={ta("qform-right", &[("n", (i + 1).into())])} />
@@ -138,6 +147,11 @@ pub fn key_editor(p: &Props) -> Html {
                                 aria-label={ta("qform-option", &[("n", (i + 1).into())])} placeholder={ta("qform-option", &[("n", (i + 1).into())])} />
                             <button type="button" class="link" id={format!("opt-remove-{}", i + 1)} onclick={on_remove}>{t("qform-remove")}</button>
                         </div>
+                        if single {
+                            <input class="option-feedback" id={format!("opt-feedback-{}", i + 1)} value={o.feedback.clone()} oninput={on_feedback}
+                                aria-label={ta("qform-option-feedback", &[("n", (i + 1).into())])} placeholder={ta("qform-option-feedback", &[("n", (i + 1).into())])} />
+                        }
+                        </>
                     }
                 });
                 let on_add = {
@@ -274,6 +288,14 @@ pub fn key_editor(p: &Props) -> Html {
             on_change.emit(next);
         })
     };
+    let on_general = {
+        let (form, on_change) = (p.form.clone(), p.on_change.clone());
+        Callback::from(move |e: InputEvent| {
+            let mut next = form.clone();
+            next.general_feedback = input_value(&e);
+            on_change.emit(next);
+        })
+    };
     let on_penalty = {
         let (form, on_change) = (p.form.clone(), p.on_change.clone());
         Callback::from(move |e: InputEvent| {
@@ -354,6 +376,8 @@ pub fn key_editor(p: &Props) -> Html {
                 }) }
             </select>
             {fields}
+            <label for="edit-general-feedback">{t("qform-general-feedback")}</label>
+            <textarea id="edit-general-feedback" rows="2" value={f.general_feedback.clone()} oninput={on_general} />
             <label for="edit-penalty">{t("qform-penalty")}</label>
             <input id="edit-penalty" class="mark-input" inputmode="decimal" value={f.penalty.clone()} oninput={on_penalty} />
             <label for="edit-image">{t("qform-image")}</label>
