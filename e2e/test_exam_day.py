@@ -1735,6 +1735,7 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
         assert "88 jours" not in s.text_of("#edit-preview"), "no feedback before the result"
         time.sleep(0.5)
         s.screenshot(os.path.join(OUT, "form-single-choice.png"))
+        axe_check(s, "the bank's question form")
         save()
         new("multiple-response", "Lesquels sont des gaz nobles ?")
         s.type("#opt-text-1", "Hélium")
@@ -1898,6 +1899,7 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
         login(s, "teacher", "demo-teacher-pass")
         s.click(f"#review-{receipt_attempt}")
         s.wait("#review-chain", pred=lambda t: "verify" in t)
+        axe_check(s, "the attempt review")
         assert "9,81" in s.text_of(f"#review-q-{qids[3]}")
         assert "France → Paris" in s.text_of(f"#review-q-{qids[6]}")
         s.click("#review-back")
@@ -1905,6 +1907,7 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
         s.wait("#regrade-question")
         select(s, "#regrade-question", qids[2])
         s.wait("#regrade-true-false")
+        axe_check(s, "the correction panel")
         select(s, "#regrade-action", "void")
         s.type("#regrade-reason", "Boiling point depends on pressure; ambiguous")
         s.click("#preview-regrade")
