@@ -379,6 +379,7 @@ pub fn to_moodle_xml(items: &[ImportedItem]) -> Result<String, ExportError> {
             }
         };
         let text_format = if ty == "cloze" { "html" } else { fmt };
+        let start = out.len();
         out.push_str(&format!("  <question type=\"{ty}\">\n"));
         out.push_str(&format!("    <name><text>{}</text></name>\n", xml(&name)));
         out.push_str(&format!(
@@ -404,6 +405,16 @@ pub fn to_moodle_xml(items: &[ImportedItem]) -> Result<String, ExportError> {
             out.push_str("</tags>\n");
         }
         out.push_str("  </question>\n");
+        // XML cannot carry every character (control characters but tab and new line).
+        if let Some(c) = out[start..]
+            .chars()
+            .find(|c| !(crate::qti::is_xml_char(*c) || matches!(c, '\n' | '\t' | '\r')))
+        {
+            return Err(fail(&format!(
+                "the text holds the character U+{:04X}, which XML cannot carry",
+                c as u32
+            )));
+        }
     }
     out.push_str("</quiz>\n");
     Ok(out)

@@ -2932,7 +2932,7 @@ pub fn to_qti_package(items: &[ImportedItem]) -> Result<Vec<u8>, ExportError> {
     Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
 }
 
-fn is_xml_char(c: char) -> bool {
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 

@@ -237,4 +237,7 @@ fn what_moodle_cannot_say_is_refused_by_question() {
     );
     let e = to_moodle_xml(&[braces]).unwrap_err();
     assert!(e.problem.contains("cannot hold"), "{e:?}");
+    let control = item("bell", "Ring\u{7}", QuestionKind::Essay);
+    let e = to_moodle_xml(&[control]).unwrap_err();
+    assert!(e.id == "bell" && e.problem.contains("U+0007"), "{e:?}");
 }
