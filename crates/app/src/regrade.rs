@@ -72,6 +72,9 @@ impl App {
     pub async fn exam_keys(&self, token: &str, exam_id: i64) -> AppResult<Vec<QuestionKeyDto>> {
         let actor = self.actor(token).await?;
         actor.require(CORRECTORS, "correct answer keys")?;
+        // The teachers who manage the exam (and administrators): keys are theirs.
+        self.managed_exam(&actor, exam_id, "correct answer keys")
+            .await?;
         let exam = self.load_exam(exam_id).await?;
         Ok(exam
             .questions
@@ -94,6 +97,8 @@ impl App {
     ) -> AppResult<RegradePreviewDto> {
         let actor = self.actor(token).await?;
         actor.require(CORRECTORS, "correct answer keys")?;
+        self.managed_exam(&actor, c.exam_id, "correct answer keys")
+            .await?;
         let (corrected, _, _) = self.corrected(&c).await?;
         let rows = self.store().sheet_rows(c.exam_id).await?;
         let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
@@ -136,6 +141,8 @@ impl App {
     ) -> AppResult<RegradeStartedDto> {
         let actor = self.actor(token).await?;
         actor.require(CORRECTORS, "correct answer keys")?;
+        self.managed_exam(&actor, c.exam_id, "correct answer keys")
+            .await?;
         let (corrected, qid, reason) = self.corrected(&c).await?;
         let key = corrected
             .questions

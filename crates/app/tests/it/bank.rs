@@ -992,6 +992,32 @@ async fn corrections_of_a_drawn_question_reach_exactly_those_who_drew_it() {
         .await
         .iter()
         .all(|(_, t, m)| (*t, *m) == (1.0, 1.0)));
+    // Another teacher neither reads this exam's keys nor corrects them.
+    let (_, other) =
+        crate::drafts::staff(&ctx, &admin, "tessa", examhall_domain::Role::Teacher).await;
+    let e = ctx.app.exam_keys(&other, exam_id).await;
+    assert!(
+        matches!(e, Err(examhall_app::AppError::NotFound(_))),
+        "{e:?}"
+    );
+    let e = ctx
+        .app
+        .preview_regrade(
+            &other,
+            KeyCorrection {
+                exam_id,
+                question_id: "light".into(),
+                key: None,
+                void: true,
+                reason: "x".into(),
+            },
+        )
+        .await;
+    assert!(
+        matches!(e, Err(examhall_app::AppError::NotFound(_))),
+        "{e:?}"
+    );
+    assert_eq!(ctx.app.exam_keys(&teacher, exam_id).await.unwrap().len(), 3);
     // "Light is a wave" is false as the course teaches it (a key correction),
     // then "White light holds every colour" is voided.
     let correction = |q: &str, key: Option<QuestionKind>| KeyCorrection {

@@ -60,7 +60,7 @@ async fn bank(ctx: &Ctx, teacher: &str) -> Vec<i64> {
     done.items.iter().map(|i| i.id).collect()
 }
 
-async fn staff(ctx: &Ctx, admin: &str, username: &str, role: Role) -> (i64, String) {
+pub(crate) async fn staff(ctx: &Ctx, admin: &str, username: &str, role: Role) -> (i64, String) {
     let new = NewUser {
         username: username.into(),
         display_name: username.to_uppercase(),
