@@ -211,6 +211,12 @@ def test_candidate_sits_an_exam_survives_kill_9_and_reads_the_graded_result():
         s.click("#stats-1")
         s.wait("#regrade-question")
         s.js("document.getElementById('regrade-panel').scrollIntoView({block: 'start'})")
+        # A number's key shows in its fields; one that does not read is named.
+        select(s, "#regrade-question", "q5")
+        s.wait("#regrade-value")
+        assert (s.prop("#regrade-value", "value"), s.prop("#regrade-tolerance", "value")) == ("9.81", "0.1")
+        s.type("#regrade-value", "nine", clear=True)
+        s.wait("#regrade-key-error", pred=lambda t: t.startswith("Value: a number"))
         select(s, "#regrade-question", "q3")
         s.wait("#regrade-right-c")
         assert s.prop("#regrade-right-a", "checked") is True and s.prop("#regrade-right-b", "checked") is False

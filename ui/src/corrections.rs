@@ -1,10 +1,10 @@
-//! The correction screen's forms, kept apart from the page so they can be
-//! tested without a browser: each form edits the question's key (a
+//! The correction screen's choice forms, kept apart from the page so they can
+//! be tested without a browser: they edit the question's key (a
 //! `QuestionKind`) and the page sends the result; what candidates saw is left
-//! as it was (the use case checks that too).
+//! as it was (the use case checks that too). A number's and a short text's
+//! fields are the bank editor's (`question_form`).
 
-use crate::authoring::parse_decimal;
-use examhall_protocol::{ChoiceOption, QuestionKind, ScoredOption, Tolerance};
+use examhall_protocol::{ChoiceOption, QuestionKind, ScoredOption};
 
 /// The options of a choice whose key the "accepted options" form can edit, and
 /// the ids it gives full marks: a single choice, or a weighted single choice
@@ -83,61 +83,6 @@ pub fn toggle_right(kind: &QuestionKind, id: &str, on: bool) -> Option<QuestionK
     })
 }
 
-/// A numeric key from the form's value and tolerance (± that much; empty or
-/// 0 is exact), as typed (a decimal comma reads as a point). The error names
-/// the field.
-pub fn numeric(value: &str, tolerance: &str) -> Result<QuestionKind, (&'static str, String)> {
-    let value = parse_decimal(value).ok_or(("value", "a number, like 9.81 or 9,81".into()))?;
-    let tolerance = if tolerance.trim().is_empty() {
-        0.0
-    } else {
-        parse_decimal(tolerance)
-            .filter(|t| *t >= 0.0)
-            .ok_or(("tolerance", "a number 0 or more".into()))?
-    };
-    Ok(QuestionKind::Numeric {
-        value,
-        tolerance: if tolerance == 0.0 {
-            Tolerance::Exact
-        } else {
-            Tolerance::Absolute(tolerance)
-        },
-    })
-}
-
-/// The form's view of a numeric key: its value and ± tolerance.
-pub fn numeric_fields(kind: &QuestionKind) -> Option<(String, String)> {
-    match kind {
-        QuestionKind::Numeric { value, tolerance } => Some((
-            value.to_string(),
-            match tolerance {
-                Tolerance::Exact => String::new(),
-                Tolerance::Absolute(t) => t.to_string(),
-                Tolerance::Relative(r) => (r * value.abs()).to_string(),
-            },
-        )),
-        _ => None,
-    }
-}
-
-/// A short-text key from the form: one accepted answer per line (`*` matches
-/// anything), and whether case counts.
-pub fn short_text(lines: &str, case_sensitive: bool) -> Result<QuestionKind, String> {
-    let accepted: Vec<String> = lines
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if accepted.is_empty() {
-        return Err("at least one accepted answer, one per line".into());
-    }
-    Ok(QuestionKind::ShortText {
-        accepted,
-        case_sensitive,
-    })
-}
-
 /// The key as the advanced view shows it.
 pub fn key_json(kind: &QuestionKind) -> String {
     serde_json::to_string_pretty(kind).unwrap_or_default()
@@ -200,7 +145,7 @@ mod tests {
     }
 
     #[test]
-    fn the_other_forms_build_their_keys() {
+    fn a_multiple_responses_right_options_toggle_and_the_json_view_reads_back() {
         let mr = QuestionKind::MultipleResponse {
             options: opts(),
             correct: vec!["a".into()],
@@ -216,35 +161,7 @@ mod tests {
             panic!()
         };
         assert!(correct.is_empty());
-        assert_eq!(
-            numeric("9,81", "0,2"),
-            Ok(QuestionKind::Numeric {
-                value: 9.81,
-                tolerance: Tolerance::Absolute(0.2)
-            })
-        );
-        assert_eq!(
-            numeric("12", " "),
-            Ok(QuestionKind::Numeric {
-                value: 12.0,
-                tolerance: Tolerance::Exact
-            })
-        );
-        assert_eq!(numeric("nine", "").unwrap_err().0, "value");
-        assert_eq!(numeric("9", "-1").unwrap_err().0, "tolerance");
-        assert_eq!(
-            numeric_fields(&numeric("9.81", "0.2").unwrap()),
-            Some(("9.81".into(), "0.2".into()))
-        );
-        assert_eq!(
-            short_text(" Na \n\n sodium*", false),
-            Ok(QuestionKind::ShortText {
-                accepted: vec!["Na".into(), "sodium*".into()],
-                case_sensitive: false
-            })
-        );
-        assert!(short_text("  \n", true).is_err());
-        let k = numeric("1", "").unwrap();
+        let k = QuestionKind::TrueFalse { correct: false };
         assert_eq!(parse_key(&key_json(&k)), Ok(k));
         let e = parse_key("{\"type\": \"numeric\",\n \"value\": }").unwrap_err();
         assert!(e.starts_with("line 2"), "{e}");

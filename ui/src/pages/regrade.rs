@@ -5,11 +5,10 @@
 //! question voided (full marks to all). A reason, a dry run showing every
 //! candidate's old and new score, then apply: the regrade runs as jobs.
 
-use crate::corrections::{
-    accepted, accepting, key_json, numeric, numeric_fields, parse_key, short_text, toggle_right,
-};
+use crate::corrections::{accepted, accepting, key_json, parse_key, toggle_right};
 use crate::i18n::{t, ta};
 use crate::ipc;
+use crate::question_form::{FormType, KindForm};
 use crate::richtext::plain;
 use crate::Nav;
 use examhall_protocol::{KeyCorrection, QuestionKeyDto, QuestionKind, RegradePreviewDto};
@@ -30,30 +29,30 @@ struct KeyForm {
     /// The key being edited; `Err` while a field does not read.
     key: Option<Result<QuestionKind, String>>,
     json: String,
-    value: String,
-    tolerance: String,
-    lines: String,
-    case_sensitive: bool,
+    /// A number's or a short text's fields, as the bank editor's form reads them.
+    fields: KindForm,
 }
 
 impl KeyForm {
     fn of(kind: &QuestionKind) -> KeyForm {
-        let (value, tolerance) = numeric_fields(kind).unwrap_or_default();
-        let (lines, case_sensitive) = match kind {
-            QuestionKind::ShortText {
-                accepted,
-                case_sensitive,
-            } => (accepted.join("\n"), *case_sensitive),
-            _ => (String::new(), false),
-        };
         KeyForm {
             key: Some(Ok(kind.clone())),
             json: key_json(kind),
-            value,
-            tolerance,
-            lines,
-            case_sensitive,
+            fields: KindForm::of(kind).unwrap_or_default(),
         }
+    }
+
+    /// The key the number's or short text's fields make, its problem named by field.
+    fn keyed_by_fields(self) -> KeyForm {
+        let key = self.fields.to_kind().map_err(|p| {
+            let label = match p.field.as_str() {
+                "value" => t("regrade-value"),
+                "tolerance" => t("regrade-tolerance"),
+                _ => t("regrade-accepted-text"),
+            };
+            format!("{label}: {}", p.message)
+        });
+        self.with_key(key)
     }
 
     /// A new key from a form: the JSON view follows it.
@@ -246,42 +245,43 @@ pub fn key_correction_panel(p: &Props) -> Html {
                 </div>
             }
         }
-        _ if matches!(item.key, QuestionKind::Numeric { .. }) => {
+        // A number with a ± tolerance (a relative one stays in the JSON view).
+        _ if form.fields.form_type == FormType::Numeric
+            && matches!(item.key, QuestionKind::Numeric { .. }) =>
+        {
             let field = |which: &'static str| {
                 let edit = edit.clone();
                 Callback::from(move |e: InputEvent| {
                     let v = e.target_unchecked_into::<HtmlInputElement>().value();
                     edit(Box::new(move |mut f| {
                         if which == "value" {
-                            f.value = v.clone();
+                            f.fields.value = v.clone();
                         } else {
-                            f.tolerance = v.clone();
+                            f.fields.tolerance = v.clone();
                         }
-                        let key = numeric(&f.value, &f.tolerance).map_err(|(field, why)| {
-                            format!("{}: {why}", t(&format!("regrade-{field}")))
-                        });
-                        f.with_key(key)
+                        f.keyed_by_fields()
                     }));
                 })
             };
             html! {
                 <div class="form-row">
                     <label for="regrade-value">{t("regrade-value")}</label>
-                    <input id="regrade-value" inputmode="decimal" value={form.value.clone()} oninput={field("value")} />
+                    <input id="regrade-value" inputmode="decimal" value={form.fields.value.clone()} oninput={field("value")} />
                     <label for="regrade-tolerance">{t("regrade-tolerance")}</label>
-                    <input id="regrade-tolerance" inputmode="decimal" value={form.tolerance.clone()} oninput={field("tolerance")} />
+                    <input id="regrade-tolerance" inputmode="decimal" value={form.fields.tolerance.clone()} oninput={field("tolerance")} />
                 </div>
             }
         }
-        _ if matches!(item.key, QuestionKind::ShortText { .. }) => {
+        _ if form.fields.form_type == FormType::ShortText
+            && matches!(item.key, QuestionKind::ShortText { .. }) =>
+        {
             let on_lines = {
                 let edit = edit.clone();
                 Callback::from(move |e: InputEvent| {
                     let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
                     edit(Box::new(move |mut f| {
-                        f.lines = v.clone();
-                        let key = short_text(&f.lines, f.case_sensitive);
-                        f.with_key(key)
+                        f.fields.accepted = v.clone();
+                        f.keyed_by_fields()
                     }));
                 })
             };
@@ -290,18 +290,17 @@ pub fn key_correction_panel(p: &Props) -> Html {
                 Callback::from(move |e: Event| {
                     let on = e.target_unchecked_into::<HtmlInputElement>().checked();
                     edit(Box::new(move |mut f| {
-                        f.case_sensitive = on;
-                        let key = short_text(&f.lines, f.case_sensitive);
-                        f.with_key(key)
+                        f.fields.case_sensitive = on;
+                        f.keyed_by_fields()
                     }));
                 })
             };
             html! {
                 <div class="form-row">
                     <label for="regrade-accepted-text">{t("regrade-accepted-text")}</label>
-                    <textarea id="regrade-accepted-text" rows="3" value={form.lines.clone()} oninput={on_lines} />
+                    <textarea id="regrade-accepted-text" rows="3" value={form.fields.accepted.clone()} oninput={on_lines} />
                     <label class="check">
-                        <input type="checkbox" id="regrade-case" checked={form.case_sensitive} onchange={on_case} />
+                        <input type="checkbox" id="regrade-case" checked={form.fields.case_sensitive} onchange={on_case} />
                         {t("regrade-case-sensitive")}
                     </label>
                 </div>
