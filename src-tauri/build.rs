@@ -58,6 +58,7 @@ const COMMANDS: &[&str] = &[
     "export_results",
     "start_printing_sheets",
     "print_job",
+    "save_report_as",
     "cancel_print_job",
     "hq_overview",
     "create_enrolment",

@@ -101,6 +101,69 @@ pub async fn start_printing_sheets(
         .map_err(|e| e.to_dto())
 }
 
+/// "Save as…": a copy of a saved report where the user chooses in the system's
+/// save dialog, which opens in their documents folder with the report's name.
+/// The page names only the file in the reports folder; the destination comes
+/// from the dialog. `None`: the dialog was cancelled.
+#[tauri::command]
+pub async fn save_report_as(
+    app: State<'_, App>,
+    dir: State<'_, ReportsDir>,
+    window: tauri::WebviewWindow,
+    token: String,
+    args: SaveReportCopy,
+) -> Res<Option<SavedReportDto>> {
+    use tauri::Manager as _;
+    use tauri_plugin_dialog::DialogExt as _;
+    let source = app
+        .saved_report(&token, &dir.0, &args.file_name)
+        .await
+        .map_err(|e| e.to_dto())?;
+    let title: String = args.title.chars().take(200).collect();
+    let mut dialog = window
+        .dialog()
+        .file()
+        .set_parent(&window)
+        .set_title(title)
+        .set_file_name(&args.file_name);
+    if let Some(ext) = source.extension().and_then(|e| e.to_str()) {
+        dialog = dialog.add_filter(ext.to_uppercase(), &[ext]);
+    }
+    if let Ok(docs) = window.path().document_dir() {
+        if docs.is_dir() {
+            dialog = dialog.set_directory(docs);
+        }
+    }
+    // The dialog waits for the user: off the async workers.
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| internal(format!("the save dialog: {e}")))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let dest = chosen
+        .into_path()
+        .map_err(|e| internal(format!("the chosen file: {e}")))?;
+    let from = source.clone();
+    let to = dest.clone();
+    tauri::async_runtime::spawn_blocking(move || examhall_app::reports::save_copy(&from, &to))
+        .await
+        .map_err(|e| internal(format!("copying the report: {e}")))?
+        .map_err(|e| e.to_dto())?;
+    tracing::info!(from = %source.display(), to = %dest.display(), "report copied (Save as)");
+    Ok(Some(SavedReportDto {
+        path: dest.display().to_string(),
+    }))
+}
+
+fn internal(message: String) -> ErrorDto {
+    ErrorDto {
+        code: ErrorCode::Internal,
+        message,
+        field: None,
+    }
+}
+
 /// Writes signed results and a manifest into a folder (a USB stick).
 #[tauri::command]
 pub async fn export_results_to_folder(
@@ -171,9 +234,5 @@ pub async fn close_exam_window(
 }
 
 fn window_error(e: tauri::Error) -> ErrorDto {
-    ErrorDto {
-        code: ErrorCode::Internal,
-        message: format!("the window: {e}"),
-        field: None,
-    }
+    internal(format!("the window: {e}"))
 }

@@ -295,6 +295,7 @@ pub fn run() -> anyhow::Result<()> {
     // needs (src-tauri/capabilities/). Staff machines get "main", with everything.
     let label = if opts.lab_seat { "seat" } else { "main" };
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(app)
         .manage(commands::ReportsDir(dir.join("reports")))
         .manage(ExamWindow::default())

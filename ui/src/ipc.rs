@@ -428,6 +428,11 @@ pub async fn print_room_report(token: &str, exam_id: i64) -> Res<SavedReportDto>
 pub async fn export_results(token: &str, r: ExportRequest) -> Res<SavedReportDto> {
     cmd::export_results(token, r).await
 }
+/// "Save as…": the desktop's save dialog, then a copy of the saved report
+/// there (`None`: cancelled).
+pub async fn save_report_as(token: &str, req: SaveReportCopy) -> Res<Option<SavedReportDto>> {
+    cmd::save_report_as(token, req).await
+}
 pub async fn start_printing_sheets(token: &str, exam_id: i64) -> Res<u64> {
     cmd::start_printing_sheets(token, exam_id).await
 }

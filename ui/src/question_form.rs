@@ -8,7 +8,8 @@
 //! - `[[Paris|paris]]`: a text gap; each alternative is accepted (`*` matches
 //!   anything; case does not count);
 //! - `[[# 9.81 ± 0.1]]` (or `+-`): a number, with a tolerance; a decimal comma
-//!   reads as a point;
+//!   reads as a point; `[[# 9.7 .. 9.9]]`: any number in a range, both ends
+//!   included;
 //! - `[[? *Paris | Rome | Berlin]]`: a choice, the right option marked `*`.
 
 use crate::authoring::parse_decimal;
@@ -93,6 +94,10 @@ pub struct KindForm {
     /// Numeric: the value and its ± tolerance, as typed.
     pub value: String,
     pub tolerance: String,
+    /// Numeric: a range (`from` to `to`, both included) instead of value ± tolerance.
+    pub range: bool,
+    pub from: String,
+    pub to: String,
     /// Short text: accepted answers, one per line.
     pub accepted: String,
     pub case_sensitive: bool,
@@ -104,6 +109,8 @@ pub struct KindForm {
     /// Ordering: a share for each item in its place rather than all or nothing.
     pub by_position: bool,
     pub cloze: String,
+    /// Essay: what markers look for (never shown to candidates).
+    pub guidance: String,
 }
 
 /// What is wrong, and at which field (`options`, `option-2`, `value`, `pair-1`,
@@ -228,7 +235,10 @@ impl KindForm {
                 case_sensitive: *case_sensitive,
                 ..KindForm::default()
             },
-            QuestionKind::Essay => KindForm::new(FormType::Essay),
+            QuestionKind::Essay { guidance } => KindForm {
+                guidance: guidance.clone().unwrap_or_default(),
+                ..KindForm::new(FormType::Essay)
+            },
             QuestionKind::Matching {
                 pairs,
                 distractors,
@@ -272,6 +282,15 @@ impl KindForm {
             FormType::TrueFalse => Ok(QuestionKind::TrueFalse {
                 correct: self.true_false,
             }),
+            FormType::Numeric if self.range => {
+                let from = parse_decimal(&self.from)
+                    .ok_or_else(|| problem("from", "a number, like 9.7 or 9,7"))?;
+                let to = parse_decimal(&self.to)
+                    .ok_or_else(|| problem("to", "a number, like 9.9 or 9,9"))?;
+                let (value, tolerance) =
+                    between(from, to).ok_or_else(|| problem("to", "at least the first number"))?;
+                Ok(QuestionKind::Numeric { value, tolerance })
+            }
             FormType::Numeric => {
                 let value = parse_decimal(&self.value)
                     .ok_or_else(|| problem("value", "a number, like 9.81 or 9,81"))?;
@@ -296,7 +315,21 @@ impl KindForm {
                     case_sensitive: self.case_sensitive,
                 })
             }
-            FormType::Essay => Ok(QuestionKind::Essay),
+            FormType::Essay => {
+                let guidance = self.guidance.trim();
+                if guidance.chars().count() > examhall_protocol::MAX_GUIDANCE_CHARS {
+                    return Err(problem(
+                        "guidance",
+                        format!(
+                            "at most {} characters",
+                            examhall_protocol::MAX_GUIDANCE_CHARS
+                        ),
+                    ));
+                }
+                Ok(QuestionKind::Essay {
+                    guidance: Some(guidance.to_owned()).filter(|g| !g.is_empty()),
+                })
+            }
             FormType::Matching => {
                 let mut pairs = vec![];
                 for (i, p) in self.pairs.iter().enumerate() {
@@ -347,6 +380,19 @@ impl KindForm {
                 })
             }
             FormType::Cloze => parse_cloze(&self.cloze).map(|parts| QuestionKind::Cloze { parts }),
+        }
+    }
+
+    /// The numbers a numeric key accepts, lowest and highest, as the form
+    /// now reads (shown beside the fields, whichever way they were written).
+    pub fn accepts(&self) -> Option<(f64, f64)> {
+        match self.to_kind() {
+            Ok(QuestionKind::Numeric {
+                value,
+                tolerance: Tolerance::Absolute(t),
+            }) => Some((value - t, value + t)),
+            Ok(QuestionKind::Numeric { value, .. }) => Some((value, value)),
+            _ => None,
         }
     }
 
@@ -424,6 +470,21 @@ impl KindForm {
     }
 }
 
+/// A range `from..=to` as a key: its middle, give or take half its width
+/// (`None` if `to < from`). Grading includes both ends.
+fn between(from: f64, to: f64) -> Option<(f64, Tolerance)> {
+    if !(from.is_finite() && to.is_finite()) || to < from {
+        return None;
+    }
+    let half = (to - from) / 2.0;
+    let middle = from + half;
+    Some(if half == 0.0 {
+        (middle, Tolerance::Exact)
+    } else {
+        (middle, Tolerance::Absolute(half))
+    })
+}
+
 /// A cloze text's parts from the form's text (see the module documentation).
 pub fn parse_cloze(text: &str) -> Result<Vec<ClozePart>, FieldProblem> {
     let mut parts = vec![];
@@ -443,7 +504,25 @@ pub fn parse_cloze(text: &str) -> Result<Vec<ClozePart>, FieldProblem> {
             .ok_or_else(|| problem(&field, "a gap opened with [[ is not closed with ]]"))?;
         let inner = after[..close].trim();
         rest = &after[close + 2..];
-        let kind = if let Some(num) = inner.strip_prefix('#') {
+        let kind = if let Some((from, to)) =
+            inner.strip_prefix('#').and_then(|n| n.split_once(".."))
+        {
+            let bound = |b: &str| {
+                parse_decimal(b)
+                    .ok_or_else(|| problem(&field, format!("{:?} is not a number", b.trim())))
+            };
+            let (value, tolerance) = between(bound(from)?, bound(to)?).ok_or_else(|| {
+                problem(&field, "a range runs from the lower number to the higher")
+            })?;
+            GapKind::Numeric {
+                answers: vec![NumericAnswer {
+                    value,
+                    tolerance,
+                    credit: 1.0,
+                    feedback: None,
+                }],
+            }
+        } else if let Some(num) = inner.strip_prefix('#') {
             let (value, tol) = match num.split_once('±').or_else(|| num.split_once("+-")) {
                 Some((v, t)) => (v, Some(t)),
                 None => (num, None),
@@ -773,8 +852,66 @@ mod tests {
         );
         assert_eq!(
             round_trip(&KindForm::new(FormType::Essay)),
-            QuestionKind::Essay
+            QuestionKind::essay()
         );
+        let guided = KindForm {
+            guidance: "  One mark per cause named.\n".into(),
+            ..KindForm::new(FormType::Essay)
+        };
+        assert_eq!(
+            round_trip(&guided),
+            QuestionKind::Essay {
+                guidance: Some("One mark per cause named.".into())
+            }
+        );
+        let long = KindForm {
+            guidance: "x".repeat(examhall_protocol::MAX_GUIDANCE_CHARS + 1),
+            ..KindForm::new(FormType::Essay)
+        };
+        assert_eq!(long.to_kind().unwrap_err().field, "guidance");
+    }
+
+    #[test]
+    fn a_numeric_range_accepts_both_ends_and_shows_as_value_and_tolerance() {
+        let range = |from: &str, to: &str| KindForm {
+            range: true,
+            from: from.into(),
+            to: to.into(),
+            ..KindForm::new(FormType::Numeric)
+        };
+        let k = round_trip(&range("9,7", "9,9"));
+        let QuestionKind::Numeric {
+            value,
+            tolerance: Tolerance::Absolute(t),
+        } = k
+        else {
+            panic!("{k:?}")
+        };
+        assert!(
+            (value - 9.8).abs() < 1e-9 && (t - 0.1).abs() < 1e-9,
+            "{k:?}"
+        );
+        let (lo, hi) = range("9,7", "9,9").accepts().unwrap();
+        assert!((lo - 9.7).abs() < 1e-9 && (hi - 9.9).abs() < 1e-9);
+        // Read back, the same key shows as value ± tolerance and accepts the same.
+        let back = KindForm::of(&k).unwrap();
+        assert!(!back.range);
+        let (blo, bhi) = back.accepts().unwrap();
+        assert!((blo - lo).abs() < 1e-9 && (bhi - hi).abs() < 1e-9);
+        assert_eq!(
+            range("-2", "-2").to_kind(),
+            Ok(QuestionKind::Numeric {
+                value: -2.0,
+                tolerance: Tolerance::Exact
+            })
+        );
+        for (from, to, field) in [("", "1", "from"), ("1", "x", "to"), ("5", "4", "to")] {
+            assert_eq!(
+                range(from, to).to_kind().unwrap_err().field,
+                field,
+                "{from:?}..{to:?}"
+            );
+        }
     }
 
     #[test]
@@ -858,8 +995,22 @@ mod tests {
         assert!(
             matches!(&parts[0], ClozePart::Text { text } if text == "The capital of France is ")
         );
+        let QuestionKind::Cloze { parts } = round_trip(&KindForm {
+            cloze: "g is [[# 9,7 .. 9,9]].".into(),
+            ..KindForm::new(FormType::Cloze)
+        }) else {
+            panic!()
+        };
+        assert!(
+            matches!(&parts[1], ClozePart::Gap(Gap { kind: GapKind::Numeric { answers }, .. })
+            if (answers[0].value - 9.8).abs() < 1e-9
+                && matches!(answers[0].tolerance, Tolerance::Absolute(t) if (t - 0.1).abs() < 1e-9)),
+            "{parts:?}"
+        );
         for (text, field, says) in [
             ("No gap here.", "cloze", "no gap"),
+            ("[[# 2 .. 1]]", "gap-1", "lower number"),
+            ("[[# 1 .. two]]", "gap-1", "not a number"),
             ("A [[Paris", "gap-1", "not closed"),
             ("A [[x]] and [[ ]]", "gap-2", "empty gap"),
             ("[[# nine]]", "gap-1", "not a number"),

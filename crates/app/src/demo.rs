@@ -142,7 +142,14 @@ pub fn demo_exam() -> ExamSpec {
                 "q7",
                 "In two or three sentences, explain why the sky is blue.",
                 3.0,
-                QuestionKind::Essay,
+                QuestionKind::Essay {
+                    guidance: Some(
+                        "1 mark: sunlight holds every colour. 1 mark: air molecules scatter \
+                         short (blue) wavelengths more than long (red) ones. 1 mark: the \
+                         scattered blue light reaches the eye from every part of the sky."
+                            .into(),
+                    ),
+                },
             ),
         ],
     }

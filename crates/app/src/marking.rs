@@ -45,6 +45,10 @@ impl App {
                     prompt: q.prompt.clone(),
                     answer,
                     max: mark.max,
+                    guidance: match &q.kind {
+                        QuestionKind::Essay { guidance } => guidance.clone(),
+                        _ => None,
+                    },
                 });
             }
         }
@@ -76,7 +80,7 @@ impl App {
                 ),
             ));
         }
-        if !matches!(question.kind, QuestionKind::Essay) {
+        if !matches!(question.kind, QuestionKind::Essay { .. }) {
             return Err(AppError::invalid(
                 "question_id",
                 format!(

@@ -983,7 +983,7 @@ fn to_question(id: QuestionId, q: &NewApiQuestion) -> AppResult<Question> {
             accepted: answer()?.split('|').map(|a| a.trim().to_owned()).collect(),
             case_sensitive: false,
         },
-        ApiQuestionType::Essay => QuestionKind::Essay,
+        ApiQuestionType::Essay => QuestionKind::essay(),
         ApiQuestionType::Matching | ApiQuestionType::Ordering | ApiQuestionType::Cloze => {
             return Err(AppError::invalid(
                 "type",
@@ -1049,7 +1049,7 @@ fn api_question(id: &str, q: &Question, keys: bool) -> ApiQuestion {
             Some(accepted.join("|")),
             None,
         ),
-        QuestionKind::Essay => (ApiQuestionType::Essay, vec![], None, None),
+        QuestionKind::Essay { .. } => (ApiQuestionType::Essay, vec![], None, None),
         QuestionKind::WeightedChoice { options, multiple } => {
             let full: Vec<String> = options
                 .iter()
@@ -1238,9 +1238,9 @@ fn to_answer(q: &Question, raw: &str) -> Result<Answer, String> {
                 .ok_or_else(|| format!("{raw:?} is not a number"))?;
             Answer::Text(raw.to_owned())
         }
-        QuestionKind::ShortText { .. } | QuestionKind::TextSet { .. } | QuestionKind::Essay => {
-            Answer::Text(raw.to_owned())
-        }
+        QuestionKind::ShortText { .. }
+        | QuestionKind::TextSet { .. }
+        | QuestionKind::Essay { .. } => Answer::Text(raw.to_owned()),
         QuestionKind::WeightedChoice { options, multiple } => {
             let plain: Vec<ChoiceOption> = options
                 .iter()

@@ -47,6 +47,62 @@ pub fn save_report(dir: &Path, report: &Report) -> AppResult<PathBuf> {
     Ok(path)
 }
 
+impl App {
+    /// The saved report `file_name` in the reports folder `dir`, for a member of
+    /// staff to save a copy of elsewhere ("Save as…"). Only a plain file name is
+    /// taken: nothing outside the folder can be named.
+    pub async fn saved_report(
+        &self,
+        token: &str,
+        dir: &Path,
+        file_name: &str,
+    ) -> AppResult<PathBuf> {
+        let actor = self.actor(token).await?;
+        actor.require(ROOM_STAFF, "save a copy of a report")?;
+        let mut parts = Path::new(file_name).components();
+        let plain = matches!(
+            (parts.next(), parts.next()),
+            (Some(std::path::Component::Normal(_)), None)
+        ) && !file_name.starts_with('.');
+        if !plain {
+            return Err(AppError::invalid(
+                "file_name",
+                format!("{file_name:?} is not the name of a file in the reports folder"),
+            ));
+        }
+        let path = dir.join(file_name);
+        if !path.is_file() {
+            return Err(AppError::NotFound(format!(
+                "The report {file_name} (in {})",
+                dir.display()
+            )));
+        }
+        Ok(path)
+    }
+}
+
+/// Copies a saved report to `dest`, which the user chose, through a temporary
+/// file and a rename: a copy cut short never appears under the chosen name.
+/// Returns the bytes written.
+pub fn save_copy(source: &Path, dest: &Path) -> AppResult<u64> {
+    let bytes = std::fs::read(source).map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context(format!("reading {}", source.display())))
+    })?;
+    if dest.is_dir() {
+        return Err(AppError::invalid(
+            "destination",
+            format!("{} is a folder: choose a file name", dest.display()),
+        ));
+    }
+    crate::files::write_atomically(dest, &bytes).map_err(|e| {
+        AppError::invalid(
+            "destination",
+            format!("cannot write {}: {e}", dest.display()),
+        )
+    })?;
+    Ok(bytes.len() as u64)
+}
+
 /// A file-name-safe slug of a title.
 pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();

@@ -39,7 +39,7 @@ impl App {
                     .as_ref()
                     .and_then(|r| r.marks.iter().find(|(id, _)| id == &q.id))
                     .map(|(_, m)| m.clone());
-                let hand_marked = matches!(q.kind, QuestionKind::Essay)
+                let hand_marked = matches!(q.kind, QuestionKind::Essay { .. })
                     && mark.as_ref().is_some_and(|m| {
                         !matches!(
                             m.outcome,

@@ -858,7 +858,7 @@ mod tests {
             "17 / {l}",
         );
         let sat = q.for_attempt("a1").into_owned();
-        assert_eq!(sat.kind, QuestionKind::Essay);
+        assert_eq!(sat.kind, QuestionKind::essay());
         assert!(sat.prompt.contains("A teacher marks it"), "{}", sat.prompt);
         assert!(
             !sat.prompt.contains("17"),

@@ -484,7 +484,7 @@ impl ExamSpec {
                     .into(),
             ));
         }
-        if matches!(key, QuestionKind::Essay) {
+        if matches!(key, QuestionKind::Essay { .. }) {
             return Err(err("an essay has no key to correct".into()));
         }
         if q.kind == key {

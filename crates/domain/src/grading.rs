@@ -307,7 +307,9 @@ pub fn grade_question(q: &Question, answer: Option<&Answer>, negative_marking: b
             }
             credited(earned / weights.max(f64::MIN_POSITIVE), max, false)
         }
-        (QuestionKind::Essay, Answer::Text(_)) => Mark::auto(0.0, max, Outcome::AwaitingMarking),
+        (QuestionKind::Essay { .. }, Answer::Text(_)) => {
+            Mark::auto(0.0, max, Outcome::AwaitingMarking)
+        }
         (
             QuestionKind::MultipleResponse {
                 options,
@@ -488,10 +490,9 @@ pub fn regrade_sheet(
         .into_iter()
         .map(|(qid, mark)| {
             let manual = !exam.voided.contains(&qid)
-                && exam
-                    .questions
-                    .iter()
-                    .any(|q| q.id == qid && matches!(q.kind, crate::question::QuestionKind::Essay));
+                && exam.questions.iter().any(|q| {
+                    q.id == qid && matches!(q.kind, crate::question::QuestionKind::Essay { .. })
+                });
             let kept = manual
                 .then(|| previous.marks.iter().find(|(p, _)| p == &qid))
                 .flatten()
@@ -585,7 +586,7 @@ mod tests {
         let mut e = exam(
             vec![
                 q("q1", 1.0, QuestionKind::TrueFalse { correct: true }),
-                q("q2", 3.0, QuestionKind::Essay),
+                q("q2", 3.0, QuestionKind::essay()),
             ],
             false,
         );
@@ -847,6 +848,31 @@ mod tests {
                 (t("yes"), false, 0.0, Incorrect, "not a boolean"),
             ],
         );
+    }
+
+    /// A range `from..to` is kept as its middle ± half its width (the bank's
+    /// form, a cloze's `[[# a .. b]]`): both ends, written as typed, are right.
+    #[test]
+    fn a_range_as_middle_and_half_width_includes_both_ends() {
+        for (from, to) in [
+            (9.7, 9.9),
+            (0.1, 0.3),
+            (-1.35, 2.2),
+            (1e-7, 3e-7),
+            (1234.5, 1234.55),
+        ] {
+            let half: f64 = (to - from) / 2.0;
+            let range = q(QuestionKind::Numeric {
+                value: from + half,
+                tolerance: Tolerance::Absolute(half),
+            });
+            let graded = |x: f64| grade_question(&range, t(&x.to_string()).as_ref(), false).outcome;
+            assert_eq!(graded(from), Correct, "{from}..{to}: {from}");
+            assert_eq!(graded(to), Correct, "{from}..{to}: {to}");
+            let outside = (to - from) / 100.0;
+            assert_eq!(graded(from - outside), Incorrect, "{from}..{to}: below");
+            assert_eq!(graded(to + outside), Incorrect, "{from}..{to}: above");
+        }
     }
 
     #[test]
@@ -1158,7 +1184,7 @@ mod tests {
 
     #[test]
     fn essay_awaits_marking() {
-        let question = q(QuestionKind::Essay);
+        let question = q(QuestionKind::essay());
         check(
             &question,
             &[
@@ -1233,7 +1259,7 @@ mod tests {
             vec![
                 Question {
                     id: qid("e"),
-                    ..q(QuestionKind::Essay)
+                    ..q(QuestionKind::essay())
                 },
                 Question {
                     id: qid("t"),
@@ -1282,7 +1308,7 @@ mod tests {
             vec![
                 Question {
                     id: qid("e"),
-                    ..q(QuestionKind::Essay)
+                    ..q(QuestionKind::essay())
                 },
                 Question {
                     id: qid("t"),

@@ -36,7 +36,7 @@ pub use grading::{
 pub use question::{
     Answer, AnswerError, ChoiceOption, ClozePart, Gap, GapKind, MatchPair, MultiScoring,
     NumericAnswer, OrderScoring, PairPenalty, PairScores, Question, QuestionId, QuestionKind,
-    QuestionProblem, ScoredOption, TextAnswer, Tolerance,
+    QuestionProblem, ScoredOption, TextAnswer, Tolerance, MAX_GUIDANCE_CHARS,
 };
 pub use sitting::{Backoff, SittingWindow, WindowError, WindowRefusal};
 pub use timer::TimeAllowance;

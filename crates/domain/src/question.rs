@@ -252,7 +252,12 @@ pub enum QuestionKind {
         case_sensitive: bool,
     },
     /// Marked by a teacher; never auto-graded.
-    Essay,
+    Essay {
+        /// What markers look for (Moodle's "information for graders"): shown
+        /// to markers and in the attempt's review, never to candidates.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        guidance: Option<String>,
+    },
     /// Choice with a credit per option. One pick (`multiple: false`) earns its
     /// option's credit; several picks earn the sum of their credits, at most the
     /// question's marks.
@@ -305,6 +310,11 @@ pub enum QuestionKind {
 }
 
 impl QuestionKind {
+    /// An essay with no marking guidance.
+    pub const fn essay() -> Self {
+        QuestionKind::Essay { guidance: None }
+    }
+
     /// What candidates see of this kind, its key left out: the options (ids
     /// and texts), the items to match and the answers offered, the items to
     /// order, a cloze's text and its gaps' options, a calculated question's
@@ -323,7 +333,7 @@ impl QuestionKind {
             | QuestionKind::NumericSet { .. }
             | QuestionKind::ShortText { .. }
             | QuestionKind::TextSet { .. }
-            | QuestionKind::Essay => vec![],
+            | QuestionKind::Essay { .. } => vec![],
             QuestionKind::Matching {
                 pairs, distractors, ..
             } => pairs
@@ -373,7 +383,7 @@ impl QuestionKind {
             QuestionKind::TrueFalse { .. } => "true/false",
             QuestionKind::Numeric { .. } => "numeric",
             QuestionKind::ShortText { .. } => "short text",
-            QuestionKind::Essay => "essay",
+            QuestionKind::Essay { .. } => "essay",
             QuestionKind::WeightedChoice {
                 multiple: false, ..
             } => "single choice (weighted)",
@@ -588,6 +598,9 @@ fn check_scored_options(
     }
 }
 
+/// The longest marking guidance an essay may carry.
+pub const MAX_GUIDANCE_CHARS: usize = 20_000;
+
 impl Question {
     /// Checks the question on its own: text, marks, and that its key can be
     /// scored (a choice with no right option, a numeric question without a value
@@ -640,7 +653,18 @@ impl Question {
                     );
                 }
             }
-            QuestionKind::TrueFalse { .. } | QuestionKind::Essay => {}
+            QuestionKind::TrueFalse { .. } => {}
+            QuestionKind::Essay { guidance } => {
+                if guidance
+                    .as_ref()
+                    .is_some_and(|g| g.chars().count() > MAX_GUIDANCE_CHARS)
+                {
+                    return problem(
+                        "guidance",
+                        format!("at most {MAX_GUIDANCE_CHARS} characters"),
+                    );
+                }
+            }
             QuestionKind::Numeric { value, tolerance } => {
                 if !value.is_finite() {
                     return problem("value", "must be a finite number");
@@ -935,7 +959,7 @@ impl Question {
                 | QuestionKind::NumericSet { .. }
                 | QuestionKind::ShortText { .. }
                 | QuestionKind::TextSet { .. }
-                | QuestionKind::Essay,
+                | QuestionKind::Essay { .. },
                 Answer::Text(_),
             ) => Ok(()),
         }
@@ -964,7 +988,7 @@ impl Question {
                     "{}\n\n(The numbers of this question could not be computed for this attempt. A teacher marks it.)",
                     self.prompt
                 ),
-                kind: QuestionKind::Essay,
+                kind: QuestionKind::essay(),
                 ..self.clone()
             }),
         }
@@ -1091,7 +1115,7 @@ mod tests {
             scoring: MultiScoring::AllOrNothing,
         });
         let tf = q(QuestionKind::TrueFalse { correct: true });
-        let essay = q(QuestionKind::Essay);
+        let essay = q(QuestionKind::essay());
         let text = |s: &str| Answer::Text(s.into());
         assert_eq!(single.check_answer(&text("b")), Ok(()));
         assert_eq!(

@@ -105,7 +105,13 @@ pub fn key_words(q: &Question) -> String {
             )
         }
         QuestionKind::ShortText { accepted, .. } => accepted.join(" | "),
-        QuestionKind::Essay => "—".into(),
+        // An essay has no key; its marking guidance is what a reviewer checks against.
+        QuestionKind::Essay { guidance } => guidance
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .unwrap_or("—")
+            .into(),
         QuestionKind::WeightedChoice { options, .. } => options
             .iter()
             .filter(|o| o.credit > 0.0)
@@ -255,6 +261,10 @@ mod tests {
             key_words(&q(QuestionKind::TrueFalse { correct: false })),
             "False"
         );
-        assert_eq!(key_words(&q(QuestionKind::Essay)), "—");
+        assert_eq!(key_words(&q(QuestionKind::essay())), "—");
+        let guided = QuestionKind::Essay {
+            guidance: Some(" Names two causes. ".into()),
+        };
+        assert_eq!(key_words(&q(guided)), "Names two causes.");
     }
 }

@@ -170,7 +170,7 @@ fn row(get: &dyn Fn(&str) -> String, line: usize) -> Result<ImportedItem, Import
             accepted: split(&answer),
             case_sensitive: false,
         },
-        "essay" => QuestionKind::Essay,
+        "essay" => QuestionKind::essay(),
         "ordering" => QuestionKind::Ordering {
             items: options
                 .iter()

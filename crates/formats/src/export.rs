@@ -164,7 +164,10 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
         });
         out.push_str(&esc(&q.prompt));
         let block = match &q.kind {
-            QuestionKind::Essay => String::new(),
+            QuestionKind::Essay { guidance: None } => String::new(),
+            QuestionKind::Essay { guidance: Some(_) } => return Err(fail(
+                "GIFT has no place for an essay's marking guidance (Moodle XML and JSON keep it)",
+            )),
             QuestionKind::TrueFalse { correct } => if *correct { "TRUE" } else { "FALSE" }.into(),
             QuestionKind::SingleChoice { options, correct } => {
                 lettered(options.iter().map(|o| o.id.as_str())).map_err(&fail)?;

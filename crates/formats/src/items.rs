@@ -346,7 +346,7 @@ pub fn from_gift(src: &str) -> Imported {
                 ));
                 continue;
             }
-            gift::Answers::Essay => QuestionKind::Essay,
+            gift::Answers::Essay => QuestionKind::essay(),
             gift::Answers::Ordering { items, by_position } => QuestionKind::Ordering {
                 items: items
                     .iter()

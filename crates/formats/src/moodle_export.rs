@@ -318,7 +318,12 @@ pub fn to_moodle_xml(items: &[ImportedItem]) -> Result<String, ExportError> {
                 }
                 "numerical"
             }
-            QuestionKind::Essay => "essay",
+            QuestionKind::Essay { guidance } => {
+                if let Some(g) = guidance {
+                    body.push_str(&format!("    {}\n", text_el("graderinfo", "plain_text", g)));
+                }
+                "essay"
+            }
             QuestionKind::Matching {
                 pairs,
                 distractors,

@@ -4,7 +4,8 @@
 //! Read: `category` (sets the category of what follows), `multichoice` (single
 //! or several answers, `fraction` percentages, per-answer feedback),
 //! `truefalse`, `shortanswer` (`usecase` 1 is case-sensitive), `numerical`
-//! (answers with `tolerance`), `essay`, `matching` (`subquestion`s; one with no
+//! (answers with `tolerance`), `essay` (its `graderinfo` is the marking
+//! guidance), `matching` (`subquestion`s; one with no
 //! text is an extra answer), `ordering` (answers in the right order;
 //! `gradingtype` ABSOLUTE_POSITION is scored by position, anything else all or
 //! nothing) and `cloze` (Moodle's embedded answers: SHORTANSWER/SA/MW,
@@ -384,7 +385,9 @@ fn read_question(ctx: &Ctx, q: Node, path: &str, ty: &str) -> Res<ImportedItem> 
         "calculated" | "calculatedsimple" | "calculatedmulti" => {
             calculated(ctx, q, path, ty, &answers)?
         }
-        "essay" => QuestionKind::Essay,
+        "essay" => QuestionKind::Essay {
+            guidance: plain(child(q, "graderinfo")),
+        },
         "matching" => {
             let mut pairs = Vec::new();
             let mut distractors = Vec::new();

@@ -766,7 +766,7 @@ fn read_question<'a>(f: &File<'a>, item: N<'a>, ix: N<'a>) -> R<(QuestionKind, f
         })?;
     let decl = read_decl(f, decl_node)?;
     let (kind, max) = match local(ix) {
-        "extendedTextInteraction" => (QuestionKind::Essay, 1.0),
+        "extendedTextInteraction" => (QuestionKind::essay(), 1.0),
         name => {
             let scoring = read_scoring(f, item, rid, &decl)?;
             match name {
@@ -3331,7 +3331,10 @@ pub fn to_qti_item(item: &ImportedItem) -> Result<String, ExportError> {
                 rp_chain(&rules),
             )
         }
-        QuestionKind::Essay => (
+        QuestionKind::Essay { guidance: Some(_) } => return Err(out.fail(
+            "QTI export has no place for an essay's marking guidance (Moodle XML and JSON keep it)",
+        )),
+        QuestionKind::Essay { guidance: None } => (
             declaration("single", "string", &[], ""),
             "    <extendedTextInteraction responseIdentifier=\"RESPONSE\" expectedLines=\"10\"/>\n"
                 .to_owned(),

@@ -237,7 +237,34 @@ fn what_moodle_cannot_say_is_refused_by_question() {
     );
     let e = to_moodle_xml(&[braces]).unwrap_err();
     assert!(e.problem.contains("cannot hold"), "{e:?}");
-    let control = item("bell", "Ring\u{7}", QuestionKind::Essay);
+    let control = item("bell", "Ring\u{7}", QuestionKind::essay());
     let e = to_moodle_xml(&[control]).unwrap_err();
     assert!(e.id == "bell" && e.problem.contains("U+0007"), "{e:?}");
+}
+
+/// An essay's marking guidance travels in Moodle XML (`graderinfo`, read back
+/// as written); GIFT and QTI have no place for it and refuse it by question
+/// rather than drop it.
+#[test]
+fn marking_guidance_goes_to_moodle_xml_and_is_refused_where_it_has_no_place() {
+    let essay = item(
+        "sky",
+        "Why is the sky blue?",
+        QuestionKind::Essay {
+            guidance: Some("Scattering <of> short wavelengths & why it matters.".into()),
+        },
+    );
+    let xml = to_moodle_xml(std::slice::from_ref(&essay)).unwrap();
+    assert!(xml.contains("<graderinfo"), "{xml}");
+    let read = from_text(&xml);
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    assert_eq!(read.items[0].question.kind, essay.question.kind);
+    let e = examhall_formats::export::to_gift(std::slice::from_ref(&essay)).unwrap_err();
+    assert!(e.id == "sky" && e.problem.contains("marking guidance"), "{e:?}");
+    let plain = ImportedItem {
+        general_feedback: None,
+        ..essay.clone()
+    };
+    let e = examhall_formats::qti::to_qti_item(&plain).unwrap_err();
+    assert!(e.id == "sky" && e.problem.contains("marking guidance"), "{e:?}");
 }

@@ -339,9 +339,9 @@ fn xml_test_import_multichoice_19() {
 
 /// The essay that `test_import_essay_20`, `_21` and `_311` import: name, text in
 /// Moodle's auto-format, general feedback, default mark 1. (Response format,
-/// lines, word limits, attachments, grader information and the response
-/// template have no Examhall field.)
-fn assert_moodle_essay(file: &str, tags: [&str; 3]) {
+/// lines, word limits, attachments and the response template have no Examhall
+/// field.) The grader information, where given, is the marking guidance.
+fn assert_moodle_essay(file: &str, tags: [&str; 3], guidance: Option<&str>) {
     let item = xml_one(file);
     assert_eq!(item.title.as_deref(), Some("An essay"), "{file}");
     assert_eq!(item.question.prompt, "Write something.", "{file}");
@@ -357,7 +357,13 @@ fn assert_moodle_essay(file: &str, tags: [&str; 3]) {
     );
     assert_eq!(item.question.marks, 1.0, "{file}");
     assert_eq!(item.tags, tags, "{file}");
-    assert_eq!(item.question.kind, QuestionKind::Essay, "{file}");
+    assert_eq!(
+        item.question.kind,
+        QuestionKind::Essay {
+            guidance: guidance.map(str::to_owned)
+        },
+        "{file}"
+    );
 }
 
 /// Mirrors `xmlformat_test::test_import_essay_20`.
@@ -366,6 +372,7 @@ fn xml_test_import_essay_20() {
     assert_moodle_essay(
         "xmlformat_test-test_import_essay_20.xml",
         ["tagEssay", "tagEssay20", "tagTest"],
+        None,
     );
 }
 
@@ -375,6 +382,7 @@ fn xml_test_import_essay_21() {
     assert_moodle_essay(
         "xmlformat_test-test_import_essay_21.xml",
         ["tagEssay", "tagEssay21", "tagTest"],
+        Some("Grade generously!"),
     );
 }
 
@@ -384,6 +392,7 @@ fn xml_test_import_essay_311() {
     assert_moodle_essay(
         "xmlformat_test-test_import_essay_311.xml",
         ["tagEssay", "tagEssay21", "tagTest"],
+        Some("Grade generously!"),
     );
 }
 
@@ -574,7 +583,7 @@ fn xml_essay_testquestion_behat_import() {
         "essay-001",
         "Default for C1",
     );
-    assert_eq!(item.question.kind, QuestionKind::Essay);
+    assert_eq!(item.question.kind, QuestionKind::essay());
 }
 
 /// Mirrors `qtype_match` behat `import.feature`, "import Matching question".
@@ -787,7 +796,7 @@ fn gift_test_import_essay() {
     assert_eq!(item.text_format, TextFormat::Moodle);
     assert_eq!(item.general_feedback, None, "Moodle: ''");
     assert_eq!(item.question.marks, 1.0);
-    assert_eq!(item.question.kind, QuestionKind::Essay);
+    assert_eq!(item.question.kind, QuestionKind::essay());
 }
 
 /// Mirrors `giftformat_test::test_import_match`: the `[html]` question text,
@@ -1031,7 +1040,7 @@ fn gift_test_import_backslash() {
     let item = gift_one("giftformat_test-test_import_backslash.gift");
     assert_eq!(item.title.as_deref(), Some("double backslash"));
     assert_eq!(item.question.prompt, r"A \ B \\ C");
-    assert_eq!(item.question.kind, QuestionKind::Essay);
+    assert_eq!(item.question.kind, QuestionKind::essay());
 }
 
 /// Mirrors `giftformat_test::test_import_pre_content`: an `[html]` essay whose
@@ -1044,7 +1053,7 @@ fn gift_test_import_pre_content() {
     let item = gift_one("giftformat_test-test_import_pre_content.gift");
     assert_eq!(item.title.as_deref(), Some("Q001"));
     assert_eq!(item.text_format, TextFormat::Plain);
-    assert_eq!(item.question.kind, QuestionKind::Essay);
+    assert_eq!(item.question.kind, QuestionKind::essay());
     let lines: Vec<&str> = item.question.prompt.lines().map(str::trim).collect();
     assert_eq!(
         lines,
@@ -1087,7 +1096,7 @@ fn gift_test_import_question_with_tags() {
     let item = gift_one("giftformat_test-test_import_question_with_tags.gift");
     assert_eq!(item.title.as_deref(), Some("Question name"));
     assert_eq!(item.question.prompt, "How are you?");
-    assert_eq!(item.question.kind, QuestionKind::Essay);
+    assert_eq!(item.question.kind, QuestionKind::essay());
 }
 
 /// Mirrors the `tags` of `giftformat_test::test_import_question_with_tags`:

@@ -94,7 +94,7 @@ fn every_supported_type_reads_as_its_examhall_question() {
     assert_eq!(answers[1].tolerance, Tolerance::Absolute(2.0));
     assert_eq!(answers[1].credit, 0.5);
 
-    assert_eq!(read.items[5].question.kind, QuestionKind::Essay);
+    assert_eq!(read.items[5].question.kind, QuestionKind::essay());
     assert_eq!(read.items[5].question.prompt, "• Why?\n• How?");
 
     let QuestionKind::Matching {

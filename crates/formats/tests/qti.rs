@@ -295,7 +295,7 @@ fn extended_text_is_an_essay() {
              [image: Here is a photo of my new house. Where do you live? What is your house like? Write soon!]\n\n\
              Write Sam a postcard. Answer the questions. Write 25–35 words.",
             10.0,
-            QuestionKind::Essay
+            QuestionKind::essay()
         )
     );
 }
@@ -911,9 +911,9 @@ fn what_qti_cannot_say_is_an_error_naming_the_question() {
         ],
         multiple: false,
     });
-    let mut html = item(QuestionKind::Essay);
+    let mut html = item(QuestionKind::essay());
     html.text_format = TextFormat::Html;
-    let mut control = item(QuestionKind::Essay);
+    let mut control = item(QuestionKind::essay());
     control.question.prompt = "bell \u{7}".into();
     for (it, says) in [
         (cloze, "cloze"),
@@ -1027,7 +1027,7 @@ fn is_partial_rule(credits: &[f64]) -> bool {
 /// Every type QTI can express, in the form an import produces.
 fn qti_kind() -> impl Strategy<Value = QuestionKind> {
     prop_oneof![
-        Just(QuestionKind::Essay),
+        Just(QuestionKind::essay()),
         any::<bool>().prop_map(|correct| QuestionKind::TrueFalse { correct }),
         (options(2), any::<prop::sample::Index>()).prop_map(|(options, i)| {
             let correct = options[i.index(options.len())].id.clone();

@@ -51,7 +51,7 @@ fn number() -> impl Strategy<Value = f64> {
 /// Kinds GIFT can express, in the form its import produces.
 fn gift_kind() -> impl Strategy<Value = QuestionKind> {
     prop_oneof![
-        Just(QuestionKind::Essay),
+        Just(QuestionKind::essay()),
         any::<bool>().prop_map(|correct| QuestionKind::TrueFalse { correct }),
         (distinct(2), any::<prop::sample::Index>()).prop_map(|(texts, i)| {
             let correct = option_id(i.index(texts.len()));
@@ -264,10 +264,14 @@ proptest! {
     }
 
     #[test]
-    fn moodle_xml_round_trips(mut items in proptest::collection::vec(gift_item(), 1..6), cat in category(), marks in 1u32..20) {
+    fn moodle_xml_round_trips(mut items in proptest::collection::vec(gift_item(), 1..6), cat in category(), marks in 1u32..20, guide in "[A-Za-z][A-Za-z ,.]{0,30}[a-z]") {
         for i in &mut items {
             i.category = cat.clone();
             i.question.marks = f64::from(marks) / 2.0;
+            // Moodle XML carries an essay's marking guidance (GIFT does not).
+            if let QuestionKind::Essay { guidance } = &mut i.question.kind {
+                *guidance = Some(guide.clone());
+            }
             // Moodle names every question: one without a title is named by its id.
             i.title.get_or_insert_with(|| "q".to_owned());
         }
@@ -296,6 +300,7 @@ proptest! {
 fn any_item() -> impl Strategy<Value = ImportedItem> {
     let kind = prop_oneof![
         gift_kind(),
+        "[A-Za-z][A-Za-z ]{0,20}".prop_map(|g| QuestionKind::Essay { guidance: Some(g) }),
         (distinct(2), any::<bool>()).prop_map(|(texts, partial)| QuestionKind::MultipleResponse {
             options: texts
                 .iter()

@@ -73,6 +73,7 @@ macro_rules! ui_commands {
             report print_result_sheet($crate::AttemptRef) -> $crate::SavedReportDto;
             report export_results($crate::ExportRequest) -> $crate::SavedReportDto;
             shell start_printing_sheets(i64) -> u64;
+            shell save_report_as($crate::SaveReportCopy) -> Option<$crate::SavedReportDto>;
 
             // Accounts.
             both list_users($crate::UserQuery) -> Vec<$crate::UserDto>;

@@ -17,6 +17,7 @@ pub use examhall_domain::{
     Answer, AttemptStatus, ChoiceOption, ClozePart, DisplayPreset, Feedback, Gap, GapKind,
     MatchPair, MultiScoring, NumericAnswer, OrderScoring, Outcome, Question, QuestionId,
     QuestionKind, ResultRelease, Role, ScoredOption, TextAnswer, Tolerance, WindowRules,
+    MAX_GUIDANCE_CHARS,
 };
 
 /// Stable error codes the UI branches on.
@@ -365,7 +366,7 @@ impl CandidateQuestion {
                 answers: _,
                 case_sensitive: _,
             } => CandidateWidget::ShortText,
-            QuestionKind::Essay => CandidateWidget::Essay,
+            QuestionKind::Essay { .. } => CandidateWidget::Essay,
             QuestionKind::Matching {
                 pairs,
                 distractors,
@@ -555,6 +556,9 @@ pub struct EssayToMarkDto {
     pub prompt: String,
     pub answer: String,
     pub max: f64,
+    /// The question's marking guidance, for the marker's eyes only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -1146,6 +1150,15 @@ pub struct ExportRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedReportDto {
     pub path: String,
+}
+
+/// "Save as…" for a report saved in the reports folder: the file, by its name
+/// there, and the save dialog's title in the user's language. Where the copy
+/// goes is chosen in the system's dialog, never named by the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaveReportCopy {
+    pub file_name: String,
+    pub title: String,
 }
 
 /// A batch print running in the background.

@@ -710,7 +710,12 @@ fn bank_list(p: &ListProps) -> Html {
                     { if f.category.is_empty() { t("bank-export-all") } else { ta("bank-export-category", &[("category", f.category.join(" / ").into())]) } }
                 </button>
                 { match &*exported {
-                    Some(Ok(path)) => html! { <p class="saved" id="export-path" role="status">{ta("bank-exported", &[("path", path.clone().into())])}</p> },
+                    Some(Ok(path)) => html! {
+                        <>
+                            <p class="saved" id="export-path" role="status">{ta("bank-exported", &[("path", path.clone().into())])}</p>
+                            <crate::pages::reports::SaveCopy nav={p.nav.clone()} path={path.clone()} id="save-copy-export" />
+                        </>
+                    },
                     Some(Err(e)) => html! { <p class="error" id="export-path" role="alert">{e}</p> },
                     None => html! {},
                 } }

@@ -92,6 +92,12 @@ pub fn essay_marking(p: &Props) -> Html {
                 <p class="muted">{ta("marking-essay-info", &[("candidate", if *blind { ta("marking-blind-code", &[("code", blind_code(e).into())]) } else { e.candidate.clone() }.into()), ("exam", e.exam_title.clone().into()), ("max", e.max.to_string().into()), ("n", e.max.into())])}</p>
                 <div class="prompt rich" role="heading" aria-level="2"><RichText text={e.prompt.clone()} /></div>
                 <blockquote class="essay-answer">{ if e.answer.is_empty() { t("marking-no-answer") } else { e.answer.clone() } }</blockquote>
+                if let Some(g) = e.guidance.clone() {
+                    <details class="guidance" id={format!("guidance-{k}")} open=true>
+                        <summary>{t("marking-guidance")}</summary>
+                        <div class="rich"><RichText text={g} /></div>
+                    </details>
+                }
                 <div class="controls">
                     <label for={format!("mark-{k}")}>{t("marking-mark")}</label>
                     <input id={format!("mark-{k}")} class="mark-input" inputmode="decimal"

@@ -31,6 +31,18 @@ fn input_value(e: &InputEvent) -> String {
 }
 
 /// The problem's message where it belongs: under the group of fields it names.
+/// A number as the language writes it, without trailing zeros (to six decimals).
+fn plain_number(x: f64) -> String {
+    let s = crate::i18n::number(x, 6);
+    if s.contains(['.', ',']) {
+        s.trim_end_matches('0')
+            .trim_end_matches(['.', ','])
+            .to_owned()
+    } else {
+        s
+    }
+}
+
 fn problem_at(p: &Option<FieldProblem>, fields: &[&str], group: &str) -> Html {
     match p {
         Some(p)
@@ -194,16 +206,59 @@ pub fn key_editor(p: &Props) -> Html {
                     </>
                 }
             }
-            FormType::Numeric => html! {
-                <>
-                    <label for="edit-value">{t("qform-value")}</label>
-                    <input id="edit-value" inputmode="decimal" value={k.value.clone()} oninput={text(|k, v| k.value = v)} />
-                    {problem_at(&problem, &["value"], "value")}
-                    <label for="edit-tolerance">{t("qform-tolerance")}</label>
-                    <input id="edit-tolerance" inputmode="decimal" value={k.tolerance.clone()} oninput={text(|k, v| k.tolerance = v)} />
-                    {problem_at(&problem, &["tolerance"], "tolerance")}
-                </>
-            },
+            FormType::Numeric => {
+                // Switching to a range starts from what the value and tolerance accept.
+                let on_range = {
+                    let (set_form, k) = (set_form.clone(), k.clone());
+                    Callback::from(move |e: Event| {
+                        let mut k = k.clone();
+                        let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                        if on && k.from.trim().is_empty() && k.to.trim().is_empty() {
+                            if let Some((lo, hi)) = k.accepts() {
+                                (k.from, k.to) = (plain_number(lo), plain_number(hi));
+                            }
+                        }
+                        k.range = on;
+                        set_form(k);
+                    })
+                };
+                let accepts = k.accepts().map(|(lo, hi)| {
+                    if lo == hi {
+                        ta("qform-accepts-exact", &[("value", plain_number(lo).into())])
+                    } else {
+                        ta(
+                            "qform-accepts",
+                            &[
+                                ("from", plain_number(lo).into()),
+                                ("to", plain_number(hi).into()),
+                            ],
+                        )
+                    }
+                });
+                html! {
+                    <>
+                        <label class="check"><input type="checkbox" id="edit-range" checked={k.range} onchange={on_range} />{t("qform-range")}</label>
+                        if k.range {
+                            <label for="edit-from">{t("qform-from")}</label>
+                            <input id="edit-from" inputmode="decimal" value={k.from.clone()} oninput={text(|k, v| k.from = v)} />
+                            {problem_at(&problem, &["from"], "from")}
+                            <label for="edit-to">{t("qform-to")}</label>
+                            <input id="edit-to" inputmode="decimal" value={k.to.clone()} oninput={text(|k, v| k.to = v)} />
+                            {problem_at(&problem, &["to"], "to")}
+                        } else {
+                            <label for="edit-value">{t("qform-value")}</label>
+                            <input id="edit-value" inputmode="decimal" value={k.value.clone()} oninput={text(|k, v| k.value = v)} />
+                            {problem_at(&problem, &["value"], "value")}
+                            <label for="edit-tolerance">{t("qform-tolerance")}</label>
+                            <input id="edit-tolerance" inputmode="decimal" value={k.tolerance.clone()} oninput={text(|k, v| k.tolerance = v)} />
+                            {problem_at(&problem, &["tolerance"], "tolerance")}
+                        }
+                        if let Some(a) = accepts {
+                            <p class="muted small" id="edit-accepts" role="status">{a}</p>
+                        }
+                    </>
+                }
+            }
             FormType::ShortText => html! {
                 <>
                     <label for="edit-accepted">{t("qform-accepted")}</label>
@@ -212,9 +267,14 @@ pub fn key_editor(p: &Props) -> Html {
                     {problem_at(&problem, &["accepted"], "accepted")}
                 </>
             },
-            FormType::Essay => {
-                html! { <p class="hint" id="edit-essay-note">{t("qform-essay-note")}</p> }
-            }
+            FormType::Essay => html! {
+                <>
+                    <p class="hint" id="edit-essay-note">{t("qform-essay-note")}</p>
+                    <label for="edit-guidance">{t("qform-guidance")}</label>
+                    <textarea id="edit-guidance" rows="4" value={k.guidance.clone()} oninput={text(|k, v| k.guidance = v)} />
+                    {problem_at(&problem, &["guidance"], "guidance")}
+                </>
+            },
             FormType::Matching => {
                 let rows = k.pairs.iter().enumerate().map(|(i, pr)| {
                     let side = |which: bool| {

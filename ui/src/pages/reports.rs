@@ -5,7 +5,9 @@
 use crate::i18n::{t, ta};
 use crate::ipc;
 use crate::Nav;
-use examhall_protocol::{ExportFormat, ExportRequest, PrintJobState, SavedReportDto};
+use examhall_protocol::{
+    ExportFormat, ExportRequest, PrintJobState, SaveReportCopy, SavedReportDto,
+};
 use std::future::Future;
 use yew::prelude::*;
 
@@ -161,7 +163,10 @@ pub fn reports_panel(p: &Props) -> Html {
             html! { <p class="muted" id="report-status" aria-live="polite">{what}</p> }
         }
         Status::Saved(path) => html! {
-            <p class="saved" id="report-status" aria-live="polite">{t("reports-saved-to")}<code id="report-path">{path}</code></p>
+            <>
+                <p class="saved" id="report-status" aria-live="polite">{t("reports-saved-to")}<code id="report-path">{path}</code></p>
+                <SaveCopy nav={p.nav.clone()} path={path.clone()} />
+            </>
         },
         Status::Failed(e) => html! { <p class="error" id="report-status" role="alert">{e}</p> },
         Status::Printing { done, total, .. } => html! {
@@ -184,6 +189,77 @@ pub fn reports_panel(p: &Props) -> Html {
                 <button id="export-xlsx" disabled={busy} onclick={xlsx}>{t("reports-workbook-xlsx")}</button>
             </div>
             {line}
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SaveCopyProps {
+    pub nav: Nav,
+    /// Where the report was saved, in the reports folder.
+    pub path: String,
+    /// The button's id (its status line's is `<id>-status`), unique on the page.
+    #[prop_or("save-copy")]
+    pub id: &'static str,
+}
+
+#[derive(Clone, PartialEq)]
+enum Copy {
+    Idle,
+    Busy,
+    Copied(String),
+    Failed(String),
+}
+
+/// "Save a copy as…" beside a saved report, on the desktop: the system's save
+/// dialog, opening in the documents folder with the report's name. (In a
+/// browser the report was a download, which the browser saves where asked.)
+#[function_component(SaveCopy)]
+pub fn save_copy(p: &SaveCopyProps) -> Html {
+    let state = use_state(|| Copy::Idle);
+    {
+        // Another report saved: its own copy, not the last one's message.
+        let state = state.clone();
+        use_effect_with(p.path.clone(), move |_| state.set(Copy::Idle));
+    }
+    if !ipc::in_desktop() {
+        return html! {};
+    }
+    let file_name = p
+        .path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let onclick = {
+        let (state, nav) = (state.clone(), p.nav.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (state, nav, file_name) = (state.clone(), nav.clone(), file_name.clone());
+            state.set(Copy::Busy);
+            wasm_bindgen_futures::spawn_local(async move {
+                let req = SaveReportCopy {
+                    file_name,
+                    title: t("save-copy-title"),
+                };
+                match ipc::save_report_as(&nav.token, req).await {
+                    Ok(Some(saved)) => state.set(Copy::Copied(saved.path)),
+                    Ok(None) => state.set(Copy::Idle),
+                    Err(e) => {
+                        nav.check(&e);
+                        state.set(Copy::Failed(e.message));
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <div class="save-copy">
+            <button type="button" id={p.id} disabled={*state == Copy::Busy} {onclick}>{t("save-copy")}</button>
+            { match &*state {
+                Copy::Copied(path) => html! { <p class="saved" id={format!("{}-status", p.id)} role="status">{ta("save-copy-done", &[("path", path.clone().into())])}</p> },
+                Copy::Failed(e) => html! { <p class="error" id={format!("{}-status", p.id)} role="alert">{e}</p> },
+                _ => html! {},
+            } }
         </div>
     }
 }

@@ -100,6 +100,8 @@ pub fn room_console(p: &Props) -> Html {
     let console = use_state(|| None::<RoomConsoleDto>);
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
+    // The room report just saved, for "Save a copy as…".
+    let printed = use_state(|| None::<String>);
     let new_exam = use_state(String::new);
     let new_room = use_state(|| t("room-default-name"));
     let new_seats = use_state(|| "40".to_owned());
@@ -407,15 +409,26 @@ pub fn room_console(p: &Props) -> Html {
         })
     };
     let print = {
-        let (nav, error, notice) = (p.nav.clone(), error.clone(), notice.clone());
+        let (nav, error, notice, printed) = (
+            p.nav.clone(),
+            error.clone(),
+            notice.clone(),
+            printed.clone(),
+        );
         let exam_id = c.session.exam_id;
         Callback::from(move |_| {
-            let notice = notice.clone();
+            let (notice, printed) = (notice.clone(), printed.clone());
             call(
                 &nav,
                 &error,
                 move |t: String| async move { ipc::print_room_report(&t, exam_id).await },
-                move |r| notice.set(Some(ta("room-report-saved", &[("path", r.path.into())]))),
+                move |r| {
+                    notice.set(Some(ta(
+                        "room-report-saved",
+                        &[("path", r.path.clone().into())],
+                    )));
+                    printed.set(Some(r.path));
+                },
             );
         })
     };
@@ -702,6 +715,7 @@ pub fn room_console(p: &Props) -> Html {
             <p id="room-state"><strong>{state_label}</strong>{ta("room-counts", &[("expected", c.seats.len().into()), ("running", in_progress.into()), ("submitted", submitted.into())])}</p>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             if let Some(n) = &*notice { <p class="notice" role="status">{n}</p> }
+            if let Some(path) = &*printed { <crate::pages::reports::SaveCopy nav={p.nav.clone()} path={path.clone()} id="save-copy-room" /> }
             if time_up > 0 {
                 <p id="room-time-up" class="muted">{ta("room-time-up-count", &[("count", time_up.into())])}</p>
             }

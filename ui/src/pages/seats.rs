@@ -36,6 +36,8 @@ pub fn seats_panel(p: &Props) -> Html {
     let count = use_state(|| "1".to_owned());
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
+    // The token sheet just saved, for "Save a copy as…".
+    let printed = use_state(|| None::<String>);
     let confirm = use_state(|| None::<String>);
 
     let reload = {
@@ -105,16 +107,26 @@ pub fn seats_panel(p: &Props) -> Html {
         })
     };
     let print = {
-        let (nav, issued, error, notice) =
-            (p.nav.clone(), issued.clone(), error.clone(), notice.clone());
+        let (nav, issued, error, notice, printed) = (
+            p.nav.clone(),
+            issued.clone(),
+            error.clone(),
+            notice.clone(),
+            printed.clone(),
+        );
         Callback::from(move |_| {
             let Some(s) = (*issued).clone() else { return };
-            let (nav, error, notice) = (nav.clone(), error.clone(), notice.clone());
+            let (nav, error, notice, printed) =
+                (nav.clone(), error.clone(), notice.clone(), printed.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::print_seat_tokens(&nav.token, s).await {
                     Ok(r) => {
                         error.set(None);
-                        notice.set(Some(ta("seats-printed", &[("path", r.path.into())])))
+                        notice.set(Some(ta(
+                            "seats-printed",
+                            &[("path", r.path.clone().into())],
+                        )));
+                        printed.set(Some(r.path));
                     }
                     Err(e) => {
                         nav.check(&e);
@@ -197,6 +209,7 @@ pub fn seats_panel(p: &Props) -> Html {
             <p class="muted">{t("seats-help")}</p>
             if let Some(e) = &*error { <p class="error" role="alert">{e}</p> }
             if let Some(n) = &*notice { <p class="notice" role="status">{n}</p> }
+            if let Some(path) = &*printed { <crate::pages::reports::SaveCopy nav={p.nav.clone()} path={path.clone()} id="save-copy-seats" /> }
             <form id="seat-token-form" class="controls" onsubmit={issue}>
                 <label for="seat-count">{t("seats-count")}</label>
                 <input id="seat-count" inputmode="numeric" size="4" value={(*count).clone()} oninput={bind(&count)} />

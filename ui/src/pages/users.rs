@@ -829,7 +829,10 @@ fn roster_import(p: &ImportProps) -> Html {
             </div>
             if let Some(e) = &*error { <p class="error" role="alert" id="roster-error">{e}</p> }
             { report }
-            if let Some(path) = &*slips { <p class="ok" role="status" id="roster-slips-path">{ta("roster-slips-saved", &[("path", path.clone().into())])}</p> }
+            if let Some(path) = &*slips {
+                <p class="ok" role="status" id="roster-slips-path">{ta("roster-slips-saved", &[("path", path.clone().into())])}</p>
+                <crate::pages::reports::SaveCopy nav={p.nav.clone()} path={path.clone()} id="save-copy-slips" />
+            }
         </section>
     }
 }

@@ -36,7 +36,7 @@ fn with_keys(variant: u8) -> examhall_domain::ExamSpec {
                 *accepted = vec![if variant == 0 { "ZEBRAKEY" } else { "YAKKEY" }.into()];
                 *case_sensitive = variant == 0;
             }
-            QuestionKind::Essay => {}
+            QuestionKind::Essay { .. } => {}
             other => panic!(
                 "the demo exam gained a {} question: give it two keys here",
                 other.type_name()

@@ -360,3 +360,60 @@ async fn staff_review_one_attempt_its_answers_keys_marks_and_events() {
     let e = review(teacher, "nope".into()).await;
     assert!(matches!(e, Err(AppError::NotFound(_))), "{e:?}");
 }
+
+/// An essay's marking guidance is for markers: it comes with the essay to mark
+/// and in the attempt's review, and never in what the candidate's screen gets.
+#[tokio::test]
+async fn marking_guidance_reaches_markers_and_never_the_candidate() {
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let guidance = "air molecules scatter";
+    let (t, v) = ctx.started().await;
+    let seen = serde_json::to_string(&v).unwrap();
+    assert!(
+        seen.contains("why the sky is blue") && !seen.contains(guidance),
+        "the candidate's view of the attempt"
+    );
+    let answer = SetAnswer {
+        attempt_id: v.attempt_id.clone(),
+        question_id: "q7".into(),
+        answer: Some(Answer::Text("Rayleigh.".into())),
+    };
+    ctx.app.set_answer(&t, answer).await.unwrap();
+    let attempt = AttemptRef {
+        attempt_id: v.attempt_id.clone(),
+    };
+    ctx.app.submit(&t, attempt.clone()).await.unwrap();
+    ctx.drain().await;
+
+    let todo = ctx.app.essays_to_mark(&teacher).await.unwrap();
+    let q7 = todo.iter().find(|e| e.question_id == "q7").unwrap();
+    assert!(
+        q7.guidance.as_deref().is_some_and(|g| g.contains(guidance)),
+        "{q7:?}"
+    );
+    let review = ctx
+        .app
+        .attempt_review(&teacher, attempt.clone())
+        .await
+        .unwrap();
+    let key = &review
+        .questions
+        .iter()
+        .find(|q| q.question_id == "q7")
+        .unwrap()
+        .key;
+    assert!(key.contains(guidance), "{key}");
+
+    let mark = MarkEssay {
+        attempt_id: v.attempt_id.clone(),
+        question_id: "q7".into(),
+        mark: 1.0,
+        comment: None,
+        reason: None,
+    };
+    ctx.app.mark_essay(&teacher, mark).await.unwrap();
+    let result = ctx.app.attempt_result(&t, attempt).await.unwrap();
+    let shown = serde_json::to_string(&result).unwrap();
+    assert!(!shown.contains(guidance), "the candidate's result: {shown}");
+}

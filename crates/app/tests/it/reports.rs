@@ -329,3 +329,92 @@ async fn exports_carry_the_stored_results_and_item_analysis() {
         Err(AppError::Forbidden { .. })
     ));
 }
+
+/// "Save a copy as…": staff name a saved report by its file name only; the
+/// copy lands whole where they chose; candidates, paths and missing files are
+/// refused, and a refused copy writes nothing.
+#[tokio::test]
+async fn a_saved_report_is_copied_where_staff_choose_and_nowhere_else() {
+    use examhall_app::reports::{save_copy, save_report};
+    let ctx = Ctx::demo().await;
+    let teacher = ctx.login("teacher").await;
+    let invigilator = ctx.login("invigilator").await;
+    let candidate = ctx.login("candidate").await;
+    let admin = ctx.login("admin").await;
+    sit(&ctx, &admin, &teacher, "copied", "Copy Candidate", 2).await;
+    ctx.drain().await;
+    let reports = tempfile::tempdir().unwrap();
+    let summary = ctx.app.print_exam_summary(&teacher, 1).await.unwrap();
+    let saved = save_report(reports.path(), &summary).unwrap();
+    let name = summary.file_name.as_str();
+
+    for token in [&teacher, &invigilator] {
+        let found = ctx
+            .app
+            .saved_report(token, reports.path(), name)
+            .await
+            .unwrap();
+        assert_eq!(found, saved);
+    }
+    let chosen = tempfile::tempdir().unwrap();
+    let dest = chosen.path().join("Résumé de l'examen.pdf");
+    let written = save_copy(&saved, &dest).unwrap();
+    assert_eq!(written, summary.bytes.len() as u64);
+    assert_eq!(std::fs::read(&dest).unwrap(), summary.bytes);
+    // Saving over an earlier copy replaces it, and leaves no temporary file.
+    save_copy(&saved, &dest).unwrap();
+    let left: Vec<_> = std::fs::read_dir(chosen.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("Résumé de l'examen.pdf")]
+    );
+
+    let e = ctx
+        .app
+        .saved_report(&candidate, reports.path(), name)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Forbidden { .. }), "{e:?}");
+    std::fs::write(reports.path().parent().unwrap().join("secret.db"), b"x").ok();
+    for bad in [
+        "../secret.db",
+        "/etc/passwd",
+        "sub/file.pdf",
+        "",
+        ".",
+        "..",
+        ".hidden.part",
+    ] {
+        let e = ctx
+            .app
+            .saved_report(&teacher, reports.path(), bad)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, AppError::Invalid { field, .. } if field == "file_name"),
+            "{bad:?}: {e:?}"
+        );
+    }
+    let e = ctx
+        .app
+        .saved_report(&teacher, reports.path(), "never-printed.pdf")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::NotFound(_)), "{e:?}");
+    // A folder chosen as the file, or one that cannot be written: named, nothing written.
+    let e = save_copy(&saved, chosen.path()).unwrap_err();
+    assert!(
+        matches!(&e, AppError::Invalid { field, .. } if field == "destination"),
+        "{e:?}"
+    );
+    let missing = chosen.path().join("no-such-folder").join("x.pdf");
+    let e = save_copy(&saved, &missing).unwrap_err();
+    assert!(
+        matches!(&e, AppError::Invalid { field, message } if field == "destination" && message.contains("no-such-folder")),
+        "{e:?}"
+    );
+    assert!(!missing.parent().unwrap().exists());
+}
