@@ -1688,6 +1688,19 @@ def fill(s, css, text):
          "e.dispatchEvent(new Event('input', {bubbles: true}));", css, text)
 
 
+def save_dialog(path, title, timeout=30):
+    """Answers the system's save dialog (GTK's, under Xvfb) as a person would:
+    types the whole path into its name field and presses Enter."""
+    found = subprocess.run(["xdotool", "search", "--sync", "--name", title], capture_output=True,
+                           text=True, timeout=timeout)
+    assert found.returncode == 0 and found.stdout.split(), (found.returncode, found.stderr)
+    win = found.stdout.split()[-1]
+    time.sleep(1.0)  # the dialog draws its name field and selects the suggested name
+    for args in (["windowfocus", "--sync", win], ["key", "--clearmodifiers", "ctrl+a"],
+                 ["type", "--delay", "20", path], ["key", "Return"]):
+        subprocess.run(["xdotool", *args], check=True, timeout=timeout)
+
+
 def order_items(s, right):
     """Moves ordering items (by id) with their Move up buttons until they stand in `right`'s order."""
     for _ in range(20):
@@ -1760,13 +1773,29 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
         s.wait("#field-error-value", pred=lambda t: "a number" in t)
         s.type("#edit-value", "9,81", clear=True)
         s.type("#edit-tolerance", "0,05")
+        s.wait("#edit-accepts", pred=lambda t: "from 9.76 to 9.86" in t)
+        # A range instead: it starts from what value ± tolerance accepted; the
+        # ends the wrong way round are refused at the field.
+        s.click("#edit-range")
+        assert s.js("return document.querySelector('#edit-from').value") == "9.76"
+        s.type("#edit-from", "9,9", clear=True)
+        s.type("#edit-to", "9,7", clear=True)
+        s.wait("#field-error-to", pred=lambda t: "at least the first number" in t)
+        s.type("#edit-from", "9,7", clear=True)
+        s.type("#edit-to", "9,9", clear=True)
+        s.wait("#edit-accepts", pred=lambda t: "from 9.7 to 9.9" in t)
         s.wait("#edit-preview .preview-question")
+        time.sleep(0.5)
+        s.screenshot(os.path.join(OUT, "form-numeric-range.png"))
         save()
         new("short-text", "Symbole chimique du sodium ?")
         s.type("#edit-accepted", "Na")
         s.click("#edit-case")
         save()
         new("essay", "Expliquez en deux phrases pourquoi le ciel est bleu.")
+        fill(s, "#edit-guidance", "1 point : l'air diffuse la lumière.\n1 point : le bleu plus que le rouge.")
+        s.wait("#edit-preview .preview-question")
+        assert "plus que le rouge" not in s.text_of("#edit-preview"), "guidance is not the candidate's"
         save()
         new("matching", "Associez chaque pays à sa capitale.")
         s.type("#pair-item-1", "France")
@@ -1804,6 +1833,16 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
                    "cloze"]:
             assert f'type="{ty}"' in exported, ty
         assert "Mercure" in exported and "{1:NUMERICAL:=9.81:0.1}" in exported
+        assert "<graderinfo" in exported and "plus que le rouge" in exported
+        # Save a copy as…: the system's save dialog, answered as a person would.
+        chosen = os.path.join(d.dir, "clé USB", "banque physique.xml")
+        os.makedirs(os.path.dirname(chosen))
+        s.click("#save-copy-export")
+        save_dialog(chosen, "Save a copy of the report")
+        s.wait("#save-copy-export-status", timeout=30, pred=lambda t: "Copy saved to" in t)
+        assert chosen in s.text_of("#save-copy-export-status")
+        with open(chosen, encoding="utf-8") as f:
+            assert f.read() == exported, "the copy is the saved export, whole"
 
         s.click("#nav-builder")
         s.type("#builder-title", "Neuf types", clear=True)
@@ -1903,6 +1942,12 @@ def test_nine_types_written_through_the_forms_are_sat_in_french_and_corrected():
         select(s, "#language", "en")
         wait_text(s, "#login-submit", "Sign in")
         login(s, "teacher", "demo-teacher-pass")
+        # The essay waits for its mark with the guidance she wrote beside it.
+        guide = s.wait("[id^=guidance-]", timeout=30, pred=lambda t: "plus que le rouge" in t)
+        assert "Marking guidance" in s.text(guide)
+        s.js("document.querySelector('[id^=guidance-]').scrollIntoView()")
+        time.sleep(0.5)
+        s.screenshot(os.path.join(OUT, "marking-guidance.png"))
         s.click(f"#review-{receipt_attempt}")
         s.wait("#review-chain", pred=lambda t: "verify" in t)
         axe_check(s, "the attempt review")

@@ -2,6 +2,7 @@
 # Installs what Examhall needs on a Debian machine, skipping what is present.
 #   scripts/setup.sh          what building and running the app needs
 #   scripts/setup.sh --test   plus what the test suite needs (Xvfb, WebKitWebDriver, tauri-driver, sqlite3,
+#                             xdotool to answer the system save dialog,
 #                             openssl to check certificate fingerprints independently, Chromium and
 #                             chromedriver for the staff console in a browser)
 set -euo pipefail
@@ -13,7 +14,7 @@ want_test=0
 pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
       libayatana-appindicator3-dev libxdo-dev libssl-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
       fonts-dejavu-core xvfb xauth)
-[ $want_test = 1 ] && pkgs+=(webkit2gtk-driver sqlite3 procps python3 python3-venv poppler-utils x11-utils python3-gi gir1.2-webkit2-4.1 openssl chromium chromium-driver)
+[ $want_test = 1 ] && pkgs+=(webkit2gtk-driver sqlite3 procps python3 python3-venv poppler-utils x11-utils xdotool python3-gi gir1.2-webkit2-4.1 openssl chromium chromium-driver)
 # npm brings the Tauri CLI (cargo tauri build: the .deb) and axe-core (the accessibility check).
 [ $want_test = 1 ] && ! command -v npm >/dev/null && pkgs+=(nodejs npm)
 
