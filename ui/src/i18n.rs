@@ -266,12 +266,16 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     )
 }
 
-/// A mark as the language writes it: whole marks without decimals.
+/// A mark as the language writes it: whole marks without decimals, others to
+/// two decimals without trailing zeros (2.004 is "2", never "2.").
 pub fn marks(x: f64) -> String {
     if x.fract() == 0.0 {
         number(x, 0)
     } else {
-        number(x, 2).trim_end_matches('0').to_owned()
+        number(x, 2)
+            .trim_end_matches('0')
+            .trim_end_matches(['.', ','])
+            .to_owned()
     }
 }
 
@@ -292,6 +296,19 @@ mod tests {
             }
         }
         all
+    }
+
+    #[test]
+    fn marks_drop_trailing_zeros_and_a_bare_separator() {
+        assert_eq!(marks(3.0), "3");
+        assert_eq!(marks(2.5), "2.5");
+        assert_eq!(marks(0.25), "0.25");
+        assert_eq!(
+            marks(2.004),
+            "2",
+            "rounds to a whole mark: no separator left"
+        );
+        assert_eq!(marks(1.999), "2");
     }
 
     #[test]

@@ -470,6 +470,123 @@ impl KindForm {
     }
 }
 
+/// The kinds of gap the cloze form's gap editor writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GapType {
+    #[default]
+    Word,
+    Number,
+    Choice,
+}
+
+impl GapType {
+    pub const ALL: [GapType; 3] = [GapType::Word, GapType::Number, GapType::Choice];
+
+    /// Its value in the selector and its message id (`qform-gap-…`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GapType::Word => "word",
+            GapType::Number => "number",
+            GapType::Choice => "choice",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<GapType> {
+        GapType::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// The gap editor: one gap described in fields, written into the text in the
+/// cloze syntax (so a teacher need not learn it; the text stays the key).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GapForm {
+    pub gap_type: GapType,
+    /// Word: the accepted answers, one per line. Choice: the wrong options,
+    /// one per line.
+    pub answers: String,
+    /// Choice: the right option. Number: the value.
+    pub right: String,
+    /// Number: the ± tolerance (empty: exact).
+    pub tolerance: String,
+}
+
+impl GapForm {
+    /// The gap in the cloze syntax, or what is wrong at which field
+    /// (`gap-answers`, `gap-right`, `gap-tolerance`).
+    pub fn syntax(&self) -> Result<String, FieldProblem> {
+        // What would end the gap or split its alternatives cannot be in a text.
+        let plain = |field: &str, t: &str| -> Result<(), FieldProblem> {
+            if t.contains('|') || t.contains("]]") || t.contains("[[") {
+                return Err(problem(
+                    field,
+                    format!("{t:?}: a gap's text cannot hold | or [[ ]]"),
+                ));
+            }
+            Ok(())
+        };
+        match self.gap_type {
+            GapType::Word => {
+                let answers = lines(&self.answers);
+                if answers.is_empty() {
+                    return Err(problem("gap-answers", "at least one accepted answer"));
+                }
+                for a in &answers {
+                    plain("gap-answers", a)?;
+                }
+                Ok(format!("[[{}]]", answers.join(" | ")))
+            }
+            GapType::Number => {
+                let value = parse_decimal(&self.right)
+                    .ok_or_else(|| problem("gap-right", "a number, like 9.81 or 9,81"))?;
+                let tol = self.tolerance.trim();
+                if tol.is_empty() {
+                    return Ok(format!("[[# {}]]", self.right.trim()));
+                }
+                match parse_decimal(tol) {
+                    Some(t) if t >= 0.0 && value.is_finite() => {
+                        Ok(format!("[[# {} ± {tol}]]", self.right.trim()))
+                    }
+                    _ => Err(problem("gap-tolerance", "a number 0 or more, or empty")),
+                }
+            }
+            GapType::Choice => {
+                let right = self.right.trim();
+                if right.is_empty() {
+                    return Err(problem("gap-right", "the right option"));
+                }
+                plain("gap-right", right)?;
+                let wrong = lines(&self.answers);
+                if wrong.is_empty() {
+                    return Err(problem("gap-answers", "at least one wrong option"));
+                }
+                for w in &wrong {
+                    plain("gap-answers", w)?;
+                }
+                // The right option first is a giveaway only to the author: the
+                // candidate's options are shuffled per attempt.
+                let mut options = vec![format!("*{right}")];
+                options.extend(wrong.iter().map(|w| w.trim_start_matches('*').to_owned()));
+                Ok(format!("[[? {}]]", options.join(" | ")))
+            }
+        }
+    }
+}
+
+/// `text` with `gap` written in at `at`, counted in UTF-16 units as a text
+/// field's cursor (`selectionStart`) counts; past the end: appended.
+pub fn insert_at(text: &str, at: usize, gap: &str) -> String {
+    let mut units = 0;
+    let mut byte = text.len();
+    for (i, c) in text.char_indices() {
+        if units >= at {
+            byte = i;
+            break;
+        }
+        units += c.len_utf16();
+    }
+    format!("{}{gap}{}", &text[..byte], &text[byte..])
+}
+
 /// A range `from..=to` as a key: its middle, give or take half its width
 /// (`None` if `to < from`). Grading includes both ends.
 fn between(from: f64, to: f64) -> Option<(f64, Tolerance)> {
@@ -1020,6 +1137,64 @@ mod tests {
             let p = parse_cloze(text).unwrap_err();
             assert_eq!(p.field, field, "{text}");
             assert!(p.message.contains(says), "{text}: {p:?}");
+        }
+    }
+
+    #[test]
+    fn the_gap_editor_writes_gaps_the_cloze_reads() {
+        let gap = |t: GapType, answers: &str, right: &str, tolerance: &str| GapForm {
+            gap_type: t,
+            answers: answers.into(),
+            right: right.into(),
+            tolerance: tolerance.into(),
+        };
+        let word = gap(GapType::Word, "Paris\n\n paris \n", "", "")
+            .syntax()
+            .unwrap();
+        let number = gap(GapType::Number, "", "9,81", "0,1").syntax().unwrap();
+        let exact = gap(GapType::Number, "", "-3", "").syntax().unwrap();
+        let choice = gap(GapType::Choice, "Espagne\n*Grèce", "Italie", "")
+            .syntax()
+            .unwrap();
+        assert_eq!(word, "[[Paris | paris]]");
+        assert_eq!(choice, "[[? *Italie | Espagne | Grèce]]");
+        // Written into a text at the cursor (characters, not bytes), each reads back.
+        let text = insert_at("Où ? ", 3, &word);
+        assert_eq!(text, format!("Où {word}? "));
+        assert_eq!(
+            insert_at("😀x", 2, "[[a]]"),
+            "😀[[a]]x",
+            "an emoji is two units"
+        );
+        let text = insert_at(&format!("{text} g = "), 1000, &number);
+        let text = insert_at(&format!("{text}; n = "), 1000, &exact);
+        let text = insert_at(&format!("{text}; Rome : "), 1000, &choice);
+        let parts = parse_cloze(&text).unwrap();
+        let kinds: Vec<&GapKind> = parts
+            .iter()
+            .filter_map(|p| match p {
+                ClozePart::Gap(g) => Some(&g.kind),
+                _ => None,
+            })
+            .collect();
+        assert!(matches!(kinds[0], GapKind::Text { answers, .. } if answers.len() == 2));
+        assert!(matches!(kinds[1], GapKind::Numeric { answers }
+            if answers[0].value == 9.81 && answers[0].tolerance == Tolerance::Absolute(0.1)));
+        assert!(matches!(kinds[2], GapKind::Numeric { answers }
+            if answers[0].value == -3.0 && answers[0].tolerance == Tolerance::Exact));
+        assert!(matches!(kinds[3], GapKind::Choice { options }
+            if options.len() == 3 && options[0].credit == 1.0 && options[0].text == "Italie"));
+        for (g, field) in [
+            (gap(GapType::Word, " \n", "", ""), "gap-answers"),
+            (gap(GapType::Word, "a|b", "", ""), "gap-answers"),
+            (gap(GapType::Word, "x]]y", "", ""), "gap-answers"),
+            (gap(GapType::Number, "", "neuf", ""), "gap-right"),
+            (gap(GapType::Number, "", "9", "-1"), "gap-tolerance"),
+            (gap(GapType::Choice, "Rome", "", ""), "gap-right"),
+            (gap(GapType::Choice, "", "Rome", ""), "gap-answers"),
+            (gap(GapType::Choice, "Paris", "Ro|me", ""), "gap-right"),
+        ] {
+            assert_eq!(g.syntax().unwrap_err().field, field, "{g:?}");
         }
     }
 

@@ -59,6 +59,7 @@ impl App {
                     outcome: mark.as_ref().map(|m| m.outcome),
                     comment: mark.and_then(|m| m.comment),
                     hand_marked,
+                    essay: matches!(q.kind, QuestionKind::Essay { .. }),
                 }
             })
             .collect();

@@ -260,11 +260,17 @@ fn marking_guidance_goes_to_moodle_xml_and_is_refused_where_it_has_no_place() {
     assert!(read.errors.is_empty(), "{:?}", read.errors);
     assert_eq!(read.items[0].question.kind, essay.question.kind);
     let e = examhall_formats::export::to_gift(std::slice::from_ref(&essay)).unwrap_err();
-    assert!(e.id == "sky" && e.problem.contains("marking guidance"), "{e:?}");
+    assert!(
+        e.id == "sky" && e.problem.contains("marking guidance"),
+        "{e:?}"
+    );
     let plain = ImportedItem {
         general_feedback: None,
         ..essay.clone()
     };
     let e = examhall_formats::qti::to_qti_item(&plain).unwrap_err();
-    assert!(e.id == "sky" && e.problem.contains("marking guidance"), "{e:?}");
+    assert!(
+        e.id == "sky" && e.problem.contains("marking guidance"),
+        "{e:?}"
+    );
 }

@@ -604,8 +604,11 @@ pub struct ReviewQuestionDto {
     pub prompt: String,
     /// The candidate's answer in words; `None` when not answered.
     pub answer: Option<String>,
-    /// The key in words ("—" for an essay).
+    /// The key in words (an essay's marking guidance, or "—").
     pub key: String,
+    /// Marked by a teacher (an essay): marked or re-marked here.
+    #[serde(default)]
+    pub essay: bool,
     pub awarded: Option<f64>,
     pub max: f64,
     pub outcome: Option<Outcome>,

@@ -6,7 +6,9 @@
 use crate::authoring::EditForm;
 use crate::components::PreviewQuestion;
 use crate::i18n::{t, ta};
-use crate::question_form::{FieldProblem, FormType, KindForm, OptionRow, PairRow};
+use crate::question_form::{
+    insert_at, FieldProblem, FormType, GapForm, GapType, KindForm, OptionRow, PairRow,
+};
 use examhall_protocol::CandidateQuestion;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -59,6 +61,9 @@ fn problem_at(p: &Option<FieldProblem>, fields: &[&str], group: &str) -> Html {
 #[function_component(KeyEditor)]
 pub fn key_editor(p: &Props) -> Html {
     let image_error = use_state(|| None::<String>);
+    // The cloze's gap editor: one gap in fields, then written into the text.
+    let gap = use_state(GapForm::default);
+    let gap_problem = use_state(|| None::<FieldProblem>);
     let f = &p.form;
     // Every change to the type's form: the JSON view follows.
     let set_form = {
@@ -326,14 +331,100 @@ pub fn key_editor(p: &Props) -> Html {
                     {problem_at(&problem, &["items"], "items")}
                 </>
             },
-            FormType::Cloze => html! {
+            FormType::Cloze => {
+                let gap_text = |set: fn(&mut GapForm, String)| {
+                    let gap = gap.clone();
+                    Callback::from(move |e: InputEvent| {
+                        let mut g = (*gap).clone();
+                        set(&mut g, input_value(&e));
+                        gap.set(g);
+                    })
+                };
+                let on_gap_type = {
+                    let gap = gap.clone();
+                    Callback::from(move |e: Event| {
+                        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+                        gap.set(GapForm {
+                            gap_type: GapType::from_name(&value).unwrap_or_default(),
+                            ..GapForm::default()
+                        });
+                    })
+                };
+                let on_insert = {
+                    let (gap, gap_problem, set_form, k) = (
+                        gap.clone(),
+                        gap_problem.clone(),
+                        set_form.clone(),
+                        k.clone(),
+                    );
+                    Callback::from(move |_: MouseEvent| match gap.syntax() {
+                        Ok(syntax) => {
+                            // At the text's cursor, or at its end.
+                            let at = web_sys::window()
+                                .and_then(|w| w.document())
+                                .and_then(|d| d.get_element_by_id("edit-cloze"))
+                                .and_then(|e| {
+                                    wasm_bindgen::JsCast::dyn_into::<HtmlTextAreaElement>(e).ok()
+                                })
+                                .and_then(|t| t.selection_start().ok().flatten())
+                                .map_or(usize::MAX, |n| n as usize);
+                            let mut k = k.clone();
+                            k.cloze = insert_at(&k.cloze, at, &syntax);
+                            gap_problem.set(None);
+                            gap.set(GapForm {
+                                gap_type: gap.gap_type,
+                                ..GapForm::default()
+                            });
+                            set_form(k);
+                        }
+                        Err(p) => gap_problem.set(Some(p)),
+                    })
+                };
+                let g = &*gap;
+                html! {
                 <>
                     <label for="edit-cloze">{t("qform-cloze")}</label>
                     <textarea id="edit-cloze" rows="6" value={k.cloze.clone()} oninput={text(|k, v| k.cloze = v)} aria-describedby="edit-cloze-hint" />
                     <p class="muted small" id="edit-cloze-hint">{t("qform-cloze-hint")}</p>
                     {problem_at(&problem, &["cloze", "gap"], "cloze")}
+                    <fieldset id="gap-editor">
+                        <legend>{t("qform-gap-add")}</legend>
+                        <label for="gap-type">{t("qform-gap-type")}</label>
+                        <select id="gap-type" onchange={on_gap_type}>
+                            { for GapType::ALL.iter().map(|gt| html! {
+                                <option value={gt.name()} selected={*gt == g.gap_type}>{t(&format!("qform-gap-{}", gt.name()))}</option>
+                            }) }
+                        </select>
+                        { match g.gap_type {
+                            GapType::Word => html! {
+                                <>
+                                    <label for="gap-answers">{t("qform-gap-accepted")}</label>
+                                    <textarea id="gap-answers" rows="2" value={g.answers.clone()} oninput={gap_text(|g, v| g.answers = v)} />
+                                </>
+                            },
+                            GapType::Number => html! {
+                                <>
+                                    <label for="gap-right">{t("qform-value")}</label>
+                                    <input id="gap-right" inputmode="decimal" value={g.right.clone()} oninput={gap_text(|g, v| g.right = v)} />
+                                    <label for="gap-tolerance">{t("qform-tolerance")}</label>
+                                    <input id="gap-tolerance" inputmode="decimal" value={g.tolerance.clone()} oninput={gap_text(|g, v| g.tolerance = v)} />
+                                </>
+                            },
+                            GapType::Choice => html! {
+                                <>
+                                    <label for="gap-right">{t("qform-gap-right")}</label>
+                                    <input id="gap-right" value={g.right.clone()} oninput={gap_text(|g, v| g.right = v)} />
+                                    <label for="gap-answers">{t("qform-gap-wrong")}</label>
+                                    <textarea id="gap-answers" rows="2" value={g.answers.clone()} oninput={gap_text(|g, v| g.answers = v)} />
+                                </>
+                            },
+                        } }
+                        {problem_at(&gap_problem, &["gap"], "gap-editor")}
+                        <button type="button" id="gap-insert" onclick={on_insert}>{t("qform-gap-insert")}</button>
+                    </fieldset>
                 </>
-            },
+                }
+            }
         },
     };
     let on_json = {

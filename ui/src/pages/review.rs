@@ -109,20 +109,31 @@ pub fn review_page(p: &Props) -> Html {
     let questions = r.questions.iter().enumerate().map(|(i, q)| {
         let qid = q.question_id.clone();
         let open = marking.as_deref() == Some(qid.as_str());
-        let essay = q.key == "—";
-        let can_mark = essay && q.outcome.is_some() && q.outcome != Some(examhall_protocol::Outcome::Voided);
-        let mark_cell = if open {
+        let can_mark = q.essay && q.outcome.is_some() && q.outcome != Some(examhall_protocol::Outcome::Voided);
+        // The (re-)marking form: a row of its own under the question, the
+        // table's full width, so it never pushes the table past the screen.
+        let form_row = if open {
             html! {
-                <span class="void-form">
-                    <input id={format!("review-mark-{qid}")} size="4" inputmode="decimal" aria-label={t("marking-mark")}
-                        value={(*mark).clone()} oninput={bind(&mark)} />
-                    if q.hand_marked {
-                        <input id={format!("review-reason-{qid}")} size="30" aria-label={t("review-remark-reason")}
-                            placeholder={t("review-remark-reason")} value={(*reason).clone()} oninput={bind(&reason)} />
-                    }
-                    <button class="primary" id={format!("review-save-{qid}")} onclick={on_save.clone()}>{t("marking-save")}</button>
-                </span>
+                <tr class="remark-row" id={format!("review-form-{qid}")}>
+                    <td colspan="7">
+                        <div class="void-form">
+                            <label for={format!("review-mark-{qid}")}>{t("marking-mark")}</label>
+                            <input id={format!("review-mark-{qid}")} size="4" inputmode="decimal"
+                                value={(*mark).clone()} oninput={bind(&mark)} />
+                            if q.hand_marked {
+                                <label for={format!("review-reason-{qid}")}>{t("review-remark-reason")}</label>
+                                <input id={format!("review-reason-{qid}")} class="grow" value={(*reason).clone()} oninput={bind(&reason)} />
+                            }
+                            <button class="primary" id={format!("review-save-{qid}")} onclick={on_save.clone()}>{t("marking-save")}</button>
+                        </div>
+                    </td>
+                </tr>
             }
+        } else {
+            html! {}
+        };
+        let mark_cell = if open {
+            html! {}
         } else if can_mark {
             let (marking, mark, reason, qid2, awarded) =
                 (marking.clone(), mark.clone(), reason.clone(), qid.clone(), q.awarded);
@@ -137,6 +148,7 @@ pub fn review_page(p: &Props) -> Html {
             html! {}
         };
         html! {
+            <>
             <tr id={format!("review-q-{qid}")}>
                 <td>{i + 1}</td>
                 <td><RichText text={q.prompt.clone()} flow={Flow::Inline} /></td>
@@ -146,6 +158,8 @@ pub fn review_page(p: &Props) -> Html {
                 <td>{q.outcome.map(outcome_text).unwrap_or_default()}{ for q.comment.as_ref().map(|c| html! { <><br/><em>{c}</em></> }) }</td>
                 <td class="actions">{mark_cell}</td>
             </tr>
+            {form_row}
+            </>
         }
     });
     let events = r.events.iter().map(|e| {

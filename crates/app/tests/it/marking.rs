@@ -306,6 +306,10 @@ async fn staff_review_one_attempt_its_answers_keys_marks_and_events() {
         Some(examhall_domain::Outcome::AwaitingMarking)
     );
     assert!(!q("q7").hand_marked, "not marked yet");
+    assert!(
+        q("q7").essay && !q("q1").essay,
+        "an essay is marked here, by its kind"
+    );
     let kinds: Vec<&str> = r.events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds.first(), Some(&"started"));
     assert!(kinds.ends_with(&["submitted", "graded"]), "{kinds:?}");
