@@ -166,7 +166,7 @@ pub fn to_gift(items: &[ImportedItem]) -> Result<String, ExportError> {
         let block = match &q.kind {
             QuestionKind::Essay { guidance: None } => String::new(),
             QuestionKind::Essay { guidance: Some(_) } => return Err(fail(
-                "GIFT has no place for an essay's marking guidance (Moodle XML and JSON keep it)",
+                "GIFT has no place for an essay's marking guidance (Moodle XML, QTI and JSON keep it)",
             )),
             QuestionKind::TrueFalse { correct } => if *correct { "TRUE" } else { "FALSE" }.into(),
             QuestionKind::SingleChoice { options, correct } => {

@@ -12,7 +12,7 @@
 //! | `choiceInteraction`, several picks | multiple response, all-or-nothing (`match_correct`); weighted multiple response (`map_response`, credit = mapped value / highest reachable score); multiple response with partial credit when the mapping is exactly Examhall's partial rule (right +1/k, wrong −1/(n−k), `lowerBound="0"`) |
 //! | `textEntryInteraction`, baseType `string` | short text (every answer full marks) or weighted short text; case-sensitive per `mapEntry@caseSensitive` (true when absent), and always for `match` |
 //! | `textEntryInteraction`, baseType `float`/`integer` | numeric / several numeric answers; tolerances from `equal` (absolute, or relative in percent) |
-//! | `extendedTextInteraction` | essay (its scoring rules, if any, are ignored: a teacher marks it) |
+//! | `extendedTextInteraction` | essay (its scoring rules, if any, are ignored: a teacher marks it; a `rubricBlock` for the `scorer` view is its marking guidance) |
 //! | `orderInteraction` | ordering, scored as a whole (`match_correct`) |
 //! | `matchInteraction`, `associateInteraction` | matching: set 1 (or the first of each pair) are the items, set 2 the answers; answers in no right pair are distractors |
 //!
@@ -766,7 +766,22 @@ fn read_question<'a>(f: &File<'a>, item: N<'a>, ix: N<'a>) -> R<(QuestionKind, f
         })?;
     let decl = read_decl(f, decl_node)?;
     let (kind, max) = match local(ix) {
-        "extendedTextInteraction" => (QuestionKind::essay(), 1.0),
+        "extendedTextInteraction" => {
+            // Marking guidance: the rubric blocks shown to the scorer.
+            let guidance = item
+                .descendants()
+                .filter(|n| {
+                    local(*n) == "rubricBlock"
+                        && n.attribute("view")
+                            .is_some_and(|v| v.split_whitespace().any(|v| v == "scorer"))
+                })
+                .map(|n| flow_text(f, n))
+                .filter(|t| !t.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            let guidance = Some(guidance).filter(|g| !g.is_empty());
+            (QuestionKind::Essay { guidance }, 1.0)
+        }
         name => {
             let scoring = read_scoring(f, item, rid, &decl)?;
             match name {
@@ -3331,15 +3346,23 @@ pub fn to_qti_item(item: &ImportedItem) -> Result<String, ExportError> {
                 rp_chain(&rules),
             )
         }
-        QuestionKind::Essay { guidance: Some(_) } => return Err(out.fail(
-            "QTI export has no place for an essay's marking guidance (Moodle XML and JSON keep it)",
-        )),
-        QuestionKind::Essay { guidance: None } => (
-            declaration("single", "string", &[], ""),
-            "    <extendedTextInteraction responseIdentifier=\"RESPONSE\" expectedLines=\"10\"/>\n"
-                .to_owned(),
-            String::new(),
-        ),
+        QuestionKind::Essay { guidance } => {
+            // The marking guidance: a rubric block for the scorer's view only.
+            let rubric = match guidance {
+                Some(g) => format!(
+                    "    <rubricBlock view=\"scorer\">{}</rubricBlock>\n",
+                    out.flow(g, false)?
+                ),
+                None => String::new(),
+            };
+            (
+                declaration("single", "string", &[], ""),
+                format!(
+                    "{rubric}    <extendedTextInteraction responseIdentifier=\"RESPONSE\" expectedLines=\"10\"/>\n"
+                ),
+                String::new(),
+            )
+        }
         QuestionKind::Ordering { items, scoring } => {
             if *scoring != OrderScoring::Exact {
                 return Err(out.fail(

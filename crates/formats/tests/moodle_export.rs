@@ -242,9 +242,9 @@ fn what_moodle_cannot_say_is_refused_by_question() {
     assert!(e.id == "bell" && e.problem.contains("U+0007"), "{e:?}");
 }
 
-/// An essay's marking guidance travels in Moodle XML (`graderinfo`, read back
-/// as written); GIFT and QTI have no place for it and refuse it by question
-/// rather than drop it.
+/// An essay's marking guidance travels in Moodle XML (`graderinfo`) and QTI (a
+/// rubric block for the scorer), read back as written; GIFT has no place for it
+/// and refuses it by question rather than drop it.
 #[test]
 fn marking_guidance_goes_to_moodle_xml_and_is_refused_where_it_has_no_place() {
     let essay = item(
@@ -268,9 +268,13 @@ fn marking_guidance_goes_to_moodle_xml_and_is_refused_where_it_has_no_place() {
         general_feedback: None,
         ..essay.clone()
     };
-    let e = examhall_formats::qti::to_qti_item(&plain).unwrap_err();
-    assert!(
-        e.id == "sky" && e.problem.contains("marking guidance"),
-        "{e:?}"
+    let qti = examhall_formats::qti::to_qti_item(&plain).unwrap();
+    assert!(qti.contains("<rubricBlock view=\"scorer\">"), "{qti}");
+    let read = examhall_formats::qti::from_text(&qti);
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    assert_eq!(read.items[0].question.kind, essay.question.kind);
+    assert_eq!(
+        read.items[0].question.prompt, "Why is the sky blue?",
+        "not in the prompt"
     );
 }

@@ -1028,6 +1028,9 @@ fn is_partial_rule(credits: &[f64]) -> bool {
 fn qti_kind() -> impl Strategy<Value = QuestionKind> {
     prop_oneof![
         Just(QuestionKind::essay()),
+        // Single spaces: QTI text is XML flow, where runs of spaces are one.
+        "[A-Za-z][A-Za-z,.]{0,8}( [A-Za-z,.]{1,8}){0,4}"
+            .prop_map(|g| QuestionKind::Essay { guidance: Some(g) }),
         any::<bool>().prop_map(|correct| QuestionKind::TrueFalse { correct }),
         (options(2), any::<prop::sample::Index>()).prop_map(|(options, i)| {
             let correct = options[i.index(options.len())].id.clone();
