@@ -602,6 +602,29 @@ fn between(from: f64, to: f64) -> Option<(f64, Tolerance)> {
     })
 }
 
+/// A number gap's key: `9,81 ± 0,1` (or `+-`, or no tolerance) or a range
+/// `9,7 .. 9,9`.
+fn gap_number(num: &str, field: &str) -> Result<(f64, Tolerance), FieldProblem> {
+    let number = |b: &str| {
+        parse_decimal(b).ok_or_else(|| problem(field, format!("{:?} is not a number", b.trim())))
+    };
+    if let Some((from, to)) = num.split_once("..") {
+        return between(number(from)?, number(to)?)
+            .ok_or_else(|| problem(field, "a range runs from the lower number to the higher"));
+    }
+    let (value, tol) = match num.split_once('±').or_else(|| num.split_once("+-")) {
+        Some((v, t)) => (v, Some(t)),
+        None => (num, None),
+    };
+    let value = number(value)?;
+    let tolerance = match tol.map(parse_decimal) {
+        None => Tolerance::Exact,
+        Some(Some(t)) if t >= 0.0 => Tolerance::Absolute(t),
+        Some(_) => return Err(problem(field, "the tolerance after ± is not a number")),
+    };
+    Ok((value, tolerance))
+}
+
 /// A cloze text's parts from the form's text (see the module documentation).
 pub fn parse_cloze(text: &str) -> Result<Vec<ClozePart>, FieldProblem> {
     let mut parts = vec![];
@@ -621,36 +644,8 @@ pub fn parse_cloze(text: &str) -> Result<Vec<ClozePart>, FieldProblem> {
             .ok_or_else(|| problem(&field, "a gap opened with [[ is not closed with ]]"))?;
         let inner = after[..close].trim();
         rest = &after[close + 2..];
-        let kind = if let Some((from, to)) =
-            inner.strip_prefix('#').and_then(|n| n.split_once(".."))
-        {
-            let bound = |b: &str| {
-                parse_decimal(b)
-                    .ok_or_else(|| problem(&field, format!("{:?} is not a number", b.trim())))
-            };
-            let (value, tolerance) = between(bound(from)?, bound(to)?).ok_or_else(|| {
-                problem(&field, "a range runs from the lower number to the higher")
-            })?;
-            GapKind::Numeric {
-                answers: vec![NumericAnswer {
-                    value,
-                    tolerance,
-                    credit: 1.0,
-                    feedback: None,
-                }],
-            }
-        } else if let Some(num) = inner.strip_prefix('#') {
-            let (value, tol) = match num.split_once('±').or_else(|| num.split_once("+-")) {
-                Some((v, t)) => (v, Some(t)),
-                None => (num, None),
-            };
-            let value = parse_decimal(value)
-                .ok_or_else(|| problem(&field, format!("{:?} is not a number", value.trim())))?;
-            let tolerance = match tol.map(parse_decimal) {
-                None => Tolerance::Exact,
-                Some(Some(t)) if t >= 0.0 => Tolerance::Absolute(t),
-                Some(_) => return Err(problem(&field, "the tolerance after ± is not a number")),
-            };
+        let kind = if let Some(num) = inner.strip_prefix('#') {
+            let (value, tolerance) = gap_number(num, &field)?;
             GapKind::Numeric {
                 answers: vec![NumericAnswer {
                     value,
