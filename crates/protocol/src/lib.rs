@@ -1268,6 +1268,12 @@ mod tests {
         };
         let pairs = [
             (
+                QuestionKind::essay(),
+                QuestionKind::Essay {
+                    guidance: Some("GUIDANCEKEY: one mark per cause".into()),
+                },
+            ),
+            (
                 QuestionKind::SingleChoice {
                     options: opts(),
                     correct: "a".into(),

@@ -36,7 +36,10 @@ fn with_keys(variant: u8) -> examhall_domain::ExamSpec {
                 *accepted = vec![if variant == 0 { "ZEBRAKEY" } else { "YAKKEY" }.into()];
                 *case_sensitive = variant == 0;
             }
-            QuestionKind::Essay { .. } => {}
+            // The marking guidance is for markers: key material too.
+            QuestionKind::Essay { guidance } => {
+                *guidance = (variant == 1).then(|| "GUIDANCEKEY: name Rayleigh".into())
+            }
             other => panic!(
                 "the demo exam gained a {} question: give it two keys here",
                 other.type_name()
