@@ -266,17 +266,22 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     )
 }
 
-/// A mark as the language writes it: whole marks without decimals, others to
-/// two decimals without trailing zeros (2.004 is "2", never "2.").
-pub fn marks(x: f64) -> String {
-    if x.fract() == 0.0 {
-        number(x, 0)
-    } else {
-        number(x, 2)
-            .trim_end_matches('0')
-            .trim_end_matches(['.', ','])
-            .to_owned()
+/// A number as the language writes it, to at most `decimals` decimals, without
+/// trailing zeros or a bare separator (2.004 to two decimals is "2", never "2.").
+pub fn number_short(x: f64, decimals: u32) -> String {
+    let s = number(x, decimals);
+    if decimals == 0 {
+        return s;
     }
+    s.trim_end_matches('0')
+        .trim_end_matches(['.', ','])
+        .to_owned()
+}
+
+/// A mark as the language writes it: whole marks without decimals, others to
+/// at most two decimals.
+pub fn marks(x: f64) -> String {
+    number_short(x, 2)
 }
 
 #[cfg(test)]
@@ -309,6 +314,8 @@ mod tests {
             "rounds to a whole mark: no separator left"
         );
         assert_eq!(marks(1.999), "2");
+        assert_eq!(marks(10.0), "10", "a whole mark keeps its zeros");
+        assert_eq!(number_short(9.700000000000001, 6), "9.7");
     }
 
     #[test]

@@ -536,16 +536,15 @@ impl GapForm {
                 Ok(format!("[[{}]]", answers.join(" | ")))
             }
             GapType::Number => {
-                let value = parse_decimal(&self.right)
-                    .ok_or_else(|| problem("gap-right", "a number, like 9.81 or 9,81"))?;
-                let tol = self.tolerance.trim();
-                if tol.is_empty() {
-                    return Ok(format!("[[# {}]]", self.right.trim()));
+                // Written as typed (a decimal comma stays), once it reads.
+                let value = self.right.trim();
+                if parse_decimal(value).is_none() {
+                    return Err(problem("gap-right", "a number, like 9.81 or 9,81"));
                 }
+                let tol = self.tolerance.trim();
                 match parse_decimal(tol) {
-                    Some(t) if t >= 0.0 && value.is_finite() => {
-                        Ok(format!("[[# {} ± {tol}]]", self.right.trim()))
-                    }
+                    _ if tol.is_empty() => Ok(format!("[[# {value}]]")),
+                    Some(t) if t >= 0.0 => Ok(format!("[[# {value} ± {tol}]]")),
                     _ => Err(problem("gap-tolerance", "a number 0 or more, or empty")),
                 }
             }
@@ -561,11 +560,18 @@ impl GapForm {
                 }
                 for w in &wrong {
                     plain("gap-answers", w)?;
+                    if w.starts_with('*') {
+                        // The syntax's mark of the right option.
+                        return Err(problem(
+                            "gap-answers",
+                            format!("{w:?}: a wrong option cannot start with *"),
+                        ));
+                    }
                 }
                 // The right option first is a giveaway only to the author: the
                 // candidate's options are shuffled per attempt.
                 let mut options = vec![format!("*{right}")];
-                options.extend(wrong.iter().map(|w| w.trim_start_matches('*').to_owned()));
+                options.extend(wrong);
                 Ok(format!("[[? {}]]", options.join(" | ")))
             }
         }
@@ -1148,7 +1154,7 @@ mod tests {
             .unwrap();
         let number = gap(GapType::Number, "", "9,81", "0,1").syntax().unwrap();
         let exact = gap(GapType::Number, "", "-3", "").syntax().unwrap();
-        let choice = gap(GapType::Choice, "Espagne\n*Grèce", "Italie", "")
+        let choice = gap(GapType::Choice, "Espagne\nGrèce", "Italie", "")
             .syntax()
             .unwrap();
         assert_eq!(word, "[[Paris | paris]]");
@@ -1188,6 +1194,7 @@ mod tests {
             (gap(GapType::Choice, "Rome", "", ""), "gap-right"),
             (gap(GapType::Choice, "", "Rome", ""), "gap-answers"),
             (gap(GapType::Choice, "Paris", "Ro|me", ""), "gap-right"),
+            (gap(GapType::Choice, "*Paris", "Rome", ""), "gap-answers"),
         ] {
             assert_eq!(g.syntax().unwrap_err().field, field, "{g:?}");
         }

@@ -32,19 +32,12 @@ fn input_value(e: &InputEvent) -> String {
     }
 }
 
-/// The problem's message where it belongs: under the group of fields it names.
-/// A number as the language writes it, without trailing zeros (to six decimals).
+/// A number as the language writes it, to six decimals without trailing zeros.
 fn plain_number(x: f64) -> String {
-    let s = crate::i18n::number(x, 6);
-    if s.contains(['.', ',']) {
-        s.trim_end_matches('0')
-            .trim_end_matches(['.', ','])
-            .to_owned()
-    } else {
-        s
-    }
+    crate::i18n::number_short(x, 6)
 }
 
+/// The problem's message where it belongs: under the group of fields it names.
 fn problem_at(p: &Option<FieldProblem>, fields: &[&str], group: &str) -> Html {
     match p {
         Some(p)
